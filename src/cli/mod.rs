@@ -1,0 +1,8 @@
+//! The headless command line.
+
+use std::process::ExitCode;
+
+/// Entry point of the `octa` binary.
+pub fn main() -> ExitCode {
+    ExitCode::SUCCESS
+}

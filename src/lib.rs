@@ -1,0 +1,20 @@
+//! octa: a keyboard-driven, tracker-style editor for Elektron Octatrack projects.
+//!
+//! Module map (each module has one job):
+//! - [`format`]: pure bytes <-> types for every Octatrack file (no I/O policy, no UI).
+//! - [`project`]: projects on disk: folders, sets, zips, atomic writes, backups.
+//! - [`cli`]: the headless `octa` command line.
+//! - [`ui`]: the terminal tracker (ratatui), themes and keymaps.
+//! - [`audio`]: sample decoding, resampling and preview on the sound card.
+//! - [`midi`]: MIDI transport, auditioning, playback and recording.
+//! - [`librarian`]: the sysex librarian for the synths the Octatrack drives.
+
+pub mod audio;
+pub mod cli;
+pub mod format;
+pub mod librarian;
+pub mod midi;
+pub mod project;
+pub mod ui;
+#[doc(hidden)]
+pub mod testutil;
