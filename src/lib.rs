@@ -11,10 +11,11 @@
 
 pub mod audio;
 pub mod cli;
+pub mod config;
 pub mod format;
 pub mod librarian;
 pub mod midi;
 pub mod project;
-pub mod ui;
 #[doc(hidden)]
 pub mod testutil;
+pub mod ui;

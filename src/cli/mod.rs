@@ -1,8 +1,54 @@
-//! The headless command line.
+//! The headless command line (clap). Each command group lives in its own file;
+//! this file only declares the top level and dispatches.
 
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+/// octa: a tracker-style editor for Elektron Octatrack projects.
+#[derive(Debug, Parser)]
+#[command(name = "octa", version, about, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    /// Project folder, set folder or .zip to open in the tracker (none: a new blank project).
+    pub path: Option<PathBuf>,
+    /// Open the tracker on the generated demo project.
+    #[arg(long)]
+    pub demo: bool,
+    /// Never write anything.
+    #[arg(long)]
+    pub read_only: bool,
+    /// Theme name (see themes/).
+    #[arg(long, global = true)]
+    pub theme: Option<String>,
+    /// Keymap name (see keymaps/).
+    #[arg(long, global = true)]
+    pub keymap: Option<String>,
+    /// Audio output device.
+    #[arg(long, global = true)]
+    pub audio_device: Option<String>,
+    /// MIDI output port (name or index).
+    #[arg(long, global = true)]
+    pub midi_out: Option<String>,
+    /// MIDI input port (name or index).
+    #[arg(long, global = true)]
+    pub midi_in: Option<String>,
+    /// The command to run (none: open the tracker).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The headless commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {}
 
 /// Entry point of the `octa` binary.
 pub fn main() -> ExitCode {
-    ExitCode::SUCCESS
+    let cli = Cli::parse();
+    match cli.command {
+        Some(command) => match command {},
+        None => {
+            eprintln!("octa: the tracker is not available in this build yet");
+            ExitCode::FAILURE
+        }
+    }
 }

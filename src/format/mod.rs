@@ -2,6 +2,8 @@
 //!
 //! Nothing here touches the file system, the terminal, audio or MIDI.
 
+pub mod common;
 pub mod types;
 
+pub use common::{FileKind, FormatError, Warning};
 pub use types::*;
