@@ -4,6 +4,7 @@
 
 pub mod bank;
 pub mod common;
+pub mod params;
 pub mod types;
 
 pub use bank::Bank;
