@@ -505,8 +505,8 @@ mod tests {
         assert_eq!(cc[17], None);
         assert_eq!(cc[18], Some(34));
         assert_eq!(cc[29], Some(45));
-        for s in 0..32 {
-            if let Some(i) = p[s].filter(|i| i.cc.is_some()) {
+        for (s, i) in p.iter().enumerate() {
+            if let Some(i) = i.filter(|i| i.cc.is_some()) {
                 assert_eq!(slot_for_cc(i.cc.unwrap_or(0)), Some(s));
             }
         }
