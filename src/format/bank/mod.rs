@@ -16,7 +16,7 @@ pub use part::{
 };
 pub use pattern::{
     AUDIO_TRACK_LEN, AUDIO_TRACKS_AT, AudioTrack, DEFAULT_SWING, DEFAULT_TEMPO_X24, MIDI_TRACK_LEN,
-    MIDI_TRACKS_AT, MidiNotes, MidiTrack, PATTERN_LEN, Pattern, ScaleMode, TrackSettings,
+    MIDI_TRACKS_AT, MidiNotes, MidiTrack, PATTERN_LEN, Pattern, ScaleMode, StepKind, TrackSettings,
     audio_slot, midi_slot,
 };
 
