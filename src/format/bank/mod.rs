@@ -4,6 +4,22 @@
 //! Reading keeps every byte (unknown ranges as raw bytes), so an unedited bank
 //! writes back byte-identical. All indices in this API are 0-based
 //! (pattern 0..16, part 0..4, track 0..8, step 0..64, scene 0..16, lock slot 0..32).
+//!
+//! ```
+//! use octa::format::bank::{Bank, StepKind};
+//! use octa::format::{MachineType, TrigCondition};
+//!
+//! let mut bank = Bank::blank();
+//! let track = &mut bank.patterns[0].audio[0];
+//! track.set_step_kind(4, StepKind::Trig)?; // step 5
+//! track.set_plock(4, 15, Some(100))?; // AMP VOL lock
+//! track.set_condition(4, TrigCondition::Fill)?;
+//! bank.part_mut(0)?.set_machine_type(0, MachineType::Flex)?; // sets part 1's edited bit
+//! let bytes = bank.to_bytes(); // checksum recomputed
+//! let (back, warnings) = Bank::from_bytes(&bytes)?;
+//! assert!(warnings.is_empty() && back == bank);
+//! # Ok::<(), octa::format::FormatError>(())
+//! ```
 
 mod bytes;
 mod part;
@@ -428,6 +444,18 @@ impl Bank {
             self.parts_edited |= 1 << p;
         }
         Ok(r)
+    }
+
+    /// Replaces the working copy of part `p` (e.g. a part copied from another bank or
+    /// slot), fixing its id byte to `p` and setting its edited bit.
+    pub fn set_part(&mut self, p: usize, mut part: Part) -> Result<(), FormatError> {
+        if p >= PARTS {
+            return Err(range_err("part", p, PARTS));
+        }
+        part.id = p as u8;
+        self.parts[p] = part;
+        self.parts_edited |= 1 << p;
+        Ok(())
     }
 
     /// SAVE PART: copies the working copy into the saved copy, marks it saved, clears its edited bit.

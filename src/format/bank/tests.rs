@@ -103,3 +103,15 @@ fn pattern_settings() {
     p.midi[7].trigs.set(0, true).unwrap();
     assert!(!p.is_empty());
 }
+
+#[test]
+fn set_part_fixes_id_and_flags() {
+    let mut b = Bank::blank();
+    let mut src = b.part(3).unwrap().clone();
+    src.scene_a = 4;
+    b.set_part(0, src).unwrap();
+    assert_eq!(b.part(0).unwrap().id, 0);
+    assert_eq!(b.part(0).unwrap().scene_a, 4);
+    assert_eq!(b.parts_edited_mask(), 1);
+    assert!(b.set_part(4, Part::blank(0)).is_err());
+}
