@@ -314,17 +314,44 @@ impl Bank {
         Ok((bank, warnings))
     }
 
+    /// Non-fatal oddities: ids that do not match their position, part bytes out of range.
     fn collect_warnings(&self, w: &mut Vec<Warning>) {
+        let mut warn = |offset: usize, message: String| w.push(Warning { offset, message });
         for (i, p) in self.patterns.iter().enumerate() {
+            let po = PATTERNS_AT + i * PATTERN_LEN;
             if p.part > 3 {
-                w.push(Warning {
-                    offset: PATTERNS_AT + i * PATTERN_LEN + 36583,
-                    message: format!(
+                warn(
+                    po + 36583,
+                    format!(
                         "pattern {} assigns part byte {} (expected 0..3)",
                         i + 1,
                         p.part
                     ),
-                });
+                );
+            }
+            for (t, a) in p.audio.iter().enumerate() {
+                if a.id as usize != t {
+                    warn(
+                        po + AUDIO_TRACKS_AT + t * AUDIO_TRACK_LEN + 8,
+                        format!("pattern {} audio track {} has id {}", i + 1, t + 1, a.id),
+                    );
+                }
+            }
+            for (t, m) in p.midi.iter().enumerate() {
+                if m.id as usize != t {
+                    warn(
+                        po + MIDI_TRACKS_AT + t * MIDI_TRACK_LEN + 8,
+                        format!("pattern {} MIDI track {} has id {}", i + 1, t + 1, m.id),
+                    );
+                }
+            }
+        }
+        for (q, part) in self.parts.iter().chain(self.saved_parts.iter()).enumerate() {
+            if part.id as usize != q % PARTS {
+                warn(
+                    PARTS_AT + q * PART_LEN + 8,
+                    format!("part block {} has id {}", q + 1, part.id),
+                );
             }
         }
     }

@@ -115,3 +115,19 @@ fn set_part_fixes_id_and_flags() {
     assert_eq!(b.parts_edited_mask(), 1);
     assert!(b.set_part(4, Part::blank(0)).is_err());
 }
+
+#[test]
+fn odd_ids_and_part_bytes_warn_but_open() {
+    let mut raw = Bank::blank().to_bytes();
+    let trac = PATTERNS_AT + 2 * PATTERN_LEN + AUDIO_TRACKS_AT + 5 * AUDIO_TRACK_LEN + 8;
+    raw[trac] = 9;
+    let part_byte = PATTERNS_AT + 36583;
+    raw[part_byte] = 7;
+    raw[SAVED_PARTS_AT + PART_LEN + 8] = 3;
+    crate::format::common::fix_checksum(&mut raw);
+    let (bank, w) = Bank::from_bytes(&raw).unwrap();
+    let offsets: Vec<usize> = w.iter().map(|w| w.offset).collect();
+    assert_eq!(offsets, [part_byte, trac, SAVED_PARTS_AT + PART_LEN + 8]);
+    assert!(w[1].message.contains("pattern 3 audio track 6"));
+    assert!(bank.to_bytes() == raw);
+}
