@@ -2,6 +2,7 @@
 //!
 //! Nothing here touches the file system, the terminal, audio or MIDI.
 
+pub mod arrangement;
 pub mod common;
 pub mod hexbytes;
 pub mod markers;
