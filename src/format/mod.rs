@@ -3,6 +3,7 @@
 //! Nothing here touches the file system, the terminal, audio or MIDI.
 
 pub mod arrangement;
+pub mod bank;
 pub mod common;
 pub mod hexbytes;
 pub mod markers;
@@ -13,5 +14,6 @@ pub mod regions;
 pub mod slot_attrs;
 pub mod types;
 
+pub use bank::Bank;
 pub use common::{FileKind, FormatError, Warning};
 pub use types::*;
