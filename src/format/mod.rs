@@ -4,6 +4,7 @@
 
 pub mod arrangement;
 pub mod bank;
+pub mod blank;
 pub mod common;
 pub mod hexbytes;
 pub mod markers;
