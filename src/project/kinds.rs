@@ -1,6 +1,7 @@
 //! The format module's file types as seen by the project layer ([`OtFile`] for each).
 //!
-//! STAND-IN until the format module's parsers land: raw checked bytes.
+//! `ProjectFile` and `Arrangement` are STAND-INS (raw checked bytes) until the format
+//! module's parsers for them land.
 
 use super::files::OtFile;
 use crate::format::common::{FileKind, check_container, fix_checksum, header, verify_checksum};
@@ -38,12 +39,36 @@ impl<const K: u8> OtFile for RawBinary<K> {
     }
 }
 
-/// Stand-in for the bank type.
-pub type Bank = RawBinary<0>;
-/// Stand-in for the markers type.
-pub type Markers = RawBinary<1>;
+pub use crate::format::Bank;
+pub use crate::format::markers::Markers;
 /// Stand-in for the arrangement type.
 pub type Arrangement = RawBinary<2>;
+
+impl OtFile for Bank {
+    fn parse(bytes: &[u8]) -> Result<(Self, Vec<Warning>), FormatError> {
+        Bank::from_bytes(bytes)
+    }
+    fn to_bytes(&self) -> Vec<u8> {
+        Bank::to_bytes(self)
+    }
+    fn blank() -> Self {
+        Bank::blank()
+    }
+}
+
+impl OtFile for Markers {
+    fn parse(bytes: &[u8]) -> Result<(Self, Vec<Warning>), FormatError> {
+        let m = Markers::parse(bytes)?;
+        let w = m.warnings().to_vec();
+        Ok((m, w))
+    }
+    fn to_bytes(&self) -> Vec<u8> {
+        Markers::to_bytes(self)
+    }
+    fn blank() -> Self {
+        Markers::blank()
+    }
+}
 
 /// Stand-in for project.work.
 #[derive(Debug, Clone, PartialEq, Eq)]

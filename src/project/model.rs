@@ -74,7 +74,7 @@ pub(super) struct Pair<T> {
 }
 
 /// An open Octatrack project: project.work, 16 banks, markers, 8 arrangements (and their `.strd`).
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Project {
     pub(super) name: String,
     pub(super) location: Location,

@@ -34,18 +34,19 @@ struct Planned {
 }
 
 trait PairOps {
-    fn saved(&mut self, stored: bool, fp: Fingerprint);
+    /// Records that `bytes` are now on disk for the `.work` (or `.strd`) file.
+    fn saved(&mut self, stored: bool, bytes: &[u8]);
     fn clean(&mut self);
 }
 
 impl<T: OtFile> PairOps for Pair<T> {
-    fn saved(&mut self, stored: bool, fp: Fingerprint) {
+    fn saved(&mut self, stored: bool, bytes: &[u8]) {
         if stored {
-            let mut s: FileSlot<T> = self.work.clone();
-            s.mark_saved(fp);
-            self.strd = Some(s);
+            // Parsed again rather than cloned: the written bytes are what the `.strd` now holds
+            // (and large files such as banks are costly to clone).
+            self.strd = FileSlot::<T>::read(bytes).ok().map(|(s, _)| s);
         } else {
-            self.work.mark_saved(fp);
+            self.work.mark_saved(Fingerprint::of(bytes));
         }
     }
     fn clean(&mut self) {
@@ -144,7 +145,7 @@ impl Project {
                 };
                 let path = dir.join(id.file_name(stored));
                 store::write_atomic(&path, &bytes)?;
-                self.pair_mut(id).saved(stored, Fingerprint::of(&bytes));
+                self.pair_mut(id).saved(stored, &bytes);
                 report.written.push(path);
             }
         }
@@ -205,8 +206,7 @@ impl Project {
                 report.backups.push(b);
             }
             store::write_atomic(&path, &p.bytes)?;
-            self.pair_mut(p.id)
-                .saved(p.stored, Fingerprint::of(&p.bytes));
+            self.pair_mut(p.id).saved(p.stored, &p.bytes);
             report.written.push(path);
         }
         Ok(report)
@@ -249,8 +249,7 @@ impl Project {
         store::write_atomic(&archive, &bytes)?;
         report.written.push(archive.clone());
         for p in &plan {
-            self.pair_mut(p.id)
-                .saved(p.stored, Fingerprint::of(&p.bytes));
+            self.pair_mut(p.id).saved(p.stored, &p.bytes);
         }
         if let Location::Zip {
             entries: e,
