@@ -8,6 +8,7 @@
 //! - Backups of replaced files go to `.octa-backup/<UTC timestamp>/` beside them (see [`store`]).
 //! - A project opened from a zip saves by rewriting the zip atomically.
 
+pub mod anyfile;
 pub mod archive;
 pub mod error;
 pub mod files;
@@ -16,6 +17,7 @@ mod model;
 mod save;
 pub mod source;
 pub mod store;
+pub mod walk;
 
 pub use error::{ProjectError, Result};
 pub use files::{FileId, FileSlot, Origin, OtFile};
