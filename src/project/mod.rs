@@ -18,6 +18,7 @@ mod save;
 pub mod source;
 pub mod store;
 pub mod walk;
+pub mod wav;
 
 pub use error::{ProjectError, Result};
 pub use files::{FileId, FileSlot, Origin, OtFile};
