@@ -2,6 +2,7 @@
 //! this file only declares the top level and dispatches.
 
 mod check;
+mod project_cmds;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -46,6 +47,14 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Read every Octatrack file in SRC and write it to DST through the format module.
     Resave(check::ResaveArgs),
+    /// Create a blank project (the device's blank files).
+    New(project_cmds::NewArgs),
+    /// Show a project's name, OS version, tempo, patterns, parts and samples.
+    Info(project_cmds::InfoArgs),
+    /// Write a whole project as one JSON document.
+    Export(project_cmds::ExportArgs),
+    /// Recreate a project folder from a JSON document written by `export`.
+    Import(project_cmds::ImportArgs),
 }
 
 /// Entry point of the `octa` binary.
@@ -55,6 +64,10 @@ pub fn main() -> ExitCode {
         Some(command) => match command {
             Command::Check(a) => check::check(&a),
             Command::Resave(a) => check::resave(&a),
+            Command::New(a) => project_cmds::new(&a),
+            Command::Info(a) => project_cmds::info(&a),
+            Command::Export(a) => project_cmds::export(&a),
+            Command::Import(a) => project_cmds::import(&a),
         },
         None => {
             eprintln!("octa: the tracker is not available in this build yet");

@@ -12,6 +12,7 @@ pub mod anyfile;
 pub mod archive;
 pub mod error;
 pub mod files;
+pub mod json;
 pub mod kinds;
 mod model;
 mod save;
