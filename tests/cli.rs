@@ -161,7 +161,7 @@ fn check_reports_every_bad_input_with_file_and_place() {
         let n = bytes.len();
         for cut in [0, 1, 15, 21, 22, 23, 100, n / 2, n - 3, n - 2, n - 1] {
             let f = put(&bad, &format!("{name}-cut{cut}"), name, &bytes[..cut]);
-            let expect = if cut < 22 && cut >= 4 {
+            let expect = if (4..22).contains(&cut) {
                 // the header is checked first: at a byte, or the size
                 String::new()
             } else {
