@@ -2,6 +2,7 @@
 //! this file only declares the top level and dispatches.
 
 mod check;
+mod dump;
 mod project_cmds;
 
 use clap::{Parser, Subcommand};
@@ -55,6 +56,8 @@ pub enum Command {
     Export(project_cmds::ExportArgs),
     /// Recreate a project folder from a JSON document written by `export`.
     Import(project_cmds::ImportArgs),
+    /// Print one pattern as a tracker-style grid or as JSON.
+    Dump(dump::DumpArgs),
 }
 
 /// Entry point of the `octa` binary.
@@ -68,6 +71,7 @@ pub fn main() -> ExitCode {
             Command::Info(a) => project_cmds::info(&a),
             Command::Export(a) => project_cmds::export(&a),
             Command::Import(a) => project_cmds::import(&a),
+            Command::Dump(a) => dump::dump(&a),
         },
         None => {
             eprintln!("octa: the tracker is not available in this build yet");
