@@ -407,3 +407,259 @@ fn info_names_project_tempo_patterns_and_missing_samples() {
         "{out}"
     );
 }
+
+/// Raw facts of one audio track of one pattern, read straight from the bank bytes
+/// (format reference §4.1-4.8), to cross-check `dump`.
+struct RawTrack {
+    trigs: Vec<usize>,
+    trigless: Vec<usize>,
+    /// (step, slot, value)
+    locks: Vec<(usize, usize, u8)>,
+    words: Vec<(usize, u16)>,
+}
+
+fn raw_audio_track(bank: &[u8], pattern: usize, track: usize) -> RawTrack {
+    let base = 22 + pattern * 36588 + 8 + track * 2338;
+    assert_eq!(&bank[base..base + 4], b"TRAC");
+    let mask = |off: usize| {
+        let m = u64::from_be_bytes(bank[base + off..base + off + 8].try_into().unwrap());
+        (0..64)
+            .filter(|s| m >> s & 1 == 1)
+            .map(|s| s + 1)
+            .collect::<Vec<_>>()
+    };
+    let mut locks = Vec::new();
+    let mut words = Vec::new();
+    for s in 0..64 {
+        for i in 0..32 {
+            let v = bank[base + 98 + s * 32 + i];
+            if v != 255 {
+                locks.push((s + 1, i, v));
+            }
+        }
+        let w = u16::from_be_bytes([bank[base + 2210 + 2 * s], bank[base + 2211 + 2 * s]]);
+        if w != 0 {
+            words.push((s + 1, w));
+        }
+    }
+    RawTrack {
+        trigs: mask(9),
+        trigless: mask(17),
+        locks,
+        words,
+    }
+}
+
+#[test]
+fn dump_json_matches_the_raw_bytes_of_real_patterns() {
+    let Some(hf) = corpus("ot/hello-flex/project") else {
+        return;
+    };
+    let Some(mp) = corpus("ot/multipart") else {
+        return;
+    };
+    for (dir, bank_file, pattern) in [
+        (&hf, "bank01.work", 1usize),
+        (&mp, "bank01.work", 1),
+        (&mp, "bank01.work", 2),
+    ] {
+        let bytes = fs::read(dir.join(bank_file)).unwrap();
+        let o = octa(&[
+            "dump",
+            p(dir),
+            "--bank",
+            "A",
+            "--pattern",
+            &pattern.to_string(),
+            "--format",
+            "json",
+        ]);
+        assert!(o.status.success(), "{}", text(&o));
+        let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(j["bank"], "A");
+        assert_eq!(j["pattern"], pattern);
+        assert_eq!(j["tracks"].as_array().unwrap().len(), 16);
+        let part_byte = bytes[22 + (pattern - 1) * 36588 + 36583];
+        assert_eq!(j["part"], part_byte as u64 + 1);
+        let mut checked_locks = 0;
+        for t in 0..8 {
+            let raw = raw_audio_track(&bytes, pattern - 1, t);
+            let jt = &j["tracks"][t];
+            assert_eq!(jt["track"], format!("T{}", t + 1));
+            let steps = |k: &str| -> Vec<usize> {
+                jt[k]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_u64().unwrap() as usize)
+                    .collect()
+            };
+            assert_eq!(steps("trigs"), raw.trigs, "T{}", t + 1);
+            assert_eq!(steps("trigless"), raw.trigless, "T{}", t + 1);
+            let jsteps = jt["steps"].as_array().unwrap();
+            for (s, w) in &raw.words {
+                let st = jsteps.iter().find(|x| x["step"] == *s).unwrap();
+                let mt = ((w >> 7) & 0x3F) as i64;
+                let mt = if mt >= 32 { mt - 64 } else { mt };
+                assert_eq!(st["micro_timing"], mt, "T{} step {s}", t + 1);
+                assert_eq!(st["repeats"], (w >> 13) as u64 + 1);
+            }
+            for (s, i, v) in &raw.locks {
+                let st = jsteps.iter().find(|x| x["step"] == *s).unwrap();
+                let values: Vec<u64> = st["plocks"]
+                    .as_object()
+                    .unwrap()
+                    .values()
+                    .map(|v| v.as_u64().unwrap())
+                    .collect();
+                assert!(
+                    values.contains(&(*v as u64)),
+                    "T{} step {s} slot {i}: {st}",
+                    t + 1
+                );
+                checked_locks += 1;
+                // the volume lock is slot 15 (AMP page, 4th parameter)
+                if *i == 15 {
+                    assert_eq!(st["plocks"]["VOL"], *v as u64, "T{} step {s}", t + 1);
+                }
+            }
+        }
+        if dir == &hf && pattern == 1 {
+            // facts of HELLO FLEX A01: T1 plays nine steps with VOL locked to 119 and 87% conditions
+            let t1 = &j["tracks"][0];
+            let trigs: Vec<u64> = t1["trigs"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_u64().unwrap())
+                .collect();
+            assert_eq!(trigs, vec![1, 3, 5, 7, 8, 10, 12, 14, 15]);
+            for st in t1["steps"].as_array().unwrap() {
+                assert_eq!(st["plocks"]["VOL"], 119);
+                assert_eq!(st["condition"], "87%");
+            }
+            assert!(checked_locks >= 9 + 9, "{checked_locks}");
+        }
+    }
+    // text grid: tracks as columns, steps as rows
+    let o = octa(&["dump", p(&hf), "-b", "A", "-p", "1"]);
+    let out = text(&o);
+    assert!(o.status.success());
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("A01"), "{out}");
+    assert!(
+        lines[1].contains("T1 FLEX") && lines[1].contains("T3 FLEX"),
+        "{out}"
+    );
+    assert!(
+        lines[2].trim_start().starts_with("1 ") && lines[2].contains("X 87% VOL=119"),
+        "{out}"
+    );
+    // bad arguments
+    let o = octa(&["dump", p(&hf), "-b", "Q", "-p", "1"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = octa(&["dump", p(&hf), "-b", "A", "-p", "17"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn demo_generates_a_valid_project_with_every_feature() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("demo");
+    let o = octa(&["demo", p(&dir), "--generate-only"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let proj = dir.join("OCTA-DEMO");
+    let o = octa(&["check", p(&dir)]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("checked 26 files: 0 errors, 0 warnings"),
+        "{}",
+        text(&o)
+    );
+    let info = text(&octa(&["info", p(&proj)]));
+    assert!(
+        info.contains("sample slots: 4") && info.contains("missing samples: 0"),
+        "{info}"
+    );
+    assert!(
+        info.contains("T1 FLEX  T2 FLEX  T3 FLEX  T4 FLEX"),
+        "{info}"
+    );
+    // samples: real WAVs, and the markers' trim end is each file's frame count
+    let project = octa::project::Project::open(&proj, &Default::default()).unwrap();
+    assert!(project.warnings().is_empty(), "{:?}", project.warnings());
+    for (i, name) in ["kick", "snare", "hat", "bass"].iter().enumerate() {
+        let wav = fs::read(dir.join(format!("AUDIO/octa-demo/{name}.wav"))).unwrap();
+        assert_eq!(&wav[..4], b"RIFF");
+        let frames = u32::from_le_bytes(wav[40..44].try_into().unwrap()) / 2;
+        let slot = octa::format::slot_attrs::SlotRef::Flex(i as u16 + 1);
+        assert_eq!(project.markers().trim_end(slot).unwrap(), frames, "{name}");
+        let s = project.project_file().slot(slot).unwrap();
+        assert_eq!(s.path, format!("../AUDIO/octa-demo/{name}.wav"));
+    }
+    // every feature the tracker shows, in pattern A01/A02
+    let mut features = std::collections::BTreeSet::new();
+    for pattern in ["1", "2"] {
+        let o = octa(&[
+            "dump",
+            p(&proj),
+            "-b",
+            "A",
+            "-p",
+            pattern,
+            "--format",
+            "json",
+        ]);
+        let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let mut lock_names = std::collections::BTreeSet::new();
+        for (ti, tr) in j["tracks"].as_array().unwrap().iter().enumerate() {
+            if !tr["trigless"].as_array().unwrap().is_empty() {
+                features.insert("trigless");
+            }
+            for st in tr["steps"].as_array().unwrap() {
+                for k in st["plocks"].as_object().unwrap().keys() {
+                    if ti < 8 {
+                        lock_names.insert(k.clone());
+                    }
+                }
+                if st.get("condition").is_some() {
+                    features.insert("condition");
+                }
+                if st["micro_timing"] != 0 {
+                    features.insert("micro-timing");
+                }
+                if st["slide"] == true {
+                    features.insert("slide");
+                }
+                if st["repeats"].as_u64().unwrap() > 1 {
+                    features.insert("retrig");
+                }
+                if ti >= 8
+                    && st
+                        .get("notes")
+                        .is_some_and(|n| n.as_array().unwrap().len() >= 3)
+                {
+                    features.insert("chord");
+                }
+            }
+        }
+        assert!(lock_names.len() >= 5, "{lock_names:?}");
+        assert_eq!(
+            j["tracks"][0]["trigs"],
+            serde_json::json!([1, 5, 9, 13, 16])
+        );
+    }
+    for f in [
+        "trigless",
+        "condition",
+        "micro-timing",
+        "slide",
+        "retrig",
+        "chord",
+    ] {
+        assert!(features.contains(f), "missing {f}: {features:?}");
+    }
+    // an existing, non-empty folder is refused
+    let o = octa(&["demo", p(&dir), "--generate-only"]);
+    assert_eq!(o.status.code(), Some(1));
+}

@@ -284,7 +284,14 @@ pub fn to_text(d: &PatternDump) -> String {
         if st.slide {
             parts.push("slide".into());
         }
-        parts.extend(st.plocks.iter().map(|(k, v)| format!("{k}={v}")));
+        // the notes already show NOTE and NOT2-4
+        let shown_as_notes = |k: &str| !st.notes.is_empty() && k.starts_with("NOT");
+        parts.extend(
+            st.plocks
+                .iter()
+                .filter(|(k, _)| !shown_as_notes(k))
+                .map(|(k, v)| format!("{k}={v}")),
+        );
         parts.join(" ")
     };
     let grid: Vec<Vec<String>> = cols

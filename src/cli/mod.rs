@@ -2,6 +2,7 @@
 //! this file only declares the top level and dispatches.
 
 mod check;
+mod demo;
 mod dump;
 mod project_cmds;
 
@@ -58,6 +59,8 @@ pub enum Command {
     Import(project_cmds::ImportArgs),
     /// Print one pattern as a tracker-style grid or as JSON.
     Dump(dump::DumpArgs),
+    /// Generate the demo project (a set with generated samples).
+    Demo(demo::DemoArgs),
 }
 
 /// Entry point of the `octa` binary.
@@ -72,6 +75,7 @@ pub fn main() -> ExitCode {
             Command::Export(a) => project_cmds::export(&a),
             Command::Import(a) => project_cmds::import(&a),
             Command::Dump(a) => dump::dump(&a),
+            Command::Demo(a) => demo::demo(&a),
         },
         None => {
             eprintln!("octa: the tracker is not available in this build yet");

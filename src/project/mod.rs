@@ -10,6 +10,7 @@
 
 pub mod anyfile;
 pub mod archive;
+pub mod demo;
 pub mod error;
 pub mod files;
 pub mod json;
