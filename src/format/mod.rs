@@ -2,7 +2,9 @@
 //!
 //! Nothing here touches the file system, the terminal, audio or MIDI.
 
+pub mod arrangement;
 pub mod bank;
+pub mod blank;
 pub mod common;
 pub mod hexbytes;
 pub mod markers;
