@@ -1,6 +1,11 @@
 //! The headless command line (clap). Each command group lives in its own file;
 //! this file only declares the top level and dispatches.
 
+mod check;
+mod demo;
+mod dump;
+mod project_cmds;
+
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -39,13 +44,39 @@ pub struct Cli {
 
 /// The headless commands.
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Parse every Octatrack file under the paths; exit 1 when one is invalid.
+    Check(check::CheckArgs),
+    /// Read every Octatrack file in SRC and write it to DST through the format module.
+    Resave(check::ResaveArgs),
+    /// Create a blank project (the device's blank files).
+    New(project_cmds::NewArgs),
+    /// Show a project's name, OS version, tempo, patterns, parts and samples.
+    Info(project_cmds::InfoArgs),
+    /// Write a whole project as one JSON document.
+    Export(project_cmds::ExportArgs),
+    /// Recreate a project folder from a JSON document written by `export`.
+    Import(project_cmds::ImportArgs),
+    /// Print one pattern as a tracker-style grid or as JSON.
+    Dump(dump::DumpArgs),
+    /// Generate the demo project (a set with generated samples).
+    Demo(demo::DemoArgs),
+}
 
 /// Entry point of the `octa` binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Some(command) => match command {},
+        Some(command) => match command {
+            Command::Check(a) => check::check(&a),
+            Command::Resave(a) => check::resave(&a),
+            Command::New(a) => project_cmds::new(&a),
+            Command::Info(a) => project_cmds::info(&a),
+            Command::Export(a) => project_cmds::export(&a),
+            Command::Import(a) => project_cmds::import(&a),
+            Command::Dump(a) => dump::dump(&a),
+            Command::Demo(a) => demo::demo(&a),
+        },
         None => {
             eprintln!("octa: the tracker is not available in this build yet");
             ExitCode::FAILURE
