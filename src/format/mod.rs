@@ -3,6 +3,12 @@
 //! Nothing here touches the file system, the terminal, audio or MIDI.
 
 pub mod common;
+pub mod hexbytes;
+pub mod markers;
+pub mod ot;
+pub(crate) mod rawfile;
+pub mod regions;
+pub mod slot_attrs;
 pub mod types;
 
 pub use common::{FileKind, FormatError, Warning};
