@@ -539,21 +539,24 @@ impl<'a> Worker<'a> {
             let mut pos = from;
             let ch = usize::from(self.decoder.info().channels);
             loop {
-                let frames = (chunk.len() / ch) as u64;
-                if frames == 0 {
-                    break;
+                if chunk.is_empty() {
+                    let n = self.decoder.next_chunk(&mut chunk)?;
+                    if n == 0 {
+                        break;
+                    }
+                    pos = self.decoder.position() - n as u64;
                 }
+                let frames = (chunk.len() / ch) as u64;
                 let take = match self.region.end {
                     Some(end) => end.saturating_sub(pos).min(frames),
                     None => frames,
                 };
                 self.feed(&chunk[..take as usize * ch], ch)?;
                 pos += frames;
+                chunk.clear();
                 if self.region.end.is_some_and(|e| pos >= e) {
                     break;
                 }
-                let n = self.decoder.next_chunk(&mut chunk)?;
-                pos = self.decoder.position() - n as u64;
             }
             self.chunk = chunk;
             for w in self.decoder.take_warnings() {

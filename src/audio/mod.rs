@@ -23,7 +23,7 @@ pub use engine::{
     AudioEngine, AudioEvent, AudioStatus, DeviceState, PreviewHandle, PreviewRequest,
 };
 pub use output::{OutputBackend, OutputInfo};
-pub use region::Region;
+pub use region::{Region, RegionChoice, region_from_ot_file};
 
 use std::path::{Path, PathBuf};
 

@@ -488,7 +488,7 @@ pub struct NullOutput {
     pub realtime: bool,
     /// Fail (as a vanished device) after this many callbacks.
     pub fail_after: Option<u64>,
-    /// Collected output samples (interleaved), when set.
+    /// Collected preview samples (interleaved; the silence around them is not kept), when set.
     pub record: Option<Arc<Mutex<Vec<f32>>>>,
     /// Set to the callback count at which the first preview sample was rendered.
     pub first_sample: Option<Arc<AtomicU64>>,
@@ -559,10 +559,11 @@ impl OutputBackend for NullOutput {
                             f.store(calls, Ordering::Release);
                         }
                     }
-                    if let Some(rec) = &cfg.record
+                    if n > 0
+                        && let Some(rec) = &cfg.record
                         && let Ok(mut v) = rec.lock()
                     {
-                        v.extend_from_slice(&buf);
+                        v.extend_from_slice(&buf[..n]);
                     }
                     if cfg.realtime {
                         std::thread::sleep(period);

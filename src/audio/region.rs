@@ -1,6 +1,14 @@
 //! Which frames of a sample to play: the whole file, a slot's trim or loop, or a
 //! slice, in source frames (as the Octatrack stores them in `markers.work` and
-//! `.ot` files).
+//! `.ot` files), plus the small adapters from the format module's markers and
+//! `.ot` sample settings.
+
+use std::path::{Path, PathBuf};
+
+use super::AudioError;
+use crate::format::markers::SlotMarkers;
+use crate::format::ot::SampleSettings;
+use crate::format::regions::Slice;
 
 /// The `.ot` / markers value meaning "slice loop off".
 pub const LOOP_OFF: u32 = 0xFFFF_FFFF;
@@ -100,6 +108,82 @@ impl Region {
     }
 }
 
+/// Which part of a slot (or `.ot` file) to preview.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegionChoice {
+    /// The whole file.
+    Whole,
+    /// Trim start to trim end, looping from the loop point.
+    Trim,
+    /// Loop point to trim end.
+    Loop,
+    /// Slice `n`, 1-based as on the device (1..=64).
+    Slice(usize),
+}
+
+impl Region {
+    /// A format-module slice.
+    pub fn from_format_slice(s: &Slice) -> Self {
+        Self::from_slice(s.start, s.end, s.loop_start)
+    }
+
+    /// From a slot's markers (`markers.work`).
+    pub fn from_markers(m: &SlotMarkers, choice: RegionChoice) -> Result<Self, String> {
+        pick(m.trim_start, m.trim_end, m.loop_point, &m.slices, choice)
+    }
+
+    /// From a sample's `.ot` settings.
+    pub fn from_ot(ot: &SampleSettings, choice: RegionChoice) -> Result<Self, String> {
+        pick(
+            ot.trim_start(),
+            ot.trim_end(),
+            ot.loop_start(),
+            &ot.slices(),
+            choice,
+        )
+    }
+}
+
+fn pick(
+    trim_start: u32,
+    trim_end: u32,
+    loop_point: u32,
+    slices: &[Slice],
+    choice: RegionChoice,
+) -> Result<Region, String> {
+    match choice {
+        RegionChoice::Whole => Ok(Region::WHOLE),
+        RegionChoice::Trim => Ok(Region::trim(trim_start, trim_end, loop_point)),
+        RegionChoice::Loop => Ok(Region::loop_section(loop_point, trim_end)),
+        RegionChoice::Slice(n) => match n.checked_sub(1).and_then(|i| slices.get(i)) {
+            Some(s) => Ok(Region::from_format_slice(s)),
+            None => Err(format!(
+                "slice {n} does not exist (there are {} slices, numbered from 1)",
+                slices.len()
+            )),
+        },
+    }
+}
+
+/// The `.ot` file beside a sample (same base name).
+pub fn ot_path_for(sample: &Path) -> PathBuf {
+    sample.with_extension("ot")
+}
+
+/// Reads the `.ot` beside `sample` and picks a region from it.
+pub fn region_from_ot_file(sample: &Path, choice: RegionChoice) -> Result<Region, AudioError> {
+    let ot_path = ot_path_for(sample);
+    let bytes = std::fs::read(&ot_path).map_err(|e| AudioError::io(&ot_path, e))?;
+    let ot = SampleSettings::parse(&bytes).map_err(|e| AudioError::Region {
+        path: ot_path.clone(),
+        reason: e.to_string(),
+    })?;
+    Region::from_ot(&ot, choice).map_err(|reason| AudioError::Region {
+        path: ot_path,
+        reason,
+    })
+}
+
 impl Default for Region {
     fn default() -> Self {
         Self::WHOLE
@@ -122,5 +206,18 @@ mod tests {
         assert!(Region::frames(600, 700).clamp_to(Some(500)).is_err());
         assert!(Region::frames(5, 5).clamp_to(None).is_err());
         assert_eq!(Region::WHOLE.clamp_to(Some(42)).unwrap().len(), Some(42));
+    }
+
+    #[test]
+    fn slice_three_from_ot_file() {
+        let Some(wav) = crate::testutil::corpus("ot/sample-settings/chain-16/valid-1.wav") else {
+            return;
+        };
+        let r = region_from_ot_file(&wav, RegionChoice::Slice(3)).unwrap();
+        assert_eq!(r, Region::frames(5358, 8037));
+        let t = region_from_ot_file(&wav, RegionChoice::Trim).unwrap();
+        assert_eq!((t.start, t.end), (0, Some(42864)));
+        let e = region_from_ot_file(&wav, RegionChoice::Slice(17)).unwrap_err();
+        assert!(e.to_string().contains("valid-1.ot") && e.to_string().contains("16 slices"));
     }
 }

@@ -111,7 +111,10 @@ impl StreamResampler {
     }
 
     fn expected_total(&self) -> u64 {
-        (self.input_total as f64 * self.ratio).ceil() as u64
+        // A hair below the exact product so that 22050 * 48000/44100 gives 24000.
+        (self.input_total as f64 * self.ratio - 1e-6)
+            .ceil()
+            .max(0.0) as u64
     }
 
     fn run(&mut self, out: &mut Vec<f32>, flush: bool) -> Result<(), AudioError> {
