@@ -394,7 +394,10 @@ fn output_thread(
                     let _ = events.send(AudioEvent::DeviceReady(info));
                 }
                 Err(e) => {
-                    let reason = e.to_string();
+                    let reason = match e {
+                        AudioError::Unavailable(r) => r,
+                        other => other.to_string(),
+                    };
                     *lock(&inner.device) = DeviceState::Unavailable(reason.clone());
                     let _ = events.send(AudioEvent::DeviceLost(reason));
                 }

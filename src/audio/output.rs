@@ -272,18 +272,7 @@ pub fn list_output_devices() -> Result<Vec<DeviceListing>, AudioError> {
         let name = desc.name().to_string();
         let configs = d
             .supported_output_configs()
-            .map(|cs| {
-                cs.map(|c| {
-                    format!(
-                        "{} ch, {}-{} Hz, {}",
-                        c.channels(),
-                        c.min_sample_rate(),
-                        c.max_sample_rate(),
-                        c.sample_format()
-                    )
-                })
-                .collect()
-            })
+            .map(|cs| summarize_configs(cs.collect()))
             .unwrap_or_default();
         out.push(DeviceListing {
             is_default: default_name.as_deref() == Some(name.as_str()),
@@ -292,6 +281,44 @@ pub fn list_output_devices() -> Result<Vec<DeviceListing>, AudioError> {
         });
     }
     Ok(out)
+}
+
+/// One line per rate range: channel range and sample formats.
+fn summarize_configs(ranges: Vec<cpal::SupportedStreamConfigRange>) -> Vec<String> {
+    let mut groups: Vec<((u32, u32), u16, u16, Vec<String>)> = Vec::new();
+    for r in ranges {
+        let key = (r.min_sample_rate(), r.max_sample_rate());
+        let fmt = r.sample_format().to_string();
+        let idx = match groups.iter().position(|g| g.0 == key) {
+            Some(i) => i,
+            None => {
+                groups.push((key, r.channels(), r.channels(), Vec::new()));
+                groups.len() - 1
+            }
+        };
+        let g = &mut groups[idx];
+        g.1 = g.1.min(r.channels());
+        g.2 = g.2.max(r.channels());
+        if !g.3.contains(&fmt) {
+            g.3.push(fmt);
+        }
+    }
+    groups
+        .into_iter()
+        .map(|((lo, hi), cmin, cmax, fmts)| {
+            let ch = if cmin == cmax {
+                format!("{cmin} ch")
+            } else {
+                format!("{cmin}-{cmax} ch")
+            };
+            let rate = if lo == hi {
+                format!("{lo} Hz")
+            } else {
+                format!("{lo}-{hi} Hz")
+            };
+            format!("{ch}, {rate}: {}", fmts.join(" "))
+        })
+        .collect()
 }
 
 /// The sound card through cpal's default host.

@@ -1,6 +1,8 @@
 //! The headless command line (clap). Each command group lives in its own file;
 //! this file only declares the top level and dispatches.
 
+mod audio;
+
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -39,13 +41,22 @@ pub struct Cli {
 
 /// The headless commands.
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Play a sample (or a slice / region of it) on the sound card.
+    Preview(audio::PreviewArgs),
+    /// Audio output devices and sample file facts.
+    #[command(subcommand)]
+    Audio(audio::AudioCommand),
+}
 
 /// Entry point of the `octa` binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Some(command) => match command {},
+        Some(command) => match command {
+            Command::Preview(args) => audio::run_preview(args, cli.audio_device),
+            Command::Audio(cmd) => audio::run_audio(cmd),
+        },
         None => {
             eprintln!("octa: the tracker is not available in this build yet");
             ExitCode::FAILURE
