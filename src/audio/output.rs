@@ -283,40 +283,51 @@ pub fn list_output_devices() -> Result<Vec<DeviceListing>, AudioError> {
     Ok(out)
 }
 
+/// Configurations sharing one sample-rate range.
+struct ConfigGroup {
+    rates: (u32, u32),
+    channels: (u16, u16),
+    formats: Vec<String>,
+}
+
 /// One line per rate range: channel range and sample formats.
 fn summarize_configs(ranges: Vec<cpal::SupportedStreamConfigRange>) -> Vec<String> {
-    let mut groups: Vec<((u32, u32), u16, u16, Vec<String>)> = Vec::new();
+    let mut groups: Vec<ConfigGroup> = Vec::new();
     for r in ranges {
-        let key = (r.min_sample_rate(), r.max_sample_rate());
+        let rates = (r.min_sample_rate(), r.max_sample_rate());
         let fmt = r.sample_format().to_string();
-        let idx = match groups.iter().position(|g| g.0 == key) {
+        let idx = match groups.iter().position(|g| g.rates == rates) {
             Some(i) => i,
             None => {
-                groups.push((key, r.channels(), r.channels(), Vec::new()));
+                groups.push(ConfigGroup {
+                    rates,
+                    channels: (r.channels(), r.channels()),
+                    formats: Vec::new(),
+                });
                 groups.len() - 1
             }
         };
         let g = &mut groups[idx];
-        g.1 = g.1.min(r.channels());
-        g.2 = g.2.max(r.channels());
-        if !g.3.contains(&fmt) {
-            g.3.push(fmt);
+        g.channels = (
+            g.channels.0.min(r.channels()),
+            g.channels.1.max(r.channels()),
+        );
+        if !g.formats.contains(&fmt) {
+            g.formats.push(fmt);
         }
     }
     groups
         .into_iter()
-        .map(|((lo, hi), cmin, cmax, fmts)| {
-            let ch = if cmin == cmax {
-                format!("{cmin} ch")
-            } else {
-                format!("{cmin}-{cmax} ch")
+        .map(|g| {
+            let ch = match g.channels {
+                (a, b) if a == b => format!("{a} ch"),
+                (a, b) => format!("{a}-{b} ch"),
             };
-            let rate = if lo == hi {
-                format!("{lo} Hz")
-            } else {
-                format!("{lo}-{hi} Hz")
+            let rate = match g.rates {
+                (a, b) if a == b => format!("{a} Hz"),
+                (a, b) => format!("{a}-{b} Hz"),
             };
-            format!("{ch}, {rate}: {}", fmts.join(" "))
+            format!("{ch}, {rate}: {}", g.formats.join(" "))
         })
         .collect()
 }
