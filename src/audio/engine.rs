@@ -316,6 +316,11 @@ impl AudioEngine {
         s.started.load(Ordering::Acquire) == g && s.finished.load(Ordering::Acquire) != g
     }
 
+    /// Frames of the current preview handed to the device so far (cheap: one atomic load).
+    pub fn frames_played(&self) -> u64 {
+        self.shared().frames_played.load(Ordering::Relaxed)
+    }
+
     /// A snapshot for the status line.
     pub fn status(&self) -> AudioStatus {
         let s = self.shared();
