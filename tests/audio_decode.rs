@@ -266,3 +266,101 @@ fn truncated_wav_plays_what_is_there_with_a_warning() {
     assert_eq!(d.warnings.len(), 1, "{:?}", d.warnings);
     assert!(d.warnings[0].contains("bad-truncated.wav") && d.warnings[0].contains("22050"));
 }
+
+#[test]
+fn peak_cache_computes_in_the_background_and_follows_file_changes() {
+    use octa::audio::peaks::{PeakCache, PeakState};
+    let Some(src) = audio("sine440-44k1-16bit-mono.wav") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.wav");
+    std::fs::copy(&src, &path).unwrap();
+    let cache = PeakCache::new();
+    let wait = |cache: &PeakCache| {
+        for _ in 0..2000 {
+            match cache.get(&path) {
+                PeakState::Pending => std::thread::sleep(std::time::Duration::from_millis(2)),
+                other => return other,
+            }
+        }
+        panic!("peaks never arrived");
+    };
+    let PeakState::Ready(s) = wait(&cache) else {
+        panic!("not ready")
+    };
+    assert_eq!(s.frames, 22_050);
+    let p = cache.peaks(&path, 0, None, 50).unwrap();
+    assert_eq!(p.columns[0].len(), 50);
+    assert!(p.merged().iter().all(|c| c.max > 0.49 && c.min < -0.49));
+    // Truncate the copy to its first 1000 frames: a new version, recomputed.
+    let bytes = std::fs::read(&src).unwrap();
+    let mut short = bytes[..44 + 2000].to_vec();
+    short[40..44].copy_from_slice(&2000u32.to_le_bytes());
+    short[4..8].copy_from_slice(&(36u32 + 2000).to_le_bytes());
+    std::fs::write(&path, short).unwrap();
+    let PeakState::Ready(s2) = wait(&cache) else {
+        panic!("not ready")
+    };
+    assert_eq!(s2.frames, 1_000);
+    // A corrupt file: the failure names it.
+    let bad = audio("bad-header.wav").unwrap();
+    let state = (0..2000)
+        .find_map(|_| match cache.get(&bad) {
+            PeakState::Pending => {
+                std::thread::sleep(std::time::Duration::from_millis(2));
+                None
+            }
+            other => Some(other),
+        })
+        .unwrap();
+    assert!(matches!(state, PeakState::Failed(m) if m.contains("bad-header.wav")));
+}
+
+#[test]
+fn regions_from_markers_slots() {
+    use octa::audio::{Region, RegionChoice};
+    use octa::format::markers::SlotMarkers;
+    use octa::format::regions::Slice;
+    let m = SlotMarkers {
+        trim_start: 10,
+        trim_end: 1000,
+        loop_point: 500,
+        slices: vec![
+            Slice::new(0, 100),
+            Slice {
+                start: 100,
+                end: 300,
+                loop_start: 200,
+            },
+        ],
+    };
+    assert_eq!(
+        Region::from_markers(&m, RegionChoice::Trim).unwrap(),
+        Region {
+            start: 10,
+            end: Some(1000),
+            loop_start: Some(500)
+        }
+    );
+    assert_eq!(
+        Region::from_markers(&m, RegionChoice::Loop).unwrap(),
+        Region::frames(500, 1000)
+    );
+    assert_eq!(
+        Region::from_markers(&m, RegionChoice::Slice(2)).unwrap(),
+        Region {
+            start: 100,
+            end: Some(300),
+            loop_start: Some(200)
+        }
+    );
+    assert_eq!(
+        Region::from_markers(&m, RegionChoice::Slice(1))
+            .unwrap()
+            .loop_start,
+        None
+    );
+    assert!(Region::from_markers(&m, RegionChoice::Slice(3)).is_err());
+    assert!(Region::from_markers(&m, RegionChoice::Slice(0)).is_err());
+}

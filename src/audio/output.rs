@@ -139,13 +139,27 @@ impl Renderer {
         let generation = self.shared.generation.load(Ordering::Acquire);
         // Take the newest job; retire the old one through the trash ring (the
         // engine frees it). If the trash is full, keep the old one for now.
+        // A cancelled worker may publish after a newer one: the newest generation wins.
         while self.jobs.slots() > 0 && self.trash.slots() > 0 {
             let Ok(job) = self.jobs.pop() else { break };
-            if let Some(old) = self.current.replace(job)
-                && let Err(rtrb::PushError::Full(old)) = self.trash.push(old)
-            {
-                // Cannot happen (a slot was checked); keep the job rather than free it here.
-                self.current = Some(old);
+            let retired = match self.current.take() {
+                Some(cur) if cur.generation > job.generation => {
+                    self.current = Some(cur);
+                    job
+                }
+                Some(cur) => {
+                    self.current = Some(job);
+                    cur
+                }
+                None => {
+                    self.current = Some(job);
+                    continue;
+                }
+            };
+            if let Err(rtrb::PushError::Full(j)) = self.trash.push(retired) {
+                // Cannot happen: a slot was checked and this is the only producer.
+                // Were it to, leak the job rather than free memory in the callback.
+                std::mem::forget(j);
             }
         }
         let mut written = 0;
@@ -621,5 +635,54 @@ impl OutputBackend for NullOutput {
             },
             Box::new(StopOnDrop(stop, Some(handle))),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(generation: u64, samples: &[f32]) -> Job {
+        let (mut p, c) = rtrb::RingBuffer::new(64);
+        for s in samples {
+            p.push(*s).unwrap();
+        }
+        Job {
+            generation,
+            audio: c,
+        }
+    }
+
+    #[test]
+    fn newest_generation_wins_and_stale_jobs_are_retired() {
+        let shared = Arc::new(Shared::new());
+        let (mut r, mut link) = Renderer::new(shared.clone());
+        shared.generation.store(2, Ordering::Release);
+        // The newer job arrives before a late, cancelled one.
+        link.jobs
+            .push(job(2, &[0.5, 0.5]))
+            .unwrap_or_else(|_| panic!());
+        link.jobs
+            .push(job(1, &[0.9, 0.9]))
+            .unwrap_or_else(|_| panic!());
+        let mut out = [1.0f32; 4];
+        assert_eq!(r.render(&mut out), 2);
+        assert_eq!(out, [0.5, 0.5, 0.0, 0.0]);
+        assert_eq!(link.trash.pop().map(|j| j.generation).ok(), Some(1));
+        // Its producer was dropped and it is empty: finished.
+        assert_eq!(r.render(&mut out), 0);
+        assert_eq!(shared.finished.load(Ordering::Acquire), 2);
+        // A stop (generation bump) mutes at once, even with audio queued.
+        link.jobs
+            .push(job(3, &[0.25; 8]))
+            .unwrap_or_else(|_| panic!());
+        shared.generation.store(3, Ordering::Release);
+        shared.volume.store(2f32.to_bits(), Ordering::Relaxed);
+        let mut out16 = [0i16; 4];
+        assert_eq!(r.render(&mut out16), 4);
+        assert_eq!(out16, [16384; 4]);
+        shared.generation.store(4, Ordering::Release);
+        assert_eq!(r.render(&mut out16), 0);
+        assert_eq!(out16, [0; 4]);
     }
 }
