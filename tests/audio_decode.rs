@@ -364,3 +364,31 @@ fn regions_from_markers_slots() {
     assert!(Region::from_markers(&m, RegionChoice::Slice(3)).is_err());
     assert!(Region::from_markers(&m, RegionChoice::Slice(0)).is_err());
 }
+
+#[test]
+fn seeking_lands_on_the_exact_frame() {
+    use octa::audio::decode::StreamDecoder;
+    for (name, frame) in [
+        ("sweep-48k-24bit-stereo.wav", 30_001u64),
+        ("square-44k1.flac", 15_003),
+        ("chord-44k1-16bit.aiff", 12_345),
+        ("saw-44k1.ogg", 10_000),
+    ] {
+        let Some(p) = audio(name) else { return };
+        let whole = decode_file(&p).unwrap();
+        let ch = usize::from(whole.info.channels);
+        let mut d = StreamDecoder::open(&p).unwrap();
+        let mut got = Vec::new();
+        d.seek_to(frame, &mut got).unwrap();
+        let mut chunk = Vec::new();
+        while d.next_chunk(&mut chunk).unwrap() > 0 {
+            got.extend_from_slice(&chunk);
+        }
+        let want = &whole.samples[frame as usize * ch..];
+        assert_eq!(got.len(), want.len(), "{name}");
+        assert!(
+            got.iter().zip(want).all(|(a, b)| (a - b).abs() < 1e-6),
+            "{name}"
+        );
+    }
+}

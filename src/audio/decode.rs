@@ -498,6 +498,46 @@ impl StreamDecoder {
         }
     }
 
+    /// Moves to `frame` (ahead of the current position): seeks in the container
+    /// where that is sample-accurate (WAV, AIFF, FLAC) and the distance is worth
+    /// it, then decodes and discards up to the exact frame. `rest` receives the
+    /// decoded audio from `frame` on (possibly empty).
+    pub fn seek_to(&mut self, frame: u64, rest: &mut Vec<f32>) -> Result<(), AudioError> {
+        use symphonia::core::formats::{SeekMode, SeekTo};
+        use symphonia::core::units::Timestamp;
+        rest.clear();
+        let seekable = matches!(
+            self.info.format,
+            AudioFormat::Wav | AudioFormat::Aiff | AudioFormat::Flac
+        );
+        if seekable
+            && frame > self.position + 8_192
+            && let Ok(ts) = i64::try_from(frame)
+            && let Ok(to) = self.reader.seek(
+                SeekMode::Accurate,
+                SeekTo::Timestamp {
+                    ts: Timestamp::new(ts),
+                    track_id: self.track_id,
+                },
+            )
+        {
+            self.decoder.reset();
+            let actual = u64::try_from(to.actual_ts.get()).unwrap_or(0);
+            if actual > frame {
+                self.warnings.push(format!(
+                    "{}: seeking to frame {frame} landed at {actual}",
+                    self.info.path.display()
+                ));
+            }
+            self.position = actual;
+        }
+        if frame > self.position {
+            self.skip(frame - self.position, rest)
+        } else {
+            Ok(())
+        }
+    }
+
     /// Skips `frames` frames from the current position (decoding and discarding).
     /// Returns a chunk holding whatever was decoded past the skip point.
     pub fn skip(&mut self, frames: u64, rest: &mut Vec<f32>) -> Result<(), AudioError> {

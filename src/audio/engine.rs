@@ -543,7 +543,7 @@ impl<'a> Worker<'a> {
                 self.decoder = StreamDecoder::open(&path)?;
             }
             let mut chunk = std::mem::take(&mut self.chunk);
-            self.decoder.skip(from, &mut chunk)?;
+            self.decoder.seek_to(from, &mut chunk)?;
             let mut pos = from;
             let ch = usize::from(self.decoder.info().channels);
             loop {
