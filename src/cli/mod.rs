@@ -5,6 +5,7 @@ mod check;
 mod demo;
 mod dump;
 mod project_cmds;
+mod audio;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -61,6 +62,11 @@ pub enum Command {
     Dump(dump::DumpArgs),
     /// Generate the demo project (a set with generated samples).
     Demo(demo::DemoArgs),
+    /// Play a sample (or a slice / region of it) on the sound card.
+    Preview(audio::PreviewArgs),
+    /// Audio output devices and sample file facts.
+    #[command(subcommand)]
+    Audio(audio::AudioCommand),
 }
 
 /// Entry point of the `octa` binary.
@@ -76,6 +82,8 @@ pub fn main() -> ExitCode {
             Command::Import(a) => project_cmds::import(&a),
             Command::Dump(a) => dump::dump(&a),
             Command::Demo(a) => demo::demo(&a),
+            Command::Preview(args) => audio::run_preview(args, cli.audio_device),
+            Command::Audio(cmd) => audio::run_audio(cmd),
         },
         None => {
             eprintln!("octa: the tracker is not available in this build yet");
