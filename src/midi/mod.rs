@@ -8,6 +8,7 @@
 
 pub mod conditions;
 pub mod engine;
+pub mod from_bank;
 pub mod message;
 pub mod model;
 pub mod output;
