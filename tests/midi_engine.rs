@@ -45,10 +45,10 @@ fn wait_for(sys: &SimSystem, n: usize) -> Vec<Received> {
 fn wait_event(e: &MidiEngine, f: impl Fn(&EngineEvent) -> bool) -> Option<EngineEvent> {
     let t = Instant::now();
     while t.elapsed() < WAIT {
-        if let Some(ev) = e.wait_event(Duration::from_millis(50)) {
-            if f(&ev) {
-                return Some(ev);
-            }
+        if let Some(ev) = e.wait_event(Duration::from_millis(50))
+            && f(&ev)
+        {
+            return Some(ev);
         }
     }
     None
