@@ -2,6 +2,7 @@
 //! mute, panic, vanishing ports, no MIDI system, recording.
 
 use octa::format::bank::Bank;
+use octa::format::project_file::ProjectFile;
 use octa::midi::TrackKind;
 use octa::midi::engine::{Audition, EngineEvent, EngineOptions, MidiEngine};
 use octa::midi::model::{DeviceSetup, SeqPattern, SeqStep};
@@ -18,8 +19,8 @@ const WAIT: Duration = Duration::from_secs(10);
 fn corpus_project(dir: &str) -> Option<(Bank, DeviceSetup)> {
     let root = octa::testutil::corpus(dir)?;
     let (bank, _) = Bank::from_bytes(&std::fs::read(root.join("bank01.work")).unwrap()).unwrap();
-    let text = std::fs::read_to_string(root.join("project.work")).unwrap();
-    Some((bank, DeviceSetup::from_project_text(&text)))
+    let pf = ProjectFile::parse(&std::fs::read(root.join("project.work")).unwrap()).unwrap();
+    Some((bank, DeviceSetup::from_project(&pf)))
 }
 
 fn engine(sys: &SimSystem, setup: DeviceSetup) -> MidiEngine {

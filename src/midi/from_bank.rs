@@ -1,8 +1,34 @@
-//! Adapters from the bank model (`format::bank`) to the sequencer's view.
+//! Adapters from the format models (`format::bank`, `format::project_file`) to the
+//! sequencer's view.
 
-use super::model::{AudioPart, MidiPart, SeqPart, SeqPattern, SeqStep, SeqTrack, TrackKind};
+use super::model::{
+    AudioPart, DeviceSetup, MidiPart, SeqPart, SeqPattern, SeqStep, SeqTrack, TrackKind,
+};
 use crate::format::bank::{Bank, Part, Pattern, ScaleMode, TrackSettings, TrigMask};
+use crate::format::project_file::ProjectFile;
 use crate::format::{Scale, StepWord, bank_letter};
+
+impl DeviceSetup {
+    /// Trig channels, auto channel and tempo from project.work (missing keys keep defaults).
+    pub fn from_project(project: &ProjectFile) -> Self {
+        let mut s = Self::default();
+        for (t, ch) in s.trig_channels.iter_mut().enumerate() {
+            if let Some(c) = project.midi_trig_channel(t + 1) {
+                *ch = c.map(|c| c.saturating_sub(1));
+            }
+        }
+        if let Some(c) = project.midi_auto_channel() {
+            s.auto_channel = c.map(|c| c.saturating_sub(1));
+        }
+        if let Some(t) = project.tempo_bpm() {
+            s.tempo = t;
+        }
+        if let Some(on) = project.pattern_tempo_enabled() {
+            s.pattern_tempo = on;
+        }
+        s
+    }
+}
 
 impl SeqPart {
     /// The values of a bank part that playback and audition use.

@@ -272,51 +272,20 @@ impl DeviceSetup {
         };
         t.clamp(20.0, 400.0)
     }
-
-    /// Reads the MIDI and tempo keys of a project.work text (missing keys keep defaults).
-    pub fn from_project_text(text: &str) -> Self {
-        let mut s = Self::default();
-        let chan = |v: &str| -> Option<u8> {
-            v.trim()
-                .parse::<i32>()
-                .ok()
-                .filter(|c| (0..16).contains(c))
-                .map(|c| c as u8)
-        };
-        for line in text.lines() {
-            let Some((key, value)) = line.split_once('=') else {
-                continue;
-            };
-            let key = key.trim();
-            if let Some(n) = key.strip_prefix("MIDI_TRIG_CH") {
-                if let Some(i) = n.parse::<usize>().ok().filter(|i| (1..=8).contains(i)) {
-                    s.trig_channels[i - 1] = chan(value);
-                }
-            } else if key == "MIDI_AUTO_CHANNEL" {
-                s.auto_channel = chan(value);
-            } else if key == "TEMPOx24" {
-                if let Ok(t) = value.trim().parse::<u32>() {
-                    s.tempo = t as f64 / 24.0;
-                }
-            } else if key == "PATTERN_TEMPO_ENABLED" {
-                s.pattern_tempo = value.trim() == "1";
-            }
-        }
-        s
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::format::project_file::ProjectFile;
 
     #[test]
     fn reads_project_midi_settings_from_corpus() {
         let Some(p) = crate::testutil::corpus("ot/hello-flex/project/project.work") else {
             return;
         };
-        let text = std::fs::read_to_string(p).unwrap();
-        let s = DeviceSetup::from_project_text(&text);
+        let pf = ProjectFile::parse(&std::fs::read(p).unwrap()).unwrap();
+        let s = DeviceSetup::from_project(&pf);
         assert_eq!(s.trig_channels, [0, 1, 2, 3, 4, 5, 6, 7].map(Some));
         assert_eq!(s.auto_channel, Some(10));
         assert_eq!(s.tempo, 124.0);
@@ -324,7 +293,7 @@ mod tests {
         let Some(p) = crate::testutil::corpus("ot/multipart/project.work") else {
             return;
         };
-        let s = DeviceSetup::from_project_text(&std::fs::read_to_string(p).unwrap());
+        let s = DeviceSetup::from_project(&ProjectFile::parse(&std::fs::read(p).unwrap()).unwrap());
         assert_eq!(s.trig_channels, [None; 8]);
         assert_eq!(s.auto_channel, None);
         assert_eq!(s.audio_channel(3), None);
