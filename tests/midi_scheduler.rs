@@ -340,3 +340,20 @@ fn midi_track_chord_locks_and_program_once() {
         .collect();
     assert_eq!(at9, vec![vec![0x94, 48, 100]]);
 }
+
+#[test]
+fn track_position_for_live_recording() {
+    let mut p = SeqPattern::empty("A01");
+    p.per_track = true;
+    p.tracks[1].scale = Scale::X2;
+    let mut s = Sequencer::new(once(p, 4), setup(120.0), 1);
+    // 0.3 s at 120 BPM = 2.4 steps; 2x track: 4.8 steps.
+    let a = s.track_position(0.3, 0).unwrap();
+    let b = s.track_position(0.3, 1).unwrap();
+    assert!((a - 2.4).abs() < 1e-9 && (b - 4.8).abs() < 1e-9, "{a} {b}");
+    // Wraps at the track length (16 steps = 2 s).
+    let c = s.track_position(2.05, 0).unwrap();
+    assert!((c - 0.4).abs() < 1e-9, "{c}");
+    let pos = s.position_at(2.05);
+    assert_eq!((pos.pass, pos.steps[0], pos.steps[1]), (1, 0, 0));
+}

@@ -20,7 +20,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// How the engine is set up.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct EngineOptions {
     /// Output port choice (name, substring or index); `None` = first port.
     pub output: Option<String>,
@@ -36,6 +36,38 @@ pub struct EngineOptions {
     pub follow_clock: bool,
     /// Seed for probability conditions.
     pub seed: u64,
+    /// Ask the OS for real-time scheduling of the engine thread (granted when the user
+    /// may, e.g. a Linux `rtprio` limit); timing is best effort without it.
+    pub realtime: bool,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        Self {
+            output: None,
+            input: None,
+            setup: DeviceSetup::default(),
+            send_clock: false,
+            send_transport: false,
+            follow_clock: false,
+            seed: 0,
+            realtime: true,
+        }
+    }
+}
+
+/// Asks for real-time (SCHED_FIFO) scheduling of the calling thread; false when refused.
+fn raise_priority() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        let param = libc::sched_param { sched_priority: 20 };
+        // SAFETY: pthread_self() is the calling thread and `param` outlives the call.
+        unsafe { libc::pthread_setschedparam(libc::pthread_self(), libc::SCHED_FIFO, &param) == 0 }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        false
+    }
 }
 
 /// What to audition.
@@ -91,6 +123,8 @@ pub struct EngineStatus {
     pub input: Option<PortStatus>,
     /// Whether playback runs.
     pub playing: bool,
+    /// Whether the engine thread got real-time scheduling.
+    pub realtime: bool,
 }
 
 enum Command {
@@ -135,6 +169,7 @@ impl MidiEngine {
                 output: out.status().clone(),
                 input: None,
                 playing: false,
+                realtime: false,
             }),
             playing: AtomicBool::new(false),
             item: AtomicU32::new(0),
@@ -167,6 +202,7 @@ impl MidiEngine {
             record_pattern: None,
             last_items: Vec::new(),
             clocks: VecDeque::new(),
+            realtime: false,
             opts,
         };
         worker.input.try_open(&mut *worker.system, &worker.tx);
@@ -367,10 +403,19 @@ fn forward_input(mut port: Box<dyn MidiIn>, tx: Sender<Command>, stop: Arc<Atomi
     }
 }
 
+/// Tempo from incoming clock ticks (24 per quarter note): the mean interval over the
+/// ticks given (at least 7), clamped to the device's 30..300 BPM.
+pub fn tempo_from_clocks(ticks: &VecDeque<Instant>) -> Option<f64> {
+    let (first, last) = (ticks.front()?, ticks.back()?);
+    let n = ticks.len().checked_sub(1).filter(|&n| n >= 6)?;
+    let secs = last.checked_duration_since(*first)?.as_secs_f64() / n as f64;
+    (secs > 0.0).then(|| (60.0 / (secs * 24.0)).clamp(30.0, 300.0))
+}
+
 /// How far ahead of the clock the sequencer renders.
 const LOOKAHEAD: f64 = 0.002;
-/// The last stretch before a message is waited out by spinning, for precision.
-const SPIN: f64 = 0.0003;
+/// How often the play position, port state and status are refreshed.
+const HOUSEKEEPING: Duration = Duration::from_millis(5);
 
 struct Worker {
     system: Box<dyn MidiSystem>,
@@ -389,6 +434,7 @@ struct Worker {
     record_pattern: Option<Arc<SeqPattern>>,
     last_items: Vec<PlayItem>,
     clocks: VecDeque<Instant>,
+    realtime: bool,
     opts: EngineOptions,
 }
 
@@ -402,6 +448,7 @@ impl Worker {
             output: self.out.status().clone(),
             input: self.input.status.clone(),
             playing: self.seq.is_some(),
+            realtime: self.realtime,
         };
         let changed = match self.shared.status.lock() {
             Ok(mut s) => {
@@ -417,49 +464,72 @@ impl Worker {
     }
 
     fn run(mut self) {
+        if self.opts.realtime {
+            self.realtime = raise_priority();
+        }
+        let mut last_housekeeping: Option<Instant> = None;
+        let mut busy = 0u32;
         loop {
             let now = self.now();
             self.flush_due(now);
-            self.update_position(now);
-            if self.out.maintain(&mut *self.system) {
-                self.renderer.forget_programs();
+            if last_housekeeping.is_none_or(|t| t.elapsed() >= HOUSEKEEPING) {
+                last_housekeeping = Some(Instant::now());
+                self.housekeeping(now);
             }
-            if self.input.thread.is_none()
-                && self.input.choice.is_some()
-                && !matches!(self.input.status, Some(PortStatus::Unavailable(_)))
-                && self
-                    .input
-                    .last_try
-                    .is_none_or(|t| t.elapsed() >= self.out.retry)
-            {
-                self.input.try_open(&mut *self.system, &self.tx);
-            }
-            self.publish_status();
             let now = self.now();
             let next = self.next_due(now);
-            let cap = if self.seq.is_some() { 0.005 } else { 0.1 };
+            let cap = if self.seq.is_some() {
+                HOUSEKEEPING.as_secs_f64()
+            } else {
+                0.1
+            };
             let wait = next.map_or(cap, |t| (t - now).min(cap));
-            if wait > SPIN {
-                match self.rx.recv_timeout(Duration::from_secs_f64(wait - SPIN)) {
+            // Sleeping (not spinning) until the next message: a sleeper keeps its
+            // scheduling priority, which measured better than spinning under load.
+            if wait <= 0.0 {
+                // Never hog the core (the thread may run with real-time priority).
+                busy += 1;
+                if busy > 1000 {
+                    busy = 0;
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+            } else {
+                busy = 0;
+                match self.rx.recv_timeout(Duration::from_secs_f64(wait)) {
                     Ok(c) => {
                         if !self.handle(c) {
                             break;
                         }
+                        self.publish_status();
                         continue;
                     }
                     Err(RecvTimeoutError::Timeout) => {}
                     Err(RecvTimeoutError::Disconnected) => break,
                 }
             }
-            if let Some(t) = next {
-                while self.now() < t {
-                    std::hint::spin_loop();
-                }
-            }
         }
         self.stop_playback();
         self.out.release_all();
         self.input.close();
+    }
+
+    /// Position for the UI, port reopening, status.
+    fn housekeeping(&mut self, now: f64) {
+        self.update_position(now);
+        if self.out.maintain(&mut *self.system) {
+            self.renderer.forget_programs();
+        }
+        if self.input.thread.is_none()
+            && self.input.choice.is_some()
+            && !matches!(self.input.status, Some(PortStatus::Unavailable(_)))
+            && self
+                .input
+                .last_try
+                .is_none_or(|t| t.elapsed() >= self.out.retry)
+        {
+            self.input.try_open(&mut *self.system, &self.tx);
+        }
+        self.publish_status();
     }
 
     fn next_due(&mut self, now: f64) -> Option<f64> {
@@ -532,8 +602,10 @@ impl Worker {
         self.last_items = items.clone();
         let mut seq = Sequencer::new(items, self.renderer.setup, self.opts.seed);
         seq.send_clock = self.opts.send_clock;
-        // Start a little ahead so the first step is not late.
-        self.play_start = self.now() + 0.005;
+        // Start a little ahead so the first step is not late, and late enough that a
+        // negative micro-timing on the first step can be honoured.
+        let early = seq.peek_time(0.0).map_or(0.0, |t| (-t).max(0.0));
+        self.play_start = self.now() + 0.005 + early;
         self.seq = Some(seq);
         self.shared.playing.store(true, Ordering::Release);
         if self.opts.send_transport {
@@ -675,12 +747,8 @@ impl Worker {
         }
     }
 
-    /// Tempo from the last incoming clock ticks (24 per quarter note).
     fn clock_tempo(&self) -> Option<f64> {
-        let (first, last) = (self.clocks.front()?, self.clocks.back()?);
-        let n = self.clocks.len().checked_sub(1).filter(|&n| n >= 6)?;
-        let secs = last.duration_since(*first).as_secs_f64() / n as f64;
-        (secs > 0.0).then(|| (60.0 / (secs * 24.0)).clamp(30.0, 300.0))
+        tempo_from_clocks(&self.clocks)
     }
 
     /// Handles a command; false to quit.
@@ -709,5 +777,27 @@ impl Worker {
             Command::Quit => return false,
         }
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tempo_from_clock_ticks() {
+        let t0 = Instant::now();
+        // 24 ticks per quarter at 125 BPM: 20 ms apart.
+        let ticks: VecDeque<Instant> = (0..25)
+            .map(|i| t0 + Duration::from_millis(20 * i))
+            .collect();
+        let bpm = tempo_from_clocks(&ticks).unwrap();
+        assert!((bpm - 125.0).abs() < 1e-6, "{bpm}");
+        let few: VecDeque<Instant> = ticks.iter().copied().take(5).collect();
+        assert_eq!(tempo_from_clocks(&few), None);
+        let fast: VecDeque<Instant> = (0..10)
+            .map(|i| t0 + Duration::from_micros(10 * i))
+            .collect();
+        assert_eq!(tempo_from_clocks(&fast), Some(300.0));
     }
 }
