@@ -357,3 +357,23 @@ fn track_position_for_live_recording() {
     let pos = s.position_at(2.05);
     assert_eq!((pos.pass, pos.steps[0], pos.steps[1]), (1, 0, 0));
 }
+
+#[test]
+fn tempo_change_mid_playback_keeps_the_grid_position() {
+    let mut p = SeqPattern::empty("A01");
+    for st in 0..16 {
+        p.tracks[0].steps[st] = SeqStep::trig();
+    }
+    let mut s = Sequencer::new(PlayItem::chain(&[Arc::new(p)], 1), setup(120.0), 1);
+    let first = s.collect_until(0.5);
+    assert_eq!(note_ons(&first, 0).len(), 5); // steps 1-5 at 0, .125, ... .5
+    // From 0.5 s (step 4 exactly) on, 60 BPM: a step lasts 0.25 s. Steps up to two
+    // steps ahead were rendered already at the old tempo.
+    s.set_tempo(60.0, 0.5);
+    assert!((s.tempo() - 60.0).abs() < 1e-9);
+    let rest = note_ons(&s.collect_until(1e6), 0);
+    assert_eq!(rest.len(), 11);
+    let last = rest[rest.len() - 1];
+    // Step 16 (index 15): 0.5 + 11 * 0.25 at the new tempo.
+    assert!((last - (0.5 + 11.0 * 0.25)).abs() < 1e-9, "{rest:?}");
+}

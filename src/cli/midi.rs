@@ -18,6 +18,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use thiserror::Error;
 
@@ -174,7 +175,27 @@ pub fn load_pattern(args: &PlayArgs) -> Result<(SeqPattern, DeviceSetup), MidiCl
     Ok((pattern, DeviceSetup::from_project(&pf)))
 }
 
-/// Plays a pattern to the output port and waits until it ends.
+/// Set by Ctrl-C while `octa midi play` runs, so playback stops cleanly (no hanging notes).
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+#[cfg(target_os = "linux")]
+extern "C" fn on_interrupt(_: libc::c_int) {
+    INTERRUPTED.store(true, Ordering::SeqCst);
+}
+
+/// Routes Ctrl-C to [`INTERRUPTED`] (Linux; elsewhere Ctrl-C ends the process).
+fn catch_interrupt() {
+    #[cfg(target_os = "linux")]
+    {
+        let handler = on_interrupt as extern "C" fn(libc::c_int);
+        // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
+        unsafe {
+            libc::signal(libc::SIGINT, handler as libc::sighandler_t);
+        }
+    }
+}
+
+/// Plays a pattern to the output port and waits until it ends (or Ctrl-C).
 pub fn play(
     system: Box<dyn MidiSystem>,
     args: &PlayArgs,
@@ -202,12 +223,18 @@ pub fn play(
         "playing {} x{} at {tempo:.2} BPM on {port}",
         pattern.name, args.loops
     )?;
+    catch_interrupt();
     engine.play(vec![PlayItem {
         pattern: Arc::new(pattern),
         passes: Some(args.loops.max(1)),
         tempo: args.tempo,
     }]);
+    let mut stopping = false;
     loop {
+        if INTERRUPTED.swap(false, Ordering::SeqCst) && !stopping {
+            stopping = true;
+            engine.stop();
+        }
         match engine.wait_event(Duration::from_millis(200)) {
             Some(EngineEvent::Stopped) => break,
             Some(EngineEvent::Status(s)) => {
@@ -347,5 +374,42 @@ mod tests {
         };
         let err = load_pattern(&missing).unwrap_err().to_string();
         assert!(err.starts_with("/nonexistent/project.work"), "{err}");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn ctrl_c_stops_playback_without_hanging_notes() {
+        let Some(path) = crate::testutil::corpus("ot/hello-flex/project") else {
+            return;
+        };
+        let sys = SimSystem::with_device("Octatrack");
+        let watcher = sys.clone();
+        let t = std::thread::spawn(move || {
+            // Once notes flow the handler is installed (before playback starts).
+            while !watcher.messages().iter().any(|m| m[0] & 0xF0 == 0x90) {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            // SAFETY: raising a signal whose handler only stores to an atomic.
+            unsafe {
+                libc::raise(libc::SIGINT);
+            }
+        });
+        let args = PlayArgs {
+            path,
+            bank: "A".into(),
+            pattern: 1,
+            loops: 1000,
+            tempo: None,
+            clock: false,
+        };
+        let mut buf = Vec::new();
+        play(Box::new(sys.clone()), &args, None, &mut buf).unwrap();
+        let _ = t.join();
+        assert!(String::from_utf8(buf).unwrap().ends_with("done\n"));
+        let msgs = sys.messages();
+        let ons = msgs.iter().filter(|m| m[0] & 0xF0 == 0x90).count();
+        let offs = msgs.iter().filter(|m| m[0] & 0xF0 == 0x80).count();
+        assert!(ons > 0);
+        assert_eq!(ons, offs);
     }
 }

@@ -129,6 +129,7 @@ pub struct EngineStatus {
 
 enum Command {
     Setup(DeviceSetup),
+    Tempo(f64),
     Audition(Arc<SeqPattern>, Audition),
     Play(Vec<PlayItem>),
     Stop,
@@ -245,6 +246,11 @@ impl MidiEngine {
     /// Replaces the device setup (trig channels, auto channel, tempo).
     pub fn set_setup(&self, setup: DeviceSetup) {
         self.send(Command::Setup(setup));
+    }
+
+    /// Changes the tempo of the running playback (from now on).
+    pub fn set_tempo(&self, bpm: f64) {
+        self.send(Command::Tempo(bpm));
     }
 
     /// Plays a step, a row or a note of `pattern` on the device now.
@@ -509,6 +515,9 @@ impl Worker {
             }
         }
         self.stop_playback();
+        for m in self.audition.drain_releases() {
+            self.out.send(&m.msg);
+        }
         self.out.release_all();
         self.input.close();
     }
@@ -696,6 +705,16 @@ impl Worker {
                 while self.clocks.len() > 25 {
                     self.clocks.pop_front();
                 }
+                // Follow tempo changes once per quarter note.
+                if self.clocks.len() == 25 {
+                    let current = self.seq.as_ref().map(|s| s.tempo());
+                    if let (Some(bpm), Some(cur)) = (self.clock_tempo(), current)
+                        && (bpm - cur).abs() > 0.5
+                    {
+                        self.change_tempo(bpm);
+                    }
+                    self.clocks.drain(..24);
+                }
             }
             MidiMessage::Start | MidiMessage::Continue if self.opts.follow_clock => {
                 let mut items = self.last_items.clone();
@@ -747,6 +766,13 @@ impl Worker {
         }
     }
 
+    fn change_tempo(&mut self, bpm: f64) {
+        let rel = self.now() - self.play_start;
+        if let Some(seq) = self.seq.as_mut() {
+            seq.set_tempo(bpm, rel);
+        }
+    }
+
     fn clock_tempo(&self) -> Option<f64> {
         tempo_from_clocks(&self.clocks)
     }
@@ -755,6 +781,7 @@ impl Worker {
     fn handle(&mut self, c: Command) -> bool {
         match c {
             Command::Setup(s) => self.renderer.setup = s,
+            Command::Tempo(bpm) => self.change_tempo(bpm),
             Command::Audition(p, what) => self.audition(&p, what),
             Command::Play(items) => self.start_playback(items),
             Command::Stop => self.stop_playback(),

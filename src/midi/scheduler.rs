@@ -31,6 +31,20 @@ pub struct PlayItem {
     pub tempo: Option<f64>,
 }
 
+impl PlayItem {
+    /// A chain: each pattern `passes` times, in order, at the project or pattern tempo.
+    pub fn chain(patterns: &[Arc<SeqPattern>], passes: u32) -> Vec<Self> {
+        patterns
+            .iter()
+            .map(|p| Self {
+                pattern: Arc::clone(p),
+                passes: Some(passes.max(1)),
+                tempo: None,
+            })
+            .collect()
+    }
+}
+
 /// Ticks of one step at a scale.
 pub fn step_ticks(scale: Scale) -> u64 {
     match scale {
@@ -212,6 +226,24 @@ impl Sequencer {
             start_secs,
             tick_secs: self.tick,
         });
+    }
+
+    /// Changes the tempo from `now` seconds on (following a clock or the user): the grid
+    /// position at `now` stays put, later slots move. Messages already rendered (at most
+    /// two steps ahead) keep their times.
+    pub fn set_tempo(&mut self, bpm: f64, now: f64) {
+        let pos = (now - self.item_start_secs) / self.tick;
+        self.tick = tick_secs(bpm.clamp(20.0, 400.0));
+        self.item_start_secs = now - pos * self.tick;
+        if let Some(span) = self.spans.back_mut() {
+            span.start_secs = self.item_start_secs;
+            span.tick_secs = self.tick;
+        }
+    }
+
+    /// The current tempo in BPM.
+    pub fn tempo(&self) -> f64 {
+        60.0 / (self.tick * 24.0)
     }
 
     /// True when every item has played and every message was handed out.
