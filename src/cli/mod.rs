@@ -6,6 +6,7 @@ mod demo;
 mod dump;
 mod project_cmds;
 mod audio;
+pub mod midi;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -67,6 +68,8 @@ pub enum Command {
     /// Audio output devices and sample file facts.
     #[command(subcommand)]
     Audio(audio::AudioCommand),
+    /// MIDI: list ports, play a pattern to the device, monitor input.
+    Midi(midi::MidiArgs),
 }
 
 /// Entry point of the `octa` binary.
@@ -84,6 +87,7 @@ pub fn main() -> ExitCode {
             Command::Demo(a) => demo::demo(&a),
             Command::Preview(args) => audio::run_preview(args, cli.audio_device),
             Command::Audio(cmd) => audio::run_audio(cmd),
+            Command::Midi(a) => midi::run(&a, cli.midi_out.as_deref(), cli.midi_in.as_deref()),
         },
         None => {
             eprintln!("octa: the tracker is not available in this build yet");

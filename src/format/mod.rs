@@ -6,7 +6,6 @@ pub mod arrangement;
 pub mod bank;
 pub mod blank;
 pub mod common;
-pub mod params;
 pub mod file;
 pub mod hexbytes;
 pub mod markers;
@@ -16,6 +15,7 @@ pub mod project_file;
 pub(crate) mod rawfile;
 pub mod regions;
 pub mod slot_attrs;
+pub mod params;
 pub mod types;
 
 pub use bank::Bank;
