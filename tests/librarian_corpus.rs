@@ -322,3 +322,20 @@ fn example_scripts_pass_the_corpus_checks() {
         check(case, &registry, name);
     }
 }
+
+#[test]
+fn the_loader_finds_the_shipped_scripts() {
+    let r = Registry::load();
+    let names: Vec<String> = r.all().iter().map(|a| a.name()).collect();
+    assert!(
+        names.contains(&"Yamaha DX7 (script)".to_string()),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&"DSI Prophet 08 (script)".to_string()),
+        "{names:?}"
+    );
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    // Built-ins come first, so they win recognition of their own formats.
+    assert_eq!(names[0], "Elektron Digitone");
+}

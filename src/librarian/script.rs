@@ -601,3 +601,152 @@ impl BankDumpCapability for ScriptAdaptation {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+fn name() { "Test synth" }
+fn createDeviceDetectMessage(channel) { [0xF0, 0x7D, channel, 0xF7] }
+fn channelIfValidDeviceResponse(m) { if m.len() > 3 && m[1] == 0x7D { m[2] } else { -1 } }
+"#;
+
+    fn load(text: &str) -> Result<ScriptAdaptation, ScriptError> {
+        ScriptAdaptation::from_source(Path::new("/cfg/adaptations/test.rhai"), text)
+    }
+
+    #[test]
+    fn minimal_script_works_and_lacks_capabilities() {
+        let a = load(MINIMAL).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(a.name(), "Test synth");
+        assert_eq!(a.create_device_detect_message(3), vec![0xF0, 0x7D, 3, 0xF7]);
+        assert_eq!(
+            a.channel_if_valid_device_response(&[0xF0, 0x7D, 9, 0xF7]),
+            Some(9)
+        );
+        assert_eq!(
+            a.channel_if_valid_device_response(&[0xF0, 0x7E, 9, 0xF7]),
+            None
+        );
+        assert!(a.needs_channel_specific_detection());
+        assert_eq!(a.device_detect_wait_ms(), 200);
+        assert!(a.edit_buffer().is_none() && a.program_dump().is_none() && a.bank_dump().is_none());
+        assert!(a.failure().is_none());
+    }
+
+    #[test]
+    fn syntax_error_names_file_and_line() {
+        let e = load("fn name() { \"x\" }\n\nfn broken( {\n").err();
+        let e = e.map(|e| (e.line, e.to_string()));
+        assert!(
+            e.as_ref().is_some_and(
+                |(l, s)| *l == Some(3) && s.starts_with("/cfg/adaptations/test.rhai:3: ")
+            ),
+            "{e:?}"
+        );
+        let e = load("fn name() { \"x\" }").err().map(|e| e.to_string());
+        assert_eq!(
+            e.as_deref(),
+            Some(
+                "/cfg/adaptations/test.rhai: the required function createDeviceDetectMessage() is missing"
+            )
+        );
+    }
+
+    #[test]
+    fn runtime_error_disables_only_this_adaptation_with_its_line() {
+        let text =
+            format!("{MINIMAL}\nfn nameFromDump(m) {{\n    let x = m[1000];\n    \"never\"\n}}\n");
+        let a = load(&text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(a.name_from_dump(&[0xF0, 0xF7]), None);
+        let f = a.failure().unwrap_or_else(|| panic!("should have failed"));
+        assert_eq!(f.line, Some(7), "{f}");
+        assert!(
+            f.to_string()
+                .starts_with("/cfg/adaptations/test.rhai:7: in nameFromDump(): "),
+            "{f}"
+        );
+        // Disabled: further calls give neutral answers, no new errors.
+        assert_eq!(
+            a.channel_if_valid_device_response(&[0xF0, 0x7D, 1, 0xF7]),
+            None
+        );
+        // Another script is unaffected.
+        let b = load(MINIMAL).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            b.channel_if_valid_device_response(&[0xF0, 0x7D, 1, 0xF7]),
+            Some(1)
+        );
+    }
+
+    #[test]
+    fn sandbox_limits_loops_recursion_sizes_and_io() {
+        let spin = format!("{MINIMAL}\nfn setupHelp() {{ loop {{ }} }}\n");
+        let a = load(&spin).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(a.setup_help(), "");
+        assert!(
+            a.failure()
+                .is_some_and(|f| f.message.contains("operations")),
+            "{:?}",
+            a.failure()
+        );
+
+        let deep = format!("{MINIMAL}\nfn f(n) {{ f(n + 1) }}\nfn setupHelp() {{ f(0) }}\n");
+        let a = load(&deep).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(a.setup_help(), "");
+        assert!(a.failure().is_some());
+
+        let big = format!("{MINIMAL}\nfn setupHelp() {{ let s = \"x\"; loop {{ s += s; }} }}\n");
+        let a = load(&big).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(a.setup_help(), "");
+        assert!(
+            a.failure()
+                .is_some_and(|f| f.message.to_lowercase().contains("length")),
+            "{:?}",
+            a.failure()
+        );
+
+        let io = format!("{MINIMAL}\nimport \"secrets\" as s;\n");
+        assert!(load(&io).is_err());
+        let ev = format!("{MINIMAL}\nfn setupHelp() {{ eval(\"1\") }}\n");
+        assert!(load(&ev).is_err() || load(&ev).is_ok_and(|a| a.setup_help().is_empty()));
+    }
+
+    #[test]
+    fn wrong_return_types_disable_with_a_message() {
+        let text = format!(
+            "{MINIMAL}\nfn createEditBufferRequest(c) {{ [0xF0, 300, 0xF7] }}\nfn isEditBufferDump(m) {{ false }}\nfn convertToEditBuffer(c, m) {{ m }}\n"
+        );
+        let a = load(&text).unwrap_or_else(|e| panic!("{e}"));
+        let eb = a.edit_buffer().unwrap_or_else(|| panic!("capability"));
+        assert!(eb.create_edit_buffer_request(0).is_empty());
+        let f = a.failure().map(|f| f.to_string()).unwrap_or_default();
+        assert!(
+            f.contains("createEditBufferRequest() must return an array of bytes"),
+            "{f}"
+        );
+        assert!(f.contains("element 1"), "{f}");
+    }
+
+    #[test]
+    fn part_of_accepts_the_handshake_tuple() {
+        let text = format!(
+            "{MINIMAL}\nfn isPartOfSingleProgramDump(m) {{ if m[1] == 1 {{ [true, [0xF0, 0x7D, 0x7F, 0xF7]] }} else {{ m[1] == 2 }} }}\nfn isSingleProgramDump(m) {{ false }}\nfn createProgramDumpRequest(c, n) {{ [] }}\nfn convertToProgramDump(c, m, n) {{ m }}\n"
+        );
+        let a = load(&text).unwrap_or_else(|e| panic!("{e}"));
+        let pd = a.program_dump().unwrap_or_else(|| panic!("capability"));
+        assert_eq!(
+            pd.is_part_of_single_program_dump(&[0xF0, 1, 0xF7]),
+            PartOf::YesReply(vec![0xF0, 0x7D, 0x7F, 0xF7])
+        );
+        assert_eq!(
+            pd.is_part_of_single_program_dump(&[0xF0, 2, 0xF7]),
+            PartOf::Yes
+        );
+        assert_eq!(
+            pd.is_part_of_single_program_dump(&[0xF0, 3, 0xF7]),
+            PartOf::No
+        );
+    }
+}
