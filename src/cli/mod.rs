@@ -1,6 +1,8 @@
 //! The headless command line (clap). Each command group lives in its own file;
 //! this file only declares the top level and dispatches.
 
+mod librarian;
+
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -39,13 +41,18 @@ pub struct Cli {
 
 /// The headless commands.
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// The sysex librarian: detect synths, fetch, import, list, export and send patches.
+    Librarian(librarian::LibrarianArgs),
+}
 
 /// Entry point of the `octa` binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Some(command) => match command {},
+        Some(command) => match command {
+            Command::Librarian(a) => librarian::run(&a),
+        },
         None => {
             eprintln!("octa: the tracker is not available in this build yet");
             ExitCode::FAILURE

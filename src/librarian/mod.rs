@@ -7,6 +7,7 @@ pub mod builtin;
 pub mod db;
 pub mod device;
 pub mod file;
+pub mod octatrack;
 pub mod registry;
 pub mod script;
 pub mod selection;

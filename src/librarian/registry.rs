@@ -91,21 +91,28 @@ impl Registry {
             .cloned()
     }
 
-    /// An adaptation by exact name (case-insensitive) or unique substring.
+    /// An adaptation by exact name (case-insensitive) or unique substring (ignoring case,
+    /// spaces and punctuation, so `dx7` or `jv1080` work). When several match and one name
+    /// is the start of all the others (`Yamaha DX7` vs `Yamaha DX7 (script)`), it wins.
     pub fn find(&self, name: &str) -> Option<Arc<dyn Adaptation>> {
         if let Some(a) = self.find_exact(name) {
             return Some(a);
         }
-        let lower = name.to_lowercase();
-        let hits: Vec<&Arc<dyn Adaptation>> = self
+        let key = normalise(name);
+        if key.is_empty() {
+            return None;
+        }
+        let mut hits: Vec<(String, &Arc<dyn Adaptation>)> = self
             .adaptations
             .iter()
-            .filter(|a| a.name().to_lowercase().contains(&lower))
+            .map(|a| (normalise(&a.name()), a))
+            .filter(|(n, _)| n.contains(&key))
             .collect();
-        match hits.as_slice() {
-            [one] => Some((*one).clone()),
-            _ => None,
-        }
+        hits.sort_by_key(|(n, _)| n.len());
+        let (shortest, first) = hits.first()?;
+        hits.iter()
+            .all(|(n, _)| n.starts_with(shortest.as_str()))
+            .then(|| (*first).clone())
     }
 
     /// The adaptation that claims most of `messages` (first one wins ties); `None` when
@@ -123,6 +130,13 @@ impl Registry {
         }
         best.map(|(_, a)| a.clone())
     }
+}
+
+fn normalise(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// Where adaptation scripts are looked for: the shipped `adaptations/` folder (beside the
