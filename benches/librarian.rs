@@ -17,19 +17,26 @@ fn benches(c: &mut Criterion) {
     let Some(blofeld) = load("sysex/waldorf-blofeld/Waldorf_Blofeld_Blo Factory_2008.syx") else {
         return;
     };
-    c.bench_function("import blofeld 1024 sounds (split+recognise+name+fingerprint+store)", |b| {
-        b.iter_batched(
-            || Database::open_in_memory().ok(),
-            |db| {
-                let Some(mut db) = db else { return };
-                let Ok(m) = messages_from_bytes(&blofeld) else { return };
-                let Ok(r) = recognise(&registry, &m.messages, None) else { return };
-                let s = db.store_import(r.device.as_ref(), "bench", &m.messages, &r.loaded);
-                black_box(s.ok());
-            },
-            BatchSize::PerIteration,
-        )
-    });
+    c.bench_function(
+        "import blofeld 1024 sounds (split+recognise+name+fingerprint+store)",
+        |b| {
+            b.iter_batched(
+                || Database::open_in_memory().ok(),
+                |db| {
+                    let Some(mut db) = db else { return };
+                    let Ok(m) = messages_from_bytes(&blofeld) else {
+                        return;
+                    };
+                    let Ok(r) = recognise(&registry, &m.messages, None) else {
+                        return;
+                    };
+                    let s = db.store_import(r.device.as_ref(), "bench", &m.messages, &r.loaded);
+                    black_box(s.ok());
+                },
+                BatchSize::PerIteration,
+            )
+        },
+    );
     let mut g = c.benchmark_group("split+recognise");
     for rel in [
         "sysex/waldorf-blofeld/Waldorf_Blofeld_Blo Factory_2008.syx",

@@ -8,7 +8,7 @@ use crate::librarian::device::{
 use crate::librarian::file::write_syx;
 use crate::librarian::selection::Selection;
 use crate::librarian::{Adaptation, LibrarianError, Registry, import_file};
-use crate::midi::transport::MidiSystem;
+use crate::midi::transport::{MidiSystem, resolve_port};
 use clap::{Args, Subcommand};
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -102,11 +102,9 @@ pub enum LibrarianCommand {
     },
 }
 
-/// The MIDI system to use (reports itself unavailable when there is no MIDI).
+/// The machine's MIDI system (reports itself unavailable when there is no MIDI).
 fn midi_system() -> Box<dyn MidiSystem> {
-    Box::new(device::NoMidi(
-        "this build has no MIDI backend for the librarian".into(),
-    ))
+    crate::midi::ports::open_system()
 }
 
 fn registry() -> Registry {
@@ -373,7 +371,8 @@ fn open_link(
     a: &dyn Adaptation,
 ) -> Result<Link, String> {
     // Ask the system first so a machine without MIDI says so before anything else.
-    system.outputs().map_err(|e| e.to_string())?;
+    let outs = system.outputs().map_err(|e| e.to_string())?;
+    let ins = system.inputs().map_err(|e| e.to_string())?;
     let loc = db
         .device_location(&a.name())
         .map_err(|e| e.to_string())?
@@ -383,7 +382,9 @@ fn open_link(
                 a.name()
             )
         })?;
-    Link::open(system, &loc.out_port, &loc.in_port, loc.channel).map_err(|e| e.to_string())
+    let out = resolve_port(&outs, &loc.out_port).map_err(|e| e.to_string())?;
+    let inp = resolve_port(&ins, &loc.in_port).map_err(|e| e.to_string())?;
+    Link::open(system, &out, &inp, loc.channel).map_err(|e| e.to_string())
 }
 
 fn fetch_cmd(device: &str, bank: Option<u32>, program: Option<u32>) -> Result<(), String> {

@@ -2,6 +2,7 @@
 //! this file only declares the top level and dispatches.
 
 mod librarian;
+pub mod midi;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -44,6 +45,8 @@ pub struct Cli {
 pub enum Command {
     /// The sysex librarian: detect synths, fetch, import, list, export and send patches.
     Librarian(librarian::LibrarianArgs),
+    /// MIDI: list ports, play a pattern to the device, monitor input.
+    Midi(midi::MidiArgs),
 }
 
 /// Entry point of the `octa` binary.
@@ -52,6 +55,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Some(command) => match command {
             Command::Librarian(a) => librarian::run(&a),
+            Command::Midi(a) => midi::run(&a, cli.midi_out.as_deref(), cli.midi_in.as_deref()),
         },
         None => {
             eprintln!("octa: the tracker is not available in this build yet");

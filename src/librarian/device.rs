@@ -629,21 +629,3 @@ pub fn send_patch(
     }
     Ok(ms.len())
 }
-
-/// A MIDI system for machines without MIDI: every call reports [`MidiError::Unavailable`].
-pub struct NoMidi(pub String);
-
-impl MidiSystem for NoMidi {
-    fn outputs(&self) -> Result<Vec<String>, MidiError> {
-        Err(MidiError::Unavailable(self.0.clone()))
-    }
-    fn inputs(&self) -> Result<Vec<String>, MidiError> {
-        Err(MidiError::Unavailable(self.0.clone()))
-    }
-    fn open_out(&mut self, _name: &str) -> Result<Box<dyn MidiOut>, MidiError> {
-        Err(MidiError::Unavailable(self.0.clone()))
-    }
-    fn open_in(&mut self, _name: &str) -> Result<Box<dyn MidiIn>, MidiError> {
-        Err(MidiError::Unavailable(self.0.clone()))
-    }
-}
