@@ -6,6 +6,7 @@ mod demo;
 mod dump;
 mod project_cmds;
 mod audio;
+mod librarian;
 pub mod midi;
 
 use clap::{Parser, Subcommand};
@@ -68,6 +69,8 @@ pub enum Command {
     /// Audio output devices and sample file facts.
     #[command(subcommand)]
     Audio(audio::AudioCommand),
+    /// The sysex librarian: detect synths, fetch, import, list, export and send patches.
+    Librarian(librarian::LibrarianArgs),
     /// MIDI: list ports, play a pattern to the device, monitor input.
     Midi(midi::MidiArgs),
 }
@@ -87,6 +90,7 @@ pub fn main() -> ExitCode {
             Command::Demo(a) => demo::demo(&a),
             Command::Preview(args) => audio::run_preview(args, cli.audio_device),
             Command::Audio(cmd) => audio::run_audio(cmd),
+            Command::Librarian(a) => librarian::run(&a),
             Command::Midi(a) => midi::run(&a, cli.midi_out.as_deref(), cli.midi_in.as_deref()),
         },
         None => {
