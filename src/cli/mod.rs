@@ -1,6 +1,8 @@
 //! The headless command line (clap). Each command group lives in its own file;
 //! this file only declares the top level and dispatches.
 
+mod check;
+
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -39,13 +41,21 @@ pub struct Cli {
 
 /// The headless commands.
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Parse every Octatrack file under the paths; exit 1 when one is invalid.
+    Check(check::CheckArgs),
+    /// Read every Octatrack file in SRC and write it to DST through the format module.
+    Resave(check::ResaveArgs),
+}
 
 /// Entry point of the `octa` binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Some(command) => match command {},
+        Some(command) => match command {
+            Command::Check(a) => check::check(&a),
+            Command::Resave(a) => check::resave(&a),
+        },
         None => {
             eprintln!("octa: the tracker is not available in this build yet");
             ExitCode::FAILURE

@@ -4,6 +4,12 @@
 
 pub mod bank;
 pub mod common;
+pub mod hexbytes;
+pub mod markers;
+pub mod ot;
+pub(crate) mod rawfile;
+pub mod regions;
+pub mod slot_attrs;
 pub mod types;
 
 pub use bank::Bank;
