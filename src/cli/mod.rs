@@ -46,6 +46,24 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Read every Octatrack file in SRC and write it to DST through the format module.
     Resave(check::ResaveArgs),
+    /// Open the tracker on the generated demo project.
+    Demo,
+}
+
+fn tracker_options(
+    theme: &Option<String>,
+    keymap: &Option<String>,
+    path: Option<PathBuf>,
+    demo: bool,
+    read_only: bool,
+) -> crate::ui::RunOptions {
+    crate::ui::RunOptions {
+        path,
+        demo,
+        read_only,
+        theme: theme.clone(),
+        keymap: keymap.clone(),
+    }
 }
 
 /// Entry point of the `octa` binary.
@@ -55,10 +73,20 @@ pub fn main() -> ExitCode {
         Some(command) => match command {
             Command::Check(a) => check::check(&a),
             Command::Resave(a) => check::resave(&a),
+            Command::Demo => crate::ui::run(tracker_options(
+                &cli.theme,
+                &cli.keymap,
+                None,
+                true,
+                cli.read_only,
+            )),
         },
-        None => {
-            eprintln!("octa: the tracker is not available in this build yet");
-            ExitCode::FAILURE
-        }
+        None => crate::ui::run(tracker_options(
+            &cli.theme,
+            &cli.keymap,
+            cli.path,
+            cli.demo,
+            cli.read_only,
+        )),
     }
 }
