@@ -501,7 +501,7 @@ impl App {
                 if let Some(k) = k.first() {
                     spans.push(Span::styled(k.to_string(), theme.style("status.key")));
                     let h = self.keymap.help(a);
-                    let short = h.split([' ', ',', '(']).next().unwrap_or(h);
+                    let short = h.split(['(', ':', ',']).next().unwrap_or(h).trim();
                     spans.push(Span::styled(format!(" {short}  "), theme.style("status")));
                 }
             }

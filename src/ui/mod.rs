@@ -17,6 +17,8 @@ pub use action::{ActionDef, Input};
 pub use app::App;
 pub use view::{Ctx, Nav, Outcome, View, ViewInfo};
 pub mod terminal;
+#[doc(hidden)]
+pub mod testing;
 
 use crate::config::{Config, config_dir};
 use crate::project::{OpenOptions, Project};

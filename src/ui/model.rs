@@ -412,9 +412,10 @@ impl Document {
     /// Records a change another view has already applied.
     pub fn record(&mut self, change: Box<dyn CustomChange>) {
         if let Some(b) = change.bank()
-            && b < BANKS {
-                self.project.mark_dirty(FileId::Bank(b));
-            }
+            && b < BANKS
+        {
+            self.project.mark_dirty(FileId::Bank(b));
+        }
         self.pending.push(Change::Custom(change));
     }
 

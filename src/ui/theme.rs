@@ -324,9 +324,10 @@ struct Layers {
 fn resolve_palette(v: &str, all: &BTreeMap<String, Located<String>>, depth: u8) -> Option<Color> {
     if depth < 8
         && let Some((inner, _, _)) = all.get(v)
-            && inner != v {
-                return resolve_palette(inner, all, depth + 1);
-            }
+        && inner != v
+    {
+        return resolve_palette(inner, all, depth + 1);
+    }
     parse_color(v, &BTreeMap::new())
 }
 

@@ -272,9 +272,10 @@ impl PatternView {
         let (t, s) = (self.cursor.track, self.cursor.row);
         at.set_note(&mut ctx.doc, t, s, note as u8);
         if let Some(m) = ctx.engines.midi_control.as_mut()
-            && let Some(n) = at.note(&ctx.doc, t, s) {
-                m.audition(t, n, 100);
-            }
+            && let Some(n) = at.note(&ctx.doc, t, s)
+        {
+            m.audition(t, n, 100);
+        }
         self.advance(ctx);
         Self::done(ctx, "note")
     }

@@ -258,12 +258,13 @@ pub fn render(view: &mut PatternView, frame: &mut Frame, area: Rect, ctx: &Ctx) 
             let _ = write!(text, " {}", tc.kind.machine.name());
         }
         if let Some(i) = info
-            && i.per_track {
-                let sc = crate::format::Scale::from_code(
-                    at.get(&ctx.doc, crate::ui::model::Unit::TrackScale(t as u8)) as u8,
-                );
-                let _ = write!(text, " L{tlen} {sc}");
-            }
+            && i.per_track
+        {
+            let sc = crate::format::Scale::from_code(
+                at.get(&ctx.doc, crate::ui::model::Unit::TrackScale(t as u8)) as u8,
+            );
+            let _ = write!(text, " L{tlen} {sc}");
+        }
         put(buf, x, area.y, right, &text, w, head_style);
         // Column labels.
         let mut cx = x;
@@ -316,9 +317,11 @@ pub fn render(view: &mut PatternView, frame: &mut Frame, area: Rect, ctx: &Ctx) 
                 }
                 let flat = flat_base + ci;
                 if let Some((rr, fr)) = &sel_flat
-                    && rr.contains(&row) && fr.contains(&flat) {
-                        style = style.patch(th.style("grid.selection"));
-                    }
+                    && rr.contains(&row)
+                    && fr.contains(&flat)
+                {
+                    style = style.patch(th.style("grid.selection"));
+                }
                 if row == view.cursor.row && t == view.cursor.track && ci == view.cursor.col {
                     style = style.patch(th.style("grid.cursor"));
                     if !view.entry.is_empty() {
