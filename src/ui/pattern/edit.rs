@@ -279,13 +279,16 @@ impl At {
                     }
                 }
             },
-            Col::Note => self.set_lock(
-                doc,
-                track,
-                step,
-                0,
-                (v != EMPTY).then_some(v.min(254) as u8),
-            ),
+            Col::Note if v == EMPTY => self.set_lock(doc, track, step, 0, None),
+            Col::Note => {
+                // A note brings a trig, as when typed.
+                self.set(doc, lock_unit(track, step, 0), v.min(254));
+                if self.trig_kind(doc, track, step) != TrigKind::Trig {
+                    for m in [Mask::Trig, Mask::Trigless, Mask::LockOnly] {
+                        self.set_mask(doc, track, m, step, m == Mask::Trig);
+                    }
+                }
+            }
             Col::Lock(i) => self.set_lock(
                 doc,
                 track,

@@ -44,6 +44,8 @@ pub struct PatternView {
     pub cursor: Cursor,
     /// Selection anchor: (row, flat column index).
     pub anchor: Option<(usize, usize)>,
+    /// The anchor was set with `pattern.mark`: plain moves extend the selection.
+    sticky: bool,
     /// Octave of the lower piano row (C-4 = 4).
     pub octave: u8,
     /// Values typed in hex.
@@ -80,6 +82,7 @@ impl PatternView {
         Self {
             cursor: Cursor::default(),
             anchor: None,
+            sticky: false,
             octave: 4,
             hex: false,
             entry: String::new(),
@@ -425,6 +428,7 @@ impl PatternView {
                     self.anchor = None;
                 } else {
                     self.start_select(&layout);
+                    self.sticky = true;
                 }
                 Outcome::Handled
             }
@@ -684,9 +688,11 @@ impl PatternView {
             ),
             _ => Outcome::Ignored,
         };
-        if !selecting && !matches!(name, "pattern.mark" | "pattern.select_clear") && is_motion(name)
-        {
+        if !selecting && !self.sticky && is_motion(name) {
             self.anchor = None;
+        }
+        if self.anchor.is_none() {
+            self.sticky = false;
         }
         out
     }
