@@ -10,6 +10,7 @@ pub mod ot;
 pub(crate) mod rawfile;
 pub mod regions;
 pub mod slot_attrs;
+pub mod params;
 pub mod types;
 
 pub use bank::Bank;
