@@ -2,6 +2,9 @@
 //! this file only declares the top level and dispatches.
 
 mod check;
+mod demo;
+mod dump;
+mod project_cmds;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -64,6 +67,18 @@ fn tracker_options(
         theme: theme.clone(),
         keymap: keymap.clone(),
     }
+    /// Create a blank project (the device's blank files).
+    New(project_cmds::NewArgs),
+    /// Show a project's name, OS version, tempo, patterns, parts and samples.
+    Info(project_cmds::InfoArgs),
+    /// Write a whole project as one JSON document.
+    Export(project_cmds::ExportArgs),
+    /// Recreate a project folder from a JSON document written by `export`.
+    Import(project_cmds::ImportArgs),
+    /// Print one pattern as a tracker-style grid or as JSON.
+    Dump(dump::DumpArgs),
+    /// Generate the demo project (a set with generated samples).
+    Demo(demo::DemoArgs),
 }
 
 /// Entry point of the `octa` binary.
@@ -80,6 +95,12 @@ pub fn main() -> ExitCode {
                 true,
                 cli.read_only,
             )),
+            Command::New(a) => project_cmds::new(&a),
+            Command::Info(a) => project_cmds::info(&a),
+            Command::Export(a) => project_cmds::export(&a),
+            Command::Import(a) => project_cmds::import(&a),
+            Command::Dump(a) => dump::dump(&a),
+            Command::Demo(a) => demo::demo(&a),
         },
         None => crate::ui::run(tracker_options(
             &cli.theme,

@@ -10,14 +10,17 @@
 
 pub mod anyfile;
 pub mod archive;
+pub mod demo;
 pub mod error;
 pub mod files;
+pub mod json;
 pub mod kinds;
 mod model;
 mod save;
 pub mod source;
 pub mod store;
 pub mod walk;
+pub mod wav;
 
 pub use error::{ProjectError, Result};
 pub use files::{FileId, FileSlot, Origin, OtFile};
