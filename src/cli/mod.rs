@@ -42,17 +42,6 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-/// The headless commands.
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Parse every Octatrack file under the paths; exit 1 when one is invalid.
-    Check(check::CheckArgs),
-    /// Read every Octatrack file in SRC and write it to DST through the format module.
-    Resave(check::ResaveArgs),
-    /// Open the tracker on the generated demo project.
-    Demo,
-}
-
 fn tracker_options(
     theme: &Option<String>,
     keymap: &Option<String>,
@@ -66,7 +55,17 @@ fn tracker_options(
         read_only,
         theme: theme.clone(),
         keymap: keymap.clone(),
+        demo_dir: None,
     }
+}
+
+/// The headless commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Parse every Octatrack file under the paths; exit 1 when one is invalid.
+    Check(check::CheckArgs),
+    /// Read every Octatrack file in SRC and write it to DST through the format module.
+    Resave(check::ResaveArgs),
     /// Create a blank project (the device's blank files).
     New(project_cmds::NewArgs),
     /// Show a project's name, OS version, tempo, patterns, parts and samples.
@@ -88,19 +87,16 @@ pub fn main() -> ExitCode {
         Some(command) => match command {
             Command::Check(a) => check::check(&a),
             Command::Resave(a) => check::resave(&a),
-            Command::Demo => crate::ui::run(tracker_options(
-                &cli.theme,
-                &cli.keymap,
-                None,
-                true,
-                cli.read_only,
-            )),
             Command::New(a) => project_cmds::new(&a),
             Command::Info(a) => project_cmds::info(&a),
             Command::Export(a) => project_cmds::export(&a),
             Command::Import(a) => project_cmds::import(&a),
             Command::Dump(a) => dump::dump(&a),
-            Command::Demo(a) => demo::demo(&a),
+            Command::Demo(a) if a.generate_only => demo::demo(&a),
+            Command::Demo(a) => crate::ui::run(crate::ui::RunOptions {
+                demo_dir: a.dir,
+                ..tracker_options(&cli.theme, &cli.keymap, None, true, cli.read_only)
+            }),
         },
         None => crate::ui::run(tracker_options(
             &cli.theme,
