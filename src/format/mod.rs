@@ -7,6 +7,7 @@ pub mod common;
 pub mod hexbytes;
 pub mod markers;
 pub mod ot;
+pub mod project_file;
 pub(crate) mod rawfile;
 pub mod regions;
 pub mod slot_attrs;
