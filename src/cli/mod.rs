@@ -2,6 +2,7 @@
 //! this file only declares the top level and dispatches.
 
 mod check;
+mod copy;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -46,6 +47,10 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Read every Octatrack file in SRC and write it to DST through the format module.
     Resave(check::ResaveArgs),
+    /// Copy a bank, pattern, part, track or scene (with its sample slots) within or between projects.
+    Copy(copy::CopyArgs),
+    /// List a project's sample slots and where they are used; merge duplicates; remove unused.
+    Slots(copy::SlotsArgs),
 }
 
 /// Entry point of the `octa` binary.
@@ -55,6 +60,8 @@ pub fn main() -> ExitCode {
         Some(command) => match command {
             Command::Check(a) => check::check(&a),
             Command::Resave(a) => check::resave(&a),
+            Command::Copy(a) => copy::copy(&a),
+            Command::Slots(a) => copy::slots(&a),
         },
         None => {
             eprintln!("octa: the tracker is not available in this build yet");

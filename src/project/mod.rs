@@ -10,11 +10,13 @@
 
 pub mod anyfile;
 pub mod archive;
+pub mod copy;
 pub mod error;
 pub mod files;
 pub mod kinds;
 mod model;
 mod save;
+pub mod slots;
 pub mod source;
 pub mod store;
 pub mod walk;
