@@ -120,18 +120,26 @@ fn octa_check(path: &Path) {
     assert!(text.contains("0 errors, 0 warnings"), "{text}");
 }
 
-fn run(
-    src: &Project,
-    from: Target,
-    dst: &mut Project,
-    to: Target,
-    opts: CopyOptions,
-) -> copy::CopyPlan {
+fn run(src: &Project, from: Target, dst: &mut Project, to: Target, opts: CopyOptions) -> Done {
     let plan = copy::plan(src, from, Some(dst), to, &opts).unwrap();
     copy::copy_files(&plan).unwrap();
-    copy::apply(&plan, dst).unwrap();
+    let done = Done {
+        slots: plan.slots.clone(),
+        files: plan.files.clone(),
+        remapped: plan.remapped,
+        notes: plan.notes.clone(),
+    };
+    copy::apply(plan, dst).unwrap();
     dst.save(false).unwrap();
-    plan
+    done
+}
+
+/// What a copy did (the plan's facts; the plan itself is consumed by `apply`).
+struct Done {
+    slots: Vec<copy::SlotMove>,
+    files: Vec<copy::FileCopy>,
+    remapped: slots::RemapCount,
+    notes: Vec<String>,
 }
 
 #[test]

@@ -110,7 +110,7 @@ fn run_copy(a: &CopyArgs) -> Result<(), String> {
             &mut src
         }
     };
-    copy::apply(&plan, dst).map_err(|e| e.to_string())?;
+    copy::apply(plan, dst).map_err(|e| e.to_string())?;
     let report = dst.save(a.force).map_err(|e| e.to_string())?;
     for w in &report.written {
         println!("wrote {}", w.display());

@@ -807,14 +807,18 @@ pub fn plan(
     out.src_project = src.name().to_string();
     out.dst_project = dst.name().to_string();
 
-    let src_pf = slots::project_file(src)?;
+    let src_blocks: BTreeMap<SlotRef, SampleSlot> = slots::project_file(src)?
+        .slots()
+        .into_iter()
+        .map(|s| (s.slot, s))
+        .collect();
     let dst_pf = slots::project_file(dst)?;
     // Source slots with a sample, in slot order.
     let needed: BTreeSet<SlotRef> = payload_refs(&payload)
         .into_iter()
         .map(|(s, _)| s)
         .filter(|s| !matches!(s, SlotRef::Recorder(_)))
-        .filter(|s| src_pf.slot(*s).is_some_and(|b| !b.path.is_empty()))
+        .filter(|s| src_blocks.get(s).is_some_and(|b| !b.path.is_empty()))
         .collect();
 
     // Destination slots nothing plays (outside the bank a bank copy replaces) and without sample.
@@ -843,7 +847,7 @@ pub fn plan(
     // Source slots identical to an earlier pending one: (source, index in `pending`).
     let mut folded: Vec<(SlotRef, usize)> = Vec::new();
     for &s in &needed {
-        let Some(block) = src_pf.slot(s) else {
+        let Some(block) = src_blocks.get(&s) else {
             continue;
         };
         let markers = src.markers().slot(s).ok();
@@ -860,8 +864,8 @@ pub fn plan(
                 a.slot = want.slot;
                 a.path = want.path.clone();
                 a == want
-                    && same_path(dst, &d.path, &want.path)
                     && dst.markers().slot(d.slot).ok() == markers
+                    && same_path(dst, &d.path, &want.path)
             })
             .map(|d| d.slot);
         if let Some(d) = reuse {
@@ -953,7 +957,7 @@ pub fn plan(
 
 /// Applies a plan to the destination project in memory: new slot blocks and markers, then the
 /// payload. Nothing is written to disk (see [`copy_files`] and the project's save).
-pub fn apply(plan: &CopyPlan, dst: &mut Project) -> Result<()> {
+pub fn apply(plan: CopyPlan, dst: &mut Project) -> Result<()> {
     if !plan.new_blocks.is_empty() {
         let mut pf = slots::project_file(dst)?;
         let file = dst.file_path(FileId::Project, false);
@@ -983,7 +987,12 @@ pub fn apply(plan: &CopyPlan, dst: &mut Project) -> Result<()> {
             })?;
         }
     }
-    apply_payload(dst.bank_mut(plan.to.bank()), plan.to, &plan.payload)
+    let bank = dst.bank_mut(plan.to.bank());
+    match (plan.payload, plan.to) {
+        (Payload::Bank(b), Target::Bank { .. }) => *bank = *b,
+        (payload, to) => apply_payload(bank, to, &payload)?,
+    }
+    Ok(())
 }
 
 /// Copies the plan's sample files (creating folders; never overwriting a file). Returns the
