@@ -11,6 +11,7 @@ pub mod project_file;
 pub(crate) mod rawfile;
 pub mod regions;
 pub mod slot_attrs;
+pub mod params;
 pub mod types;
 
 pub use bank::Bank;
