@@ -501,3 +501,67 @@ fn markers_bad_input() {
     let bad = r#"{"slots":[{"slot":{"Flex":200},"trim_start":0,"trim_end":1,"loop_point":0,"slice_count":0,"slices":[]}]}"#;
     assert!(serde_json::from_str::<Markers>(bad).is_err());
 }
+
+// ------------------------------------------------------------ blank project
+
+#[test]
+fn blank_project_equals_device_blank_project() {
+    let Some(dir) = corpus("ot/blank-1.40B") else {
+        return;
+    };
+    let files = octa::format::blank::blank_project();
+    assert_eq!(files.len(), 26);
+    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    on_disk.sort();
+    let mut generated: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+    generated.sort();
+    assert_eq!(generated, on_disk);
+    for (name, bytes) in &files {
+        let real = std::fs::read(dir.join(name)).unwrap();
+        assert!(
+            *bytes == real,
+            "{name} differs from the device's blank project"
+        );
+    }
+    // The octapy template is a different blank project: its arrangements differ.
+    let t = corpus("ot/template-1.40B/arr01.work").unwrap();
+    let arr01 = &files.iter().find(|(n, _)| n == "arr01.work").unwrap().1;
+    assert_ne!(&std::fs::read(t).unwrap(), arr01);
+}
+
+// ------------------------------------------------- whole projects via JSON
+
+#[test]
+fn whole_projects_export_and_import_through_json() {
+    use octa::format::file::{FileType, OtFile};
+    for dir in ["ot/multipart", "ot/hello-flex/project", "ot/blank-1.40B"] {
+        let Some(root) = corpus(dir) else { return };
+        let mut names: Vec<String> = std::fs::read_dir(&root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        let files: Vec<(String, OtFile)> = names
+            .iter()
+            .map(|n| {
+                let kind = FileType::from_name(n).unwrap_or_else(|| panic!("{n}"));
+                let bytes = std::fs::read(root.join(n)).unwrap();
+                let (f, warnings) = OtFile::parse(kind, &bytes).unwrap();
+                assert!(warnings.is_empty(), "{dir}/{n}: {warnings:?}");
+                (n.clone(), f)
+            })
+            .collect();
+        let json = serde_json::to_string(&files).unwrap();
+        let back: Vec<(String, OtFile)> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.len(), names.len());
+        for (n, f) in back {
+            assert!(
+                f.to_bytes() == std::fs::read(root.join(&n)).unwrap(),
+                "{dir}/{n} via JSON"
+            );
+        }
+    }
+}

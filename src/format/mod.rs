@@ -2,8 +2,11 @@
 //!
 //! Nothing here touches the file system, the terminal, audio or MIDI.
 
+pub mod arrangement;
 pub mod bank;
+pub mod blank;
 pub mod common;
+pub mod file;
 pub mod hexbytes;
 pub mod markers;
 pub mod ot;
