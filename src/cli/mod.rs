@@ -3,6 +3,9 @@
 
 mod check;
 mod copy;
+mod demo;
+mod dump;
+mod project_cmds;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -51,6 +54,18 @@ pub enum Command {
     Copy(copy::CopyArgs),
     /// List a project's sample slots and where they are used; merge duplicates; remove unused.
     Slots(copy::SlotsArgs),
+    /// Create a blank project (the device's blank files).
+    New(project_cmds::NewArgs),
+    /// Show a project's name, OS version, tempo, patterns, parts and samples.
+    Info(project_cmds::InfoArgs),
+    /// Write a whole project as one JSON document.
+    Export(project_cmds::ExportArgs),
+    /// Recreate a project folder from a JSON document written by `export`.
+    Import(project_cmds::ImportArgs),
+    /// Print one pattern as a tracker-style grid or as JSON.
+    Dump(dump::DumpArgs),
+    /// Generate the demo project (a set with generated samples).
+    Demo(demo::DemoArgs),
 }
 
 /// Entry point of the `octa` binary.
@@ -62,6 +77,12 @@ pub fn main() -> ExitCode {
             Command::Resave(a) => check::resave(&a),
             Command::Copy(a) => copy::copy(&a),
             Command::Slots(a) => copy::slots(&a),
+            Command::New(a) => project_cmds::new(&a),
+            Command::Info(a) => project_cmds::info(&a),
+            Command::Export(a) => project_cmds::export(&a),
+            Command::Import(a) => project_cmds::import(&a),
+            Command::Dump(a) => dump::dump(&a),
+            Command::Demo(a) => demo::demo(&a),
         },
         None => {
             eprintln!("octa: the tracker is not available in this build yet");

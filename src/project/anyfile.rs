@@ -63,8 +63,9 @@ impl Kind {
     }
 }
 
-/// One parsed Octatrack file of any kind.
-#[derive(Debug)]
+/// One parsed Octatrack file of any kind (in JSON: `{"kind": "bank", "data": {...}}`).
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", content = "data", rename_all = "snake_case")]
 pub enum AnyFile {
     /// `project.work` / `.strd`.
     Project(ProjectFile),

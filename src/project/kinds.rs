@@ -1,6 +1,6 @@
 //! The format module's file types as seen by the project layer ([`OtFile`] for each).
 //!
-//! `ProjectFile` and `Arrangement` are STAND-INS (raw checked bytes) until the format
+//! `Arrangement` is a STAND-IN (raw checked bytes) until the format
 //! module's parsers for them land.
 
 use super::files::OtFile;
@@ -8,8 +8,8 @@ use crate::format::common::{FileKind, check_container, fix_checksum, header, ver
 use crate::format::{FormatError, Warning};
 
 /// Raw container-checked binary file (stand-in).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RawBinary<const K: u8>(pub Vec<u8>);
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RawBinary<const K: u8>(#[serde(with = "crate::format::hexbytes")] pub Vec<u8>);
 
 const fn kind(k: u8) -> FileKind {
     match k {
@@ -70,18 +70,50 @@ impl OtFile for Markers {
     }
 }
 
-/// Stand-in for project.work.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProjectFile(pub Vec<u8>);
+pub use crate::format::project_file::ProjectFile;
 
 impl OtFile for ProjectFile {
     fn parse(bytes: &[u8]) -> Result<(Self, Vec<Warning>), FormatError> {
-        Ok((Self(bytes.to_vec()), Vec::new()))
+        Ok((ProjectFile::parse(bytes)?, Vec::new()))
     }
     fn to_bytes(&self) -> Vec<u8> {
-        self.0.clone()
+        ProjectFile::to_bytes(self)
     }
     fn blank() -> Self {
-        Self(Vec::new())
+        // TEMPORARY until the format module's blank project lands: a minimal valid skeleton.
+        let banner = "############################";
+        let lines = [
+            banner,
+            "# Project Settings",
+            banner,
+            "",
+            "[META]",
+            "TYPE=OCTATRACK DPS-1 PROJECT",
+            "VERSION=19",
+            "OS_VERSION=R0177     1.40B",
+            "[/META]",
+            "",
+            "[SETTINGS]",
+            "TEMPOx24=2880",
+            "[/SETTINGS]",
+            "",
+            banner,
+            "# Project States",
+            banner,
+            "",
+            "[STATES]",
+            "[/STATES]",
+            "",
+            banner,
+            "# Samples",
+            banner,
+            "",
+            banner,
+            "",
+        ];
+        match ProjectFile::from_lines(&lines) {
+            Ok(f) => f,
+            Err(e) => panic!("built-in blank project.work is invalid: {e}"),
+        }
     }
 }

@@ -11,8 +11,10 @@
 pub mod anyfile;
 pub mod archive;
 pub mod copy;
+pub mod demo;
 pub mod error;
 pub mod files;
+pub mod json;
 pub mod kinds;
 mod model;
 mod save;
@@ -20,6 +22,7 @@ pub mod slots;
 pub mod source;
 pub mod store;
 pub mod walk;
+pub mod wav;
 
 pub use error::{ProjectError, Result};
 pub use files::{FileId, FileSlot, Origin, OtFile};

@@ -148,7 +148,11 @@ impl Project {
             .collect::<Result<Vec<_>>>()?;
         let (location, audio) = match tree {
             Tree::Dir(root) => (
-                Location::Folder(root.join(dir.trim_end_matches('/'))),
+                Location::Folder(if dir.is_empty() {
+                    root.clone()
+                } else {
+                    root.join(dir.trim_end_matches('/'))
+                }),
                 audio.map(|a| AudioPool::Folder(root.join(a))),
             ),
             Tree::Zip {
