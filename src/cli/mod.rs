@@ -66,6 +66,24 @@ pub enum Command {
     Dump(dump::DumpArgs),
     /// Generate the demo project (a set with generated samples).
     Demo(demo::DemoArgs),
+    /// Open the tracker on the generated demo project.
+    Demo,
+}
+
+fn tracker_options(
+    theme: &Option<String>,
+    keymap: &Option<String>,
+    path: Option<PathBuf>,
+    demo: bool,
+    read_only: bool,
+) -> crate::ui::RunOptions {
+    crate::ui::RunOptions {
+        path,
+        demo,
+        read_only,
+        theme: theme.clone(),
+        keymap: keymap.clone(),
+    }
 }
 
 /// Entry point of the `octa` binary.
@@ -83,10 +101,20 @@ pub fn main() -> ExitCode {
             Command::Import(a) => project_cmds::import(&a),
             Command::Dump(a) => dump::dump(&a),
             Command::Demo(a) => demo::demo(&a),
+            Command::Demo => crate::ui::run(tracker_options(
+                &cli.theme,
+                &cli.keymap,
+                None,
+                true,
+                cli.read_only,
+            )),
         },
-        None => {
-            eprintln!("octa: the tracker is not available in this build yet");
-            ExitCode::FAILURE
-        }
+        None => crate::ui::run(tracker_options(
+            &cli.theme,
+            &cli.keymap,
+            cli.path,
+            cli.demo,
+            cli.read_only,
+        )),
     }
 }

@@ -49,15 +49,27 @@ pub const fn act(
 
 /// Actions the app itself handles in every view.
 pub const GLOBAL_ACTIONS: &[ActionDef] = &[
-    act("app.quit", "Quit (asks when there are unsaved changes)", &["ctrl+q"]),
+    act(
+        "app.quit",
+        "Quit (asks when there are unsaved changes)",
+        &["ctrl+q"],
+    ),
     act("app.save", "Save changed files", &["ctrl+s"]),
-    act("app.force_save", "Save, overwriting files changed on disk", &["ctrl+alt+s"]),
+    act(
+        "app.force_save",
+        "Save, overwriting files changed on disk",
+        &["ctrl+alt+s"],
+    ),
     act("app.undo", "Undo", &["ctrl+z"]),
     act("app.redo", "Redo", &["ctrl+y"]),
     act("app.help", "Show or hide the key bindings", &["F1", "?"]),
     act("app.next_view", "Next view", &["ctrl+n"]),
     act("app.panic", "MIDI panic: all notes off", &["ctrl+p"]),
-    act("app.play", "Start / stop playback on the device", &["ctrl+space"]),
+    act(
+        "app.play",
+        "Start / stop playback on the device",
+        &["ctrl+space"],
+    ),
     act("app.bank_next", "Next bank", &["ctrl+pagedown"]),
     act("app.bank_prev", "Previous bank", &["ctrl+pageup"]),
     act("app.pattern_next", "Next pattern", &["ctrl+right"]),

@@ -4,10 +4,10 @@
 use super::action::{ActionDef, GLOBAL_ACTIONS, Input};
 use super::keymap::Keymap;
 use super::keys::{Chord, ChordKey, NamedKey};
-use super::model::SaveError;
 use super::view::{Ctx, Outcome, View};
 use super::views::all_views;
 use crate::format::bank_letter;
+use crate::project::ProjectError;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -145,7 +145,11 @@ impl App {
                 self.overlay = Overlay::None;
                 return;
             }
-            Overlay::Prompt { title, tag, mut text } => {
+            Overlay::Prompt {
+                title,
+                tag,
+                mut text,
+            } => {
                 match chord.code {
                     ChordKey::Named(NamedKey::Enter) => {
                         self.overlay = Overlay::None;
@@ -187,7 +191,7 @@ impl App {
         self.message = None;
         match name {
             "app.quit" => {
-                if self.ctx.doc.is_dirty() && !self.ctx.doc.read_only {
+                if self.ctx.doc.is_dirty() && !self.ctx.doc.read_only() {
                     self.overlay = Overlay::ConfirmQuit;
                 } else {
                     self.quit = true;
@@ -274,13 +278,16 @@ impl App {
 
     /// Saves; returns true on success.
     pub fn save(&mut self, force: bool) -> bool {
-        let result = self.ctx.doc.save(self.ctx.storage.as_mut(), force);
-        match result {
-            Ok(m) => {
-                self.info(m);
+        match self.ctx.doc.save(force) {
+            Ok(r) => {
+                self.info(if r.written.is_empty() {
+                    "nothing to save".to_string()
+                } else {
+                    format!("saved {} file(s)", r.written.len())
+                });
                 true
             }
-            Err(SaveError::Untitled) => {
+            Err(ProjectError::Untitled) => {
                 self.overlay = Overlay::Prompt {
                     title: "Save new project as (folder)".into(),
                     tag: "app.save_as",
@@ -321,13 +328,13 @@ impl App {
                 }
                 "app.save_as" => {
                     let dir = std::path::PathBuf::from(text.trim());
-                    match (self.ctx.save_as)(&dir) {
-                        Ok(s) => {
-                            self.ctx.storage = Some(s);
-                            self.ctx.doc.dirty = [true; 16];
-                            self.save(false);
-                        }
-                        Err(e) => self.error(e),
+                    match self.ctx.doc.project.save_as(&dir) {
+                        Ok(r) => self.info(format!(
+                            "saved {} file(s) to {}",
+                            r.written.len(),
+                            dir.display()
+                        )),
+                        Err(e) => self.error(e.to_string()),
                     }
                     return;
                 }
@@ -363,7 +370,8 @@ impl App {
     /// A mouse click or wheel at a terminal cell.
     pub fn mouse(&mut self, x: u16, y: u16, scroll: i8) {
         let b = self.body;
-        if self.overlay != Overlay::None || x < b.x || y < b.y || x >= b.right() || y >= b.bottom() {
+        if self.overlay != Overlay::None || x < b.x || y < b.y || x >= b.right() || y >= b.bottom()
+        {
             return;
         }
         if scroll != 0 {
@@ -429,12 +437,19 @@ impl App {
                 theme.style("header")
             };
             spans.push(Span::styled(
-                format!(" {}:{} ", self.keymap.keys_text(v.info().switch.name), v.info().id),
+                format!(
+                    " {}:{} ",
+                    self.keymap.keys_text(v.info().switch.name),
+                    v.info().id
+                ),
                 style,
             ));
         }
         if let Some(v) = self.views.get(self.current) {
-            spans.push(Span::styled(format!(" {}", v.title(&self.ctx)), theme.style("header")));
+            spans.push(Span::styled(
+                format!(" {}", v.title(&self.ctx)),
+                theme.style("header"),
+            ));
         }
         frame.render_widget(
             Paragraph::new(Line::from(spans)).style(theme.style("header")),
@@ -445,16 +460,22 @@ impl App {
     fn render_status(&self, frame: &mut Frame, area: Rect) {
         let theme = &self.ctx.theme;
         let doc = &self.ctx.doc;
-        let mut spans = vec![Span::styled(format!(" {} ", doc.name), theme.style("status"))];
-        if doc.read_only {
+        let mut spans = vec![Span::styled(
+            format!(" {} ", doc.name()),
+            theme.style("status"),
+        )];
+        if doc.read_only() {
             spans.push(Span::styled("[read-only] ", theme.style("status.dirty")));
         }
         let dirty: String = (0..16)
-            .filter(|b| doc.dirty[*b])
+            .filter(|b| doc.bank_dirty(*b))
             .map(bank_letter)
             .collect();
         if !dirty.is_empty() {
-            spans.push(Span::styled(format!("*{dirty} "), theme.style("status.dirty")));
+            spans.push(Span::styled(
+                format!("*{dirty} "),
+                theme.style("status.dirty"),
+            ));
         }
         spans.push(Span::styled(
             format!(
@@ -471,12 +492,16 @@ impl App {
             };
             spans.push(Span::styled(m.clone(), style));
         } else if let Some(v) = self.views.get(self.current) {
-            for a in v.hints(&self.ctx).into_iter().chain(["app.save", "app.help"]) {
+            for a in v
+                .hints(&self.ctx)
+                .into_iter()
+                .chain(["app.save", "app.help"])
+            {
                 let k = self.keymap.keys(a);
                 if let Some(k) = k.first() {
                     spans.push(Span::styled(k.to_string(), theme.style("status.key")));
                     let h = self.keymap.help(a);
-                    let short = h.split([' ', ',', '(']).next().unwrap_or(h);
+                    let short = h.split(['(', ':', ',']).next().unwrap_or(h).trim();
                     spans.push(Span::styled(format!(" {short}  "), theme.style("status")));
                 }
             }
@@ -552,12 +577,14 @@ impl App {
         };
         frame.render_widget(Clear, r);
         frame.render_widget(
-            Paragraph::new(text.to_string()).style(theme.style("popup")).block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .title(format!(" {title} "))
-                    .title_style(theme.style("popup.title")),
-            ),
+            Paragraph::new(text.to_string())
+                .style(theme.style("popup"))
+                .block(
+                    Block::default()
+                        .borders(Borders::ALL)
+                        .title(format!(" {title} "))
+                        .title_style(theme.style("popup.title")),
+                ),
             r,
         );
     }

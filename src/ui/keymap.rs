@@ -74,11 +74,7 @@ impl Keymap {
         let mut keys: HashMap<&'static str, Vec<Chord>> = HashMap::new();
         let mut help: HashMap<&'static str, String> = HashMap::new();
         for a in actions {
-            let parsed = a
-                .keys
-                .iter()
-                .filter_map(|k| Chord::parse(k).ok())
-                .collect();
+            let parsed = a.keys.iter().filter_map(|k| Chord::parse(k).ok()).collect();
             keys.insert(a.name, parsed);
             help.insert(a.name, a.help.to_string());
         }
@@ -177,7 +173,10 @@ impl Keymap {
         if k.is_empty() {
             return "-".into();
         }
-        k.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" ")
+        k.iter()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     /// The description of an action.
@@ -247,4 +246,108 @@ fn apply(
     }
     chain.pop();
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::App;
+    use crate::ui::views::all_views;
+
+    fn actions() -> Vec<ActionDef> {
+        App::actions_of(&all_views())
+    }
+
+    #[test]
+    fn shipped_keymaps_load_without_conflicts() {
+        for (name, _) in SHIPPED {
+            let k = Keymap::load(name, &actions(), None).unwrap_or_else(|e| panic!("{e}"));
+            assert!(k.conflicts.is_empty(), "{name}: {:?}", k.conflicts);
+        }
+        let t = Keymap::load("tracker", &actions(), None).unwrap();
+        let v = Keymap::load("vim", &actions(), None).unwrap();
+        let k = |s: &str| Chord::parse(s).unwrap();
+        assert_eq!(t.lookup(&["pattern"], k("ctrl+s")), Some("app.save"));
+        assert_eq!(t.lookup(&["pattern.note"], k("z")), Some("pattern.note.n0"));
+        assert_eq!(
+            t.lookup(&["pattern"], k("z")),
+            None,
+            "notes only in the note column"
+        );
+        assert_eq!(t.lookup(&["pattern.note"], k("down")), Some("pattern.down"));
+        assert_eq!(v.lookup(&["pattern"], k("j")), Some("pattern.down"));
+        assert_eq!(v.lookup(&["pattern.note"], k("c")), Some("pattern.note.n0"));
+        assert_eq!(v.lookup(&["pattern"], k("u")), Some("app.undo"));
+        assert_eq!(
+            v.help("pattern.mark"),
+            "Visual: start a selection, or drop it"
+        );
+    }
+
+    #[test]
+    fn tracker_file_lists_the_builtin_defaults() {
+        // The shipped tracker.toml documents exactly the built-in keys of every action.
+        let f: KeymapFile = parse_toml("tracker", SHIPPED[0].1).unwrap();
+        for a in actions() {
+            let entry = f.bind.iter().find(|(k, _)| k.get_ref() == a.name);
+            let Some((_, v)) = entry else {
+                panic!("tracker.toml lacks {}", a.name)
+            };
+            let keys = match v.get_ref() {
+                BindValue::Keys(k) | BindValue::Full { keys: k, .. } => k.clone(),
+            };
+            let want: Vec<String> = a.keys.iter().map(|s| s.to_string()).collect();
+            assert_eq!(keys, want, "{}", a.name);
+        }
+    }
+
+    #[test]
+    fn user_file_overrides_single_bindings_and_reports_problems() {
+        let dir = tempfile::tempdir().unwrap();
+        let kd = dir.path().join("keymaps");
+        std::fs::create_dir_all(&kd).unwrap();
+        std::fs::write(
+            kd.join("tracker.toml"),
+            "[bind]\n\"app.save\" = [\"F12\"]\n",
+        )
+        .unwrap();
+        let k = Keymap::load("tracker", &actions(), Some(dir.path().into())).unwrap();
+        assert_eq!(k.keys_text("app.save"), "F12");
+        assert_eq!(k.keys_text("app.quit"), "ctrl+q", "other bindings stay");
+        // A conflict is reported, not fatal.
+        std::fs::write(
+            kd.join("mine.toml"),
+            "inherits = \"tracker\"\n[bind]\n\"app.save\" = [\"ctrl+q\"]\n",
+        )
+        .unwrap();
+        let k = Keymap::load("mine", &actions(), Some(dir.path().into())).unwrap();
+        assert!(
+            k.conflicts
+                .iter()
+                .any(|c| c.contains("ctrl+q") && c.contains("app.save")),
+            "{:?}",
+            k.conflicts
+        );
+        // Unknown action and bad key: file and line.
+        std::fs::write(
+            kd.join("bad.toml"),
+            "[bind]\n\"app.save\" = [\"F2\"]\n\"app.nope\" = [\"x\"]\n",
+        )
+        .unwrap();
+        let e = Keymap::load("bad", &actions(), Some(dir.path().into())).unwrap_err();
+        assert!(
+            e.file.ends_with("bad.toml") && e.line == 3 && e.message.contains("app.nope"),
+            "{e}"
+        );
+        std::fs::write(
+            kd.join("bad2.toml"),
+            "\n[bind]\n\"app.save\" = [\"hyper+x\"]\n",
+        )
+        .unwrap();
+        let e = Keymap::load("bad2", &actions(), Some(dir.path().into())).unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
+        let (k, err) = Keymap::load_or_default("bad2", &actions(), Some(dir.path().into()));
+        assert!(err.is_some());
+        assert_eq!(k.name, "tracker");
+    }
 }

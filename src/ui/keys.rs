@@ -119,11 +119,13 @@ impl Chord {
         let mut chars = rest.chars();
         let first = chars.next().ok_or("missing key after modifiers")?;
         chord.code = if chars.next().is_none() {
-            let c = if chord.shift && first.is_ascii_alphabetic() {
+            let c = if chord.ctrl && first.is_ascii_alphabetic() {
+                // ctrl+letter is matched case-insensitively with an explicit shift.
+                chord.shift |= first.is_ascii_uppercase();
+                first.to_ascii_lowercase()
+            } else if chord.shift && first.is_ascii_alphabetic() {
                 chord.shift = false;
                 first.to_ascii_uppercase()
-            } else if chord.ctrl && first.is_ascii_alphabetic() {
-                first.to_ascii_lowercase()
             } else {
                 first
             };
@@ -236,7 +238,16 @@ mod tests {
 
     #[test]
     fn parses_and_prints() {
-        for s in ["ctrl+s", "shift+up", "F5", "Z", "space", "+", "alt+1", "ctrl+shift+z"] {
+        for s in [
+            "ctrl+s",
+            "shift+up",
+            "F5",
+            "Z",
+            "space",
+            "+",
+            "alt+1",
+            "ctrl+shift+z",
+        ] {
             let c = Chord::parse(s).unwrap();
             assert_eq!(c.to_string(), s, "{s}");
         }

@@ -6,6 +6,7 @@
 
 use crate::format::bank::{Bank, NO_LOCK, Pattern, TrackSettings, TrigMask};
 use crate::format::{Scale, StepWord};
+use crate::project::{BANKS, FileId, Project, ProjectError, SaveReport};
 
 /// Number of tracks in a pattern (8 audio, then 8 MIDI).
 pub const TRACKS: usize = 16;
@@ -159,7 +160,9 @@ pub fn unit_get(bank: &Bank, pattern: usize, unit: Unit) -> u16 {
             if track < 8 {
                 p.audio[track as usize].step_word(s).0
             } else {
-                p.midi.get(track as usize - 8).map_or(0, |m| m.step_word(s).0)
+                p.midi
+                    .get(track as usize - 8)
+                    .map_or(0, |m| m.step_word(s).0)
             }
         }
         Unit::TrackLength(t) => track_settings(p, t).map_or(0, |s| s.length as u16),
@@ -328,13 +331,8 @@ impl History {
 
 /// The project as the tracker sees it.
 pub struct Document {
-    /// Project name shown in the status line.
-    pub name: String,
-    banks: Vec<Option<Bank>>,
-    /// Banks changed since the last save.
-    pub dirty: [bool; 16],
-    /// Never write anything.
-    pub read_only: bool,
+    /// The project on disk (files, dirty flags, saving).
+    pub project: Project,
     /// Undo / redo history.
     pub history: History,
     pending: Vec<Change>,
@@ -343,33 +341,45 @@ pub struct Document {
 impl std::fmt::Debug for Document {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Document")
-            .field("name", &self.name)
-            .field("dirty", &self.dirty)
+            .field("name", &self.project.name())
             .finish_non_exhaustive()
     }
 }
 
 impl Document {
-    /// A document over already loaded banks.
-    pub fn new(name: impl Into<String>, banks: Vec<Option<Bank>>) -> Self {
+    /// A document over an opened project.
+    pub fn new(project: Project) -> Self {
         Self {
-            name: name.into(),
-            banks,
-            dirty: [false; 16],
-            read_only: false,
+            project,
             history: History::default(),
             pending: Vec::new(),
         }
     }
 
-    /// The bank, if loaded.
-    pub fn bank(&self, bank: usize) -> Option<&Bank> {
-        self.banks.get(bank).and_then(|b| b.as_ref())
+    /// The project name.
+    pub fn name(&self) -> &str {
+        self.project.name()
     }
 
-    /// The bank for changing it directly (record the change with [`Document::record`]).
+    /// True when opened read-only.
+    pub fn read_only(&self) -> bool {
+        self.project.is_read_only()
+    }
+
+    /// A bank (`None` out of range).
+    pub fn bank(&self, bank: usize) -> Option<&Bank> {
+        (bank < BANKS).then(|| self.project.bank(bank))
+    }
+
+    /// A bank for changing it directly, marking it changed (record the change with
+    /// [`Document::record`] so it can be undone).
     pub fn bank_mut(&mut self, bank: usize) -> Option<&mut Bank> {
-        self.banks.get_mut(bank).and_then(|b| b.as_mut())
+        (bank < BANKS).then(|| self.project.bank_mut(bank))
+    }
+
+    /// True when the bank file has unsaved changes.
+    pub fn bank_dirty(&self, bank: usize) -> bool {
+        bank < BANKS && self.project.is_dirty(FileId::Bank(bank))
     }
 
     /// Reads a unit (0 when the bank is absent).
@@ -380,24 +390,31 @@ impl Document {
 
     /// Writes a unit and records the delta; returns false when nothing changed or the bank is absent.
     pub fn set(&mut self, loc: Loc, value: u16) -> bool {
-        let Some(bank) = self.bank_mut(loc.bank as usize) else {
+        let Some(bank) = self.bank(loc.bank as usize) else {
             return false;
         };
         let before = unit_get(bank, loc.pattern as usize, loc.unit);
+        if before == value {
+            return false;
+        }
+        let Some(bank) = self.bank_mut(loc.bank as usize) else {
+            return false;
+        };
         unit_set(bank, loc.pattern as usize, loc.unit, value);
         let after = unit_get(bank, loc.pattern as usize, loc.unit);
         if before == after {
             return false;
         }
-        self.dirty[loc.bank as usize & 15] = true;
         self.pending.push(Change::Unit { loc, before, after });
         true
     }
 
     /// Records a change another view has already applied.
     pub fn record(&mut self, change: Box<dyn CustomChange>) {
-        if let Some(b) = change.bank() {
-            self.dirty[b & 15] = true;
+        if let Some(b) = change.bank()
+            && b < BANKS
+        {
+            self.project.mark_dirty(FileId::Bank(b));
         }
         self.pending.push(Change::Custom(change));
     }
@@ -419,7 +436,6 @@ impl Document {
     fn raw_set(&mut self, loc: Loc, value: u16) {
         if let Some(bank) = self.bank_mut(loc.bank as usize) {
             unit_set(bank, loc.pattern as usize, loc.unit, value);
-            self.dirty[loc.bank as usize & 15] = true;
         }
     }
 
@@ -469,62 +485,22 @@ impl Document {
         }))
     }
 
-    /// Any dirty bank.
+    /// Any unsaved change in any file.
     pub fn is_dirty(&self) -> bool {
-        self.dirty.iter().any(|d| *d)
+        let untitled = matches!(self.project.location(), crate::project::Location::Untitled);
+        if untitled {
+            // A new project is all blank files: unsaved only once something was edited.
+            return self.history.undo_len() > 0 || !self.pending.is_empty();
+        }
+        self.project.any_dirty()
     }
 }
 
-/// Why saving failed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SaveError {
-    /// Files changed on disk since they were loaded; nothing was written.
-    #[error("changed on disk since loaded: {}; save again with force to overwrite", .0.join(", "))]
-    ChangedOnDisk(Vec<String>),
-    /// Opened read-only.
-    #[error("read-only: nothing written")]
-    ReadOnly,
-    /// The project has no location yet.
-    #[error("the project has no folder yet")]
-    Untitled,
-    /// Any other failure, with its message.
-    #[error("{0}")]
-    Other(String),
-}
-
-/// Where the document is saved (the project layer behind a small interface).
-pub trait Storage {
-    /// Writes the given banks (index, file bytes) atomically with a backup; `force` overwrites
-    /// files changed on disk. Returns a summary of what was written.
-    fn save(&mut self, banks: Vec<(usize, Vec<u8>)>, force: bool) -> Result<String, SaveError>;
-}
-
 impl Document {
-    /// Saves the dirty banks through the storage; clears their dirty flags on success.
-    pub fn save(
-        &mut self,
-        storage: Option<&mut Box<dyn Storage>>,
-        force: bool,
-    ) -> Result<String, SaveError> {
-        if self.read_only {
-            return Err(SaveError::ReadOnly);
-        }
-        let Some(storage) = storage else {
-            return Err(SaveError::Untitled);
-        };
+    /// Saves the changed files through the project layer (atomic, with backups, refusing files
+    /// changed on disk unless `force`).
+    pub fn save(&mut self, force: bool) -> Result<SaveReport, ProjectError> {
         self.commit("edit");
-        let banks: Vec<(usize, Vec<u8>)> = (0..16)
-            .filter(|b| self.dirty[*b])
-            .filter_map(|b| self.bank(b).map(|x| (b, x.to_bytes())))
-            .collect();
-        if banks.is_empty() {
-            return Ok("nothing to save".into());
-        }
-        let written: Vec<usize> = banks.iter().map(|(b, _)| *b).collect();
-        let msg = storage.save(banks, force)?;
-        for b in written {
-            self.dirty[b] = false;
-        }
-        Ok(msg)
+        self.project.save(force)
     }
 }

@@ -13,7 +13,10 @@ use toml::Spanned;
 pub const SHIPPED: &[(&str, &str)] = &[
     ("dark", include_str!("../../themes/dark.toml")),
     ("light", include_str!("../../themes/light.toml")),
-    ("high-contrast", include_str!("../../themes/high-contrast.toml")),
+    (
+        "high-contrast",
+        include_str!("../../themes/high-contrast.toml"),
+    ),
     ("device", include_str!("../../themes/device.toml")),
 ];
 
@@ -319,12 +322,11 @@ struct Layers {
 }
 
 fn resolve_palette(v: &str, all: &BTreeMap<String, Located<String>>, depth: u8) -> Option<Color> {
-    if depth < 8 {
-        if let Some((inner, _, _)) = all.get(v) {
-            if inner != v {
-                return resolve_palette(inner, all, depth + 1);
-            }
-        }
+    if depth < 8
+        && let Some((inner, _, _)) = all.get(v)
+        && inner != v
+    {
+        return resolve_palette(inner, all, depth + 1);
     }
     parse_color(v, &BTreeMap::new())
 }
@@ -367,7 +369,9 @@ fn collect(
         }
         for (k, v) in f.styles {
             let line = line_of(&text, v.span().start);
-            layers.styles.insert(k, (v.into_inner(), file.clone(), line));
+            layers
+                .styles
+                .insert(k, (v.into_inner(), file.clone(), line));
         }
     }
     chain.pop();
@@ -423,7 +427,11 @@ mod tests {
         let d = Theme::load("dark", None).unwrap();
         assert_eq!(t.style("grid.beat"), d.style("grid.beat"));
         // Syntax errors carry the line too.
-        std::fs::write(dir.path().join("themes/broken.toml"), "[styles]\n\nx = = 1\n").unwrap();
+        std::fs::write(
+            dir.path().join("themes/broken.toml"),
+            "[styles]\n\nx = = 1\n",
+        )
+        .unwrap();
         let e = Theme::load("broken", Some(dir.path().into())).unwrap_err();
         assert_eq!(e.line, 3, "{e}");
     }

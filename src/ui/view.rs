@@ -6,7 +6,7 @@
 
 use super::action::{ActionDef, Input};
 use super::engines::Engines;
-use super::model::{Document, Storage};
+use super::model::Document;
 use super::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -67,14 +67,7 @@ pub struct Ctx {
     pub engines: Engines,
     /// Rows the cursor advances after an entry.
     pub edit_step: usize,
-    /// Where saving writes (`None`: a new, untitled project).
-    pub storage: Option<Box<dyn Storage>>,
-    /// Makes a storage for an untitled project at a folder the user typed.
-    pub save_as: SaveAs,
 }
-
-/// Creates the storage of a new project in a folder.
-pub type SaveAs = Box<dyn Fn(&std::path::Path) -> Result<Box<dyn Storage>, String>>;
 
 impl Ctx {
     /// A context over a document with the default theme, no engines and no storage.
@@ -85,8 +78,6 @@ impl Ctx {
             theme: Theme::builtin_default(),
             engines: Engines::default(),
             edit_step: 1,
-            storage: None,
-            save_as: Box::new(|_| Err("saving a new project is not available".into())),
         }
     }
 }

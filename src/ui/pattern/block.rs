@@ -47,7 +47,12 @@ pub fn copy(doc: &Document, at: At, b: &Block) -> Clipboard {
         rows: b
             .rows
             .clone()
-            .map(|s| b.cols.iter().map(|(t, c)| at.cell_get(doc, *t, *c, s)).collect())
+            .map(|s| {
+                b.cols
+                    .iter()
+                    .map(|(t, c)| at.cell_get(doc, *t, *c, s))
+                    .collect()
+            })
             .collect(),
     }
 }
@@ -64,7 +69,14 @@ pub fn clear(doc: &mut Document, at: At, b: &Block) {
 
 /// Pastes at a row and a list of target columns (from the cursor rightwards). With `mix`, only
 /// fills cells that are empty, from cells that are not.
-pub fn paste(doc: &mut Document, at: At, clip: &Clipboard, row: usize, targets: &[(usize, Col)], mix: bool) {
+pub fn paste(
+    doc: &mut Document,
+    at: At,
+    clip: &Clipboard,
+    row: usize,
+    targets: &[(usize, Col)],
+    mix: bool,
+) {
     for (r, values) in clip.rows.iter().enumerate() {
         let s = row + r;
         if s >= STEPS {
@@ -125,12 +137,18 @@ pub fn interpolate(doc: &mut Document, at: At, b: &Block) -> usize {
 }
 
 /// Places a trig every `n` steps from the first row of the block on each of its tracks.
-pub fn fill_every(doc: &mut Document, at: At, tracks: &[usize], rows: RangeInclusive<usize>, n: usize) {
+pub fn fill_every(
+    doc: &mut Document,
+    at: At,
+    tracks: &[usize],
+    rows: RangeInclusive<usize>,
+    n: usize,
+) {
     let n = n.max(1);
     let start = *rows.start();
     for &t in tracks {
         for s in rows.clone() {
-            if (s - start) % n == 0 && !at.mask(doc, t, Mask::Trig, s) {
+            if (s - start).is_multiple_of(n) && !at.mask(doc, t, Mask::Trig, s) {
                 at.toggle_trig(doc, t, s, Mask::Trig);
             }
         }
@@ -148,7 +166,15 @@ pub fn euclid_hit(k: usize, n: usize, rot: usize, i: usize) -> bool {
 
 /// Writes a euclidean rhythm (k hits over n steps, rotated) into the trigs of the given tracks,
 /// from `start`; steps of the rhythm without a hit lose their trig.
-pub fn euclid(doc: &mut Document, at: At, tracks: &[usize], start: usize, k: usize, n: usize, rot: usize) {
+pub fn euclid(
+    doc: &mut Document,
+    at: At,
+    tracks: &[usize],
+    start: usize,
+    k: usize,
+    n: usize,
+    rot: usize,
+) {
     for &t in tracks {
         for i in 0..n.min(STEPS - start.min(STEPS)) {
             let s = start + i;
@@ -197,7 +223,13 @@ pub fn reverse(doc: &mut Document, at: At, tracks: &[usize], rows: RangeInclusiv
 pub fn double(doc: &mut Document, at: At, tracks: &[usize], rows: RangeInclusive<usize>) {
     remap_steps(doc, at, tracks, rows, |v| {
         (0..v.len())
-            .map(|i| if i % 2 == 0 { v[i / 2] } else { StepData::EMPTY })
+            .map(|i| {
+                if i % 2 == 0 {
+                    v[i / 2]
+                } else {
+                    StepData::EMPTY
+                }
+            })
             .collect()
     });
 }

@@ -118,7 +118,12 @@ impl TrackKind {
     pub fn lock_value(&self, idx: u8, v: u8) -> String {
         let midi = is_midi(self.track);
         match (midi, idx) {
-            (false, 0) if matches!(self.machine, MachineType::Flex | MachineType::Static | MachineType::Pickup) => {
+            (false, 0)
+                if matches!(
+                    self.machine,
+                    MachineType::Flex | MachineType::Static | MachineType::Pickup
+                ) =>
+            {
                 format!("{:+}", v as i16 - 64)
             }
             (false, 16) => format!("{:+}", v as i16 - 64),
@@ -146,7 +151,12 @@ impl TrackKind {
 
     /// The columns of this track: fixed ones plus a lock column for every byte locked anywhere
     /// in `locked`, plus `extra`, minus `hidden`.
-    pub fn columns(&self, locked: &BTreeSet<u8>, extra: &BTreeSet<u8>, hidden: &BTreeSet<u8>) -> Vec<Col> {
+    pub fn columns(
+        &self,
+        locked: &BTreeSet<u8>,
+        extra: &BTreeSet<u8>,
+        hidden: &BTreeSet<u8>,
+    ) -> Vec<Col> {
         let mut v = vec![Col::Trig, Col::Note];
         let mut locks: BTreeSet<u8> = locked.union(extra).copied().collect();
         if is_midi(self.track) {

@@ -2,8 +2,8 @@
 
 use super::columns::Col;
 use crate::format::StepWord;
-use crate::ui::model::{Document, LOCKS, Loc, Mask, Unit, is_midi};
 use crate::format::bank::NO_LOCK;
+use crate::ui::model::{Document, LOCKS, Loc, Mask, Unit, is_midi};
 
 /// The empty value of a cell (see [`cell_get`]).
 pub const EMPTY: u16 = u16::MAX;
@@ -31,7 +31,13 @@ pub enum TrigKind {
 }
 
 /// The masks a step carries besides swing.
-const STEP_MASKS: [Mask; 5] = [Mask::Trig, Mask::Trigless, Mask::LockOnly, Mask::OneShot, Mask::Slide];
+const STEP_MASKS: [Mask; 5] = [
+    Mask::Trig,
+    Mask::Trigless,
+    Mask::LockOnly,
+    Mask::OneShot,
+    Mask::Slide,
+];
 
 /// Everything stored for one step of one track.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,7 +101,13 @@ impl At {
     }
 
     /// Changes the step word.
-    pub fn edit_word(self, doc: &mut Document, track: usize, step: usize, f: impl FnOnce(&mut StepWord)) {
+    pub fn edit_word(
+        self,
+        doc: &mut Document,
+        track: usize,
+        step: usize,
+        f: impl FnOnce(&mut StepWord),
+    ) {
         let mut w = self.word(doc, track, step);
         f(&mut w);
         self.set(doc, word_unit(track, step), w.0);
@@ -139,7 +151,11 @@ impl At {
     /// Sets or clears a lock, keeping the trig rules: a lock on an empty step makes a lock trig;
     /// clearing the last lock of a lock trig removes it.
     pub fn set_lock(self, doc: &mut Document, track: usize, step: usize, idx: u8, v: Option<u8>) {
-        self.set(doc, lock_unit(track, step, idx), v.unwrap_or(NO_LOCK).min(NO_LOCK) as u16);
+        self.set(
+            doc,
+            lock_unit(track, step, idx),
+            v.unwrap_or(NO_LOCK) as u16,
+        );
         let kind = self.trig_kind(doc, track, step);
         match v {
             Some(_) if kind == TrigKind::None => {
@@ -192,7 +208,14 @@ impl At {
     }
 
     /// Writes a whole step (the swing bit only when `with_swing`).
-    pub fn put_step(self, doc: &mut Document, track: usize, step: usize, d: &StepData, with_swing: bool) {
+    pub fn put_step(
+        self,
+        doc: &mut Document,
+        track: usize,
+        step: usize,
+        d: &StepData,
+        with_swing: bool,
+    ) {
         for (i, m) in STEP_MASKS.iter().enumerate() {
             self.set_mask(doc, track, *m, step, d.masks[i]);
         }
@@ -256,8 +279,23 @@ impl At {
                     }
                 }
             },
-            Col::Note => self.set_lock(doc, track, step, 0, (v != EMPTY).then_some(v.min(254) as u8)),
-            Col::Lock(i) => self.set_lock(doc, track, step, i, (v != EMPTY).then_some(v.min(254) as u8)),
+            Col::Note if v == EMPTY => self.set_lock(doc, track, step, 0, None),
+            Col::Note => {
+                // A note brings a trig, as when typed.
+                self.set(doc, lock_unit(track, step, 0), v.min(254));
+                if self.trig_kind(doc, track, step) != TrigKind::Trig {
+                    for m in [Mask::Trig, Mask::Trigless, Mask::LockOnly] {
+                        self.set_mask(doc, track, m, step, m == Mask::Trig);
+                    }
+                }
+            }
+            Col::Lock(i) => self.set_lock(
+                doc,
+                track,
+                step,
+                i,
+                (v != EMPTY).then_some(v.min(254) as u8),
+            ),
             Col::Cond => self.edit_word(doc, track, step, |w| {
                 let c = if v == EMPTY { 0 } else { v as u8 };
                 w.0 = (w.0 & !0x7F) | (c as u16 & 0x7F);

@@ -13,9 +13,9 @@ use crate::format::{MicroTiming, TrigCondition};
 use crate::ui::action::{ActionDef, Input, act};
 use crate::ui::model::{Mask, STEPS, TRACKS, Unit, is_midi, track_name};
 use crate::ui::view::{Ctx, Outcome, View, ViewInfo};
+use rand::SeedableRng;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use rand::SeedableRng;
 use std::collections::BTreeSet;
 
 /// The cursor: step row, track and sub-column index within the track.
@@ -44,6 +44,8 @@ pub struct PatternView {
     pub cursor: Cursor,
     /// Selection anchor: (row, flat column index).
     pub anchor: Option<(usize, usize)>,
+    /// The anchor was set with `pattern.mark`: plain moves extend the selection.
+    sticky: bool,
     /// Octave of the lower piano row (C-4 = 4).
     pub octave: u8,
     /// Values typed in hex.
@@ -80,6 +82,7 @@ impl PatternView {
         Self {
             cursor: Cursor::default(),
             anchor: None,
+            sticky: false,
             octave: 4,
             hex: false,
             entry: String::new(),
@@ -106,7 +109,10 @@ impl PatternView {
     pub fn layout(&self, ctx: &Ctx) -> Vec<TrackCols> {
         let at = Self::at(ctx);
         let bank = ctx.doc.bank(at.bank);
-        let part = ctx.doc.info(at.bank, at.pattern).map_or(0, |i| i.part as usize);
+        let part = ctx
+            .doc
+            .info(at.bank, at.pattern)
+            .map_or(0, |i| i.part as usize);
         (0..TRACKS)
             .map(|t| {
                 let (kind, locked) = match bank {
@@ -166,7 +172,12 @@ impl PatternView {
             i -= tc.cols.len();
         }
         let last = layout.len().saturating_sub(1);
-        (last, layout.get(last).map_or(0, |t| t.cols.len().saturating_sub(1)))
+        (
+            last,
+            layout
+                .get(last)
+                .map_or(0, |t| t.cols.len().saturating_sub(1)),
+        )
     }
 
     /// The column under the cursor.
@@ -190,7 +201,10 @@ impl PatternView {
                 (t, layout[t].cols[c])
             })
             .collect();
-        Some(Block { rows: r0..=r1, cols })
+        Some(Block {
+            rows: r0..=r1,
+            cols,
+        })
     }
 
     /// The selection, or the cursor cell when there is none.
@@ -239,7 +253,10 @@ impl PatternView {
 
     fn start_select(&mut self, layout: &[TrackCols]) {
         if self.anchor.is_none() {
-            self.anchor = Some((self.cursor.row, self.flat(layout, self.cursor.track, self.cursor.col)));
+            self.anchor = Some((
+                self.cursor.row,
+                self.flat(layout, self.cursor.track, self.cursor.col),
+            ));
         }
     }
 
@@ -257,10 +274,10 @@ impl PatternView {
         let at = Self::at(ctx);
         let (t, s) = (self.cursor.track, self.cursor.row);
         at.set_note(&mut ctx.doc, t, s, note as u8);
-        if let Some(m) = ctx.engines.midi_control.as_mut() {
-            if let Some(n) = at.note(&ctx.doc, t, s) {
-                m.audition(t, n, 100);
-            }
+        if let Some(m) = ctx.engines.midi_control.as_mut()
+            && let Some(n) = at.note(&ctx.doc, t, s)
+        {
+            m.audition(t, n, 100);
         }
         self.advance(ctx);
         Self::done(ctx, "note")
@@ -295,7 +312,11 @@ impl PatternView {
         let col = self.cursor_col(layout);
         let ok = match col {
             Col::Lock(_) | Col::Note | Col::Retrig => {
-                if self.hex { c.is_ascii_hexdigit() } else { c.is_ascii_digit() }
+                if self.hex {
+                    c.is_ascii_hexdigit()
+                } else {
+                    c.is_ascii_digit()
+                }
             }
             _ => false,
         };
@@ -352,7 +373,10 @@ impl PatternView {
         let col = self.cursor_col(&layout);
         let selecting = name.starts_with("pattern.select_") && name != "pattern.select_clear";
         if name.starts_with("pattern.select_")
-            && !matches!(name, "pattern.select_track" | "pattern.select_all" | "pattern.select_clear")
+            && !matches!(
+                name,
+                "pattern.select_track" | "pattern.select_all" | "pattern.select_clear"
+            )
         {
             self.start_select(&layout);
         }
@@ -404,6 +428,7 @@ impl PatternView {
                     self.anchor = None;
                 } else {
                     self.start_select(&layout);
+                    self.sticky = true;
                 }
                 Outcome::Handled
             }
@@ -426,7 +451,11 @@ impl PatternView {
                 Outcome::Handled
             }
             "pattern.toggle_trig" | "pattern.toggle_trigless" => {
-                let m = if name.ends_with("trigless") { Mask::Trigless } else { Mask::Trig };
+                let m = if name.ends_with("trigless") {
+                    Mask::Trigless
+                } else {
+                    Mask::Trig
+                };
                 at.toggle_trig(&mut ctx.doc, t, s, m);
                 self.advance(ctx);
                 Self::done(ctx, "trig")
@@ -467,7 +496,14 @@ impl PatternView {
             }
             "pattern.toggle_hex" => {
                 self.hex = !self.hex;
-                Outcome::Message(if self.hex { "hex entry" } else { "decimal entry" }.into())
+                Outcome::Message(
+                    if self.hex {
+                        "hex entry"
+                    } else {
+                        "decimal entry"
+                    }
+                    .into(),
+                )
             }
             "pattern.cond_next" | "pattern.cond_prev" => {
                 let b = self.block_or_cell(&layout);
@@ -479,7 +515,11 @@ impl PatternView {
                 Self::prompt(
                     "Condition: FILL NOT FILL PRE NOT PRE NEI NOT NEI 1ST NOT 1ST 1%..99% A:B, - = none",
                     "pattern.cond",
-                    if cur == TrigCondition::None { String::new() } else { cur.to_string() },
+                    if cur == TrigCondition::None {
+                        String::new()
+                    } else {
+                        cur.to_string()
+                    },
                 )
             }
             "pattern.micro_inc" | "pattern.micro_dec" => {
@@ -488,7 +528,8 @@ impl PatternView {
                 for tr in b.tracks() {
                     for st in b.rows.clone() {
                         at.edit_word(&mut ctx.doc, tr, st, |w| {
-                            let m = (w.micro_timing().0 + d).clamp(MicroTiming::MIN, MicroTiming::MAX);
+                            let m =
+                                (w.micro_timing().0 + d).clamp(MicroTiming::MIN, MicroTiming::MAX);
                             w.set_micro_timing(MicroTiming(m));
                         });
                     }
@@ -534,7 +575,10 @@ impl PatternView {
                 Col::Lock(i) => {
                     self.extra[t].remove(&i);
                     self.hidden[t].insert(i);
-                    Outcome::Message(format!("column {} hidden (its locks are kept)", layout[t].kind.lock_name(i)))
+                    Outcome::Message(format!(
+                        "column {} hidden (its locks are kept)",
+                        layout[t].kind.lock_name(i)
+                    ))
                 }
                 _ => Outcome::Error("only lock columns can be removed".into()),
             },
@@ -562,10 +606,19 @@ impl PatternView {
                         (tt, layout[tt].cols[c])
                     })
                     .collect();
-                block::paste(&mut ctx.doc, at, &self.clipboard, s, &targets, name == "pattern.mix_paste");
+                block::paste(
+                    &mut ctx.doc,
+                    at,
+                    &self.clipboard,
+                    s,
+                    &targets,
+                    name == "pattern.mix_paste",
+                );
                 Self::done(ctx, "paste")
             }
-            "pattern.transpose_up" | "pattern.transpose_down" | "pattern.transpose_oct_up"
+            "pattern.transpose_up"
+            | "pattern.transpose_down"
+            | "pattern.transpose_oct_up"
             | "pattern.transpose_oct_down" => {
                 let semis = match name {
                     "pattern.transpose_up" => 1,
@@ -588,10 +641,23 @@ impl PatternView {
                 }
                 None => Outcome::Error("select rows of a lock column first".into()),
             },
-            "pattern.fill_every" => Self::prompt("Trig every N steps", "pattern.fill_every", "4".into()),
-            "pattern.euclid" => Self::prompt("Euclidean: hits steps [rotation]", "pattern.euclid", "5 16 0".into()),
-            "pattern.randomize" => Self::prompt("Randomize locks: min max", "pattern.randomize", "0 127".into()),
-            "pattern.rotate_down" | "pattern.rotate_up" | "pattern.reverse" | "pattern.double"
+            "pattern.fill_every" => {
+                Self::prompt("Trig every N steps", "pattern.fill_every", "4".into())
+            }
+            "pattern.euclid" => Self::prompt(
+                "Euclidean: hits steps [rotation]",
+                "pattern.euclid",
+                "5 16 0".into(),
+            ),
+            "pattern.randomize" => Self::prompt(
+                "Randomize locks: min max",
+                "pattern.randomize",
+                "0 127".into(),
+            ),
+            "pattern.rotate_down"
+            | "pattern.rotate_up"
+            | "pattern.reverse"
+            | "pattern.double"
             | "pattern.halve" => {
                 let b = self.block_or_track(ctx, &layout);
                 let tracks = b.tracks();
@@ -616,12 +682,17 @@ impl PatternView {
             "pattern.set_tempo" => Self::prompt(
                 "Pattern tempo (BPM)",
                 "pattern.tempo",
-                ctx.doc.info(at.bank, at.pattern).map_or(String::new(), |i| format!("{:.1}", i.bpm)),
+                ctx.doc
+                    .info(at.bank, at.pattern)
+                    .map_or(String::new(), |i| format!("{:.1}", i.bpm)),
             ),
             _ => Outcome::Ignored,
         };
-        if !selecting && !matches!(name, "pattern.mark" | "pattern.select_clear") && is_motion(name) {
+        if !selecting && !self.sticky && is_motion(name) {
             self.anchor = None;
+        }
+        if self.anchor.is_none() {
+            self.sticky = false;
         }
         out
     }
@@ -630,10 +701,14 @@ impl PatternView {
         let layout = self.layout(ctx);
         let at = Self::at(ctx);
         let (t, s) = (self.cursor.track, self.cursor.row);
-        let nums: Vec<i64> = text.split_whitespace().filter_map(|x| x.parse().ok()).collect();
+        let nums: Vec<i64> = text
+            .split_whitespace()
+            .filter_map(|x| x.parse().ok())
+            .collect();
         match tag {
             "pattern.cond" => {
-                let Some(c) = TrigCondition::parse(if text.trim() == "-" { "" } else { text }) else {
+                let Some(c) = TrigCondition::parse(if text.trim() == "-" { "" } else { text })
+                else {
                     return Outcome::Error(format!("not a condition: {text}"));
                 };
                 let b = self.block_or_cell(&layout);
@@ -648,7 +723,9 @@ impl PatternView {
             }
             "pattern.micro" => match nums.first() {
                 Some(m) if (-23..=23).contains(m) => {
-                    at.edit_word(&mut ctx.doc, t, s, |w| w.set_micro_timing(MicroTiming(*m as i8)));
+                    at.edit_word(&mut ctx.doc, t, s, |w| {
+                        w.set_micro_timing(MicroTiming(*m as i8))
+                    });
                     Self::done(ctx, "micro-timing")
                 }
                 _ => Outcome::Error(format!("micro-timing must be -23..23, got `{text}`")),
@@ -673,10 +750,20 @@ impl PatternView {
                 [k, n, rest @ ..] if *n >= 1 && *n <= 64 && *k >= 0 && *k <= *n => {
                     let rot = rest.first().copied().unwrap_or(0).rem_euclid(*n) as usize;
                     let b = self.block_or_track(ctx, &layout);
-                    block::euclid(&mut ctx.doc, at, &b.tracks(), *b.rows.start(), *k as usize, *n as usize, rot);
+                    block::euclid(
+                        &mut ctx.doc,
+                        at,
+                        &b.tracks(),
+                        *b.rows.start(),
+                        *k as usize,
+                        *n as usize,
+                        rot,
+                    );
                     Self::done(ctx, "euclid")
                 }
-                _ => Outcome::Error(format!("expected `hits steps [rotation]` with hits <= steps <= 64, got `{text}`")),
+                _ => Outcome::Error(format!(
+                    "expected `hits steps [rotation]` with hits <= steps <= 64, got `{text}`"
+                )),
             },
             "pattern.randomize" => match nums.as_slice() {
                 [lo, hi] if (0..=127).contains(lo) && (0..=127).contains(hi) => {
@@ -688,8 +775,15 @@ impl PatternView {
             },
             "pattern.length" => match nums.first() {
                 Some(n @ 1..=64) => {
-                    let per_track = ctx.doc.info(at.bank, at.pattern).is_some_and(|i| i.per_track);
-                    let unit = if per_track { Unit::TrackLength(t as u8) } else { Unit::Length };
+                    let per_track = ctx
+                        .doc
+                        .info(at.bank, at.pattern)
+                        .is_some_and(|i| i.per_track);
+                    let unit = if per_track {
+                        Unit::TrackLength(t as u8)
+                    } else {
+                        Unit::Length
+                    };
                     at.set(&mut ctx.doc, unit, *n as u16);
                     Self::done(ctx, "length")
                 }
@@ -715,7 +809,11 @@ impl PatternView {
             return Outcome::Ignored;
         }
         if let Some((_, _, t, c)) = self.hit.iter().find(|(cx, w, _, _)| x >= *cx && x < cx + w) {
-            self.cursor = Cursor { row, track: *t, col: *c };
+            self.cursor = Cursor {
+                row,
+                track: *t,
+                col: *c,
+            };
             self.anchor = None;
         } else {
             self.cursor.row = row;
@@ -804,18 +902,38 @@ impl View for PatternView {
     fn hints(&self, ctx: &Ctx) -> Vec<&'static str> {
         let layout = self.layout(ctx);
         match self.cursor_col(&layout) {
-            _ if self.anchor.is_some() => vec!["pattern.copy", "pattern.cut", "pattern.transpose_up", "pattern.interpolate"],
-            Col::Trig => vec!["pattern.toggle_trig", "pattern.toggle_trigless", "pattern.clear_step"],
+            _ if self.anchor.is_some() => vec![
+                "pattern.copy",
+                "pattern.cut",
+                "pattern.transpose_up",
+                "pattern.interpolate",
+            ],
+            Col::Trig => vec![
+                "pattern.toggle_trig",
+                "pattern.toggle_trigless",
+                "pattern.clear_step",
+            ],
             Col::Note => vec!["pattern.note.n0", "pattern.octave_up", "pattern.clear"],
-            Col::Lock(_) => vec!["pattern.clear", "pattern.add_column", "pattern.remove_column"],
+            Col::Lock(_) => vec![
+                "pattern.clear",
+                "pattern.add_column",
+                "pattern.remove_column",
+            ],
             Col::Cond => vec!["pattern.cond_next", "pattern.cond_pick"],
             Col::Micro => vec!["pattern.micro_inc", "pattern.micro_pick"],
-            _ => vec!["pattern.retrig_inc", "pattern.toggle_oneshot", "pattern.toggle_slide"],
+            _ => vec![
+                "pattern.retrig_inc",
+                "pattern.toggle_oneshot",
+                "pattern.toggle_slide",
+            ],
         }
     }
 
     fn animating(&self, ctx: &Ctx) -> bool {
-        ctx.engines.midi_control.as_ref().is_some_and(|m| m.position().is_some())
+        ctx.engines
+            .midi_control
+            .as_ref()
+            .is_some_and(|m| m.position().is_some())
     }
 }
 
@@ -824,8 +942,14 @@ pub fn first_pattern_with_trigs(doc: &crate::ui::model::Document) -> Option<(usi
     for b in 0..16 {
         let Some(bank) = doc.bank(b) else { continue };
         for (p, pat) in bank.patterns.iter().enumerate() {
-            let audio = pat.audio.iter().any(|t| !t.trigs.is_empty() || !t.trigless.is_empty());
-            let midi = pat.midi.iter().any(|t| !t.trigs.is_empty() || !t.trigless.is_empty());
+            let audio = pat
+                .audio
+                .iter()
+                .any(|t| !t.trigs.is_empty() || !t.trigless.is_empty());
+            let midi = pat
+                .midi
+                .iter()
+                .any(|t| !t.trigs.is_empty() || !t.trigless.is_empty());
             if audio || midi {
                 return Some((b, p));
             }
@@ -837,7 +961,11 @@ pub fn first_pattern_with_trigs(doc: &crate::ui::model::Document) -> Option<(usi
 impl TrackCols {
     /// Total width of the track block (columns plus single spaces between them).
     pub fn width(&self) -> u16 {
-        self.cols.iter().map(|c| c.width() + 1).sum::<u16>().saturating_sub(1)
+        self.cols
+            .iter()
+            .map(|c| c.width() + 1)
+            .sum::<u16>()
+            .saturating_sub(1)
     }
 }
 

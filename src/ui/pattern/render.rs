@@ -28,7 +28,14 @@ fn put(buf: &mut Buffer, x: u16, y: u16, right: u16, text: &str, width: u16, sty
 }
 
 /// Text of one cell, right-aligned into its width.
-fn cell_text(out: &mut String, view: &PatternView, ctx: &Ctx, tc: &TrackCols, col: Col, step: usize) -> bool {
+fn cell_text(
+    out: &mut String,
+    view: &PatternView,
+    ctx: &Ctx,
+    tc: &TrackCols,
+    col: Col,
+    step: usize,
+) -> bool {
     out.clear();
     let at = PatternView::at(ctx);
     let doc = &ctx.doc;
@@ -189,14 +196,32 @@ pub fn render(view: &mut PatternView, frame: &mut Frame, area: Rect, ctx: &Ctx) 
     let playhead = ctx.engines.midi_control.as_ref().and_then(|m| m.position());
 
     // Row numbers column.
-    put(buf, area.x, area.y, right, "", ROWNUM, th.style("grid.track"));
-    put(buf, area.x, area.y + 1, right, "", ROWNUM, th.style("grid.column_header"));
+    put(
+        buf,
+        area.x,
+        area.y,
+        right,
+        "",
+        ROWNUM,
+        th.style("grid.track"),
+    );
+    put(
+        buf,
+        area.x,
+        area.y + 1,
+        right,
+        "",
+        ROWNUM,
+        th.style("grid.column_header"),
+    );
     let mut text = String::with_capacity(16);
     for (i, row) in (view.scroll_row..rows.min(view.scroll_row + visible)).enumerate() {
         let y = area.y + 2 + i as u16;
         let mut style = row_style(ctx, row, view.cursor.row, playhead);
         if row % 16 == 0 {
-            style = style.patch(th.style("grid.row_number")).patch(th.style("grid.page"));
+            style = style
+                .patch(th.style("grid.row_number"))
+                .patch(th.style("grid.page"));
         } else {
             style = style.patch(th.style("grid.row_number"));
         }
@@ -205,12 +230,16 @@ pub fn render(view: &mut PatternView, frame: &mut Frame, area: Rect, ctx: &Ctx) 
         put(buf, area.x, y, right, &text, ROWNUM, style);
     }
     // Empty rows below the pattern.
-    for y in area.y + 2 + (rows.saturating_sub(view.scroll_row)).min(visible) as u16..area.bottom() {
+    for y in area.y + 2 + (rows.saturating_sub(view.scroll_row)).min(visible) as u16..area.bottom()
+    {
         put(buf, area.x, y, right, "", area.width, base);
     }
 
     let mut x = area.x + ROWNUM;
-    let mut flat_base: usize = layout[..view.first_track].iter().map(|t| t.cols.len()).sum();
+    let mut flat_base: usize = layout[..view.first_track]
+        .iter()
+        .map(|t| t.cols.len())
+        .sum();
     for (t, tc) in layout.iter().enumerate().skip(view.first_track) {
         if x >= right {
             break;
@@ -228,13 +257,13 @@ pub fn render(view: &mut PatternView, frame: &mut Frame, area: Rect, ctx: &Ctx) 
         if !is_midi(t) {
             let _ = write!(text, " {}", tc.kind.machine.name());
         }
-        if let Some(i) = info {
-            if i.per_track {
-                let sc = crate::format::Scale::from_code(
-                    at.get(&ctx.doc, crate::ui::model::Unit::TrackScale(t as u8)) as u8,
-                );
-                let _ = write!(text, " L{tlen} {sc}");
-            }
+        if let Some(i) = info
+            && i.per_track
+        {
+            let sc = crate::format::Scale::from_code(
+                at.get(&ctx.doc, crate::ui::model::Unit::TrackScale(t as u8)) as u8,
+            );
+            let _ = write!(text, " L{tlen} {sc}");
         }
         put(buf, x, area.y, right, &text, w, head_style);
         // Column labels.
@@ -245,9 +274,25 @@ pub fn render(view: &mut PatternView, frame: &mut Frame, area: Rect, ctx: &Ctx) 
             let shown: String = label.chars().take(cw as usize).collect();
             text.clear();
             let _ = write!(text, "{shown:>width$}", width = cw as usize);
-            put(buf, cx, area.y + 1, right, &text, cw, th.style("grid.column_header"));
+            put(
+                buf,
+                cx,
+                area.y + 1,
+                right,
+                &text,
+                cw,
+                th.style("grid.column_header"),
+            );
             if cx + cw < right && ci + 1 < tc.cols.len() {
-                put(buf, cx + cw, area.y + 1, right, " ", 1, th.style("grid.column_header"));
+                put(
+                    buf,
+                    cx + cw,
+                    area.y + 1,
+                    right,
+                    " ",
+                    1,
+                    th.style("grid.column_header"),
+                );
             }
             view.hit.push((cx - area.x, cw + 1, t, ci));
             cx += cw + 1;
@@ -271,10 +316,11 @@ pub fn render(view: &mut PatternView, frame: &mut Frame, area: Rect, ctx: &Ctx) 
                     style = style.patch(th.style("grid.dimmed"));
                 }
                 let flat = flat_base + ci;
-                if let Some((rr, fr)) = &sel_flat {
-                    if rr.contains(&row) && fr.contains(&flat) {
-                        style = style.patch(th.style("grid.selection"));
-                    }
+                if let Some((rr, fr)) = &sel_flat
+                    && rr.contains(&row)
+                    && fr.contains(&flat)
+                {
+                    style = style.patch(th.style("grid.selection"));
                 }
                 if row == view.cursor.row && t == view.cursor.track && ci == view.cursor.col {
                     style = style.patch(th.style("grid.cursor"));
@@ -293,10 +339,28 @@ pub fn render(view: &mut PatternView, frame: &mut Frame, area: Rect, ctx: &Ctx) 
         x += w;
         // Track separator.
         if x < right {
-            put(buf, x, area.y, right, "│", 1, th.style("grid.separator").patch(th.style("grid.track")));
-            put(buf, x, area.y + 1, right, "│", 1, th.style("grid.separator").patch(th.style("grid.column_header")));
+            put(
+                buf,
+                x,
+                area.y,
+                right,
+                "│",
+                1,
+                th.style("grid.separator").patch(th.style("grid.track")),
+            );
+            put(
+                buf,
+                x,
+                area.y + 1,
+                right,
+                "│",
+                1,
+                th.style("grid.separator")
+                    .patch(th.style("grid.column_header")),
+            );
             for (i, row) in (view.scroll_row..rows.min(view.scroll_row + visible)).enumerate() {
-                let st = row_style(ctx, row, view.cursor.row, playhead).patch(th.style("grid.separator"));
+                let st = row_style(ctx, row, view.cursor.row, playhead)
+                    .patch(th.style("grid.separator"));
                 put(buf, x, area.y + 2 + i as u16, right, "│", 1, st);
             }
         }
@@ -315,9 +379,9 @@ pub fn render(view: &mut PatternView, frame: &mut Frame, area: Rect, ctx: &Ctx) 
 fn row_style(ctx: &Ctx, row: usize, cursor_row: usize, playhead: Option<usize>) -> Style {
     let th = &ctx.theme;
     let mut s = th.style("base");
-    if row % 16 == 0 {
+    if row.is_multiple_of(16) {
         s = s.patch(th.style("grid.page"));
-    } else if row % 4 == 0 {
+    } else if row.is_multiple_of(4) {
         s = s.patch(th.style("grid.beat"));
     }
     if row == cursor_row {
