@@ -66,8 +66,6 @@ pub enum Command {
     Dump(dump::DumpArgs),
     /// Generate the demo project (a set with generated samples).
     Demo(demo::DemoArgs),
-    /// Open the tracker on the generated demo project.
-    Demo,
 }
 
 fn tracker_options(
@@ -101,13 +99,6 @@ pub fn main() -> ExitCode {
             Command::Import(a) => project_cmds::import(&a),
             Command::Dump(a) => dump::dump(&a),
             Command::Demo(a) => demo::demo(&a),
-            Command::Demo => crate::ui::run(tracker_options(
-                &cli.theme,
-                &cli.keymap,
-                None,
-                true,
-                cli.read_only,
-            )),
         },
         None => crate::ui::run(tracker_options(
             &cli.theme,

@@ -363,7 +363,7 @@ pub fn payload(bank: &Bank, from: Target, opts: &CopyOptions) -> Result<Payload>
             }
         }
         Target::Scene { part, scene, .. } => {
-            Payload::Scene(Box::new(bank.parts()[part].scenes[scene]))
+            Payload::Scene(Box::new(bank.parts()[part].scenes[scene].clone()))
         }
     })
 }
@@ -530,7 +530,7 @@ pub fn apply_payload(bank: &mut Bank, to: Target, payload: &Payload) -> Result<(
             }
         }
         (Payload::Scene(rec), Target::Scene { part, scene, .. }) => {
-            bank.edit_part(part, |p| p.scenes[scene] = **rec)
+            bank.edit_part(part, |p| p.scenes[scene] = (**rec).clone())
                 .map_err(fmt)?;
         }
         _ => {

@@ -55,19 +55,15 @@ pub enum SlotError {
 /// Result of slot operations.
 pub type Result<T, E = SlotError> = std::result::Result<T, E>;
 
-/// Parses the project's `project.work` into the typed format model.
+/// The project's `project.work` (a copy to edit; see [`set_project_file`]).
 pub fn project_file(p: &Project) -> Result<ProjectFile> {
-    ProjectFile::parse(&p.project_file().0).map_err(|source| SlotError::Format {
-        file: p.file_path(FileId::Project, false),
-        source,
-    })
+    Ok(p.project_file().clone())
 }
 
-/// Writes a typed `project.work` back into the project (marking it changed only when it differs).
+/// Writes an edited `project.work` back into the project (marking it changed only when it differs).
 pub fn set_project_file(p: &mut Project, pf: &ProjectFile) {
-    let bytes = pf.to_bytes();
-    if p.project_file().0 != bytes {
-        p.project_file_mut().0 = bytes;
+    if p.project_file().to_bytes() != pf.to_bytes() {
+        *p.project_file_mut() = pf.clone();
     }
 }
 
