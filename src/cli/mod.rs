@@ -2,6 +2,7 @@
 //! this file only declares the top level and dispatches.
 
 mod check;
+mod copy;
 mod demo;
 mod dump;
 mod project_cmds;
@@ -69,6 +70,10 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Read every Octatrack file in SRC and write it to DST through the format module.
     Resave(check::ResaveArgs),
+    /// Copy a bank, pattern, part, track or scene (with its sample slots) within or between projects.
+    Copy(copy::CopyArgs),
+    /// List a project's sample slots and where they are used; merge duplicates; remove unused.
+    Slots(copy::SlotsArgs),
     /// Create a blank project (the device's blank files).
     New(project_cmds::NewArgs),
     /// Show a project's name, OS version, tempo, patterns, parts and samples.
@@ -92,6 +97,22 @@ pub enum Command {
     Midi(midi::MidiArgs),
 }
 
+fn tracker_options(
+    theme: &Option<String>,
+    keymap: &Option<String>,
+    path: Option<PathBuf>,
+    demo: bool,
+    read_only: bool,
+) -> crate::ui::RunOptions {
+    crate::ui::RunOptions {
+        path,
+        demo,
+        read_only,
+        theme: theme.clone(),
+        keymap: keymap.clone(),
+    }
+}
+
 /// Entry point of the `octa` binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -99,6 +120,8 @@ pub fn main() -> ExitCode {
         Some(command) => match command {
             Command::Check(a) => check::check(&a),
             Command::Resave(a) => check::resave(&a),
+            Command::Copy(a) => copy::copy(&a),
+            Command::Slots(a) => copy::slots(&a),
             Command::New(a) => project_cmds::new(&a),
             Command::Info(a) => project_cmds::info(&a),
             Command::Export(a) => project_cmds::export(&a),
