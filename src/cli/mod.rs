@@ -97,22 +97,6 @@ pub enum Command {
     Midi(midi::MidiArgs),
 }
 
-fn tracker_options(
-    theme: &Option<String>,
-    keymap: &Option<String>,
-    path: Option<PathBuf>,
-    demo: bool,
-    read_only: bool,
-) -> crate::ui::RunOptions {
-    crate::ui::RunOptions {
-        path,
-        demo,
-        read_only,
-        theme: theme.clone(),
-        keymap: keymap.clone(),
-    }
-}
-
 /// Entry point of the `octa` binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -127,7 +111,6 @@ pub fn main() -> ExitCode {
             Command::Export(a) => project_cmds::export(&a),
             Command::Import(a) => project_cmds::import(&a),
             Command::Dump(a) => dump::dump(&a),
-            Command::Demo(a) => demo::demo(&a),
             Command::Preview(args) => audio::run_preview(args, cli.audio_device),
             Command::Audio(cmd) => audio::run_audio(cmd),
             Command::Librarian(a) => librarian::run(&a),
