@@ -1,14 +1,14 @@
 //! The headless command line (clap). Each command group lives in its own file;
 //! this file only declares the top level and dispatches.
 
+mod audio;
 mod check;
 mod copy;
 mod demo;
 mod dump;
-mod project_cmds;
-mod audio;
 mod librarian;
 pub mod midi;
+mod project_cmds;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
