@@ -64,6 +64,21 @@ fn odd_line_endings_survive() {
     assert_eq!(p.to_bytes(), m3);
     let j: ProjectFile = serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap();
     assert_eq!(j.to_bytes(), m3);
+    // A UTF-8 BOM, blanks around headers and keys: read, kept verbatim, edited in place.
+    let text = String::from_utf8(b.clone()).unwrap();
+    let odd = format!(
+        "\u{feff}{}",
+        text.replacen("[META]", "[META] ", 1)
+            .replacen("TEMPOx24=2880", "TEMPOx24 = 2880", 1)
+    )
+    .into_bytes();
+    let mut p = ProjectFile::parse(&odd).unwrap();
+    assert_eq!(p.to_bytes(), odd);
+    assert_eq!(p.tempo_x24(), Some(2880));
+    p.set_tempo_x24(2881).unwrap();
+    let out = p.to_bytes();
+    assert_eq!(changed_lines(&odd, &out), vec![12]);
+    assert_eq!(lines(&out)[12], b"TEMPOx24=2881\r");
     // Non-ASCII bytes (Latin-1 path) survive.
     let s = String::from_utf8(b.clone()).unwrap().replacen(
         "PATH=\r\n",

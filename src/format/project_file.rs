@@ -348,17 +348,28 @@ pub struct ProjectFile {
     lines: Vec<Line>,
 }
 
+/// A line's text for structure checks: no trailing CR or blanks, no leading UTF-8 BOM
+/// (seen as Latin-1 `ï»¿`) or blanks. The raw text itself is never changed.
+fn bare(t: &str) -> &str {
+    let t = t.strip_prefix("\u{ef}\u{bb}\u{bf}").unwrap_or(t);
+    t.trim_matches(|c: char| c == '\r' || c == ' ' || c == '\t')
+}
+
 fn section_header(t: &str) -> Option<(&str, bool)> {
-    let t = t.trim_end_matches('\r');
-    let inner = t.strip_prefix('[')?.strip_suffix(']')?;
+    let inner = bare(t).strip_prefix('[')?.strip_suffix(']')?;
     match inner.strip_prefix('/') {
         Some(n) => Some((n, true)),
         None => Some((inner, false)),
     }
 }
 
+/// `KEY=VALUE` with blanks around the key ignored; the value is kept as written.
 fn key_value(t: &str) -> Option<(&str, &str)> {
-    t.split_once('=')
+    t.split_once('=').map(|(k, v)| (bare(k), v))
+}
+
+fn int_value(v: &str) -> Option<i64> {
+    bare(v).parse().ok()
 }
 
 fn text_err(line: usize, message: impl Into<String>) -> FormatError {
@@ -446,7 +457,7 @@ impl ProjectFile {
         let mut out = Vec::new();
         let mut open: Option<(String, usize)> = None;
         for (i, l) in self.lines.iter().enumerate() {
-            let t = l.text.trim_end_matches('\r');
+            let t = bare(&l.text);
             match (section_header(t), &open) {
                 (Some((name, false)), None) => open = Some((name.to_string(), i)),
                 (Some((name, false)), Some((cur, at))) => {
@@ -569,7 +580,7 @@ impl ProjectFile {
             for i in s.open + 1..s.close {
                 if let Some((key, v)) = key_value(&self.lines[i].text)
                     && numeric.contains(&key)
-                    && v.parse::<i64>().is_err()
+                    && int_value(v).is_none()
                 {
                     return Err(text_err(
                         i,
@@ -590,9 +601,9 @@ impl ProjectFile {
         let last = self
             .lines
             .iter()
-            .rposition(|l| !l.text.trim_end_matches('\r').is_empty())
+            .rposition(|l| !bare(&l.text).is_empty())
             .unwrap_or(0);
-        if self.lines[last].text.trim_end_matches('\r') != BANNER {
+        if bare(&self.lines[last].text) != BANNER {
             return Err(text_err(
                 last,
                 format!(
@@ -721,7 +732,7 @@ impl ProjectFile {
     }
 
     fn int(&self, section: &str, key: &str) -> Option<i64> {
-        self.get(section, key)?.parse().ok()
+        int_value(self.get(section, key)?)
     }
 
     fn spec(table: &[KeySpec], key: &str) -> Result<KeySpec, FormatError> {
@@ -883,7 +894,7 @@ impl ProjectFile {
     pub fn trig_mode_midi(&self, track: usize) -> Option<i64> {
         let s = self.section("SETTINGS")?;
         let all = self.find_keys(&s, TRIG_MODE_MIDI.key);
-        all.get(track.checked_sub(1)?)?.1.parse().ok()
+        int_value(all.get(track.checked_sub(1)?)?.1)
     }
 
     /// Sets the `TRIG_MODE_MIDI` of MIDI track `track` (1..=8; value 0..=1). Fails when
@@ -911,7 +922,7 @@ impl ProjectFile {
                     all.len()
                 ),
             })?;
-        if cur.parse::<i64>().ok() != Some(v) {
+        if int_value(cur) != Some(v) {
             self.set_line_value(i, TRIG_MODE_MIDI.key, &v.to_string());
         }
         Ok(())
@@ -951,7 +962,7 @@ impl ProjectFile {
     }
 
     fn read_slot(&self, slot: SlotRef, s: &Section) -> SampleSlot {
-        let int = |k: &str| self.find_key(s, k).and_then(|(_, v)| v.parse::<i64>().ok());
+        let int = |k: &str| self.find_key(s, k).and_then(|(_, v)| int_value(v));
         SampleSlot {
             slot,
             path: self
@@ -997,7 +1008,7 @@ impl ProjectFile {
         if let Some((i, cur)) = self.find_key(&s, key) {
             let same = match key {
                 "PATH" => cur == value,
-                _ => cur.parse::<i64>().ok() == value.parse::<i64>().ok(),
+                _ => int_value(cur) == int_value(&value),
             };
             if !same {
                 self.set_line_value(i, key, &value);
@@ -1069,7 +1080,7 @@ impl ProjectFile {
     fn closing_banner(&self) -> usize {
         self.lines
             .iter()
-            .rposition(|l| l.text.trim_end_matches('\r') == BANNER)
+            .rposition(|l| bare(&l.text) == BANNER)
             .unwrap_or(self.lines.len())
     }
 
@@ -1116,7 +1127,7 @@ impl ProjectFile {
         if self
             .lines
             .get(end)
-            .is_some_and(|l| l.text.trim_end_matches('\r').is_empty())
+            .is_some_and(|l| bare(&l.text).is_empty())
         {
             end += 1;
         }
