@@ -565,3 +565,30 @@ fn whole_projects_export_and_import_through_json() {
         }
     }
 }
+
+#[test]
+fn ot_markers_move_between_ot_and_markers_files() {
+    let Some(b) = read("ot/sample-settings/48slices.ot") else {
+        return;
+    };
+    let ot = SampleSettings::parse(&b).unwrap();
+    let m = ot.markers();
+    assert_eq!(m.slices.len(), 48);
+    assert_eq!((m.trim_start, m.trim_end), (0, 890_839));
+    let mut markers = Markers::blank();
+    markers.set_slot(SlotRef::Static(7), &m).unwrap();
+    let out = markers.to_bytes();
+    // The .ot bytes 46..830 are exactly the markers record of the slot.
+    let at = 22 + (136 + 6) * 784;
+    assert_eq!(&out[at..at + 784], &b[46..830]);
+    let mut fresh = SampleSettings::for_sample(890_839, 44_100);
+    fresh
+        .set_markers(
+            &Markers::parse(&out)
+                .unwrap()
+                .slot(SlotRef::Static(7))
+                .unwrap(),
+        )
+        .unwrap();
+    assert_eq!(fresh.to_bytes()[46..830], b[46..830]);
+}
