@@ -335,6 +335,30 @@ fn ot_bad_input() {
     e.set_loop_len_x100(801);
     let out = e.to_bytes();
     assert_eq!(&out[830..], &[0x66, 0x00]);
+    // JSON that cannot be stored is refused.
+    let json = serde_json::to_string(&SampleSettings::parse(&b).unwrap()).unwrap();
+    for (from, to) in [
+        ("\"trig_quant\":\"Direct\"", "\"trig_quant\":{\"Steps\":5}"),
+        (
+            "\"time_stretch\":\"Normal\"",
+            "\"time_stretch\":{\"Other\":-1}",
+        ),
+        ("\"gain\":48", "\"gain\":70000"),
+    ] {
+        let bad = json.replacen(from, to, 1);
+        assert_ne!(bad, json, "{from}");
+        assert!(
+            serde_json::from_str::<SampleSettings>(&bad).is_err(),
+            "{to}"
+        );
+    }
+    let j62 = serde_json::to_string(
+        &SampleSettings::parse(&read("ot/sample-settings/62slices.ot").unwrap()).unwrap(),
+    )
+    .unwrap();
+    assert!(j62.contains("\"stale_slices\":\"7fffffff"));
+    let bad = j62.replacen("\"stale_slices\":\"7fffffff", "\"stale_slices\":\"", 1);
+    assert!(serde_json::from_str::<SampleSettings>(&bad).is_err());
 }
 
 // ------------------------------------------------------------- markers.work

@@ -293,6 +293,9 @@ enum Edit {
     Path(u16, String),
     Quant(u16, i64),
     Trim(u16, i64),
+    Bpm(u16, i64),
+    Stretch(u16, i64),
+    Loop(u16, i64),
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -312,6 +315,9 @@ fn edit() -> impl Strategy<Value = Edit> {
         (1u16..=8, "[a-zA-Z0-9 _./-]{0,40}").prop_map(|(r, p)| Edit::Path(r, p)),
         (1u16..=8, -1i64..=16).prop_map(|(r, q)| Edit::Quant(r, q)),
         (1u16..=8, 0i64..=100_000).prop_map(|(r, t)| Edit::Trim(r, t)),
+        (1u16..=8, 720i64..=7200).prop_map(|(r, t)| Edit::Bpm(r, t)),
+        (1u16..=8, prop::sample::select(vec![0i64, 2, 3])).prop_map(|(r, t)| Edit::Stretch(r, t)),
+        (1u16..=8, 0i64..=2).prop_map(|(r, t)| Edit::Loop(r, t)),
     ]
 }
 
@@ -330,6 +336,9 @@ proptest! {
             Edit::Path(r, s) => p.set_slot_attr(SlotRef::Recorder(*r), SlotAttr::Path(s.clone())).unwrap(),
             Edit::Quant(r, q) => p.set_slot_attr(SlotRef::Recorder(*r), SlotAttr::TrigQuant(TrigQuant::from_project(*q))).unwrap(),
             Edit::Trim(r, t) => p.set_slot_attr(SlotRef::Recorder(*r), SlotAttr::TrimBarsX100(*t)).unwrap(),
+            Edit::Bpm(r, t) => p.set_slot_attr(SlotRef::Recorder(*r), SlotAttr::BpmX24(*t)).unwrap(),
+            Edit::Stretch(r, t) => p.set_slot_attr(SlotRef::Recorder(*r), SlotAttr::TimeStretch(TimeStretch::from_code(*t))).unwrap(),
+            Edit::Loop(r, t) => p.set_slot_attr(SlotRef::Recorder(*r), SlotAttr::LoopMode(LoopMode::from_code(*t))).unwrap(),
         }
         let out = p.to_bytes();
         let back = ProjectFile::parse(&out).unwrap();
@@ -355,6 +364,9 @@ proptest! {
             Edit::Path(r, s) => prop_assert_eq!(back.slot(SlotRef::Recorder(r)).unwrap().path, s),
             Edit::Quant(r, q) => prop_assert_eq!(back.slot(SlotRef::Recorder(r)).unwrap().trig_quant, Some(TrigQuant::from_project(q))),
             Edit::Trim(r, t) => prop_assert_eq!(back.slot(SlotRef::Recorder(r)).unwrap().trim_bars_x100, Some(t)),
+            Edit::Bpm(r, t) => prop_assert_eq!(back.slot(SlotRef::Recorder(r)).unwrap().bpm_x24, Some(t)),
+            Edit::Stretch(r, t) => prop_assert_eq!(back.slot(SlotRef::Recorder(r)).unwrap().time_stretch, Some(TimeStretch::from_code(t))),
+            Edit::Loop(r, t) => prop_assert_eq!(back.slot(SlotRef::Recorder(r)).unwrap().loop_mode, Some(LoopMode::from_code(t))),
         }
     }
 }
