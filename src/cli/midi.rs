@@ -11,7 +11,7 @@ use crate::midi::message::{CLOCK, MidiMessage};
 use crate::midi::model::{DeviceSetup, SeqPattern};
 use crate::midi::output::PortStatus;
 use crate::midi::ports::open_system;
-use crate::midi::scheduler::PlayItem;
+use crate::midi::scheduler::{PlayItem, RowOptions};
 use crate::midi::transport::{MidiError, MidiSystem, resolve_port};
 use clap::{Args, Subcommand};
 use std::io::Write;
@@ -228,6 +228,7 @@ pub fn play(
         pattern: Arc::new(pattern),
         passes: Some(args.loops.max(1)),
         tempo: args.tempo,
+        row: RowOptions::default(),
     }]);
     let mut stopping = false;
     loop {

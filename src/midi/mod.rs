@@ -6,6 +6,7 @@
 //! [`scheduler`] is the pure virtual-time sequencer; [`output`] keeps the port and held
 //! notes; [`record`] turns input notes into grid edits; [`engine`] runs it all on a thread.
 
+pub mod arrange;
 pub mod conditions;
 pub mod engine;
 pub mod from_bank;
@@ -23,5 +24,5 @@ pub use engine::{Audition, EngineEvent, EngineOptions, EngineStatus, MidiEngine}
 pub use model::{DeviceSetup, SeqPart, SeqPattern, SeqStep, SeqTrack, TrackKind};
 pub use output::PortStatus;
 pub use record::{RecordSettings, RecordedNote};
-pub use scheduler::{PlayItem, PlayPosition, Sequencer};
+pub use scheduler::{PlayItem, PlayPosition, RowOptions, Sequencer};
 pub use transport::{MidiError, MidiIn, MidiOut, MidiSystem, TimedMessage};

@@ -91,6 +91,8 @@ pub enum Silent {
 pub struct Renderer {
     /// Where audio tracks are reached.
     pub setup: DeviceSetup,
+    /// Semitones added to the notes of MIDI tracks 1-8 (arrangement rows).
+    pub transpose: [i8; 8],
     programs: [Option<(u8, u8, u8, u8)>; 8],
 }
 
@@ -99,6 +101,7 @@ impl Renderer {
     pub fn new(setup: DeviceSetup) -> Self {
         Self {
             setup,
+            transpose: [0; 8],
             programs: [None; 8],
         }
     }
@@ -232,7 +235,8 @@ impl Renderer {
                 let mut notes = 0;
                 let mut restore_end = at + step_secs;
                 if step.trig {
-                    let root = value(0).min(127);
+                    let shifted = value(0).min(127) as i32 + self.transpose[m] as i32;
+                    let root = shifted.clamp(0, 127) as u8;
                     let vel = value(1).min(127);
                     let len = midi_length_secs(value(2), step_secs, pattern);
                     let len = if repeats > 1 { len.min(spacing) } else { len };
