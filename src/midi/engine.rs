@@ -204,6 +204,7 @@ impl MidiEngine {
             last_items: Vec::new(),
             clocks: VecDeque::new(),
             realtime: false,
+            due: Vec::with_capacity(256),
             opts,
         };
         worker.input.try_open(&mut *worker.system, &worker.tx);
@@ -441,6 +442,7 @@ struct Worker {
     last_items: Vec<PlayItem>,
     clocks: VecDeque<Instant>,
     realtime: bool,
+    due: Vec<TimedMsg>,
     opts: EngineOptions,
 }
 
@@ -575,17 +577,19 @@ impl Worker {
         };
         seq.conditions.fill = self.shared.fill.load(Ordering::Relaxed);
         let rel = now - self.play_start;
-        let mut msgs: Vec<TimedMsg> = Vec::new();
+        let mut due = std::mem::take(&mut self.due);
+        due.clear();
         while let Some(m) = seq.pop_due(rel) {
-            msgs.push(m);
+            due.push(m);
         }
         let finished = seq.is_finished();
-        for m in msgs {
+        for m in &due {
             if matches!(m.role, MsgRole::NoteOn | MsgRole::Lock) && !self.audible(m.track) {
                 continue;
             }
             self.out.send(&m.msg);
         }
+        self.due = due;
         if finished {
             self.stop_playback();
         }
