@@ -414,3 +414,31 @@ fn step_entry_records_and_auditions_incoming_notes() {
     let msgs = wait_for(&sys, 4);
     assert!(msgs.iter().any(|r| r.bytes == vec![0x90, 76, 100]));
 }
+
+#[test]
+fn follows_external_start_stop_and_clock_tempo() {
+    let sys = SimSystem::with_device("Clock");
+    let e = MidiEngine::start(
+        Box::new(sys.clone()),
+        EngineOptions {
+            output: Some("Clock".into()),
+            input: Some("Clock".into()),
+            follow_clock: true,
+            ..EngineOptions::default()
+        },
+    );
+    let mut p = SeqPattern::empty("A01");
+    p.tracks[0].steps[0] = SeqStep::trig();
+    e.arm(vec![PlayItem {
+        pattern: Arc::new(p),
+        passes: None,
+        tempo: None,
+        row: RowOptions::default(),
+    }]);
+    sys.feed("Clock", &[0xFA]);
+    assert!(wait_event(&e, |ev| matches!(ev, EngineEvent::Started { .. })).is_some());
+    assert!(e.status().playing || e.position().is_some());
+    sys.feed("Clock", &[0xFC]);
+    assert!(wait_event(&e, |ev| matches!(ev, EngineEvent::Stopped)).is_some());
+    assert!(e.position().is_none());
+}

@@ -132,6 +132,7 @@ enum Command {
     Tempo(f64),
     Audition(Arc<SeqPattern>, Audition),
     Play(Vec<PlayItem>),
+    Arm(Vec<PlayItem>),
     Stop,
     Panic,
     Record(Option<RecordSettings>, Option<Arc<SeqPattern>>),
@@ -262,6 +263,12 @@ impl MidiEngine {
     /// Starts playback of play items (a pattern, a chain, an arrangement).
     pub fn play(&self, items: Vec<PlayItem>) {
         self.send(Command::Play(items));
+    }
+
+    /// Sets what an incoming MIDI Start plays when following an external clock
+    /// (`EngineOptions::follow_clock`); also replaced by every [`MidiEngine::play`].
+    pub fn arm(&self, items: Vec<PlayItem>) {
+        self.send(Command::Arm(items));
     }
 
     /// Stops playback; held notes get their note offs and locked parameters are restored.
@@ -788,6 +795,7 @@ impl Worker {
             Command::Tempo(bpm) => self.change_tempo(bpm),
             Command::Audition(p, what) => self.audition(&p, what),
             Command::Play(items) => self.start_playback(items),
+            Command::Arm(items) => self.last_items = items,
             Command::Stop => self.stop_playback(),
             Command::Panic => {
                 for m in self.audition.drain_releases() {
