@@ -5,6 +5,8 @@
 //! [`render`] turns a step into timed messages; [`conditions`] evaluates trig conditions;
 //! [`scheduler`] is the pure virtual-time sequencer; [`output`] keeps the port and held
 //! notes; [`record`] turns input notes into grid edits; [`engine`] runs it all on a thread.
+//! [`from_bank`] and [`arrange`] adapt the format models (banks, project.work, arrangements);
+//! [`sim`] is a simulated device for tests.
 
 pub mod arrange;
 pub mod conditions;
