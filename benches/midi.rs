@@ -6,7 +6,7 @@
 use octa::format::{MicroTiming, StepWord};
 use octa::midi::engine::{EngineEvent, EngineOptions, MidiEngine};
 use octa::midi::model::{DeviceSetup, SeqPattern, SeqStep};
-use octa::midi::scheduler::{PlayItem, Sequencer};
+use octa::midi::scheduler::{PlayItem, RowOptions, Sequencer};
 use octa::midi::transport::{
     ChannelIn, ChannelOut, MidiError, MidiIn, MidiOut, MidiSystem, channel_pair,
 };
@@ -90,6 +90,7 @@ fn main() {
         pattern: Arc::new(busy_pattern()),
         passes: Some(passes),
         tempo: None,
+        row: RowOptions::default(),
     }];
 
     // Ideal schedule from the same sequencer on a virtual clock.

@@ -9,7 +9,7 @@ use octa::midi::model::{DeviceSetup, SeqPattern, SeqStep};
 use octa::midi::output::PortStatus;
 use octa::midi::ports::UnavailableSystem;
 use octa::midi::record::{RecordSettings, RecordedNote};
-use octa::midi::scheduler::PlayItem;
+use octa::midi::scheduler::{PlayItem, RowOptions};
 use octa::midi::sim::{Received, SimSystem};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -220,6 +220,7 @@ fn playback_honours_mute_and_solo_and_reports_position() {
         pattern: Arc::new(busy_pattern()),
         passes: Some(1),
         tempo: None,
+        row: RowOptions::default(),
     }]);
     assert!(wait_event(&e, |ev| matches!(ev, EngineEvent::Started { .. })).is_some());
     let mut saw_position = false;
@@ -247,6 +248,7 @@ fn playback_honours_mute_and_solo_and_reports_position() {
         pattern: Arc::new(busy_pattern()),
         passes: Some(1),
         tempo: None,
+        row: RowOptions::default(),
     }]);
     assert!(wait_event(&e, |ev| matches!(ev, EngineEvent::Stopped)).is_some());
     let msgs = sys.messages();
@@ -276,6 +278,7 @@ fn stop_releases_notes_and_restores_locks() {
         pattern: Arc::new(p),
         passes: None,
         tempo: None,
+        row: RowOptions::default(),
     }]);
     wait_for(&sys, 2);
     e.stop();
@@ -307,6 +310,7 @@ fn vanishing_port_mid_playback_and_coming_back() {
         pattern: Arc::new(busy_pattern()),
         passes: None,
         tempo: None,
+        row: RowOptions::default(),
     }]);
     wait_for(&sys, 10);
     sys.unplug("Octatrack");
@@ -355,6 +359,7 @@ fn no_midi_system_is_reported_not_fatal() {
         pattern: p,
         passes: Some(1),
         tempo: Some(300.0),
+        row: RowOptions::default(),
     }]);
     e.panic();
     assert!(wait_event(&e, |ev| matches!(ev, EngineEvent::Stopped)).is_some());
@@ -408,4 +413,32 @@ fn step_entry_records_and_auditions_incoming_notes() {
     // Each recorded note is auditioned on track 1's channel.
     let msgs = wait_for(&sys, 4);
     assert!(msgs.iter().any(|r| r.bytes == vec![0x90, 76, 100]));
+}
+
+#[test]
+fn follows_external_start_stop_and_clock_tempo() {
+    let sys = SimSystem::with_device("Clock");
+    let e = MidiEngine::start(
+        Box::new(sys.clone()),
+        EngineOptions {
+            output: Some("Clock".into()),
+            input: Some("Clock".into()),
+            follow_clock: true,
+            ..EngineOptions::default()
+        },
+    );
+    let mut p = SeqPattern::empty("A01");
+    p.tracks[0].steps[0] = SeqStep::trig();
+    e.arm(vec![PlayItem {
+        pattern: Arc::new(p),
+        passes: None,
+        tempo: None,
+        row: RowOptions::default(),
+    }]);
+    sys.feed("Clock", &[0xFA]);
+    assert!(wait_event(&e, |ev| matches!(ev, EngineEvent::Started { .. })).is_some());
+    assert!(e.status().playing || e.position().is_some());
+    sys.feed("Clock", &[0xFC]);
+    assert!(wait_event(&e, |ev| matches!(ev, EngineEvent::Stopped)).is_some());
+    assert!(e.position().is_none());
 }

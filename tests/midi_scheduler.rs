@@ -3,7 +3,7 @@
 use octa::format::{MicroTiming, Scale, StepWord, TrigCondition};
 use octa::midi::model::{DeviceSetup, SeqPattern, SeqStep, TrackKind};
 use octa::midi::render::{MsgRole, TimedMsg};
-use octa::midi::scheduler::{PlayItem, Sequencer, swing_delay_steps};
+use octa::midi::scheduler::{PlayItem, RowOptions, Sequencer, swing_delay_steps};
 use std::sync::Arc;
 
 const EPS: f64 = 1e-9;
@@ -20,6 +20,7 @@ fn once(p: SeqPattern, passes: u32) -> Vec<PlayItem> {
         pattern: Arc::new(p),
         passes: Some(passes),
         tempo: None,
+        row: RowOptions::default(),
     }]
 }
 
@@ -249,11 +250,13 @@ fn chain_with_pattern_tempo_and_clock() {
             pattern: Arc::new(a),
             passes: Some(2),
             tempo: None,
+            row: RowOptions::default(),
         },
         PlayItem {
             pattern: Arc::new(b),
             passes: Some(1),
             tempo: None,
+            row: RowOptions::default(),
         },
     ];
     let st = DeviceSetup {
@@ -376,4 +379,45 @@ fn tempo_change_mid_playback_keeps_the_grid_position() {
     let last = rest[rest.len() - 1];
     // Step 16 (index 15): 0.5 + 11 * 0.25 at the new tempo.
     assert!((last - (0.5 + 11.0 * 0.25)).abs() < 1e-9, "{rest:?}");
+}
+
+#[test]
+fn arrangement_row_window_mutes_and_transpose() {
+    let mut p = SeqPattern::empty("A01");
+    for st in 0..16 {
+        p.tracks[0].steps[st] = SeqStep::trig();
+        p.tracks[1].steps[st] = SeqStep::trig();
+    }
+    p.tracks[8].steps[4] = SeqStep::trig();
+    let item = PlayItem {
+        pattern: Arc::new(p),
+        passes: Some(2),
+        tempo: Some(120.0),
+        row: RowOptions {
+            offset: 4,
+            length: Some(8),
+            muted: 0b10,
+            transpose: [5, 0, 0, 0, 0, 0, 0, 0],
+        },
+    };
+    let mut s = Sequencer::new(vec![item], setup(90.0), 1);
+    let msgs = s.collect_until(1e6);
+    // Steps 5-8 twice at 120 BPM (the row tempo), track 2 muted.
+    close(
+        &note_ons(&msgs, 0),
+        &(0..8).map(|k| k as f64 * 0.125).collect::<Vec<_>>(),
+    );
+    assert!(note_ons(&msgs, 1).is_empty());
+    assert_eq!(s.end_secs(), Some(1.0));
+    // M1 step 5 is the first step of each pass, its note 48 transposed by +5.
+    let m1: Vec<(f64, Vec<u8>)> = msgs
+        .iter()
+        .filter(|m| m.track == 8 && m.role == MsgRole::NoteOn)
+        .map(|m| (m.at, m.msg.as_bytes().to_vec()))
+        .collect();
+    assert_eq!(
+        m1,
+        vec![(0.0, vec![0x98, 53, 100]), (0.5, vec![0x98, 53, 100])]
+    );
+    assert_eq!(s.position_at(0.13).steps[0], 5);
 }

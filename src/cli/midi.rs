@@ -3,15 +3,17 @@
 //! Without a MIDI system every command says so and exits with 1.
 
 use crate::config::Config;
+use crate::format::arrangement::{Arrangement, Block};
 use crate::format::bank::Bank;
 use crate::format::parse_bank;
 use crate::format::project_file::ProjectFile;
+use crate::midi::arrange::arrangement_items;
 use crate::midi::engine::{EngineEvent, EngineOptions, MidiEngine};
 use crate::midi::message::{CLOCK, MidiMessage};
 use crate::midi::model::{DeviceSetup, SeqPattern};
 use crate::midi::output::PortStatus;
 use crate::midi::ports::open_system;
-use crate::midi::scheduler::PlayItem;
+use crate::midi::scheduler::{PlayItem, RowOptions};
 use crate::midi::transport::{MidiError, MidiSystem, resolve_port};
 use clap::{Args, Subcommand};
 use std::io::Write;
@@ -49,10 +51,13 @@ pub struct PlayArgs {
     /// Bank letter A..P.
     #[arg(long, default_value = "A")]
     pub bank: String,
-    /// Pattern number 1..16.
-    #[arg(long, default_value_t = 1)]
-    pub pattern: usize,
-    /// Passes to play.
+    /// Pattern number 1..16; several (`--pattern 1,2,5`) play as a chain.
+    #[arg(long, value_delimiter = ',', default_values_t = [1])]
+    pub pattern: Vec<usize>,
+    /// Play arrangement 1..8 (arrNN.work) instead of patterns.
+    #[arg(long)]
+    pub arrangement: Option<usize>,
+    /// Passes of each pattern.
     #[arg(long, default_value_t = 1)]
     pub loops: u32,
     /// Tempo override in BPM (default: the project's, or the pattern's with pattern tempo on).
@@ -145,34 +150,105 @@ fn read_file(path: &Path) -> Result<Vec<u8>, MidiCliError> {
     })
 }
 
-/// Loads the pattern to play and the project's device setup.
-pub fn load_pattern(args: &PlayArgs) -> Result<(SeqPattern, DeviceSetup), MidiCliError> {
-    let bank = parse_bank(&args.bank)
-        .ok_or_else(|| MidiCliError::Arg(format!("bank '{}' is not A..P", args.bank)))?;
-    if !(1..=16).contains(&args.pattern) {
-        return Err(MidiCliError::Arg(format!(
-            "pattern {} is not 1..16",
-            args.pattern
-        )));
+/// A project's banks, read when first needed.
+struct Banks {
+    dir: PathBuf,
+    loaded: Vec<Option<Bank>>,
+}
+
+impl Banks {
+    fn new(dir: &Path) -> Self {
+        Self {
+            dir: dir.to_path_buf(),
+            loaded: (0..16).map(|_| None).collect(),
+        }
     }
+
+    fn pattern(&mut self, bank: usize, pattern: usize) -> Result<SeqPattern, MidiCliError> {
+        let path = self.dir.join(format!("bank{:02}.work", bank + 1));
+        let slot = self
+            .loaded
+            .get_mut(bank)
+            .ok_or_else(|| MidiCliError::Arg(format!("bank {} is not A..P", bank + 1)))?;
+        if slot.is_none() {
+            let (b, _) = Bank::from_bytes(&read_file(&path)?).map_err(|e| MidiCliError::File {
+                path: path.clone(),
+                message: e.to_string(),
+            })?;
+            *slot = Some(b);
+        }
+        slot.as_ref()
+            .and_then(|b| SeqPattern::from_bank(b, bank, pattern))
+            .ok_or_else(|| {
+                MidiCliError::Arg(format!("pattern {} not in {}", pattern + 1, path.display()))
+            })
+    }
+}
+
+/// What `octa midi play` plays: the items, the project's device setup, and a description.
+pub fn load_play(args: &PlayArgs) -> Result<(Vec<PlayItem>, DeviceSetup, String), MidiCliError> {
     let pf_path = args.path.join("project.work");
     let pf = ProjectFile::parse(&read_file(&pf_path)?).map_err(|e| MidiCliError::File {
         path: pf_path.clone(),
         message: e.to_string(),
     })?;
-    let bank_path = args.path.join(format!("bank{:02}.work", bank + 1));
-    let (b, _) = Bank::from_bytes(&read_file(&bank_path)?).map_err(|e| MidiCliError::File {
-        path: bank_path.clone(),
-        message: e.to_string(),
-    })?;
-    let pattern = SeqPattern::from_bank(&b, bank, args.pattern - 1).ok_or_else(|| {
-        MidiCliError::Arg(format!(
-            "pattern {} not in {}",
-            args.pattern,
-            bank_path.display()
-        ))
-    })?;
-    Ok((pattern, DeviceSetup::from_project(&pf)))
+    let setup = DeviceSetup::from_project(&pf);
+    let mut banks = Banks::new(&args.path);
+    if let Some(n) = args.arrangement {
+        if !(1..=8).contains(&n) {
+            return Err(MidiCliError::Arg(format!("arrangement {n} is not 1..8")));
+        }
+        let path = args.path.join(format!("arr{n:02}.work"));
+        let arr = Arrangement::parse(&read_file(&path)?).map_err(|e| MidiCliError::File {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        let mut errors = Vec::new();
+        let play = arrangement_items(&arr.rows(Block::Working), |id| {
+            banks
+                .pattern(id as usize / 16, id as usize % 16)
+                .map_err(|e| errors.push(e))
+                .ok()
+                .map(Arc::new)
+        });
+        if let Some(e) = errors.into_iter().next().filter(|_| play.items.is_empty()) {
+            return Err(e);
+        }
+        if play.items.is_empty() {
+            return Err(MidiCliError::Arg(format!(
+                "{}: no pattern rows",
+                path.display()
+            )));
+        }
+        let mut items = play.items;
+        for it in &mut items {
+            it.tempo = args.tempo.or(it.tempo);
+        }
+        let desc = format!("arrangement {n} ({} rows)", items.len());
+        return Ok((items, setup, desc));
+    }
+    let bank = parse_bank(&args.bank)
+        .ok_or_else(|| MidiCliError::Arg(format!("bank '{}' is not A..P", args.bank)))?;
+    let mut items = Vec::new();
+    let mut names = Vec::new();
+    for &p in &args.pattern {
+        if !(1..=16).contains(&p) {
+            return Err(MidiCliError::Arg(format!("pattern {p} is not 1..16")));
+        }
+        let pattern = banks.pattern(bank, p - 1)?;
+        names.push(pattern.name.clone());
+        items.push(PlayItem {
+            pattern: Arc::new(pattern),
+            passes: Some(args.loops.max(1)),
+            tempo: args.tempo,
+            row: RowOptions::default(),
+        });
+    }
+    Ok((
+        items,
+        setup,
+        format!("{} x{}", names.join(" "), args.loops.max(1)),
+    ))
 }
 
 /// Set by Ctrl-C while `octa midi play` runs, so playback stops cleanly (no hanging notes).
@@ -202,7 +278,7 @@ pub fn play(
     out_choice: Option<String>,
     out: &mut dyn Write,
 ) -> Result<(), MidiCliError> {
-    let (pattern, setup) = load_pattern(args)?;
+    let (items, setup, desc) = load_play(args)?;
     let engine = MidiEngine::start(
         system,
         EngineOptions {
@@ -217,18 +293,12 @@ pub fn play(
         PortStatus::Connected(n) => n,
         other => return Err(MidiCliError::Port(other.to_string())),
     };
-    let tempo = args.tempo.unwrap_or_else(|| setup.tempo_for(&pattern));
-    writeln!(
-        out,
-        "playing {} x{} at {tempo:.2} BPM on {port}",
-        pattern.name, args.loops
-    )?;
+    let tempo = items[0]
+        .tempo
+        .unwrap_or_else(|| setup.tempo_for(&items[0].pattern));
+    writeln!(out, "playing {desc} at {tempo:.2} BPM on {port}")?;
     catch_interrupt();
-    engine.play(vec![PlayItem {
-        pattern: Arc::new(pattern),
-        passes: Some(args.loops.max(1)),
-        tempo: args.tempo,
-    }]);
+    engine.play(items);
     let mut stopping = false;
     loop {
         if INTERRUPTED.swap(false, Ordering::SeqCst) && !stopping {
@@ -285,6 +355,7 @@ pub fn monitor(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::format::arrangement::{PatternRow, Row};
     use crate::midi::ports::UnavailableSystem;
     use crate::midi::sim::SimSystem;
 
@@ -341,7 +412,8 @@ mod tests {
         let args = PlayArgs {
             path,
             bank: "a".into(),
-            pattern: 1,
+            pattern: vec![1],
+            arrangement: None,
             loops: 1,
             tempo: Some(300.0),
             clock: true,
@@ -366,13 +438,13 @@ mod tests {
             bank: "Z".into(),
             ..args
         };
-        assert!(load_pattern(&bad).unwrap_err().to_string().contains("A..P"));
+        assert!(load_play(&bad).unwrap_err().to_string().contains("A..P"));
         let missing = PlayArgs {
             path: PathBuf::from("/nonexistent"),
             bank: "A".into(),
             ..bad
         };
-        let err = load_pattern(&missing).unwrap_err().to_string();
+        let err = load_play(&missing).unwrap_err().to_string();
         assert!(err.starts_with("/nonexistent/project.work"), "{err}");
     }
 
@@ -397,7 +469,8 @@ mod tests {
         let args = PlayArgs {
             path,
             bank: "A".into(),
-            pattern: 1,
+            pattern: vec![1],
+            arrangement: None,
             loops: 1000,
             tempo: None,
             clock: false,
@@ -411,5 +484,69 @@ mod tests {
         let offs = msgs.iter().filter(|m| m[0] & 0xF0 == 0x80).count();
         assert!(ons > 0);
         assert_eq!(ons, offs);
+    }
+
+    #[test]
+    fn chains_and_arrangements_load_from_the_project() {
+        let Some(path) = crate::testutil::corpus("ot/hello-flex/project") else {
+            return;
+        };
+        let args = PlayArgs {
+            path: path.clone(),
+            bank: "A".into(),
+            pattern: vec![1, 2, 3],
+            arrangement: None,
+            loops: 2,
+            tempo: None,
+            clock: false,
+        };
+        let (items, setup, desc) = load_play(&args).unwrap();
+        assert_eq!(desc, "A01 A02 A03 x2");
+        assert_eq!(items.len(), 3);
+        assert!(items.iter().all(|i| i.passes == Some(2)));
+        assert_eq!(setup.tempo, 124.0);
+        let arr = Arrangement::parse(&std::fs::read(path.join("arr01.work")).unwrap()).unwrap();
+        let rows = arr.rows(Block::Working);
+        let args = PlayArgs {
+            arrangement: Some(1),
+            ..args
+        };
+        // hello-flex's arrangement 1 is empty: that is said plainly.
+        assert!(rows.is_empty());
+        let err = load_play(&args).unwrap_err().to_string();
+        assert!(err.contains("arr01.work: no pattern rows"), "{err}");
+        // An arrangement written next to the project's real files plays its rows.
+        let dir = tempfile::tempdir().unwrap();
+        for f in ["project.work", "bank01.work"] {
+            std::fs::copy(path.join(f), dir.path().join(f)).unwrap();
+        }
+        let mut arr = Arrangement::blank([0; crate::format::arrangement::NAME_LEN]);
+        let mut row = PatternRow::new(2);
+        row.repetitions = 3;
+        row.tempo_x24 = 100 * 24;
+        arr.insert_row(Block::Working, 0, &Row::Pattern(row))
+            .unwrap();
+        arr.insert_row(Block::Working, 1, &Row::Pattern(PatternRow::new(0)))
+            .unwrap();
+        std::fs::write(dir.path().join("arr01.work"), arr.to_bytes()).unwrap();
+        let (items, _, desc) = load_play(&PlayArgs {
+            path: dir.path().to_path_buf(),
+            ..args.clone()
+        })
+        .unwrap();
+        assert_eq!(desc, "arrangement 1 (2 rows)");
+        let got: Vec<(&str, Option<u32>, Option<f64>)> = items
+            .iter()
+            .map(|i| (i.pattern.name.as_str(), i.passes, i.tempo))
+            .collect();
+        assert_eq!(
+            got,
+            vec![("A03", Some(4), Some(100.0)), ("A01", Some(1), Some(100.0))]
+        );
+        let bad = PlayArgs {
+            arrangement: Some(9),
+            ..args
+        };
+        assert!(load_play(&bad).unwrap_err().to_string().contains("1..8"));
     }
 }

@@ -132,6 +132,7 @@ enum Command {
     Tempo(f64),
     Audition(Arc<SeqPattern>, Audition),
     Play(Vec<PlayItem>),
+    Arm(Vec<PlayItem>),
     Stop,
     Panic,
     Record(Option<RecordSettings>, Option<Arc<SeqPattern>>),
@@ -204,6 +205,7 @@ impl MidiEngine {
             last_items: Vec::new(),
             clocks: VecDeque::new(),
             realtime: false,
+            due: Vec::with_capacity(256),
             opts,
         };
         worker.input.try_open(&mut *worker.system, &worker.tx);
@@ -261,6 +263,12 @@ impl MidiEngine {
     /// Starts playback of play items (a pattern, a chain, an arrangement).
     pub fn play(&self, items: Vec<PlayItem>) {
         self.send(Command::Play(items));
+    }
+
+    /// Sets what an incoming MIDI Start plays when following an external clock
+    /// (`EngineOptions::follow_clock`); also replaced by every [`MidiEngine::play`].
+    pub fn arm(&self, items: Vec<PlayItem>) {
+        self.send(Command::Arm(items));
     }
 
     /// Stops playback; held notes get their note offs and locked parameters are restored.
@@ -441,6 +449,7 @@ struct Worker {
     last_items: Vec<PlayItem>,
     clocks: VecDeque<Instant>,
     realtime: bool,
+    due: Vec<TimedMsg>,
     opts: EngineOptions,
 }
 
@@ -575,17 +584,19 @@ impl Worker {
         };
         seq.conditions.fill = self.shared.fill.load(Ordering::Relaxed);
         let rel = now - self.play_start;
-        let mut msgs: Vec<TimedMsg> = Vec::new();
+        let mut due = std::mem::take(&mut self.due);
+        due.clear();
         while let Some(m) = seq.pop_due(rel) {
-            msgs.push(m);
+            due.push(m);
         }
         let finished = seq.is_finished();
-        for m in msgs {
+        for m in &due {
             if matches!(m.role, MsgRole::NoteOn | MsgRole::Lock) && !self.audible(m.track) {
                 continue;
             }
             self.out.send(&m.msg);
         }
+        self.due = due;
         if finished {
             self.stop_playback();
         }
@@ -784,6 +795,7 @@ impl Worker {
             Command::Tempo(bpm) => self.change_tempo(bpm),
             Command::Audition(p, what) => self.audition(&p, what),
             Command::Play(items) => self.start_playback(items),
+            Command::Arm(items) => self.last_items = items,
             Command::Stop => self.stop_playback(),
             Command::Panic => {
                 for m in self.audition.drain_releases() {

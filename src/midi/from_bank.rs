@@ -44,7 +44,12 @@ impl SeqPart {
             values[12..18].copy_from_slice(&pages.amp.0);
             values[18..24].copy_from_slice(&pages.fx1.0);
             values[24..30].copy_from_slice(&pages.fx2.0);
-            AudioPart { machine, values }
+            AudioPart {
+                machine,
+                fx1: part.fx1_types[t],
+                fx2: part.fx2_types[t],
+                values,
+            }
         });
         let midi = std::array::from_fn(|t| {
             let setup = &part.midi_setups[t];

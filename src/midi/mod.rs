@@ -5,7 +5,10 @@
 //! [`render`] turns a step into timed messages; [`conditions`] evaluates trig conditions;
 //! [`scheduler`] is the pure virtual-time sequencer; [`output`] keeps the port and held
 //! notes; [`record`] turns input notes into grid edits; [`engine`] runs it all on a thread.
+//! [`from_bank`] and [`arrange`] adapt the format models (banks, project.work, arrangements);
+//! [`sim`] is a simulated device for tests.
 
+pub mod arrange;
 pub mod conditions;
 pub mod engine;
 pub mod from_bank;
@@ -23,5 +26,5 @@ pub use engine::{Audition, EngineEvent, EngineOptions, EngineStatus, MidiEngine}
 pub use model::{DeviceSetup, SeqPart, SeqPattern, SeqStep, SeqTrack, TrackKind};
 pub use output::PortStatus;
 pub use record::{RecordSettings, RecordedNote};
-pub use scheduler::{PlayItem, PlayPosition, Sequencer};
+pub use scheduler::{PlayItem, PlayPosition, RowOptions, Sequencer};
 pub use transport::{MidiError, MidiIn, MidiOut, MidiSystem, TimedMessage};

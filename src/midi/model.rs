@@ -91,6 +91,10 @@ impl SeqTrack {
 pub struct AudioPart {
     /// Machine type (decides what SRC param 1 means).
     pub machine: MachineType,
+    /// FX1 type code (decides which FX1 parameters exist).
+    pub fx1: u8,
+    /// FX2 type code.
+    pub fx2: u8,
     /// Values in lock-record order: SRC 0-5, LFO 6-11, AMP 12-17, FX1 18-23, FX2 24-29.
     pub values: [u8; 30],
 }
@@ -105,6 +109,8 @@ impl Default for AudioPart {
         values[24..30].copy_from_slice(&[47, 0, 127, 0, 127, 0]);
         Self {
             machine: MachineType::Flex,
+            fx1: 4,
+            fx2: 8,
             values,
         }
     }

@@ -16,6 +16,13 @@ impl MidirSystem {
     /// Connects to the system's MIDI service; `Unavailable` when there is none
     /// (e.g. no /dev/snd/seq).
     pub fn new() -> Result<Self, MidiError> {
+        // Checked first so ALSA does not print its own error to the terminal.
+        #[cfg(target_os = "linux")]
+        if !std::path::Path::new("/dev/snd/seq").exists() {
+            return Err(MidiError::Unavailable(
+                "no ALSA sequencer (/dev/snd/seq is missing)".into(),
+            ));
+        }
         MidiOutput::new(CLIENT).map_err(|e| MidiError::Unavailable(e.to_string()))?;
         Ok(Self { _probe: () })
     }

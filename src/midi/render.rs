@@ -7,8 +7,10 @@
 //! with its velocity and length, then the CTRL values back to the part's.
 
 use super::message::ShortMsg;
-use super::model::{AUDIO_ROOT_NOTE, DeviceSetup, NO_LOCK, SeqPattern, SeqStep, TrackKind};
-use crate::format::MachineType;
+use super::model::{
+    AUDIO_ROOT_NOTE, AudioPart, DeviceSetup, NO_LOCK, SeqPattern, SeqStep, TrackKind,
+};
+use crate::format::params::audio_param;
 
 /// Order of messages that fall on the same instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -40,24 +42,15 @@ pub struct TimedMsg {
     pub msg: ShortMsg,
 }
 
-/// The CC an audio lock-record byte maps to (None: no CC on the device).
-pub fn audio_lock_cc(index: usize) -> Option<u8> {
-    match index {
-        0..=5 => Some(16 + index as u8),
-        6..=11 => Some(28 + (index - 6) as u8),
-        12..=16 => Some(22 + (index - 12) as u8),
-        18..=23 => Some(34 + (index - 18) as u8),
-        24..=29 => Some(40 + (index - 24) as u8),
-        _ => None,
-    }
+/// The CC an audio lock-record slot is sent as, for the track's machine and FX types
+/// (`None`: the parameter does not exist there or has no CC).
+pub fn audio_lock_cc(part: &AudioPart, slot: usize) -> Option<u8> {
+    audio_param(part.machine, part.fx1, part.fx2, slot).and_then(|p| p.cc)
 }
 
-/// Whether SRC parameter 1 of a machine is PTCH.
-fn has_pitch(machine: MachineType) -> bool {
-    matches!(
-        machine,
-        MachineType::Static | MachineType::Flex | MachineType::Pickup
-    )
+/// Whether SRC parameter 1 of the track's machine is PTCH.
+fn has_pitch(part: &AudioPart) -> bool {
+    audio_param(part.machine, part.fx1, part.fx2, 0).is_some_and(|p| p.name == "PTCH")
 }
 
 /// The note an audio trig plays for a PTCH value (64 = own pitch); `None` when outside +-12.
@@ -91,6 +84,8 @@ pub enum Silent {
 pub struct Renderer {
     /// Where audio tracks are reached.
     pub setup: DeviceSetup,
+    /// Semitones added to the notes of MIDI tracks 1-8 (arrangement rows).
+    pub transpose: [i8; 8],
     programs: [Option<(u8, u8, u8, u8)>; 8],
 }
 
@@ -99,6 +94,7 @@ impl Renderer {
     pub fn new(setup: DeviceSetup) -> Self {
         Self {
             setup,
+            transpose: [0; 8],
             programs: [None; 8],
         }
     }
@@ -148,14 +144,14 @@ impl Renderer {
                         continue;
                     }
                     if i == 0
-                        && has_pitch(part.machine)
+                        && has_pitch(part)
                         && step.trig
                         && let Some(n) = pitch_to_note(v)
                     {
                         note = n;
                         continue;
                     }
-                    if let Some(cc) = audio_lock_cc(i) {
+                    if let Some(cc) = audio_lock_cc(part, i) {
                         push(out, at, MsgRole::Lock, ShortMsg::cc(ch, cc, v));
                         push(
                             out,
@@ -232,7 +228,8 @@ impl Renderer {
                 let mut notes = 0;
                 let mut restore_end = at + step_secs;
                 if step.trig {
-                    let root = value(0).min(127);
+                    let shifted = value(0).min(127) as i32 + self.transpose[m] as i32;
+                    let root = shifted.clamp(0, 127) as u8;
                     let vel = value(1).min(127);
                     let len = midi_length_secs(value(2), step_secs, pattern);
                     let len = if repeats > 1 { len.min(spacing) } else { len };
@@ -282,18 +279,33 @@ pub fn midi_length_secs(len: u8, step_secs: f64, pattern: &SeqPattern) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::format::MachineType;
 
     #[test]
     fn lock_cc_map() {
-        assert_eq!(audio_lock_cc(0), Some(16));
-        assert_eq!(audio_lock_cc(5), Some(21));
-        assert_eq!(audio_lock_cc(6), Some(28));
-        assert_eq!(audio_lock_cc(12), Some(22));
-        assert_eq!(audio_lock_cc(15), Some(25));
-        assert_eq!(audio_lock_cc(17), None);
-        assert_eq!(audio_lock_cc(18), Some(34));
-        assert_eq!(audio_lock_cc(29), Some(45));
-        assert_eq!(audio_lock_cc(31), None);
+        let flex = AudioPart::default();
+        let cc = |slot| audio_lock_cc(&flex, slot);
+        assert_eq!(cc(0), Some(16));
+        assert_eq!(cc(5), Some(21));
+        assert_eq!(cc(6), Some(28));
+        assert_eq!(cc(12), Some(22));
+        assert_eq!(cc(15), Some(25));
+        assert_eq!(cc(17), None);
+        assert_eq!(cc(18), Some(34));
+        assert_eq!(cc(29), Some(45));
+        assert_eq!(cc(31), None);
+        let neighbor = AudioPart {
+            machine: MachineType::Neighbor,
+            ..flex
+        };
+        assert_eq!(audio_lock_cc(&neighbor, 0), None);
+        assert_eq!(audio_lock_cc(&neighbor, 15), Some(25));
+        assert!(has_pitch(&flex) && !has_pitch(&neighbor));
+        let pickup = AudioPart {
+            machine: MachineType::Pickup,
+            ..flex
+        };
+        assert!(has_pitch(&pickup));
         assert_eq!(pitch_to_note(64), Some(84));
         assert_eq!(pitch_to_note(52), Some(72));
         assert_eq!(pitch_to_note(76), Some(96));

@@ -29,6 +29,27 @@ pub struct PlayItem {
     pub passes: Option<u32>,
     /// Tempo override (arrangement rows); `None` = project or pattern tempo.
     pub tempo: Option<f64>,
+    /// Arrangement-row settings (offset, length, mutes, MIDI transpose).
+    pub row: RowOptions,
+}
+
+/// What an arrangement row adds to a pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RowOptions {
+    /// First step played (master steps); each pass restarts there.
+    pub offset: u16,
+    /// Steps played up to (exclusive, including the offset); `None` = the pattern length.
+    pub length: Option<u16>,
+    /// Tracks (bit per track 0..16) silenced for this item.
+    pub muted: u16,
+    /// Semitones added to MIDI tracks 1-8.
+    pub transpose: [i8; 8],
+}
+
+impl RowOptions {
+    fn windowed(&self) -> bool {
+        self.offset > 0 || self.length.is_some()
+    }
 }
 
 impl PlayItem {
@@ -40,9 +61,21 @@ impl PlayItem {
                 pattern: Arc::clone(p),
                 passes: Some(passes.max(1)),
                 tempo: None,
+                row: RowOptions::default(),
             })
             .collect()
     }
+}
+
+/// Ticks of one pass of a play item (the row's window, else the pattern length).
+fn pass_ticks(item: &PlayItem) -> u64 {
+    let p = &item.pattern;
+    let master = step_ticks(p.scale);
+    let steps = match item.row.length {
+        Some(l) => l.saturating_sub(item.row.offset).max(1),
+        None => p.master_length().saturating_sub(item.row.offset).max(1),
+    };
+    steps as u64 * master
 }
 
 /// Ticks of one step at a scale.
@@ -216,7 +249,8 @@ impl Sequencer {
             .unwrap_or_else(|| self.renderer.setup.tempo_for(&it.pattern))
             .clamp(20.0, 400.0);
         self.tick = tick_secs(bpm);
-        self.pass_ticks = (it.pattern.master_length() as u64 * step_ticks(it.pattern.scale)).max(1);
+        self.pass_ticks = pass_ticks(it);
+        self.renderer.transpose = it.row.transpose;
         self.max_step_ticks = (0..it.pattern.tracks.len())
             .map(|t| step_ticks(it.pattern.track_timing(t).1))
             .max()
@@ -299,9 +333,17 @@ impl Sequencer {
             self.emit_clock_until(tick);
             let slot = self.slot[track];
             self.slot[track] += 1;
-            let step_idx = (slot % len as u64) as usize;
-            let track_loop = slot / len as u64;
-            let pattern_loop = (tick - self.item_start_tick) / self.pass_ticks;
+            let in_item = tick - self.item_start_tick;
+            let pattern_loop = in_item / self.pass_ticks;
+            let row = self.items[self.item].row;
+            let (step_idx, track_loop) = if row.windowed() {
+                // Each pass replays the row's window, starting at its offset.
+                let grid =
+                    row.offset as u64 * step_ticks(pattern.scale) + in_item % self.pass_ticks;
+                (((grid / st) % len as u64) as usize, pattern_loop)
+            } else {
+                ((slot % len as u64) as usize, slot / len as u64)
+            };
             let t = &pattern.tracks[track];
             let Some(step) = t.steps.get(step_idx) else {
                 continue;
@@ -312,6 +354,7 @@ impl Sequencer {
             if !self
                 .conditions
                 .evaluate(track, step.word.condition(), track_loop, pattern_loop)
+                || row.muted & (1 << track) != 0
             {
                 continue;
             }
@@ -419,11 +462,17 @@ impl Sequencer {
         };
         let pattern = &self.items[span.item].pattern;
         let ticks = ((now - span.start_secs).max(0.0) / span.tick_secs) as u64;
-        let pass_ticks = (pattern.master_length() as u64 * step_ticks(pattern.scale)).max(1);
+        let item = &self.items[span.item];
+        let pass_ticks = pass_ticks(item);
+        let grid = if item.row.windowed() {
+            item.row.offset as u64 * step_ticks(pattern.scale) + ticks % pass_ticks
+        } else {
+            ticks
+        };
         let mut steps = [0u16; TRACKS];
         for (t, s) in steps.iter_mut().enumerate().take(pattern.tracks.len()) {
             let (len, scale) = pattern.track_timing(t);
-            *s = ((ticks / step_ticks(scale)) % len as u64) as u16;
+            *s = ((grid / step_ticks(scale)) % len as u64) as u16;
         }
         PlayPosition {
             item: span.item,
