@@ -69,7 +69,9 @@ fn hello_flex_locks_and_conditions_in_their_cells() {
         .collect();
     assert_eq!(
         vols,
-        ["+24", "+29", "+34", "+38", "+43", "+48", "+53", "+58", "+63"]
+        [
+            "+24", "+29", "+34", "+38", "+43", "+48", "+53", "+58", "+63"
+        ]
     );
     // T2 plain trigs without locks or conditions.
     assert_eq!(

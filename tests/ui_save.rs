@@ -26,12 +26,24 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .unwrap()
         .filter_map(|e| e.ok())
         .filter(|e| e.path().is_file())
-        .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
         .collect()
 }
 
 fn open(dir: &Path, read_only: bool) -> App {
-    let p = Project::open(dir, &OpenOptions { project: None, read_only }).unwrap();
+    let p = Project::open(
+        dir,
+        &OpenOptions {
+            project: None,
+            read_only,
+        },
+    )
+    .unwrap();
     app(p, "tracker")
 }
 
@@ -43,7 +55,13 @@ fn saves_only_the_changed_bank() {
     let before = snapshot(dir.path());
     let mut a = open(dir.path(), false);
     press(&mut a, &["down", "space", "ctrl+s"]);
-    assert!(a.message.as_ref().is_some_and(|(m, e)| !e && m.contains("saved 1")), "{:?}", a.message);
+    assert!(
+        a.message
+            .as_ref()
+            .is_some_and(|(m, e)| !e && m.contains("saved 1")),
+        "{:?}",
+        a.message
+    );
     let after = snapshot(dir.path());
     for (name, bytes) in &before {
         if name != "bank01.work" {
@@ -52,7 +70,10 @@ fn saves_only_the_changed_bank() {
     }
     let (bank, warnings) = Bank::from_bytes(&after["bank01.work"]).unwrap();
     assert!(warnings.is_empty(), "{warnings:?}");
-    assert!(bank.patterns[0].audio[0].trigs.get(1), "the new trig on T1 step 2");
+    assert!(
+        bank.patterns[0].audio[0].trigs.get(1),
+        "the new trig on T1 step 2"
+    );
     let (old, _) = Bank::from_bytes(&before["bank01.work"]).unwrap();
     assert!(!old.patterns[0].audio[0].trigs.get(1));
     assert!(!a.ctx.doc.bank_dirty(0));
@@ -78,9 +99,19 @@ fn refuses_files_changed_on_disk_unless_forced() {
     assert!(a.ctx.doc.bank_dirty(0));
     press(&mut a, &["ctrl+alt+s"]);
     let ours = Bank::from_bytes(&std::fs::read(&path).unwrap()).unwrap().0;
-    let at = At { bank: 0, pattern: 0 };
-    assert_eq!(ours.patterns[0].audio[0].trigs.get(0), at.mask(&a.ctx.doc, 0, Mask::Trig, 0));
-    assert_ne!(std::fs::read(&path).unwrap(), theirs, "forced save overwrote");
+    let at = At {
+        bank: 0,
+        pattern: 0,
+    };
+    assert_eq!(
+        ours.patterns[0].audio[0].trigs.get(0),
+        at.mask(&a.ctx.doc, 0, Mask::Trig, 0)
+    );
+    assert_ne!(
+        std::fs::read(&path).unwrap(),
+        theirs,
+        "forced save overwrote"
+    );
 }
 
 #[test]
@@ -91,7 +122,13 @@ fn read_only_never_writes_and_quit_asks() {
     let before = snapshot(dir.path());
     let mut a = open(dir.path(), true);
     press(&mut a, &["space", "ctrl+s"]);
-    assert!(a.message.as_ref().is_some_and(|(m, e)| *e && m.contains("read-only")), "{:?}", a.message);
+    assert!(
+        a.message
+            .as_ref()
+            .is_some_and(|(m, e)| *e && m.contains("read-only")),
+        "{:?}",
+        a.message
+    );
     press(&mut a, &["ctrl+alt+s", "ctrl+q"]);
     assert!(a.quit, "read-only quits without asking");
     assert_eq!(snapshot(dir.path()), before);
@@ -103,7 +140,11 @@ fn read_only_never_writes_and_quit_asks() {
     assert!(!a.quit && a.overlay == Overlay::None);
     press(&mut a, &["ctrl+q", "y"]);
     assert!(a.quit);
-    assert_eq!(snapshot(dir.path()), before, "quit without saving wrote nothing");
+    assert_eq!(
+        snapshot(dir.path()),
+        before,
+        "quit without saving wrote nothing"
+    );
 }
 
 #[test]
@@ -118,7 +159,9 @@ fn untitled_project_asks_where_to_save() {
     assert!(matches!(a.overlay, Overlay::Prompt { .. }));
     octa::ui::testing::type_text(&mut a, &target.display().to_string());
     press(&mut a, &["enter"]);
-    let bank = Bank::from_bytes(&std::fs::read(target.join("bank01.work")).unwrap()).unwrap().0;
+    let bank = Bank::from_bytes(&std::fs::read(target.join("bank01.work")).unwrap())
+        .unwrap()
+        .0;
     assert!(bank.patterns[0].audio[0].trigs.get(0));
     assert!(target.join("project.work").is_file());
 }
@@ -134,6 +177,9 @@ fn demo_opens_on_its_first_pattern_with_trigs() {
     let project = octa::ui::open_project(&opts).unwrap();
     let a = app(project, "tracker");
     assert_eq!(a.ctx.doc.name(), "OCTA-DEMO");
-    let at = At { bank: a.ctx.nav.bank, pattern: a.ctx.nav.pattern };
+    let at = At {
+        bank: a.ctx.nav.bank,
+        pattern: a.ctx.nav.pattern,
+    };
     assert!((0..16).any(|t| (0..64).any(|s| at.mask(&a.ctx.doc, t, Mask::Trig, s))));
 }

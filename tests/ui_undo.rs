@@ -71,7 +71,9 @@ fn start() -> App {
 }
 
 fn bytes(a: &App) -> Vec<Vec<u8>> {
-    (0..16).map(|b| a.ctx.doc.bank(b).unwrap().to_bytes()).collect()
+    (0..16)
+        .map(|b| a.ctx.doc.bank(b).unwrap().to_bytes())
+        .collect()
 }
 
 fn run(a: &mut App, ops: &[usize]) {
