@@ -501,3 +501,33 @@ fn markers_bad_input() {
     let bad = r#"{"slots":[{"slot":{"Flex":200},"trim_start":0,"trim_end":1,"loop_point":0,"slice_count":0,"slices":[]}]}"#;
     assert!(serde_json::from_str::<Markers>(bad).is_err());
 }
+
+// ------------------------------------------------------------ blank project
+
+#[test]
+fn blank_project_equals_device_blank_project() {
+    let Some(dir) = corpus("ot/blank-1.40B") else {
+        return;
+    };
+    let files = octa::format::blank::blank_project();
+    assert_eq!(files.len(), 26);
+    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    on_disk.sort();
+    let mut generated: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+    generated.sort();
+    assert_eq!(generated, on_disk);
+    for (name, bytes) in &files {
+        let real = std::fs::read(dir.join(name)).unwrap();
+        assert!(
+            *bytes == real,
+            "{name} differs from the device's blank project"
+        );
+    }
+    // The octapy template is a different blank project: its arrangements differ.
+    let t = corpus("ot/template-1.40B/arr01.work").unwrap();
+    let arr01 = &files.iter().find(|(n, _)| n == "arr01.work").unwrap().1;
+    assert_ne!(&std::fs::read(t).unwrap(), arr01);
+}

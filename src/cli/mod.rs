@@ -1,8 +1,12 @@
 //! The headless command line (clap). Each command group lives in its own file;
 //! this file only declares the top level and dispatches.
 
+mod check;
+mod demo;
+mod dump;
 mod librarian;
 pub mod midi;
+mod project_cmds;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -40,6 +44,23 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+fn tracker_options(
+    theme: &Option<String>,
+    keymap: &Option<String>,
+    path: Option<PathBuf>,
+    demo: bool,
+    read_only: bool,
+) -> crate::ui::RunOptions {
+    crate::ui::RunOptions {
+        path,
+        demo,
+        read_only,
+        theme: theme.clone(),
+        keymap: keymap.clone(),
+        demo_dir: None,
+    }
+}
+
 /// The headless commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -47,6 +68,22 @@ pub enum Command {
     Librarian(librarian::LibrarianArgs),
     /// MIDI: list ports, play a pattern to the device, monitor input.
     Midi(midi::MidiArgs),
+    /// Parse every Octatrack file under the paths; exit 1 when one is invalid.
+    Check(check::CheckArgs),
+    /// Read every Octatrack file in SRC and write it to DST through the format module.
+    Resave(check::ResaveArgs),
+    /// Create a blank project (the device's blank files).
+    New(project_cmds::NewArgs),
+    /// Show a project's name, OS version, tempo, patterns, parts and samples.
+    Info(project_cmds::InfoArgs),
+    /// Write a whole project as one JSON document.
+    Export(project_cmds::ExportArgs),
+    /// Recreate a project folder from a JSON document written by `export`.
+    Import(project_cmds::ImportArgs),
+    /// Print one pattern as a tracker-style grid or as JSON.
+    Dump(dump::DumpArgs),
+    /// Generate the demo project (a set with generated samples).
+    Demo(demo::DemoArgs),
 }
 
 /// Entry point of the `octa` binary.
@@ -56,10 +93,25 @@ pub fn main() -> ExitCode {
         Some(command) => match command {
             Command::Librarian(a) => librarian::run(&a),
             Command::Midi(a) => midi::run(&a, cli.midi_out.as_deref(), cli.midi_in.as_deref()),
+            Command::Check(a) => check::check(&a),
+            Command::Resave(a) => check::resave(&a),
+            Command::New(a) => project_cmds::new(&a),
+            Command::Info(a) => project_cmds::info(&a),
+            Command::Export(a) => project_cmds::export(&a),
+            Command::Import(a) => project_cmds::import(&a),
+            Command::Dump(a) => dump::dump(&a),
+            Command::Demo(a) if a.generate_only => demo::demo(&a),
+            Command::Demo(a) => crate::ui::run(crate::ui::RunOptions {
+                demo_dir: a.dir,
+                ..tracker_options(&cli.theme, &cli.keymap, None, true, cli.read_only)
+            }),
         },
-        None => {
-            eprintln!("octa: the tracker is not available in this build yet");
-            ExitCode::FAILURE
-        }
+        None => crate::ui::run(tracker_options(
+            &cli.theme,
+            &cli.keymap,
+            cli.path,
+            cli.demo,
+            cli.read_only,
+        )),
     }
 }

@@ -2,11 +2,14 @@
 //!
 //! Nothing here touches the file system, the terminal, audio or MIDI.
 
+pub mod arrangement;
 pub mod bank;
+pub mod blank;
 pub mod common;
 pub mod hexbytes;
 pub mod markers;
 pub mod ot;
+pub mod params;
 pub mod project_file;
 pub(crate) mod rawfile;
 pub mod regions;

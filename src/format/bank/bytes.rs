@@ -330,65 +330,106 @@ impl<'de> Deserialize<'de> for LockRecord {
     }
 }
 
-/// `H` consecutive lock records, read and written in one call.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-pub struct LockRecords<const H: usize>(pub [LockRecord; H]);
+/// `H` consecutive 32-byte lock records, read and written in one call and kept
+/// on the heap (so moving a track or part does not copy kilobytes).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct LockRecords<const H: usize>(pub Box<[[u8; 32]; H]>);
 
 impl<const H: usize> Default for LockRecords<H> {
     fn default() -> Self {
-        Self([LockRecord::EMPTY; H])
+        Self::from_vec(vec![[NO_LOCK; 32]; H])
+    }
+}
+
+impl<const H: usize> fmt::Debug for LockRecords<H> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.iter().enumerate().filter(|(_, r)| !r.is_empty()))
+            .finish()
     }
 }
 
 impl<const H: usize> LockRecords<H> {
+    fn from_vec(v: Vec<[u8; 32]>) -> Self {
+        match v.into_boxed_slice().try_into() {
+            Ok(b) => Self(b),
+            Err(_) => unreachable!("callers pass exactly H records"),
+        }
+    }
     /// The lock of record `row`, slot `idx`; `None` when not locked or out of range.
     pub fn get(&self, row: usize, idx: usize) -> Option<u8> {
-        self.0.get(row).and_then(|r| r.get(idx))
+        self.0
+            .get(row)
+            .and_then(|r| r.get(idx))
+            .copied()
+            .filter(|&v| v != NO_LOCK)
     }
     /// Sets or clears the lock of record `row`, slot `idx`.
     pub fn set(&mut self, row: usize, idx: usize, value: Option<u8>) -> Result<(), FormatError> {
-        self.0
+        let r = self
+            .0
             .get_mut(row)
-            .ok_or_else(|| range_err("record", row, H))?
-            .set(idx, value)
+            .ok_or_else(|| range_err("record", row, H))?;
+        let mut rec = LockRecord(*r);
+        rec.set(idx, value)?;
+        *r = rec.0;
+        Ok(())
     }
     /// The record at `row`.
-    pub fn record(&self, row: usize) -> Option<&LockRecord> {
-        self.0.get(row)
+    pub fn record(&self, row: usize) -> Option<LockRecord> {
+        self.0.get(row).map(|r| LockRecord(*r))
+    }
+    /// Replaces the record at `row`.
+    pub fn set_record(&mut self, row: usize, rec: LockRecord) -> Result<(), FormatError> {
+        *self
+            .0
+            .get_mut(row)
+            .ok_or_else(|| range_err("record", row, H))? = rec.0;
+        Ok(())
+    }
+    /// All records in order.
+    pub fn iter(&self) -> impl Iterator<Item = LockRecord> + '_ {
+        self.0.iter().map(|r| LockRecord(*r))
+    }
+    /// True when no record has a lock.
+    pub fn is_empty(&self) -> bool {
+        self.0.as_flattened().iter().all(|&b| b == NO_LOCK)
     }
 }
 
 impl<const H: usize> BinRead for LockRecords<H> {
     type Args<'a> = ();
     fn read_options<R: Read + Seek>(r: &mut R, _: Endian, _: ()) -> BinResult<Self> {
-        let mut b = [[0u8; 32]; H];
-        r.read_exact(b.as_flattened_mut())?;
-        Ok(Self(b.map(LockRecord)))
+        let mut v = vec![[0u8; 32]; H];
+        r.read_exact(v.as_flattened_mut())?;
+        Ok(Self::from_vec(v))
     }
 }
 
 impl<const H: usize> BinWrite for LockRecords<H> {
     type Args<'a> = ();
     fn write_options<W: Write + Seek>(&self, w: &mut W, _: Endian, _: ()) -> BinResult<()> {
-        let b: [[u8; 32]; H] = self.0.map(|r| r.0);
-        w.write_all(b.as_flattened())?;
+        w.write_all(self.0.as_flattened())?;
         Ok(())
     }
 }
 
 impl<const H: usize> Serialize for LockRecords<H> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter())
+        s.collect_seq(self.iter())
     }
 }
 
 impl<'de, const H: usize> Deserialize<'de> for LockRecords<H> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let v = Vec::<LockRecord>::deserialize(d)?;
-        let n = v.len();
-        v.try_into()
-            .map(Self)
-            .map_err(|_| D::Error::custom(format!("expected {H} lock records, found {n}")))
+        if v.len() != H {
+            return Err(D::Error::custom(format!(
+                "expected {H} lock records, found {}",
+                v.len()
+            )));
+        }
+        Ok(Self::from_vec(v.into_iter().map(|r| r.0).collect()))
     }
 }
 

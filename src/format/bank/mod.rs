@@ -203,7 +203,7 @@ fn expect_magic(
     bytes: &[u8],
     offset: usize,
     magic: &[u8; 4],
-    what: String,
+    what: impl FnOnce() -> String,
 ) -> Result<(), FormatError> {
     let got = &bytes[offset..offset + 4];
     if got == magic {
@@ -211,7 +211,7 @@ fn expect_magic(
     }
     Err(FormatError::Invalid {
         offset,
-        expected: format!("\"{}\" ({what})", String::from_utf8_lossy(magic)),
+        expected: format!("\"{}\" ({})", String::from_utf8_lossy(magic), what()),
         found: show_bytes(got),
     })
 }
@@ -220,32 +220,23 @@ fn expect_magic(
 fn check_magics(bytes: &[u8]) -> Result<(), FormatError> {
     for p in 0..PATTERNS {
         let po = PATTERNS_AT + p * PATTERN_LEN;
-        expect_magic(bytes, po, b"PTRN", format!("start of pattern {}", p + 1))?;
+        expect_magic(bytes, po, b"PTRN", || format!("start of pattern {}", p + 1))?;
         for t in 0..8 {
             let o = po + AUDIO_TRACKS_AT + t * AUDIO_TRACK_LEN;
-            expect_magic(
-                bytes,
-                o,
-                b"TRAC",
-                format!("pattern {} audio track {}", p + 1, t + 1),
-            )?;
+            expect_magic(bytes, o, b"TRAC", || {
+                format!("pattern {} audio track {}", p + 1, t + 1)
+            })?;
             let o = po + MIDI_TRACKS_AT + t * MIDI_TRACK_LEN;
-            expect_magic(
-                bytes,
-                o,
-                b"MTRA",
-                format!("pattern {} MIDI track {}", p + 1, t + 1),
-            )?;
+            expect_magic(bytes, o, b"MTRA", || {
+                format!("pattern {} MIDI track {}", p + 1, t + 1)
+            })?;
         }
     }
     for q in 0..2 * PARTS {
         let kind = if q < PARTS { "working" } else { "saved" };
-        expect_magic(
-            bytes,
-            PARTS_AT + q * PART_LEN,
-            b"PART",
-            format!("{kind} part {}", q % PARTS + 1),
-        )?;
+        expect_magic(bytes, PARTS_AT + q * PART_LEN, b"PART", || {
+            format!("{kind} part {}", q % PARTS + 1)
+        })?;
     }
     Ok(())
 }
@@ -369,6 +360,20 @@ impl Bank {
             part_names: names,
             stale_checksum: None,
         }
+    }
+
+    /// The bank of the factory project template shipped for OS 1.40B (differs from
+    /// [`Bank::blank`] only in recorder SRC3 = MAIN and leftover part-name bytes).
+    pub fn factory_template() -> Bank {
+        let mut b = Bank::blank();
+        for p in b.parts.iter_mut().chain(b.saved_parts.iter_mut()) {
+            for r in p.recorder_setups.iter_mut() {
+                r.src3 = 9;
+            }
+        }
+        b.part_names[0].0 = *b"ONE\0R\0\0";
+        b.part_names[1].0 = *b"TWO\0O\0\0";
+        b
     }
 
     /// Pattern `p` (0..16).

@@ -398,7 +398,7 @@ impl Part {
                 qpl: 255,
                 cd_gain: 0,
             }; 8],
-            scenes: [LockRecords::default(); SCENES],
+            scenes: std::array::from_fn(|_| LockRecords::default()),
             scene_block: Grid::filled(NO_LOCK),
             audio_custom_lfos: Grid::filled(0),
             audio_lfo_interp: Grid::filled(0),

@@ -564,12 +564,12 @@ impl Pattern {
             t.trigs.is_empty()
                 && t.trigless.is_empty()
                 && t.plock_only.is_empty()
-                && t.plocks.0.iter().all(|r| r.is_empty())
+                && t.plocks.is_empty()
         }) && self.midi.iter().all(|t| {
             t.trigs.is_empty()
                 && t.trigless.is_empty()
                 && t.plock_only.is_empty()
-                && t.plocks.0.iter().all(|r| r.is_empty())
+                && t.plocks.is_empty()
         })
     }
 }
