@@ -75,6 +75,21 @@ fn import_list_export_offline_and_midi_commands_explain() {
     assert!(o.status.success(), "{}", text(&o));
     assert_eq!(std::fs::read(&one).map(|d| d.len()).ok(), Some(163));
 
+    let o = octa(data, &["rename", "5", "MY CLAV"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = octa(data, &["tag", "5", "keys", "bright"]);
+    assert!(text(&o).contains("5: tags bright,keys"), "{}", text(&o));
+    let o = octa(data, &["favourite", "5"]);
+    assert!(o.status.success());
+    let o = octa(data, &["list", "--tag", "keys", "--favourites"]);
+    let t = text(&o);
+    assert!(t.contains("MY CLAV") && t.contains("1 patch(es)"), "{t}");
+    // The renamed dump is exported with its new name.
+    let o = octa(data, &["export", "5", &one.to_string_lossy()]);
+    assert!(o.status.success());
+    let renamed = std::fs::read(&one).unwrap_or_default();
+    assert_eq!(&renamed[151..161], b"MY CLAV   ");
+
     for args in [vec!["detect"], vec!["fetch", "dx7"], vec!["send", "1"]] {
         let o = octa(data, &args);
         assert!(!o.status.success());

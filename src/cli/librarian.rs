@@ -84,6 +84,32 @@ pub enum LibrarianCommand {
         #[arg(long)]
         yes: bool,
     },
+    /// Rename a stored patch (the dump is renamed too when the format allows).
+    Rename {
+        /// Patch id.
+        patch: i64,
+        /// The new name.
+        name: String,
+    },
+    /// Add tags to a patch (or remove them with --remove).
+    Tag {
+        /// Patch id.
+        patch: i64,
+        /// Tags.
+        #[arg(required = true)]
+        tags: Vec<String>,
+        /// Remove instead of add.
+        #[arg(long)]
+        remove: bool,
+    },
+    /// Mark a patch as favourite (or unmark it with --off).
+    Favourite {
+        /// Patch id.
+        patch: i64,
+        /// Unmark.
+        #[arg(long)]
+        off: bool,
+    },
     /// Import .syx or .mid files (single patches or banks).
     Import {
         /// Files to import.
@@ -292,6 +318,40 @@ fn run_inner(args: &LibrarianArgs) -> Result<(), String> {
                 loc.in_port,
                 channel
             );
+            Ok(())
+        }
+        LibrarianCommand::Rename { patch, name } => {
+            let mut db = open_db()?;
+            let p = db.patch(*patch).map_err(|e| e.to_string())?;
+            let registry = Registry::load();
+            let a = registry.find(&p.device);
+            db.rename(*patch, name, a.as_deref())
+                .map_err(|e| e.to_string())?;
+            println!("{}: '{}' -> '{}'", patch, p.name.trim(), name);
+            Ok(())
+        }
+        LibrarianCommand::Tag {
+            patch,
+            tags,
+            remove,
+        } => {
+            let db = open_db()?;
+            db.patch(*patch).map_err(|e| e.to_string())?;
+            for t in tags {
+                if *remove {
+                    db.remove_tag(*patch, t)
+                } else {
+                    db.add_tag(*patch, t)
+                }
+                .map_err(|e| e.to_string())?;
+            }
+            let p = db.patch(*patch).map_err(|e| e.to_string())?;
+            println!("{}: tags {}", patch, p.tags.join(","));
+            Ok(())
+        }
+        LibrarianCommand::Favourite { patch, off } => {
+            let db = open_db()?;
+            db.set_favourite(*patch, !off).map_err(|e| e.to_string())?;
             Ok(())
         }
         LibrarianCommand::Detect => detect_cmd(),

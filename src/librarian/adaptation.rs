@@ -183,6 +183,11 @@ pub trait Adaptation: Send + Sync {
     fn check_message(&self, _message: &[u8]) -> Result<(), SysexError> {
         Ok(())
     }
+    /// Why this adaptation stopped working (a script error, with file and line); `None`
+    /// while it works. A failed adaptation answers every call with a neutral value.
+    fn failure(&self) -> Option<String> {
+        None
+    }
 }
 
 /// (bank, index in bank) of a linear program number.

@@ -81,6 +81,9 @@ pub fn import_file(
             r.device.name()
         ));
     }
+    if let Some(f) = r.device.failure() {
+        problems.push(format!("the adaptation was disabled: {f}"));
+    }
     let source = path.display().to_string();
     let summary = database.store_import(r.device.as_ref(), &source, &m.messages, &r.loaded)?;
     Ok(ImportReport {

@@ -198,4 +198,15 @@ mod tests {
             Err(LinkError::Program { number: 5000, .. })
         ));
     }
+
+    #[test]
+    fn audition_sends_the_edit_buffer_form() {
+        let dn = Elektron::digitone();
+        let raw: Vec<u8> = (0..302u32).map(|i| (i * 7 % 256) as u8).collect();
+        let program = dn.encode(0, 0x53, 12, &raw);
+        let msgs = audition_sysex(&dn, &program, 3).unwrap_or_default();
+        assert_eq!(msgs.len(), 1);
+        assert_eq!(msgs[0][5..7], [3, 0x59]);
+        assert_eq!(dn.decode(&msgs[0]).ok(), Some(raw));
+    }
 }

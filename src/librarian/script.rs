@@ -267,7 +267,7 @@ impl ScriptAdaptation {
     }
 
     /// The error that disabled this adaptation, if any.
-    pub fn failure(&self) -> Option<ScriptError> {
+    pub fn script_failure(&self) -> Option<ScriptError> {
         self.failure.lock().ok().and_then(|f| f.clone())
     }
 
@@ -286,7 +286,7 @@ impl ScriptAdaptation {
 
     /// Calls `func` when defined and the script is not disabled; an error disables it.
     fn call(&self, func: &str, args: impl FuncArgs) -> Option<Dynamic> {
-        if !self.has(func) || self.failure().is_some() {
+        if !self.has(func) || self.script_failure().is_some() {
             return None;
         }
         match self.try_call(func, args) {
@@ -498,6 +498,9 @@ impl Adaptation for ScriptAdaptation {
     fn setup_help(&self) -> String {
         self.call_string("setupHelp", ()).unwrap_or_default()
     }
+    fn failure(&self) -> Option<String> {
+        self.script_failure().map(|e| e.to_string())
+    }
 }
 
 impl EditBufferCapability for ScriptAdaptation {
@@ -632,7 +635,7 @@ fn channelIfValidDeviceResponse(m) { if m.len() > 3 && m[1] == 0x7D { m[2] } els
         assert!(a.needs_channel_specific_detection());
         assert_eq!(a.device_detect_wait_ms(), 200);
         assert!(a.edit_buffer().is_none() && a.program_dump().is_none() && a.bank_dump().is_none());
-        assert!(a.failure().is_none());
+        assert!(a.script_failure().is_none());
     }
 
     #[test]
@@ -660,7 +663,9 @@ fn channelIfValidDeviceResponse(m) { if m.len() > 3 && m[1] == 0x7D { m[2] } els
             format!("{MINIMAL}\nfn nameFromDump(m) {{\n    let x = m[1000];\n    \"never\"\n}}\n");
         let a = load(&text).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(a.name_from_dump(&[0xF0, 0xF7]), None);
-        let f = a.failure().unwrap_or_else(|| panic!("should have failed"));
+        let f = a
+            .script_failure()
+            .unwrap_or_else(|| panic!("should have failed"));
         assert_eq!(f.line, Some(7), "{f}");
         assert!(
             f.to_string()
@@ -686,25 +691,25 @@ fn channelIfValidDeviceResponse(m) { if m.len() > 3 && m[1] == 0x7D { m[2] } els
         let a = load(&spin).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(a.setup_help(), "");
         assert!(
-            a.failure()
+            a.script_failure()
                 .is_some_and(|f| f.message.contains("operations")),
             "{:?}",
-            a.failure()
+            a.script_failure()
         );
 
         let deep = format!("{MINIMAL}\nfn f(n) {{ f(n + 1) }}\nfn setupHelp() {{ f(0) }}\n");
         let a = load(&deep).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(a.setup_help(), "");
-        assert!(a.failure().is_some());
+        assert!(a.script_failure().is_some());
 
         let big = format!("{MINIMAL}\nfn setupHelp() {{ let s = \"x\"; loop {{ s += s; }} }}\n");
         let a = load(&big).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(a.setup_help(), "");
         assert!(
-            a.failure()
+            a.script_failure()
                 .is_some_and(|f| f.message.to_lowercase().contains("length")),
             "{:?}",
-            a.failure()
+            a.script_failure()
         );
 
         let io = format!("{MINIMAL}\nimport \"secrets\" as s;\n");
@@ -721,7 +726,10 @@ fn channelIfValidDeviceResponse(m) { if m.len() > 3 && m[1] == 0x7D { m[2] } els
         let a = load(&text).unwrap_or_else(|e| panic!("{e}"));
         let eb = a.edit_buffer().unwrap_or_else(|| panic!("capability"));
         assert!(eb.create_edit_buffer_request(0).is_empty());
-        let f = a.failure().map(|f| f.to_string()).unwrap_or_default();
+        let f = a
+            .script_failure()
+            .map(|f| f.to_string())
+            .unwrap_or_default();
         assert!(
             f.contains("createEditBufferRequest() must return an array of bytes"),
             "{f}"

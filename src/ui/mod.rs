@@ -7,6 +7,7 @@ pub mod app;
 pub mod engines;
 pub mod keymap;
 pub mod keys;
+pub mod librarian;
 pub mod model;
 pub mod pattern;
 pub mod theme;

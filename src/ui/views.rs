@@ -2,10 +2,11 @@
 //!
 //! Adding a view: one line in [`all_views`].
 
+use super::librarian::LibrarianView;
 use super::pattern::PatternView;
 use super::view::View;
 
 /// Every view, in tab order.
 pub fn all_views() -> Vec<Box<dyn View>> {
-    vec![Box::new(PatternView::new())]
+    vec![Box::new(PatternView::new()), Box::new(LibrarianView::new())]
 }
