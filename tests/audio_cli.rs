@@ -233,9 +233,14 @@ fn audio_device_from_flag_or_config_and_device_list() {
     let list = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         list.lines()
-            .any(|l| l == "default" || l.starts_with("default ")),
+            .any(|l| l.starts_with("default [alsa:default] (default)")),
         "{list}"
     );
+    assert!(list.contains("[alsa:null]"), "{list}");
+    // A device by its id: the null PCM plays nothing into the file.
+    let out = alsa.run(&["preview", arg(&sine), "--audio-device", "null"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!alsa.dir.path().join("out.raw").exists());
 
     let out = alsa.run(&["preview", arg(&sine), "--audio-device", "nosuch"]);
     assert!(!out.status.success());

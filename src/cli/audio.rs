@@ -156,7 +156,8 @@ pub fn run_audio(cmd: AudioCommand) -> ExitCode {
             }
             Ok(devices) => {
                 for d in devices {
-                    println!("{}{}", d.name, if d.is_default { " (default)" } else { "" });
+                    let default = if d.is_default { " (default)" } else { "" };
+                    println!("{} [{}]{default}", d.name, d.id);
                     for c in d.configs {
                         println!("    {c}");
                     }
