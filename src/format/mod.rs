@@ -2,14 +2,20 @@
 //!
 //! Nothing here touches the file system, the terminal, audio or MIDI.
 
+pub mod arrangement;
+pub mod bank;
+pub mod blank;
 pub mod common;
+pub mod file;
 pub mod hexbytes;
 pub mod markers;
 pub mod ot;
+pub mod project_file;
 pub(crate) mod rawfile;
 pub mod regions;
 pub mod slot_attrs;
 pub mod types;
 
+pub use bank::Bank;
 pub use common::{FileKind, FormatError, Warning};
 pub use types::*;
