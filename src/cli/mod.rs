@@ -2,6 +2,13 @@
 //! this file only declares the top level and dispatches.
 
 mod audio;
+mod check;
+mod copy;
+mod demo;
+mod dump;
+mod librarian;
+pub mod midi;
+mod project_cmds;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -39,14 +46,55 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+fn tracker_options(
+    theme: &Option<String>,
+    keymap: &Option<String>,
+    path: Option<PathBuf>,
+    demo: bool,
+    read_only: bool,
+) -> crate::ui::RunOptions {
+    crate::ui::RunOptions {
+        path,
+        demo,
+        read_only,
+        theme: theme.clone(),
+        keymap: keymap.clone(),
+        demo_dir: None,
+    }
+}
+
 /// The headless commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Parse every Octatrack file under the paths; exit 1 when one is invalid.
+    Check(check::CheckArgs),
+    /// Read every Octatrack file in SRC and write it to DST through the format module.
+    Resave(check::ResaveArgs),
+    /// Copy a bank, pattern, part, track or scene (with its sample slots) within or between projects.
+    Copy(copy::CopyArgs),
+    /// List a project's sample slots and where they are used; merge duplicates; remove unused.
+    Slots(copy::SlotsArgs),
+    /// Create a blank project (the device's blank files).
+    New(project_cmds::NewArgs),
+    /// Show a project's name, OS version, tempo, patterns, parts and samples.
+    Info(project_cmds::InfoArgs),
+    /// Write a whole project as one JSON document.
+    Export(project_cmds::ExportArgs),
+    /// Recreate a project folder from a JSON document written by `export`.
+    Import(project_cmds::ImportArgs),
+    /// Print one pattern as a tracker-style grid or as JSON.
+    Dump(dump::DumpArgs),
+    /// Generate the demo project (a set with generated samples).
+    Demo(demo::DemoArgs),
     /// Play a sample (or a slice / region of it) on the sound card.
     Preview(audio::PreviewArgs),
     /// Audio output devices and sample file facts.
     #[command(subcommand)]
     Audio(audio::AudioCommand),
+    /// The sysex librarian: detect synths, fetch, import, list, export and send patches.
+    Librarian(librarian::LibrarianArgs),
+    /// MIDI: list ports, play a pattern to the device, monitor input.
+    Midi(midi::MidiArgs),
 }
 
 /// Entry point of the `octa` binary.
@@ -54,12 +102,31 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(command) => match command {
+            Command::Check(a) => check::check(&a),
+            Command::Resave(a) => check::resave(&a),
+            Command::Copy(a) => copy::copy(&a),
+            Command::Slots(a) => copy::slots(&a),
+            Command::New(a) => project_cmds::new(&a),
+            Command::Info(a) => project_cmds::info(&a),
+            Command::Export(a) => project_cmds::export(&a),
+            Command::Import(a) => project_cmds::import(&a),
+            Command::Dump(a) => dump::dump(&a),
             Command::Preview(args) => audio::run_preview(args, cli.audio_device),
             Command::Audio(cmd) => audio::run_audio(cmd),
+            Command::Librarian(a) => librarian::run(&a),
+            Command::Midi(a) => midi::run(&a, cli.midi_out.as_deref(), cli.midi_in.as_deref()),
+            Command::Demo(a) if a.generate_only => demo::demo(&a),
+            Command::Demo(a) => crate::ui::run(crate::ui::RunOptions {
+                demo_dir: a.dir,
+                ..tracker_options(&cli.theme, &cli.keymap, None, true, cli.read_only)
+            }),
         },
-        None => {
-            eprintln!("octa: the tracker is not available in this build yet");
-            ExitCode::FAILURE
-        }
+        None => crate::ui::run(tracker_options(
+            &cli.theme,
+            &cli.keymap,
+            cli.path,
+            cli.demo,
+            cli.read_only,
+        )),
     }
 }

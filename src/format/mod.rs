@@ -10,6 +10,7 @@ pub mod file;
 pub mod hexbytes;
 pub mod markers;
 pub mod ot;
+pub mod params;
 pub mod project_file;
 pub(crate) mod rawfile;
 pub mod regions;

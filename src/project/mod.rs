@@ -1,1 +1,32 @@
-//! See the crate docs.
+//! Projects on disk: open a project folder, a set or a zip; track what changed; save atomically
+//! with backups; refuse to overwrite files changed on disk; zip export and import; the demo project.
+//!
+//! The format module stays pure (bytes in, bytes out); this layer owns every I/O decision:
+//! - Missing bank, markers or arrangement files open as the device's blank files with a
+//!   warning and are written only once edited.
+//! - Saves write only changed `.work` files; `.strd` files only through [`Project::save_stored`].
+//! - Backups of replaced files go to `.octa-backup/<UTC timestamp>/` beside them (see [`store`]).
+//! - A project opened from a zip saves by rewriting the zip atomically.
+
+pub mod anyfile;
+pub mod archive;
+pub mod copy;
+pub mod demo;
+pub mod error;
+pub mod files;
+pub mod json;
+pub mod kinds;
+mod model;
+mod save;
+pub mod slots;
+pub mod source;
+pub mod store;
+pub mod walk;
+pub mod wav;
+
+pub use error::{ProjectError, Result};
+pub use files::{FileId, FileSlot, Origin, OtFile};
+pub use kinds::{Arrangement, Bank, Markers, ProjectFile};
+pub use model::{ARRANGEMENTS, AudioPool, BANKS, Location, OpenOptions, OpenWarning, Project};
+pub use save::SaveReport;
+pub use store::Fingerprint;

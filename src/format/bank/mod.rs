@@ -362,6 +362,20 @@ impl Bank {
         }
     }
 
+    /// The bank of the factory project template shipped for OS 1.40B (differs from
+    /// [`Bank::blank`] only in recorder SRC3 = MAIN and leftover part-name bytes).
+    pub fn factory_template() -> Bank {
+        let mut b = Bank::blank();
+        for p in b.parts.iter_mut().chain(b.saved_parts.iter_mut()) {
+            for r in p.recorder_setups.iter_mut() {
+                r.src3 = 9;
+            }
+        }
+        b.part_names[0].0 = *b"ONE\0R\0\0";
+        b.part_names[1].0 = *b"TWO\0O\0\0";
+        b
+    }
+
     /// Pattern `p` (0..16).
     pub fn pattern(&self, p: usize) -> Option<&Pattern> {
         self.patterns.get(p)

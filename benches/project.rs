@@ -1,0 +1,62 @@
+//! Parse and write a whole project (the 26 files of blank-1.40B, from memory), and
+//! `octa check` on it as a whole process.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use octa::project::FileId;
+use octa::project::anyfile::{AnyFile, Kind};
+use std::hint::black_box;
+
+/// Each project file's kind and bytes.
+type Files = Vec<(Kind, Vec<u8>)>;
+
+fn load() -> Option<(std::path::PathBuf, Files)> {
+    let dir = octa::testutil::corpus("ot/blank-1.40B")?;
+    let files = FileId::all()
+        .into_iter()
+        .map(|id| {
+            let name = id.file_name(false);
+            let kind = Kind::from_name(&name).expect("project file name");
+            (kind, std::fs::read(dir.join(&name)).expect("corpus file"))
+        })
+        .collect();
+    Some((dir, files))
+}
+
+fn bench(c: &mut Criterion) {
+    let Some((dir, files)) = load() else { return };
+    c.bench_function("parse full project (26 files)", |b| {
+        b.iter(|| {
+            for (kind, bytes) in &files {
+                black_box(AnyFile::parse(*kind, black_box(bytes)).expect("valid"));
+            }
+        })
+    });
+    let parsed: Vec<AnyFile> = files
+        .iter()
+        .map(|(k, b)| AnyFile::parse(*k, b).expect("valid").0)
+        .collect();
+    c.bench_function("write full project (26 files)", |b| {
+        b.iter(|| {
+            for f in &parsed {
+                black_box(f.to_bytes());
+            }
+        })
+    });
+    let exe = env!("CARGO_BIN_EXE_octa");
+    let mut g = c.benchmark_group("process");
+    g.sample_size(20);
+    g.bench_function("octa check blank-1.40B", |b| {
+        b.iter(|| {
+            let o = std::process::Command::new(exe)
+                .arg("check")
+                .arg(&dir)
+                .output()
+                .expect("run octa");
+            assert!(o.status.success());
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

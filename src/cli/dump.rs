@@ -1,0 +1,361 @@
+//! `octa dump`: one pattern as a tracker-style text grid or as JSON.
+
+use crate::format::bank::Bank;
+use crate::format::params;
+use crate::format::types::{MachineType, bank_letter, note_name, parse_bank};
+use crate::project::{OpenOptions, Project};
+use clap::{Args, ValueEnum};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Output format of `octa dump`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DumpFormat {
+    /// A tracker-style grid: tracks as columns, steps as rows.
+    Text,
+    /// JSON (see the README for the fields).
+    Json,
+}
+
+/// Arguments of `octa dump`.
+#[derive(Debug, Args)]
+pub struct DumpArgs {
+    /// A project folder, set folder or zip.
+    pub path: PathBuf,
+    /// Bank letter A..P.
+    #[arg(long, short)]
+    pub bank: String,
+    /// Pattern number 1..16.
+    #[arg(long, short, value_parser = clap::value_parser!(u8).range(1..=16))]
+    pub pattern: u8,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DumpFormat::Text)]
+    pub format: DumpFormat,
+    /// In a set or zip holding several projects: the project's folder name.
+    #[arg(long)]
+    pub project: Option<String>,
+}
+
+/// One step of one track that holds something.
+#[derive(Debug, Serialize)]
+pub struct StepDump {
+    /// 1-based step number.
+    pub step: usize,
+    /// `"trig"`, `"trigless"`, `"lock"` (p-lock-only) or `"none"` (only a step word / lock).
+    pub kind: &'static str,
+    /// P-locks by parameter name.
+    pub plocks: BTreeMap<String, u8>,
+    /// The trig condition's name (absent when none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
+    /// Micro-timing in 1/384 of a step (0 = on the grid).
+    pub micro_timing: i8,
+    /// Trigs played by the step (1 = no retrig).
+    pub repeats: u8,
+    /// Slide to this step (audio tracks).
+    pub slide: bool,
+    /// Notes played (MIDI tracks with a note trig), e.g. `["C-4", "E-4"]`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// One track of the dumped pattern.
+#[derive(Debug, Serialize)]
+pub struct TrackDump {
+    /// `T1`..`T8` (audio) or `M1`..`M8` (MIDI).
+    pub track: String,
+    /// The machine of the pattern's part (audio tracks).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub machine: Option<String>,
+    /// Track length in steps (PER TRACK mode).
+    pub length: u8,
+    /// Steps with a trig (1-based).
+    pub trigs: Vec<usize>,
+    /// Steps with a trigless trig (1-based).
+    pub trigless: Vec<usize>,
+    /// Steps with a p-lock-only trig (1-based).
+    pub plock_only: Vec<usize>,
+    /// Steps that hold anything, in order.
+    pub steps: Vec<StepDump>,
+}
+
+/// One pattern, as dumped.
+#[derive(Debug, Serialize)]
+pub struct PatternDump {
+    /// Bank letter.
+    pub bank: String,
+    /// Pattern number 1..16.
+    pub pattern: u8,
+    /// Part 1..4.
+    pub part: u8,
+    /// Pattern length in steps (NORMAL mode).
+    pub length: u8,
+    /// Pattern tempo in BPM.
+    pub tempo: f64,
+    /// T1..T8 then M1..M8.
+    pub tracks: Vec<TrackDump>,
+}
+
+/// The name of p-lock slot `idx` of an audio track (names from [`crate::format::params`]).
+fn audio_lock_name(machine: MachineType, fx: (u8, u8), idx: usize) -> String {
+    params::audio_param(machine, fx.0, fx.1, idx)
+        .map(|p| p.name.to_string())
+        .unwrap_or_else(|| format!("SLOT{idx}"))
+}
+
+/// The name of p-lock slot `idx` of a MIDI track.
+fn midi_lock_name(idx: usize) -> String {
+    params::midi_param(idx)
+        .map(|p| p.name.to_string())
+        .unwrap_or_else(|| format!("SLOT{idx}"))
+}
+
+/// Builds the dump of pattern `pattern` (0-based) of `bank`.
+pub fn dump_pattern(bank: &Bank, bank_index: usize, pattern: usize) -> Option<PatternDump> {
+    let pt = bank.pattern(pattern)?;
+    let part = bank.part_of_pattern(pattern);
+    let mut tracks = Vec::new();
+    for (t, tr) in pt.audio.iter().enumerate() {
+        let machine = part
+            .map(|p| p.machine_type(t))
+            .unwrap_or(MachineType::Unknown(255));
+        let fx = part
+            .map(|p| (p.fx1_type(t), p.fx2_type(t)))
+            .unwrap_or((0, 0));
+        let steps = (0..64)
+            .filter_map(|s| {
+                let kind = if tr.trigs.get(s) {
+                    "trig"
+                } else if tr.trigless.get(s) {
+                    "trigless"
+                } else if tr.plock_only.get(s) {
+                    "lock"
+                } else {
+                    "none"
+                };
+                let plocks: BTreeMap<String, u8> = (0..32)
+                    .filter_map(|i| tr.plock(s, i).map(|v| (audio_lock_name(machine, fx, i), v)))
+                    .collect();
+                let w = tr.step_word(s);
+                let slide = tr.slide.get(s);
+                (kind != "none" || !plocks.is_empty() || w.0 != 0 || slide).then(|| StepDump {
+                    step: s + 1,
+                    kind,
+                    plocks,
+                    condition: Some(w.condition())
+                        .filter(|c| *c != crate::format::TrigCondition::None)
+                        .map(|c| c.to_string()),
+                    micro_timing: w.micro_timing().0,
+                    repeats: w.repeats(),
+                    slide,
+                    notes: Vec::new(),
+                })
+            })
+            .collect();
+        tracks.push(TrackDump {
+            track: format!("T{}", t + 1),
+            machine: Some(machine.name().to_string()),
+            length: tr.length(),
+            trigs: tr.trigs.steps().map(|s| s + 1).collect(),
+            trigless: tr.trigless.steps().map(|s| s + 1).collect(),
+            plock_only: tr.plock_only.steps().map(|s| s + 1).collect(),
+            steps,
+        });
+    }
+    for (t, tr) in pt.midi.iter().enumerate() {
+        let note_page = part.map(|p| p.midi_values[t].note.0).unwrap_or([255; 6]);
+        let steps = (0..64)
+            .filter_map(|s| {
+                let kind = if tr.trigs.get(s) {
+                    "trig"
+                } else if tr.trigless.get(s) {
+                    "trigless"
+                } else if tr.plock_only.get(s) {
+                    "lock"
+                } else {
+                    "none"
+                };
+                let plocks: BTreeMap<String, u8> = (0..32)
+                    .filter_map(|i| tr.plock(s, i).map(|v| (midi_lock_name(i), v)))
+                    .collect();
+                let w = tr.step_word(s);
+                let notes = if kind == "trig" {
+                    tr.notes(s, note_page)
+                        .notes
+                        .into_iter()
+                        .filter(|&n| n <= 127)
+                        .map(note_name)
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                (kind != "none" || !plocks.is_empty() || w.0 != 0).then(|| StepDump {
+                    step: s + 1,
+                    kind,
+                    plocks,
+                    condition: Some(w.condition())
+                        .filter(|c| *c != crate::format::TrigCondition::None)
+                        .map(|c| c.to_string()),
+                    micro_timing: w.micro_timing().0,
+                    repeats: w.repeats(),
+                    slide: false,
+                    notes,
+                })
+            })
+            .collect();
+        tracks.push(TrackDump {
+            track: format!("M{}", t + 1),
+            machine: None,
+            length: tr.length(),
+            trigs: tr.trigs.steps().map(|s| s + 1).collect(),
+            trigless: tr.trigless.steps().map(|s| s + 1).collect(),
+            plock_only: tr.plock_only.steps().map(|s| s + 1).collect(),
+            steps,
+        });
+    }
+    Some(PatternDump {
+        bank: bank_letter(bank_index).to_string(),
+        pattern: pattern as u8 + 1,
+        part: pt.part() + 1,
+        length: pt.master_length,
+        tempo: pt.tempo_bpm(),
+        tracks,
+    })
+}
+
+/// The text grid of a dump: only tracks holding something, one row per step.
+pub fn to_text(d: &PatternDump) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{}{:02}  part {}  length {}  tempo {:.2}",
+        d.bank, d.pattern, d.part, d.length, d.tempo
+    );
+    let cols: Vec<&TrackDump> = d.tracks.iter().filter(|t| !t.steps.is_empty()).collect();
+    if cols.is_empty() {
+        let _ = writeln!(s, "(empty pattern)");
+        return s;
+    }
+    let rows = cols
+        .iter()
+        .flat_map(|t| t.steps.iter().map(|st| st.step))
+        .max()
+        .unwrap_or(0)
+        .max(d.length as usize)
+        .min(64);
+    let cell = |st: &StepDump| -> String {
+        let mut parts = vec![
+            match st.kind {
+                "trig" => "X",
+                "trigless" => "o",
+                "lock" => "L",
+                _ => ".",
+            }
+            .to_string(),
+        ];
+        parts.extend(st.notes.iter().cloned());
+        if let Some(c) = &st.condition {
+            parts.push(c.clone());
+        }
+        if st.micro_timing != 0 {
+            parts.push(format!("{:+}/384", st.micro_timing));
+        }
+        if st.repeats > 1 {
+            parts.push(format!("r{}", st.repeats));
+        }
+        if st.slide {
+            parts.push("slide".into());
+        }
+        // the notes already show NOTE and NOT2-4
+        let shown_as_notes = |k: &str| !st.notes.is_empty() && k.starts_with("NOT");
+        parts.extend(
+            st.plocks
+                .iter()
+                .filter(|(k, _)| !shown_as_notes(k))
+                .map(|(k, v)| format!("{k}={v}")),
+        );
+        parts.join(" ")
+    };
+    let grid: Vec<Vec<String>> = cols
+        .iter()
+        .map(|t| {
+            let mut c = vec![".".to_string(); rows];
+            for st in &t.steps {
+                if st.step <= rows {
+                    c[st.step - 1] = cell(st);
+                }
+            }
+            c
+        })
+        .collect();
+    let widths: Vec<usize> = cols
+        .iter()
+        .zip(&grid)
+        .map(|(t, c)| {
+            let head = header(t).len();
+            c.iter().map(|x| x.len()).max().unwrap_or(1).max(head)
+        })
+        .collect();
+    let mut line = String::from("    ");
+    for (t, w) in cols.iter().zip(&widths) {
+        let _ = write!(line, " | {:<w$}", header(t), w = *w);
+    }
+    let _ = writeln!(s, "{}", line.trim_end());
+    for r in 0..rows {
+        let mut line = format!("{:>3} ", r + 1);
+        for (c, w) in grid.iter().zip(&widths) {
+            let _ = write!(line, " | {:<w$}", c[r], w = *w);
+        }
+        let _ = writeln!(s, "{}", line.trim_end());
+    }
+    s
+}
+
+fn header(t: &TrackDump) -> String {
+    match &t.machine {
+        Some(m) => format!("{} {m}", t.track),
+        None => t.track.clone(),
+    }
+}
+
+/// Runs `octa dump`.
+pub fn dump(args: &DumpArgs) -> ExitCode {
+    let Some(b) = parse_bank(&args.bank) else {
+        eprintln!(
+            "octa dump: --bank: expected a bank letter A..P, found {:?}",
+            args.bank
+        );
+        return ExitCode::from(2);
+    };
+    let p = match Project::open(
+        &args.path,
+        &OpenOptions {
+            project: args.project.clone(),
+            read_only: true,
+        },
+    ) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("octa dump: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let Some(d) = dump_pattern(p.bank(b), b, args.pattern as usize - 1) else {
+        eprintln!("octa dump: no pattern {}", args.pattern);
+        return ExitCode::FAILURE;
+    };
+    match args.format {
+        DumpFormat::Text => print!("{}", to_text(&d)),
+        DumpFormat::Json => match serde_json::to_string_pretty(&d) {
+            Ok(j) => println!("{j}"),
+            Err(e) => {
+                eprintln!("octa dump: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,422 @@
+//! The [`Project`]: every parsed file of one project, where it came from, and what changed.
+
+use super::archive::Entry;
+use super::error::{ProjectError, Result};
+use super::files::{FileId, FileSlot, OtFile};
+use super::kinds::{Arrangement, Bank, Markers, ProjectFile};
+use super::source::{self, Located, Tree};
+use super::store::{self, Fingerprint};
+use std::path::{Path, PathBuf};
+
+/// Number of banks in a project.
+pub const BANKS: usize = 16;
+/// Number of arrangements in a project.
+pub const ARRANGEMENTS: usize = 8;
+
+/// Where a project lives.
+#[derive(Debug, Clone)]
+pub enum Location {
+    /// A project folder on disk.
+    Folder(PathBuf),
+    /// A project inside a zip, read into memory; saving rewrites the whole zip.
+    Zip {
+        /// The archive.
+        archive: PathBuf,
+        /// The project's folder inside it (`/`-terminated, `""` at the root).
+        dir: String,
+        /// Every entry of the archive as read (the project's files are replaced on save).
+        entries: Vec<Entry>,
+        /// The archive's bytes when read (to refuse overwriting a zip changed since).
+        fingerprint: Fingerprint,
+    },
+    /// Not saved anywhere yet: use [`Project::save_as`].
+    Untitled,
+}
+
+/// The set's audio pool (the `AUDIO` folder beside the project).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AudioPool {
+    /// A folder on disk.
+    Folder(PathBuf),
+    /// A folder inside the project's zip (`/`-separated, no trailing `/`).
+    Zip(String),
+}
+
+/// How to open a project.
+#[derive(Debug, Clone, Default)]
+pub struct OpenOptions {
+    /// In a set or zip with several projects: the one with this folder name (default: the only or first).
+    pub project: Option<String>,
+    /// Never write anything: every save fails with [`ProjectError::ReadOnly`].
+    pub read_only: bool,
+}
+
+/// A non-fatal finding while opening, naming the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenWarning {
+    /// The file (inside a zip: `archive.zip/entry`).
+    pub path: PathBuf,
+    /// What was found (with the byte offset when the format reported one).
+    pub message: String,
+}
+
+impl std::fmt::Display for OpenWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.message)
+    }
+}
+
+/// A `.work` file and, when present, its `.strd` counterpart.
+#[derive(Debug, Clone)]
+pub(super) struct Pair<T> {
+    pub work: FileSlot<T>,
+    pub strd: Option<FileSlot<T>>,
+}
+
+/// An open Octatrack project: project.work, 16 banks, markers, 8 arrangements (and their `.strd`).
+#[derive(Debug)]
+pub struct Project {
+    pub(super) name: String,
+    pub(super) location: Location,
+    pub(super) audio: Option<AudioPool>,
+    pub(super) read_only: bool,
+    pub(super) project: Pair<ProjectFile>,
+    pub(super) banks: Vec<Pair<Bank>>,
+    pub(super) markers: Pair<Markers>,
+    pub(super) arrangements: Vec<Pair<Arrangement>>,
+    pub(super) warnings: Vec<OpenWarning>,
+}
+
+fn load<T: OtFile>(
+    tree: &Tree,
+    dir: &str,
+    id: FileId,
+    warnings: &mut Vec<OpenWarning>,
+) -> Result<Pair<T>> {
+    let mut read = |stored: bool| -> Result<Option<FileSlot<T>>> {
+        let rel = format!("{dir}{}", id.file_name(stored));
+        let path = tree.display(&rel);
+        let Some(bytes) = tree.read(&rel)? else {
+            return Ok(None);
+        };
+        let (slot, ws) =
+            FileSlot::read(&bytes).map_err(|e| ProjectError::format(path.clone(), e))?;
+        warnings.extend(ws.into_iter().map(|w| OpenWarning {
+            path: path.clone(),
+            message: w.to_string(),
+        }));
+        Ok(Some(slot))
+    };
+    let work = read(false)?;
+    let strd = read(true)?;
+    let work = match work {
+        Some(w) => w,
+        None => {
+            warnings.push(OpenWarning {
+                path: tree.display(&format!("{dir}{}", id.file_name(false))),
+                message: "missing: using the device's blank file (written only when edited)".into(),
+            });
+            FileSlot::absent(id)
+        }
+    };
+    Ok(Pair { work, strd })
+}
+
+impl Project {
+    /// Opens a project folder, a set folder, or a `.zip` of either.
+    ///
+    /// Missing bank, markers or arrangement files open as blank files with a warning
+    /// (see [`Project::warnings`]); a missing `project.work` is an error.
+    pub fn open(path: &Path, options: &OpenOptions) -> Result<Project> {
+        let tree = Tree::open(path)?;
+        let Located { dir, name, audio } = tree.locate(options.project.as_deref())?;
+        let work = format!("{dir}project.work");
+        if tree.read(&work)?.is_none() {
+            return Err(ProjectError::NotAProject {
+                path: tree.display(&work),
+                reason: "project.work is missing".into(),
+            });
+        }
+        let mut warnings = Vec::new();
+        let project = load(&tree, &dir, FileId::Project, &mut warnings)?;
+        let banks = (0..BANKS)
+            .map(|i| load(&tree, &dir, FileId::Bank(i), &mut warnings))
+            .collect::<Result<Vec<_>>>()?;
+        let markers = load(&tree, &dir, FileId::Markers, &mut warnings)?;
+        let arrangements = (0..ARRANGEMENTS)
+            .map(|i| load(&tree, &dir, FileId::Arrangement(i), &mut warnings))
+            .collect::<Result<Vec<_>>>()?;
+        let (location, audio) = match tree {
+            Tree::Dir(root) => (
+                Location::Folder(if dir.is_empty() {
+                    root.clone()
+                } else {
+                    root.join(dir.trim_end_matches('/'))
+                }),
+                audio.map(|a| AudioPool::Folder(root.join(a))),
+            ),
+            Tree::Zip {
+                path,
+                entries,
+                fingerprint,
+            } => (
+                Location::Zip {
+                    archive: path,
+                    dir,
+                    entries,
+                    fingerprint,
+                },
+                audio.map(AudioPool::Zip),
+            ),
+        };
+        Ok(Project {
+            name,
+            location,
+            audio,
+            read_only: options.read_only,
+            project,
+            banks,
+            markers,
+            arrangements,
+            warnings,
+        })
+    }
+
+    /// A new, untitled project made of the device's blank files (all marked changed).
+    pub fn new_blank(name: &str) -> Project {
+        fn fresh<T: OtFile>(id: FileId) -> Pair<T> {
+            Pair {
+                work: FileSlot::new_dirty(T::blank(id)),
+                strd: None,
+            }
+        }
+        Project {
+            name: name.to_string(),
+            location: Location::Untitled,
+            audio: None,
+            read_only: false,
+            project: fresh(FileId::Project),
+            banks: (0..BANKS).map(|i| fresh(FileId::Bank(i))).collect(),
+            markers: fresh(FileId::Markers),
+            arrangements: (0..ARRANGEMENTS)
+                .map(|i| fresh(FileId::Arrangement(i)))
+                .collect(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The project's name (its folder's name).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Where the project lives.
+    pub fn location(&self) -> &Location {
+        &self.location
+    }
+
+    /// The project folder on disk (`None` for a zip or an untitled project).
+    pub fn path(&self) -> Option<&Path> {
+        match &self.location {
+            Location::Folder(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The set's audio pool, when the project sits in a set.
+    pub fn audio_pool(&self) -> Option<&AudioPool> {
+        self.audio.as_ref()
+    }
+
+    /// True when opened read-only.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// Switches read-only mode.
+    pub fn set_read_only(&mut self, read_only: bool) {
+        self.read_only = read_only;
+    }
+
+    /// What was found while opening (missing files, checksum mismatches), each naming its file.
+    pub fn warnings(&self) -> &[OpenWarning] {
+        &self.warnings
+    }
+
+    /// The path of one of the project's files (inside a zip: `archive.zip/dir/file`).
+    pub fn file_path(&self, id: FileId, stored: bool) -> PathBuf {
+        let name = id.file_name(stored);
+        match &self.location {
+            Location::Folder(p) => p.join(name),
+            Location::Zip { archive, dir, .. } => archive.join(format!("{dir}{name}")),
+            Location::Untitled => PathBuf::from(name),
+        }
+    }
+
+    /// `project.work`.
+    pub fn project_file(&self) -> &ProjectFile {
+        self.project.work.get()
+    }
+    /// `project.work`, marking it changed.
+    pub fn project_file_mut(&mut self) -> &mut ProjectFile {
+        self.project.work.get_mut()
+    }
+    /// Bank `i` (0 = A); panics when `i >= 16`.
+    pub fn bank(&self, i: usize) -> &Bank {
+        self.banks[i].work.get()
+    }
+    /// Bank `i` (0 = A), marking it changed; panics when `i >= 16`.
+    pub fn bank_mut(&mut self, i: usize) -> &mut Bank {
+        self.banks[i].work.get_mut()
+    }
+    /// `markers.work`.
+    pub fn markers(&self) -> &Markers {
+        self.markers.work.get()
+    }
+    /// `markers.work`, marking it changed.
+    pub fn markers_mut(&mut self) -> &mut Markers {
+        self.markers.work.get_mut()
+    }
+    /// Arrangement `i` (0 = arr01); panics when `i >= 8`.
+    pub fn arrangement(&self, i: usize) -> &Arrangement {
+        self.arrangements[i].work.get()
+    }
+    /// Arrangement `i`, marking it changed; panics when `i >= 8`.
+    pub fn arrangement_mut(&mut self, i: usize) -> &mut Arrangement {
+        self.arrangements[i].work.get_mut()
+    }
+    /// `project.strd`, when present.
+    pub fn stored_project_file(&self) -> Option<&ProjectFile> {
+        self.project.strd.as_ref().map(FileSlot::get)
+    }
+    /// `bankNN.strd`, when present; panics when `i >= 16`.
+    pub fn stored_bank(&self, i: usize) -> Option<&Bank> {
+        self.banks[i].strd.as_ref().map(FileSlot::get)
+    }
+    /// `markers.strd`, when present.
+    pub fn stored_markers(&self) -> Option<&Markers> {
+        self.markers.strd.as_ref().map(FileSlot::get)
+    }
+    /// `arrNN.strd`, when present; panics when `i >= 8`.
+    pub fn stored_arrangement(&self, i: usize) -> Option<&Arrangement> {
+        self.arrangements[i].strd.as_ref().map(FileSlot::get)
+    }
+
+    /// True when the `.work` file was changed since it was read or saved.
+    pub fn is_dirty(&self, id: FileId) -> bool {
+        self.with_slot(id, false, |s| s.is_some_and(|s| s.is_dirty))
+    }
+
+    /// True when any file was changed.
+    pub fn any_dirty(&self) -> bool {
+        FileId::all().into_iter().any(|id| self.is_dirty(id))
+    }
+
+    /// The changed `.work` files.
+    pub fn dirty_files(&self) -> Vec<FileId> {
+        FileId::all()
+            .into_iter()
+            .filter(|&id| self.is_dirty(id))
+            .collect()
+    }
+
+    /// Marks a `.work` file changed (for edits made without the `_mut` accessors).
+    pub fn mark_dirty(&mut self, id: FileId) {
+        match id {
+            FileId::Project => self.project.work.mark_dirty(),
+            FileId::Bank(i) => self.banks[i].work.mark_dirty(),
+            FileId::Markers => self.markers.work.mark_dirty(),
+            FileId::Arrangement(i) => self.arrangements[i].work.mark_dirty(),
+        }
+    }
+
+    /// What was read for a file: `Some(fingerprint)` when it was on disk, `None` when absent
+    /// (or, for `stored`, when there is no `.strd`).
+    pub fn read_fingerprint(&self, id: FileId, stored: bool) -> Option<Fingerprint> {
+        self.with_slot(id, stored, |s| s.and_then(|s| s.fingerprint))
+    }
+
+    /// The current bytes of a `.work` file (or its `.strd` when `stored`; `None` when there is none).
+    pub fn file_bytes(&self, id: FileId, stored: bool) -> Option<Vec<u8>> {
+        self.with_slot(id, stored, |s| s.map(|s| s.bytes()))
+    }
+
+    /// Reads a sample named by a slot's `PATH` (relative to the project folder), from disk or the zip.
+    pub fn read_sample(&self, slot_path: &str) -> Result<Vec<u8>> {
+        match &self.location {
+            Location::Folder(p) => store::read(&p.join(slot_path)),
+            Location::Zip {
+                archive,
+                dir,
+                entries,
+                ..
+            } => {
+                let shown = archive.join(format!("{dir}{slot_path}"));
+                let rel =
+                    source::join_rel(dir, slot_path).ok_or_else(|| ProjectError::NotAProject {
+                        path: shown.clone(),
+                        reason: "the path leaves the archive".into(),
+                    })?;
+                entries
+                    .iter()
+                    .find(|e| e.name.eq_ignore_ascii_case(&rel))
+                    .map(|e| e.data.clone())
+                    .ok_or_else(|| ProjectError::io(shown, std::io::ErrorKind::NotFound.into()))
+            }
+            Location::Untitled => Err(ProjectError::Untitled),
+        }
+    }
+
+    /// The file on disk a slot's `PATH` points at (`None` for a zip or untitled project).
+    pub fn sample_path(&self, slot_path: &str) -> Option<PathBuf> {
+        self.path().map(|p| p.join(slot_path))
+    }
+
+    /// True when a slot's `PATH` names an existing sample.
+    pub fn sample_exists(&self, slot_path: &str) -> bool {
+        match &self.location {
+            Location::Folder(p) => p.join(slot_path).is_file(),
+            Location::Zip { dir, entries, .. } => source::join_rel(dir, slot_path)
+                .is_some_and(|rel| entries.iter().any(|e| e.name.eq_ignore_ascii_case(&rel))),
+            Location::Untitled => false,
+        }
+    }
+
+    pub(super) fn with_slot<R>(
+        &self,
+        id: FileId,
+        stored: bool,
+        f: impl FnOnce(Option<SlotView>) -> R,
+    ) -> R {
+        fn view<T: OtFile>(p: &Pair<T>, stored: bool) -> Option<SlotView<'_>> {
+            let s = if stored { p.strd.as_ref()? } else { &p.work };
+            Some(SlotView {
+                is_dirty: s.is_dirty(),
+                fingerprint: match s.origin() {
+                    super::files::Origin::Read(fp) => Some(fp),
+                    super::files::Origin::Absent => None,
+                },
+                bytes: Box::new(move || s.get().to_bytes()),
+            })
+        }
+        match id {
+            FileId::Project => f(view(&self.project, stored)),
+            FileId::Bank(i) => f(view(&self.banks[i], stored)),
+            FileId::Markers => f(view(&self.markers, stored)),
+            FileId::Arrangement(i) => f(view(&self.arrangements[i], stored)),
+        }
+    }
+}
+
+/// A type-erased look at one loaded file.
+pub(super) struct SlotView<'a> {
+    pub is_dirty: bool,
+    pub fingerprint: Option<Fingerprint>,
+    bytes: Box<dyn Fn() -> Vec<u8> + 'a>,
+}
+
+impl SlotView<'_> {
+    pub fn bytes(&self) -> Vec<u8> {
+        (self.bytes)()
+    }
+}

@@ -1,0 +1,261 @@
+//! Disk primitives: fingerprints, atomic writes, backups.
+//!
+//! Writes go to a temporary file in the target's folder, are flushed to disk
+//! (`fsync`), renamed over the target, and the folder is flushed too, so a
+//! crash leaves either the old or the new file, never a mix.
+//!
+//! Backups: before a file is replaced, its previous content is copied to
+//! `.octa-backup/<UTC timestamp>/<file name>` inside the file's folder (one
+//! timestamped folder per save; nothing is ever pruned). The Octatrack
+//! ignores the folder; delete it when no longer wanted.
+
+use super::error::{ProjectError, Result};
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Name of the backup folder kept beside saved files.
+pub const BACKUP_DIR: &str = ".octa-backup";
+
+/// What was read from a file: its length and a fast 64-bit hash of its bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Fingerprint {
+    /// Length in bytes.
+    pub len: u64,
+    /// Non-cryptographic hash of the content.
+    pub hash: u64,
+}
+
+impl Fingerprint {
+    /// The fingerprint of some bytes.
+    pub fn of(bytes: &[u8]) -> Self {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ bytes.len() as u64;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            h = (h.rotate_left(5) ^ b as u64).wrapping_mul(K);
+        }
+        Self {
+            len: bytes.len() as u64,
+            hash: h ^ (h >> 29),
+        }
+    }
+}
+
+/// Reads a whole file; `Ok(None)` when it does not exist.
+pub fn read_optional(path: &Path) -> Result<Option<Vec<u8>>> {
+    match fs::read(path) {
+        Ok(b) => Ok(Some(b)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(ProjectError::io(path, e)),
+    }
+}
+
+/// Reads a whole file.
+pub fn read(path: &Path) -> Result<Vec<u8>> {
+    fs::read(path).map_err(|e| ProjectError::io(path, e))
+}
+
+/// The current on-disk fingerprint of a file (`None` when absent).
+pub fn fingerprint_on_disk(path: &Path) -> Result<Option<Fingerprint>> {
+    Ok(read_optional(path)?.map(|b| Fingerprint::of(&b)))
+}
+
+/// Writes `bytes` to `path` atomically: temp file in the same folder, fsync, rename, fsync folder.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = parent_dir(path);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "file".into());
+    let tmp = dir.join(format!(".{name}.octa-tmp-{}", std::process::id()));
+    let result = (|| -> std::io::Result<()> {
+        let mut f = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        fs::rename(&tmp, path)
+    })();
+    if let Err(e) = result {
+        let _ = fs::remove_file(&tmp);
+        return Err(ProjectError::io(path, e));
+    }
+    sync_dir(&dir);
+    Ok(())
+}
+
+/// Flushes a folder's entries to disk (best effort: not every platform allows opening a folder).
+pub fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// One save operation's backup folder, created on first use.
+#[derive(Debug)]
+pub struct Backup {
+    stamp: String,
+    created: Vec<PathBuf>,
+}
+
+impl Default for Backup {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Backup {
+    /// A backup named after the current UTC time.
+    pub fn new() -> Self {
+        Self {
+            stamp: utc_stamp(SystemTime::now()),
+            created: Vec::new(),
+        }
+    }
+
+    /// Copies the current content of `path` (if it exists) into the backup folder beside it.
+    /// Returns the copy's path.
+    pub fn keep(&mut self, path: &Path) -> Result<Option<PathBuf>> {
+        let Some(bytes) = read_optional(path)? else {
+            return Ok(None);
+        };
+        let folder = self.folder_for(&parent_dir(path))?;
+        let name = path.file_name().unwrap_or(path.as_os_str());
+        let target = folder.join(name);
+        write_atomic(&target, &bytes)?;
+        Ok(Some(target))
+    }
+
+    /// The backup folders this save created.
+    pub fn folders(&self) -> &[PathBuf] {
+        &self.created
+    }
+
+    fn folder_for(&mut self, dir: &Path) -> Result<PathBuf> {
+        let root = dir.join(BACKUP_DIR);
+        if let Some(f) = self
+            .created
+            .iter()
+            .find(|f| f.parent() == Some(root.as_path()))
+        {
+            return Ok(f.clone());
+        }
+        let mut n = 1;
+        loop {
+            let name = if n == 1 {
+                self.stamp.clone()
+            } else {
+                format!("{}-{n}", self.stamp)
+            };
+            let f = root.join(name);
+            fs::create_dir_all(&root).map_err(|e| ProjectError::io(&root, e))?;
+            match fs::create_dir(&f) {
+                Ok(()) => {
+                    self.created.push(f.clone());
+                    return Ok(f);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 1000 => n += 1,
+                Err(e) => return Err(ProjectError::io(&f, e)),
+            }
+        }
+    }
+}
+
+/// `YYYYMMDD-HHMMSS` in UTC.
+pub fn utc_stamp(t: SystemTime) -> String {
+    let secs = t
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let (days, rem) = ((secs / 86_400) as i64, secs % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}{m:02}{d:02}-{:02}{:02}{:02}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// True when `dir` does not exist or is an empty folder.
+pub fn is_free_target(dir: &Path) -> Result<bool> {
+    match fs::read_dir(dir) {
+        Ok(mut it) => Ok(it.next().is_none()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => Ok(false),
+        Err(e) => Err(ProjectError::io(dir, e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn stamp_is_civil_utc() {
+        // 2026-11-22 02:55:38 UTC
+        let t = UNIX_EPOCH + Duration::from_secs(1_795_316_138);
+        assert_eq!(utc_stamp(t), "20261122-025538");
+        assert_eq!(utc_stamp(UNIX_EPOCH), "19700101-000000");
+        // 2000-02-29 12:00:00
+        let t = UNIX_EPOCH + Duration::from_secs(951_825_600);
+        assert_eq!(utc_stamp(t), "20000229-120000");
+    }
+
+    #[test]
+    fn fingerprint_sees_one_byte() {
+        let a = vec![7u8; 1001];
+        let mut b = a.clone();
+        b[500] = 8;
+        assert_ne!(Fingerprint::of(&a), Fingerprint::of(&b));
+        assert_eq!(Fingerprint::of(&a), Fingerprint::of(&a.clone()));
+        assert_ne!(Fingerprint::of(&a[..1000]), Fingerprint::of(&a));
+    }
+
+    #[test]
+    fn atomic_write_and_backup() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("bank01.work");
+        write_atomic(&p, b"old").unwrap();
+        let mut backup = Backup::new();
+        let kept = backup.keep(&p).unwrap().unwrap();
+        write_atomic(&p, b"new").unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"new");
+        assert_eq!(fs::read(&kept).unwrap(), b"old");
+        assert!(kept.starts_with(dir.path().join(BACKUP_DIR)));
+        // no temp file left behind
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+        assert!(backup.keep(&dir.path().join("absent")).unwrap().is_none());
+    }
+}
