@@ -221,3 +221,50 @@ fn no_sound_card_and_bad_files_give_messages() {
         stderr(&out)
     );
 }
+
+#[test]
+fn audio_device_from_flag_or_config_and_device_list() {
+    let Some(sine) = path("audio/click-22k-8bit.wav") else {
+        return;
+    };
+    let alsa = Alsa::file_sink();
+    let out = alsa.run(&["audio", "devices"]);
+    assert!(out.status.success());
+    let list = String::from_utf8_lossy(&out.stdout).into_owned();
+    // ("(default)" follows when cpal could open the default PCM to identify it.)
+    assert!(
+        list.lines()
+            .any(|l| l.starts_with("default [alsa:default]")),
+        "{list}"
+    );
+    assert!(list.contains("[alsa:null]"), "{list}");
+    // A device by its id: the null PCM plays nothing into the file.
+    let out = alsa.run(&["preview", arg(&sine), "--audio-device", "null"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!alsa.dir.path().join("out.raw").exists());
+
+    let out = alsa.run(&["preview", arg(&sine), "--audio-device", "nosuch"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("no output device named \"nosuch\""),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = alsa.run(&["preview", arg(&sine), "--audio-device", "default"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // The config file's audio_device is used when the flag is absent.
+    std::fs::write(
+        alsa.dir.path().join("config.toml"),
+        "audio_device = \"nosuch\"\n",
+    )
+    .unwrap();
+    let out = alsa.run(&["preview", arg(&sine)]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("no output device named \"nosuch\""),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -392,3 +392,36 @@ fn seeking_lands_on_the_exact_frame() {
         );
     }
 }
+
+mod garbage {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+        /// Damaged headers and random bodies never panic or hang: an error or audio.
+        #[test]
+        fn damaged_files_never_panic(
+            kind in 0usize..4,
+            cut in 0usize..400,
+            flips in proptest::collection::vec((0usize..400, any::<u8>()), 0..8),
+        ) {
+            let names = ["sine440-44k1-16bit-mono.wav", "chord-44k1-16bit.aiff", "square-44k1.flac", "saw-44k1.ogg"];
+            let Some(src) = audio(names[kind]) else { return Ok(()) };
+            let mut bytes = std::fs::read(&src).unwrap();
+            bytes.truncate(cut.max(12) * 8);
+            for (at, v) in flips {
+                if at < bytes.len() {
+                    bytes[at] = v;
+                }
+            }
+            let dir = tempfile::tempdir().unwrap();
+            let p = dir.path().join(names[kind]);
+            std::fs::write(&p, &bytes).unwrap();
+            match decode_file(&p) {
+                Ok(d) => prop_assert!(d.samples.len() % usize::from(d.info.channels) == 0),
+                Err(e) => prop_assert!(e.to_string().contains(names[kind])),
+            }
+        }
+    }
+}

@@ -447,7 +447,17 @@ fn run_worker(
     events: Sender<AudioEvent>,
     options: EngineOptions,
 ) {
-    let result = Worker::new(&request, generation, &inner, &events, options).and_then(|w| w.run());
+    // A decoder bug must not leave the preview "playing" forever: a panic is
+    // reported like any other failure.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        Worker::new(&request, generation, &inner, &events, options).and_then(|w| w.run())
+    }))
+    .unwrap_or_else(|_| {
+        Err(Stop::Failed(AudioError::Corrupt {
+            path: request.path.clone(),
+            reason: "the decoder failed unexpectedly".into(),
+        }))
+    });
     inner.shared.worker_bytes.store(0, Ordering::Relaxed);
     if let Err(stop) = result {
         if inner.shared.generation.load(Ordering::Acquire) == generation {

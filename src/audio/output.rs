@@ -265,6 +265,8 @@ pub trait OutputBackend: Send {
 pub struct DeviceListing {
     /// Name to pass to `--audio-device`.
     pub name: String,
+    /// The host's id for it (`alsa:null`); also accepted by `--audio-device`.
+    pub id: String,
     /// Whether it is the default output.
     pub is_default: bool,
     /// Supported configurations, one line each.
@@ -274,9 +276,7 @@ pub struct DeviceListing {
 /// Lists the output devices of the default host.
 pub fn list_output_devices() -> Result<Vec<DeviceListing>, AudioError> {
     let host = cpal::default_host();
-    let default_name = host
-        .default_output_device()
-        .and_then(|d| d.description().ok().map(|d| d.name().to_string()));
+    let default_id = host.default_output_device().and_then(|d| d.id().ok());
     let devices = host
         .output_devices()
         .map_err(|e| AudioError::Unavailable(e.to_string()))?;
@@ -289,7 +289,8 @@ pub fn list_output_devices() -> Result<Vec<DeviceListing>, AudioError> {
             .map(|cs| summarize_configs(cs.collect()))
             .unwrap_or_default();
         out.push(DeviceListing {
-            is_default: default_name.as_deref() == Some(name.as_str()),
+            id: d.id().map(|i| i.to_string()).unwrap_or_default(),
+            is_default: default_id.is_some() && d.id().ok() == default_id,
             name,
             configs,
         });
@@ -364,9 +365,16 @@ fn find_device(host: &cpal::Host, wanted: Option<&str>) -> Result<cpal::Device, 
         .map_err(|e| AudioError::Unavailable(e.to_string()))?
         .collect();
     let name_of = |d: &cpal::Device| d.description().map(|d| d.name().to_string()).ok();
+    // Exact name, or the device id with or without its host (`alsa:null`, `null`).
+    let id_matches = |d: &cpal::Device| {
+        d.id().is_ok_and(|id| {
+            let full = id.to_string();
+            full == wanted || full.split_once(':').is_some_and(|(_, pcm)| pcm == wanted)
+        })
+    };
     if let Some(d) = devices
         .iter()
-        .find(|d| name_of(d).as_deref() == Some(wanted))
+        .find(|d| name_of(d).as_deref() == Some(wanted) || id_matches(d))
     {
         return Ok(d.clone());
     }

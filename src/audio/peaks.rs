@@ -327,9 +327,14 @@ impl PeakCache {
             .name("octa-peaks".into())
             .spawn(move || {
                 for key in rx {
-                    let state = match PeakSummary::compute(&key.path) {
-                        Ok(s) => PeakState::Ready(Arc::new(s)),
-                        Err(e) => PeakState::Failed(e.to_string()),
+                    let computed = std::panic::catch_unwind(|| PeakSummary::compute(&key.path));
+                    let state = match computed {
+                        Ok(Ok(s)) => PeakState::Ready(Arc::new(s)),
+                        Ok(Err(e)) => PeakState::Failed(e.to_string()),
+                        Err(_) => PeakState::Failed(format!(
+                            "{}: the decoder failed unexpectedly",
+                            key.path.display()
+                        )),
                     };
                     map.lock()
                         .unwrap_or_else(|p| p.into_inner())

@@ -60,11 +60,16 @@ pub enum AudioCommand {
 
 /// The device named on the command line, else in the config file.
 fn device_choice(flag: Option<String>) -> Option<String> {
-    flag.or_else(|| {
-        crate::config::Config::load()
-            .ok()
-            .and_then(|c| c.audio_device)
-    })
+    if flag.is_some() {
+        return flag;
+    }
+    match crate::config::Config::load() {
+        Ok(c) => c.audio_device,
+        Err(e) => {
+            eprintln!("warning: {e}; using the default audio device");
+            None
+        }
+    }
 }
 
 /// Runs `octa preview`.
@@ -151,7 +156,8 @@ pub fn run_audio(cmd: AudioCommand) -> ExitCode {
             }
             Ok(devices) => {
                 for d in devices {
-                    println!("{}{}", d.name, if d.is_default { " (default)" } else { "" });
+                    let default = if d.is_default { " (default)" } else { "" };
+                    println!("{} [{}]{default}", d.name, d.id);
                     for c in d.configs {
                         println!("    {c}");
                     }

@@ -13,6 +13,7 @@ pub mod pattern;
 pub mod theme;
 pub mod view;
 pub mod views;
+pub mod widgets;
 
 pub use action::{ActionDef, Input};
 pub use app::App;
