@@ -66,10 +66,6 @@ fn tracker_options(
 /// The headless commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// The sysex librarian: detect synths, fetch, import, list, export and send patches.
-    Librarian(librarian::LibrarianArgs),
-    /// MIDI: list ports, play a pattern to the device, monitor input.
-    Midi(midi::MidiArgs),
     /// Parse every Octatrack file under the paths; exit 1 when one is invalid.
     Check(check::CheckArgs),
     /// Read every Octatrack file in SRC and write it to DST through the format module.
@@ -106,8 +102,6 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(command) => match command {
-            Command::Librarian(a) => librarian::run(&a),
-            Command::Midi(a) => midi::run(&a, cli.midi_out.as_deref(), cli.midi_in.as_deref()),
             Command::Check(a) => check::check(&a),
             Command::Resave(a) => check::resave(&a),
             Command::Copy(a) => copy::copy(&a),
