@@ -12,6 +12,15 @@ pub mod pattern;
 pub mod theme;
 pub mod view;
 pub mod views;
+// Parts, scenes, slots, arranger, settings and overview views (and their undoable edits).
+pub mod arranger;
+pub mod edits;
+pub mod overview;
+pub mod parts;
+pub mod scenes;
+pub mod settings;
+pub mod sheet;
+pub mod slots_view;
 
 pub use action::{ActionDef, Input};
 pub use app::App;
