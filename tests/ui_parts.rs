@@ -71,9 +71,10 @@ fn parts_view_hello_flex_fx_names_follow_fx_type() {
     press(&mut a, &["F3"]);
     insta::assert_snapshot!("parts_hello_flex_audio", screen(&mut a, 120, 44).join("\n"));
     // Changing T1's FX1 type renames the FX1 rows.
+    press(&mut a, &["down", "down", "down"]);
     let before = screen(&mut a, 120, 44);
     let fx1_row = |s: &[String]| s.iter().find(|l| l.starts_with("FX1 1")).unwrap().clone();
-    press(&mut a, &["down", "down", "down", "+"]);
+    press(&mut a, &["+"]);
     let after = screen(&mut a, 120, 44);
     assert_ne!(fx1_row(&before)[..24], fx1_row(&after)[..24]);
     press(&mut a, &["ctrl+z"]);
