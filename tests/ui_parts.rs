@@ -327,3 +327,40 @@ fn slots_view_lists_hello_flex_slots_and_edits_gain() {
     assert!(a.ctx.doc.project.project_file().slot(slot).is_none());
     assert!(a.ctx.doc.project.markers().is_empty(slot).unwrap());
 }
+
+#[test]
+fn parts_view_copies_a_part_and_a_tracks_settings_undoably() {
+    let Some(p) = open("ot/multipart") else {
+        return;
+    };
+    let mut a = app(p, "tracker");
+    let before = bank_bytes(&a, 0);
+    let src = a.ctx.nav.part;
+    let dst = (src + 1) % 4;
+    press(&mut a, &["F3", "c", "ctrl+alt+right"]);
+    assert_eq!(a.ctx.nav.part, dst);
+    answer(&mut a, "v", "y");
+    let bank = a.ctx.doc.bank(0).unwrap();
+    let mut want = bank.part(src).unwrap().clone();
+    want.id = dst as u8;
+    assert_eq!(bank.part(dst).unwrap(), &want);
+    assert!(bank.is_part_edited(dst));
+    let original = octa::format::Bank::from_bytes(&before).unwrap().0;
+    assert_eq!(bank.saved_part(dst), original.saved_part(dst));
+    press(&mut a, &["ctrl+z"]);
+    assert_eq!(bank_bytes(&a, 0), before);
+    // T2's settings onto T5 of the same part.
+    press(
+        &mut a,
+        &["ctrl+alt+left", "right", "C", "right", "right", "right"],
+    );
+    answer(&mut a, "v", "y");
+    let p = a.ctx.doc.bank(0).unwrap().part(src).unwrap();
+    assert_eq!(p.machine_types[4], p.machine_types[1]);
+    assert_eq!(p.track_values[4], p.track_values[1]);
+    assert_eq!(p.slots[4].flex_slot, p.slots[1].flex_slot);
+    assert_eq!(
+        p.slots[4].recorder, 132,
+        "the track keeps its own recorder buffer"
+    );
+}

@@ -10,6 +10,7 @@ use super::view::{Ctx, Outcome, View, ViewInfo};
 use crate::format::MachineType;
 use crate::format::bank::Part;
 use crate::format::params::{self, FX_TYPES, MACHINE_NAMES, Page};
+use crate::project::copy::{self, CopyOptions, Target};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
@@ -339,6 +340,17 @@ const ACTIONS: &[ActionDef] = &[
         "Save part (working copy to saved copy)",
         &["ctrl+alt+w"],
     ),
+    act("parts.copy_part", "Copy this part", &["c"]),
+    act(
+        "parts.copy_track",
+        "Copy this track's settings in the part",
+        &["C"],
+    ),
+    act(
+        "parts.paste",
+        "Paste the copied part or track settings here",
+        &["v"],
+    ),
     act(
         "parts.reload_part",
         "Reload part (saved copy back)",
@@ -352,6 +364,8 @@ pub struct PartsView {
     /// Page shown.
     pub page: PartsPage,
     pos: Pos,
+    source: Option<Target>,
+    pending: Option<Target>,
 }
 
 impl PartsView {
@@ -379,6 +393,43 @@ impl PartsView {
             }
             f.set(p, t, v as u8)
         })
+    }
+
+    /// The copy target under the cursor, like `src` (a part, or a track's settings).
+    fn target_like(&self, ctx: &Ctx, src: Option<Target>) -> Target {
+        let bank = ctx.nav.bank;
+        match src {
+            Some(Target::Track { .. }) => Target::Track {
+                bank,
+                pattern: ctx.nav.pattern,
+                track: self.pos.col + if self.page == PartsPage::Midi { 8 } else { 0 },
+            },
+            _ => Target::Part {
+                bank,
+                part: ctx.nav.part,
+            },
+        }
+    }
+
+    fn paste(&mut self, ctx: &mut Ctx) -> Outcome {
+        let (Some(from), Some(to)) = (self.source, self.pending.take()) else {
+            return Outcome::Handled;
+        };
+        let opts = CopyOptions {
+            with_part: true,
+            trigs: false,
+        };
+        let plan = match copy::plan(&ctx.doc.project, from, None, to, &opts) {
+            Ok(p) => p,
+            Err(e) => return Outcome::Error(e.to_string()),
+        };
+        let label = format!("copy {from} to {to}");
+        match edits::edit_bank(ctx, to.bank(), &label, |bank| {
+            copy::apply_payload(bank, to, &plan.payload).map_err(|e| e.to_string())
+        }) {
+            Outcome::Handled => Outcome::Message(format!("{label}: done")),
+            o => o,
+        }
     }
 
     fn step(&mut self, ctx: &mut Ctx, delta: i64) -> Outcome {
@@ -528,6 +579,34 @@ impl View for PartsView {
                         initial: String::new(),
                     };
                 }
+                "parts.copy_part" | "parts.copy_track" => {
+                    let src = if a == "parts.copy_part" {
+                        None
+                    } else {
+                        Some(Target::Track {
+                            bank: 0,
+                            pattern: 0,
+                            track: 0,
+                        })
+                    };
+                    let t = self.target_like(ctx, src);
+                    self.source = Some(t);
+                    return Outcome::Message(format!("copied {t}"));
+                }
+                "parts.paste" => {
+                    let Some(src) = self.source else {
+                        return Outcome::Message("copy a part (c) or a track (C) first".into());
+                    };
+                    let to = self.target_like(ctx, Some(src));
+                    self.pending = Some(to);
+                    return Outcome::Prompt {
+                        title: format!(
+                            "Copy {src} onto {to} (working copy; sets its edited bit). Type y to copy"
+                        ),
+                        tag: "parts.confirm",
+                        initial: String::new(),
+                    };
+                }
                 "parts.save_part" | "parts.reload_part" => {
                     let (b, p) = (ctx.nav.bank, ctx.nav.part);
                     let save = a == "parts.save_part";
@@ -547,6 +626,13 @@ impl View for PartsView {
                 }
                 _ => return Outcome::Ignored,
             },
+            Input::Answer("parts.confirm", text) => {
+                if text.trim().eq_ignore_ascii_case("y") {
+                    return self.paste(ctx);
+                }
+                self.pending = None;
+                return Outcome::Message("copy cancelled".into());
+            }
             Input::Answer("parts.value", text) => {
                 let (lo, hi) = self.field().range();
                 return match sheet::parse_num(&text, lo as i64, hi as i64, &self.field().label()) {
