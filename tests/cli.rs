@@ -663,3 +663,19 @@ fn demo_generates_a_valid_project_with_every_feature() {
     let o = octa(&["demo", p(&dir), "--generate-only"]);
     assert_eq!(o.status.code(), Some(1));
 }
+
+#[test]
+fn new_is_byte_identical_to_the_device_blank_project() {
+    let Some(blank) = corpus("ot/blank-1.40B") else {
+        return;
+    };
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("NEWPROJ");
+    let o = octa(&["new", p(&dir)]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert_same_tree(&blank, &dir);
+    // refuses to write into a non-empty folder
+    let o = octa(&["new", p(&dir)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("NEWPROJ"));
+}

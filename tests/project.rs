@@ -346,12 +346,14 @@ fn untitled_saves_only_with_save_as() {
     assert_eq!(r.written.len(), 26);
     assert!(!p.any_dirty());
     assert_eq!(p.path(), Some(dir.as_path()));
-    let n = "markers.work";
-    same(
-        &fs::read(dir.join(n)).unwrap(),
-        &fs::read(blank.join(n)).unwrap(),
-        n,
-    );
+    for id in FileId::all() {
+        let n = id.file_name(false);
+        same(
+            &fs::read(dir.join(&n)).unwrap(),
+            &fs::read(blank.join(&n)).unwrap(),
+            &n,
+        );
+    }
     assert!(matches!(
         p.save_as(&dir),
         Err(ProjectError::TargetExists { .. })

@@ -45,17 +45,18 @@ fn hello_flex_locks_and_conditions_in_their_cells() {
         ["T", "PCH", "VOL", "COND", "MIC", "R", "O", "S", "W"]
     );
     assert!(!headers[1].contains("VOL"));
-    // T1 trigs at steps 1,3,5,7,8,10,12,14,15 with VOL 119 and 87% (condition code 24).
+    // T1 trigs at steps 1,3,5,7,8,10,12,14,15 with VOL 119 (shown as the device does: +55)
+    // and 87% (condition code 24).
     for row in [1, 3, 5, 7, 8, 10, 12, 14, 15] {
         let c = cell(&s, row, 0);
         let f: Vec<&str> = c.split_whitespace().collect();
-        assert_eq!(&f[..4], ["X", "---", "119", "87%"], "row {row}: {c}");
+        assert_eq!(&f[..4], ["X", "---", "+55", "87%"], "row {row}: {c}");
     }
     for row in [2, 4, 6, 9, 11, 13, 16] {
         let c = cell(&s, row, 0);
         assert!(c.starts_with(". ---   .."), "row {row}: {c}");
     }
-    // T3's VOL ramp 88 -> 127.
+    // T3's VOL ramp 88 -> 127 (+24 -> +63).
     let vols: Vec<String> = [1, 3, 5, 7, 8, 10, 12, 14, 15]
         .iter()
         .map(|r| {
@@ -68,7 +69,9 @@ fn hello_flex_locks_and_conditions_in_their_cells() {
         .collect();
     assert_eq!(
         vols,
-        ["88", "93", "98", "102", "107", "112", "117", "122", "127"]
+        [
+            "+24", "+29", "+34", "+38", "+43", "+48", "+53", "+58", "+63"
+        ]
     );
     // T2 plain trigs without locks or conditions.
     assert_eq!(

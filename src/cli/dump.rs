@@ -1,6 +1,7 @@
 //! `octa dump`: one pattern as a tracker-style text grid or as JSON.
 
 use crate::format::bank::Bank;
+use crate::format::params;
 use crate::format::types::{MachineType, bank_letter, note_name, parse_bank};
 use crate::project::{OpenOptions, Project};
 use clap::{Args, ValueEnum};
@@ -97,37 +98,18 @@ pub struct PatternDump {
     pub tracks: Vec<TrackDump>,
 }
 
-/// The name of p-lock slot `idx` of an audio track playing `machine`.
-fn audio_lock_name(machine: MachineType, idx: usize) -> String {
-    const SRC_FLEX: [&str; 6] = ["PTCH", "STRT", "LEN", "RATE", "RTRG", "RTIM"];
-    const REST: [&str; 24] = [
-        "SPD1", "SPD2", "SPD3", "DEP1", "DEP2", "DEP3", "ATK", "HOLD", "REL", "VOL", "BAL", "AMP6",
-        "FX1_1", "FX1_2", "FX1_3", "FX1_4", "FX1_5", "FX1_6", "FX2_1", "FX2_2", "FX2_3", "FX2_4",
-        "FX2_5", "FX2_6",
-    ];
-    match idx {
-        0..=5 => match machine {
-            MachineType::Flex | MachineType::Static => SRC_FLEX[idx].into(),
-            _ => format!("SRC{}", idx + 1),
-        },
-        6..=29 => REST[idx - 6].into(),
-        30 => "SLOT2".into(),
-        31 => "SMPL".into(),
-        _ => format!("P{idx}"),
-    }
+/// The name of p-lock slot `idx` of an audio track (names from [`crate::format::params`]).
+fn audio_lock_name(machine: MachineType, fx: (u8, u8), idx: usize) -> String {
+    params::audio_param(machine, fx.0, fx.1, idx)
+        .map(|p| p.name.to_string())
+        .unwrap_or_else(|| format!("SLOT{idx}"))
 }
 
 /// The name of p-lock slot `idx` of a MIDI track.
 fn midi_lock_name(idx: usize) -> String {
-    const NAMES: [&str; 30] = [
-        "NOTE", "VEL", "LEN", "NOT2", "NOT3", "NOT4", "SPD1", "SPD2", "SPD3", "DEP1", "DEP2",
-        "DEP3", "TRAN", "LEG", "MODE", "SPD", "RNGE", "NLEN", "PB", "AT", "CC1", "CC2", "CC3",
-        "CC4", "CC5", "CC6", "CC7", "CC8", "CC9", "CC10",
-    ];
-    NAMES
-        .get(idx)
-        .map(|s| s.to_string())
-        .unwrap_or_else(|| format!("P{idx}"))
+    params::midi_param(idx)
+        .map(|p| p.name.to_string())
+        .unwrap_or_else(|| format!("SLOT{idx}"))
 }
 
 /// Builds the dump of pattern `pattern` (0-based) of `bank`.
@@ -139,6 +121,9 @@ pub fn dump_pattern(bank: &Bank, bank_index: usize, pattern: usize) -> Option<Pa
         let machine = part
             .map(|p| p.machine_type(t))
             .unwrap_or(MachineType::Unknown(255));
+        let fx = part
+            .map(|p| (p.fx1_type(t), p.fx2_type(t)))
+            .unwrap_or((0, 0));
         let steps = (0..64)
             .filter_map(|s| {
                 let kind = if tr.trigs.get(s) {
@@ -151,7 +136,7 @@ pub fn dump_pattern(bank: &Bank, bank_index: usize, pattern: usize) -> Option<Pa
                     "none"
                 };
                 let plocks: BTreeMap<String, u8> = (0..32)
-                    .filter_map(|i| tr.plock(s, i).map(|v| (audio_lock_name(machine, i), v)))
+                    .filter_map(|i| tr.plock(s, i).map(|v| (audio_lock_name(machine, fx, i), v)))
                     .collect();
                 let w = tr.step_word(s);
                 let slide = tr.slide.get(s);

@@ -1,10 +1,13 @@
 //! The headless command line (clap). Each command group lives in its own file;
 //! this file only declares the top level and dispatches.
 
+mod audio;
 mod check;
 mod copy;
 mod demo;
 mod dump;
+mod librarian;
+pub mod midi;
 mod project_cmds;
 
 use clap::{Parser, Subcommand};
@@ -43,6 +46,23 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+fn tracker_options(
+    theme: &Option<String>,
+    keymap: &Option<String>,
+    path: Option<PathBuf>,
+    demo: bool,
+    read_only: bool,
+) -> crate::ui::RunOptions {
+    crate::ui::RunOptions {
+        path,
+        demo,
+        read_only,
+        theme: theme.clone(),
+        keymap: keymap.clone(),
+        demo_dir: None,
+    }
+}
+
 /// The headless commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -66,22 +86,15 @@ pub enum Command {
     Dump(dump::DumpArgs),
     /// Generate the demo project (a set with generated samples).
     Demo(demo::DemoArgs),
-}
-
-fn tracker_options(
-    theme: &Option<String>,
-    keymap: &Option<String>,
-    path: Option<PathBuf>,
-    demo: bool,
-    read_only: bool,
-) -> crate::ui::RunOptions {
-    crate::ui::RunOptions {
-        path,
-        demo,
-        read_only,
-        theme: theme.clone(),
-        keymap: keymap.clone(),
-    }
+    /// Play a sample (or a slice / region of it) on the sound card.
+    Preview(audio::PreviewArgs),
+    /// Audio output devices and sample file facts.
+    #[command(subcommand)]
+    Audio(audio::AudioCommand),
+    /// The sysex librarian: detect synths, fetch, import, list, export and send patches.
+    Librarian(librarian::LibrarianArgs),
+    /// MIDI: list ports, play a pattern to the device, monitor input.
+    Midi(midi::MidiArgs),
 }
 
 /// Entry point of the `octa` binary.
@@ -98,7 +111,15 @@ pub fn main() -> ExitCode {
             Command::Export(a) => project_cmds::export(&a),
             Command::Import(a) => project_cmds::import(&a),
             Command::Dump(a) => dump::dump(&a),
-            Command::Demo(a) => demo::demo(&a),
+            Command::Preview(args) => audio::run_preview(args, cli.audio_device),
+            Command::Audio(cmd) => audio::run_audio(cmd),
+            Command::Librarian(a) => librarian::run(&a),
+            Command::Midi(a) => midi::run(&a, cli.midi_out.as_deref(), cli.midi_in.as_deref()),
+            Command::Demo(a) if a.generate_only => demo::demo(&a),
+            Command::Demo(a) => crate::ui::run(crate::ui::RunOptions {
+                demo_dir: a.dir,
+                ..tracker_options(&cli.theme, &cli.keymap, None, true, cli.read_only)
+            }),
         },
         None => crate::ui::run(tracker_options(
             &cli.theme,

@@ -10,11 +10,11 @@ pub mod file;
 pub mod hexbytes;
 pub mod markers;
 pub mod ot;
+pub mod params;
 pub mod project_file;
 pub(crate) mod rawfile;
 pub mod regions;
 pub mod slot_attrs;
-pub mod params;
 pub mod types;
 
 pub use bank::Bank;

@@ -11,6 +11,7 @@ use super::model::Project;
 use super::store;
 use super::wav;
 use crate::format::bank::Bank;
+use crate::format::params;
 use crate::format::slot_attrs::SlotRef;
 use crate::format::{FormatError, MachineType, MicroTiming, TrigCondition};
 use std::path::{Path, PathBuf};
@@ -20,18 +21,41 @@ pub const PROJECT_NAME: &str = "OCTA-DEMO";
 /// Folder of the demo samples inside the set's AUDIO pool.
 pub const AUDIO_SUBDIR: &str = "octa-demo";
 
-/// Audio track p-lock slots used by the demo (see the format reference §4.7).
-mod lock {
-    pub const PTCH: usize = 0;
-    pub const STRT: usize = 1;
-    pub const DEP1: usize = 9;
-    pub const REL: usize = 14;
-    pub const VOL: usize = 15;
-    pub const FX1_2: usize = 19;
-    /// MIDI: velocity.
-    pub const MIDI_VEL: usize = 1;
-    /// MIDI: CC1 value.
-    pub const MIDI_CC1: usize = 20;
+/// The lock slot of the parameter named `name` on a Flex track with the part's FX
+/// (names from [`crate::format::params`]).
+fn audio_slot(fx: (u8, u8), name: &str) -> std::result::Result<usize, FormatError> {
+    (0..32)
+        .find(|&s| {
+            params::audio_param(MachineType::Flex, fx.0, fx.1, s).is_some_and(|p| p.name == name)
+        })
+        .ok_or_else(|| FormatError::Range {
+            field: format!("parameter {name}"),
+            value: 0,
+            range: "a Flex track parameter".into(),
+        })
+}
+
+/// The lock slot of the MIDI track parameter named `name`.
+fn midi_slot(name: &str) -> std::result::Result<usize, FormatError> {
+    (0..32)
+        .find(|&s| params::midi_param(s).is_some_and(|p| p.name == name))
+        .ok_or_else(|| FormatError::Range {
+            field: format!("MIDI parameter {name}"),
+            value: 0,
+            range: "a MIDI track parameter".into(),
+        })
+}
+
+/// The lock slots the demo uses.
+struct Locks {
+    ptch: usize,
+    strt: usize,
+    vol: usize,
+    rel: usize,
+    dep1: usize,
+    fx1_2: usize,
+    midi_vel: usize,
+    midi_cc1: usize,
 }
 
 /// A fresh folder for the demo: under the data dir (`OCTA_DATA_DIR`), else the temp dir.
@@ -103,6 +127,22 @@ fn build_bank(bank: &mut Bank) -> std::result::Result<(), FormatError> {
     })??;
     bank.save_part(0)?;
     bank.set_part_name(0, "DEMO")?;
+    // FX of T3 (the hat), whose FX1 page gets a lock
+    let fx = bank
+        .part(0)
+        .map(|p| (p.fx1_type(2), p.fx2_type(2)))
+        .unwrap_or((0, 0));
+    let lock = Locks {
+        ptch: audio_slot(fx, "PTCH")?,
+        strt: audio_slot(fx, "STRT")?,
+        vol: audio_slot(fx, "VOL")?,
+        rel: audio_slot(fx, "REL")?,
+        dep1: audio_slot(fx, "DEP1")?,
+        // the FX1 page's second parameter (its name depends on the FX type)
+        fx1_2: 19,
+        midi_vel: midi_slot("VEL")?,
+        midi_cc1: midi_slot("CC1")?,
+    };
     for p in 0..3 {
         let pt = bank.pattern_mut(p).ok_or_else(|| FormatError::Range {
             field: "pattern".into(),
@@ -117,7 +157,7 @@ fn build_bank(bank: &mut Bank) -> std::result::Result<(), FormatError> {
         }
         kick.trigs.set(15, true)?;
         kick.set_condition(15, TrigCondition::Probability(50))?;
-        kick.set_plock(15, lock::VOL, Some(80))?;
+        kick.set_plock(15, lock.vol, Some(80))?;
         if p == 2 {
             kick.trigs.set(10, true)?;
             kick.set_condition(10, TrigCondition::Loop { a: 1, b: 2 })?;
@@ -129,7 +169,7 @@ fn build_bank(bank: &mut Bank) -> std::result::Result<(), FormatError> {
         snare.trigs.set(7, true)?;
         snare.set_condition(7, TrigCondition::Loop { a: 2, b: 2 })?;
         snare.set_micro_timing(7, MicroTiming(-6))?;
-        snare.set_plock(7, lock::VOL, Some(70))?;
+        snare.set_plock(7, lock.vol, Some(70))?;
         snare.trigs.set(15, true)?;
         snare.set_condition(15, TrigCondition::Fill)?;
         snare.set_repeats(15, if p == 1 { 8 } else { 4 })?;
@@ -137,17 +177,17 @@ fn build_bank(bank: &mut Bank) -> std::result::Result<(), FormatError> {
         // that move the sample start.
         for (k, s) in (0..16).step_by(2).enumerate() {
             hat.trigs.set(s, true)?;
-            hat.set_plock(s, lock::VOL, Some(60 + 8 * k as u8))?;
+            hat.set_plock(s, lock.vol, Some(60 + 8 * k as u8))?;
             if s % 4 == 2 {
                 hat.set_micro_timing(s, MicroTiming(3 + p as i8))?;
             }
         }
-        hat.set_plock(6, lock::PTCH, Some(76))?;
-        hat.set_plock(6, lock::REL, Some(20))?;
+        hat.set_plock(6, lock.ptch, Some(76))?;
+        hat.set_plock(6, lock.rel, Some(20))?;
         for s in [3, 11] {
             hat.trigless.set(s, true)?;
-            hat.set_plock(s, lock::STRT, Some(32))?;
-            hat.set_plock(s, lock::FX1_2, Some(90))?;
+            hat.set_plock(s, lock.strt, Some(32))?;
+            hat.set_plock(s, lock.fx1_2, Some(90))?;
         }
         if p == 1 {
             hat.trigs.set(13, true)?;
@@ -158,11 +198,11 @@ fn build_bank(bank: &mut Bank) -> std::result::Result<(), FormatError> {
         let line: [(usize, u8); 5] = [(0, 64), (3, 64), (6, 67), (10, 62), (13, 69)];
         for (s, pitch) in line {
             bass.trigs.set(s, true)?;
-            bass.set_plock(s, lock::PTCH, Some(pitch + p as u8 * 2))?;
+            bass.set_plock(s, lock.ptch, Some(pitch + p as u8 * 2))?;
         }
         bass.slide.set(6, true)?;
         bass.slide.set(13, true)?;
-        bass.set_plock(10, lock::DEP1, Some(100))?;
+        bass.set_plock(10, lock.dep1, Some(100))?;
         bass.set_micro_timing(10, MicroTiming(-3))?;
         // M1 chords, M2 a MIDI bass line with a condition, micro-timing and CC locks.
         let [chords, midi_bass, ..] = &mut pt.midi;
@@ -170,17 +210,17 @@ fn build_bank(bank: &mut Bank) -> std::result::Result<(), FormatError> {
         for (s, chord) in [0usize, 8].into_iter().zip(progression) {
             chords.trigs.set(s, true)?;
             chords.set_notes(s, chord)?;
-            chords.set_plock(s, lock::MIDI_VEL, Some(90))?;
+            chords.set_plock(s, lock.midi_vel, Some(90))?;
         }
         for (s, note) in [(0usize, 36u8), (6, 36), (10, 43), (14, 41)] {
             midi_bass.trigs.set(s, true)?;
             midi_bass.set_notes(s, &[note + p as u8])?;
-            midi_bass.set_plock(s, lock::MIDI_CC1, Some(40 + 10 * (s as u8 % 4)))?;
+            midi_bass.set_plock(s, lock.midi_cc1, Some(40 + 10 * (s as u8 % 4)))?;
         }
         midi_bass.set_condition(14, TrigCondition::NotFill)?;
         midi_bass.set_micro_timing(6, MicroTiming(4))?;
         midi_bass.trigless.set(12, true)?;
-        midi_bass.set_plock(12, lock::MIDI_CC1, Some(127))?;
+        midi_bass.set_plock(12, lock.midi_cc1, Some(127))?;
     }
     Ok(())
 }

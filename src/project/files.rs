@@ -9,8 +9,8 @@ pub trait OtFile: Clone + std::fmt::Debug {
     fn parse(bytes: &[u8]) -> Result<(Self, Vec<Warning>), FormatError>;
     /// The file's bytes (byte-identical to what was parsed when nothing was edited).
     fn to_bytes(&self) -> Vec<u8>;
-    /// The device's blank file of this kind.
-    fn blank() -> Self;
+    /// The device's blank file for `id` (blank arrangements differ by index).
+    fn blank(id: FileId) -> Self;
 }
 
 /// One of the 26 working files of a project (each may have a `.strd` counterpart).
@@ -110,10 +110,10 @@ impl<T: OtFile> FileSlot<T> {
         ))
     }
 
-    /// A blank file standing in for an absent one (not dirty: written only once edited).
-    pub fn absent() -> Self {
+    /// A blank file standing in for absent file `id` (not dirty: written only once edited).
+    pub fn absent(id: FileId) -> Self {
         Self {
-            value: T::blank(),
+            value: T::blank(id),
             origin: Origin::Absent,
             dirty: false,
         }

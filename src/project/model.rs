@@ -116,7 +116,7 @@ fn load<T: OtFile>(
                 path: tree.display(&format!("{dir}{}", id.file_name(false))),
                 message: "missing: using the device's blank file (written only when edited)".into(),
             });
-            FileSlot::absent()
+            FileSlot::absent(id)
         }
     };
     Ok(Pair { work, strd })
@@ -184,9 +184,9 @@ impl Project {
 
     /// A new, untitled project made of the device's blank files (all marked changed).
     pub fn new_blank(name: &str) -> Project {
-        fn fresh<T: OtFile>() -> Pair<T> {
+        fn fresh<T: OtFile>(id: FileId) -> Pair<T> {
             Pair {
-                work: FileSlot::new_dirty(T::blank()),
+                work: FileSlot::new_dirty(T::blank(id)),
                 strd: None,
             }
         }
@@ -195,10 +195,12 @@ impl Project {
             location: Location::Untitled,
             audio: None,
             read_only: false,
-            project: fresh(),
-            banks: (0..BANKS).map(|_| fresh()).collect(),
-            markers: fresh(),
-            arrangements: (0..ARRANGEMENTS).map(|_| fresh()).collect(),
+            project: fresh(FileId::Project),
+            banks: (0..BANKS).map(|i| fresh(FileId::Bank(i))).collect(),
+            markers: fresh(FileId::Markers),
+            arrangements: (0..ARRANGEMENTS)
+                .map(|i| fresh(FileId::Arrangement(i)))
+                .collect(),
             warnings: Vec::new(),
         }
     }

@@ -47,12 +47,14 @@ pub struct RunOptions {
     pub theme: Option<String>,
     /// Keymap name (overrides the config file).
     pub keymap: Option<String>,
+    /// Where to write the demo (default: a fresh folder under the data dir).
+    pub demo_dir: Option<PathBuf>,
 }
 
 /// Opens the project the options name.
 pub fn open_project(opts: &RunOptions) -> Result<Project, String> {
     let mut project = if opts.demo {
-        demo_project()?
+        demo_project(opts.demo_dir.clone())?
     } else if let Some(p) = &opts.path {
         Project::open(
             p,
@@ -71,8 +73,11 @@ pub fn open_project(opts: &RunOptions) -> Result<Project, String> {
     Ok(project)
 }
 
-fn demo_project() -> Result<Project, String> {
-    Err("the demo project is not available in this build".into())
+/// Generates the demo set (octa's own code writes it) and opens its project.
+fn demo_project(dir: Option<PathBuf>) -> Result<Project, String> {
+    let dir = dir.unwrap_or_else(crate::project::demo::default_dir);
+    let path = crate::project::demo::generate(&dir).map_err(|e| e.to_string())?;
+    Project::open(&path, &OpenOptions::default()).map_err(|e| e.to_string())
 }
 
 /// Builds the app for a project with the user's config, theme and keymap; problems with them

@@ -1,7 +1,8 @@
 //! The sub-columns of a track in the grid, their widths, labels and cell text.
 
 use crate::format::bank::Bank;
-use crate::format::{MachineType, StepWord, TrigCondition, note_name};
+use crate::format::params::{ParamInfo, audio_param, midi_param};
+use crate::format::{MachineType, StepWord, TrigCondition};
 use crate::ui::model::{LOCKS, STEPS, is_midi};
 use std::collections::BTreeSet;
 
@@ -74,65 +75,24 @@ impl TrackKind {
         }
     }
 
-    /// The 4-character name of a lock byte.
-    pub fn lock_name(&self, idx: u8) -> String {
-        const LFO: [&str; 6] = ["SPD1", "SPD2", "SPD3", "DEP1", "DEP2", "DEP3"];
-        let i = idx as usize;
+    /// The device's metadata of a lock byte (name, page, display), if the byte is used.
+    pub fn param(&self, idx: u8) -> Option<ParamInfo> {
         if is_midi(self.track) {
-            const NOTE: [&str; 6] = ["NOTE", "VEL", "LEN", "NOT2", "NOT3", "NOT4"];
-            const ARP: [&str; 6] = ["TRAN", "LEG", "MODE", "SPD", "RNGE", "NLEN"];
-            return match i {
-                0..=5 => NOTE[i].into(),
-                6..=11 => LFO[i - 6].into(),
-                12..=17 => ARP[i - 12].into(),
-                18 => "PB".into(),
-                19 => "AT".into(),
-                20..=29 => format!("CC{}", i - 19),
-                _ => format!("L{i}"),
-            };
+            midi_param(idx as usize)
+        } else {
+            audio_param(self.machine, self.fx1, self.fx2, idx as usize)
         }
-        const AMP: [&str; 6] = ["ATK", "HOLD", "REL", "VOL", "BAL", "AMP6"];
-        match i {
-            0..=5 => {
-                let names: [&str; 6] = match self.machine {
-                    MachineType::Flex | MachineType::Static => {
-                        ["PTCH", "STRT", "LEN", "RATE", "RTRG", "RTIM"]
-                    }
-                    MachineType::Thru => ["INAB", "VOL", "BAL", "INCD", "VOL", "BAL"],
-                    MachineType::Pickup => ["PTCH", "DIR", "LEN", "SRC4", "GAIN", "OP"],
-                    _ => ["SRC1", "SRC2", "SRC3", "SRC4", "SRC5", "SRC6"],
-                };
-                names[i].into()
-            }
-            6..=11 => LFO[i - 6].into(),
-            12..=17 => AMP[i - 12].into(),
-            18..=23 => format!("F1.{}", i - 17),
-            24..=29 => format!("F2.{}", i - 23),
-            30 => "SLT2".into(),
-            31 => "SMPL".into(),
-            _ => format!("L{i}"),
-        }
+    }
+
+    /// The short name of a lock byte as the device shows it (`L<n>` for unused bytes).
+    pub fn lock_name(&self, idx: u8) -> String {
+        self.param(idx)
+            .map_or_else(|| format!("L{idx}"), |p| p.name.to_string())
     }
 
     /// A lock value as the device shows it.
     pub fn lock_value(&self, idx: u8, v: u8) -> String {
-        let midi = is_midi(self.track);
-        match (midi, idx) {
-            (false, 0)
-                if matches!(
-                    self.machine,
-                    MachineType::Flex | MachineType::Static | MachineType::Pickup
-                ) =>
-            {
-                format!("{:+}", v as i16 - 64)
-            }
-            (false, 16) => format!("{:+}", v as i16 - 64),
-            (false, 31) => format!("{}", v as u16 + 1),
-            (true, 0) => note_name(v),
-            (true, 3..=5) => format!("{:+}", v as i16 - 64),
-            (true, 18) => format!("{:+}", v as i16 - 64),
-            _ => v.to_string(),
-        }
+        self.param(idx).map_or_else(|| v.to_string(), |p| p.show(v))
     }
 
     /// Parses a lock column name typed by the user (`STRT`, `cc3`, or a byte number 0-31).
