@@ -16,6 +16,8 @@ pub mod views;
 pub use action::{ActionDef, Input};
 pub use app::App;
 pub use view::{Ctx, Nav, Outcome, View, ViewInfo};
+#[doc(hidden)]
+pub mod bench_support;
 pub mod terminal;
 #[doc(hidden)]
 pub mod testing;
