@@ -290,6 +290,7 @@ fn col_style(st: &Styles, col: Col, kind: TrigKind) -> Style {
 pub fn render(view: &mut PatternView, frame: &mut Frame, area: Rect, ctx: &Ctx) {
     let layout = view.layout(ctx);
     view.clamp_cursor(ctx, &layout);
+    view.shown_col = view.cursor_col(&layout);
     let st = Styles::of(&ctx.theme);
     let buf = frame.buffer_mut();
     let base = st.base;
