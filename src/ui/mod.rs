@@ -25,6 +25,8 @@ pub mod slots_view;
 pub use action::{ActionDef, Input};
 pub use app::App;
 pub use view::{Ctx, Nav, Outcome, View, ViewInfo};
+#[doc(hidden)]
+pub mod bench_support;
 pub mod terminal;
 #[doc(hidden)]
 pub mod testing;

@@ -60,7 +60,12 @@ pub fn run_terminal(app: &mut App) -> std::io::Result<()> {
     install_panic_hook();
     enable_raw_mode()?;
     let mut out = std::io::stdout();
-    if let Err(e) = execute!(out, EnterAlternateScreen, EnableMouseCapture) {
+    if let Err(e) = execute!(
+        out,
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+    ) {
         restore();
         return Err(e);
     }
@@ -73,8 +78,9 @@ pub fn run_terminal(app: &mut App) -> std::io::Result<()> {
 
 fn event_loop(app: &mut App) -> std::io::Result<()> {
     let backend = CrosstermBackend::new(std::io::stdout());
+    // No `Terminal::clear`: it asks the terminal for the cursor position, which some terminals
+    // never answer; the alternate screen starts clear and the first frame draws every cell.
     let mut terminal = Terminal::new(backend)?;
-    terminal.clear()?;
     while !app.quit {
         terminal.draw(|f| app.render(f))?;
         if app.animating() && !event::poll(FRAME)? {

@@ -1,0 +1,136 @@
+//! End to end: the real binary in a pseudo-terminal, on a copy of a project. Keys add a trig, a
+//! p-lock, a condition and micro-timing, save and quit; the saved bank must equal the original
+//! with exactly those edits (made through the format module), and every other file is unchanged.
+
+use octa::format::bank::Bank;
+use octa::format::{MicroTiming, TrigCondition};
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+fn wait_for(out: &Arc<Mutex<Vec<u8>>>, needle: &str, limit: Duration) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if String::from_utf8_lossy(&out.lock().unwrap()).contains(needle) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    false
+}
+
+#[test]
+fn edit_save_quit_in_a_pty() {
+    let Some(src) = octa::testutil::corpus("ot/hello-flex/project") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let proj = dir.path().join("HELLO");
+    std::fs::create_dir(&proj).unwrap();
+    for e in std::fs::read_dir(&src).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), proj.join(e.file_name())).unwrap();
+    }
+    let before: Vec<(String, Vec<u8>)> = std::fs::read_dir(&proj)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: 40,
+            cols: 200,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_octa"));
+    cmd.arg(&proj);
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("OCTA_CONFIG_DIR", dir.path().join("config"));
+    cmd.env("OCTA_DATA_DIR", dir.path().join("data"));
+    let mut child = pty.slave.spawn_command(cmd).unwrap();
+    drop(pty.slave);
+    let out = Arc::new(Mutex::new(Vec::new()));
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    let sink = out.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock().unwrap().extend_from_slice(&buf[..n]);
+        }
+    });
+    let mut w = pty.master.take_writer().unwrap();
+    assert!(
+        wait_for(&out, "Bank A Pattern 01", Duration::from_secs(20)),
+        "the tracker did not start: {}",
+        String::from_utf8_lossy(&out.lock().unwrap())
+    );
+    let keys: &[&[u8]] = &[
+        b"\x1b[B", // down to step 2
+        b" ",      // trig on T1 step 2 (cursor moves to step 3)
+        b"\x1b[A", // back to step 2
+        b"\x1b[C", // PCH column
+        b"\x1b[C", // VOL column
+        b"100",    // VOL lock 100 (cursor moves on)
+        b"\x1b[A", // back to step 2
+        b"\x1b[C", // COND column
+        b"\x1bc",  // alt+c: condition prompt
+        b"FILL\r", // FILL
+        b"\x1b[C", // MIC column
+        b"}}",     // micro-timing +2/384
+        b"\x13",   // ctrl+s
+        b"\x11",   // ctrl+q
+    ];
+    for k in keys {
+        w.write_all(k).unwrap();
+        w.flush().unwrap();
+        // Let each key arrive as its own read, so escape sequences are not merged.
+        std::thread::sleep(Duration::from_millis(60));
+    }
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if start.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!(
+                "octa did not quit: {}",
+                String::from_utf8_lossy(&out.lock().unwrap())
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "exit status {status:?}");
+
+    for (name, bytes) in &before {
+        let now = std::fs::read(proj.join(name)).unwrap();
+        if name == "bank01.work" {
+            let (mut want, _) = Bank::from_bytes(bytes).unwrap();
+            let t = &mut want.patterns[0].audio[0];
+            t.trigs.set(1, true).unwrap();
+            t.set_plock(1, 15, Some(100)).unwrap();
+            t.set_condition(1, TrigCondition::Fill).unwrap();
+            t.set_micro_timing(1, MicroTiming(2)).unwrap();
+            assert_eq!(now, want.to_bytes(), "bank01 holds exactly the edits");
+        } else {
+            assert_eq!(&now, bytes, "{name} unchanged");
+        }
+    }
+    let left: Vec<_> = std::fs::read_dir(&proj)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(left.len() >= before.len());
+}
