@@ -204,7 +204,7 @@ fn arranger_view_shows_corpus_rows_and_row_edits_touch_only_their_bytes() {
     );
     // Arrangement 3 is blank: insert a row, then change its repeats.
     press(&mut a, &["]"]);
-    let arr = |a: &App| a.ctx.doc.project.arrangement(2).0.clone();
+    let arr = |a: &App| a.ctx.doc.project.arrangement(2).to_bytes();
     let before = arr(&a);
     press(&mut a, &["i"]);
     let inserted = arr(&a);

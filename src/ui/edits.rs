@@ -63,14 +63,14 @@ pub enum Snap {
         /// After.
         after: Box<Markers>,
     },
-    /// An arrangement file, as bytes.
+    /// An arrangement file.
     Arrangement {
         /// Arrangement 0..8.
         index: usize,
         /// Before.
-        before: Vec<u8>,
+        before: Box<Arrangement>,
         /// After.
-        after: Vec<u8>,
+        after: Box<Arrangement>,
     },
 }
 
@@ -140,8 +140,8 @@ impl Snap {
                 before,
                 after: a,
             } => {
-                let bytes = if after { a } else { before };
-                doc.project.arrangement_mut(*index).0 = bytes.clone();
+                let x = if after { a } else { before };
+                *doc.project.arrangement_mut(*index) = (**x).clone();
             }
         }
     }
@@ -264,9 +264,9 @@ pub fn edit_project_file(
     Outcome::Handled
 }
 
-/// The arrangement `index` parsed (the project keeps it as checked raw bytes).
+/// A copy of arrangement `index`.
 pub fn arrangement(ctx: &Ctx, index: usize) -> Result<Arrangement, FormatError> {
-    Arrangement::parse(&ctx.doc.project.arrangement(index).0)
+    Ok(ctx.doc.project.arrangement(index).clone())
 }
 
 /// Edits an arrangement as one undo step.
@@ -276,23 +276,19 @@ pub fn edit_arrangement(
     label: &str,
     f: impl FnOnce(&mut Arrangement) -> Result<(), FormatError>,
 ) -> Outcome {
-    let before = ctx.doc.project.arrangement(index).0.clone();
-    let mut a = match Arrangement::parse(&before) {
-        Ok(a) => a,
-        Err(e) => return fail(e),
-    };
+    let before = ctx.doc.project.arrangement(index).clone();
+    let mut a = before.clone();
     if let Err(e) = f(&mut a) {
         return fail(e);
     }
-    let after = a.to_bytes();
-    if after == before {
+    if a.to_bytes() == before.to_bytes() {
         return Outcome::Handled;
     }
-    ctx.doc.project.arrangement_mut(index).0 = after.clone();
+    *ctx.doc.project.arrangement_mut(index) = a.clone();
     ctx.doc.record(Box::new(Snap::Arrangement {
         index,
-        before,
-        after,
+        before: Box::new(before),
+        after: Box::new(a),
     }));
     ctx.doc.commit(label);
     Outcome::Handled
