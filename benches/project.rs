@@ -31,6 +31,27 @@ fn bench(c: &mut Criterion) {
             }
         })
     });
+    let mut per_kind = c.benchmark_group("parse one file");
+    for (label, index) in [
+        ("project.work", 0usize),
+        ("bank01.work", 1),
+        ("markers.work", 17),
+        ("arr01.work", 18),
+    ] {
+        let (kind, bytes) = &files[index];
+        per_kind.bench_function(label, |b| {
+            b.iter(|| black_box(AnyFile::parse(*kind, black_box(bytes)).expect("valid")))
+        });
+    }
+    let (kind, bytes) = &files[1];
+    per_kind.bench_function("bank01.work x16", |b| {
+        b.iter(|| {
+            for _ in 0..16 {
+                black_box(AnyFile::parse(*kind, black_box(bytes)).expect("valid"));
+            }
+        })
+    });
+    per_kind.finish();
     let parsed: Vec<AnyFile> = files
         .iter()
         .map(|(k, b)| AnyFile::parse(*k, b).expect("valid").0)

@@ -679,3 +679,29 @@ fn new_is_byte_identical_to_the_device_blank_project() {
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).contains("NEWPROJ"));
 }
+
+#[test]
+fn check_looks_inside_zips_found_in_folders() {
+    let Some(arr) = corpus("ot/arrangements") else {
+        return;
+    };
+    let t = tempfile::tempdir().unwrap();
+    let zip = t.path().join("inner.zip");
+    octa::project::archive::export_zip(&arr, &zip).unwrap();
+    fs::write(
+        t.path().join("samples.zip"),
+        b"PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0",
+    )
+    .unwrap();
+    let o = octa(&["check", p(t.path())]);
+    let out = text(&o);
+    assert!(o.status.success(), "{out}");
+    assert!(
+        out.contains("inner.zip/arrangements/full_options.work: warning"),
+        "{out}"
+    );
+    assert!(
+        out.contains("checked 3 files: 0 errors, 1 warnings"),
+        "{out}"
+    );
+}

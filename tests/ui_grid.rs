@@ -155,3 +155,38 @@ fn snapshots() {
     let mut m = app(p, "vim");
     insta::assert_snapshot!("pattern_multipart_vim", screen(&mut m, 240, 40).join("\n"));
 }
+
+#[test]
+fn mouse_click_moves_the_cursor_and_wheel_scrolls() {
+    let Some(p) = open("ot/hello-flex/project") else {
+        return;
+    };
+    let mut a = app(p, "tracker");
+    let s = screen(&mut a, 200, 30);
+    let t2 = 3 + s[2][3..].split('│').next().unwrap().chars().count() as u16 + 1;
+    a.mouse(t2, 7, 0); // row 5 (grid rows start at line 3), T2 trig column
+    press(&mut a, &["space"]);
+    let at = octa::ui::pattern::edit::At {
+        bank: 0,
+        pattern: 0,
+    };
+    let trig = |a: &octa::ui::App, t, s| at.mask(&a.ctx.doc, t, octa::ui::model::Mask::Trig, s);
+    assert!(trig(&a, 1, 4), "click put the cursor on T2 step 5");
+    a.mouse(t2, 10, 1); // wheel down: three steps from step 6
+    press(&mut a, &["space"]);
+    assert!(trig(&a, 1, 8), "wheel moved the cursor to step 9");
+}
+
+#[test]
+fn beat_rows_keep_their_background_under_filled_cells() {
+    let Some(p) = open("ot/hello-flex/project") else {
+        return;
+    };
+    let mut a = app(p, "tracker");
+    let buf = render(&mut a, 120, 30);
+    let beat = a.ctx.theme.raw("grid.beat").bg;
+    // Row 5 (a beat row, y = 7): T1 has a trig there.
+    assert_eq!(buf[(3, 7)].symbol(), "X");
+    assert_eq!(buf[(3, 7)].bg, beat.unwrap());
+    assert_ne!(buf[(3, 8)].bg, beat.unwrap(), "row 6 is not a beat row");
+}

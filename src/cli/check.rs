@@ -89,8 +89,12 @@ fn parse_items(items: &[Item], verbose: bool) -> (Vec<Option<Parsed>>, usize, us
 /// Runs `octa check`.
 pub fn check(args: &CheckArgs) -> ExitCode {
     let (mut files, mut errors, mut warnings) = (0, 0, 0);
-    for path in &args.paths {
-        let items = match walk(path) {
+    let mut queue: Vec<PathBuf> = args.paths.clone();
+    let mut next = 0;
+    while next < queue.len() {
+        let path = queue[next].clone();
+        next += 1;
+        let items = match walk(&path) {
             Ok((_, items)) => items,
             Err(e) => {
                 println!("{e}");
@@ -98,9 +102,18 @@ pub fn check(args: &CheckArgs) -> ExitCode {
                 continue;
             }
         };
+        // zips found inside folders are checked too
+        let before = queue.len();
+        queue.extend(items.iter().filter_map(|i| match &i.content {
+            Content::Other(OtherSource::Path(p)) if is_zip(p) && p != &path => Some(p.clone()),
+            _ => None,
+        }));
+        let has_zips = queue.len() > before;
         let (parsed, e, w) = parse_items(&items, args.verbose);
         let found = parsed.iter().flatten().count();
-        if found == 0 {
+        // a path given on the command line must hold something; a zip found inside may not
+        let given = next <= args.paths.len();
+        if found == 0 && !has_zips && given {
             println!("{}: no Octatrack files found", path.display());
             errors += 1;
         }

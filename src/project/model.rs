@@ -130,15 +130,14 @@ impl Project {
     pub fn open(path: &Path, options: &OpenOptions) -> Result<Project> {
         let tree = Tree::open(path)?;
         let Located { dir, name, audio } = tree.locate(options.project.as_deref())?;
-        let work = format!("{dir}project.work");
-        if tree.read(&work)?.is_none() {
+        let mut warnings = Vec::new();
+        let project: Pair<ProjectFile> = load(&tree, &dir, FileId::Project, &mut warnings)?;
+        if project.work.origin() == super::files::Origin::Absent {
             return Err(ProjectError::NotAProject {
-                path: tree.display(&work),
+                path: tree.display(&format!("{dir}project.work")),
                 reason: "project.work is missing".into(),
             });
         }
-        let mut warnings = Vec::new();
-        let project = load(&tree, &dir, FileId::Project, &mut warnings)?;
         let banks = (0..BANKS)
             .map(|i| load(&tree, &dir, FileId::Bank(i), &mut warnings))
             .collect::<Result<Vec<_>>>()?;

@@ -137,6 +137,11 @@ fn walk_dir(dir: &Path, prefix: &str, out: &mut Vec<Item>) -> Result<()> {
         let p = item.path();
         let rel = format!("{prefix}{name}");
         let kind = Kind::from_name(&name);
+        let ft = item.file_type().map_err(|e| ProjectError::io(&p, e))?;
+        // symbolic links to folders are not followed (no cycles); links to files are read
+        if ft.is_symlink() && p.is_dir() {
+            continue;
+        }
         if p.is_dir() {
             let content = match kind {
                 Some(k) => Content::DirNamedLikeFile(k),

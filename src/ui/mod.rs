@@ -14,10 +14,21 @@ pub mod theme;
 pub mod view;
 pub mod views;
 pub mod widgets;
+// Parts, scenes, slots, arranger, settings and overview views (and their undoable edits).
+pub mod arranger;
+pub mod edits;
+pub mod overview;
+pub mod parts;
+pub mod scenes;
+pub mod settings;
+pub mod sheet;
+pub mod slots_view;
 
 pub use action::{ActionDef, Input};
 pub use app::App;
 pub use view::{Ctx, Nav, Outcome, View, ViewInfo};
+#[doc(hidden)]
+pub mod bench_support;
 pub mod terminal;
 #[doc(hidden)]
 pub mod testing;

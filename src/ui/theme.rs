@@ -242,6 +242,21 @@ impl Theme {
         }
     }
 
+    /// The element's own style (parent fallback, without `base` under it), for patching over
+    /// row backgrounds.
+    pub fn raw(&self, element: &str) -> Style {
+        let mut name = element;
+        loop {
+            if let Some(s) = self.styles.get(name) {
+                return *s;
+            }
+            match name.rsplit_once('.') {
+                Some((parent, _)) => name = parent,
+                None => return Style::default(),
+            }
+        }
+    }
+
     /// Loads a theme by name from shipped and user files.
     pub fn load(name: &str, user_dir: Option<PathBuf>) -> Result<Self, FileError> {
         let sources = Sources::new("themes", SHIPPED, user_dir);

@@ -8,5 +8,14 @@ use super::view::View;
 
 /// Every view, in tab order.
 pub fn all_views() -> Vec<Box<dyn View>> {
-    vec![Box::new(PatternView::new()), Box::new(LibrarianView::new())]
+    vec![
+        Box::new(PatternView::new()),
+        Box::new(super::parts::PartsView::new()),
+        Box::new(super::scenes::ScenesView::new()),
+        Box::new(super::slots_view::SlotsView::new()),
+        Box::new(super::arranger::ArrangerView::new()),
+        Box::new(super::settings::SettingsView::new()),
+        Box::new(super::overview::OverviewView::new()),
+        Box::new(LibrarianView::new()),
+    ]
 }

@@ -1,6 +1,6 @@
 //! The sub-columns of a track in the grid, their widths, labels and cell text.
 
-use crate::format::bank::Bank;
+use crate::format::bank::{Bank, NO_LOCK};
 use crate::format::params::{ParamInfo, audio_param, midi_param};
 use crate::format::{MachineType, StepWord, TrigCondition};
 use crate::ui::model::{LOCKS, STEPS, is_midi};
@@ -162,23 +162,25 @@ impl TrackKind {
 
 /// Bytes locked anywhere on a track of a pattern.
 pub fn locked_bytes(bank: &Bank, pattern: usize, track: usize) -> BTreeSet<u8> {
-    let mut set = BTreeSet::new();
     let Some(p) = bank.pattern(pattern) else {
-        return set;
+        return BTreeSet::new();
     };
     let recs = if track < 8 {
         &p.audio[track].plocks
     } else {
         &p.midi[track - 8].plocks
     };
+    let mut bits = 0u32;
     for step in 0..STEPS {
         if let Some(r) = recs.record(step) {
-            for (i, _) in r.locks() {
-                set.insert(i as u8);
+            for (i, v) in r.0.iter().enumerate() {
+                if *v != NO_LOCK {
+                    bits |= 1 << i;
+                }
             }
         }
     }
-    set
+    (0..LOCKS as u8).filter(|i| bits & (1 << i) != 0).collect()
 }
 
 /// Short condition text (at most 5 chars): `FILL`, `!PRE`, `50%`, `3:4`.

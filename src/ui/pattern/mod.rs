@@ -60,6 +60,8 @@ pub struct PatternView {
     pub hidden: [BTreeSet<u8>; TRACKS],
     scroll_row: usize,
     first_track: usize,
+    /// The column under the cursor at the last draw (for key contexts and hints).
+    shown_col: Col,
     hit: Vec<(u16, u16, usize, usize)>,
     grid_top: u16,
     rng: rand::rngs::StdRng,
@@ -91,6 +93,7 @@ impl PatternView {
             hidden: Default::default(),
             scroll_row: 0,
             first_track: 0,
+            shown_col: Col::Trig,
             hit: Vec::new(),
             grid_top: 0,
             rng: rand::rngs::StdRng::seed_from_u64(0x0c7a),
@@ -822,6 +825,25 @@ impl PatternView {
     }
 }
 
+impl PatternView {
+    fn handle_input(&mut self, input: Input, ctx: &mut Ctx) -> Outcome {
+        match input {
+            Input::Action(name) => self.action(name, ctx),
+            Input::Char(c) => {
+                let layout = self.layout(ctx);
+                self.clamp_cursor(ctx, &layout);
+                self.typed(ctx, c, &layout)
+            }
+            Input::Answer(tag, text) => self.answer(tag, &text, ctx),
+            Input::Click { x, y } => self.click(x, y, ctx),
+            Input::Scroll(d) => {
+                self.move_rows(ctx, d as i64 * 3);
+                Outcome::Handled
+            }
+        }
+    }
+}
+
 /// Cursor moves that drop the selection when made without shift.
 fn is_motion(name: &str) -> bool {
     matches!(
@@ -874,34 +896,23 @@ impl View for PatternView {
     }
 
     fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Outcome {
-        match input {
-            Input::Action(name) => self.action(name, ctx),
-            Input::Char(c) => {
-                let layout = self.layout(ctx);
-                self.clamp_cursor(ctx, &layout);
-                self.typed(ctx, c, &layout)
-            }
-            Input::Answer(tag, text) => self.answer(tag, &text, ctx),
-            Input::Click { x, y } => self.click(x, y, ctx),
-            Input::Scroll(d) => {
-                self.move_rows(ctx, d as i64 * 3);
-                Outcome::Handled
-            }
-        }
+        let out = self.handle_input(input, ctx);
+        let layout = self.layout(ctx);
+        self.clamp_cursor(ctx, &layout);
+        self.shown_col = self.cursor_col(&layout);
+        out
     }
 
-    fn key_contexts(&self, ctx: &Ctx) -> Vec<&'static str> {
-        let layout = self.layout(ctx);
-        if self.cursor_col(&layout) == Col::Note {
+    fn key_contexts(&self, _ctx: &Ctx) -> Vec<&'static str> {
+        if self.shown_col == Col::Note {
             vec!["pattern.note"]
         } else {
             vec!["pattern"]
         }
     }
 
-    fn hints(&self, ctx: &Ctx) -> Vec<&'static str> {
-        let layout = self.layout(ctx);
-        match self.cursor_col(&layout) {
+    fn hints(&self, _ctx: &Ctx) -> Vec<&'static str> {
+        match self.shown_col {
             _ if self.anchor.is_some() => vec![
                 "pattern.copy",
                 "pattern.cut",

@@ -1,10 +1,13 @@
 //! Drawing the pattern grid straight into the frame buffer (fast enough for every key press).
 
-use super::columns::{Col, cond_text, micro_text};
+use super::columns::{Col, cond_text};
 use super::edit::TrigKind;
 use super::{PatternView, TrackCols};
+use crate::format::bank::{NO_LOCK, Pattern};
 use crate::format::note_name;
-use crate::ui::model::{Mask, TRACKS, is_midi, track_name};
+use crate::format::params::{ParamInfo, ValueDisplay};
+use crate::format::{MachineType, StepWord, TrigCondition};
+use crate::ui::model::{TRACKS, is_midi, track_name};
 use crate::ui::view::Ctx;
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
@@ -14,35 +17,183 @@ use std::fmt::Write;
 
 const ROWNUM: u16 = 3;
 
+/// Styles resolved once per frame (theme lookups are too slow per cell).
+struct Styles {
+    base: Style,
+    cell_note: Style,
+    cell_lock: Style,
+    cell_cond: Style,
+    cell_micro: Style,
+    cell_retrig: Style,
+    cell_flag: Style,
+    cell_empty: Style,
+    trig_trig: Style,
+    trig_trigless: Style,
+    trig_lock: Style,
+    trig_none: Style,
+    grid_track: Style,
+    grid_track_current: Style,
+    grid_column_header: Style,
+    grid_row_number: Style,
+    grid_page: Style,
+    grid_beat: Style,
+    grid_cursor_row: Style,
+    grid_playhead: Style,
+    grid_dimmed: Style,
+    grid_selection: Style,
+    grid_cursor: Style,
+    grid_separator: Style,
+}
+
+impl Styles {
+    fn of(th: &crate::ui::theme::Theme) -> Self {
+        Self {
+            base: th.style("base"),
+            cell_note: th.raw("cell.note"),
+            cell_lock: th.raw("cell.lock"),
+            cell_cond: th.raw("cell.cond"),
+            cell_micro: th.raw("cell.micro"),
+            cell_retrig: th.raw("cell.retrig"),
+            cell_flag: th.raw("cell.flag"),
+            cell_empty: th.raw("cell.empty"),
+            trig_trig: th.raw("trig.trig"),
+            trig_trigless: th.raw("trig.trigless"),
+            trig_lock: th.raw("trig.lock"),
+            trig_none: th.raw("trig.none"),
+            grid_track: th.raw("grid.track"),
+            grid_track_current: th.raw("grid.track_current"),
+            grid_column_header: th.raw("grid.column_header"),
+            grid_row_number: th.raw("grid.row_number"),
+            grid_page: th.raw("grid.page"),
+            grid_beat: th.raw("grid.beat"),
+            grid_cursor_row: th.raw("grid.cursor_row"),
+            grid_playhead: th.raw("grid.playhead"),
+            grid_dimmed: th.raw("grid.dimmed"),
+            grid_selection: th.raw("grid.selection"),
+            grid_cursor: th.raw("grid.cursor"),
+            grid_separator: th.raw("grid.separator"),
+        }
+    }
+}
+
 fn put(buf: &mut Buffer, x: u16, y: u16, right: u16, text: &str, width: u16, style: Style) {
     if x >= right {
         return;
     }
     let w = width.min(right - x);
-    buf.set_stringn(x, y, text, w as usize, style);
+    let mut n = 0;
+    if text.is_ascii() {
+        // Fast path: one cell per byte.
+        for (i, b) in text.bytes().take(w as usize).enumerate() {
+            if let Some(c) = buf.cell_mut((x + i as u16, y)) {
+                c.set_char(b as char).set_style(style);
+            }
+            n += 1;
+        }
+    } else {
+        buf.set_stringn(x, y, text, w as usize, style);
+        n = text.chars().count() as u16;
+    }
     // Pad the rest of the cell so backgrounds are continuous.
-    let len = text.chars().count() as u16;
-    for i in len.min(w)..w {
-        buf[(x + i, y)].set_char(' ').set_style(style);
+    for i in n.min(w)..w {
+        if let Some(c) = buf.cell_mut((x + i, y)) {
+            c.set_char(' ').set_style(style);
+        }
     }
 }
 
-/// Text of one cell, right-aligned into its width.
+/// What one step of one track holds, read once per drawn row.
+struct StepCells {
+    kind: TrigKind,
+    word: StepWord,
+    locks: [u8; 32],
+    oneshot: bool,
+    slide: bool,
+    swing: bool,
+}
+
+impl StepCells {
+    fn read(p: Option<&Pattern>, t: usize, s: usize) -> Self {
+        let mut c = StepCells {
+            kind: TrigKind::None,
+            word: StepWord(0),
+            locks: [NO_LOCK; 32],
+            oneshot: false,
+            slide: false,
+            swing: false,
+        };
+        let Some(p) = p else { return c };
+        let (trig, trigless, lock) = if t < 8 {
+            let a = &p.audio[t];
+            c.oneshot = a.oneshot.get(s);
+            c.slide = a.slide.get(s);
+            c.swing = a.swing.get(s);
+            c.word = a.step_word(s);
+            if let Some(r) = a.plocks.record(s) {
+                c.locks = r.0;
+            }
+            (a.trigs.get(s), a.trigless.get(s), a.plock_only.get(s))
+        } else {
+            let m = &p.midi[t - 8];
+            c.swing = m.swing.get(s);
+            c.word = m.step_word(s);
+            if let Some(r) = m.plocks.record(s) {
+                c.locks = r.0;
+            }
+            (m.trigs.get(s), m.trigless.get(s), m.plock_only.get(s))
+        };
+        c.kind = if trig {
+            TrigKind::Trig
+        } else if trigless {
+            TrigKind::Trigless
+        } else if lock {
+            TrigKind::Lock
+        } else {
+            TrigKind::None
+        };
+        c
+    }
+
+    fn lock(&self, i: u8) -> Option<u8> {
+        let v = self.locks[i as usize & 31];
+        (v != NO_LOCK).then_some(v)
+    }
+}
+
+/// Writes a lock value as the device shows it, right-aligned in 4 cells.
+fn lock_text(out: &mut String, info: Option<&ParamInfo>, v: u8) {
+    match info.map(|p| p.display) {
+        None | Some(ValueDisplay::Unipolar) => {
+            let _ = write!(out, "{v:>4}");
+        }
+        Some(ValueDisplay::Bipolar) => {
+            let d = v as i16 - 64;
+            if d > 0 {
+                let _ = write!(out, "{d:>+4}");
+            } else {
+                let _ = write!(out, "{d:>4}");
+            }
+        }
+        Some(_) => {
+            let shown = info.map_or_else(|| v.to_string(), |p| p.show(v));
+            let _ = write!(out, "{shown:>4}");
+        }
+    }
+}
+
+/// Text of one cell, right-aligned into its width; returns false for an empty cell.
 fn cell_text(
     out: &mut String,
-    view: &PatternView,
-    ctx: &Ctx,
     tc: &TrackCols,
+    params: &[Option<ParamInfo>; 32],
+    c: &StepCells,
     col: Col,
-    step: usize,
 ) -> bool {
     out.clear();
-    let at = PatternView::at(ctx);
-    let doc = &ctx.doc;
     let t = tc.kind.track;
     let mut filled = true;
     match col {
-        Col::Trig => out.push(match at.trig_kind(doc, t, step) {
+        Col::Trig => out.push(match c.kind {
             TrigKind::Trig => 'X',
             TrigKind::Trigless => 't',
             TrigKind::Lock => 'l',
@@ -51,12 +202,10 @@ fn cell_text(
                 '.'
             }
         }),
-        Col::Note => match at.lock(doc, t, step, 0) {
+        Col::Note => match c.lock(0) {
             Some(v) if is_midi(t) => out.push_str(&note_name(v)),
             Some(v) => match tc.kind.machine {
-                crate::format::MachineType::Flex
-                | crate::format::MachineType::Static
-                | crate::format::MachineType::Pickup => {
+                MachineType::Flex | MachineType::Static | MachineType::Pickup => {
                     out.push_str(&note_name((60 + v as i16 - 64).clamp(0, 127) as u8))
                 }
                 _ => {
@@ -68,43 +217,38 @@ fn cell_text(
                 out.push_str("---");
             }
         },
-        Col::Lock(i) => match at.lock(doc, t, step, i) {
-            Some(v) => {
-                let s = if is_midi(t) && (3..=5).contains(&i) {
-                    match at.lock(doc, t, step, 0) {
-                        Some(n) => note_name((n as i16 + v as i16 - 64).clamp(0, 127) as u8),
-                        None => tc.kind.lock_value(i, v),
-                    }
-                } else {
-                    tc.kind.lock_value(i, v)
-                };
-                let _ = write!(out, "{s:>4}");
+        Col::Lock(i) => match c.lock(i) {
+            Some(v) if is_midi(t) && (3..=5).contains(&i) && c.lock(0).is_some() => {
+                let n = c.lock(0).unwrap_or(60);
+                let name = note_name((n as i16 + v as i16 - 64).clamp(0, 127) as u8);
+                let _ = write!(out, "{name:>4}");
             }
+            Some(v) => lock_text(out, params[i as usize & 31].as_ref(), v),
             None => {
                 filled = false;
                 out.push_str("  ..");
             }
         },
         Col::Cond => {
-            let c = cond_text(at.word(doc, t, step).condition());
-            if c.is_empty() {
+            let cond = c.word.condition();
+            if cond == TrigCondition::None {
                 filled = false;
                 out.push_str("  ...");
             } else {
-                let _ = write!(out, "{c:>5}");
+                let _ = write!(out, "{:>5}", cond_text(cond));
             }
         }
         Col::Micro => {
-            let m = micro_text(at.word(doc, t, step));
-            if m.is_empty() {
+            let m = c.word.micro_timing().0;
+            if m == 0 {
                 filled = false;
                 out.push_str(" ..");
             } else {
-                let _ = write!(out, "{m:>3}");
+                let _ = write!(out, "{m:>+3}");
             }
         }
         Col::Retrig => {
-            let r = at.word(doc, t, step).repeats();
+            let r = c.word.repeats();
             if r > 1 {
                 let _ = write!(out, "{r}");
             } else {
@@ -113,34 +257,32 @@ fn cell_text(
             }
         }
         Col::OneShot | Col::Slide | Col::Swing => {
-            let (m, c) = match col {
-                Col::OneShot => (Mask::OneShot, 'O'),
-                Col::Slide => (Mask::Slide, 'S'),
-                _ => (Mask::Swing, 'W'),
+            let (on, ch) = match col {
+                Col::OneShot => (c.oneshot, 'O'),
+                Col::Slide => (c.slide, 'S'),
+                _ => (c.swing, 'W'),
             };
-            filled = at.mask(doc, t, m, step);
-            out.push(if filled { c } else { '.' });
+            filled = on;
+            out.push(if on { ch } else { '.' });
         }
     }
-    let _ = view;
     filled
 }
 
-fn col_style(ctx: &Ctx, col: Col, kind: TrigKind) -> Style {
-    let th = &ctx.theme;
+fn col_style(st: &Styles, col: Col, kind: TrigKind) -> Style {
     match col {
-        Col::Trig => th.style(match kind {
-            TrigKind::Trig => "trig.trig",
-            TrigKind::Trigless => "trig.trigless",
-            TrigKind::Lock => "trig.lock",
-            TrigKind::None => "trig.none",
-        }),
-        Col::Note => th.style("cell.note"),
-        Col::Lock(_) => th.style("cell.lock"),
-        Col::Cond => th.style("cell.cond"),
-        Col::Micro => th.style("cell.micro"),
-        Col::Retrig => th.style("cell.retrig"),
-        _ => th.style("cell.flag"),
+        Col::Trig => match kind {
+            TrigKind::Trig => st.trig_trig,
+            TrigKind::Trigless => st.trig_trigless,
+            TrigKind::Lock => st.trig_lock,
+            TrigKind::None => st.trig_none,
+        },
+        Col::Note => st.cell_note,
+        Col::Lock(_) => st.cell_lock,
+        Col::Cond => st.cell_cond,
+        Col::Micro => st.cell_micro,
+        Col::Retrig => st.cell_retrig,
+        _ => st.cell_flag,
     }
 }
 
@@ -148,9 +290,10 @@ fn col_style(ctx: &Ctx, col: Col, kind: TrigKind) -> Style {
 pub fn render(view: &mut PatternView, frame: &mut Frame, area: Rect, ctx: &Ctx) {
     let layout = view.layout(ctx);
     view.clamp_cursor(ctx, &layout);
-    let th = &ctx.theme;
+    view.shown_col = view.cursor_col(&layout);
+    let st = Styles::of(&ctx.theme);
     let buf = frame.buffer_mut();
-    let base = th.style("base");
+    let base = st.base;
     let right = area.right();
     if area.height < 3 || area.width < ROWNUM + 4 {
         return;
@@ -184,6 +327,7 @@ pub fn render(view: &mut PatternView, frame: &mut Frame, area: Rect, ctx: &Ctx) 
 
     let at = PatternView::at(ctx);
     let info = ctx.doc.info(at.bank, at.pattern);
+    let pat = ctx.doc.bank(at.bank).and_then(|b| b.pattern(at.pattern));
     let selection = view.selection(&layout);
     let cursor_flat = view.flat(&layout, view.cursor.track, view.cursor.col);
     let sel_flat = view.anchor.map(|(r, f)| {
@@ -196,15 +340,7 @@ pub fn render(view: &mut PatternView, frame: &mut Frame, area: Rect, ctx: &Ctx) 
     let playhead = ctx.engines.midi_control.as_ref().and_then(|m| m.position());
 
     // Row numbers column.
-    put(
-        buf,
-        area.x,
-        area.y,
-        right,
-        "",
-        ROWNUM,
-        th.style("grid.track"),
-    );
+    put(buf, area.x, area.y, right, "", ROWNUM, st.grid_track);
     put(
         buf,
         area.x,
@@ -212,18 +348,16 @@ pub fn render(view: &mut PatternView, frame: &mut Frame, area: Rect, ctx: &Ctx) 
         right,
         "",
         ROWNUM,
-        th.style("grid.column_header"),
+        st.grid_column_header,
     );
     let mut text = String::with_capacity(16);
     for (i, row) in (view.scroll_row..rows.min(view.scroll_row + visible)).enumerate() {
         let y = area.y + 2 + i as u16;
-        let mut style = row_style(ctx, row, view.cursor.row, playhead);
+        let mut style = row_style(&st, row, view.cursor.row, playhead);
         if row % 16 == 0 {
-            style = style
-                .patch(th.style("grid.row_number"))
-                .patch(th.style("grid.page"));
+            style = style.patch(st.grid_row_number).patch(st.grid_page);
         } else {
-            style = style.patch(th.style("grid.row_number"));
+            style = style.patch(st.grid_row_number);
         }
         text.clear();
         let _ = write!(text, "{:02} ", row + 1);
@@ -246,11 +380,12 @@ pub fn render(view: &mut PatternView, frame: &mut Frame, area: Rect, ctx: &Ctx) 
         }
         let w = tc.width();
         let tlen = PatternView::track_len(ctx, t);
+        let params: [Option<ParamInfo>; 32] = std::array::from_fn(|i| tc.kind.param(i as u8));
         // Track header: name, machine, length and scale.
         let head_style = if t == view.cursor.track {
-            th.style("grid.track_current")
+            st.grid_track_current
         } else {
-            th.style("grid.track")
+            st.grid_track
         };
         text.clear();
         let _ = write!(text, "{}", track_name(t));
@@ -274,15 +409,7 @@ pub fn render(view: &mut PatternView, frame: &mut Frame, area: Rect, ctx: &Ctx) 
             let shown: String = label.chars().take(cw as usize).collect();
             text.clear();
             let _ = write!(text, "{shown:>width$}", width = cw as usize);
-            put(
-                buf,
-                cx,
-                area.y + 1,
-                right,
-                &text,
-                cw,
-                th.style("grid.column_header"),
-            );
+            put(buf, cx, area.y + 1, right, &text, cw, st.grid_column_header);
             if cx + cw < right && ci + 1 < tc.cols.len() {
                 put(
                     buf,
@@ -291,7 +418,7 @@ pub fn render(view: &mut PatternView, frame: &mut Frame, area: Rect, ctx: &Ctx) 
                     right,
                     " ",
                     1,
-                    th.style("grid.column_header"),
+                    st.grid_column_header,
                 );
             }
             view.hit.push((cx - area.x, cw + 1, t, ci));
@@ -300,30 +427,31 @@ pub fn render(view: &mut PatternView, frame: &mut Frame, area: Rect, ctx: &Ctx) 
         // Cells.
         for (i, row) in (view.scroll_row..rows.min(view.scroll_row + visible)).enumerate() {
             let y = area.y + 2 + i as u16;
-            let rstyle = row_style(ctx, row, view.cursor.row, playhead);
+            let rstyle = row_style(&st, row, view.cursor.row, playhead);
             let dim = row >= tlen;
-            let kind = at.trig_kind(&ctx.doc, t, row);
+            let cells = StepCells::read(pat, t, row);
+            let kind = cells.kind;
             let mut cx = x;
             for (ci, col) in tc.cols.iter().enumerate() {
                 let cw = col.width();
-                let filled = cell_text(&mut text, view, ctx, tc, *col, row);
+                let filled = cell_text(&mut text, tc, &params, &cells, *col);
                 let mut style = rstyle.patch(if filled {
-                    col_style(ctx, *col, kind)
+                    col_style(&st, *col, kind)
                 } else {
-                    th.style("cell.empty")
+                    st.cell_empty
                 });
                 if dim {
-                    style = style.patch(th.style("grid.dimmed"));
+                    style = style.patch(st.grid_dimmed);
                 }
                 let flat = flat_base + ci;
                 if let Some((rr, fr)) = &sel_flat
                     && rr.contains(&row)
                     && fr.contains(&flat)
                 {
-                    style = style.patch(th.style("grid.selection"));
+                    style = style.patch(st.grid_selection);
                 }
                 if row == view.cursor.row && t == view.cursor.track && ci == view.cursor.col {
-                    style = style.patch(th.style("grid.cursor"));
+                    style = style.patch(st.grid_cursor);
                     if !view.entry.is_empty() {
                         text.clear();
                         let _ = write!(text, "{:>width$}", view.entry, width = cw as usize);
@@ -346,7 +474,7 @@ pub fn render(view: &mut PatternView, frame: &mut Frame, area: Rect, ctx: &Ctx) 
                 right,
                 "│",
                 1,
-                th.style("grid.separator").patch(th.style("grid.track")),
+                st.grid_separator.patch(st.grid_track),
             );
             put(
                 buf,
@@ -355,12 +483,10 @@ pub fn render(view: &mut PatternView, frame: &mut Frame, area: Rect, ctx: &Ctx) 
                 right,
                 "│",
                 1,
-                th.style("grid.separator")
-                    .patch(th.style("grid.column_header")),
+                st.grid_separator.patch(st.grid_column_header),
             );
             for (i, row) in (view.scroll_row..rows.min(view.scroll_row + visible)).enumerate() {
-                let st = row_style(ctx, row, view.cursor.row, playhead)
-                    .patch(th.style("grid.separator"));
+                let st = row_style(&st, row, view.cursor.row, playhead).patch(st.grid_separator);
                 put(buf, x, area.y + 2 + i as u16, right, "│", 1, st);
             }
         }
@@ -376,19 +502,18 @@ pub fn render(view: &mut PatternView, frame: &mut Frame, area: Rect, ctx: &Ctx) 
     let _ = TRACKS;
 }
 
-fn row_style(ctx: &Ctx, row: usize, cursor_row: usize, playhead: Option<usize>) -> Style {
-    let th = &ctx.theme;
-    let mut s = th.style("base");
+fn row_style(st: &Styles, row: usize, cursor_row: usize, playhead: Option<usize>) -> Style {
+    let mut s = st.base;
     if row.is_multiple_of(16) {
-        s = s.patch(th.style("grid.page"));
+        s = s.patch(st.grid_page);
     } else if row.is_multiple_of(4) {
-        s = s.patch(th.style("grid.beat"));
+        s = s.patch(st.grid_beat);
     }
     if row == cursor_row {
-        s = s.patch(th.style("grid.cursor_row"));
+        s = s.patch(st.grid_cursor_row);
     }
     if playhead == Some(row) {
-        s = s.patch(th.style("grid.playhead"));
+        s = s.patch(st.grid_playhead);
     }
     s
 }

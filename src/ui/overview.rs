@@ -1,0 +1,203 @@
+//! The project overview: banks x patterns, showing which patterns are in use with their part and
+//! length. Enter jumps to the pattern in the grid. Copy a pattern (with its part) or a whole bank
+//! to the cursor, after a summary of what the copy does; one undo step.
+
+use super::action::{ActionDef, Input, act};
+use super::edits;
+use super::sheet::{self, Pos, Sheet};
+use super::view::{Ctx, Outcome, View, ViewInfo};
+use crate::format::bank::{Bank, PATTERNS};
+use crate::format::bank_letter;
+use crate::project::copy::{self, CopyOptions, Target};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+const ACTIONS: &[ActionDef] = &[
+    act("overview.up", "Previous bank", &["up"]),
+    act("overview.down", "Next bank", &["down"]),
+    act("overview.left", "Previous pattern", &["left"]),
+    act("overview.right", "Next pattern", &["right"]),
+    act("overview.open", "Open the pattern in the grid", &["enter"]),
+    act("overview.copy", "Copy this pattern (with its part)", &["c"]),
+    act("overview.copy_bank", "Copy this whole bank", &["b"]),
+    act(
+        "overview.paste",
+        "Paste the copied pattern or bank here",
+        &["v"],
+    ),
+];
+
+/// Whether a pattern holds anything (a trig on any track).
+pub fn in_use(bank: &Bank, p: usize) -> bool {
+    bank.pattern(p).is_some_and(|pat| {
+        pat.audio
+            .iter()
+            .any(|t| !t.trigs.is_empty() || !t.trigless.is_empty())
+            || pat
+                .midi
+                .iter()
+                .any(|t| !t.trigs.is_empty() || !t.trigless.is_empty())
+    })
+}
+
+/// The overview view.
+#[derive(Debug, Default)]
+pub struct OverviewView {
+    pos: Pos,
+    source: Option<Target>,
+    pending: Option<Target>,
+}
+
+impl OverviewView {
+    /// A view on bank A, pattern 1.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The table.
+    pub fn sheet(&self, ctx: &Ctx) -> Sheet {
+        let mut s = Sheet {
+            label_width: 7,
+            cell_width: 5,
+            ..Default::default()
+        };
+        s.top.push(format!(
+            "{}: patterns in use (part / length)",
+            ctx.doc.name()
+        ));
+        s.columns = (1..=PATTERNS).map(|p| format!("{p:02}")).collect();
+        for b in 0..16 {
+            let cells = match ctx.doc.bank(b) {
+                Some(bank) => (0..PATTERNS)
+                    .map(|p| match ctx.doc.info(b, p) {
+                        Some(i) if in_use(bank, p) => format!("{}/{}", i.part + 1, i.length),
+                        _ => ".".into(),
+                    })
+                    .collect(),
+                None => vec![String::new(); PATTERNS],
+            };
+            s.rows.push((format!("BANK {}", bank_letter(b)), cells));
+        }
+        if let Some(src) = self.source {
+            s.bottom
+                .push(format!("copied: {src} (v pastes at the cursor)"));
+        }
+        s
+    }
+
+    fn target_at(&self, like: Target) -> Target {
+        let (bank, pattern) = (self.pos.row, self.pos.col);
+        match like {
+            Target::Bank { .. } => Target::Bank { bank },
+            _ => Target::Pattern { bank, pattern },
+        }
+    }
+
+    fn paste(&mut self, ctx: &mut Ctx) -> Outcome {
+        let (Some(from), Some(to)) = (self.source, self.pending.take()) else {
+            return Outcome::Handled;
+        };
+        let opts = CopyOptions {
+            with_part: true,
+            trigs: true,
+        };
+        let plan = match copy::plan(&ctx.doc.project, from, None, to, &opts) {
+            Ok(p) => p,
+            Err(e) => return Outcome::Error(e.to_string()),
+        };
+        let label = format!("copy {from} to {to}");
+        match edits::edit_bank(ctx, to.bank(), &label, |bank| {
+            copy::apply_payload(bank, to, &plan.payload).map_err(|e| e.to_string())
+        }) {
+            Outcome::Handled => Outcome::Message(format!("{label}: done (undo with ctrl+z)")),
+            o => o,
+        }
+    }
+}
+
+const INFO: ViewInfo = ViewInfo {
+    id: "overview",
+    switch: act(
+        "view.overview",
+        "Show the project overview (banks x patterns)",
+        &["F8"],
+    ),
+};
+
+impl View for OverviewView {
+    fn info(&self) -> ViewInfo {
+        INFO
+    }
+    fn title(&self, _ctx: &Ctx) -> String {
+        "Overview".into()
+    }
+    fn actions(&self) -> &'static [ActionDef] {
+        ACTIONS
+    }
+    fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+        let s = self.sheet(ctx);
+        self.pos.clamp(16, PATTERNS);
+        sheet::render(frame, area, ctx, &s, &mut self.pos);
+    }
+    fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Outcome {
+        match input {
+            Input::Action(a) => match a {
+                "overview.up" => self.pos.step(-1, 0, 16, PATTERNS),
+                "overview.down" => self.pos.step(1, 0, 16, PATTERNS),
+                "overview.left" => self.pos.step(0, -1, 16, PATTERNS),
+                "overview.right" => self.pos.step(0, 1, 16, PATTERNS),
+                "overview.open" => {
+                    ctx.nav.bank = self.pos.row;
+                    ctx.nav.pattern = self.pos.col;
+                    if let Some(i) = ctx.doc.info(ctx.nav.bank, ctx.nav.pattern) {
+                        ctx.nav.part = i.part as usize;
+                    }
+                    return Outcome::Switch("pattern");
+                }
+                "overview.copy" | "overview.copy_bank" => {
+                    let t = if a == "overview.copy" {
+                        Target::Pattern {
+                            bank: self.pos.row,
+                            pattern: self.pos.col,
+                        }
+                    } else {
+                        Target::Bank { bank: self.pos.row }
+                    };
+                    self.source = Some(t);
+                    return Outcome::Message(format!("copied {t}"));
+                }
+                "overview.paste" => {
+                    let Some(src) = self.source else {
+                        return Outcome::Message("copy a pattern (c) or a bank (b) first".into());
+                    };
+                    let to = self.target_at(src);
+                    self.pending = Some(to);
+                    let what = match src {
+                        Target::Bank { .. } => "16 patterns, 4 parts (working and saved copies)",
+                        _ => "the pattern and its part's working copy",
+                    };
+                    return Outcome::Prompt {
+                        title: format!(
+                            "Copy {src} onto {to}: replaces {what}; same project, so sample slots stay. Type y to copy"
+                        ),
+                        tag: "overview.confirm",
+                        initial: String::new(),
+                    };
+                }
+                _ => return Outcome::Ignored,
+            },
+            Input::Answer("overview.confirm", text) => {
+                if text.trim().eq_ignore_ascii_case("y") {
+                    return self.paste(ctx);
+                }
+                self.pending = None;
+                return Outcome::Message("copy cancelled".into());
+            }
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Handled
+    }
+    fn hints(&self, _ctx: &Ctx) -> Vec<&'static str> {
+        vec!["overview.open", "overview.copy", "overview.paste"]
+    }
+}

@@ -1,0 +1,253 @@
+//! The sample slots view: the Flex and Static slots and the recorder buffers with path, whether
+//! the file exists, gain, loop and time-stretch settings and where each slot is used. Assign a
+//! file from the set's AUDIO folder (project.work block + markers trim end), change settings,
+//! merge duplicates and remove unused slots; every change is undoable.
+
+use super::action::{ActionDef, Input, act};
+use super::edits;
+use super::sheet::{self, Pos, Sheet};
+use super::view::{Ctx, Outcome, View, ViewInfo};
+use crate::format::project_file::SlotAttr;
+use crate::format::slot_attrs::{LoopMode, SlotRef, TimeStretch, gain_db};
+use crate::project::slots::{self, SlotInfo};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+const ACTIONS: &[ActionDef] = &[
+    act("slots.up", "Previous slot", &["up"]),
+    act("slots.down", "Next slot", &["down"]),
+    act("slots.page_up", "Up 16 slots", &["pageup"]),
+    act("slots.page_down", "Down 16 slots", &["pagedown"]),
+    act("slots.gain_up", "Gain +0.5 dB", &["+", "="]),
+    act("slots.gain_down", "Gain -0.5 dB", &["-"]),
+    act(
+        "slots.loop",
+        "Next loop mode (off, normal, ping-pong)",
+        &["l"],
+    ),
+    act(
+        "slots.stretch",
+        "Next time-stretch mode (off, normal, beat)",
+        &["t"],
+    ),
+    act(
+        "slots.assign",
+        "Assign a file from the AUDIO folder to this slot",
+        &["a"],
+    ),
+    act(
+        "slots.dedupe",
+        "Merge duplicate slots, remapping every reference",
+        &["D"],
+    ),
+    act("slots.remove_unused", "Remove slots nothing plays", &["U"]),
+];
+
+/// Every slot shown: all 128 Flex, 8 recorder buffers, 128 Static, with what the project has.
+fn all_slots(ctx: &Ctx) -> Vec<(SlotRef, Option<SlotInfo>)> {
+    let known = slots::list(&ctx.doc.project).unwrap_or_default();
+    let pools = (1..=128)
+        .map(SlotRef::Flex)
+        .chain((1..=8).map(SlotRef::Recorder))
+        .chain((1..=128).map(SlotRef::Static));
+    pools
+        .map(|s| (s, known.iter().find(|k| k.slot == s).cloned()))
+        .collect()
+}
+
+/// The slots view.
+#[derive(Debug, Default)]
+pub struct SlotsView {
+    pos: Pos,
+}
+
+impl SlotsView {
+    /// A view on Flex slot 1.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The table.
+    pub fn sheet(&self, ctx: &Ctx) -> Sheet {
+        let mut s = Sheet {
+            label_width: 12,
+            cell_width: 9,
+            ..Default::default()
+        };
+        s.top.push(format!("{}: sample slots", ctx.doc.name()));
+        s.columns = ["FILE", "GAIN", "LOOP", "STRETCH", "USES", "PATH"]
+            .map(String::from)
+            .to_vec();
+        let slots = all_slots(ctx);
+        for (slot, info) in &slots {
+            let cells = match info.as_ref() {
+                None => vec![".".into(); 6],
+                Some(i) => {
+                    let b = i.block.as_ref();
+                    vec![
+                        match i.exists {
+                            None => "empty".into(),
+                            Some(true) => "ok".into(),
+                            Some(false) => "MISSING".into(),
+                        },
+                        b.and_then(|b| b.gain)
+                            .map_or(String::new(), |g| format!("{:+.1}dB", gain_db(g))),
+                        b.and_then(|b| b.loop_mode)
+                            .map_or(String::new(), |l| format!("{l:?}")),
+                        b.and_then(|b| b.time_stretch)
+                            .map_or(String::new(), |t| format!("{t:?}")),
+                        format!("{}", i.uses.iter().filter(|u| u.is_active()).count()),
+                        i.path().rsplit('/').next().unwrap_or("").to_string(),
+                    ]
+                }
+            };
+            s.rows.push((slot.to_string(), cells));
+        }
+        if let Some((slot, Some(i))) = slots.get(self.pos.row) {
+            s.bottom.push(format!("{slot}: {}", i.path()));
+            let uses: Vec<String> = i.uses.iter().take(6).map(|u| u.to_string()).collect();
+            s.bottom.push(format!(
+                "used by: {}{}",
+                if uses.is_empty() {
+                    "nothing".into()
+                } else {
+                    uses.join("; ")
+                },
+                if i.uses.len() > 6 {
+                    format!("; +{} more", i.uses.len() - 6)
+                } else {
+                    String::new()
+                }
+            ));
+        }
+        s
+    }
+
+    fn slot(&self) -> SlotRef {
+        match self.pos.row {
+            r @ 0..=127 => SlotRef::Flex(r as u16 + 1),
+            r @ 128..=135 => SlotRef::Recorder(r as u16 - 127),
+            r => SlotRef::Static((r.min(263) - 135) as u16),
+        }
+    }
+
+    fn attr(
+        &self,
+        ctx: &mut Ctx,
+        f: impl FnOnce(&crate::format::project_file::SampleSlot) -> Option<SlotAttr>,
+    ) -> Outcome {
+        let slot = self.slot();
+        let Some(block) = ctx.doc.project.project_file().slot(slot) else {
+            return Outcome::Message(format!("{slot} has no sample; assign one first (a)"));
+        };
+        let Some(attr) = f(&block) else {
+            return Outcome::Handled;
+        };
+        edits::edit_project_file(ctx, &format!("{slot} settings"), |pf| {
+            pf.set_slot_attr(slot, attr)
+        })
+    }
+
+    fn assign(&self, ctx: &mut Ctx, rel: &str) -> Outcome {
+        let slot = self.slot();
+        let rel = rel.trim().trim_start_matches('/');
+        let path = format!("../AUDIO/{rel}");
+        let bytes = match ctx.doc.project.read_sample(&path) {
+            Ok(b) => b,
+            Err(e) => return Outcome::Error(e.to_string()),
+        };
+        let Some((frames, rate)) = slots::wav_frames(&bytes) else {
+            return Outcome::Error(format!("{path}: not a readable WAV file"));
+        };
+        edits::edit_project(ctx, &format!("assign {slot}"), |p| {
+            slots::assign(p, slot, &path, frames, rate).map_err(|e| e.to_string())?;
+            Ok(format!("{slot}: {path} ({frames} frames)"))
+        })
+    }
+}
+
+const INFO: ViewInfo = ViewInfo {
+    id: "slots",
+    switch: act("view.slots", "Show the sample slots", &["F5"]),
+};
+
+impl View for SlotsView {
+    fn info(&self) -> ViewInfo {
+        INFO
+    }
+    fn title(&self, _ctx: &Ctx) -> String {
+        "Slots".into()
+    }
+    fn actions(&self) -> &'static [ActionDef] {
+        ACTIONS
+    }
+    fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+        let s = self.sheet(ctx);
+        self.pos.clamp(s.rows.len(), 6);
+        sheet::render(frame, area, ctx, &s, &mut self.pos);
+    }
+    fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Outcome {
+        let n = 264;
+        match input {
+            Input::Action(a) => match a {
+                "slots.up" => self.pos.step(-1, 0, n, 6),
+                "slots.down" => self.pos.step(1, 0, n, 6),
+                "slots.page_up" => self.pos.step(-16, 0, n, 6),
+                "slots.page_down" => self.pos.step(16, 0, n, 6),
+                "slots.gain_up" | "slots.gain_down" => {
+                    let d = if a == "slots.gain_up" { 1 } else { -1 };
+                    return self.attr(ctx, |b| {
+                        Some(SlotAttr::Gain((b.gain.unwrap_or(48) + d).clamp(0, 96)))
+                    });
+                }
+                "slots.loop" => {
+                    return self.attr(ctx, |b| {
+                        let next = (b.loop_mode.map_or(0, |l| l.code()) + 1) % 3;
+                        Some(SlotAttr::LoopMode(LoopMode::from_code(next)))
+                    });
+                }
+                "slots.stretch" => {
+                    return self.attr(ctx, |b| {
+                        let next = match b.time_stretch.map_or(0, |t| t.code()) {
+                            0 => 2,
+                            2 => 3,
+                            _ => 0,
+                        };
+                        Some(SlotAttr::TimeStretch(TimeStretch::from_code(next)))
+                    });
+                }
+                "slots.assign" => {
+                    return Outcome::Prompt {
+                        title: format!("{}: file in the set's AUDIO folder", self.slot()),
+                        tag: "slots.assign",
+                        initial: String::new(),
+                    };
+                }
+                "slots.dedupe" => {
+                    return edits::edit_project(ctx, "merge duplicate slots", |p| {
+                        let r = slots::dedupe(p).map_err(|e| e.to_string())?;
+                        Ok(format!(
+                            "{} duplicates merged, {} references remapped",
+                            r.merged.len(),
+                            r.remapped.part_slots + r.remapped.locks
+                        ))
+                    });
+                }
+                "slots.remove_unused" => {
+                    return edits::edit_project(ctx, "remove unused slots", |p| {
+                        let r = slots::remove_unused(p).map_err(|e| e.to_string())?;
+                        Ok(format!("{} unused slots removed", r.len()))
+                    });
+                }
+                _ => return Outcome::Ignored,
+            },
+            Input::Answer("slots.assign", text) => return self.assign(ctx, &text),
+            Input::Scroll(d) => self.pos.step(d as i64, 0, n, 6),
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Handled
+    }
+    fn hints(&self, _ctx: &Ctx) -> Vec<&'static str> {
+        vec!["slots.assign", "slots.gain_up", "slots.dedupe"]
+    }
+}

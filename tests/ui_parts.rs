@@ -1,0 +1,366 @@
+//! The parts, scenes, arranger, settings, slots and overview views: real corpus values on
+//! screen (insta snapshots), and edits that touch only the bytes they should, undoably.
+
+use octa::format::bank::{BANK_LEN, EDITED_MASK_AT, PART_LEN, PARTS_AT};
+use octa::project::{OpenOptions, Project};
+use octa::ui::App;
+use octa::ui::app::Overlay;
+use octa::ui::testing::{app, press, screen, type_text};
+use std::path::Path;
+
+fn open(rel: &str) -> Option<Project> {
+    let p = octa::testutil::corpus(rel)?;
+    Some(Project::open(&p, &OpenOptions::default()).unwrap())
+}
+
+/// Runs a prompting action and answers it.
+fn answer(a: &mut App, key: &str, text: &str) {
+    press(a, &[key]);
+    assert!(matches!(a.overlay, Overlay::Prompt { .. }), "{key} asks");
+    type_text(a, text);
+    press(a, &["enter"]);
+}
+
+fn diff(a: &[u8], b: &[u8]) -> Vec<usize> {
+    assert_eq!(a.len(), b.len());
+    (0..a.len()).filter(|&i| a[i] != b[i]).collect()
+}
+
+fn bank_bytes(a: &App, b: usize) -> Vec<u8> {
+    a.ctx.doc.bank(b).unwrap().to_bytes()
+}
+
+#[test]
+fn parts_view_shows_multipart_machines_and_pages() {
+    let Some(p) = open("ot/multipart") else {
+        return;
+    };
+    let mut a = app(p, "tracker");
+    press(&mut a, &["F3"]);
+    let s = screen(&mut a, 120, 44);
+    insta::assert_snapshot!("parts_multipart_audio", s.join("\n"));
+    // The machine row shows the part's real machines; parameter names follow them.
+    let part = a
+        .ctx
+        .doc
+        .bank(0)
+        .unwrap()
+        .part(a.ctx.nav.part)
+        .unwrap()
+        .clone();
+    let machine_row = s.iter().find(|l| l.starts_with("MACHINE")).unwrap();
+    for t in 0..8 {
+        let name = octa::format::params::MACHINE_NAMES[part.machine_types[t] as usize];
+        assert!(machine_row.contains(name), "{machine_row}");
+    }
+    press(&mut a, &["tab"]);
+    insta::assert_snapshot!("parts_multipart_midi", screen(&mut a, 120, 50).join("\n"));
+    press(&mut a, &["tab"]);
+    insta::assert_snapshot!(
+        "parts_multipart_recorder",
+        screen(&mut a, 120, 24).join("\n")
+    );
+}
+
+#[test]
+fn parts_view_hello_flex_fx_names_follow_fx_type() {
+    let Some(p) = open("ot/hello-flex/project") else {
+        return;
+    };
+    let mut a = app(p, "tracker");
+    press(&mut a, &["F3"]);
+    insta::assert_snapshot!("parts_hello_flex_audio", screen(&mut a, 120, 44).join("\n"));
+    // Changing T1's FX1 type renames the FX1 rows.
+    press(&mut a, &["down", "down", "down"]);
+    let before = screen(&mut a, 120, 44);
+    let fx1_row = |s: &[String]| s.iter().find(|l| l.starts_with("FX1 1")).unwrap().clone();
+    press(&mut a, &["+"]);
+    let after = screen(&mut a, 120, 44);
+    assert_ne!(fx1_row(&before)[..24], fx1_row(&after)[..24]);
+    press(&mut a, &["ctrl+z"]);
+    let undone = screen(&mut a, 120, 44);
+    assert_eq!(undone[..43], before[..43], "all but the status line");
+}
+
+#[test]
+fn part_parameter_edit_touches_one_byte_the_edited_bit_and_the_checksum() {
+    let Some(p) = open("ot/multipart") else {
+        return;
+    };
+    let mut a = app(p, "tracker");
+    let part = a.ctx.nav.part;
+    let before = bank_bytes(&a, 0);
+    let mask = before[EDITED_MASK_AT];
+    press(&mut a, &["F3"]);
+    // Row 6 = SRC 1 of T2 (its machine's first SRC parameter).
+    for _ in 0..5 {
+        press(&mut a, &["down"]);
+    }
+    press(&mut a, &["right", "+"]);
+    let after = bank_bytes(&a, 0);
+    let p = a.ctx.doc.bank(0).unwrap().part(part).unwrap();
+    let m = p.machine_types[1] as usize;
+    let at = PARTS_AT + part * PART_LEN + 51 + 30 + m * 6;
+    let mut want = vec![at];
+    if mask & (1 << part) == 0 {
+        want.push(EDITED_MASK_AT);
+    }
+    want.extend([BANK_LEN - 2, BANK_LEN - 1]);
+    let got = diff(&before, &after);
+    assert!(got.iter().all(|i| want.contains(i)), "{got:?} vs {want:?}");
+    assert!(got.contains(&at));
+    assert_eq!(after[at], before[at] + 1);
+    assert_eq!(after[EDITED_MASK_AT], mask | (1 << part));
+    // The saved copy is untouched; reload part brings it back, undo undoes the reload.
+    press(&mut a, &["ctrl+z"]);
+    assert_eq!(bank_bytes(&a, 0), before);
+    press(&mut a, &["ctrl+y"]);
+    assert_eq!(bank_bytes(&a, 0), after);
+    press(&mut a, &["ctrl+alt+r"]);
+    let reloaded = a.ctx.doc.bank(0).unwrap();
+    assert_eq!(reloaded.part(part), reloaded.saved_part(part));
+    assert!(!reloaded.is_part_edited(part));
+    press(&mut a, &["ctrl+z"]);
+    assert_eq!(bank_bytes(&a, 0), after);
+}
+
+#[test]
+fn typed_values_outside_the_range_are_refused() {
+    let Some(p) = open("ot/multipart") else {
+        return;
+    };
+    let mut a = app(p, "tracker");
+    let before = bank_bytes(&a, 0);
+    press(&mut a, &["F3"]);
+    answer(&mut a, "enter", "7");
+    let msg = a.message.clone().unwrap();
+    assert!(msg.1 && msg.0.contains("outside 0..=4"), "{msg:?}");
+    assert_eq!(bank_bytes(&a, 0), before);
+}
+
+#[test]
+fn scenes_view_and_scene_lock_bytes() {
+    let Some(p) = open("ot/multipart") else {
+        return;
+    };
+    let mut a = app(p, "tracker");
+    press(&mut a, &["F4"]);
+    insta::assert_snapshot!("scenes_multipart", screen(&mut a, 140, 26).join("\n"));
+    let part = a.ctx.nav.part;
+    let before = bank_bytes(&a, 0);
+    // Scene 3, T2: lock the crossfader level.
+    press(&mut a, &["down", "down", "right"]);
+    answer(&mut a, "x", "42");
+    let after = bank_bytes(&a, 0);
+    let at = PARTS_AT + part * PART_LEN + 1643 + (2 * 8 + 1) * 32 + 17;
+    let got = diff(&before, &after);
+    for i in &got {
+        assert!(
+            [at, EDITED_MASK_AT, BANK_LEN - 2, BANK_LEN - 1].contains(i),
+            "unexpected change at {i}"
+        );
+    }
+    assert_eq!(after[at], 42);
+    assert!(a.ctx.doc.bank(0).unwrap().is_part_edited(part));
+    let s = screen(&mut a, 140, 26);
+    assert!(s.iter().any(|l| l.contains("XLV 42")), "{s:?}");
+    // Copy scene 3 to scene 5, then undo both.
+    press(&mut a, &["c", "down", "down", "v"]);
+    assert_eq!(
+        a.ctx.doc.bank(0).unwrap().part(part).unwrap().xlv(4, 1),
+        Some(42)
+    );
+    press(&mut a, &["ctrl+z", "ctrl+z"]);
+    assert_eq!(bank_bytes(&a, 0), before);
+}
+
+/// A blank project whose arr01 / arr02 are the corpus arrangement files.
+fn arrangement_project(dir: &Path) -> Option<Project> {
+    let blank = octa::testutil::corpus("ot/blank-1.40B")?;
+    let arrs = octa::testutil::corpus("ot/arrangements")?;
+    std::fs::create_dir_all(dir).unwrap();
+    for e in std::fs::read_dir(blank).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
+    }
+    std::fs::copy(arrs.join("full_options.work"), dir.join("arr01.work")).unwrap();
+    std::fs::copy(arrs.join("one_reminder_row.work"), dir.join("arr02.work")).unwrap();
+    Some(Project::open(dir, &OpenOptions::default()).unwrap())
+}
+
+#[test]
+fn arranger_view_shows_corpus_rows_and_row_edits_touch_only_their_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(p) = arrangement_project(&tmp.path().join("ARR")) else {
+        return;
+    };
+    let mut a = app(p, "tracker");
+    press(&mut a, &["F6"]);
+    insta::assert_snapshot!("arranger_full_options", screen(&mut a, 120, 40).join("\n"));
+    press(&mut a, &["]"]);
+    insta::assert_snapshot!(
+        "arranger_one_reminder_row",
+        screen(&mut a, 120, 12).join("\n")
+    );
+    // Arrangement 3 is blank: insert a row, then change its repeats.
+    press(&mut a, &["]"]);
+    let arr = |a: &App| a.ctx.doc.project.arrangement(2).to_bytes();
+    let before = arr(&a);
+    press(&mut a, &["i"]);
+    let inserted = arr(&a);
+    let row0 = 24 + 18;
+    for i in diff(&before, &inserted) {
+        assert!(
+            (row0..row0 + 22).contains(&i) || i == 24 + 17 || i >= 11334,
+            "insert changed byte {i}"
+        );
+    }
+    assert_eq!(inserted[24 + 17], 1);
+    press(&mut a, &["right", "right", "+", "+"]);
+    let edited = arr(&a);
+    let got = diff(&inserted, &edited);
+    assert!(got.contains(&(row0 + 2)));
+    for i in got {
+        assert!(i == row0 + 2 || i >= 11334, "repeat edit changed byte {i}");
+    }
+    assert_eq!(edited[row0 + 2], inserted[row0 + 2] + 2);
+    press(&mut a, &["ctrl+z", "ctrl+z", "ctrl+z"]);
+    assert_eq!(arr(&a), before);
+}
+
+#[test]
+fn settings_refuse_values_outside_their_range() {
+    let Some(p) = open("ot/blank-1.40B") else {
+        return;
+    };
+    let mut a = app(p, "tracker");
+    press(&mut a, &["F7", "down"]);
+    let s = screen(&mut a, 120, 20);
+    assert!(
+        s.iter()
+            .any(|l| l.contains("TEMPOx24") && l.contains("2880 (120.00 BPM)"))
+    );
+    let before = a.ctx.doc.project.project_file().to_bytes();
+    answer(&mut a, "enter", "9999");
+    let msg = a.message.clone().unwrap();
+    assert!(msg.1 && msg.0.contains("outside 720..=7200"), "{msg:?}");
+    assert_eq!(a.ctx.doc.project.project_file().to_bytes(), before);
+    press(&mut a, &["+"]);
+    assert_eq!(a.ctx.doc.project.project_file().tempo_x24(), Some(2881));
+    press(&mut a, &["ctrl+z"]);
+    assert_eq!(a.ctx.doc.project.project_file().to_bytes(), before);
+}
+
+#[test]
+fn overview_shows_used_patterns_and_enter_opens_one() {
+    let Some(p) = open("ot/hello-flex/project") else {
+        return;
+    };
+    let mut a = app(p, "tracker");
+    press(&mut a, &["F8"]);
+    insta::assert_snapshot!("overview_hello_flex", screen(&mut a, 120, 24).join("\n"));
+    press(&mut a, &["down", "right", "enter"]);
+    assert_eq!((a.ctx.nav.bank, a.ctx.nav.pattern), (1, 1));
+    assert!(screen(&mut a, 160, 24)[0].contains("Bank B Pattern 02"));
+}
+
+#[test]
+fn overview_copies_a_pattern_with_its_part_as_one_undo_step() {
+    let Some(p) = open("ot/hello-flex/project") else {
+        return;
+    };
+    let mut a = app(p, "tracker");
+    let before = bank_bytes(&a, 2);
+    press(
+        &mut a,
+        &["F8", "c", "down", "down", "right", "right", "right"],
+    );
+    answer(&mut a, "v", "y");
+    let src = a.ctx.doc.bank(0).unwrap().pattern(0).unwrap().clone();
+    assert_eq!(a.ctx.doc.bank(2).unwrap().pattern(3).unwrap(), &src);
+    press(&mut a, &["ctrl+z"]);
+    assert_eq!(bank_bytes(&a, 2), before);
+}
+
+#[test]
+fn slots_view_lists_hello_flex_slots_and_edits_gain() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (Some(proj), Some(samples)) = (
+        octa::testutil::corpus("ot/hello-flex/project"),
+        octa::testutil::corpus("ot/hello-flex/samples"),
+    ) else {
+        return;
+    };
+    let dir = tmp.path().join("HELLO");
+    let pool = tmp.path().join("AUDIO/projects/HELLO FLEX");
+    for (from, to) in [(&proj, &dir), (&samples, &pool)] {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+    let p = Project::open(&dir, &OpenOptions::default()).unwrap();
+    let mut a = app(p, "tracker");
+    press(&mut a, &["F5"]);
+    insta::assert_snapshot!("slots_hello_flex", screen(&mut a, 120, 30).join("\n"));
+    let before = a.ctx.doc.project.project_file().to_bytes();
+    press(&mut a, &["+"]);
+    let pf = a.ctx.doc.project.project_file();
+    let s = pf.slot(octa::format::slot_attrs::SlotRef::Flex(1)).unwrap();
+    assert_eq!(s.gain, Some(49));
+    press(&mut a, &["ctrl+z"]);
+    assert_eq!(a.ctx.doc.project.project_file().to_bytes(), before);
+    // Assign a file from the pool to Flex 30 (block + markers trim end = frame count).
+    for _ in 0..29 {
+        press(&mut a, &["down"]);
+    }
+    answer(&mut a, "a", "projects/HELLO FLEX/hh1.wav");
+    let slot = octa::format::slot_attrs::SlotRef::Flex(30);
+    let block = a.ctx.doc.project.project_file().slot(slot).unwrap();
+    assert_eq!(block.path, "../AUDIO/projects/HELLO FLEX/hh1.wav");
+    let bytes = std::fs::read(pool.join("hh1.wav")).unwrap();
+    let (frames, _) = octa::project::slots::wav_frames(&bytes).unwrap();
+    assert!(frames > 0);
+    assert_eq!(a.ctx.doc.project.markers().trim_end(slot).unwrap(), frames);
+    press(&mut a, &["ctrl+z"]);
+    assert!(a.ctx.doc.project.project_file().slot(slot).is_none());
+    assert!(a.ctx.doc.project.markers().is_empty(slot).unwrap());
+}
+
+#[test]
+fn parts_view_copies_a_part_and_a_tracks_settings_undoably() {
+    let Some(p) = open("ot/multipart") else {
+        return;
+    };
+    let mut a = app(p, "tracker");
+    let before = bank_bytes(&a, 0);
+    let src = a.ctx.nav.part;
+    let dst = (src + 1) % 4;
+    press(&mut a, &["F3", "c", "ctrl+alt+right"]);
+    assert_eq!(a.ctx.nav.part, dst);
+    answer(&mut a, "v", "y");
+    let bank = a.ctx.doc.bank(0).unwrap();
+    let mut want = bank.part(src).unwrap().clone();
+    want.id = dst as u8;
+    assert_eq!(bank.part(dst).unwrap(), &want);
+    assert!(bank.is_part_edited(dst));
+    let original = octa::format::Bank::from_bytes(&before).unwrap().0;
+    assert_eq!(bank.saved_part(dst), original.saved_part(dst));
+    press(&mut a, &["ctrl+z"]);
+    assert_eq!(bank_bytes(&a, 0), before);
+    // T2's settings onto T5 of the same part.
+    press(
+        &mut a,
+        &["ctrl+alt+left", "right", "C", "right", "right", "right"],
+    );
+    answer(&mut a, "v", "y");
+    let p = a.ctx.doc.bank(0).unwrap().part(src).unwrap();
+    assert_eq!(p.machine_types[4], p.machine_types[1]);
+    assert_eq!(p.track_values[4], p.track_values[1]);
+    assert_eq!(p.slots[4].flex_slot, p.slots[1].flex_slot);
+    assert_eq!(
+        p.slots[4].recorder, 132,
+        "the track keeps its own recorder buffer"
+    );
+}
