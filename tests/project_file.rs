@@ -380,6 +380,13 @@ fn range_checks() {
             .is_err()
     );
     assert!(p.set_raw("SETTINGS", "X", "a\nb").is_err());
+    let mut s = SampleSlot::assigned(SlotRef::Flex(9), "a.wav", 100, 44_100);
+    s.gain = Some(200);
+    assert!(p.add_slot(&s).is_err());
+    s.gain = Some(48);
+    s.bpm_x24 = Some(10);
+    assert!(p.add_slot(&s).is_err());
+    assert!(p.add_slot(&SampleSlot::recorder_default(9)).is_err());
     // Nothing was changed by the refused edits.
     assert_eq!(p.to_bytes(), b);
     // A setter with the current value keeps the exact text.

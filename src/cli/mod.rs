@@ -4,6 +4,7 @@
 mod check;
 mod demo;
 mod dump;
+pub mod midi;
 mod project_cmds;
 
 use clap::{Parser, Subcommand};
@@ -56,6 +57,7 @@ fn tracker_options(
         theme: theme.clone(),
         keymap: keymap.clone(),
         demo_dir: None,
+        midi_out: None,
     }
 }
 
@@ -78,6 +80,8 @@ pub enum Command {
     Dump(dump::DumpArgs),
     /// Generate the demo project (a set with generated samples).
     Demo(demo::DemoArgs),
+    /// MIDI: list ports, play a pattern to the device, monitor input.
+    Midi(midi::MidiArgs),
 }
 
 /// Entry point of the `octa` binary.
@@ -95,15 +99,14 @@ pub fn main() -> ExitCode {
             Command::Demo(a) if a.generate_only => demo::demo(&a),
             Command::Demo(a) => crate::ui::run(crate::ui::RunOptions {
                 demo_dir: a.dir,
+                midi_out: cli.midi_out.clone(),
                 ..tracker_options(&cli.theme, &cli.keymap, None, true, cli.read_only)
             }),
+            Command::Midi(a) => midi::run(&a, cli.midi_out.as_deref(), cli.midi_in.as_deref()),
         },
-        None => crate::ui::run(tracker_options(
-            &cli.theme,
-            &cli.keymap,
-            cli.path,
-            cli.demo,
-            cli.read_only,
-        )),
+        None => crate::ui::run(crate::ui::RunOptions {
+            midi_out: cli.midi_out.clone(),
+            ..tracker_options(&cli.theme, &cli.keymap, cli.path, cli.demo, cli.read_only)
+        }),
     }
 }

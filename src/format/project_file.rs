@@ -238,31 +238,21 @@ impl SampleSlot {
         }
     }
 
-    /// The block's `KEY=VALUE` lines in device order.
+    /// The block's `KEY=VALUE` lines in device order, each value range-checked.
     fn key_values(&self) -> Result<Vec<(&'static str, String)>, FormatError> {
         let (kind, n) = self.slot.validate()?.to_project();
-        let mut out = vec![
-            ("TYPE", kind.to_string()),
-            ("SLOT", format!("{n:03}")),
-            ("PATH", clean_path(&self.path)?),
+        let mut out = vec![("TYPE", kind.to_string()), ("SLOT", format!("{n:03}"))];
+        let attrs = [
+            Some(SlotAttr::Path(self.path.clone())),
+            self.bpm_x24.map(SlotAttr::BpmX24),
+            self.trim_bars_x100.map(SlotAttr::TrimBarsX100),
+            self.time_stretch.map(SlotAttr::TimeStretch),
+            self.loop_mode.map(SlotAttr::LoopMode),
+            self.gain.map(SlotAttr::Gain),
+            self.trig_quant.map(SlotAttr::TrigQuant),
         ];
-        if let Some(v) = self.bpm_x24 {
-            out.push(("BPMx24", v.to_string()));
-        }
-        if let Some(v) = self.trim_bars_x100 {
-            out.push(("TRIM_BARSx100", v.to_string()));
-        }
-        if let Some(v) = self.time_stretch {
-            out.push(("TSMODE", v.code().to_string()));
-        }
-        if let Some(v) = self.loop_mode {
-            out.push(("LOOPMODE", v.code().to_string()));
-        }
-        if let Some(v) = self.gain {
-            out.push(("GAIN", v.to_string()));
-        }
-        if let Some(v) = self.trig_quant {
-            out.push(("TRIGQUANTIZATION", quant_text(v)?));
+        for a in attrs.into_iter().flatten() {
+            out.push(a.key_value()?);
         }
         Ok(out)
     }
@@ -1051,9 +1041,6 @@ impl ProjectFile {
     /// Adds a new block in canonical order (Flex 1..128, recorders, Static 1..128).
     pub fn add_slot(&mut self, slot: &SampleSlot) -> Result<(), FormatError> {
         let kv = slot.key_values()?;
-        if let Some(v) = slot.gain {
-            check_range("GAIN", v, 0, 96)?;
-        }
         if self.sample_section(slot.slot).is_some() {
             return Err(FormatError::Text {
                 line: self.sample_section(slot.slot).map_or(0, |s| s.open + 1),

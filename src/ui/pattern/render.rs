@@ -337,7 +337,11 @@ pub fn render(view: &mut PatternView, frame: &mut Frame, area: Rect, ctx: &Ctx) 
         )
     });
     let _ = selection;
-    let playhead = ctx.engines.midi_control.as_ref().and_then(|m| m.position());
+    let playhead = ctx
+        .engines
+        .midi_control
+        .as_ref()
+        .and_then(|m| m.position(view.cursor.track));
 
     // Row numbers column.
     put(buf, area.x, area.y, right, "", ROWNUM, st.grid_track);
