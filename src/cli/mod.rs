@@ -60,6 +60,7 @@ fn tracker_options(
         theme: theme.clone(),
         keymap: keymap.clone(),
         demo_dir: None,
+        midi_out: None,
     }
 }
 
@@ -118,15 +119,13 @@ pub fn main() -> ExitCode {
             Command::Demo(a) if a.generate_only => demo::demo(&a),
             Command::Demo(a) => crate::ui::run(crate::ui::RunOptions {
                 demo_dir: a.dir,
+                midi_out: cli.midi_out.clone(),
                 ..tracker_options(&cli.theme, &cli.keymap, None, true, cli.read_only)
             }),
         },
-        None => crate::ui::run(tracker_options(
-            &cli.theme,
-            &cli.keymap,
-            cli.path,
-            cli.demo,
-            cli.read_only,
-        )),
+        None => crate::ui::run(crate::ui::RunOptions {
+            midi_out: cli.midi_out.clone(),
+            ..tracker_options(&cli.theme, &cli.keymap, cli.path, cli.demo, cli.read_only)
+        }),
     }
 }

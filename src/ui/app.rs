@@ -222,13 +222,17 @@ impl App {
                 }
                 None => self.error("MIDI: n/a"),
             },
-            "app.play" => match self.ctx.engines.midi_control.as_mut() {
-                Some(m) => {
-                    let playing = m.toggle_play();
-                    self.info(if playing { "playing" } else { "stopped" });
+            "app.play" => {
+                let at = (self.ctx.nav.bank, self.ctx.nav.pattern);
+                let bank = self.ctx.doc.bank(at.0);
+                match (self.ctx.engines.midi_control.as_mut(), bank) {
+                    (Some(m), Some(bank)) => {
+                        let playing = m.toggle_play(bank, at);
+                        self.info(if playing { "playing" } else { "stopped" });
+                    }
+                    _ => self.error("MIDI: n/a (no playback)"),
                 }
-                None => self.error("MIDI: n/a (no playback)"),
-            },
+            }
             "app.bank_next" => self.nav_bank(1),
             "app.bank_prev" => self.nav_bank(-1),
             "app.pattern_next" => self.nav_pattern(1),
@@ -477,11 +481,12 @@ impl App {
                 theme.style("status.dirty"),
             ));
         }
+        let midi = match &self.ctx.engines.midi_control {
+            Some(m) => m.status(),
+            None => self.ctx.engines.midi.clone(),
+        };
         spans.push(Span::styled(
-            format!(
-                "audio: {}  MIDI: {}  ",
-                self.ctx.engines.audio, self.ctx.engines.midi
-            ),
+            format!("audio: {}  MIDI: {midi}  ", self.ctx.engines.audio),
             theme.style("status"),
         ));
         if let Some((m, err)) = &self.message {

@@ -1,5 +1,6 @@
 //! Small interfaces to the audio and MIDI engines, so the tracker runs (and tests run) without them.
 
+use crate::format::bank::Bank;
 use std::fmt;
 
 /// State of an engine as the status line shows it.
@@ -26,14 +27,16 @@ impl fmt::Display for EngineStatus {
 
 /// What the tracker asks of the MIDI engine.
 pub trait MidiControl {
-    /// Plays a note now on the track's channel (audition of an edit).
-    fn audition(&mut self, track: usize, note: u8, velocity: u8);
+    /// Plays a note now on a track of a pattern (audition of an edit).
+    fn audition(&mut self, bank: &Bank, at: (usize, usize), track: usize, note: u8, velocity: u8);
     /// All notes off on every channel.
     fn panic(&mut self);
-    /// Starts or stops playback; returns true when now playing.
-    fn toggle_play(&mut self) -> bool;
-    /// The playing step, if playing.
-    fn position(&self) -> Option<usize>;
+    /// Starts playing a pattern, or stops; returns true when now playing.
+    fn toggle_play(&mut self, bank: &Bank, at: (usize, usize)) -> bool;
+    /// The playing step of a track, if playing.
+    fn position(&self, track: usize) -> Option<usize>;
+    /// The engine's state for the status line.
+    fn status(&self) -> EngineStatus;
 }
 
 /// The engines the app has.

@@ -8,6 +8,7 @@ pub mod engines;
 pub mod keymap;
 pub mod keys;
 pub mod librarian;
+pub mod midi_link;
 pub mod model;
 pub mod pattern;
 pub mod theme;
@@ -53,6 +54,8 @@ pub struct RunOptions {
     pub keymap: Option<String>,
     /// Where to write the demo (default: a fresh folder under the data dir).
     pub demo_dir: Option<PathBuf>,
+    /// MIDI output port (name or index; none: the config's, else the first port).
+    pub midi_out: Option<String>,
 }
 
 /// Opens the project the options name.
@@ -135,6 +138,11 @@ pub fn run(opts: RunOptions) -> ExitCode {
         }
     };
     let mut app = build_app(project, &opts);
+    let port = opts
+        .midi_out
+        .clone()
+        .or(Config::load().ok().and_then(|c| c.midi_out));
+    app.ctx.engines.midi_control = Some(Box::new(midi_link::MidiLink::start(port)));
     match terminal::run_terminal(&mut app) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -277,10 +277,13 @@ impl PatternView {
         let at = Self::at(ctx);
         let (t, s) = (self.cursor.track, self.cursor.row);
         at.set_note(&mut ctx.doc, t, s, note as u8);
-        if let Some(m) = ctx.engines.midi_control.as_mut()
-            && let Some(n) = at.note(&ctx.doc, t, s)
-        {
-            m.audition(t, n, 100);
+        let note = at.note(&ctx.doc, t, s);
+        if let (Some(m), Some(bank), Some(n)) = (
+            ctx.engines.midi_control.as_mut(),
+            ctx.doc.bank(at.bank),
+            note,
+        ) {
+            m.audition(bank, (at.bank, at.pattern), t, n, 100);
         }
         self.advance(ctx);
         Self::done(ctx, "note")
@@ -944,7 +947,7 @@ impl View for PatternView {
         ctx.engines
             .midi_control
             .as_ref()
-            .is_some_and(|m| m.position().is_some())
+            .is_some_and(|m| m.position(0).is_some())
     }
 }
 

@@ -160,6 +160,15 @@ impl StepCells {
     }
 }
 
+/// Writes a note name (60 = C-4) without allocating.
+fn note_text(out: &mut String, note: u8) {
+    const NAMES: [&str; 12] = [
+        "C-", "C#", "D-", "D#", "E-", "F-", "F#", "G-", "G#", "A-", "A#", "B-",
+    ];
+    out.push_str(NAMES[(note % 12) as usize]);
+    let _ = write!(out, "{}", (note / 12) as i32 - 1);
+}
+
 /// Writes a lock value as the device shows it, right-aligned in 4 cells.
 fn lock_text(out: &mut String, info: Option<&ParamInfo>, v: u8) {
     match info.map(|p| p.display) {
@@ -203,10 +212,10 @@ fn cell_text(
             }
         }),
         Col::Note => match c.lock(0) {
-            Some(v) if is_midi(t) => out.push_str(&note_name(v)),
+            Some(v) if is_midi(t) => note_text(out, v),
             Some(v) => match tc.kind.machine {
                 MachineType::Flex | MachineType::Static | MachineType::Pickup => {
-                    out.push_str(&note_name((60 + v as i16 - 64).clamp(0, 127) as u8))
+                    note_text(out, (60 + v as i16 - 64).clamp(0, 127) as u8)
                 }
                 _ => {
                     let _ = write!(out, "{v:>3}");
@@ -337,7 +346,11 @@ pub fn render(view: &mut PatternView, frame: &mut Frame, area: Rect, ctx: &Ctx) 
         )
     });
     let _ = selection;
-    let playhead = ctx.engines.midi_control.as_ref().and_then(|m| m.position());
+    let playhead = ctx
+        .engines
+        .midi_control
+        .as_ref()
+        .and_then(|m| m.position(view.cursor.track));
 
     // Row numbers column.
     put(buf, area.x, area.y, right, "", ROWNUM, st.grid_track);
