@@ -335,6 +335,30 @@ fn ot_bad_input() {
     e.set_loop_len_x100(801);
     let out = e.to_bytes();
     assert_eq!(&out[830..], &[0x66, 0x00]);
+    // JSON that cannot be stored is refused.
+    let json = serde_json::to_string(&SampleSettings::parse(&b).unwrap()).unwrap();
+    for (from, to) in [
+        ("\"trig_quant\":\"Direct\"", "\"trig_quant\":{\"Steps\":5}"),
+        (
+            "\"time_stretch\":\"Normal\"",
+            "\"time_stretch\":{\"Other\":-1}",
+        ),
+        ("\"gain\":48", "\"gain\":70000"),
+    ] {
+        let bad = json.replacen(from, to, 1);
+        assert_ne!(bad, json, "{from}");
+        assert!(
+            serde_json::from_str::<SampleSettings>(&bad).is_err(),
+            "{to}"
+        );
+    }
+    let j62 = serde_json::to_string(
+        &SampleSettings::parse(&read("ot/sample-settings/62slices.ot").unwrap()).unwrap(),
+    )
+    .unwrap();
+    assert!(j62.contains("\"stale_slices\":\"7fffffff"));
+    let bad = j62.replacen("\"stale_slices\":\"7fffffff", "\"stale_slices\":\"", 1);
+    assert!(serde_json::from_str::<SampleSettings>(&bad).is_err());
 }
 
 // ------------------------------------------------------------- markers.work
@@ -530,4 +554,65 @@ fn blank_project_equals_device_blank_project() {
     let t = corpus("ot/template-1.40B/arr01.work").unwrap();
     let arr01 = &files.iter().find(|(n, _)| n == "arr01.work").unwrap().1;
     assert_ne!(&std::fs::read(t).unwrap(), arr01);
+}
+
+// ------------------------------------------------- whole projects via JSON
+
+#[test]
+fn whole_projects_export_and_import_through_json() {
+    use octa::format::file::{FileType, OtFile};
+    for dir in ["ot/multipart", "ot/hello-flex/project", "ot/blank-1.40B"] {
+        let Some(root) = corpus(dir) else { return };
+        let mut names: Vec<String> = std::fs::read_dir(&root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        let files: Vec<(String, OtFile)> = names
+            .iter()
+            .map(|n| {
+                let kind = FileType::from_name(n).unwrap_or_else(|| panic!("{n}"));
+                let bytes = std::fs::read(root.join(n)).unwrap();
+                let (f, warnings) = OtFile::parse(kind, &bytes).unwrap();
+                assert!(warnings.is_empty(), "{dir}/{n}: {warnings:?}");
+                (n.clone(), f)
+            })
+            .collect();
+        let json = serde_json::to_string(&files).unwrap();
+        let back: Vec<(String, OtFile)> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.len(), names.len());
+        for (n, f) in back {
+            assert!(
+                f.to_bytes() == std::fs::read(root.join(&n)).unwrap(),
+                "{dir}/{n} via JSON"
+            );
+        }
+    }
+}
+
+#[test]
+fn ot_markers_move_between_ot_and_markers_files() {
+    let Some(b) = read("ot/sample-settings/48slices.ot") else {
+        return;
+    };
+    let ot = SampleSettings::parse(&b).unwrap();
+    let m = ot.markers();
+    assert_eq!(m.slices.len(), 48);
+    assert_eq!((m.trim_start, m.trim_end), (0, 890_839));
+    let mut markers = Markers::blank();
+    markers.set_slot(SlotRef::Static(7), &m).unwrap();
+    let out = markers.to_bytes();
+    // The .ot bytes 46..830 are exactly the markers record of the slot.
+    let at = 22 + (136 + 6) * 784;
+    assert_eq!(&out[at..at + 784], &b[46..830]);
+    let mut fresh = SampleSettings::for_sample(890_839, 44_100);
+    fresh
+        .set_markers(
+            &Markers::parse(&out)
+                .unwrap()
+                .slot(SlotRef::Static(7))
+                .unwrap(),
+        )
+        .unwrap();
+    assert_eq!(fresh.to_bytes()[46..830], b[46..830]);
 }

@@ -64,6 +64,21 @@ fn odd_line_endings_survive() {
     assert_eq!(p.to_bytes(), m3);
     let j: ProjectFile = serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap();
     assert_eq!(j.to_bytes(), m3);
+    // A UTF-8 BOM, blanks around headers and keys: read, kept verbatim, edited in place.
+    let text = String::from_utf8(b.clone()).unwrap();
+    let odd = format!(
+        "\u{feff}{}",
+        text.replacen("[META]", "[META] ", 1)
+            .replacen("TEMPOx24=2880", "TEMPOx24 = 2880", 1)
+    )
+    .into_bytes();
+    let mut p = ProjectFile::parse(&odd).unwrap();
+    assert_eq!(p.to_bytes(), odd);
+    assert_eq!(p.tempo_x24(), Some(2880));
+    p.set_tempo_x24(2881).unwrap();
+    let out = p.to_bytes();
+    assert_eq!(changed_lines(&odd, &out), vec![12]);
+    assert_eq!(lines(&out)[12], b"TEMPOx24=2881\r");
     // Non-ASCII bytes (Latin-1 path) survive.
     let s = String::from_utf8(b.clone()).unwrap().replacen(
         "PATH=\r\n",
@@ -278,6 +293,9 @@ enum Edit {
     Path(u16, String),
     Quant(u16, i64),
     Trim(u16, i64),
+    Bpm(u16, i64),
+    Stretch(u16, i64),
+    Loop(u16, i64),
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -297,6 +315,9 @@ fn edit() -> impl Strategy<Value = Edit> {
         (1u16..=8, "[a-zA-Z0-9 _./-]{0,40}").prop_map(|(r, p)| Edit::Path(r, p)),
         (1u16..=8, -1i64..=16).prop_map(|(r, q)| Edit::Quant(r, q)),
         (1u16..=8, 0i64..=100_000).prop_map(|(r, t)| Edit::Trim(r, t)),
+        (1u16..=8, 720i64..=7200).prop_map(|(r, t)| Edit::Bpm(r, t)),
+        (1u16..=8, prop::sample::select(vec![0i64, 2, 3])).prop_map(|(r, t)| Edit::Stretch(r, t)),
+        (1u16..=8, 0i64..=2).prop_map(|(r, t)| Edit::Loop(r, t)),
     ]
 }
 
@@ -315,6 +336,9 @@ proptest! {
             Edit::Path(r, s) => p.set_slot_attr(SlotRef::Recorder(*r), SlotAttr::Path(s.clone())).unwrap(),
             Edit::Quant(r, q) => p.set_slot_attr(SlotRef::Recorder(*r), SlotAttr::TrigQuant(TrigQuant::from_project(*q))).unwrap(),
             Edit::Trim(r, t) => p.set_slot_attr(SlotRef::Recorder(*r), SlotAttr::TrimBarsX100(*t)).unwrap(),
+            Edit::Bpm(r, t) => p.set_slot_attr(SlotRef::Recorder(*r), SlotAttr::BpmX24(*t)).unwrap(),
+            Edit::Stretch(r, t) => p.set_slot_attr(SlotRef::Recorder(*r), SlotAttr::TimeStretch(TimeStretch::from_code(*t))).unwrap(),
+            Edit::Loop(r, t) => p.set_slot_attr(SlotRef::Recorder(*r), SlotAttr::LoopMode(LoopMode::from_code(*t))).unwrap(),
         }
         let out = p.to_bytes();
         let back = ProjectFile::parse(&out).unwrap();
@@ -340,6 +364,9 @@ proptest! {
             Edit::Path(r, s) => prop_assert_eq!(back.slot(SlotRef::Recorder(r)).unwrap().path, s),
             Edit::Quant(r, q) => prop_assert_eq!(back.slot(SlotRef::Recorder(r)).unwrap().trig_quant, Some(TrigQuant::from_project(q))),
             Edit::Trim(r, t) => prop_assert_eq!(back.slot(SlotRef::Recorder(r)).unwrap().trim_bars_x100, Some(t)),
+            Edit::Bpm(r, t) => prop_assert_eq!(back.slot(SlotRef::Recorder(r)).unwrap().bpm_x24, Some(t)),
+            Edit::Stretch(r, t) => prop_assert_eq!(back.slot(SlotRef::Recorder(r)).unwrap().time_stretch, Some(TimeStretch::from_code(t))),
+            Edit::Loop(r, t) => prop_assert_eq!(back.slot(SlotRef::Recorder(r)).unwrap().loop_mode, Some(LoopMode::from_code(t))),
         }
     }
 }
@@ -380,6 +407,13 @@ fn range_checks() {
             .is_err()
     );
     assert!(p.set_raw("SETTINGS", "X", "a\nb").is_err());
+    let mut s = SampleSlot::assigned(SlotRef::Flex(9), "a.wav", 100, 44_100);
+    s.gain = Some(200);
+    assert!(p.add_slot(&s).is_err());
+    s.gain = Some(48);
+    s.bpm_x24 = Some(10);
+    assert!(p.add_slot(&s).is_err());
+    assert!(p.add_slot(&SampleSlot::recorder_default(9)).is_err());
     // Nothing was changed by the refused edits.
     assert_eq!(p.to_bytes(), b);
     // A setter with the current value keeps the exact text.

@@ -14,18 +14,7 @@ use super::slot_attrs::SlotRef;
 /// Number of slot records (128 Flex + 8 recorders + 128 Static).
 pub const SLOT_RECORDS: usize = 264;
 
-/// The markers of one slot.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SlotMarkers {
-    /// Trim start (frames).
-    pub trim_start: u32,
-    /// Trim end (frames; the device writes the sample's frame count).
-    pub trim_end: u32,
-    /// Loop point (frames).
-    pub loop_point: u32,
-    /// The slices in use (at most 64).
-    pub slices: Vec<Slice>,
-}
+pub use super::regions::SlotMarkers;
 
 /// A markers file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,23 +64,12 @@ impl Markers {
 
     /// The markers of a slot.
     pub fn slot(&self, slot: SlotRef) -> Result<SlotMarkers, FormatError> {
-        let r = record(slot)?;
-        Ok(SlotMarkers {
-            trim_start: r.trim_start(&self.raw),
-            trim_end: r.trim_end(&self.raw),
-            loop_point: r.loop_point(&self.raw),
-            slices: r.slices(&self.raw),
-        })
+        Ok(record(slot)?.markers(&self.raw))
     }
 
     /// Writes a slot's markers; slice entries beyond `m.slices` are kept as they are.
     pub fn set_slot(&mut self, slot: SlotRef, m: &SlotMarkers) -> Result<(), FormatError> {
-        let r = record(slot)?;
-        r.set_slices(&mut self.raw, &m.slices)?;
-        r.set_trim_start(&mut self.raw, m.trim_start);
-        r.set_trim_end(&mut self.raw, m.trim_end);
-        r.set_loop_point(&mut self.raw, m.loop_point);
-        Ok(())
+        record(slot)?.set_markers(&mut self.raw, m)
     }
 
     /// Whether a slot's record is all zero (never assigned).

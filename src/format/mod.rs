@@ -6,6 +6,7 @@ pub mod arrangement;
 pub mod bank;
 pub mod blank;
 pub mod common;
+pub mod file;
 pub mod hexbytes;
 pub mod markers;
 pub mod ot;

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::common::{FileKind, FormatError, HEADER_LEN, Warning, header};
 use super::rawfile::{BadChecksum, RawFile, check_range, range_err};
-use super::regions::{MAX_SLICES, RECORD_LEN, Record, RecordJson, Slice};
+use super::regions::{MAX_SLICES, RECORD_LEN, Record, RecordJson, Slice, SlotMarkers};
 use super::slot_attrs::{LoopMode, TimeStretch, TrigQuant, estimate_tempo_and_bars};
 
 const UNKNOWN_22: usize = 22;
@@ -233,6 +233,18 @@ impl SampleSettings {
     /// Replaces the slices in use (at most 64) and the count; stale entries beyond are kept.
     pub fn set_slices(&mut self, slices: &[Slice]) -> Result<(), FormatError> {
         REGIONS.set_slices(&mut self.raw, slices)
+    }
+
+    /// Trim, loop point and slices, in the form `markers.work` stores per slot (what
+    /// the device copies into the project when it loads the sample into a slot).
+    pub fn markers(&self) -> SlotMarkers {
+        REGIONS.markers(&self.raw)
+    }
+
+    /// Sets trim, loop point and slices from a slot's markers (e.g. to export a slot's
+    /// slices to a `.ot` file); stale entries beyond the new count are kept.
+    pub fn set_markers(&mut self, m: &SlotMarkers) -> Result<(), FormatError> {
+        REGIONS.set_markers(&mut self.raw, m)
     }
 
     /// Overwrites entry `i` (0..64) without changing the count.

@@ -50,6 +50,19 @@ impl Slice {
     }
 }
 
+/// The typed markers of one record: trim, loop point and the slices in use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlotMarkers {
+    /// Trim start (frames).
+    pub trim_start: u32,
+    /// Trim end (frames; the device writes the sample's frame count).
+    pub trim_end: u32,
+    /// Loop point (frames).
+    pub loop_point: u32,
+    /// The slices in use (at most 64).
+    pub slices: Vec<Slice>,
+}
+
 /// Accessors for a record at byte `base` of a raw file.
 pub(crate) struct Record {
     pub base: usize,
@@ -109,6 +122,22 @@ impl Record {
             self.set_entry(f, i, *s)?;
         }
         f.set_u32(self.base + COUNT_AT, slices.len() as u32);
+        Ok(())
+    }
+    pub fn markers(&self, f: &RawFile) -> SlotMarkers {
+        SlotMarkers {
+            trim_start: self.trim_start(f),
+            trim_end: self.trim_end(f),
+            loop_point: self.loop_point(f),
+            slices: self.slices(f),
+        }
+    }
+    /// Writes all typed markers; slice entries beyond `m.slices` are kept.
+    pub fn set_markers(&self, f: &mut RawFile, m: &SlotMarkers) -> Result<(), FormatError> {
+        self.set_slices(f, &m.slices)?;
+        self.set_trim_start(f, m.trim_start);
+        self.set_trim_end(f, m.trim_end);
+        self.set_loop_point(f, m.loop_point);
         Ok(())
     }
     pub fn to_json(&self, f: &RawFile) -> RecordJson {
