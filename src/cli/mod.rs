@@ -1,9 +1,13 @@
 //! The headless command line (clap). Each command group lives in its own file;
 //! this file only declares the top level and dispatches.
 
+mod audio;
 mod check;
+mod copy;
 mod demo;
 mod dump;
+mod librarian;
+pub mod midi;
 mod project_cmds;
 
 use clap::{Parser, Subcommand};
@@ -42,6 +46,23 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+fn tracker_options(
+    theme: &Option<String>,
+    keymap: &Option<String>,
+    path: Option<PathBuf>,
+    demo: bool,
+    read_only: bool,
+) -> crate::ui::RunOptions {
+    crate::ui::RunOptions {
+        path,
+        demo,
+        read_only,
+        theme: theme.clone(),
+        keymap: keymap.clone(),
+        demo_dir: None,
+    }
+}
+
 /// The headless commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -49,6 +70,10 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Read every Octatrack file in SRC and write it to DST through the format module.
     Resave(check::ResaveArgs),
+    /// Copy a bank, pattern, part, track or scene (with its sample slots) within or between projects.
+    Copy(copy::CopyArgs),
+    /// List a project's sample slots and where they are used; merge duplicates; remove unused.
+    Slots(copy::SlotsArgs),
     /// Create a blank project (the device's blank files).
     New(project_cmds::NewArgs),
     /// Show a project's name, OS version, tempo, patterns, parts and samples.
@@ -61,6 +86,15 @@ pub enum Command {
     Dump(dump::DumpArgs),
     /// Generate the demo project (a set with generated samples).
     Demo(demo::DemoArgs),
+    /// Play a sample (or a slice / region of it) on the sound card.
+    Preview(audio::PreviewArgs),
+    /// Audio output devices and sample file facts.
+    #[command(subcommand)]
+    Audio(audio::AudioCommand),
+    /// The sysex librarian: detect synths, fetch, import, list, export and send patches.
+    Librarian(librarian::LibrarianArgs),
+    /// MIDI: list ports, play a pattern to the device, monitor input.
+    Midi(midi::MidiArgs),
 }
 
 /// Entry point of the `octa` binary.
@@ -70,16 +104,29 @@ pub fn main() -> ExitCode {
         Some(command) => match command {
             Command::Check(a) => check::check(&a),
             Command::Resave(a) => check::resave(&a),
+            Command::Copy(a) => copy::copy(&a),
+            Command::Slots(a) => copy::slots(&a),
             Command::New(a) => project_cmds::new(&a),
             Command::Info(a) => project_cmds::info(&a),
             Command::Export(a) => project_cmds::export(&a),
             Command::Import(a) => project_cmds::import(&a),
             Command::Dump(a) => dump::dump(&a),
-            Command::Demo(a) => demo::demo(&a),
+            Command::Preview(args) => audio::run_preview(args, cli.audio_device),
+            Command::Audio(cmd) => audio::run_audio(cmd),
+            Command::Librarian(a) => librarian::run(&a),
+            Command::Midi(a) => midi::run(&a, cli.midi_out.as_deref(), cli.midi_in.as_deref()),
+            Command::Demo(a) if a.generate_only => demo::demo(&a),
+            Command::Demo(a) => crate::ui::run(crate::ui::RunOptions {
+                demo_dir: a.dir,
+                ..tracker_options(&cli.theme, &cli.keymap, None, true, cli.read_only)
+            }),
         },
-        None => {
-            eprintln!("octa: the tracker is not available in this build yet");
-            ExitCode::FAILURE
-        }
+        None => crate::ui::run(tracker_options(
+            &cli.theme,
+            &cli.keymap,
+            cli.path,
+            cli.demo,
+            cli.read_only,
+        )),
     }
 }

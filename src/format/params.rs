@@ -405,6 +405,23 @@ pub fn audio_param(machine: MachineType, fx1: u8, fx2: u8, slot: usize) -> Optio
     }
 }
 
+/// Metadata of slot `slot` in a scene record: as [`audio_param`], except that
+/// slot 17 is the crossfader track level XLV, and the sample slot cannot be scene-locked.
+pub fn scene_param(machine: MachineType, fx1: u8, fx2: u8, slot: usize) -> Option<ParamInfo> {
+    match slot {
+        17 => Some(ParamInfo {
+            slot,
+            page: Page::Amp,
+            name: "XLV",
+            cc: None,
+            default: None,
+            display: ValueDisplay::Unipolar,
+        }),
+        30 | 31 => None,
+        _ => audio_param(machine, fx1, fx2, slot),
+    }
+}
+
 /// Metadata of all 32 slots of an audio track (see [`audio_param`]).
 pub fn audio_params(machine: MachineType, fx1: u8, fx2: u8) -> [Option<ParamInfo>; 32] {
     std::array::from_fn(|s| audio_param(machine, fx1, fx2, s))
@@ -571,5 +588,12 @@ mod tests {
         assert_eq!(midi_param(18).unwrap().name, "PB");
         assert_eq!(midi_param(29).unwrap().name, "CC10");
         assert!(midi_param(30).is_none());
+        let xlv = scene_param(MachineType::Flex, 4, 8, 17).unwrap();
+        assert_eq!((xlv.name, xlv.show(0)), ("XLV", "0".to_string()));
+        assert!(scene_param(MachineType::Flex, 4, 8, 31).is_none());
+        assert_eq!(
+            scene_param(MachineType::Flex, 4, 8, 18).unwrap().name,
+            "BASE"
+        );
     }
 }

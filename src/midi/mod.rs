@@ -1,5 +1,27 @@
 //! MIDI: the transport trait, ports, auditioning, playback and recording.
+//!
+//! Layers: [`transport`] (trait, in-memory pairs) and [`ports`] (midir) at the bottom;
+//! [`message`] builds and parses bytes; [`model`] is the sequencer's view of a pattern;
+//! [`render`] turns a step into timed messages; [`conditions`] evaluates trig conditions;
+//! [`scheduler`] is the pure virtual-time sequencer; [`output`] keeps the port and held
+//! notes; [`record`] turns input notes into grid edits; [`engine`] runs it all on a thread.
 
+pub mod conditions;
+pub mod engine;
+pub mod from_bank;
+pub mod message;
+pub mod model;
+pub mod output;
+pub mod ports;
+pub mod record;
+pub mod render;
+pub mod scheduler;
+pub mod sim;
 pub mod transport;
 
+pub use engine::{Audition, EngineEvent, EngineOptions, EngineStatus, MidiEngine};
+pub use model::{DeviceSetup, SeqPart, SeqPattern, SeqStep, SeqTrack, TrackKind};
+pub use output::PortStatus;
+pub use record::{RecordSettings, RecordedNote};
+pub use scheduler::{PlayItem, PlayPosition, Sequencer};
 pub use transport::{MidiError, MidiIn, MidiOut, MidiSystem, TimedMessage};

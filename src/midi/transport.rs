@@ -71,10 +71,10 @@ pub fn resolve_port(names: &[String], choice: &str) -> Result<String, MidiError>
     if let Some(n) = names.iter().find(|n| n.as_str() == choice) {
         return Ok(n.clone());
     }
-    if let Ok(i) = choice.trim().parse::<usize>() {
-        if let Some(n) = names.get(i) {
-            return Ok(n.clone());
-        }
+    if let Ok(i) = choice.trim().parse::<usize>()
+        && let Some(n) = names.get(i)
+    {
+        return Ok(n.clone());
     }
     let lower = choice.to_lowercase();
     let hits: Vec<&String> = names

@@ -10,6 +10,7 @@
 
 pub mod anyfile;
 pub mod archive;
+pub mod copy;
 pub mod demo;
 pub mod error;
 pub mod files;
@@ -17,6 +18,7 @@ pub mod json;
 pub mod kinds;
 mod model;
 mod save;
+pub mod slots;
 pub mod source;
 pub mod store;
 pub mod walk;

@@ -1,1 +1,132 @@
-//! See the crate docs.
+//! The terminal tracker: app state, views, actions, undo, themes and keymaps.
+//!
+//! Adding a view: see [`view::View`] and [`views::all_views`].
+
+pub mod action;
+pub mod app;
+pub mod engines;
+pub mod keymap;
+pub mod keys;
+pub mod model;
+pub mod pattern;
+pub mod theme;
+pub mod view;
+pub mod views;
+
+pub use action::{ActionDef, Input};
+pub use app::App;
+pub use view::{Ctx, Nav, Outcome, View, ViewInfo};
+pub mod terminal;
+#[doc(hidden)]
+pub mod testing;
+
+use crate::config::{Config, config_dir};
+use crate::project::{OpenOptions, Project};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// What the command line asks of the tracker.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Project folder, set or zip (none: a new untitled project).
+    pub path: Option<PathBuf>,
+    /// Open the generated demo project.
+    pub demo: bool,
+    /// Never write.
+    pub read_only: bool,
+    /// Theme name (overrides the config file).
+    pub theme: Option<String>,
+    /// Keymap name (overrides the config file).
+    pub keymap: Option<String>,
+    /// Where to write the demo (default: a fresh folder under the data dir).
+    pub demo_dir: Option<PathBuf>,
+}
+
+/// Opens the project the options name.
+pub fn open_project(opts: &RunOptions) -> Result<Project, String> {
+    let mut project = if opts.demo {
+        demo_project(opts.demo_dir.clone())?
+    } else if let Some(p) = &opts.path {
+        Project::open(
+            p,
+            &OpenOptions {
+                project: None,
+                read_only: opts.read_only,
+            },
+        )
+        .map_err(|e| e.to_string())?
+    } else {
+        Project::new_blank("untitled")
+    };
+    if opts.read_only {
+        project.set_read_only(true);
+    }
+    Ok(project)
+}
+
+/// Generates the demo set (octa's own code writes it) and opens its project.
+fn demo_project(dir: Option<PathBuf>) -> Result<Project, String> {
+    let dir = dir.unwrap_or_else(crate::project::demo::default_dir);
+    let path = crate::project::demo::generate(&dir).map_err(|e| e.to_string())?;
+    Project::open(&path, &OpenOptions::default()).map_err(|e| e.to_string())
+}
+
+/// Builds the app for a project with the user's config, theme and keymap; problems with them
+/// are shown in the status line (the app falls back to the defaults).
+pub fn build_app(project: Project, opts: &RunOptions) -> App {
+    let mut notes: Vec<String> = Vec::new();
+    let config = Config::load().unwrap_or_else(|e| {
+        notes.push(format!("{e}; using default settings"));
+        Config::default()
+    });
+    let user = config_dir();
+    let warnings: Vec<String> = project.warnings().iter().map(|w| w.to_string()).collect();
+    let mut ctx = Ctx::new(model::Document::new(project));
+    let theme_name = opts
+        .theme
+        .clone()
+        .or(config.theme.clone())
+        .unwrap_or_else(|| theme::DEFAULT.into());
+    let (theme, terr) = theme::Theme::load_or_default(&theme_name, user.clone());
+    ctx.theme = theme;
+    if let Some(e) = terr {
+        notes.push(format!("{e}; using the default theme"));
+    }
+    ctx.edit_step = config.edit_step.map_or(1, |s| s as usize);
+    if let Some((b, p)) = pattern::first_pattern_with_trigs(&ctx.doc) {
+        ctx.nav.bank = b;
+        ctx.nav.pattern = p;
+    }
+    let keymap_name = opts
+        .keymap
+        .clone()
+        .or(config.keymap.clone())
+        .unwrap_or_else(|| keymap::DEFAULT.into());
+    let mut app = App::new(ctx, &keymap_name, user);
+    app.sync_part();
+    if let Some(n) = notes.into_iter().next() {
+        app.error(n);
+    } else if let Some(w) = warnings.first() {
+        app.info(format!("{w} ({} warning(s))", warnings.len()));
+    }
+    app
+}
+
+/// Opens the tracker (the `octa [PATH]` command).
+pub fn run(opts: RunOptions) -> ExitCode {
+    let project = match open_project(&opts) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("octa: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut app = build_app(project, &opts);
+    match terminal::run_terminal(&mut app) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("octa: terminal error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -7,6 +7,7 @@
 use binrw::{BinRead, BinResult, BinWrite, Endian};
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::io::{Read, Seek, Write};
 
@@ -256,7 +257,7 @@ impl<'de> Deserialize<'de> for TrigMask {
 
 /// One 32-byte lock record (a step's p-locks or a scene's track locks); 255 = not locked.
 ///
-/// Serialised as 64 hex digits, or `""` when nothing is locked.
+/// Serialised as a map of locked slots to values, e.g. `{"15": 119}`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct LockRecord(pub [u8; 32]);
 
@@ -310,23 +311,20 @@ impl fmt::Debug for LockRecord {
 
 impl Serialize for LockRecord {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if self.is_empty() {
-            s.serialize_str("")
-        } else {
-            s.serialize_str(&to_hex(&self.0))
-        }
+        s.collect_map(self.locks())
     }
 }
 
 impl<'de> Deserialize<'de> for LockRecord {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        if s.is_empty() {
-            return Ok(Self::EMPTY);
+        let m = BTreeMap::<usize, u8>::deserialize(d)?;
+        let mut r = Self::EMPTY;
+        for (idx, v) in m {
+            *r.0.get_mut(idx).ok_or_else(|| {
+                D::Error::custom(format!("lock slot {idx} out of range 0..=31"))
+            })? = v;
         }
-        let mut b = [0u8; 32];
-        from_hex(&s, &mut b).map_err(D::Error::custom)?;
-        Ok(Self(b))
+        Ok(r)
     }
 }
 
@@ -415,21 +413,22 @@ impl<const H: usize> BinWrite for LockRecords<H> {
 }
 
 impl<const H: usize> Serialize for LockRecords<H> {
+    /// A map of row index to record, for rows with at least one lock.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.iter())
+        s.collect_map(self.iter().enumerate().filter(|(_, r)| !r.is_empty()))
     }
 }
 
 impl<'de, const H: usize> Deserialize<'de> for LockRecords<H> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let v = Vec::<LockRecord>::deserialize(d)?;
-        if v.len() != H {
-            return Err(D::Error::custom(format!(
-                "expected {H} lock records, found {}",
-                v.len()
-            )));
+        let m = BTreeMap::<usize, LockRecord>::deserialize(d)?;
+        let mut out = Self::default();
+        for (row, rec) in m {
+            *out.0.get_mut(row).ok_or_else(|| {
+                D::Error::custom(format!("lock record {row} out of range 0..={}", H - 1))
+            })? = rec.0;
         }
-        Ok(Self::from_vec(v.into_iter().map(|r| r.0).collect()))
+        Ok(out)
     }
 }
 
@@ -513,19 +512,29 @@ impl BinWrite for StepWords {
 }
 
 impl Serialize for StepWords {
+    /// A map of step index to word, for non-zero words.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(|w| w.0))
+        s.collect_map(
+            self.0
+                .iter()
+                .enumerate()
+                .filter(|(_, w)| w.0 != 0)
+                .map(|(i, w)| (i, w.0)),
+        )
     }
 }
 
 impl<'de> Deserialize<'de> for StepWords {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let v = Vec::<u16>::deserialize(d)?;
-        let n = v.len();
-        let a: [u16; STEPS] = v
-            .try_into()
-            .map_err(|_| D::Error::custom(format!("expected 64 step words, found {n}")))?;
-        Ok(Self(a.map(crate::format::StepWord)))
+        let m = BTreeMap::<usize, u16>::deserialize(d)?;
+        let mut out = Self::default();
+        for (step, w) in m {
+            out.0
+                .get_mut(step)
+                .ok_or_else(|| D::Error::custom(format!("step {step} out of range 0..=63")))?
+                .0 = w;
+        }
+        Ok(out)
     }
 }
 
@@ -568,7 +577,9 @@ mod tests {
         assert_eq!(r.get(31), Some(5));
         assert_eq!(r.locks().collect::<Vec<_>>(), vec![(31, 5)]);
         let j = serde_json::to_string(&r).unwrap();
+        assert_eq!(j, r#"{"31":5}"#);
         assert_eq!(serde_json::from_str::<LockRecord>(&j).unwrap(), r);
-        assert_eq!(serde_json::to_string(&LockRecord::EMPTY).unwrap(), "\"\"");
+        assert_eq!(serde_json::to_string(&LockRecord::EMPTY).unwrap(), "{}");
+        assert!(serde_json::from_str::<LockRecord>(r#"{"32":5}"#).is_err());
     }
 }

@@ -4,6 +4,22 @@
 //! Reading keeps every byte (unknown ranges as raw bytes), so an unedited bank
 //! writes back byte-identical. All indices in this API are 0-based
 //! (pattern 0..16, part 0..4, track 0..8, step 0..64, scene 0..16, lock slot 0..32).
+//!
+//! ```
+//! use octa::format::bank::{Bank, StepKind};
+//! use octa::format::{MachineType, TrigCondition};
+//!
+//! let mut bank = Bank::blank();
+//! let track = &mut bank.patterns[0].audio[0];
+//! track.set_step_kind(4, StepKind::Trig)?; // step 5
+//! track.set_plock(4, 15, Some(100))?; // AMP VOL lock
+//! track.set_condition(4, TrigCondition::Fill)?;
+//! bank.part_mut(0)?.set_machine_type(0, MachineType::Flex)?; // sets part 1's edited bit
+//! let bytes = bank.to_bytes(); // checksum recomputed
+//! let (back, warnings) = Bank::from_bytes(&bytes)?;
+//! assert!(warnings.is_empty() && back == bank);
+//! # Ok::<(), octa::format::FormatError>(())
+//! ```
 
 mod bytes;
 mod part;
@@ -16,7 +32,7 @@ pub use part::{
 };
 pub use pattern::{
     AUDIO_TRACK_LEN, AUDIO_TRACKS_AT, AudioTrack, DEFAULT_SWING, DEFAULT_TEMPO_X24, MIDI_TRACK_LEN,
-    MIDI_TRACKS_AT, MidiNotes, MidiTrack, PATTERN_LEN, Pattern, ScaleMode, TrackSettings,
+    MIDI_TRACKS_AT, MidiNotes, MidiTrack, PATTERN_LEN, Pattern, ScaleMode, StepKind, TrackSettings,
     audio_slot, midi_slot,
 };
 
@@ -298,17 +314,44 @@ impl Bank {
         Ok((bank, warnings))
     }
 
+    /// Non-fatal oddities: ids that do not match their position, part bytes out of range.
     fn collect_warnings(&self, w: &mut Vec<Warning>) {
+        let mut warn = |offset: usize, message: String| w.push(Warning { offset, message });
         for (i, p) in self.patterns.iter().enumerate() {
+            let po = PATTERNS_AT + i * PATTERN_LEN;
             if p.part > 3 {
-                w.push(Warning {
-                    offset: PATTERNS_AT + i * PATTERN_LEN + 36583,
-                    message: format!(
+                warn(
+                    po + 36583,
+                    format!(
                         "pattern {} assigns part byte {} (expected 0..3)",
                         i + 1,
                         p.part
                     ),
-                });
+                );
+            }
+            for (t, a) in p.audio.iter().enumerate() {
+                if a.id as usize != t {
+                    warn(
+                        po + AUDIO_TRACKS_AT + t * AUDIO_TRACK_LEN + 8,
+                        format!("pattern {} audio track {} has id {}", i + 1, t + 1, a.id),
+                    );
+                }
+            }
+            for (t, m) in p.midi.iter().enumerate() {
+                if m.id as usize != t {
+                    warn(
+                        po + MIDI_TRACKS_AT + t * MIDI_TRACK_LEN + 8,
+                        format!("pattern {} MIDI track {} has id {}", i + 1, t + 1, m.id),
+                    );
+                }
+            }
+        }
+        for (q, part) in self.parts.iter().chain(self.saved_parts.iter()).enumerate() {
+            if part.id as usize != q % PARTS {
+                warn(
+                    PARTS_AT + q * PART_LEN + 8,
+                    format!("part block {} has id {}", q + 1, part.id),
+                );
             }
         }
     }
@@ -360,6 +403,20 @@ impl Bank {
             part_names: names,
             stale_checksum: None,
         }
+    }
+
+    /// The bank of the factory project template shipped for OS 1.40B (differs from
+    /// [`Bank::blank`] only in recorder SRC3 = MAIN and leftover part-name bytes).
+    pub fn factory_template() -> Bank {
+        let mut b = Bank::blank();
+        for p in b.parts.iter_mut().chain(b.saved_parts.iter_mut()) {
+            for r in p.recorder_setups.iter_mut() {
+                r.src3 = 9;
+            }
+        }
+        b.part_names[0].0 = *b"ONE\0R\0\0";
+        b.part_names[1].0 = *b"TWO\0O\0\0";
+        b
     }
 
     /// Pattern `p` (0..16).
@@ -414,6 +471,18 @@ impl Bank {
             self.parts_edited |= 1 << p;
         }
         Ok(r)
+    }
+
+    /// Replaces the working copy of part `p` (e.g. a part copied from another bank or
+    /// slot), fixing its id byte to `p` and setting its edited bit.
+    pub fn set_part(&mut self, p: usize, mut part: Part) -> Result<(), FormatError> {
+        if p >= PARTS {
+            return Err(range_err("part", p, PARTS));
+        }
+        part.id = p as u8;
+        self.parts[p] = part;
+        self.parts_edited |= 1 << p;
+        Ok(())
     }
 
     /// SAVE PART: copies the working copy into the saved copy, marks it saved, clears its edited bit.

@@ -426,6 +426,22 @@ impl Part {
         self.machine_types[track] = m.to_code();
         Ok(())
     }
+    /// The (main, cue) volume pair of a track (unverified meaning; default 108, 108).
+    pub fn volume(&self, track: usize) -> Option<(u8, u8)> {
+        self.volumes.get(track).map(|v| (v[0], v[1]))
+    }
+    /// Sets the FX1 type code of a track (parameter values are left as they are).
+    pub fn set_fx1_type(&mut self, track: usize, code: u8) -> Result<(), FormatError> {
+        Self::check_track(track)?;
+        self.fx1_types[track] = code;
+        Ok(())
+    }
+    /// Sets the FX2 type code of a track (parameter values are left as they are).
+    pub fn set_fx2_type(&mut self, track: usize, code: u8) -> Result<(), FormatError> {
+        Self::check_track(track)?;
+        self.fx2_types[track] = code;
+        Ok(())
+    }
     /// FX1 type code of a track.
     pub fn fx1_type(&self, track: usize) -> u8 {
         self.fx1_types.get(track).copied().unwrap_or(0)

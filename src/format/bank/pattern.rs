@@ -118,6 +118,48 @@ impl TrackSettings {
     pub fn swing_percent(&self) -> u16 {
         50 + self.swing_amount as u16
     }
+    /// Sets the swing from a percentage (50..=80).
+    pub fn set_swing_percent(&mut self, percent: u16) -> Result<(), FormatError> {
+        if !(50..=80).contains(&percent) {
+            return Err(FormatError::Range {
+                field: "swing".into(),
+                value: percent as i64,
+                range: "50..=80 %".into(),
+            });
+        }
+        self.swing_amount = (percent - 50) as u8;
+        Ok(())
+    }
+    /// Sets the track length in steps (1..=64).
+    pub fn set_length(&mut self, steps: u8) -> Result<(), FormatError> {
+        check_length(steps)?;
+        self.length = steps;
+        Ok(())
+    }
+}
+
+fn check_length(steps: u8) -> Result<(), FormatError> {
+    if !(1..=64).contains(&steps) {
+        return Err(FormatError::Range {
+            field: "length".into(),
+            value: steps as i64,
+            range: "1..=64 steps".into(),
+        });
+    }
+    Ok(())
+}
+
+/// What kind of trig a step holds (from the trig, trigless and lock-only masks).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum StepKind {
+    /// No trig.
+    Empty,
+    /// A trigger (sample / note) trig.
+    Trig,
+    /// A trigless trig (locks and LFO restart, no sound).
+    Trigless,
+    /// A parameter-lock-only trig.
+    LockOnly,
 }
 
 /// An audio track's pattern data (`TRAC`, 2338 bytes).
@@ -279,6 +321,37 @@ macro_rules! track_common {
                 let mut w = self.step_word(step);
                 w.set_repeats(count);
                 self.set_step_word(step, w)
+            }
+            /// The kind of trig on step index `step` (a trig wins over trigless, trigless over lock-only).
+            pub fn step_kind(&self, step: usize) -> StepKind {
+                if self.trigs.get(step) {
+                    StepKind::Trig
+                } else if self.trigless.get(step) {
+                    StepKind::Trigless
+                } else if self.plock_only.get(step) {
+                    StepKind::LockOnly
+                } else {
+                    StepKind::Empty
+                }
+            }
+            /// Makes step `step` hold exactly `kind` (sets one mask bit, clears the other two).
+            pub fn set_step_kind(
+                &mut self,
+                step: usize,
+                kind: StepKind,
+            ) -> Result<(), FormatError> {
+                self.trigs.set(step, kind == StepKind::Trig)?;
+                self.trigless.set(step, kind == StepKind::Trigless)?;
+                self.plock_only.set(step, kind == StepKind::LockOnly)?;
+                Ok(())
+            }
+            /// Clears a step completely: trig masks, locks and its word (repeat/micro/condition).
+            pub fn clear_step(&mut self, step: usize) -> Result<(), FormatError> {
+                self.set_step_kind(step, StepKind::Empty)?;
+                for idx in 0..32 {
+                    self.set_plock(step, idx, None)?;
+                }
+                self.set_step_word(step, StepWord::default())
             }
             /// Track length in steps (PER TRACK mode).
             pub fn length(&self) -> u8 {
@@ -542,6 +615,35 @@ impl Pattern {
     /// Scale mode.
     pub fn scale_mode(&self) -> ScaleMode {
         ScaleMode::from_code(self.scale_mode)
+    }
+    /// Sets the scale mode.
+    pub fn set_scale_mode(&mut self, m: ScaleMode) {
+        self.scale_mode = m.to_code();
+    }
+    /// Sets the pattern length in NORMAL mode (1..=64).
+    pub fn set_master_length(&mut self, steps: u8) -> Result<(), FormatError> {
+        check_length(steps)?;
+        self.master_length = steps;
+        Ok(())
+    }
+    /// Sets the pattern scale (NORMAL mode).
+    pub fn set_master_scale(&mut self, s: Scale) {
+        self.master_scale = s.to_code();
+    }
+    /// Sets the PER TRACK master length (2..=1024 steps), `None` = INF.
+    pub fn set_per_track_master_length(&mut self, steps: Option<u16>) -> Result<(), FormatError> {
+        match steps {
+            None => self.per_track_master_length = 0xFFFF,
+            Some(n) if (2..=1024).contains(&n) => self.per_track_master_length = n,
+            Some(n) => {
+                return Err(FormatError::Range {
+                    field: "master length".into(),
+                    value: n as i64,
+                    range: "2..=1024 steps or INF".into(),
+                });
+            }
+        }
+        Ok(())
     }
     /// Pattern scale (NORMAL mode).
     pub fn master_scale(&self) -> Scale {

@@ -1,0 +1,189 @@
+//! `octa preview` and `octa audio ...`: sample preview on the sound card, output
+//! devices and file facts from the command line.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Subcommand};
+
+use crate::audio::decode::{device_compatibility, probe};
+use crate::audio::output::list_output_devices;
+use crate::audio::{
+    AudioEngine, AudioEvent, DeviceState, PreviewRequest, Region, RegionChoice, region_from_ot_file,
+};
+
+/// `octa preview FILE ...`
+#[derive(Debug, Args)]
+pub struct PreviewArgs {
+    /// The sample file (WAV, AIFF, FLAC, Ogg Vorbis, MP3).
+    pub file: PathBuf,
+    /// Play slice N (1-based) from the `.ot` file beside the sample.
+    #[arg(long, conflicts_with_all = ["start", "end", "trim"])]
+    pub slice: Option<usize>,
+    /// Play the trim region from the `.ot` file beside the sample.
+    #[arg(long)]
+    pub trim: bool,
+    /// First frame to play.
+    #[arg(long)]
+    pub start: Option<u64>,
+    /// One past the last frame to play.
+    #[arg(long)]
+    pub end: Option<u64>,
+    /// Transpose by this many semitones (as a track's PTCH; +12 = octave up).
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    pub pitch: f64,
+    /// Loop (until Ctrl-C, or --loops passes).
+    #[arg(long = "loop")]
+    pub looping: bool,
+    /// With --loop: number of passes in total.
+    #[arg(long, requires = "looping")]
+    pub loops: Option<u32>,
+    /// Volume (1.0 = unity, at most 2.0).
+    #[arg(long, default_value_t = 1.0)]
+    pub volume: f32,
+}
+
+/// `octa audio ...`
+#[derive(Debug, Subcommand)]
+pub enum AudioCommand {
+    /// List the output devices (names for --audio-device).
+    Devices,
+    /// Show each file's format, rate, bit depth, channels and length, and what the
+    /// Octatrack cannot play.
+    Info {
+        /// Audio files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+/// The device named on the command line, else in the config file.
+fn device_choice(flag: Option<String>) -> Option<String> {
+    flag.or_else(|| {
+        crate::config::Config::load()
+            .ok()
+            .and_then(|c| c.audio_device)
+    })
+}
+
+/// Runs `octa preview`.
+pub fn run_preview(args: PreviewArgs, audio_device: Option<String>) -> ExitCode {
+    let region = match (args.slice, args.trim) {
+        (Some(n), _) => region_from_ot_file(&args.file, RegionChoice::Slice(n)),
+        (None, true) => region_from_ot_file(&args.file, RegionChoice::Trim),
+        (None, false) => Ok(Region {
+            start: args.start.unwrap_or(0),
+            end: args.end,
+            loop_start: None,
+        }),
+    };
+    let region = match region {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("octa preview: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut request = PreviewRequest::new(&args.file)
+        .region(region)
+        .pitch(args.pitch);
+    if args.looping {
+        request = request.looping(args.loops);
+    }
+    let engine = AudioEngine::new(device_choice(audio_device));
+    match engine.wait_for_device(Duration::from_secs(10)) {
+        DeviceState::Ready(info) => eprintln!("output: {info}"),
+        DeviceState::Unavailable(reason) => {
+            eprintln!("octa preview: audio unavailable: {reason}");
+            return ExitCode::FAILURE;
+        }
+        DeviceState::Opening => {
+            eprintln!("octa preview: audio unavailable: the output device did not open");
+            return ExitCode::FAILURE;
+        }
+    }
+    engine.set_volume(args.volume);
+    if let Err(e) = engine.preview(request) {
+        eprintln!("octa preview: {e}");
+        return ExitCode::FAILURE;
+    }
+    let mut ok = true;
+    loop {
+        for ev in engine.poll_events() {
+            match ev {
+                AudioEvent::Started { info, .. } => {
+                    eprintln!("playing {}: {}", args.file.display(), info.summary());
+                }
+                AudioEvent::Warning(w) => eprintln!("warning: {w}"),
+                AudioEvent::Error(e) => {
+                    eprintln!("octa preview: {e}");
+                    ok = false;
+                }
+                AudioEvent::DeviceLost(r) => {
+                    eprintln!("octa preview: audio unavailable: {r}");
+                    ok = false;
+                }
+                AudioEvent::Finished { .. } | AudioEvent::DeviceReady(_) => {}
+            }
+        }
+        if !engine.is_playing() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // Let the device play out its last buffer before the stream closes.
+    std::thread::sleep(Duration::from_millis(50));
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Runs `octa audio ...`.
+pub fn run_audio(cmd: AudioCommand) -> ExitCode {
+    match cmd {
+        AudioCommand::Devices => match list_output_devices() {
+            Ok(devices) if devices.is_empty() => {
+                println!("no output devices");
+                ExitCode::SUCCESS
+            }
+            Ok(devices) => {
+                for d in devices {
+                    println!("{}{}", d.name, if d.is_default { " (default)" } else { "" });
+                    for c in d.configs {
+                        println!("    {c}");
+                    }
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("octa audio devices: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        AudioCommand::Info { files } => {
+            let mut status = ExitCode::SUCCESS;
+            for f in files {
+                match probe(&f) {
+                    Ok(info) => {
+                        let issues = device_compatibility(&info);
+                        let verdict = if issues.is_empty() {
+                            "plays on the Octatrack".to_string()
+                        } else {
+                            let list: Vec<String> = issues.iter().map(|i| i.to_string()).collect();
+                            format!("Octatrack cannot play it: {}", list.join("; "))
+                        };
+                        println!("{}: {} ({verdict})", f.display(), info.summary());
+                    }
+                    Err(e) => {
+                        eprintln!("{e}");
+                        status = ExitCode::FAILURE;
+                    }
+                }
+            }
+            status
+        }
+    }
+}

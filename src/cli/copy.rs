@@ -1,0 +1,227 @@
+//! `octa copy` (banks, patterns, parts, tracks and scenes between projects, with their sample
+//! slots) and `octa slots` (list slots and their uses, merge duplicates, remove unused ones).
+
+use crate::project::copy::{self, CopyOptions, Target};
+use crate::project::slots::{self, SlotInfo};
+use crate::project::{OpenOptions, Project};
+use clap::Args;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Arguments of `octa copy`.
+#[derive(Debug, Args)]
+pub struct CopyArgs {
+    /// Source: PROJECT:WHAT, where WHAT is a bank (A), pattern (A05), track (A05.T3, A05.M2),
+    /// part (A.P2) or scene (A.P2.S5).
+    pub src: String,
+    /// Destination: PROJECT:WHAT of the same kind (PROJECT may be the source project).
+    pub dst: String,
+    /// Pattern: also copy the part it plays. Track: also copy its settings in the part.
+    #[arg(long)]
+    pub with_part: bool,
+    /// Track: copy only its part settings (implies --with-part), not its trigs.
+    #[arg(long)]
+    pub no_trigs: bool,
+    /// Print the plan and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Overwrite destination files changed on disk since they were read.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Arguments of `octa slots`.
+#[derive(Debug, Args)]
+pub struct SlotsArgs {
+    /// The project (folder, set or zip).
+    pub path: PathBuf,
+    /// Merge slots with the same file and settings, remapping every reference.
+    #[arg(long)]
+    pub dedupe: bool,
+    /// Remove the blocks of slots nothing plays.
+    #[arg(long)]
+    pub remove_unused: bool,
+    /// With --dedupe / --remove-unused: print what would change, write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Splits `PROJECT:WHAT` at its last colon.
+fn split_spec(spec: &str) -> Result<(PathBuf, Target), String> {
+    let (path, what) = spec
+        .rsplit_once(':')
+        .ok_or_else(|| format!("{spec:?}: expected PROJECT:WHAT, e.g. ./MyProject:A05"))?;
+    Ok((PathBuf::from(path), what.parse()?))
+}
+
+fn open(path: &Path, read_only: bool) -> Result<Project, String> {
+    let p = Project::open(
+        path,
+        &OpenOptions {
+            project: None,
+            read_only,
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    for w in p.warnings() {
+        eprintln!("warning: {w}");
+    }
+    Ok(p)
+}
+
+fn same_place(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+fn run_copy(a: &CopyArgs) -> Result<(), String> {
+    let (src_path, from) = split_spec(&a.src)?;
+    let (dst_path, to) = split_spec(&a.dst)?;
+    let opts = CopyOptions {
+        with_part: a.with_part || a.no_trigs,
+        trigs: !a.no_trigs,
+    };
+    let within = same_place(&src_path, &dst_path);
+    let src = open(&src_path, true)?;
+    let mut other = if within {
+        None
+    } else {
+        Some(open(&dst_path, a.dry_run)?)
+    };
+    let mut src = src;
+    let plan = copy::plan(&src, from, other.as_ref(), to, &opts).map_err(|e| e.to_string())?;
+    for line in plan.summary() {
+        println!("{line}");
+    }
+    if a.dry_run {
+        println!("dry run: nothing changed");
+        return Ok(());
+    }
+    let written = copy::copy_files(&plan).map_err(|e| e.to_string())?;
+    for f in &written {
+        println!("copied {}", f.display());
+    }
+    let dst = match other.as_mut() {
+        Some(d) => d,
+        None => {
+            src.set_read_only(false);
+            &mut src
+        }
+    };
+    copy::apply(plan, dst).map_err(|e| e.to_string())?;
+    let report = dst.save(a.force).map_err(|e| e.to_string())?;
+    for w in &report.written {
+        println!("wrote {}", w.display());
+    }
+    Ok(())
+}
+
+/// Runs `octa copy`.
+pub fn copy(a: &CopyArgs) -> ExitCode {
+    match run_copy(a) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("octa copy: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// One line of the slot listing.
+pub fn slot_line(s: &SlotInfo) -> String {
+    let b = s.block.as_ref();
+    let state = match s.exists {
+        None => "empty  ",
+        Some(true) => "ok     ",
+        Some(false) => "MISSING",
+    };
+    let attrs = b.map_or(String::new(), |b| {
+        let mut v = Vec::new();
+        if let Some(g) = b.gain {
+            v.push(format!(
+                "gain {:+.1}dB",
+                crate::format::slot_attrs::gain_db(g)
+            ));
+        }
+        if let Some(l) = b.loop_mode {
+            v.push(format!("loop {}", l.code()));
+        }
+        if let Some(t) = b.time_stretch {
+            v.push(format!("ts {}", t.code()));
+        }
+        v.join(", ")
+    });
+    let uses: Vec<String> = s.uses.iter().map(|u| u.to_string()).collect();
+    let used = if uses.is_empty() {
+        "unused".to_string()
+    } else {
+        let n = uses.len();
+        let shown: Vec<&str> = uses.iter().take(4).map(String::as_str).collect();
+        format!(
+            "{}{}",
+            shown.join("; "),
+            if n > 4 {
+                format!("; +{} more", n - 4)
+            } else {
+                String::new()
+            }
+        )
+    };
+    format!(
+        "{:<12} {state} {:<50} {:<32} {used}",
+        s.slot.to_string(),
+        s.path(),
+        attrs
+    )
+}
+
+fn run_slots(a: &SlotsArgs) -> Result<(), String> {
+    let writes = (a.dedupe || a.remove_unused) && !a.dry_run;
+    let mut p = open(&a.path, !writes)?;
+    for s in slots::list(&p).map_err(|e| e.to_string())? {
+        if s.block.is_some() || s.is_used() {
+            println!("{}", slot_line(&s));
+        }
+    }
+    if a.dedupe {
+        let r = slots::dedupe(&mut p).map_err(|e| e.to_string())?;
+        for (dup, keep) in &r.merged {
+            println!("merge {dup} into {keep}");
+        }
+        println!(
+            "{} duplicates merged; {} part slot and {} sample lock references remapped",
+            r.merged.len(),
+            r.remapped.part_slots,
+            r.remapped.locks
+        );
+    }
+    if a.remove_unused {
+        let removed = slots::remove_unused(&mut p).map_err(|e| e.to_string())?;
+        for s in &removed {
+            println!("remove unused {s}");
+        }
+        println!("{} unused slots removed", removed.len());
+    }
+    if writes {
+        let report = p.save(false).map_err(|e| e.to_string())?;
+        for w in &report.written {
+            println!("wrote {}", w.display());
+        }
+    } else if a.dedupe || a.remove_unused {
+        println!("dry run: nothing written");
+    }
+    Ok(())
+}
+
+/// Runs `octa slots`.
+pub fn slots(a: &SlotsArgs) -> ExitCode {
+    match run_slots(a) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("octa slots: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

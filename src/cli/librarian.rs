@@ -1,0 +1,506 @@
+//! `octa librarian ...`: the sysex librarian from the command line. Import, list and export
+//! work offline; detect, fetch and send need MIDI and say so clearly when there is none.
+
+use crate::librarian::db::{Database, DeviceLocation, PatchFilter};
+use crate::librarian::device::{
+    self, Cancel, FetchResult, Found, Link, Progress, SendTarget, Timing,
+};
+use crate::librarian::file::write_syx;
+use crate::librarian::selection::Selection;
+use crate::librarian::{Adaptation, LibrarianError, Registry, import_file};
+use crate::midi::transport::{MidiSystem, resolve_port};
+use clap::{Args, Subcommand};
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// Arguments of `octa librarian`.
+#[derive(Debug, Args)]
+pub struct LibrarianArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: LibrarianCommand,
+}
+
+/// The librarian's subcommands.
+#[derive(Debug, Subcommand)]
+pub enum LibrarianCommand {
+    /// Find connected synths on every MIDI port and remember where they are.
+    Detect,
+    /// List the known adaptations (built-in and scripts), their locations and script errors.
+    Devices,
+    /// Pin a synth to a port and channel (detection will not change it).
+    Pin {
+        /// Device (adaptation) name or unique part of it.
+        device: String,
+        /// Output port (name, unique part, or index).
+        #[arg(long = "out")]
+        out_port: String,
+        /// Input port (defaults to the output's name).
+        #[arg(long = "in")]
+        in_port: Option<String>,
+        /// MIDI channel / device id, 1-16.
+        #[arg(long, default_value_t = 1)]
+        channel: u8,
+    },
+    /// Fetch patches from a synth into the database (edit buffer, a program, or a bank).
+    Fetch {
+        /// Device (adaptation) name or unique part of it.
+        device: String,
+        /// Bank number (1-based); fetches the whole bank.
+        #[arg(long)]
+        bank: Option<u32>,
+        /// Program number (0-based, linear over all banks).
+        #[arg(long, conflicts_with = "bank")]
+        program: Option<u32>,
+    },
+    /// List stored patches.
+    List {
+        /// Only this device.
+        #[arg(long)]
+        device: Option<String>,
+        /// Only names containing this text (case-insensitive).
+        #[arg(long)]
+        search: Option<String>,
+        /// Only patches with this tag.
+        #[arg(long)]
+        tag: Option<String>,
+        /// Only favourites.
+        #[arg(long)]
+        favourites: bool,
+        /// Include hidden patches.
+        #[arg(long)]
+        hidden: bool,
+    },
+    /// Send a stored patch to its synth's edit buffer, or with --slot to a program slot.
+    Send {
+        /// Patch id (see `list`).
+        patch: i64,
+        /// Program slot to overwrite (0-based, linear); asks for confirmation.
+        #[arg(long)]
+        slot: Option<u32>,
+        /// Do not ask before overwriting a slot.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Import .syx or .mid files (single patches or banks).
+    Import {
+        /// Files to import.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Read them as this device instead of recognising it.
+        #[arg(long)]
+        device: Option<String>,
+    },
+    /// Export patches as .syx: ids (3, 1,4-9), import:N (byte-exact bank), device:NAME, search:TEXT.
+    Export {
+        /// What to export.
+        selection: String,
+        /// The .syx file to write.
+        out: PathBuf,
+    },
+}
+
+/// The machine's MIDI system (reports itself unavailable when there is no MIDI).
+fn midi_system() -> Box<dyn MidiSystem> {
+    crate::midi::ports::open_system()
+}
+
+fn registry() -> Registry {
+    let r = Registry::load();
+    for e in &r.errors {
+        eprintln!("octa: adaptation script disabled: {e}");
+    }
+    r
+}
+
+fn find(registry: &Registry, name: &str) -> Result<Arc<dyn Adaptation>, String> {
+    registry.find(name).ok_or_else(|| {
+        let names: Vec<String> = registry.all().iter().map(|a| a.name()).collect();
+        format!("no device matches '{name}'; known: {}", names.join(", "))
+    })
+}
+
+/// Runs `octa librarian ...`.
+pub fn run(args: &LibrarianArgs) -> ExitCode {
+    match run_inner(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("octa librarian: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn open_db() -> Result<Database, String> {
+    Database::open_default().map_err(|e| e.to_string())
+}
+
+fn run_inner(args: &LibrarianArgs) -> Result<(), String> {
+    match &args.command {
+        LibrarianCommand::Import { files, device } => {
+            let mut db = open_db()?;
+            let registry = registry();
+            let mut failed = 0;
+            for f in files {
+                match import_file(&mut db, &registry, f, device.as_deref()) {
+                    Ok(r) => {
+                        let s = &r.summary;
+                        if s.already_imported {
+                            println!(
+                                "{}: already imported as import:{} ({}, {} patches)",
+                                f.display(),
+                                s.import_id,
+                                r.device,
+                                s.patches
+                            );
+                        } else {
+                            println!(
+                                "{}: {} — {} patches, {} new, {} already known; import:{}",
+                                f.display(),
+                                r.device,
+                                s.patches,
+                                s.added,
+                                s.duplicates,
+                                s.import_id
+                            );
+                        }
+                        if r.stray > 0 {
+                            println!("  skipped {} stray bytes between messages", r.stray);
+                        }
+                        for p in &r.problems {
+                            println!("  warning: {p}");
+                        }
+                    }
+                    Err(e) => {
+                        eprintln!("octa librarian: {e}");
+                        failed += 1;
+                    }
+                }
+            }
+            if failed > 0 {
+                return Err(format!("{failed} file(s) could not be imported"));
+            }
+            Ok(())
+        }
+        LibrarianCommand::List {
+            device,
+            search,
+            tag,
+            favourites,
+            hidden,
+        } => {
+            let db = open_db()?;
+            let registry = Registry::load();
+            let device = match device {
+                Some(d) => Some(find(&registry, d)?.name()),
+                None => None,
+            };
+            let rows = db
+                .list(&PatchFilter {
+                    device,
+                    search: search.clone(),
+                    tag: tag.clone(),
+                    favourites: *favourites,
+                    include_hidden: *hidden,
+                })
+                .map_err(|e| e.to_string())?;
+            for p in &rows {
+                let place = match (p.program, registry.find(&p.device)) {
+                    (Some(n), Some(a)) => a.friendly_program_name(n),
+                    (Some(n), None) => n.to_string(),
+                    _ => "-".into(),
+                };
+                println!(
+                    "{:>5}  {:<22} {:<20} {:<10} {}{}",
+                    p.id,
+                    p.device,
+                    p.name.trim(),
+                    place,
+                    if p.favourite { "* " } else { "" },
+                    p.tags.join(",")
+                );
+            }
+            println!("{} patch(es)", rows.len());
+            Ok(())
+        }
+        LibrarianCommand::Export { selection, out } => {
+            let db = open_db()?;
+            let sel = Selection::parse(selection).map_err(|e| e.to_string())?;
+            let blobs = sel.resolve(&db).map_err(|e| e.to_string())?;
+            if blobs.is_empty() {
+                return Err(format!("'{selection}' selects no patches"));
+            }
+            let n = write_syx(out, blobs.iter().map(|b| b.as_slice()))
+                .map_err(|e| LibrarianError::from(e).to_string())?;
+            println!("wrote {} ({} bytes)", out.display(), n);
+            Ok(())
+        }
+        LibrarianCommand::Devices => {
+            let db = open_db()?;
+            let registry = Registry::load();
+            for a in registry.all() {
+                let loc = db.device_location(&a.name()).map_err(|e| e.to_string())?;
+                let caps = [
+                    a.edit_buffer().map(|_| "edit buffer"),
+                    a.program_dump().map(|_| "programs"),
+                    a.bank_dump().map(|_| "banks"),
+                ];
+                let caps: Vec<&str> = caps.into_iter().flatten().collect();
+                let at = match loc {
+                    Some(l) => format!(
+                        "{} {} / {} ch {}",
+                        if l.pinned { "pinned at" } else { "found at" },
+                        l.out_port,
+                        l.in_port,
+                        l.channel + 1
+                    ),
+                    None => "not located".into(),
+                };
+                println!("{:<26} [{}]  {}", a.name(), caps.join(", "), at);
+            }
+            for e in &registry.errors {
+                println!("disabled script: {e}");
+            }
+            Ok(())
+        }
+        LibrarianCommand::Pin {
+            device,
+            out_port,
+            in_port,
+            channel,
+        } => {
+            if !(1..=16).contains(channel) {
+                return Err(format!("channel {channel} is out of range (1-16)"));
+            }
+            let registry = Registry::load();
+            let a = find(&registry, device)?;
+            let db = open_db()?;
+            let loc = DeviceLocation {
+                out_port: out_port.clone(),
+                in_port: in_port.clone().unwrap_or_else(|| out_port.clone()),
+                channel: channel - 1,
+                pinned: true,
+            };
+            db.set_device_location(&a.name(), &loc)
+                .map_err(|e| e.to_string())?;
+            println!(
+                "{} pinned to {} / {} channel {}",
+                a.name(),
+                loc.out_port,
+                loc.in_port,
+                channel
+            );
+            Ok(())
+        }
+        LibrarianCommand::Detect => detect_cmd(),
+        LibrarianCommand::Fetch {
+            device,
+            bank,
+            program,
+        } => fetch_cmd(device, *bank, *program),
+        LibrarianCommand::Send { patch, slot, yes } => send_cmd(*patch, *slot, *yes),
+    }
+}
+
+fn print_progress(p: Progress) {
+    match p {
+        Progress::Probing {
+            device,
+            port,
+            done,
+            total,
+        } => eprintln!("  {device}: probing {port} ({}/{total})", done + 1),
+        Progress::Fetching { done, total } if total > 1 => eprint!("\r  {done}/{total}"),
+        _ => {}
+    }
+}
+
+fn detect_cmd() -> Result<(), String> {
+    let mut system = midi_system();
+    let registry = registry();
+    let db = open_db()?;
+    let found: Vec<Found> = device::detect(
+        system.as_mut(),
+        registry.all(),
+        &Timing::default(),
+        &Cancel::new(),
+        &mut print_progress,
+    )
+    .map_err(|e| e.to_string())?;
+    if found.is_empty() {
+        println!("no synth answered");
+    }
+    for f in &found {
+        let pinned = db
+            .device_location(&f.device)
+            .map_err(|e| e.to_string())?
+            .is_some_and(|l| l.pinned);
+        if !pinned {
+            db.set_device_location(
+                &f.device,
+                &DeviceLocation {
+                    out_port: f.out_port.clone(),
+                    in_port: f.in_port.clone(),
+                    channel: f.channel,
+                    pinned: false,
+                },
+            )
+            .map_err(|e| e.to_string())?;
+        }
+        println!(
+            "{} on {} / {} channel {}{}",
+            f.device,
+            f.out_port,
+            f.in_port,
+            f.channel + 1,
+            if pinned {
+                " (pinned location kept)"
+            } else {
+                ""
+            }
+        );
+    }
+    Ok(())
+}
+
+fn open_link(
+    db: &Database,
+    system: &mut dyn MidiSystem,
+    a: &dyn Adaptation,
+) -> Result<Link, String> {
+    // Ask the system first so a machine without MIDI says so before anything else.
+    let outs = system.outputs().map_err(|e| e.to_string())?;
+    let ins = system.inputs().map_err(|e| e.to_string())?;
+    let loc = db
+        .device_location(&a.name())
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| {
+            format!(
+                "{} has no known port: run `octa librarian detect` or `octa librarian pin`",
+                a.name()
+            )
+        })?;
+    let out = resolve_port(&outs, &loc.out_port).map_err(|e| e.to_string())?;
+    let inp = resolve_port(&ins, &loc.in_port).map_err(|e| e.to_string())?;
+    Link::open(system, &out, &inp, loc.channel).map_err(|e| e.to_string())
+}
+
+fn fetch_cmd(device: &str, bank: Option<u32>, program: Option<u32>) -> Result<(), String> {
+    let registry = registry();
+    let a = find(&registry, device)?;
+    let mut db = open_db()?;
+    let mut system = midi_system();
+    let mut link = open_link(&db, system.as_mut(), a.as_ref())?;
+    let timing = Timing::default();
+    let cancel = Cancel::new();
+    let result: FetchResult = match (bank, program) {
+        (Some(b), _) => {
+            let b = b.checked_sub(1).ok_or("banks are numbered from 1")?;
+            device::fetch_bank(
+                &mut link,
+                a.as_ref(),
+                b,
+                &timing,
+                &cancel,
+                &mut print_progress,
+            )
+            .map_err(|e| e.to_string())?
+        }
+        (None, Some(n)) => device::fetch_programs(
+            &mut link,
+            a.as_ref(),
+            &[n],
+            &timing,
+            &cancel,
+            &mut print_progress,
+        )
+        .map_err(|e| e.to_string())?,
+        (None, None) => {
+            let p = device::fetch_edit_buffer(&mut link, a.as_ref(), &timing, &cancel)
+                .map_err(|e| e.to_string())?;
+            FetchResult {
+                messages: crate::librarian::sysex::messages(&p.data),
+                patches: vec![p],
+                ..FetchResult::default()
+            }
+        }
+    };
+    eprintln!();
+    let loaded = crate::librarian::adaptation::Loaded {
+        patches: result.patches.clone(),
+        ..Default::default()
+    };
+    let source = format!("synth:{}", link.out.name());
+    let s = db
+        .store_import(a.as_ref(), &source, &result.messages, &loaded)
+        .map_err(|e| e.to_string())?;
+    println!(
+        "{}: {} patch(es) arrived, {} new; import:{}",
+        a.name(),
+        result.patches.len(),
+        s.added,
+        s.import_id
+    );
+    if !result.missing.is_empty() {
+        let names: Vec<String> = result
+            .missing
+            .iter()
+            .map(|n| a.friendly_program_name(*n))
+            .collect();
+        println!("missing: {}", names.join(" "));
+    }
+    if let Some(e) = result.error {
+        return Err(e.to_string());
+    }
+    Ok(())
+}
+
+fn confirm(question: &str) -> bool {
+    eprint!("{question} [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    if std::io::stdin().lock().read_line(&mut line).is_err() {
+        return false;
+    }
+    matches!(line.trim(), "y" | "Y" | "yes")
+}
+
+fn send_cmd(id: i64, slot: Option<u32>, yes: bool) -> Result<(), String> {
+    let db = open_db()?;
+    let p = db.patch(id).map_err(|e| e.to_string())?;
+    let registry = registry();
+    let a = registry
+        .find(&p.device)
+        .ok_or_else(|| format!("the adaptation '{}' is not loaded", p.device))?;
+    let target = match slot {
+        Some(n) => {
+            let q = format!(
+                "Overwrite program {} on {} with '{}'?",
+                a.friendly_program_name(n),
+                a.name(),
+                p.name.trim()
+            );
+            if !yes && !confirm(&q) {
+                return Err("not sent".into());
+            }
+            SendTarget::Program(n)
+        }
+        None => SendTarget::EditBuffer,
+    };
+    let mut system = midi_system();
+    let mut link = open_link(&db, system.as_mut(), a.as_ref())?;
+    let n = device::send_patch(
+        link.out.as_mut(),
+        a.as_ref(),
+        &p.sysex,
+        link.channel,
+        target,
+        &Cancel::new(),
+        &mut |_| {},
+    )
+    .map_err(|e| e.to_string())?;
+    println!("sent '{}' to {} ({n} message(s))", p.name.trim(), a.name());
+    Ok(())
+}

@@ -1,0 +1,415 @@
+//! `octa midi ...`: list ports, play a pattern to a port, print incoming messages.
+//!
+//! Without a MIDI system every command says so and exits with 1.
+
+use crate::config::Config;
+use crate::format::bank::Bank;
+use crate::format::parse_bank;
+use crate::format::project_file::ProjectFile;
+use crate::midi::engine::{EngineEvent, EngineOptions, MidiEngine};
+use crate::midi::message::{CLOCK, MidiMessage};
+use crate::midi::model::{DeviceSetup, SeqPattern};
+use crate::midi::output::PortStatus;
+use crate::midi::ports::open_system;
+use crate::midi::scheduler::PlayItem;
+use crate::midi::transport::{MidiError, MidiSystem, resolve_port};
+use clap::{Args, Subcommand};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+use thiserror::Error;
+
+/// `octa midi` arguments.
+#[derive(Debug, Args)]
+pub struct MidiArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: MidiCommand,
+}
+
+/// The `octa midi` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum MidiCommand {
+    /// List MIDI output and input ports.
+    Ports,
+    /// Play a pattern of a project to the output port (--midi-out).
+    Play(PlayArgs),
+    /// Print incoming MIDI messages from the input port (--midi-in).
+    Monitor(MonitorArgs),
+}
+
+/// `octa midi play` arguments.
+#[derive(Debug, Clone, Args)]
+pub struct PlayArgs {
+    /// Project folder (holding project.work and bankNN.work).
+    pub path: PathBuf,
+    /// Bank letter A..P.
+    #[arg(long, default_value = "A")]
+    pub bank: String,
+    /// Pattern number 1..16.
+    #[arg(long, default_value_t = 1)]
+    pub pattern: usize,
+    /// Passes to play.
+    #[arg(long, default_value_t = 1)]
+    pub loops: u32,
+    /// Tempo override in BPM (default: the project's, or the pattern's with pattern tempo on).
+    #[arg(long)]
+    pub tempo: Option<f64>,
+    /// Send MIDI clock and start/stop.
+    #[arg(long)]
+    pub clock: bool,
+}
+
+/// `octa midi monitor` arguments.
+#[derive(Debug, Args)]
+pub struct MonitorArgs {
+    /// Stop after this many messages.
+    #[arg(long)]
+    pub count: Option<usize>,
+    /// Also print clock ticks.
+    #[arg(long)]
+    pub clock: bool,
+}
+
+/// Why a MIDI command failed.
+#[derive(Debug, Error)]
+pub enum MidiCliError {
+    /// MIDI itself failed (unavailable, no port...).
+    #[error(transparent)]
+    Midi(#[from] MidiError),
+    /// No port to use.
+    #[error("{0}")]
+    Port(String),
+    /// A project file could not be read.
+    #[error("{path}: {message}")]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+    /// A bad argument.
+    #[error("{0}")]
+    Arg(String),
+    /// Writing the output failed.
+    #[error("output: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Runs `octa midi ...`; `out_choice`/`in_choice` are the global --midi-out/--midi-in.
+pub fn run(args: &MidiArgs, out_choice: Option<&str>, in_choice: Option<&str>) -> ExitCode {
+    let config = Config::load().unwrap_or_else(|e| {
+        eprintln!("octa: warning: {e}");
+        Config::default()
+    });
+    let out_choice = out_choice.map(str::to_string).or(config.midi_out);
+    let in_choice = in_choice.map(str::to_string).or(config.midi_in);
+    let mut stdout = std::io::stdout().lock();
+    let result = match &args.command {
+        MidiCommand::Ports => ports(&*open_system(), &mut stdout),
+        MidiCommand::Play(a) => play(open_system(), a, out_choice, &mut stdout),
+        MidiCommand::Monitor(a) => monitor(&mut *open_system(), a, in_choice, &mut stdout),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("octa midi: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Lists the ports as "index: name".
+pub fn ports(system: &dyn MidiSystem, out: &mut dyn Write) -> Result<(), MidiCliError> {
+    let outputs = system.outputs()?;
+    let inputs = system.inputs()?;
+    for (title, list) in [("outputs", outputs), ("inputs", inputs)] {
+        writeln!(out, "MIDI {title}:")?;
+        if list.is_empty() {
+            writeln!(out, "  (none)")?;
+        }
+        for (i, n) in list.iter().enumerate() {
+            writeln!(out, "  {i}: {n}")?;
+        }
+    }
+    Ok(())
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, MidiCliError> {
+    std::fs::read(path).map_err(|e| MidiCliError::File {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}
+
+/// Loads the pattern to play and the project's device setup.
+pub fn load_pattern(args: &PlayArgs) -> Result<(SeqPattern, DeviceSetup), MidiCliError> {
+    let bank = parse_bank(&args.bank)
+        .ok_or_else(|| MidiCliError::Arg(format!("bank '{}' is not A..P", args.bank)))?;
+    if !(1..=16).contains(&args.pattern) {
+        return Err(MidiCliError::Arg(format!(
+            "pattern {} is not 1..16",
+            args.pattern
+        )));
+    }
+    let pf_path = args.path.join("project.work");
+    let pf = ProjectFile::parse(&read_file(&pf_path)?).map_err(|e| MidiCliError::File {
+        path: pf_path.clone(),
+        message: e.to_string(),
+    })?;
+    let bank_path = args.path.join(format!("bank{:02}.work", bank + 1));
+    let (b, _) = Bank::from_bytes(&read_file(&bank_path)?).map_err(|e| MidiCliError::File {
+        path: bank_path.clone(),
+        message: e.to_string(),
+    })?;
+    let pattern = SeqPattern::from_bank(&b, bank, args.pattern - 1).ok_or_else(|| {
+        MidiCliError::Arg(format!(
+            "pattern {} not in {}",
+            args.pattern,
+            bank_path.display()
+        ))
+    })?;
+    Ok((pattern, DeviceSetup::from_project(&pf)))
+}
+
+/// Set by Ctrl-C while `octa midi play` runs, so playback stops cleanly (no hanging notes).
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+#[cfg(target_os = "linux")]
+extern "C" fn on_interrupt(_: libc::c_int) {
+    INTERRUPTED.store(true, Ordering::SeqCst);
+}
+
+/// Routes Ctrl-C to [`INTERRUPTED`] (Linux; elsewhere Ctrl-C ends the process).
+fn catch_interrupt() {
+    #[cfg(target_os = "linux")]
+    {
+        let handler = on_interrupt as extern "C" fn(libc::c_int);
+        // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
+        unsafe {
+            libc::signal(libc::SIGINT, handler as libc::sighandler_t);
+        }
+    }
+}
+
+/// Plays a pattern to the output port and waits until it ends (or Ctrl-C).
+pub fn play(
+    system: Box<dyn MidiSystem>,
+    args: &PlayArgs,
+    out_choice: Option<String>,
+    out: &mut dyn Write,
+) -> Result<(), MidiCliError> {
+    let (pattern, setup) = load_pattern(args)?;
+    let engine = MidiEngine::start(
+        system,
+        EngineOptions {
+            output: out_choice,
+            setup,
+            send_clock: args.clock,
+            send_transport: args.clock,
+            ..EngineOptions::default()
+        },
+    );
+    let port = match engine.status().output {
+        PortStatus::Connected(n) => n,
+        other => return Err(MidiCliError::Port(other.to_string())),
+    };
+    let tempo = args.tempo.unwrap_or_else(|| setup.tempo_for(&pattern));
+    writeln!(
+        out,
+        "playing {} x{} at {tempo:.2} BPM on {port}",
+        pattern.name, args.loops
+    )?;
+    catch_interrupt();
+    engine.play(vec![PlayItem {
+        pattern: Arc::new(pattern),
+        passes: Some(args.loops.max(1)),
+        tempo: args.tempo,
+    }]);
+    let mut stopping = false;
+    loop {
+        if INTERRUPTED.swap(false, Ordering::SeqCst) && !stopping {
+            stopping = true;
+            engine.stop();
+        }
+        match engine.wait_event(Duration::from_millis(200)) {
+            Some(EngineEvent::Stopped) => break,
+            Some(EngineEvent::Status(s)) => {
+                if let PortStatus::Vanished(_) = s.output {
+                    writeln!(out, "{}", s.output)?;
+                }
+            }
+            _ => {}
+        }
+    }
+    writeln!(out, "done")?;
+    Ok(())
+}
+
+/// Prints incoming messages, one per line with the time since start.
+pub fn monitor(
+    system: &mut dyn MidiSystem,
+    args: &MonitorArgs,
+    in_choice: Option<String>,
+    out: &mut dyn Write,
+) -> Result<(), MidiCliError> {
+    let names = system.inputs()?;
+    let name = match in_choice {
+        Some(c) => resolve_port(&names, &c)?,
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| MidiCliError::Port("no MIDI input port".into()))?,
+    };
+    let mut port = system.open_in(&name)?;
+    writeln!(out, "listening on {name}")?;
+    let start = Instant::now();
+    let mut n = 0usize;
+    while args.count.is_none_or(|c| n < c) {
+        let Some(m) = port.recv_timeout(Duration::from_millis(500))? else {
+            continue;
+        };
+        if m.bytes == [CLOCK] && !args.clock {
+            continue;
+        }
+        let t = m.at.saturating_duration_since(start).as_secs_f64();
+        writeln!(out, "{t:10.3}  {}", MidiMessage::parse(&m.bytes))?;
+        n += 1;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::midi::ports::UnavailableSystem;
+    use crate::midi::sim::SimSystem;
+
+    #[test]
+    fn ports_lists_or_says_unavailable() {
+        let sys = SimSystem::with_device("Octatrack MKII");
+        let mut buf = Vec::new();
+        ports(&sys, &mut buf).unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        assert!(text.contains("MIDI outputs:\n  0: Octatrack MKII"));
+        let none = UnavailableSystem {
+            reason: "no /dev/snd/seq".into(),
+        };
+        let err = ports(&none, &mut Vec::new()).unwrap_err();
+        assert_eq!(err.to_string(), "MIDI is unavailable: no /dev/snd/seq");
+    }
+
+    #[test]
+    fn monitor_prints_parsed_messages() {
+        let mut sys = SimSystem::with_device("OT");
+        let feeder = sys.clone();
+        let t = std::thread::spawn(move || {
+            // The monitor opens its port first; feed until it has.
+            for _ in 0..500 {
+                feeder.feed("OT", &[0xF8]);
+                feeder.feed("OT", &[0x92, 84, 100]);
+                std::thread::sleep(Duration::from_millis(2));
+            }
+        });
+        let mut buf = Vec::new();
+        monitor(
+            &mut sys,
+            &MonitorArgs {
+                count: Some(2),
+                clock: false,
+            },
+            Some("OT".into()),
+            &mut buf,
+        )
+        .unwrap();
+        let _ = t.join();
+        let text = String::from_utf8(buf).unwrap();
+        assert!(text.starts_with("listening on OT\n"));
+        assert_eq!(text.matches("ch3  note on  C-6 (84) vel 100").count(), 2);
+        assert!(!text.contains("clock"));
+    }
+
+    #[test]
+    fn play_corpus_pattern_to_a_simulated_port() {
+        let Some(path) = crate::testutil::corpus("ot/hello-flex/project") else {
+            return;
+        };
+        let sys = SimSystem::with_device("Octatrack");
+        let args = PlayArgs {
+            path,
+            bank: "a".into(),
+            pattern: 1,
+            loops: 1,
+            tempo: Some(300.0),
+            clock: true,
+        };
+        let mut buf = Vec::new();
+        play(Box::new(sys.clone()), &args, None, &mut buf).unwrap();
+        let no_port = play(Box::new(SimSystem::default()), &args, None, &mut Vec::new());
+        assert_eq!(no_port.unwrap_err().to_string(), "MIDI: no output port");
+        let text = String::from_utf8(buf).unwrap();
+        assert!(text.starts_with("playing A01 x1 at 300.00 BPM on Octatrack"));
+        let msgs = sys.messages();
+        assert_eq!(msgs.first(), Some(&vec![0xF2, 0, 0]));
+        assert_eq!(msgs[1], vec![0xFA]);
+        assert_eq!(msgs.last(), Some(&vec![0xFC]));
+        assert_eq!(msgs.iter().filter(|m| m[0] == 0xF8).count(), 96);
+        let ons = msgs.iter().filter(|m| m[0] & 0xF0 == 0x90).count();
+        let offs = msgs.iter().filter(|m| m[0] & 0xF0 == 0x80).count();
+        assert!(ons > 0);
+        assert_eq!(ons, offs);
+        // Errors name the problem.
+        let bad = PlayArgs {
+            bank: "Z".into(),
+            ..args
+        };
+        assert!(load_pattern(&bad).unwrap_err().to_string().contains("A..P"));
+        let missing = PlayArgs {
+            path: PathBuf::from("/nonexistent"),
+            bank: "A".into(),
+            ..bad
+        };
+        let err = load_pattern(&missing).unwrap_err().to_string();
+        assert!(err.starts_with("/nonexistent/project.work"), "{err}");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn ctrl_c_stops_playback_without_hanging_notes() {
+        let Some(path) = crate::testutil::corpus("ot/hello-flex/project") else {
+            return;
+        };
+        let sys = SimSystem::with_device("Octatrack");
+        let watcher = sys.clone();
+        let t = std::thread::spawn(move || {
+            // Once notes flow the handler is installed (before playback starts).
+            while !watcher.messages().iter().any(|m| m[0] & 0xF0 == 0x90) {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            // SAFETY: raising a signal whose handler only stores to an atomic.
+            unsafe {
+                libc::raise(libc::SIGINT);
+            }
+        });
+        let args = PlayArgs {
+            path,
+            bank: "A".into(),
+            pattern: 1,
+            loops: 1000,
+            tempo: None,
+            clock: false,
+        };
+        let mut buf = Vec::new();
+        play(Box::new(sys.clone()), &args, None, &mut buf).unwrap();
+        let _ = t.join();
+        assert!(String::from_utf8(buf).unwrap().ends_with("done\n"));
+        let msgs = sys.messages();
+        let ons = msgs.iter().filter(|m| m[0] & 0xF0 == 0x90).count();
+        let offs = msgs.iter().filter(|m| m[0] & 0xF0 == 0x80).count();
+        assert!(ons > 0);
+        assert_eq!(ons, offs);
+    }
+}

@@ -1,0 +1,608 @@
+//! Sample slots of a project: what each slot holds, where it is used (part machine slots and
+//! sample locks), remapping references, merging duplicate slots, removing unused slots and
+//! assigning a file to a slot (project.work block + markers trim end, format doc §3.5 / §8.11).
+
+use super::error::ProjectError;
+use super::files::FileId;
+use super::model::{BANKS, Project};
+use crate::format::bank::{
+    AudioTrack, Bank, EDITED_MASK_AT, PART_LEN, PARTS, Part, SAVED_PARTS_AT, SlotRecord,
+};
+use crate::format::markers::SlotMarkers;
+use crate::format::project_file::{ProjectFile, SampleSlot, SlotAttr};
+use crate::format::slot_attrs::SlotRef;
+use crate::format::{FormatError, MachineType};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use thiserror::Error;
+
+/// Offset of the slot records inside a part block (format doc §4.10.2).
+const PART_SLOTS_AT: usize = 723;
+
+/// Why a slot operation or a copy failed.
+#[derive(Debug, Error)]
+pub enum SlotError {
+    /// Reading or writing a project or sample file failed.
+    #[error(transparent)]
+    Project(#[from] ProjectError),
+    /// A project file could not be parsed or edited.
+    #[error("{file}: {source}")]
+    Format {
+        /// The file.
+        file: PathBuf,
+        /// What is wrong.
+        source: FormatError,
+    },
+    /// The destination pool has too few free slots.
+    #[error(
+        "not enough free {pool} slots in {project}: {needed} needed, {free} free (free some with `octa slots --remove-unused` or merge duplicates)"
+    )]
+    NoFreeSlots {
+        /// "Flex" or "Static".
+        pool: &'static str,
+        /// The destination project.
+        project: String,
+        /// How many new slots the copy needs.
+        needed: usize,
+        /// How many are free.
+        free: usize,
+    },
+    /// The request does not make sense (wrong kinds, indices out of range, ...).
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Result of slot operations.
+pub type Result<T, E = SlotError> = std::result::Result<T, E>;
+
+/// The project's `project.work` (a copy to edit; see [`set_project_file`]).
+pub fn project_file(p: &Project) -> Result<ProjectFile> {
+    Ok(p.project_file().clone())
+}
+
+/// Writes an edited `project.work` back into the project (marking it changed only when it differs).
+pub fn set_project_file(p: &mut Project, pf: &ProjectFile) {
+    if p.project_file().to_bytes() != pf.to_bytes() {
+        *p.project_file_mut() = pf.clone();
+    }
+}
+
+/// The slot a part's Static slot byte names (0..127).
+pub fn static_ref(v: u8) -> Option<SlotRef> {
+    (v < 128).then_some(SlotRef::Static(v as u16 + 1))
+}
+
+/// The slot a part's Flex slot byte names (0..127 Flex, 128..135 recorder buffers).
+pub fn flex_ref(v: u8) -> Option<SlotRef> {
+    match v {
+        0..=127 => Some(SlotRef::Flex(v as u16 + 1)),
+        128..=135 => Some(SlotRef::Recorder(v as u16 - 127)),
+        _ => None,
+    }
+}
+
+/// The byte a bank stores for a slot (0-based; recorders 128..135 in the Flex pool).
+pub fn slot_byte(s: SlotRef) -> Option<u8> {
+    s.is_valid().then(|| match s {
+        SlotRef::Flex(n) | SlotRef::Static(n) => (n - 1) as u8,
+        SlotRef::Recorder(n) => (127 + n) as u8,
+    })
+}
+
+/// The slot a sample lock names on a track with machine `m` (None for machines without slots).
+pub fn lock_ref(m: MachineType, v: u8) -> Option<SlotRef> {
+    match m {
+        MachineType::Static => static_ref(v),
+        MachineType::Flex => flex_ref(v),
+        _ => None,
+    }
+}
+
+/// One reference to a sample slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SlotUse {
+    /// A part's machine slot record.
+    Part {
+        /// Bank 0..16.
+        bank: u8,
+        /// Part 0..4.
+        part: u8,
+        /// Audio track 0..8.
+        track: u8,
+        /// The saved copy of the part (else the working copy).
+        saved: bool,
+        /// The track's machine plays from this pool (else a kept, inactive setting).
+        active: bool,
+    },
+    /// A sample lock of a pattern step.
+    Lock {
+        /// Bank 0..16.
+        bank: u8,
+        /// Pattern 0..16.
+        pattern: u8,
+        /// Audio track 0..8.
+        track: u8,
+        /// Step 0..64.
+        step: u8,
+    },
+}
+
+impl SlotUse {
+    /// Whether the reference makes the slot play (locks and active machine slots).
+    pub fn is_active(&self) -> bool {
+        match self {
+            SlotUse::Part { active, .. } => *active,
+            SlotUse::Lock { .. } => true,
+        }
+    }
+}
+
+impl std::fmt::Display for SlotUse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let bank = |b: u8| (b'A' + b) as char;
+        match *self {
+            SlotUse::Part {
+                bank: b,
+                part,
+                track,
+                saved,
+                active,
+            } => write!(
+                f,
+                "{}part {} T{}{}{}",
+                bank(b),
+                part + 1,
+                track + 1,
+                if saved { " (saved)" } else { "" },
+                if active { "" } else { " (inactive)" }
+            ),
+            SlotUse::Lock {
+                bank: b,
+                pattern,
+                track,
+                step,
+            } => write!(
+                f,
+                "{}{:02} T{} step {} lock",
+                bank(b),
+                pattern + 1,
+                track + 1,
+                step + 1
+            ),
+        }
+    }
+}
+
+/// The slot references of one part: (slot, track, active) for both pools of every track.
+pub fn part_refs(part: &Part) -> Vec<(SlotRef, u8, bool)> {
+    let mut out = Vec::with_capacity(16);
+    for t in 0..8 {
+        let m = part.machine_type(t);
+        let r = &part.slots[t];
+        if let Some(s) = static_ref(r.static_slot) {
+            out.push((s, t as u8, m == MachineType::Static));
+        }
+        if let Some(s) = flex_ref(r.flex_slot) {
+            out.push((s, t as u8, m == MachineType::Flex));
+        }
+    }
+    out
+}
+
+/// Appends every reference of a bank to `out`.
+pub fn bank_uses(bank: &Bank, b: usize, out: &mut Vec<(SlotRef, SlotUse)>) {
+    for (saved, parts) in [(false, bank.parts()), (true, bank.saved_parts())] {
+        for (p, part) in parts.iter().enumerate() {
+            for (s, track, active) in part_refs(part) {
+                out.push((
+                    s,
+                    SlotUse::Part {
+                        bank: b as u8,
+                        part: p as u8,
+                        track,
+                        saved,
+                        active,
+                    },
+                ));
+            }
+        }
+    }
+    for (pi, pat) in bank.patterns.iter().enumerate() {
+        let Some(part) = bank.part(pat.part as usize) else {
+            continue;
+        };
+        for (t, tr) in pat.audio.iter().enumerate() {
+            let m = part.machine_type(t);
+            if !matches!(m, MachineType::Static | MachineType::Flex) {
+                continue;
+            }
+            for step in 0..64 {
+                if let Some(s) = tr.sample_lock(step).and_then(|v| lock_ref(m, v)) {
+                    out.push((
+                        s,
+                        SlotUse::Lock {
+                            bank: b as u8,
+                            pattern: pi as u8,
+                            track: t as u8,
+                            step: step as u8,
+                        },
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// Every slot reference in the project's banks, by slot.
+pub fn uses(p: &Project) -> BTreeMap<SlotRef, Vec<SlotUse>> {
+    let mut all = Vec::new();
+    for b in 0..BANKS {
+        bank_uses(p.bank(b), b, &mut all);
+    }
+    let mut map: BTreeMap<SlotRef, Vec<SlotUse>> = BTreeMap::new();
+    for (s, u) in all {
+        map.entry(s).or_default().push(u);
+    }
+    map
+}
+
+/// How many references a remap rewrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RemapCount {
+    /// Part machine slot bytes (working and saved copies).
+    pub part_slots: usize,
+    /// Sample locks in patterns.
+    pub locks: usize,
+}
+
+impl std::ops::AddAssign for RemapCount {
+    fn add_assign(&mut self, o: Self) {
+        self.part_slots += o.part_slots;
+        self.locks += o.locks;
+    }
+}
+
+/// A slot mapping: source slot to destination slot (slots not in it keep their number).
+pub type SlotMap = BTreeMap<SlotRef, SlotRef>;
+
+/// Rewrites one track's slot record through `map`; returns how many bytes changed.
+pub fn remap_slot_record(r: &mut SlotRecord, map: &SlotMap) -> usize {
+    let mut n = 0;
+    if let Some(to) = static_ref(r.static_slot)
+        .and_then(|s| map.get(&s))
+        .and_then(|&d| slot_byte(d))
+        && to != r.static_slot
+    {
+        r.static_slot = to;
+        n += 1;
+    }
+    if let Some(to) = flex_ref(r.flex_slot)
+        .and_then(|s| map.get(&s))
+        .and_then(|&d| slot_byte(d))
+        && to != r.flex_slot
+    {
+        r.flex_slot = to;
+        n += 1;
+    }
+    n
+}
+
+/// Rewrites the machine slot bytes of a part through `map`; returns how many changed.
+pub fn remap_part(part: &mut Part, map: &SlotMap) -> usize {
+    part.slots
+        .iter_mut()
+        .map(|r| remap_slot_record(r, map))
+        .sum()
+}
+
+/// Rewrites the sample locks of one audio track whose machine is `m`; returns how many changed.
+pub fn remap_track_locks(tr: &mut AudioTrack, m: MachineType, map: &SlotMap) -> usize {
+    let mut n = 0;
+    for step in 0..64 {
+        let Some(v) = tr.sample_lock(step) else {
+            continue;
+        };
+        if let Some(to) = lock_ref(m, v)
+            .and_then(|s| map.get(&s))
+            .and_then(|&d| slot_byte(d))
+            && to != v
+            && tr.set_sample_lock(step, Some(to)).is_ok()
+        {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Rewrites the sample locks of a pattern's audio tracks; `machines` gives each track's machine
+/// (from the part the pattern plays). Returns how many changed.
+pub fn remap_locks(
+    pattern: &mut crate::format::bank::Pattern,
+    machines: &[MachineType; 8],
+    map: &SlotMap,
+) -> usize {
+    pattern
+        .audio
+        .iter_mut()
+        .zip(machines)
+        .map(|(tr, &m)| remap_track_locks(tr, m, map))
+        .sum()
+}
+
+/// The machine of every audio track of a part.
+pub fn machines(part: &Part) -> [MachineType; 8] {
+    std::array::from_fn(|t| part.machine_type(t))
+}
+
+/// Rewrites every reference of a bank (working and saved parts, all sample locks) through
+/// `map`. This renames slots, it does not edit parts: the edited bits stay as they were.
+pub fn remap_bank(bank: &mut Bank, map: &SlotMap) -> Result<RemapCount, FormatError> {
+    let mut count = RemapCount::default();
+    if map.is_empty() {
+        return Ok(count);
+    }
+    let machines: Vec<[MachineType; 8]> = bank.parts().iter().map(machines).collect();
+    for pat in bank.patterns.iter_mut() {
+        if let Some(m) = machines.get(pat.part as usize) {
+            count.locks += remap_locks(pat, m, map);
+        }
+    }
+    let mut saved: Vec<Part> = bank.saved_parts().to_vec();
+    let mut saved_changed = false;
+    for part in saved.iter_mut() {
+        let n = remap_part(part, map);
+        saved_changed |= n > 0;
+        count.part_slots += n;
+    }
+    let edited = bank.parts_edited_mask();
+    for p in 0..PARTS {
+        count.part_slots += bank.edit_part(p, |part| remap_part(part, map))?;
+    }
+    if saved_changed || bank.parts_edited_mask() != edited {
+        *bank = patch_bank(bank, |bytes| {
+            for (p, part) in saved.iter().enumerate() {
+                let at = SAVED_PARTS_AT + p * PART_LEN + PART_SLOTS_AT;
+                for (t, r) in part.slots.iter().enumerate() {
+                    bytes[at + t * 5] = r.static_slot;
+                    bytes[at + t * 5 + 1] = r.flex_slot;
+                }
+            }
+            bytes[EDITED_MASK_AT] = edited;
+        })?;
+    }
+    Ok(count)
+}
+
+/// Edits a bank at the byte level (for the saved part copies, which the bank API keeps
+/// read-only) and parses it back.
+pub fn patch_bank(bank: &Bank, f: impl FnOnce(&mut [u8])) -> Result<Bank, FormatError> {
+    let mut bytes = bank.to_bytes();
+    f(&mut bytes);
+    crate::format::common::fix_checksum(&mut bytes);
+    Ok(Bank::from_bytes(&bytes)?.0)
+}
+
+/// A copy of a bank. (`Bank::clone` builds its pattern array on the stack, which overflows
+/// the small stacks of test and worker threads in debug builds; this goes through the bytes.)
+pub fn clone_bank(b: &Bank) -> Result<Bank, FormatError> {
+    Ok(Bank::from_bytes(&b.to_bytes())?.0)
+}
+
+/// Rewrites every reference in every bank of a project; marks changed banks dirty.
+pub fn remap_project(p: &mut Project, map: &SlotMap) -> Result<RemapCount> {
+    let mut total = RemapCount::default();
+    for b in 0..BANKS {
+        let mut uses = Vec::new();
+        bank_uses(p.bank(b), b, &mut uses);
+        if !uses.iter().any(|(s, _)| map.get(s).is_some_and(|d| d != s)) {
+            continue;
+        }
+        let file = p.file_path(FileId::Bank(b), false);
+        total +=
+            remap_bank(p.bank_mut(b), map).map_err(|source| SlotError::Format { file, source })?;
+    }
+    Ok(total)
+}
+
+/// Everything about one slot.
+#[derive(Debug, Clone)]
+pub struct SlotInfo {
+    /// The slot.
+    pub slot: SlotRef,
+    /// Its `[SAMPLE]` block (None: never assigned).
+    pub block: Option<SampleSlot>,
+    /// Whether the file exists (None: no path).
+    pub exists: Option<bool>,
+    /// Its markers.
+    pub markers: Option<SlotMarkers>,
+    /// Where it is referenced.
+    pub uses: Vec<SlotUse>,
+}
+
+impl SlotInfo {
+    /// The slot's path, empty when none.
+    pub fn path(&self) -> &str {
+        self.block.as_ref().map_or("", |b| b.path.as_str())
+    }
+    /// Whether some reference makes this slot play.
+    pub fn is_used(&self) -> bool {
+        self.uses.iter().any(SlotUse::is_active)
+    }
+}
+
+/// Every slot that has a block or a reference, in order Flex, recorders, Static.
+pub fn list(p: &Project) -> Result<Vec<SlotInfo>> {
+    let pf = project_file(p)?;
+    let mut uses = uses(p);
+    let blocks: BTreeMap<SlotRef, SampleSlot> =
+        pf.slots().into_iter().map(|s| (s.slot, s)).collect();
+    let mut keys: BTreeSet<SlotRef> = blocks.keys().copied().collect();
+    keys.extend(uses.keys().copied());
+    Ok(keys
+        .into_iter()
+        .map(|slot| {
+            let block = blocks.get(&slot).cloned();
+            let exists = block
+                .as_ref()
+                .filter(|b| !b.path.is_empty())
+                .map(|b| p.sample_exists(&b.path));
+            SlotInfo {
+                slot,
+                exists,
+                markers: p.markers().slot(slot).ok(),
+                uses: uses.remove(&slot).unwrap_or_default(),
+                block,
+            }
+        })
+        .collect())
+}
+
+/// The part of a slot that makes two slots "the same": path and every setting and marker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlotKey {
+    /// Flex pool (else Static).
+    pub flex: bool,
+    /// The block without its slot number.
+    pub block: SampleSlot,
+    /// The markers.
+    pub markers: Option<SlotMarkers>,
+}
+
+/// The identity of a slot's content (None for slots without a sample).
+pub fn slot_key(
+    pf: &ProjectFile,
+    markers: &crate::format::markers::Markers,
+    s: SlotRef,
+) -> Option<SlotKey> {
+    let mut block = pf.slot(s).filter(|b| !b.path.is_empty())?;
+    block.slot = SlotRef::Flex(1);
+    Some(SlotKey {
+        flex: s.is_flex_pool(),
+        block,
+        markers: markers.slot(s).ok(),
+    })
+}
+
+/// What merging duplicates did.
+#[derive(Debug, Clone, Default)]
+pub struct DedupeReport {
+    /// Each removed duplicate and the slot it was merged into.
+    pub merged: Vec<(SlotRef, SlotRef)>,
+    /// References rewritten.
+    pub remapped: RemapCount,
+}
+
+/// Merges slots with the same file and settings into the lowest-numbered one, rewriting every
+/// reference (part machine slots, sample locks) and removing the duplicates' blocks and markers.
+/// Recorder buffers are never merged.
+pub fn dedupe(p: &mut Project) -> Result<DedupeReport> {
+    let mut pf = project_file(p)?;
+    let mut seen: Vec<(SlotKey, SlotRef)> = Vec::new();
+    let mut map = SlotMap::new();
+    for s in pf.slots() {
+        if matches!(s.slot, SlotRef::Recorder(_)) {
+            continue;
+        }
+        let Some(key) = slot_key(&pf, p.markers(), s.slot) else {
+            continue;
+        };
+        match seen.iter().find(|(k, _)| *k == key) {
+            Some((_, keep)) => {
+                map.insert(s.slot, *keep);
+            }
+            None => seen.push((key, s.slot)),
+        }
+    }
+    let remapped = remap_project(p, &map)?;
+    let file = p.file_path(FileId::Project, false);
+    for dup in map.keys() {
+        pf.remove_slot(*dup).map_err(|source| SlotError::Format {
+            file: file.clone(),
+            source,
+        })?;
+    }
+    if !map.is_empty() {
+        set_project_file(p, &pf);
+        let mk = p.markers_mut();
+        for dup in map.keys() {
+            mk.clear_slot(*dup).map_err(|source| SlotError::Format {
+                file: PathBuf::from("markers.work"),
+                source,
+            })?;
+        }
+    }
+    Ok(DedupeReport {
+        merged: map.into_iter().collect(),
+        remapped,
+    })
+}
+
+/// Removes the blocks and markers of Flex and Static slots that nothing plays (no sample lock,
+/// no part whose machine uses it). Returns the removed slots.
+pub fn remove_unused(p: &mut Project) -> Result<Vec<SlotRef>> {
+    let mut pf = project_file(p)?;
+    let uses = uses(p);
+    let unused: Vec<SlotRef> = pf
+        .slots()
+        .into_iter()
+        .map(|s| s.slot)
+        .filter(|s| !matches!(s, SlotRef::Recorder(_)))
+        .filter(|s| {
+            !uses
+                .get(s)
+                .is_some_and(|u| u.iter().any(SlotUse::is_active))
+        })
+        .collect();
+    let file = p.file_path(FileId::Project, false);
+    for s in &unused {
+        pf.remove_slot(*s).map_err(|source| SlotError::Format {
+            file: file.clone(),
+            source,
+        })?;
+    }
+    if !unused.is_empty() {
+        set_project_file(p, &pf);
+        for s in &unused {
+            let _ = p.markers_mut().clear_slot(*s);
+        }
+    }
+    Ok(unused)
+}
+
+/// Assigns a sample file to a slot as the device does: the `[SAMPLE]` block gets the device
+/// defaults and the trim estimate, and the markers get trim 0..`frames` (format doc §8.11).
+/// `path` is relative to the project folder (`../AUDIO/...` for the set's pool).
+pub fn assign(
+    p: &mut Project,
+    slot: SlotRef,
+    path: &str,
+    frames: u32,
+    sample_rate: u32,
+) -> Result<()> {
+    let mut pf = project_file(p)?;
+    pf.assign_sample(slot, path, frames as u64, sample_rate)
+        .map_err(|source| SlotError::Format {
+            file: p.file_path(FileId::Project, false),
+            source,
+        })?;
+    set_project_file(p, &pf);
+    p.markers_mut()
+        .assign_sample(slot, frames)
+        .map_err(|source| SlotError::Format {
+            file: p.file_path(FileId::Markers, false),
+            source,
+        })?;
+    Ok(())
+}
+
+/// Sets one attribute of a slot's block.
+pub fn set_attr(p: &mut Project, slot: SlotRef, attr: SlotAttr) -> Result<()> {
+    let mut pf = project_file(p)?;
+    pf.set_slot_attr(slot, attr)
+        .map_err(|source| SlotError::Format {
+            file: p.file_path(FileId::Project, false),
+            source,
+        })?;
+    set_project_file(p, &pf);
+    Ok(())
+}

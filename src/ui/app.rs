@@ -1,0 +1,591 @@
+//! The app: views, key dispatch through the keymap, overlays (help, prompt, quit confirmation),
+//! header and status line.
+
+use super::action::{ActionDef, GLOBAL_ACTIONS, Input};
+use super::keymap::Keymap;
+use super::keys::{Chord, ChordKey, NamedKey};
+use super::view::{Ctx, Outcome, View};
+use super::views::all_views;
+use crate::format::bank_letter;
+use crate::project::ProjectError;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+/// Smallest terminal the tracker draws in.
+pub const MIN_SIZE: (u16, u16) = (40, 10);
+
+/// A modal layer over the views.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    /// Nothing.
+    None,
+    /// The key bindings, scrolled.
+    Help(u16),
+    /// "Quit without saving?"
+    ConfirmQuit,
+    /// A line of text for a view.
+    Prompt {
+        /// Question.
+        title: String,
+        /// Tag returned to the view.
+        tag: &'static str,
+        /// Text typed so far.
+        text: String,
+    },
+}
+
+/// The whole tracker state, independent of the terminal.
+pub struct App {
+    /// Shared state.
+    pub ctx: Ctx,
+    /// The views.
+    pub views: Vec<Box<dyn View>>,
+    /// Index of the shown view.
+    pub current: usize,
+    /// The key bindings.
+    pub keymap: Keymap,
+    /// The modal layer.
+    pub overlay: Overlay,
+    /// The status message and whether it is an error.
+    pub message: Option<(String, bool)>,
+    /// Set when the app should exit.
+    pub quit: bool,
+    /// Where the body was drawn last (for mouse events).
+    body: Rect,
+}
+
+impl App {
+    /// An app over a context with the given keymap name (falls back to the default keymap with a message).
+    pub fn new(ctx: Ctx, keymap: &str, user_dir: Option<std::path::PathBuf>) -> Self {
+        let views = all_views();
+        let actions = Self::actions_of(&views);
+        let (keymap, err) = Keymap::load_or_default(keymap, &actions, user_dir);
+        let mut app = Self {
+            ctx,
+            views,
+            current: 0,
+            keymap,
+            overlay: Overlay::None,
+            message: None,
+            quit: false,
+            body: Rect::default(),
+        };
+        if let Some(e) = err {
+            app.error(format!("{e}; using the default keymap"));
+        } else if let Some(c) = app.keymap.conflicts.first() {
+            let more = app.keymap.conflicts.len() - 1;
+            app.error(if more > 0 {
+                format!("{c} (+{more} more conflicts)")
+            } else {
+                c.clone()
+            });
+        }
+        app
+    }
+
+    /// Every action of the app and the given views.
+    pub fn actions_of(views: &[Box<dyn View>]) -> Vec<ActionDef> {
+        let mut v: Vec<ActionDef> = GLOBAL_ACTIONS.to_vec();
+        for view in views {
+            v.push(view.info().switch);
+            v.extend_from_slice(view.actions());
+        }
+        v
+    }
+
+    /// Every action the app offers.
+    pub fn actions(&self) -> Vec<ActionDef> {
+        Self::actions_of(&self.views)
+    }
+
+    /// Shows a message in the status line.
+    pub fn info(&mut self, m: impl Into<String>) {
+        self.message = Some((m.into(), false));
+    }
+
+    /// Shows an error in the status line.
+    pub fn error(&mut self, m: impl Into<String>) {
+        self.message = Some((m.into(), true));
+    }
+
+    /// True while a view animates (the event loop then wakes up periodically).
+    pub fn animating(&self) -> bool {
+        self.views
+            .get(self.current)
+            .is_some_and(|v| v.animating(&self.ctx))
+    }
+
+    /// Handles one key.
+    pub fn key(&mut self, chord: Chord) {
+        match self.overlay.clone() {
+            Overlay::Help(scroll) => {
+                self.overlay = match chord.code {
+                    ChordKey::Named(NamedKey::Down) => Overlay::Help(scroll.saturating_add(1)),
+                    ChordKey::Named(NamedKey::Up) => Overlay::Help(scroll.saturating_sub(1)),
+                    ChordKey::Named(NamedKey::PageDown) => Overlay::Help(scroll.saturating_add(10)),
+                    ChordKey::Named(NamedKey::PageUp) => Overlay::Help(scroll.saturating_sub(10)),
+                    _ => Overlay::None,
+                };
+                return;
+            }
+            Overlay::ConfirmQuit => {
+                match chord.plain_char() {
+                    Some('y' | 'Y') => self.quit = true,
+                    Some('s' | 'S') => {
+                        self.overlay = Overlay::None;
+                        if self.save(false) {
+                            self.quit = true;
+                        }
+                        return;
+                    }
+                    _ => self.info("quit cancelled"),
+                }
+                self.overlay = Overlay::None;
+                return;
+            }
+            Overlay::Prompt {
+                title,
+                tag,
+                mut text,
+            } => {
+                match chord.code {
+                    ChordKey::Named(NamedKey::Enter) => {
+                        self.overlay = Overlay::None;
+                        self.send(Input::Answer(tag, text));
+                    }
+                    ChordKey::Named(NamedKey::Esc) => self.overlay = Overlay::None,
+                    ChordKey::Named(NamedKey::Backspace) => {
+                        text.pop();
+                        self.overlay = Overlay::Prompt { title, tag, text };
+                    }
+                    _ => {
+                        if let Some(c) = chord.plain_char() {
+                            text.push(c);
+                        }
+                        self.overlay = Overlay::Prompt { title, tag, text };
+                    }
+                }
+                return;
+            }
+            Overlay::None => {}
+        }
+        let contexts: Vec<&'static str> = self
+            .views
+            .get(self.current)
+            .map(|v| v.key_contexts(&self.ctx))
+            .unwrap_or_default();
+        match self.keymap.lookup(&contexts, chord) {
+            Some(action) => self.action(action),
+            None => {
+                if let Some(c) = chord.plain_char() {
+                    self.send(Input::Char(c));
+                }
+            }
+        }
+    }
+
+    /// Runs a named action (global ones here, the rest in the current view).
+    pub fn action(&mut self, name: &'static str) {
+        self.message = None;
+        match name {
+            "app.quit" => {
+                if self.ctx.doc.is_dirty() && !self.ctx.doc.read_only() {
+                    self.overlay = Overlay::ConfirmQuit;
+                } else {
+                    self.quit = true;
+                }
+            }
+            "app.save" => {
+                self.save(false);
+            }
+            "app.force_save" => {
+                self.save(true);
+            }
+            "app.undo" => match self.ctx.doc.undo() {
+                Some(l) => self.info(format!("undo: {l}")),
+                None => self.info("nothing to undo"),
+            },
+            "app.redo" => match self.ctx.doc.redo() {
+                Some(l) => self.info(format!("redo: {l}")),
+                None => self.info("nothing to redo"),
+            },
+            "app.help" => self.overlay = Overlay::Help(0),
+            "app.next_view" => {
+                self.current = (self.current + 1) % self.views.len().max(1);
+            }
+            "app.panic" => match self.ctx.engines.midi_control.as_mut() {
+                Some(m) => {
+                    m.panic();
+                    self.info("MIDI panic sent");
+                }
+                None => self.error("MIDI: n/a"),
+            },
+            "app.play" => match self.ctx.engines.midi_control.as_mut() {
+                Some(m) => {
+                    let playing = m.toggle_play();
+                    self.info(if playing { "playing" } else { "stopped" });
+                }
+                None => self.error("MIDI: n/a (no playback)"),
+            },
+            "app.bank_next" => self.nav_bank(1),
+            "app.bank_prev" => self.nav_bank(-1),
+            "app.pattern_next" => self.nav_pattern(1),
+            "app.pattern_prev" => self.nav_pattern(-1),
+            "app.part_next" => self.ctx.nav.part = (self.ctx.nav.part + 1) % 4,
+            "app.part_prev" => self.ctx.nav.part = (self.ctx.nav.part + 3) % 4,
+            "app.goto_bank" => {
+                self.overlay = Overlay::Prompt {
+                    title: "Bank (A-P)".into(),
+                    tag: "app.goto_bank",
+                    text: String::new(),
+                }
+            }
+            "app.goto_pattern" => {
+                self.overlay = Overlay::Prompt {
+                    title: "Pattern (1-16)".into(),
+                    tag: "app.goto_pattern",
+                    text: String::new(),
+                }
+            }
+            _ => {
+                if let Some(i) = self.views.iter().position(|v| v.info().switch.name == name) {
+                    self.current = i;
+                } else {
+                    self.send(Input::Action(name));
+                }
+            }
+        }
+    }
+
+    fn nav_bank(&mut self, d: i32) {
+        self.ctx.nav.bank = (self.ctx.nav.bank as i32 + d).rem_euclid(16) as usize;
+        self.sync_part();
+    }
+
+    fn nav_pattern(&mut self, d: i32) {
+        self.ctx.nav.pattern = (self.ctx.nav.pattern as i32 + d).rem_euclid(16) as usize;
+        self.sync_part();
+    }
+
+    /// Sets the current part to the current pattern's part.
+    pub fn sync_part(&mut self) {
+        if let Some(i) = self.ctx.doc.info(self.ctx.nav.bank, self.ctx.nav.pattern) {
+            self.ctx.nav.part = i.part as usize & 3;
+        }
+    }
+
+    /// Saves; returns true on success.
+    pub fn save(&mut self, force: bool) -> bool {
+        match self.ctx.doc.save(force) {
+            Ok(r) => {
+                self.info(if r.written.is_empty() {
+                    "nothing to save".to_string()
+                } else {
+                    format!("saved {} file(s)", r.written.len())
+                });
+                true
+            }
+            Err(ProjectError::Untitled) => {
+                self.overlay = Overlay::Prompt {
+                    title: "Save new project as (folder)".into(),
+                    tag: "app.save_as",
+                    text: String::new(),
+                };
+                false
+            }
+            Err(e) => {
+                self.error(e.to_string());
+                false
+            }
+        }
+    }
+
+    /// Sends an input to the current view (or handles an app prompt answer) and applies the outcome.
+    pub fn send(&mut self, input: Input) {
+        if let Input::Answer(tag, text) = &input {
+            match *tag {
+                "app.goto_bank" => {
+                    match crate::format::parse_bank(text) {
+                        Some(b) => {
+                            self.ctx.nav.bank = b;
+                            self.sync_part();
+                        }
+                        None => self.error(format!("no bank `{text}` (A-P)")),
+                    }
+                    return;
+                }
+                "app.goto_pattern" => {
+                    match text.trim().parse::<usize>() {
+                        Ok(p @ 1..=16) => {
+                            self.ctx.nav.pattern = p - 1;
+                            self.sync_part();
+                        }
+                        _ => self.error(format!("no pattern `{text}` (1-16)")),
+                    }
+                    return;
+                }
+                "app.save_as" => {
+                    let dir = std::path::PathBuf::from(text.trim());
+                    match self.ctx.doc.project.save_as(&dir) {
+                        Ok(r) => self.info(format!(
+                            "saved {} file(s) to {}",
+                            r.written.len(),
+                            dir.display()
+                        )),
+                        Err(e) => self.error(e.to_string()),
+                    }
+                    return;
+                }
+                _ => {}
+            }
+        }
+        let Some(view) = self.views.get_mut(self.current) else {
+            return;
+        };
+        match view.handle(input, &mut self.ctx) {
+            Outcome::Handled | Outcome::Ignored => {}
+            Outcome::Message(m) => self.info(m),
+            Outcome::Error(m) => self.error(m),
+            Outcome::Prompt {
+                title,
+                tag,
+                initial,
+            } => {
+                self.overlay = Overlay::Prompt {
+                    title,
+                    tag,
+                    text: initial,
+                }
+            }
+            Outcome::Switch(id) => {
+                if let Some(i) = self.views.iter().position(|v| v.info().id == id) {
+                    self.current = i;
+                }
+            }
+        }
+    }
+
+    /// A mouse click or wheel at a terminal cell.
+    pub fn mouse(&mut self, x: u16, y: u16, scroll: i8) {
+        let b = self.body;
+        if self.overlay != Overlay::None || x < b.x || y < b.y || x >= b.right() || y >= b.bottom()
+        {
+            return;
+        }
+        if scroll != 0 {
+            self.send(Input::Scroll(scroll));
+        } else {
+            self.send(Input::Click {
+                x: x - b.x,
+                y: y - b.y,
+            });
+        }
+    }
+
+    /// Draws everything.
+    pub fn render(&mut self, frame: &mut Frame) {
+        let area = frame.area();
+        let theme = &self.ctx.theme;
+        frame.render_widget(Block::default().style(theme.style("base")), area);
+        if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+            let msg = format!(
+                "Terminal too small: {}x{}, octa needs {}x{}",
+                area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
+            );
+            frame.render_widget(
+                Paragraph::new(msg).wrap(ratatui::widgets::Wrap { trim: true }),
+                area,
+            );
+            return;
+        }
+        let [header, body, status] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Min(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        self.body = body;
+        self.render_header(frame, header);
+        if let Some(view) = self.views.get_mut(self.current) {
+            view.render(frame, body, &self.ctx);
+        }
+        self.render_status(frame, status);
+        match &self.overlay {
+            Overlay::None => {}
+            Overlay::Help(scroll) => self.render_help(frame, body, *scroll),
+            Overlay::ConfirmQuit => self.render_popup(
+                frame,
+                "Unsaved changes",
+                "Quit without saving? y: quit, s: save and quit, other: stay",
+            ),
+            Overlay::Prompt { title, text, .. } => {
+                let t = format!("{text}_");
+                self.render_popup(frame, title, &t)
+            }
+        }
+    }
+
+    fn render_header(&self, frame: &mut Frame, area: Rect) {
+        let theme = &self.ctx.theme;
+        let mut spans = vec![Span::styled(" octa ", theme.style("header.title"))];
+        for (i, v) in self.views.iter().enumerate() {
+            let style = if i == self.current {
+                theme.style("header.title")
+            } else {
+                theme.style("header")
+            };
+            spans.push(Span::styled(
+                format!(
+                    " {}:{} ",
+                    self.keymap.keys_text(v.info().switch.name),
+                    v.info().id
+                ),
+                style,
+            ));
+        }
+        if let Some(v) = self.views.get(self.current) {
+            spans.push(Span::styled(
+                format!(" {}", v.title(&self.ctx)),
+                theme.style("header"),
+            ));
+        }
+        frame.render_widget(
+            Paragraph::new(Line::from(spans)).style(theme.style("header")),
+            area,
+        );
+    }
+
+    fn render_status(&self, frame: &mut Frame, area: Rect) {
+        let theme = &self.ctx.theme;
+        let doc = &self.ctx.doc;
+        let mut spans = vec![Span::styled(
+            format!(" {} ", doc.name()),
+            theme.style("status"),
+        )];
+        if doc.read_only() {
+            spans.push(Span::styled("[read-only] ", theme.style("status.dirty")));
+        }
+        let dirty: String = (0..16)
+            .filter(|b| doc.bank_dirty(*b))
+            .map(bank_letter)
+            .collect();
+        if !dirty.is_empty() {
+            spans.push(Span::styled(
+                format!("*{dirty} "),
+                theme.style("status.dirty"),
+            ));
+        }
+        spans.push(Span::styled(
+            format!(
+                "audio: {}  MIDI: {}  ",
+                self.ctx.engines.audio, self.ctx.engines.midi
+            ),
+            theme.style("status"),
+        ));
+        if let Some((m, err)) = &self.message {
+            let style = if *err {
+                theme.style("status.error")
+            } else {
+                theme.style("status.message")
+            };
+            spans.push(Span::styled(m.clone(), style));
+        } else if let Some(v) = self.views.get(self.current) {
+            for a in v
+                .hints(&self.ctx)
+                .into_iter()
+                .chain(["app.save", "app.help"])
+            {
+                let k = self.keymap.keys(a);
+                if let Some(k) = k.first() {
+                    spans.push(Span::styled(k.to_string(), theme.style("status.key")));
+                    let h = self.keymap.help(a);
+                    let short = h.split(['(', ':', ',']).next().unwrap_or(h).trim();
+                    spans.push(Span::styled(format!(" {short}  "), theme.style("status")));
+                }
+            }
+        }
+        frame.render_widget(
+            Paragraph::new(Line::from(spans)).style(theme.style("status")),
+            area,
+        );
+    }
+
+    /// The help overlay's lines: context headers, then `keys  description` per action.
+    pub fn help_lines(&self) -> Vec<(String, String, String)> {
+        let mut out = Vec::new();
+        let mut last = "";
+        for a in self.actions() {
+            let ctx = a.context();
+            if ctx != last {
+                out.push((ctx.to_string(), String::new(), String::new()));
+                last = ctx;
+            }
+            out.push((
+                String::new(),
+                self.keymap.keys_text(a.name),
+                format!("{}  ({})", self.keymap.help(a.name), a.name),
+            ));
+        }
+        out
+    }
+
+    fn render_help(&self, frame: &mut Frame, area: Rect, scroll: u16) {
+        let theme = &self.ctx.theme;
+        let lines: Vec<Line> = self
+            .help_lines()
+            .into_iter()
+            .map(|(ctx, keys, help)| {
+                if !ctx.is_empty() {
+                    Line::from(Span::styled(format!("[{ctx}]"), theme.style("help.title")))
+                } else {
+                    Line::from(vec![
+                        Span::styled(format!("  {keys:<22}"), theme.style("help.key")),
+                        Span::styled(help, theme.style("help")),
+                    ])
+                }
+            })
+            .collect();
+        frame.render_widget(Clear, area);
+        frame.render_widget(
+            Paragraph::new(lines)
+                .scroll((scroll, 0))
+                .style(theme.style("help"))
+                .block(
+                    Block::default()
+                        .borders(Borders::ALL)
+                        .title(format!(
+                            " Keys ({}) - up/down scroll, any other key closes ",
+                            self.keymap.name
+                        ))
+                        .title_style(theme.style("help.title")),
+                ),
+            area,
+        );
+    }
+
+    fn render_popup(&self, frame: &mut Frame, title: &str, text: &str) {
+        let theme = &self.ctx.theme;
+        let area = frame.area();
+        let w = (text.len() as u16 + 4).clamp(30, area.width.saturating_sub(2));
+        let r = Rect {
+            x: area.x + (area.width.saturating_sub(w)) / 2,
+            y: area.y + area.height / 2 - 2,
+            width: w,
+            height: 3,
+        };
+        frame.render_widget(Clear, r);
+        frame.render_widget(
+            Paragraph::new(text.to_string())
+                .style(theme.style("popup"))
+                .block(
+                    Block::default()
+                        .borders(Borders::ALL)
+                        .title(format!(" {title} "))
+                        .title_style(theme.style("popup.title")),
+                ),
+            r,
+        );
+    }
+}

@@ -1,0 +1,353 @@
+//! Keymaps: TOML files binding keys to action names, with descriptions for the help overlay.
+//!
+//! ```toml
+//! name = "vim"
+//! inherits = "tracker"          # optional: start from another keymap
+//! [bind]
+//! "pattern.up" = ["k", "up"]     # keys only (the action's own description is shown)
+//! "app.save" = { keys = ["ctrl+s"], help = "Write changed files" }
+//! ```
+//! Every action starts with its built-in default keys; a file replaces the keys of the actions
+//! it names. A user file `<config dir>/keymaps/<name>.toml` is layered over the shipped keymap
+//! of the same name, so it may override single bindings. Keys bound twice in one context (or
+//! shadowing a key of an enclosing context) are reported as conflicts.
+
+use super::action::{ActionDef, context_of, parent_context};
+use super::keys::Chord;
+use super::theme::{FileError, Sources, line_of, parse_toml};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use toml::Spanned;
+
+/// The keymaps shipped in the binary: (name, file text).
+pub const SHIPPED: &[(&str, &str)] = &[
+    ("tracker", include_str!("../../keymaps/tracker.toml")),
+    ("vim", include_str!("../../keymaps/vim.toml")),
+];
+
+/// The keymap used when none is chosen or the chosen one is broken.
+pub const DEFAULT: &str = "tracker";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KeymapFile {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    inherits: Option<Spanned<String>>,
+    #[serde(default)]
+    bind: BTreeMap<Spanned<String>, Spanned<BindValue>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum BindValue {
+    Keys(Vec<String>),
+    Full {
+        keys: Vec<String>,
+        #[serde(default)]
+        help: Option<String>,
+    },
+}
+
+/// A resolved keymap.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    /// Its name.
+    pub name: String,
+    keys: HashMap<&'static str, Vec<Chord>>,
+    help: HashMap<&'static str, String>,
+    map: HashMap<(String, Chord), &'static str>,
+    /// Conflicts found while loading (the first binding in name order wins).
+    pub conflicts: Vec<String>,
+}
+
+impl Keymap {
+    /// Loads a keymap by name over the given actions (every action a view or the app offers).
+    pub fn load(
+        name: &str,
+        actions: &[ActionDef],
+        user_dir: Option<PathBuf>,
+    ) -> Result<Self, FileError> {
+        let sources = Sources::new("keymaps", SHIPPED, user_dir);
+        let mut keys: HashMap<&'static str, Vec<Chord>> = HashMap::new();
+        let mut help: HashMap<&'static str, String> = HashMap::new();
+        for a in actions {
+            let parsed = a.keys.iter().filter_map(|k| Chord::parse(k).ok()).collect();
+            keys.insert(a.name, parsed);
+            help.insert(a.name, a.help.to_string());
+        }
+        let mut chain = Vec::new();
+        apply(&sources, name, actions, &mut keys, &mut help, &mut chain)?;
+        let mut km = Self {
+            name: name.to_string(),
+            keys,
+            help,
+            map: HashMap::new(),
+            conflicts: Vec::new(),
+        };
+        km.build();
+        Ok(km)
+    }
+
+    /// Loads the named keymap, or the default with the error when it is broken.
+    pub fn load_or_default(
+        name: &str,
+        actions: &[ActionDef],
+        user_dir: Option<PathBuf>,
+    ) -> (Self, Option<FileError>) {
+        match Self::load(name, actions, user_dir) {
+            Ok(k) => (k, None),
+            Err(e) => {
+                let k = Self::load(DEFAULT, actions, None).unwrap_or_else(|_| Self {
+                    name: DEFAULT.into(),
+                    keys: HashMap::new(),
+                    help: HashMap::new(),
+                    map: HashMap::new(),
+                    conflicts: Vec::new(),
+                });
+                (k, Some(e))
+            }
+        }
+    }
+
+    fn build(&mut self) {
+        let mut names: Vec<&'static str> = self.keys.keys().copied().collect();
+        names.sort_unstable();
+        for name in &names {
+            let ctx = context_of(name).to_string();
+            for chord in &self.keys[name] {
+                match self.map.get(&(ctx.clone(), *chord)) {
+                    Some(other) => self.conflicts.push(format!(
+                        "keymap {}: {chord} is bound to both {other} and {name}",
+                        self.name
+                    )),
+                    None => {
+                        self.map.insert((ctx.clone(), *chord), name);
+                    }
+                }
+            }
+        }
+        // Shadowing: a key in a context that an enclosing context also binds.
+        for name in &names {
+            let mut ctx = context_of(name);
+            for chord in &self.keys[name] {
+                while let Some(parent) = parent_context(ctx) {
+                    if let Some(other) = self.map.get(&(parent.to_string(), *chord)) {
+                        self.conflicts.push(format!(
+                            "keymap {}: {chord} for {name} hides {other}",
+                            self.name
+                        ));
+                    }
+                    ctx = parent;
+                }
+                ctx = context_of(name);
+            }
+        }
+    }
+
+    /// The action bound to a chord, searching the given contexts (most specific first), each
+    /// context's parents, then `global`.
+    pub fn lookup(&self, contexts: &[&str], chord: Chord) -> Option<&'static str> {
+        for c in contexts {
+            let mut ctx = Some(*c);
+            while let Some(x) = ctx {
+                if let Some(a) = self.map.get(&(x.to_string(), chord)) {
+                    return Some(a);
+                }
+                ctx = parent_context(x);
+            }
+        }
+        self.map.get(&("global".to_string(), chord)).copied()
+    }
+
+    /// The keys bound to an action.
+    pub fn keys(&self, action: &str) -> &[Chord] {
+        self.keys.get(action).map_or(&[], |v| v.as_slice())
+    }
+
+    /// The keys of an action as text (`ctrl+s/F2`), or `-` when unbound.
+    pub fn keys_text(&self, action: &str) -> String {
+        let k = self.keys(action);
+        if k.is_empty() {
+            return "-".into();
+        }
+        k.iter()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The description of an action.
+    pub fn help(&self, action: &str) -> &str {
+        self.help.get(action).map_or("", |s| s.as_str())
+    }
+}
+
+fn apply(
+    sources: &Sources,
+    name: &str,
+    actions: &[ActionDef],
+    keys: &mut HashMap<&'static str, Vec<Chord>>,
+    help: &mut HashMap<&'static str, String>,
+    chain: &mut Vec<String>,
+) -> Result<(), FileError> {
+    if chain.iter().any(|c| c == name) {
+        return Err(FileError {
+            file: format!("{name}.toml"),
+            line: 1,
+            message: format!("`inherits` loops: {} -> {name}", chain.join(" -> ")),
+        });
+    }
+    chain.push(name.to_string());
+    for (file, text) in sources.layers(name)? {
+        let f: KeymapFile = parse_toml(&file, &text)?;
+        let _ = f.name;
+        if let Some(parent) = &f.inherits {
+            apply(sources, parent.get_ref(), actions, keys, help, chain).map_err(|e| {
+                if e.message.starts_with("no keymap") {
+                    FileError {
+                        file: file.clone(),
+                        line: line_of(&text, parent.span().start),
+                        message: e.message,
+                    }
+                } else {
+                    e
+                }
+            })?;
+        }
+        for (action, value) in &f.bind {
+            let line = line_of(&text, action.span().start);
+            let Some(def) = actions.iter().find(|a| a.name == action.get_ref()) else {
+                return Err(FileError {
+                    file: file.clone(),
+                    line,
+                    message: format!("unknown action `{}`", action.get_ref()),
+                });
+            };
+            let (list, h) = match value.get_ref() {
+                BindValue::Keys(k) => (k, None),
+                BindValue::Full { keys, help } => (keys, help.clone()),
+            };
+            let mut parsed = Vec::new();
+            for k in list {
+                parsed.push(Chord::parse(k).map_err(|m| FileError {
+                    file: file.clone(),
+                    line: line_of(&text, value.span().start),
+                    message: format!("{}: {m}", def.name),
+                })?);
+            }
+            keys.insert(def.name, parsed);
+            if let Some(h) = h {
+                help.insert(def.name, h);
+            }
+        }
+    }
+    chain.pop();
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::App;
+    use crate::ui::views::all_views;
+
+    fn actions() -> Vec<ActionDef> {
+        App::actions_of(&all_views())
+    }
+
+    #[test]
+    fn shipped_keymaps_load_without_conflicts() {
+        for (name, _) in SHIPPED {
+            let k = Keymap::load(name, &actions(), None).unwrap_or_else(|e| panic!("{e}"));
+            assert!(k.conflicts.is_empty(), "{name}: {:?}", k.conflicts);
+        }
+        let t = Keymap::load("tracker", &actions(), None).unwrap();
+        let v = Keymap::load("vim", &actions(), None).unwrap();
+        let k = |s: &str| Chord::parse(s).unwrap();
+        assert_eq!(t.lookup(&["pattern"], k("ctrl+s")), Some("app.save"));
+        assert_eq!(t.lookup(&["pattern.note"], k("z")), Some("pattern.note.n0"));
+        assert_eq!(
+            t.lookup(&["pattern"], k("z")),
+            None,
+            "notes only in the note column"
+        );
+        assert_eq!(t.lookup(&["pattern.note"], k("down")), Some("pattern.down"));
+        assert_eq!(v.lookup(&["pattern"], k("j")), Some("pattern.down"));
+        assert_eq!(v.lookup(&["pattern.note"], k("c")), Some("pattern.note.n0"));
+        assert_eq!(v.lookup(&["pattern"], k("u")), Some("app.undo"));
+        assert_eq!(
+            v.help("pattern.mark"),
+            "Visual: start a selection, or drop it"
+        );
+    }
+
+    #[test]
+    fn tracker_file_lists_the_builtin_defaults() {
+        // The shipped tracker.toml documents exactly the built-in keys of every action.
+        let f: KeymapFile = parse_toml("tracker", SHIPPED[0].1).unwrap();
+        for a in actions() {
+            let entry = f.bind.iter().find(|(k, _)| k.get_ref() == a.name);
+            let Some((_, v)) = entry else {
+                panic!("tracker.toml lacks {}", a.name)
+            };
+            let keys = match v.get_ref() {
+                BindValue::Keys(k) | BindValue::Full { keys: k, .. } => k.clone(),
+            };
+            let want: Vec<String> = a.keys.iter().map(|s| s.to_string()).collect();
+            assert_eq!(keys, want, "{}", a.name);
+        }
+    }
+
+    #[test]
+    fn user_file_overrides_single_bindings_and_reports_problems() {
+        let dir = tempfile::tempdir().unwrap();
+        let kd = dir.path().join("keymaps");
+        std::fs::create_dir_all(&kd).unwrap();
+        std::fs::write(
+            kd.join("tracker.toml"),
+            "[bind]\n\"app.save\" = [\"F12\"]\n",
+        )
+        .unwrap();
+        let k = Keymap::load("tracker", &actions(), Some(dir.path().into())).unwrap();
+        assert_eq!(k.keys_text("app.save"), "F12");
+        assert_eq!(k.keys_text("app.quit"), "ctrl+q", "other bindings stay");
+        // A conflict is reported, not fatal.
+        std::fs::write(
+            kd.join("mine.toml"),
+            "inherits = \"tracker\"\n[bind]\n\"app.save\" = [\"ctrl+q\"]\n",
+        )
+        .unwrap();
+        let k = Keymap::load("mine", &actions(), Some(dir.path().into())).unwrap();
+        assert!(
+            k.conflicts
+                .iter()
+                .any(|c| c.contains("ctrl+q") && c.contains("app.save")),
+            "{:?}",
+            k.conflicts
+        );
+        // Unknown action and bad key: file and line.
+        std::fs::write(
+            kd.join("bad.toml"),
+            "[bind]\n\"app.save\" = [\"F2\"]\n\"app.nope\" = [\"x\"]\n",
+        )
+        .unwrap();
+        let e = Keymap::load("bad", &actions(), Some(dir.path().into())).unwrap_err();
+        assert!(
+            e.file.ends_with("bad.toml") && e.line == 3 && e.message.contains("app.nope"),
+            "{e}"
+        );
+        std::fs::write(
+            kd.join("bad2.toml"),
+            "\n[bind]\n\"app.save\" = [\"hyper+x\"]\n",
+        )
+        .unwrap();
+        let e = Keymap::load("bad2", &actions(), Some(dir.path().into())).unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
+        let (k, err) = Keymap::load_or_default("bad2", &actions(), Some(dir.path().into()));
+        assert!(err.is_some());
+        assert_eq!(k.name, "tracker");
+    }
+}

@@ -1,0 +1,107 @@
+//! The View trait and the shared context views work on.
+//!
+//! To add a view: implement [`View`] in your own file under `src/ui/`, give it a unique
+//! [`ViewInfo`] (id = keymap context, a `view.<id>` switch action with its default key) and its
+//! action table (names `<id>.<verb>`), then add one line to [`crate::ui::views::all_views`].
+
+use super::action::{ActionDef, Input};
+use super::engines::Engines;
+use super::model::Document;
+use super::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+/// Static facts about a view.
+#[derive(Debug, Clone, Copy)]
+pub struct ViewInfo {
+    /// Unique id, also the keymap context of its actions (`pattern`, `parts`, ...).
+    pub id: &'static str,
+    /// The action that switches to this view (`view.<id>`), with its default key.
+    pub switch: ActionDef,
+}
+
+/// What handling an input did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Consumed; redraw.
+    Handled,
+    /// Not for this view (the app may try something else).
+    Ignored,
+    /// Show a message in the status line.
+    Message(String),
+    /// Show an error in the status line.
+    Error(String),
+    /// Ask the user for a line of text; the answer comes back as `Input::Answer(tag, text)`.
+    Prompt {
+        /// Question shown.
+        title: String,
+        /// Tag returned with the answer.
+        tag: &'static str,
+        /// Pre-filled text.
+        initial: String,
+    },
+    /// Switch to the view with this id.
+    Switch(&'static str),
+}
+
+/// The bank / pattern / part the user is on, shared by all views.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Nav {
+    /// Bank 0..16.
+    pub bank: usize,
+    /// Pattern 0..16.
+    pub pattern: usize,
+    /// Part 0..4.
+    pub part: usize,
+}
+
+/// State shared by all views.
+pub struct Ctx {
+    /// The project being edited.
+    pub doc: Document,
+    /// Current bank, pattern and part.
+    pub nav: Nav,
+    /// Colours and styles.
+    pub theme: Theme,
+    /// Audio and MIDI handles and their status.
+    pub engines: Engines,
+    /// Rows the cursor advances after an entry.
+    pub edit_step: usize,
+}
+
+impl Ctx {
+    /// A context over a document with the default theme, no engines and no storage.
+    pub fn new(doc: Document) -> Self {
+        Self {
+            doc,
+            nav: Nav::default(),
+            theme: Theme::builtin_default(),
+            engines: Engines::default(),
+            edit_step: 1,
+        }
+    }
+}
+
+/// A screen of the tracker.
+pub trait View {
+    /// Id, switch action and default key.
+    fn info(&self) -> ViewInfo;
+    /// The title shown in the header.
+    fn title(&self, ctx: &Ctx) -> String;
+    /// The view's own actions (names start with `<id>.`).
+    fn actions(&self) -> &'static [ActionDef];
+    /// Draws the view into `area`.
+    fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx);
+    /// Handles an action, a typed character, a prompt answer or a mouse event.
+    fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Outcome;
+    /// Keymap contexts to search for a key, most specific first (default: the view id).
+    fn key_contexts(&self, _ctx: &Ctx) -> Vec<&'static str> {
+        vec![self.info().id]
+    }
+    /// Action names whose keys the status line shows in the current state.
+    fn hints(&self, ctx: &Ctx) -> Vec<&'static str>;
+    /// True while something moves on screen (e.g. playback); the app then redraws periodically.
+    fn animating(&self, _ctx: &Ctx) -> bool {
+        false
+    }
+}

@@ -1,0 +1,718 @@
+//! Copying between the corpus projects (multipart, hello-flex) in temporary sets, slot
+//! reuse / allocation / remapping, sample file copies, refusal when full, and slot dedupe.
+
+use octa::format::bank::{
+    AUDIO_TRACK_LEN, AUDIO_TRACKS_AT, BANK_LEN, PART_LEN, PARTS_AT, PATTERN_LEN, PATTERNS_AT,
+};
+use octa::format::project_file::SlotAttr;
+use octa::format::slot_attrs::SlotRef;
+use octa::project::copy::{self, CopyOptions, Target};
+use octa::project::slots::{self, SlotError, SlotUse};
+use octa::project::{OpenOptions, Project};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+const HELLO_POOL: &str = "AUDIO/projects/HELLO FLEX";
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+    }
+}
+
+/// A set holding hello-flex as `name` with its samples in its AUDIO pool.
+fn hello_set(root: &Path, name: &str) -> Option<PathBuf> {
+    let proj = octa::testutil::corpus("ot/hello-flex/project")?;
+    let samples = octa::testutil::corpus("ot/hello-flex/samples")?;
+    copy_dir(&proj, &root.join(name));
+    copy_dir(&samples, &root.join(HELLO_POOL));
+    Some(root.join(name))
+}
+
+/// A set holding multipart (project.work + bank01) with an empty AUDIO pool.
+fn multi_set(root: &Path) -> Option<PathBuf> {
+    let proj = octa::testutil::corpus("ot/multipart")?;
+    copy_dir(&proj, &root.join("MULTI"));
+    std::fs::create_dir_all(root.join("AUDIO")).unwrap();
+    Some(root.join("MULTI"))
+}
+
+fn open(p: &Path) -> Project {
+    Project::open(p, &OpenOptions::default()).unwrap()
+}
+
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| {
+            let e = e.unwrap();
+            e.path().is_file().then(|| {
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+        })
+        .collect()
+}
+
+/// The sample a slot of a project plays: (length, hash) of the file's bytes.
+fn slot_file(p: &Project, s: SlotRef) -> Option<(usize, u64)> {
+    use std::hash::{Hash, Hasher};
+    let pf = slots::project_file(p).unwrap();
+    let b = pf.slot(s)?;
+    if b.path.is_empty() {
+        return None;
+    }
+    let bytes = std::fs::read(p.sample_path(&b.path)?).ok()?;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    Some((bytes.len(), h.finish()))
+}
+
+/// The settings of a slot without its number and path.
+fn slot_settings(p: &Project, s: SlotRef) -> Option<String> {
+    let mut b = slots::project_file(p).unwrap().slot(s)?;
+    b.slot = SlotRef::Flex(1);
+    b.path.clear();
+    Some(format!("{b:?} {:?}", p.markers().slot(s).ok()))
+}
+
+/// Every reference of bank `b` as (position, slot), positions comparable across banks.
+fn refs(p: &Project, b: usize) -> Vec<(String, SlotRef)> {
+    let mut v = Vec::new();
+    slots::bank_uses(p.bank(b), 0, &mut v);
+    v.into_iter().map(|(s, u)| (format!("{u}"), s)).collect()
+}
+
+/// Asserts that every reference of `dst` bank `db` points at a slot with the same file and
+/// settings as the same reference of `src` bank `sb`, where the source slot has a sample.
+fn assert_same_samples(src: &Project, sb: usize, dst: &Project, db: usize) -> usize {
+    let (a, b) = (refs(src, sb), refs(dst, db));
+    assert_eq!(a.len(), b.len());
+    let mut checked = 0;
+    for ((pa, sa), (pb, sbb)) in a.iter().zip(&b) {
+        assert_eq!(pa, pb);
+        let Some(file) = slot_file(src, *sa) else {
+            continue;
+        };
+        assert_eq!(
+            slot_file(dst, *sbb),
+            Some(file),
+            "{pa}: {sa} -> {sbb} plays another file"
+        );
+        assert_eq!(slot_settings(src, *sa), slot_settings(dst, *sbb), "{pa}");
+        checked += 1;
+    }
+    checked
+}
+
+fn octa_check(path: &Path) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_octa"))
+        .arg("check")
+        .arg(path)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "octa check failed: {text}");
+    assert!(text.contains("0 errors, 0 warnings"), "{text}");
+}
+
+fn run(src: &Project, from: Target, dst: &mut Project, to: Target, opts: CopyOptions) -> Done {
+    let plan = copy::plan(src, from, Some(dst), to, &opts).unwrap();
+    copy::copy_files(&plan).unwrap();
+    let done = Done {
+        slots: plan.slots.clone(),
+        files: plan.files.clone(),
+        remapped: plan.remapped,
+        notes: plan.notes.clone(),
+    };
+    copy::apply(plan, dst).unwrap();
+    dst.save(false).unwrap();
+    done
+}
+
+/// What a copy did (the plan's facts; the plan itself is consumed by `apply`).
+struct Done {
+    slots: Vec<copy::SlotMove>,
+    files: Vec<copy::FileCopy>,
+    remapped: slots::RemapCount,
+    notes: Vec<String>,
+}
+
+#[test]
+fn bank_copy_hello_flex_to_multipart_copies_files_and_leaves_the_rest() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (Some(hello), Some(multi)) = (
+        hello_set(&tmp.path().join("S1"), "HELLO"),
+        multi_set(&tmp.path().join("S2")),
+    ) else {
+        return;
+    };
+    let before = files(&multi);
+    let src = open(&hello);
+    let mut dst = open(&multi);
+    let slots_before = slots::project_file(&dst).unwrap().slots();
+    let plan = run(
+        &src,
+        Target::Bank { bank: 0 },
+        &mut dst,
+        Target::Bank { bank: 1 },
+        CopyOptions::default(),
+    );
+    // hello-flex bank A plays Flex 1..12; multipart has no Flex slot below 33, so the numbers stay.
+    assert_eq!(plan.slots.len(), 12);
+    assert!(plan.slots.iter().all(|m| !m.reused && m.from == m.to));
+    assert_eq!(plan.files.len(), 12);
+    assert_eq!(plan.remapped, slots::RemapCount::default());
+    assert!(
+        tmp.path()
+            .join("S2")
+            .join(HELLO_POOL)
+            .join("Electrokik.wav")
+            .is_file()
+    );
+
+    let dst = open(&multi);
+    assert!(assert_same_samples(&src, 0, &dst, 1) > 0);
+    // The bank is the source bank byte for byte (no remap was needed).
+    assert_eq!(
+        std::fs::read(multi.join("bank02.work")).unwrap(),
+        std::fs::read(hello.join("bank01.work")).unwrap()
+    );
+    // Nothing else changed: bank01 and every old slot block are as they were.
+    let after = files(&multi);
+    assert_eq!(before["bank01.work"], after["bank01.work"]);
+    let slots_after = slots::project_file(&dst).unwrap().slots();
+    for s in &slots_before {
+        assert!(slots_after.contains(s), "{} changed", s.slot);
+    }
+    assert_eq!(slots_after.len(), slots_before.len() + 12);
+    let mut written: Vec<&String> = after.keys().filter(|k| !before.contains_key(*k)).collect();
+    written.sort();
+    assert_eq!(written, ["bank02.work", "markers.work"]);
+    // Markers of the new slots are the source's (trim end = frame count of the file).
+    for m in &plan.slots {
+        assert_eq!(
+            dst.markers().slot(m.to).unwrap(),
+            src.markers().slot(m.from).unwrap()
+        );
+    }
+    octa_check(&tmp.path().join("S2"));
+}
+
+/// Offsets of every slot reference byte of a bank file (part slot records and sample locks).
+fn reference_offsets() -> Vec<usize> {
+    let mut v = Vec::new();
+    for q in 0..8 {
+        for t in 0..8 {
+            let at = PARTS_AT + q * PART_LEN + 723 + t * 5;
+            v.extend([at, at + 1]);
+        }
+    }
+    for p in 0..16 {
+        for t in 0..8 {
+            for s in 0..64 {
+                v.push(
+                    PATTERNS_AT
+                        + p * PATTERN_LEN
+                        + AUDIO_TRACKS_AT
+                        + t * AUDIO_TRACK_LEN
+                        + 98
+                        + s * 32
+                        + 31,
+                );
+            }
+        }
+    }
+    v.extend([BANK_LEN - 2, BANK_LEN - 1]);
+    v
+}
+
+#[test]
+fn copy_into_a_project_whose_slot_differs_takes_a_free_slot_and_remaps() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(hello) = hello_set(tmp.path(), "HELLO") else {
+        return;
+    };
+    copy_dir(&hello, &tmp.path().join("OTHER"));
+    let other = tmp.path().join("OTHER");
+    // In OTHER, Flex 1 has another gain: it is no longer the same slot.
+    let mut o = open(&other);
+    slots::set_attr(&mut o, SlotRef::Flex(1), SlotAttr::Gain(60)).unwrap();
+    o.save(false).unwrap();
+    let audio_before = files(&tmp.path().join(HELLO_POOL));
+
+    let src = open(&hello);
+    let mut dst = open(&other);
+    let plan = run(
+        &src,
+        Target::Bank { bank: 0 },
+        &mut dst,
+        Target::Bank { bank: 2 },
+        CopyOptions::default(),
+    );
+    let f1 = plan
+        .slots
+        .iter()
+        .find(|m| m.from == SlotRef::Flex(1))
+        .unwrap();
+    assert_eq!(
+        f1.to,
+        SlotRef::Flex(22),
+        "first free Flex slot of hello-flex is 22"
+    );
+    assert!(!f1.reused);
+    assert!(
+        plan.slots
+            .iter()
+            .filter(|m| m.from != SlotRef::Flex(1))
+            .all(|m| m.reused && m.from == m.to)
+    );
+    // Same set: the file is already there, nothing copied.
+    assert!(plan.files.is_empty());
+    assert_eq!(files(&tmp.path().join(HELLO_POOL)), audio_before);
+    assert!(plan.remapped.part_slots > 0);
+
+    let dst = open(&other);
+    assert!(assert_same_samples(&src, 0, &dst, 2) > 0);
+    // Flex 1 kept its own block; Flex 22 is the source's Flex 1.
+    assert_eq!(
+        slots::project_file(&dst)
+            .unwrap()
+            .slot(SlotRef::Flex(1))
+            .unwrap()
+            .gain,
+        Some(60)
+    );
+    // The copied bank differs from the source only in reference bytes and the checksum.
+    let a = std::fs::read(hello.join("bank01.work")).unwrap();
+    let b = std::fs::read(other.join("bank03.work")).unwrap();
+    let allowed = reference_offsets();
+    let diffs: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+    assert!(!diffs.is_empty());
+    for d in &diffs {
+        assert!(
+            allowed.binary_search(d).is_ok() || allowed.contains(d),
+            "unexpected change at {d}"
+        );
+    }
+    // Every changed reference byte was Flex 1 (0) and is now Flex 22 (21).
+    for d in diffs.iter().filter(|&&d| d < BANK_LEN - 2) {
+        assert_eq!((a[*d], b[*d]), (0, 21), "at {d}");
+    }
+    octa_check(tmp.path());
+}
+
+#[test]
+fn pattern_copy_with_part_sets_only_that_parts_edited_bit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (Some(hello), Some(multi)) = (
+        hello_set(&tmp.path().join("S1"), "HELLO"),
+        multi_set(&tmp.path().join("S2")),
+    ) else {
+        return;
+    };
+    let src = open(&hello);
+    let mut dst = open(&multi);
+    let edited = dst.bank(0).parts_edited_mask();
+    let saved_before = dst.bank(0).saved_parts().to_vec();
+    let from = Target::Pattern {
+        bank: 0,
+        pattern: 1,
+    };
+    let to = Target::Pattern {
+        bank: 0,
+        pattern: 4,
+    };
+    let opts = CopyOptions {
+        with_part: true,
+        trigs: true,
+    };
+    run(&src, from, &mut dst, to, opts);
+    let dst = open(&multi);
+    let sp = src.bank(0).pattern(1).unwrap();
+    assert_eq!(dst.bank(0).pattern(4).unwrap(), sp);
+    let pi = sp.part as usize;
+    let mut want = src.bank(0).part(pi).unwrap().clone();
+    want.id = pi as u8;
+    assert_eq!(dst.bank(0).part(pi).unwrap(), &want);
+    assert_eq!(dst.bank(0).parts_edited_mask(), edited | (1 << pi));
+    // The saved copy is untouched (reload part restores the destination's part).
+    assert_eq!(dst.bank(0).saved_parts().to_vec(), saved_before);
+    // The copied part's machine slots play the same files as in the source.
+    let (sp, dp) = (src.bank(0).part(pi).unwrap(), dst.bank(0).part(pi).unwrap());
+    let mut n = 0;
+    for ((sa, ta, _), (sb, tb, _)) in slots::part_refs(sp).into_iter().zip(slots::part_refs(dp)) {
+        assert_eq!(ta, tb);
+        if let Some(f) = slot_file(&src, sa) {
+            assert_eq!(slot_file(&dst, sb), Some(f), "T{} {sa} -> {sb}", ta + 1);
+            n += 1;
+        }
+    }
+    assert!(n > 0);
+    octa_check(&tmp.path().join("S2"));
+}
+
+#[test]
+fn track_and_scene_copy_within_a_project() {
+    let Some(multi) = octa::testutil::corpus("ot/multipart") else {
+        return;
+    };
+    let p = open(&multi);
+    let bank = p.bank(0);
+    let from = Target::Track {
+        bank: 0,
+        pattern: 0,
+        track: 0,
+    };
+    let to = Target::Track {
+        bank: 0,
+        pattern: 3,
+        track: 5,
+    };
+    let plan = copy::plan(
+        &p,
+        from,
+        None,
+        to,
+        &CopyOptions {
+            with_part: true,
+            trigs: true,
+        },
+    )
+    .unwrap();
+    assert!(plan.slots.is_empty());
+    let mut b = slots::clone_bank(bank).unwrap();
+    copy::apply_payload(&mut b, to, &plan.payload).unwrap();
+    let mut want = bank.pattern(0).unwrap().audio[0].clone();
+    want.id = 5;
+    assert_eq!(b.pattern(3).unwrap().audio[5], want);
+    let (sp, dp) = (
+        bank.pattern(0).unwrap().part as usize,
+        bank.pattern(3).unwrap().part as usize,
+    );
+    assert_eq!(
+        b.part(dp).unwrap().machine_type(5),
+        bank.part(sp).unwrap().machine_type(0)
+    );
+    assert_eq!(
+        b.part(dp).unwrap().slots[5].flex_slot,
+        bank.part(sp).unwrap().slots[0].flex_slot
+    );
+    assert_eq!(
+        b.part(dp).unwrap().slots[5].recorder,
+        bank.part(dp).unwrap().slots[5].recorder
+    );
+    // MIDI onto audio is refused.
+    let bad = Target::Track {
+        bank: 0,
+        pattern: 3,
+        track: 9,
+    };
+    assert!(copy::plan(&p, from, None, bad, &CopyOptions::default()).is_err());
+    // A scene.
+    let from = Target::Scene {
+        bank: 0,
+        part: 0,
+        scene: 1,
+    };
+    let to = Target::Scene {
+        bank: 0,
+        part: 2,
+        scene: 7,
+    };
+    let plan = copy::plan(&p, from, None, to, &CopyOptions::default()).unwrap();
+    let mut b = slots::clone_bank(bank).unwrap();
+    copy::apply_payload(&mut b, to, &plan.payload).unwrap();
+    assert_eq!(
+        b.part(2).unwrap().scenes[7],
+        bank.part(0).unwrap().scenes[1]
+    );
+}
+
+#[test]
+fn name_clash_in_the_destination_pool_gets_a_new_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (Some(hello), Some(multi)) = (
+        hello_set(&tmp.path().join("S1"), "HELLO"),
+        multi_set(&tmp.path().join("S2")),
+    ) else {
+        return;
+    };
+    let clash = tmp
+        .path()
+        .join("S2")
+        .join(HELLO_POOL)
+        .join("Electrokik.wav");
+    std::fs::create_dir_all(clash.parent().unwrap()).unwrap();
+    std::fs::write(&clash, b"not the same sample").unwrap();
+    let src = open(&hello);
+    let mut dst = open(&multi);
+    let plan = run(
+        &src,
+        Target::Bank { bank: 0 },
+        &mut dst,
+        Target::Bank { bank: 1 },
+        CopyOptions::default(),
+    );
+    assert_eq!(std::fs::read(&clash).unwrap(), b"not the same sample");
+    let m = plan
+        .slots
+        .iter()
+        .find(|m| m.from == SlotRef::Flex(1))
+        .unwrap();
+    assert_eq!(m.path, "../AUDIO/projects/HELLO FLEX/Electrokik-2.wav");
+    let dst = open(&multi);
+    assert!(assert_same_samples(&src, 0, &dst, 1) > 0);
+}
+
+#[test]
+fn full_destination_is_refused_with_a_clear_message() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (Some(hello), Some(multi)) = (
+        hello_set(&tmp.path().join("S1"), "HELLO"),
+        multi_set(&tmp.path().join("S2")),
+    ) else {
+        return;
+    };
+    let mut dst = open(&multi);
+    let pf = slots::project_file(&dst).unwrap();
+    for n in 1..=128u16 {
+        if pf.slot(SlotRef::Flex(n)).is_none() {
+            slots::assign(
+                &mut dst,
+                SlotRef::Flex(n),
+                &format!("../AUDIO/x{n}.wav"),
+                44100,
+                44100,
+            )
+            .unwrap();
+        }
+    }
+    let src = open(&hello);
+    let err = copy::plan(
+        &src,
+        Target::Bank { bank: 0 },
+        Some(&dst),
+        Target::Bank { bank: 1 },
+        &CopyOptions::default(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            SlotError::NoFreeSlots {
+                pool: "Flex",
+                needed: 12,
+                free: 0,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("not enough free Flex slots"));
+}
+
+#[test]
+fn multipart_to_hello_flex_keeps_paths_of_missing_samples() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (Some(hello), Some(multi)) = (
+        hello_set(&tmp.path().join("S1"), "HELLO"),
+        multi_set(&tmp.path().join("S2")),
+    ) else {
+        return;
+    };
+    let src = open(&multi);
+    let mut dst = open(&hello);
+    let plan = run(
+        &src,
+        Target::Bank { bank: 0 },
+        &mut dst,
+        Target::Bank { bank: 5 },
+        CopyOptions::default(),
+    );
+    assert!(!plan.slots.is_empty());
+    assert!(plan.files.is_empty());
+    assert!(
+        plan.notes
+            .iter()
+            .any(|n| n.contains("sample file not found"))
+    );
+    let dst = open(&hello);
+    let spf = slots::project_file(&src).unwrap();
+    let dpf = slots::project_file(&dst).unwrap();
+    let (a, b) = (refs(&src, 0), refs(&dst, 5));
+    assert_eq!(a.len(), b.len());
+    let mut n = 0;
+    for ((_, sa), (_, sb)) in a.iter().zip(&b) {
+        if let Some(sblock) = spf.slot(*sa).filter(|b| !b.path.is_empty()) {
+            if matches!(sa, SlotRef::Recorder(_)) {
+                continue;
+            }
+            let dblock = dpf.slot(*sb).unwrap();
+            assert_eq!(dblock.path, sblock.path);
+            n += 1;
+        }
+    }
+    assert!(n > 0);
+    octa_check(&tmp.path().join("S1"));
+}
+
+#[test]
+fn dedupe_merges_duplicates_and_remaps_every_reference() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(hello) = hello_set(tmp.path(), "HELLO") else {
+        return;
+    };
+    let mut p = open(&hello);
+    // Flex 30 and Static 9 are duplicates of Flex 5 / each other's pool: only Flex 30 merges.
+    let mut pf = slots::project_file(&p).unwrap();
+    let mut dup = pf.slot(SlotRef::Flex(5)).unwrap();
+    dup.slot = SlotRef::Flex(30);
+    pf.add_slot(&dup).unwrap();
+    let mut st = dup.clone();
+    st.slot = SlotRef::Static(9);
+    pf.add_slot(&st).unwrap();
+    slots::set_project_file(&mut p, &pf);
+    let m = p.markers().slot(SlotRef::Flex(5)).unwrap();
+    p.markers_mut().set_slot(SlotRef::Flex(30), &m).unwrap();
+    p.markers_mut().set_slot(SlotRef::Static(9), &m).unwrap();
+    // References to Flex 30: bank B part 1 track 4 (a Flex track?) and a lock on pattern B01 T1.
+    let bank = p.bank_mut(1);
+    bank.edit_part(0, |part| {
+        part.set_machine_type(3, octa::format::MachineType::Flex)
+            .unwrap();
+        part.slots[3].flex_slot = 29;
+    })
+    .unwrap();
+    let pat = bank.patterns[0].part as usize;
+    bank.edit_part(pat, |part| {
+        part.set_machine_type(0, octa::format::MachineType::Flex)
+            .unwrap()
+    })
+    .unwrap();
+    bank.patterns[0].audio[0]
+        .set_sample_lock(2, Some(29))
+        .unwrap();
+    p.save(false).unwrap();
+
+    let mut p = open(&hello);
+    let paths = |p: &Project| -> std::collections::BTreeSet<(bool, String)> {
+        slots::project_file(p)
+            .unwrap()
+            .slots()
+            .into_iter()
+            .filter(|s| !s.path.is_empty())
+            .map(|s| (s.slot.is_flex_pool(), s.path))
+            .collect()
+    };
+    let before = paths(&p);
+    let uses_before = slots::uses(&p);
+    let n30 = uses_before[&SlotRef::Flex(30)].len();
+    assert!(n30 >= 2);
+    let r = slots::dedupe(&mut p).unwrap();
+    assert_eq!(r.merged, vec![(SlotRef::Flex(30), SlotRef::Flex(5))]);
+    assert_eq!(r.remapped.part_slots + r.remapped.locks, n30);
+    p.save(false).unwrap();
+    let p = open(&hello);
+    assert_eq!(paths(&p), before, "no sample lost");
+    assert!(
+        slots::project_file(&p)
+            .unwrap()
+            .slot(SlotRef::Flex(30))
+            .is_none()
+    );
+    assert!(
+        slots::project_file(&p)
+            .unwrap()
+            .slot(SlotRef::Static(9))
+            .is_some()
+    );
+    let uses = slots::uses(&p);
+    assert!(!uses.contains_key(&SlotRef::Flex(30)));
+    assert_eq!(p.bank(1).part(0).unwrap().slots[3].flex_slot, 4);
+    assert_eq!(p.bank(1).patterns[0].audio[0].sample_lock(2), Some(4));
+    assert!(uses[&SlotRef::Flex(5)].iter().any(|u| matches!(
+        u,
+        SlotUse::Lock {
+            bank: 1,
+            pattern: 0,
+            track: 0,
+            step: 2
+        }
+    )));
+    assert!(p.markers().is_empty(SlotRef::Flex(30)).unwrap());
+    octa_check(tmp.path());
+}
+
+#[test]
+fn remove_unused_keeps_played_slots() {
+    let Some(multi) = octa::testutil::corpus("ot/multipart") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&multi, &tmp.path().join("M"));
+    let mut p = open(&tmp.path().join("M"));
+    let uses = slots::uses(&p);
+    let removed = slots::remove_unused(&mut p).unwrap();
+    for s in &removed {
+        assert!(
+            !uses
+                .get(s)
+                .is_some_and(|u| u.iter().any(SlotUse::is_active)),
+            "{s} is played"
+        );
+        assert!(!matches!(s, SlotRef::Recorder(_)));
+    }
+    let pf = slots::project_file(&p).unwrap();
+    for (s, u) in &uses {
+        if u.iter().any(SlotUse::is_active) && !matches!(s, SlotRef::Recorder(_)) {
+            assert!(!removed.contains(s));
+        }
+    }
+    assert_eq!(
+        pf.slots()
+            .iter()
+            .filter(|b| matches!(b.slot, SlotRef::Recorder(_)))
+            .count(),
+        8
+    );
+}
+
+#[test]
+fn targets_parse() {
+    assert_eq!("A".parse::<Target>(), Ok(Target::Bank { bank: 0 }));
+    assert_eq!(
+        "b05".parse::<Target>(),
+        Ok(Target::Pattern {
+            bank: 1,
+            pattern: 4
+        })
+    );
+    assert_eq!(
+        "P16.M8".parse::<Target>(),
+        Ok(Target::Track {
+            bank: 15,
+            pattern: 15,
+            track: 15
+        })
+    );
+    assert_eq!(
+        "C.P2".parse::<Target>(),
+        Ok(Target::Part { bank: 2, part: 1 })
+    );
+    assert_eq!(
+        "C.P4.S16".parse::<Target>(),
+        Ok(Target::Scene {
+            bank: 2,
+            part: 3,
+            scene: 15
+        })
+    );
+    for bad in ["", "Q", "A17", "A.P5", "A05.T9", "A.P1.S0", "AA"] {
+        assert!(bad.parse::<Target>().is_err(), "{bad}");
+    }
+}

@@ -1,0 +1,157 @@
+//! The pattern grid shows the trigs, p-locks, conditions and micro-timing of real corpus
+//! patterns in the right cells; snapshots of the screens.
+
+use octa::project::{OpenOptions, Project};
+use octa::ui::testing::{app, lines, press, render, screen};
+use ratatui::style::Modifier;
+
+fn open(rel: &str) -> Option<Project> {
+    let path = octa::testutil::corpus(rel)?;
+    Some(Project::open(&path, &OpenOptions::default()).expect("corpus project opens"))
+}
+
+/// The text of track `track`'s block (0 = T1) on the grid row labelled `row` (1-based).
+fn cell(lines: &[String], row: usize, track: usize) -> String {
+    let label = format!("{row:02} ");
+    let line = lines
+        .iter()
+        .find(|l| l.starts_with(&label))
+        .unwrap_or_else(|| panic!("no row {row}"));
+    let seg = line[label.len()..].split('│').nth(track).unwrap_or("");
+    seg.to_string()
+}
+
+#[test]
+fn hello_flex_locks_and_conditions_in_their_cells() {
+    let Some(p) = open("ot/hello-flex/project") else {
+        return;
+    };
+    let mut a = app(p, "tracker");
+    let s = screen(&mut a, 200, 30);
+    assert!(
+        s[0].contains("Bank A Pattern 01 Part 1 Len 16 Scale 1x 120.0 BPM"),
+        "{}",
+        s[0]
+    );
+    // Column headers: T1 and T3 have a VOL lock column (byte 15), T2 has none.
+    assert!(
+        s[1].contains("T1 FLEX") && s[1].contains("T4 STATIC"),
+        "{}",
+        s[1]
+    );
+    let headers: Vec<&str> = s[2][3..].split('│').collect();
+    assert_eq!(
+        headers[0].split_whitespace().collect::<Vec<_>>(),
+        ["T", "PCH", "VOL", "COND", "MIC", "R", "O", "S", "W"]
+    );
+    assert!(!headers[1].contains("VOL"));
+    // T1 trigs at steps 1,3,5,7,8,10,12,14,15 with VOL 119 (shown as the device does: +55)
+    // and 87% (condition code 24).
+    for row in [1, 3, 5, 7, 8, 10, 12, 14, 15] {
+        let c = cell(&s, row, 0);
+        let f: Vec<&str> = c.split_whitespace().collect();
+        assert_eq!(&f[..4], ["X", "---", "+55", "87%"], "row {row}: {c}");
+    }
+    for row in [2, 4, 6, 9, 11, 13, 16] {
+        let c = cell(&s, row, 0);
+        assert!(c.starts_with(". ---   .."), "row {row}: {c}");
+    }
+    // T3's VOL ramp 88 -> 127 (+24 -> +63).
+    let vols: Vec<String> = [1, 3, 5, 7, 8, 10, 12, 14, 15]
+        .iter()
+        .map(|r| {
+            cell(&s, *r, 2)
+                .split_whitespace()
+                .nth(2)
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        vols,
+        [
+            "+24", "+29", "+34", "+38", "+43", "+48", "+53", "+58", "+63"
+        ]
+    );
+    // T2 plain trigs without locks or conditions.
+    assert_eq!(
+        cell(&s, 1, 1).split_whitespace().collect::<Vec<_>>(),
+        ["X", "---", "...", "..", ".", ".", ".", "."]
+    );
+    assert!(cell(&s, 2, 1).starts_with(". "));
+}
+
+#[test]
+fn multipart_micro_timing_lengths_and_dimmed_steps() {
+    let Some(p) = open("ot/multipart") else {
+        return;
+    };
+    let mut a = app(p, "tracker");
+    let buf = render(&mut a, 240, 70);
+    let s = lines(&buf);
+    assert!(s[0].contains("Len 64 (per track)"), "{}", s[0]);
+    let heads: Vec<&str> = s[1][3..].split('│').collect();
+    assert!(heads[0].starts_with("T1 THRU L16 1x"), "{}", heads[0]);
+    assert!(heads[1].starts_with("T2 FLEX L12 1x"), "{}", heads[1]);
+    assert!(heads[5].starts_with("T6 FLEX L64 1x"), "{}", heads[5]);
+    // T2 step 1: trig with micro-timing +1/384 (word 0x0080).
+    let c = cell(&s, 1, 1);
+    assert_eq!(
+        c.split_whitespace().collect::<Vec<_>>(),
+        ["X", "---", "...", "+1", ".", ".", ".", "."],
+        "{c}"
+    );
+    // T1 step 1 trig, no micro-timing.
+    assert!(cell(&s, 1, 0).split_whitespace().nth(3) == Some(".."));
+    // T2 (length 12) trigs beyond its length are still shown, dimmed.
+    assert!(cell(&s, 17, 1).starts_with('X'));
+    let y = s.iter().position(|l| l.starts_with("17 ")).unwrap() as u16;
+    let x = 3 + heads[0].chars().count() as u16 + 1; // first cell of T2
+    assert!(
+        buf[(x, y)].modifier.contains(Modifier::DIM),
+        "step 17 of a 12-step track is dimmed"
+    );
+    let y11 = s.iter().position(|l| l.starts_with("11 ")).unwrap() as u16;
+    assert!(!buf[(x, y11)].modifier.contains(Modifier::DIM));
+    // T6 trigs at steps 1, 17, 33; T3 (static) at step 49.
+    for r in [1, 17, 33] {
+        assert!(cell(&s, r, 5).starts_with('X'), "T6 row {r}");
+    }
+    assert!(cell(&s, 49, 2).starts_with('X'));
+    assert!(cell(&s, 48, 2).starts_with('.'));
+}
+
+#[test]
+fn tracks_scroll_sideways_to_the_cursor() {
+    let Some(p) = open("ot/hello-flex/project") else {
+        return;
+    };
+    let mut a = app(p, "tracker");
+    let s = screen(&mut a, 100, 24);
+    assert!(s[1].contains("T1 FLEX") && !s[1].contains("M8"));
+    for _ in 0..15 {
+        press(&mut a, &["tab"]);
+    }
+    let s = screen(&mut a, 100, 24);
+    assert!(s[1].contains("M8") && !s[1].contains("T1 FLEX"), "{}", s[1]);
+}
+
+#[test]
+fn snapshots() {
+    let Some(p) = open("ot/hello-flex/project") else {
+        return;
+    };
+    let mut a = app(p, "tracker");
+    insta::assert_snapshot!("pattern_hello_flex", screen(&mut a, 160, 24).join("\n"));
+    press(&mut a, &["F1"]);
+    insta::assert_snapshot!("help_overlay", screen(&mut a, 120, 30).join("\n"));
+    press(&mut a, &["esc", "space", "ctrl+q"]);
+    insta::assert_snapshot!("quit_confirm", screen(&mut a, 100, 16).join("\n"));
+    press(&mut a, &["n"]);
+    insta::assert_snapshot!("too_small", screen(&mut a, 30, 8).join("\n"));
+    let Some(p) = open("ot/multipart") else {
+        return;
+    };
+    let mut m = app(p, "vim");
+    insta::assert_snapshot!("pattern_multipart_vim", screen(&mut m, 240, 40).join("\n"));
+}
