@@ -145,3 +145,119 @@ fn browser_snapshot() {
     a.message = None;
     insta::assert_snapshot!(screen(&mut a, 100, 24).join("\n"));
 }
+
+/// The hello-flex project in a set (`<tmp>/HELLO` with its pool under `<tmp>/AUDIO`).
+fn hello_flex(tmp: &Path) -> Option<(Project, PathBuf)> {
+    let proj = octa::testutil::corpus("ot/hello-flex/project")?;
+    let samples = octa::testutil::corpus("ot/hello-flex/samples")?;
+    let dir = tmp.join("HELLO");
+    let pool = tmp.join("AUDIO/projects/HELLO FLEX");
+    for (from, to) in [(&proj, &dir), (&samples, &pool)] {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+    let p = Project::open(&dir, &octa::project::OpenOptions::default()).unwrap();
+    Some((p, pool))
+}
+
+/// Waits (bounded) for the engine's Started event and returns its file.
+fn started(a: &App) -> Option<PathBuf> {
+    let engine = a.ctx.engines.audio_engine.as_ref().unwrap();
+    for _ in 0..500 {
+        for e in engine.poll_events() {
+            if let AudioEvent::Started { path, .. } = e {
+                return Some(path);
+            }
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    None
+}
+
+#[test]
+fn slots_view_space_previews_the_slot_sample() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some((p, _pool)) = hello_flex(tmp.path()) else {
+        return;
+    };
+    let slot = octa::format::slot_attrs::SlotRef::Flex(1);
+    let file = p.project_file().slot(slot).unwrap().path.clone();
+    let mut a = app(p, "tracker");
+    a.ctx.engines.audio_engine = Some(null_engine(false));
+    press(&mut a, &["F5", "space"]);
+    let name = file.rsplit('/').next().unwrap().to_string();
+    let msg = a.message.clone().map(|m| m.0).unwrap_or_default();
+    assert_eq!(msg, format!("{slot}: preview {name}"));
+    let path = started(&a).expect("the preview started");
+    assert!(path.ends_with(&name), "{path:?}");
+    // Auto-preview: moving to an empty slot says so instead of playing.
+    press(&mut a, &["A"]);
+    press(&mut a, &["down"]);
+    let msg = a.message.clone().map(|m| m.0).unwrap_or_default();
+    assert!(msg.starts_with("Flex 2"), "{msg}");
+}
+
+#[test]
+fn browser_writes_slices_to_the_slot_markers_undoably() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some((p, pool)) = hello_flex(tmp.path()) else {
+        return;
+    };
+    let slot = octa::format::slot_attrs::SlotRef::Flex(1);
+    let file = p.project_file().slot(slot).unwrap().path.clone();
+    let name = file.rsplit('/').next().unwrap().to_string();
+    let before = p.markers().slot(slot).unwrap().slices.len();
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&pool)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "wav"))
+        .collect();
+    names.sort();
+    let index = names.iter().position(|p| p.ends_with(&name)).unwrap();
+    let mut a = app(p, "tracker");
+    press(&mut a, &["F11"]);
+    let s = screen(&mut a, 120, 30).join("\n");
+    assert!(s.contains(&format!("{} audio file(s)", names.len())), "{s}");
+    for _ in 0..index {
+        press(&mut a, &["down"]);
+    }
+    let s = screen(&mut a, 120, 30).join("\n");
+    assert!(s.contains(&format!("used by {slot}")), "{s}");
+    answer(&mut a, "g", "4");
+    press(&mut a, &["W"]);
+    assert_eq!(
+        a.ctx.doc.project.markers().slot(slot).unwrap().slices.len(),
+        4
+    );
+    press(&mut a, &["ctrl+z"]);
+    assert_eq!(
+        a.ctx.doc.project.markers().slot(slot).unwrap().slices.len(),
+        before
+    );
+}
+
+#[test]
+fn a_corrupt_file_is_flagged_and_its_preview_error_names_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("broken.wav"), b"RIFF\x10\0\0\0WAVEjunkjunk").unwrap();
+    let mut a = browser(tmp.path());
+    a.ctx.engines.audio_engine = Some(null_engine(false));
+    let s = screen(&mut a, 120, 30).join("\n");
+    assert!(s.contains("broken.wav") && s.contains("unreadable"), "{s}");
+    press(&mut a, &["space"]);
+    let mut msg = a.message.clone();
+    for _ in 0..500 {
+        if msg.as_ref().is_some_and(|m| m.1) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+        a.tick();
+        msg = a.message.clone();
+    }
+    let (text, err) = msg.expect("a message");
+    assert!(err, "{text}");
+    assert!(text.contains("broken.wav"), "{text}");
+}
