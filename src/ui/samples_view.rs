@@ -107,6 +107,8 @@ pub struct SamplesView {
     top: usize,
     auto: bool,
     edit: Option<Edit>,
+    /// The slot of the file shown: (file, project.work bytes when found, slot).
+    slot_cache: Option<(PathBuf, Vec<u8>, Option<SlotRef>)>,
 }
 
 /// Audio files under `dir`, recursively, sorted by path.
@@ -326,6 +328,21 @@ impl SamplesView {
             .map(|s| s.slot)
     }
 
+    /// [`Self::slot_of`], remembered until the file or the project's slots change.
+    fn cached_slot(&mut self, ctx: &Ctx) -> Option<SlotRef> {
+        let path = self.current()?.path.clone();
+        let pf = ctx.doc.project.project_file().to_bytes();
+        if let Some((p, bytes, slot)) = &self.slot_cache
+            && *p == path
+            && *bytes == pf
+        {
+            return *slot;
+        }
+        let slot = self.slot_of(ctx);
+        self.slot_cache = Some((path, pf, slot));
+        slot
+    }
+
     fn write_slot(&mut self, ctx: &mut Ctx) -> Outcome {
         let Some(slot) = self.slot_of(ctx) else {
             return Outcome::Message("no slot of this project uses this file".into());
@@ -452,6 +469,9 @@ impl View for SamplesView {
             frame.render_widget(Paragraph::new(lines), list);
         }
         let mut about = Vec::new();
+        let slot = self
+            .cached_slot(ctx)
+            .map_or(String::new(), |s| format!("  used by {s}"));
         if let Some(e) = self.current() {
             about.push(e.name.clone());
             let ot = ot_path_for(&e.path);
@@ -465,9 +485,6 @@ impl View for SamplesView {
                 ),
                 None => String::new(),
             };
-            let slot = self
-                .slot_of(ctx)
-                .map_or(String::new(), |s| format!("  used by {s}"));
             about.push(format!(
                 "{}  {slices}{slot}",
                 if ot.is_file() { "has .ot" } else { "no .ot" }
