@@ -83,7 +83,8 @@ struct Entry {
     path: PathBuf,
     /// Shown name: relative to its root.
     name: String,
-    info: Result<AudioFileInfo, String>,
+    /// Its facts, probed when first shown (a big pool is listed without reading every file).
+    info: Option<Result<AudioFileInfo, String>>,
 }
 
 /// The slices of the selected file being edited.
@@ -151,7 +152,10 @@ fn roots(ctx: &Ctx, extra: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 /// The facts column of a file: format, rate, bits, channels, length and what the device lacks.
-fn facts(info: &Result<AudioFileInfo, String>) -> String {
+fn facts(info: &Option<Result<AudioFileInfo, String>>) -> String {
+    let Some(info) = info else {
+        return String::new();
+    };
     match info {
         Err(e) => format!("unreadable: {e}"),
         Ok(i) => {
@@ -201,8 +205,11 @@ impl SamplesView {
             for path in files {
                 let rel = path.strip_prefix(&root).unwrap_or(&path);
                 let name = format!("{base}/{}", rel.to_string_lossy());
-                let info = crate::audio::probe(&path).map_err(|e| e.to_string());
-                list.push(Entry { path, name, info });
+                list.push(Entry {
+                    path,
+                    name,
+                    info: None,
+                });
             }
         }
         self.row = self.row.min(list.len().saturating_sub(1));
@@ -218,15 +225,28 @@ impl SamplesView {
         self.entries().get(self.row)
     }
 
+    /// Probes the files of rows `from..to` not probed yet.
+    fn probe_rows(&mut self, from: usize, to: usize) {
+        let Some(list) = self.entries.as_mut() else {
+            return;
+        };
+        for e in list.iter_mut().take(to).skip(from) {
+            if e.info.is_none() {
+                e.info = Some(crate::audio::probe(&e.path).map_err(|err| err.to_string()));
+            }
+        }
+    }
+
     /// Loads the slices of the file under the cursor (once per file).
     fn load_edit(&mut self) -> Result<(), String> {
+        self.probe_rows(self.row, self.row + 1);
         let Some(e) = self.current() else {
             return Err("no audio file here".into());
         };
         if self.edit.as_ref().is_some_and(|ed| ed.path == e.path) {
             return Ok(());
         }
-        let info = e.info.clone()?;
+        let info = e.info.clone().unwrap_or_else(|| Err("not probed".into()))?;
         let path = e.path.clone();
         let frames = info
             .frames
@@ -445,6 +465,7 @@ impl View for SamplesView {
         } else if rows > 0 && self.row >= self.top + rows {
             self.top = self.row + 1 - rows;
         }
+        self.probe_rows(self.top, self.top + rows);
         let lines: Vec<Line> = self
             .entries()
             .iter()
