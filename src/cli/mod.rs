@@ -61,6 +61,7 @@ fn tracker_options(
         keymap: keymap.clone(),
         demo_dir: None,
         midi_out: None,
+        audio_device: None,
     }
 }
 
@@ -120,11 +121,13 @@ pub fn main() -> ExitCode {
             Command::Demo(a) => crate::ui::run(crate::ui::RunOptions {
                 demo_dir: a.dir,
                 midi_out: cli.midi_out.clone(),
+                audio_device: cli.audio_device.clone(),
                 ..tracker_options(&cli.theme, &cli.keymap, None, true, cli.read_only)
             }),
         },
         None => crate::ui::run(crate::ui::RunOptions {
             midi_out: cli.midi_out.clone(),
+            audio_device: cli.audio_device.clone(),
             ..tracker_options(&cli.theme, &cli.keymap, cli.path, cli.demo, cli.read_only)
         }),
     }

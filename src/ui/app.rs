@@ -110,11 +110,22 @@ impl App {
         self.message = Some((m.into(), true));
     }
 
-    /// True while a view animates (the event loop then wakes up periodically).
+    /// True while a view animates or a preview plays (the event loop then wakes up
+    /// periodically).
     pub fn animating(&self) -> bool {
-        self.views
-            .get(self.current)
-            .is_some_and(|v| v.animating(&self.ctx))
+        self.ctx.engines.audio_busy()
+            || self
+                .views
+                .get(self.current)
+                .is_some_and(|v| v.animating(&self.ctx))
+    }
+
+    /// Work done each event-loop pass: shows the audio engine's errors and warnings.
+    /// Never blocks.
+    pub fn tick(&mut self) {
+        for (m, err) in self.ctx.engines.audio_messages() {
+            self.message = Some((m, err));
+        }
     }
 
     /// Handles one key.
@@ -486,7 +497,7 @@ impl App {
             None => self.ctx.engines.midi.clone(),
         };
         spans.push(Span::styled(
-            format!("audio: {}  MIDI: {midi}  ", self.ctx.engines.audio),
+            format!("{}  MIDI: {midi}  ", self.ctx.engines.audio_label()),
             theme.style("status"),
         ));
         if let Some((m, err)) = &self.message {

@@ -1,5 +1,7 @@
 //! Small interfaces to the audio and MIDI engines, so the tracker runs (and tests run) without them.
 
+use crate::audio::peaks::PeakCache;
+use crate::audio::{AudioEngine, AudioEvent, PreviewRequest};
 use crate::format::bank::Bank;
 use std::fmt;
 
@@ -48,6 +50,64 @@ pub struct Engines {
     pub midi: EngineStatus,
     /// The MIDI engine, when there is one.
     pub midi_control: Option<Box<dyn MidiControl>>,
+    /// The sample-preview engine, when started (tests run without one or with a `NullOutput`).
+    pub audio_engine: Option<AudioEngine>,
+    /// Waveform peaks, computed in the background and cached.
+    pub peaks: PeakCache,
+}
+
+impl Engines {
+    /// The audio engine's status-line text (`audio unavailable`, `playing kick.wav`, ...).
+    pub fn audio_label(&self) -> String {
+        match &self.audio_engine {
+            Some(e) => e.status().label(),
+            None => format!("audio: {}", self.audio),
+        }
+    }
+
+    /// Starts a preview (cancelling the playing one); a message for the status line.
+    pub fn preview(&self, request: PreviewRequest) -> Result<String, String> {
+        let Some(engine) = &self.audio_engine else {
+            return Err("audio: n/a (no audio engine)".into());
+        };
+        let name = request
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        engine.preview(request).map_err(|e| e.to_string())?;
+        Ok(format!("preview {name}"))
+    }
+
+    /// Stops the preview.
+    pub fn stop_preview(&self) {
+        if let Some(e) = &self.audio_engine {
+            e.stop();
+        }
+    }
+
+    /// True while a preview plays (the app then polls for events periodically).
+    pub fn audio_busy(&self) -> bool {
+        self.audio_engine.as_ref().is_some_and(|e| e.is_playing())
+    }
+
+    /// The audio engine's errors and warnings since the last call, as (message, is_error).
+    /// Never blocks.
+    pub fn audio_messages(&self) -> Vec<(String, bool)> {
+        let Some(engine) = &self.audio_engine else {
+            return Vec::new();
+        };
+        engine
+            .poll_events()
+            .into_iter()
+            .filter_map(|e| match e {
+                AudioEvent::Error(m) => Some((m, true)),
+                AudioEvent::Warning(m) => Some((m, false)),
+                AudioEvent::DeviceLost(m) => Some((format!("audio device lost: {m}"), true)),
+                _ => None,
+            })
+            .collect()
+    }
 }
 
 impl fmt::Debug for Engines {

@@ -20,6 +20,7 @@ pub mod arranger;
 pub mod edits;
 pub mod overview;
 pub mod parts;
+pub mod samples_view;
 pub mod scenes;
 pub mod settings;
 pub mod sheet;
@@ -56,6 +57,8 @@ pub struct RunOptions {
     pub demo_dir: Option<PathBuf>,
     /// MIDI output port (name or index; none: the config's, else the first port).
     pub midi_out: Option<String>,
+    /// Audio output device (none: the config's, else the default device).
+    pub audio_device: Option<String>,
 }
 
 /// Opens the project the options name.
@@ -143,6 +146,11 @@ pub fn run(opts: RunOptions) -> ExitCode {
         .clone()
         .or(Config::load().ok().and_then(|c| c.midi_out));
     app.ctx.engines.midi_control = Some(Box::new(midi_link::MidiLink::start(port)));
+    let device = opts
+        .audio_device
+        .clone()
+        .or(Config::load().ok().and_then(|c| c.audio_device));
+    app.ctx.engines.audio_engine = Some(crate::audio::AudioEngine::new(device));
     match terminal::run_terminal(&mut app) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

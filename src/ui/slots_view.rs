@@ -7,6 +7,7 @@ use super::action::{ActionDef, Input, act};
 use super::edits;
 use super::sheet::{self, Pos, Sheet};
 use super::view::{Ctx, Outcome, View, ViewInfo};
+use crate::audio::{PreviewRequest, Region, RegionChoice};
 use crate::format::project_file::SlotAttr;
 use crate::format::slot_attrs::{LoopMode, SlotRef, TimeStretch, gain_db};
 use crate::project::slots::{self, SlotInfo};
@@ -41,6 +42,22 @@ const ACTIONS: &[ActionDef] = &[
         &["D"],
     ),
     act("slots.remove_unused", "Remove slots nothing plays", &["U"]),
+    act(
+        "slots.preview",
+        "Preview the slot's sample (its trim, or the selected slice)",
+        &["space"],
+    ),
+    act(
+        "slots.auto",
+        "Auto-preview on every cursor move (on / off)",
+        &["A"],
+    ),
+    act(
+        "slots.slice",
+        "Select the next slice to preview (after the last: none)",
+        &["s"],
+    ),
+    act("slots.stop", "Stop the preview", &["esc"]),
 ];
 
 /// Every slot shown: all 128 Flex, 8 recorder buffers, 128 Static, with what the project has.
@@ -59,6 +76,10 @@ fn all_slots(ctx: &Ctx) -> Vec<(SlotRef, Option<SlotInfo>)> {
 #[derive(Debug, Default)]
 pub struct SlotsView {
     pos: Pos,
+    /// Preview on every cursor move.
+    auto: bool,
+    /// Slice (1-based) previewed instead of the trim.
+    slice: Option<usize>,
 }
 
 impl SlotsView {
@@ -121,6 +142,48 @@ impl SlotsView {
             ));
         }
         s
+    }
+
+    /// Previews the slot under the cursor: its trim from markers.work, or the selected slice.
+    fn preview(&self, ctx: &Ctx) -> Outcome {
+        let slot = self.slot();
+        let Some(block) = ctx.doc.project.project_file().slot(slot) else {
+            return Outcome::Message(format!("{slot} has no sample"));
+        };
+        let Some(path) = ctx.doc.project.sample_path(&block.path) else {
+            return Outcome::Message(format!("{slot}: the sample is not on disk"));
+        };
+        let choice = self.slice.map_or(RegionChoice::Trim, RegionChoice::Slice);
+        let region = ctx
+            .doc
+            .project
+            .markers()
+            .slot(slot)
+            .map_err(|e| e.to_string())
+            .and_then(|m| Region::from_markers(&m, choice));
+        let region = match region {
+            Ok(r) => r,
+            Err(e) => return Outcome::Error(format!("{slot}: {e}")),
+        };
+        match ctx
+            .engines
+            .preview(PreviewRequest::new(path).region(region))
+        {
+            Ok(m) => Outcome::Message(format!("{slot}: {m}")),
+            Err(e) => Outcome::Error(e),
+        }
+    }
+
+    /// After a cursor move: a new slot has no selected slice; preview when auto-preview is on.
+    fn moved(&mut self, before: usize, ctx: &Ctx) -> Outcome {
+        if self.pos.row == before {
+            return Outcome::Handled;
+        }
+        self.slice = None;
+        if self.auto {
+            return self.preview(ctx);
+        }
+        Outcome::Handled
     }
 
     fn slot(&self) -> SlotRef {
@@ -188,12 +251,45 @@ impl View for SlotsView {
     }
     fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Outcome {
         let n = 264;
+        let before = self.pos.row;
         match input {
             Input::Action(a) => match a {
-                "slots.up" => self.pos.step(-1, 0, n, 6),
-                "slots.down" => self.pos.step(1, 0, n, 6),
-                "slots.page_up" => self.pos.step(-16, 0, n, 6),
-                "slots.page_down" => self.pos.step(16, 0, n, 6),
+                "slots.up" | "slots.down" | "slots.page_up" | "slots.page_down" => {
+                    let d = match a {
+                        "slots.up" => -1,
+                        "slots.down" => 1,
+                        "slots.page_up" => -16,
+                        _ => 16,
+                    };
+                    self.pos.step(d, 0, n, 6);
+                    return self.moved(before, ctx);
+                }
+                "slots.preview" => return self.preview(ctx),
+                "slots.stop" => ctx.engines.stop_preview(),
+                "slots.auto" => {
+                    self.auto = !self.auto;
+                    return Outcome::Message(format!(
+                        "auto-preview {}",
+                        if self.auto { "on" } else { "off" }
+                    ));
+                }
+                "slots.slice" => {
+                    let count = ctx
+                        .doc
+                        .project
+                        .markers()
+                        .slot(self.slot())
+                        .map_or(0, |m| m.slices.len());
+                    self.slice = match self.slice {
+                        None if count > 0 => Some(1),
+                        Some(k) if k < count => Some(k + 1),
+                        _ => None,
+                    };
+                    return Outcome::Message(match self.slice {
+                        Some(k) => format!("{}: slice {k} of {count}", self.slot()),
+                        None => format!("{}: trim (no slice selected)", self.slot()),
+                    });
+                }
                 "slots.gain_up" | "slots.gain_down" => {
                     let d = if a == "slots.gain_up" { 1 } else { -1 };
                     return self.attr(ctx, |b| {
@@ -242,12 +338,20 @@ impl View for SlotsView {
                 _ => return Outcome::Ignored,
             },
             Input::Answer("slots.assign", text) => return self.assign(ctx, &text),
-            Input::Scroll(d) => self.pos.step(d as i64, 0, n, 6),
+            Input::Scroll(d) => {
+                self.pos.step(d as i64, 0, n, 6);
+                return self.moved(before, ctx);
+            }
             _ => return Outcome::Ignored,
         }
         Outcome::Handled
     }
     fn hints(&self, _ctx: &Ctx) -> Vec<&'static str> {
-        vec!["slots.assign", "slots.gain_up", "slots.dedupe"]
+        vec![
+            "slots.preview",
+            "slots.assign",
+            "slots.gain_up",
+            "slots.dedupe",
+        ]
     }
 }

@@ -82,6 +82,7 @@ fn event_loop(app: &mut App) -> std::io::Result<()> {
     // never answer; the alternate screen starts clear and the first frame draws every cell.
     let mut terminal = Terminal::new(backend)?;
     while !app.quit {
+        app.tick();
         terminal.draw(|f| app.render(f))?;
         if app.animating() && !event::poll(FRAME)? {
             continue;

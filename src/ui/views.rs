@@ -17,5 +17,6 @@ pub fn all_views() -> Vec<Box<dyn View>> {
         Box::new(super::settings::SettingsView::new()),
         Box::new(super::overview::OverviewView::new()),
         Box::new(LibrarianView::new()),
+        Box::new(super::samples_view::SamplesView::new()),
     ]
 }
