@@ -1,7 +1,7 @@
 //! The librarian view: the patch database as a list (device, name, slot, favourite, tags),
 //! filtered by name, tag or favourites; rename, tag, favourite and hide patches; audition
-//! (send to the edit buffer, optionally on every cursor move); store to a slot; show the
-//! NOTE SETUP values that link a patch to an Octatrack MIDI track.
+//! (send to the edit buffer, optionally on every cursor move); store to a slot; link a patch to
+//! an Octatrack MIDI track (writes CHAN, BANK, SBNK and PROG of the current part's NOTE SETUP).
 //!
 //! MIDI sends run on a short-lived thread so the UI never waits for a device.
 
@@ -58,7 +58,7 @@ pub const ACTIONS: &[ActionDef] = &[
     ),
     act(
         "librarian.link",
-        "Link the patch to an Octatrack MIDI track (shows NOTE SETUP values)",
+        "Link the patch to a MIDI track of the current part (sets NOTE SETUP)",
         &["L"],
     ),
     act("librarian.reload", "Reload the database", &["R"]),
@@ -294,7 +294,8 @@ impl LibrarianView {
                     .unwrap_or_default(),
             },
             "librarian.link" => Outcome::Prompt {
-                title: "Link to MIDI track (1-8) and channel (1-16), e.g. 3 5".into(),
+                title: "Link to MIDI track (1-8) of the current part, optional channel (1-16): 3 5"
+                    .into(),
                 tag: "librarian.link",
                 initial: String::new(),
             },
@@ -306,7 +307,7 @@ impl LibrarianView {
         }
     }
 
-    fn answer(&mut self, tag: &str, text: &str) -> Outcome {
+    fn answer(&mut self, tag: &str, text: &str, ctx: &mut Ctx) -> Outcome {
         let text = text.trim();
         let none_if_empty = |t: &str| (!t.is_empty()).then(|| t.to_string());
         match tag {
@@ -367,12 +368,14 @@ impl LibrarianView {
                 (Some(n), "yes") => self.send(SendTarget::Program(n)),
                 _ => Outcome::Message("not stored".into()),
             },
-            "librarian.link" => self.link(text),
+            "librarian.link" => self.link(text, ctx),
             _ => Outcome::Handled,
         }
     }
 
-    fn link(&self, text: &str) -> Outcome {
+    /// Writes the patch's NOTE SETUP (channel, bank, sub-bank, program) into MIDI track `M<n>`
+    /// of the current part's working copy, as one undo step that sets that part's edited bit.
+    fn link(&self, text: &str, ctx: &mut Ctx) -> Outcome {
         let mut nums = text.split_whitespace().map(str::parse::<u8>);
         let (Some(Ok(track)), channel) = (nums.next(), nums.next()) else {
             return Outcome::Error(
@@ -404,16 +407,32 @@ impl LibrarianView {
                 v.to_string()
             }
         };
-        match octatrack::track_setup(a.as_ref(), number, track, channel) {
-            Ok(s) => Outcome::Message(format!(
-                "M{}: CHAN {} BANK {} SBNK {} PROG {} — set these in the part's NOTE SETUP",
+        let s = match octatrack::track_setup(a.as_ref(), number, track, channel) {
+            Ok(s) => s,
+            Err(e) => return Outcome::Error(e.to_string()),
+        };
+        let (bank, part) = (ctx.nav.bank, ctx.nav.part);
+        let label = format!("link '{}' to part {} M{}", p.name.trim(), part + 1, s.track);
+        let t = usize::from(s.track - 1);
+        let out = super::edits::edit_part(ctx, bank, part, &label, |x| {
+            let note = &mut x.midi_setups[t].note.0;
+            note[0] = s.channel;
+            note[1] = s.bank;
+            note[2] = s.program;
+            note[4] = s.sub_bank;
+            Ok(())
+        });
+        match out {
+            Outcome::Handled => Outcome::Message(format!(
+                "part {} M{}: CHAN {} BANK {} SBNK {} PROG {}",
+                part + 1,
                 s.track,
                 s.channel + 1,
                 off(s.bank),
                 off(s.sub_bank),
                 off(s.program)
             )),
-            Err(e) => Outcome::Error(e.to_string()),
+            other => other,
         }
     }
 
@@ -509,11 +528,11 @@ impl View for LibrarianView {
         frame.render_widget(Paragraph::new(lines), area);
     }
 
-    fn handle(&mut self, input: Input, _ctx: &mut Ctx) -> Outcome {
+    fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Outcome {
         self.ensure_loaded();
         let out = match input {
             Input::Action(name) => self.action(name),
-            Input::Answer(tag, text) => self.answer(tag, &text),
+            Input::Answer(tag, text) => self.answer(tag, &text, ctx),
             Input::Scroll(d) => {
                 let row = (self.cursor as i64 + i64::from(d) * 3).max(0) as usize;
                 self.move_to(row)
@@ -630,7 +649,7 @@ mod tests {
         assert_eq!(
             out,
             Outcome::Message(format!(
-                "M3: CHAN 5 BANK -- SBNK {} PROG {} — set these in the part's NOTE SETUP",
+                "part 1 M3: CHAN 5 BANK -- SBNK {} PROG {}",
                 program / 128,
                 program % 128
             ))
@@ -641,5 +660,79 @@ mod tests {
             matches!(out, Outcome::Error(ref e) if e.contains("has no known port")),
             "{out:?}"
         );
+    }
+
+    #[test]
+    fn link_writes_the_note_setup_of_the_current_part_as_one_undo_step() {
+        let Some(path) =
+            crate::testutil::corpus("sysex/dsi-prophet08/Prophet_08_Programs_v1.0.syx")
+        else {
+            return;
+        };
+        let registry = Registry::builtin();
+        let mut db = Database::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        let m = read_messages(&path).unwrap_or_else(|e| panic!("{e}"));
+        let r = recognise(&registry, &m.messages, None).unwrap_or_else(|e| panic!("{e}"));
+        db.store_import(r.device.as_ref(), "test", &m.messages, &r.loaded)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut v = LibrarianView::with_database(db, registry);
+        let mut ctx = Ctx::new(Document::new(Project::new_blank("T")));
+        ctx.nav.bank = 1;
+        ctx.nav.part = 2;
+        // The second patch, "Tom Sawyer" (program 1 of bank 1 on the Prophet '08).
+        v.handle(Input::Action("librarian.down"), &mut ctx);
+        let patch = v.current().cloned().unwrap_or_else(|| panic!("no patch"));
+        assert_eq!(patch.name.trim(), "Tom Sawyer");
+        let program = patch.program.unwrap_or_else(|| panic!("no program"));
+        let bank_before = ctx.doc.bank(1).cloned().unwrap_or_else(|| panic!());
+        let undo_before = ctx.doc.history.undo_len();
+        let before = bank_before.part(2).unwrap().midi_setups[2].note.0;
+
+        let out = v.handle(Input::Answer("librarian.link", "3 5".into()), &mut ctx);
+        assert!(
+            matches!(out, Outcome::Message(ref m) if m.starts_with("part 3 M3:")),
+            "{out:?}"
+        );
+        let after_bank = ctx.doc.bank(1).unwrap_or_else(|| panic!()).clone();
+        let after = after_bank.part(2).unwrap().midi_setups[2].note.0;
+        // CHAN 5, BANK off (the Prophet '08 selects banks with CC 32), SBNK, PROG.
+        let expected = [
+            4,
+            octatrack::OFF,
+            (program % 128) as u8,
+            before[3],
+            (program / 128) as u8,
+            before[5],
+        ];
+        assert_eq!(after, expected, "before {before:?}");
+        assert_ne!(after, before);
+        assert_eq!(after[2], 1);
+        // Only part 3's edited bit, and nothing else in the bank file.
+        assert_eq!(
+            after_bank.parts_edited_mask(),
+            bank_before.parts_edited_mask() | 0b100
+        );
+        let mut want = bank_before.clone();
+        want.edit_part(2, |p| p.midi_setups[2].note.0 = expected)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(after_bank.to_bytes(), want.to_bytes());
+        assert_eq!(after_bank.saved_parts(), bank_before.saved_parts());
+        let differing = bank_before
+            .to_bytes()
+            .iter()
+            .zip(after_bank.to_bytes())
+            .filter(|(a, b)| **a != *b)
+            .count();
+        assert!(differing <= 4 + 1 + 2, "{differing} bytes changed");
+        // One undo step restores every byte.
+        assert_eq!(ctx.doc.history.undo_len(), undo_before + 1);
+        assert!(ctx.doc.undo().is_some());
+        let restored = ctx.doc.bank(1).unwrap_or_else(|| panic!()).to_bytes();
+        assert_eq!(restored, bank_before.to_bytes());
+
+        // A track outside M1-M8 changes nothing.
+        let out = v.handle(Input::Answer("librarian.link", "9".into()), &mut ctx);
+        assert!(matches!(out, Outcome::Error(_)), "{out:?}");
+        assert_eq!(ctx.doc.bank(1).unwrap().to_bytes(), bank_before.to_bytes());
     }
 }

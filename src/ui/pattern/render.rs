@@ -4,7 +4,6 @@ use super::columns::{Col, cond_text};
 use super::edit::TrigKind;
 use super::{PatternView, TrackCols};
 use crate::format::bank::{NO_LOCK, Pattern};
-use crate::format::note_name;
 use crate::format::params::{ParamInfo, ValueDisplay};
 use crate::format::{MachineType, StepWord, TrigCondition};
 use crate::ui::model::{TRACKS, is_midi, track_name};
@@ -77,28 +76,35 @@ impl Styles {
 }
 
 fn put(buf: &mut Buffer, x: u16, y: u16, right: u16, text: &str, width: u16, style: Style) {
-    if x >= right {
+    let area = buf.area;
+    if x >= right || x < area.x || y < area.y || y >= area.bottom() {
         return;
     }
-    let w = width.min(right - x);
-    let mut n = 0;
-    if text.is_ascii() {
-        // Fast path: one cell per byte.
-        for (i, b) in text.bytes().take(w as usize).enumerate() {
-            if let Some(c) = buf.cell_mut((x + i as u16, y)) {
-                c.set_char(b as char).set_style(style);
+    let w = width.min(right - x).min(area.right().saturating_sub(x)) as usize;
+    if !text.is_ascii() {
+        buf.set_stringn(x, y, text, w, style);
+        // Pad the rest of the cell so backgrounds are continuous.
+        for i in (text.chars().count() as u16).min(w as u16)..w as u16 {
+            if let Some(c) = buf.cell_mut((x + i, y)) {
+                c.set_char(' ').set_style(style);
             }
-            n += 1;
         }
-    } else {
-        buf.set_stringn(x, y, text, w as usize, style);
-        n = text.chars().count() as u16;
+        return;
     }
-    // Pad the rest of the cell so backgrounds are continuous.
-    for i in n.min(w)..w {
-        if let Some(c) = buf.cell_mut((x + i, y)) {
-            c.set_char(' ').set_style(style);
+    // Fast path: one cell per byte, indexed straight into the row; padded with blanks.
+    let start = buf.index_of(x, y);
+    for (i, c) in buf.content[start..start + w].iter_mut().enumerate() {
+        match text.get(i..i + 1) {
+            Some(one) if one != " " => {
+                c.set_symbol(one);
+            }
+            // A cell that already shows a blank (a reset cell) is left as it is.
+            _ if c.symbol() == " " => {}
+            _ => {
+                c.set_char(' ');
+            }
         }
+        c.set_style(style);
     }
 }
 
@@ -166,26 +172,69 @@ fn note_text(out: &mut String, note: u8) {
         "C-", "C#", "D-", "D#", "E-", "F-", "F#", "G-", "G#", "A-", "A#", "B-",
     ];
     out.push_str(NAMES[(note % 12) as usize]);
-    let _ = write!(out, "{}", (note / 12) as i32 - 1);
+    num(out, (note / 12) as i32 - 1, 0, false);
+}
+
+/// Writes `v` in decimal right-aligned to `width` (a leading `+` when `plus` and positive),
+/// as `format!("{v:>width$}")` / `format!("{v:>+width$}")` would, without the formatter.
+fn num(out: &mut String, v: i32, width: usize, plus: bool) {
+    let mut digits = [0u8; 12];
+    let mut i = digits.len();
+    let mut m = v.unsigned_abs();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (m % 10) as u8;
+        m /= 10;
+        if m == 0 {
+            break;
+        }
+    }
+    if v < 0 {
+        i -= 1;
+        digits[i] = b'-';
+    } else if plus && v > 0 {
+        i -= 1;
+        digits[i] = b'+';
+    }
+    let len = digits.len() - i;
+    for _ in len..width {
+        out.push(' ');
+    }
+    for &d in &digits[i..] {
+        out.push(d as char);
+    }
+}
+
+/// Writes `text` right-aligned to `width` characters.
+fn pad_left(out: &mut String, text: &str, width: usize) {
+    for _ in text.chars().count()..width {
+        out.push(' ');
+    }
+    out.push_str(text);
+}
+
+/// Condition texts made once per frame, by condition code.
+struct CondTexts(Vec<Option<String>>);
+
+impl CondTexts {
+    fn new() -> Self {
+        Self(vec![None; 128])
+    }
+
+    fn get(&mut self, code: u8) -> &str {
+        let slot = &mut self.0[code as usize & 127];
+        slot.get_or_insert_with(|| cond_text(TrigCondition::from_code(code)))
+    }
 }
 
 /// Writes a lock value as the device shows it, right-aligned in 4 cells.
 fn lock_text(out: &mut String, info: Option<&ParamInfo>, v: u8) {
     match info.map(|p| p.display) {
-        None | Some(ValueDisplay::Unipolar) => {
-            let _ = write!(out, "{v:>4}");
-        }
-        Some(ValueDisplay::Bipolar) => {
-            let d = v as i16 - 64;
-            if d > 0 {
-                let _ = write!(out, "{d:>+4}");
-            } else {
-                let _ = write!(out, "{d:>4}");
-            }
-        }
+        None | Some(ValueDisplay::Unipolar) => num(out, v as i32, 4, false),
+        Some(ValueDisplay::Bipolar) => num(out, v as i32 - 64, 4, true),
         Some(_) => {
             let shown = info.map_or_else(|| v.to_string(), |p| p.show(v));
-            let _ = write!(out, "{shown:>4}");
+            pad_left(out, &shown, 4);
         }
     }
 }
@@ -197,6 +246,7 @@ fn cell_text(
     params: &[Option<ParamInfo>; 32],
     c: &StepCells,
     col: Col,
+    conds: &mut CondTexts,
 ) -> bool {
     out.clear();
     let t = tc.kind.track;
@@ -217,9 +267,7 @@ fn cell_text(
                 MachineType::Flex | MachineType::Static | MachineType::Pickup => {
                     note_text(out, (60 + v as i16 - 64).clamp(0, 127) as u8)
                 }
-                _ => {
-                    let _ = write!(out, "{v:>3}");
-                }
+                _ => num(out, v as i32, 3, false),
             },
             None => {
                 filled = false;
@@ -229,8 +277,12 @@ fn cell_text(
         Col::Lock(i) => match c.lock(i) {
             Some(v) if is_midi(t) && (3..=5).contains(&i) && c.lock(0).is_some() => {
                 let n = c.lock(0).unwrap_or(60);
-                let name = note_name((n as i16 + v as i16 - 64).clamp(0, 127) as u8);
-                let _ = write!(out, "{name:>4}");
+                let note = (n as i16 + v as i16 - 64).clamp(0, 127) as u8;
+                // Right-aligned to 4: names are 3 characters from octave 0 up ("C--1" is 4).
+                if note >= 12 {
+                    out.push(' ');
+                }
+                note_text(out, note);
             }
             Some(v) => lock_text(out, params[i as usize & 31].as_ref(), v),
             None => {
@@ -244,7 +296,7 @@ fn cell_text(
                 filled = false;
                 out.push_str("  ...");
             } else {
-                let _ = write!(out, "{:>5}", cond_text(cond));
+                pad_left(out, conds.get(c.word.condition_code()), 5);
             }
         }
         Col::Micro => {
@@ -253,13 +305,13 @@ fn cell_text(
                 filled = false;
                 out.push_str(" ..");
             } else {
-                let _ = write!(out, "{m:>+3}");
+                num(out, m as i32, 3, true);
             }
         }
         Col::Retrig => {
             let r = c.word.repeats();
             if r > 1 {
-                let _ = write!(out, "{r}");
+                num(out, r as i32, 0, false);
             } else {
                 filled = false;
                 out.push('.');
@@ -364,6 +416,7 @@ pub fn render(view: &mut PatternView, frame: &mut Frame, area: Rect, ctx: &Ctx) 
         st.grid_column_header,
     );
     let mut text = String::with_capacity(16);
+    let mut conds = CondTexts::new();
     for (i, row) in (view.scroll_row..rows.min(view.scroll_row + visible)).enumerate() {
         let y = area.y + 2 + i as u16;
         let mut style = row_style(&st, row, view.cursor.row, playhead);
@@ -373,7 +426,11 @@ pub fn render(view: &mut PatternView, frame: &mut Frame, area: Rect, ctx: &Ctx) 
             style = style.patch(st.grid_row_number);
         }
         text.clear();
-        let _ = write!(text, "{:02} ", row + 1);
+        if row + 1 < 10 {
+            text.push('0');
+        }
+        num(&mut text, row as i32 + 1, 0, false);
+        text.push(' ');
         put(buf, area.x, y, right, &text, ROWNUM, style);
     }
     // Empty rows below the pattern.
@@ -447,7 +504,7 @@ pub fn render(view: &mut PatternView, frame: &mut Frame, area: Rect, ctx: &Ctx) 
             let mut cx = x;
             for (ci, col) in tc.cols.iter().enumerate() {
                 let cw = col.width();
-                let filled = cell_text(&mut text, tc, &params, &cells, *col);
+                let filled = cell_text(&mut text, tc, &params, &cells, *col, &mut conds);
                 let mut style = rstyle.patch(if filled {
                     col_style(&st, *col, kind)
                 } else {
