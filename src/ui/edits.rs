@@ -9,6 +9,7 @@ use crate::format::arrangement::Arrangement;
 use crate::format::bank::{Bank, EDITED_MASK_AT, Part, Pattern};
 use crate::format::markers::Markers;
 use crate::format::project_file::ProjectFile;
+use crate::project::copy::{self, CopyOptions, Target};
 use crate::project::slots;
 
 /// A before/after snapshot of one unit.
@@ -336,4 +337,26 @@ pub fn edit_project(
     }
     ctx.doc.commit(label);
     Outcome::Message(msg)
+}
+
+/// Plans a copy inside the open project and applies it to the destination bank
+/// as one undo step; `done` is appended to the confirmation message.
+pub fn copy_in_project(
+    ctx: &mut Ctx,
+    from: Target,
+    to: Target,
+    opts: &CopyOptions,
+    done: &str,
+) -> Outcome {
+    let plan = match copy::plan(&ctx.doc.project, from, None, to, opts) {
+        Ok(p) => p,
+        Err(e) => return Outcome::Error(e.to_string()),
+    };
+    let label = format!("copy {from} to {to}");
+    match edit_bank(ctx, to.bank(), &label, |bank| {
+        copy::apply_payload(bank, to, &plan.payload).map_err(|e| e.to_string())
+    }) {
+        Outcome::Handled => Outcome::Message(format!("{label}: {done}")),
+        o => o,
+    }
 }

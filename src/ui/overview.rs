@@ -8,7 +8,7 @@ use super::sheet::{self, Pos, Sheet};
 use super::view::{Ctx, Outcome, View, ViewInfo};
 use crate::format::bank::{Bank, PATTERNS};
 use crate::format::bank_letter;
-use crate::project::copy::{self, CopyOptions, Target};
+use crate::project::copy::{CopyOptions, Target};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
@@ -101,17 +101,7 @@ impl OverviewView {
             with_part: true,
             trigs: true,
         };
-        let plan = match copy::plan(&ctx.doc.project, from, None, to, &opts) {
-            Ok(p) => p,
-            Err(e) => return Outcome::Error(e.to_string()),
-        };
-        let label = format!("copy {from} to {to}");
-        match edits::edit_bank(ctx, to.bank(), &label, |bank| {
-            copy::apply_payload(bank, to, &plan.payload).map_err(|e| e.to_string())
-        }) {
-            Outcome::Handled => Outcome::Message(format!("{label}: done (undo with ctrl+z)")),
-            o => o,
-        }
+        edits::copy_in_project(ctx, from, to, &opts, "done (undo with ctrl+z)")
     }
 }
 

@@ -10,7 +10,7 @@ use super::view::{Ctx, Outcome, View, ViewInfo};
 use crate::format::MachineType;
 use crate::format::bank::Part;
 use crate::format::params::{self, FX_TYPES, MACHINE_NAMES, Page};
-use crate::project::copy::{self, CopyOptions, Target};
+use crate::project::copy::{CopyOptions, Target};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
@@ -419,17 +419,7 @@ impl PartsView {
             with_part: true,
             trigs: false,
         };
-        let plan = match copy::plan(&ctx.doc.project, from, None, to, &opts) {
-            Ok(p) => p,
-            Err(e) => return Outcome::Error(e.to_string()),
-        };
-        let label = format!("copy {from} to {to}");
-        match edits::edit_bank(ctx, to.bank(), &label, |bank| {
-            copy::apply_payload(bank, to, &plan.payload).map_err(|e| e.to_string())
-        }) {
-            Outcome::Handled => Outcome::Message(format!("{label}: done")),
-            o => o,
-        }
+        edits::copy_in_project(ctx, from, to, &opts, "done")
     }
 
     fn step(&mut self, ctx: &mut Ctx, delta: i64) -> Outcome {
