@@ -141,6 +141,8 @@ pub fn run(opts: RunOptions) -> ExitCode {
         }
     };
     let mut app = build_app(project, &opts);
+    // From here on the screen is the tracker's: library messages go to a log file.
+    terminal::redirect_stderr();
     let port = opts
         .midi_out
         .clone()

@@ -21,6 +21,65 @@ const FRAME: Duration = Duration::from_millis(40);
 fn restore() {
     let _ = disable_raw_mode();
     let _ = execute!(std::io::stdout(), DisableMouseCapture, LeaveAlternateScreen);
+    restore_stderr();
+}
+
+/// The real stderr, saved while the tracker owns the screen (-1: not redirected).
+#[cfg(target_os = "linux")]
+static SAVED_STDERR: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(-1);
+
+/// Where library chatter on stderr goes while the tracker draws.
+pub fn stderr_log_path() -> PathBuf {
+    crate::config::data_dir()
+        .unwrap_or_else(std::env::temp_dir)
+        .join("octa-stderr.log")
+}
+
+/// Sends stderr to [`stderr_log_path`] until the terminal is restored, so messages that libraries
+/// print (ALSA's, when there is no sound card or MIDI system) cannot garble the screen.
+pub fn redirect_stderr() {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let path = stderr_log_path();
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let Ok(file) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+        else {
+            return;
+        };
+        // SAFETY: plain descriptor calls on fd 2 and a file we own; failures leave stderr as it was.
+        unsafe {
+            let saved = libc::dup(2);
+            if saved < 0 {
+                return;
+            }
+            if libc::dup2(file.as_raw_fd(), 2) < 0 {
+                libc::close(saved);
+                return;
+            }
+            SAVED_STDERR.store(saved, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+}
+
+/// Puts the real stderr back (no-op when it was not redirected).
+fn restore_stderr() {
+    #[cfg(target_os = "linux")]
+    {
+        let saved = SAVED_STDERR.swap(-1, std::sync::atomic::Ordering::SeqCst);
+        if saved >= 0 {
+            // SAFETY: `saved` is the descriptor dup'ed in `redirect_stderr`, closed only here.
+            unsafe {
+                libc::dup2(saved, 2);
+                libc::close(saved);
+            }
+        }
+    }
 }
 
 /// Where a panic report goes: the data dir, else the temp dir.
@@ -58,7 +117,10 @@ fn install_panic_hook() {
 /// Runs the app until it quits. Blocks on input; wakes periodically only while animating.
 pub fn run_terminal(app: &mut App) -> std::io::Result<()> {
     install_panic_hook();
-    enable_raw_mode()?;
+    if let Err(e) = enable_raw_mode() {
+        restore_stderr();
+        return Err(e);
+    }
     let mut out = std::io::stdout();
     if let Err(e) = execute!(
         out,
