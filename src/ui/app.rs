@@ -231,7 +231,7 @@ impl App {
                     m.panic();
                     self.info("MIDI panic sent");
                 }
-                None => self.error("MIDI: n/a"),
+                None => self.error("MIDI is unavailable"),
             },
             "app.play" => {
                 let at = (self.ctx.nav.bank, self.ctx.nav.pattern);
@@ -241,7 +241,7 @@ impl App {
                         let playing = m.toggle_play(bank, at);
                         self.info(if playing { "playing" } else { "stopped" });
                     }
-                    _ => self.error("MIDI: n/a (no playback)"),
+                    _ => self.error("MIDI is unavailable: no playback"),
                 }
             }
             "app.bank_next" => self.nav_bank(1),

@@ -20,7 +20,7 @@ pub enum EngineStatus {
 impl fmt::Display for EngineStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::NotAvailable => f.write_str("n/a"),
+            Self::NotAvailable => f.write_str("unavailable"),
             Self::Ready(name) => f.write_str(name),
             Self::Error(e) => write!(f, "error: {e}"),
         }
