@@ -1,6 +1,6 @@
 //! `octa dump`: one pattern as a tracker-style text grid or as JSON.
 
-use crate::format::bank::Bank;
+use crate::format::bank::{Bank, StepKind};
 use crate::format::params;
 use crate::format::types::{MachineType, bank_letter, note_name, parse_bank};
 use crate::project::{OpenOptions, Project};
@@ -126,15 +126,7 @@ pub fn dump_pattern(bank: &Bank, bank_index: usize, pattern: usize) -> Option<Pa
             .unwrap_or((0, 0));
         let steps = (0..64)
             .filter_map(|s| {
-                let kind = if tr.trigs.get(s) {
-                    "trig"
-                } else if tr.trigless.get(s) {
-                    "trigless"
-                } else if tr.plock_only.get(s) {
-                    "lock"
-                } else {
-                    "none"
-                };
+                let kind = kind_name(tr.step_kind(s));
                 let plocks: BTreeMap<String, u8> = (0..32)
                     .filter_map(|i| tr.plock(s, i).map(|v| (audio_lock_name(machine, fx, i), v)))
                     .collect();
@@ -168,15 +160,7 @@ pub fn dump_pattern(bank: &Bank, bank_index: usize, pattern: usize) -> Option<Pa
         let note_page = part.map(|p| p.midi_values[t].note.0).unwrap_or([255; 6]);
         let steps = (0..64)
             .filter_map(|s| {
-                let kind = if tr.trigs.get(s) {
-                    "trig"
-                } else if tr.trigless.get(s) {
-                    "trigless"
-                } else if tr.plock_only.get(s) {
-                    "lock"
-                } else {
-                    "none"
-                };
+                let kind = kind_name(tr.step_kind(s));
                 let plocks: BTreeMap<String, u8> = (0..32)
                     .filter_map(|i| tr.plock(s, i).map(|v| (midi_lock_name(i), v)))
                     .collect();
@@ -358,4 +342,14 @@ pub fn dump(args: &DumpArgs) -> ExitCode {
         },
     }
     ExitCode::SUCCESS
+}
+
+/// The JSON name of a step's trig kind.
+fn kind_name(kind: StepKind) -> &'static str {
+    match kind {
+        StepKind::Trig => "trig",
+        StepKind::Trigless => "trigless",
+        StepKind::LockOnly => "lock",
+        StepKind::Empty => "none",
+    }
 }
