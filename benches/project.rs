@@ -23,6 +23,8 @@ fn load() -> Option<(std::path::PathBuf, Files)> {
 }
 
 fn bench(c: &mut Criterion) {
+    // As the octa binary does at start-up.
+    octa::memory::keep_freed_memory();
     let Some((dir, files)) = load() else { return };
     c.bench_function("parse full project (26 files)", |b| {
         b.iter(|| {

@@ -14,6 +14,7 @@ pub mod cli;
 pub mod config;
 pub mod format;
 pub mod librarian;
+pub mod memory;
 pub mod midi;
 pub mod project;
 #[doc(hidden)]

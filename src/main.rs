@@ -1,5 +1,6 @@
 //! The `octa` binary: hands over to the command line front end.
 
 fn main() -> std::process::ExitCode {
+    octa::memory::keep_freed_memory();
     octa::cli::main()
 }
