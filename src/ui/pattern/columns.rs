@@ -52,7 +52,12 @@ pub struct TrackKind {
     pub fx1: u8,
     /// FX2 type code.
     pub fx2: u8,
+    /// CC numbers assigned to CC1..CC10 in the part's MIDI setup (MIDI tracks).
+    pub cc: [u8; 10],
 }
+
+/// Lock bytes of a MIDI track's CC1..CC10 (CTRL1 page CC1-4, CTRL2 page CC5-10).
+const MIDI_CC_LOCKS: std::ops::RangeInclusive<u8> = 20..=29;
 
 impl TrackKind {
     /// The track's kind in a pattern's part.
@@ -64,6 +69,7 @@ impl TrackKind {
                 machine: p.map_or(MachineType::Flex, |p| p.machine_type(track)),
                 fx1: p.map_or(0, |p| p.fx1_type(track)),
                 fx2: p.map_or(0, |p| p.fx2_type(track)),
+                cc: [0; 10],
             }
         } else {
             Self {
@@ -71,7 +77,21 @@ impl TrackKind {
                 machine: MachineType::Unknown(255),
                 fx1: 0,
                 fx2: 0,
+                cc: p
+                    .and_then(|p| p.midi_setups.get(track - 8))
+                    .map_or([0; 10], |m| m.cc_numbers()),
             }
+        }
+    }
+
+    /// A track's kind when its bank cannot be read (Flex, no FX, no CC assignments).
+    pub fn fallback(track: usize) -> Self {
+        Self {
+            track,
+            machine: MachineType::Flex,
+            fx1: 0,
+            fx2: 0,
+            cc: [0; 10],
         }
     }
 
@@ -84,8 +104,17 @@ impl TrackKind {
         }
     }
 
-    /// The short name of a lock byte as the device shows it (`L<n>` for unused bytes).
+    /// The short name of a lock byte as the device shows it (`L<n>` for unused bytes). A MIDI
+    /// track's CC1..CC10 locks are named by the CC number the part assigns them (`CC74`, `C120`).
     pub fn lock_name(&self, idx: u8) -> String {
+        if is_midi(self.track) && MIDI_CC_LOCKS.contains(&idx) {
+            let n = self.cc[usize::from(idx - MIDI_CC_LOCKS.start())];
+            return if n < 100 {
+                format!("CC{n}")
+            } else {
+                format!("C{n}")
+            };
+        }
         self.param(idx)
             .map_or_else(|| format!("L{idx}"), |p| p.name.to_string())
     }
@@ -95,13 +124,21 @@ impl TrackKind {
         self.param(idx).map_or_else(|| v.to_string(), |p| p.show(v))
     }
 
-    /// Parses a lock column name typed by the user (`STRT`, `cc3`, or a byte number 0-31).
+    /// Parses a lock column name typed by the user (`STRT`, a byte number 0-31, or on MIDI
+    /// tracks `CC74` for the slot assigned CC 74, else the slot name `CC3`).
     pub fn parse_lock(&self, text: &str) -> Option<u8> {
         let t = text.trim();
         if let Ok(n) = t.parse::<u8>() {
             return (n < LOCKS as u8).then_some(n);
         }
-        (0..LOCKS as u8).find(|i| self.lock_name(*i).eq_ignore_ascii_case(t))
+        (0..LOCKS as u8)
+            .find(|i| self.lock_name(*i).eq_ignore_ascii_case(t))
+            .or_else(|| {
+                (0..LOCKS as u8).find(|&i| {
+                    self.param(i)
+                        .is_some_and(|p| p.name.eq_ignore_ascii_case(t))
+                })
+            })
     }
 
     /// The column that shows notes, which is not repeated as a lock column.
@@ -198,5 +235,43 @@ pub fn micro_text(w: StepWord) -> String {
     match w.micro_timing().0 {
         0 => String::new(),
         m => format!("{m:+}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn midi_cc_lock_columns_are_named_by_their_assigned_cc_numbers() {
+        let mut bank = Bank::blank();
+        let m1 = TrackKind::of(&bank, 0, 8);
+        // The device's default assignments: CC1-4 = 7, 1, 2, 10; CC5-10 = 71..76.
+        let names: Vec<String> = (20..=29).map(|i| m1.lock_name(i)).collect();
+        assert_eq!(
+            names,
+            [
+                "CC7", "CC1", "CC2", "CC10", "CC71", "CC72", "CC73", "CC74", "CC75", "CC76"
+            ]
+        );
+        assert_eq!(m1.lock_name(1), "VEL");
+        assert_eq!(m1.parse_lock("cc74"), Some(27));
+        // A slot name that no assigned number shadows still works.
+        assert_eq!(m1.parse_lock("CC9"), Some(28));
+
+        let part = bank.part_mut(0).expect("part 1");
+        part.midi_setups[0]
+            .set_cc_number(1, 120)
+            .expect("CC1 := 120");
+        let m1 = TrackKind::of(&bank, 0, 8);
+        assert_eq!(m1.lock_name(20), "C120");
+        assert_eq!(m1.label(Col::Lock(20)), "C120");
+        // Other MIDI tracks keep their own assignments; audio tracks are unaffected.
+        assert_eq!(TrackKind::of(&bank, 0, 9).lock_name(20), "CC7");
+        let t1 = TrackKind::of(&bank, 0, 0);
+        assert_eq!(
+            t1.lock_name(20),
+            t1.param(20).map_or("L20".into(), |p| p.name.to_string())
+        );
     }
 }

@@ -120,15 +120,7 @@ impl PatternView {
             .map(|t| {
                 let (kind, locked) = match bank {
                     Some(b) => (TrackKind::of(b, part, t), locked_bytes(b, at.pattern, t)),
-                    None => (
-                        TrackKind {
-                            track: t,
-                            machine: crate::format::MachineType::Flex,
-                            fx1: 0,
-                            fx2: 0,
-                        },
-                        BTreeSet::new(),
-                    ),
+                    None => (TrackKind::fallback(t), BTreeSet::new()),
                 };
                 let cols = kind.columns(&locked, &self.extra[t], &self.hidden[t]);
                 TrackCols { kind, cols }
