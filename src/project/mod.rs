@@ -18,6 +18,7 @@ pub mod json;
 pub mod kinds;
 mod model;
 mod save;
+pub mod sidecar;
 pub mod slots;
 pub mod source;
 pub mod store;
