@@ -716,3 +716,248 @@ fn targets_parse() {
         assert!(bad.parse::<Target>().is_err(), "{bad}");
     }
 }
+
+// ---- `.ot` sample settings files travel with their samples ----
+
+/// A path with `..` resolved (plans name the pool as `<project>/../AUDIO`).
+fn canon(p: &Path) -> PathBuf {
+    p.canonicalize().unwrap()
+}
+
+/// Replaces a file of a temporary set (the corpus copies are read-only).
+fn put(path: &Path, bytes: &[u8]) {
+    let _ = std::fs::remove_file(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// A hello-flex set whose Flex 1 sample (Electrokik.wav) is the corpus sine WAV with the
+/// corpus 16-slice `.ot` beside it as `Electrokik.<ot_ext>`; returns (project, sine bytes,
+/// .ot bytes).
+fn sidecar_source(root: &Path, ot_ext: &str) -> Option<(PathBuf, Vec<u8>, Vec<u8>)> {
+    let wav = std::fs::read(octa::testutil::corpus("audio/sine440-44k1-16bit-mono.wav")?).unwrap();
+    let ot = std::fs::read(octa::testutil::corpus("ot/sample-settings/16slices.ot")?).unwrap();
+    let hello = hello_set(root, "HELLO")?;
+    let pool = root.join(HELLO_POOL);
+    put(&pool.join("Electrokik.wav"), &wav);
+    put(&pool.join(format!("Electrokik.{ot_ext}")), &ot);
+    Some((hello, wav, ot))
+}
+
+/// A pattern of bank A that plays Flex 1 (through its part or a sample lock).
+fn pattern_playing_flex1(p: &Project) -> usize {
+    let opts = CopyOptions {
+        with_part: true,
+        trigs: true,
+    };
+    (0..16)
+        .find(|&pattern| {
+            let pl = copy::payload(p.bank(0), Target::Pattern { bank: 0, pattern }, &opts).unwrap();
+            copy::payload_refs(&pl)
+                .iter()
+                .any(|&(s, active)| active && s == SlotRef::Flex(1))
+        })
+        .expect("hello-flex bank A has a pattern playing Flex 1")
+}
+
+fn copy_pattern(src: &Project, dst: &mut Project) -> Done {
+    let pattern = pattern_playing_flex1(src);
+    run(
+        src,
+        Target::Pattern { bank: 0, pattern },
+        dst,
+        Target::Pattern {
+            bank: 2,
+            pattern: 4,
+        },
+        CopyOptions {
+            with_part: true,
+            trigs: true,
+        },
+    )
+}
+
+/// The destination path Flex 1 of the source was copied to.
+fn flex1_path(done: &Done) -> &str {
+    &done
+        .slots
+        .iter()
+        .find(|m| m.from == SlotRef::Flex(1))
+        .expect("Flex 1 brought along")
+        .path
+}
+
+#[test]
+fn ot_file_lands_beside_the_copied_sample() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (Some((hello, wav, ot)), Some(multi)) = (
+        sidecar_source(&tmp.path().join("S1"), "ot"),
+        multi_set(&tmp.path().join("S2")),
+    ) else {
+        return;
+    };
+    let src = open(&hello);
+    let mut dst = open(&multi);
+    let pattern = pattern_playing_flex1(&src);
+    let plan = copy::plan(
+        &src,
+        Target::Pattern { bank: 0, pattern },
+        Some(&dst),
+        Target::Pattern {
+            bank: 2,
+            pattern: 4,
+        },
+        &CopyOptions {
+            with_part: true,
+            trigs: true,
+        },
+    )
+    .unwrap();
+    // The plan lists the `.ot` right after its sample, and the summary shows it.
+    let pool = tmp.path().join("S2").join(HELLO_POOL);
+    let at = plan
+        .files
+        .iter()
+        .position(|f| f.to.ends_with("HELLO FLEX/Electrokik.wav"))
+        .unwrap();
+    assert!(plan.files[at + 1].to.ends_with("HELLO FLEX/Electrokik.ot"));
+    assert!(plan.files[at + 1].is_sidecar() && !plan.files[at].is_sidecar());
+    assert!(
+        plan.summary().iter().any(|l| l.contains("Electrokik.ot")
+            && l.contains("(sample settings)")
+            && l.contains("S1")),
+        "{:#?}",
+        plan.summary()
+    );
+    // Only samples that have one get a `.ot`.
+    assert_eq!(plan.files.iter().filter(|f| f.is_sidecar()).count(), 1);
+    drop(plan);
+
+    let done = copy_pattern(&src, &mut dst);
+    assert_eq!(
+        flex1_path(&done),
+        "../AUDIO/projects/HELLO FLEX/Electrokik.wav"
+    );
+    assert_eq!(std::fs::read(pool.join("Electrokik.wav")).unwrap(), wav);
+    let landed = std::fs::read(pool.join("Electrokik.ot")).unwrap();
+    assert_eq!(landed, ot, "the .ot is byte-identical");
+    let parsed = octa::format::ot::SampleSettings::parse(&landed).unwrap();
+    assert_eq!(parsed.slice_count(), 16);
+    // Copying again brings nothing new (the sample and its `.ot` are there already).
+    let mut dst = open(&multi);
+    let again = copy_pattern(&src, &mut dst);
+    assert!(again.files.is_empty(), "{:?}", again.files);
+    octa_check(&tmp.path().join("S2"));
+}
+
+#[test]
+fn renamed_sample_takes_its_ot_file_under_the_new_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (Some((hello, wav, ot)), Some(multi)) = (
+        sidecar_source(&tmp.path().join("S1"), "OT"),
+        multi_set(&tmp.path().join("S2")),
+    ) else {
+        return;
+    };
+    let pool = tmp.path().join("S2").join(HELLO_POOL);
+    // A different sample of the same name, with its own settings, is in the destination.
+    let other_ot =
+        std::fs::read(octa::testutil::corpus("ot/sample-settings/4slices.ot").unwrap()).unwrap();
+    put(&pool.join("Electrokik.wav"), b"another sample");
+    put(&pool.join("Electrokik.ot"), &other_ot);
+    let src = open(&hello);
+    let mut dst = open(&multi);
+    let done = copy_pattern(&src, &mut dst);
+    assert_eq!(
+        flex1_path(&done),
+        "../AUDIO/projects/HELLO FLEX/Electrokik-2.wav"
+    );
+    assert_eq!(std::fs::read(pool.join("Electrokik-2.wav")).unwrap(), wav);
+    // The `.ot` keeps the extension's case as found on disk, under the sample's new name.
+    assert_eq!(std::fs::read(pool.join("Electrokik-2.OT")).unwrap(), ot);
+    // Nothing was overwritten.
+    assert_eq!(
+        std::fs::read(pool.join("Electrokik.wav")).unwrap(),
+        b"another sample"
+    );
+    assert_eq!(std::fs::read(pool.join("Electrokik.ot")).unwrap(), other_ot);
+    assert!(done.notes.iter().any(|n| n.contains("Electrokik-2.wav")));
+}
+
+#[test]
+fn ot_conflicts_never_overwrite_a_different_ot_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (Some((hello, wav, ot)), Some(multi)) = (
+        sidecar_source(&tmp.path().join("S1"), "ot"),
+        multi_set(&tmp.path().join("S2")),
+    ) else {
+        return;
+    };
+    let pool = tmp.path().join("S2").join(HELLO_POOL);
+    let other_ot =
+        std::fs::read(octa::testutil::corpus("ot/sample-settings/4slices.ot").unwrap()).unwrap();
+    // 1. A stray `.ot` (any case) with other settings where the sample would go: the sample
+    //    is renamed so that its own `.ot` can go beside it.
+    put(&pool.join("ELECTROKIK.OT"), &other_ot);
+    let src = open(&hello);
+    let mut dst = open(&multi);
+    let done = copy_pattern(&src, &mut dst);
+    assert_eq!(
+        flex1_path(&done),
+        "../AUDIO/projects/HELLO FLEX/Electrokik-2.wav"
+    );
+    assert!(!pool.join("Electrokik.wav").exists());
+    assert_eq!(std::fs::read(pool.join("Electrokik-2.ot")).unwrap(), ot);
+    assert_eq!(std::fs::read(pool.join("ELECTROKIK.OT")).unwrap(), other_ot);
+    assert!(
+        done.notes
+            .iter()
+            .any(|n| n.contains("different .ot") && n.contains("Electrokik-2.wav")),
+        "{:?}",
+        done.notes
+    );
+
+    // 2. The same sample already there with other settings: it is used, its `.ot` kept.
+    let tmp2 = tempfile::tempdir().unwrap();
+    let multi = multi_set(&tmp2.path().join("S2")).unwrap();
+    let pool = tmp2.path().join("S2").join(HELLO_POOL);
+    put(&pool.join("Electrokik.wav"), &wav);
+    put(&pool.join("Electrokik.ot"), &other_ot);
+    let mut dst = open(&multi);
+    let done = copy_pattern(&src, &mut dst);
+    assert_eq!(
+        flex1_path(&done),
+        "../AUDIO/projects/HELLO FLEX/Electrokik.wav"
+    );
+    assert!(
+        !done
+            .files
+            .iter()
+            .any(|f| f.to.to_string_lossy().contains("Electrokik"))
+    );
+    assert_eq!(std::fs::read(pool.join("Electrokik.ot")).unwrap(), other_ot);
+    assert!(
+        done.notes
+            .iter()
+            .any(|n| n.contains("Electrokik.ot") && n.contains("other settings")),
+        "{:?}",
+        done.notes
+    );
+
+    // 3. The same sample there without a `.ot`: only the `.ot` is copied.
+    let tmp3 = tempfile::tempdir().unwrap();
+    let multi = multi_set(&tmp3.path().join("S2")).unwrap();
+    let pool = tmp3.path().join("S2").join(HELLO_POOL);
+    put(&pool.join("Electrokik.wav"), &wav);
+    let mut dst = open(&multi);
+    let done = copy_pattern(&src, &mut dst);
+    let kik: Vec<&copy::FileCopy> = done
+        .files
+        .iter()
+        .filter(|f| f.to.to_string_lossy().contains("Electrokik"))
+        .collect();
+    assert_eq!(kik.len(), 1, "{kik:?}");
+    assert!(kik[0].to.ends_with("HELLO FLEX/Electrokik.ot"));
+    assert_eq!(canon(&kik[0].to), canon(&pool.join("Electrokik.ot")));
+    assert_eq!(std::fs::read(pool.join("Electrokik.ot")).unwrap(), ot);
+}

@@ -329,6 +329,57 @@ fn slots_view_lists_hello_flex_slots_and_edits_gain() {
 }
 
 #[test]
+fn slots_view_assigns_aiff_and_refuses_other_formats_by_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (Some(proj), Some(audio)) = (
+        octa::testutil::corpus("ot/blank-1.40B"),
+        octa::testutil::corpus("audio"),
+    ) else {
+        return;
+    };
+    let dir = tmp.path().join("BLANK");
+    let pool = tmp.path().join("AUDIO");
+    for (from, to) in [(&proj, &dir), (&audio, &pool)] {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+    let p = Project::open(&dir, &OpenOptions::default()).unwrap();
+    let mut a = app(p, "tracker");
+    press(&mut a, &["F5", "down"]);
+    let slot = octa::format::slot_attrs::SlotRef::Flex(2);
+    answer(&mut a, "a", "chord-44k1-16bit.aiff");
+    let block = a.ctx.doc.project.project_file().slot(slot).unwrap();
+    assert_eq!(block.path, "../AUDIO/chord-44k1-16bit.aiff");
+    assert_eq!(a.ctx.doc.project.markers().trim_end(slot).unwrap(), 22_050);
+    let msg = a.message.clone().unwrap().0;
+    assert!(msg.contains("22050 frames"), "{msg}");
+    // A format the device does not play, and broken files: an error naming the file, and
+    // nothing changes.
+    let before = a.ctx.doc.project.project_file().to_bytes();
+    press(&mut a, &["down"]);
+    for (file, want) in [
+        ("square-44k1.flac", ".wav, .aif, .aiff"),
+        ("bad-header.wav", "not a readable WAV file"),
+        ("bad-empty.wav", "not a readable WAV file"),
+    ] {
+        answer(&mut a, "a", file);
+        let (msg, is_error) = a.message.clone().unwrap();
+        assert!(is_error, "{msg}");
+        assert!(msg.contains(file) && msg.contains(want), "{msg}");
+        assert_eq!(a.ctx.doc.project.project_file().to_bytes(), before);
+    }
+    // A file cut short is assigned with the frames it holds, and says so.
+    answer(&mut a, "a", "bad-truncated.wav");
+    let slot3 = octa::format::slot_attrs::SlotRef::Flex(3);
+    assert_eq!(a.ctx.doc.project.markers().trim_end(slot3).unwrap(), 1478);
+    let msg = a.message.clone().unwrap().0;
+    assert!(msg.contains("cut short"), "{msg}");
+}
+
+#[test]
 fn parts_view_copies_a_part_and_a_tracks_settings_undoably() {
     let Some(p) = open("ot/multipart") else {
         return;

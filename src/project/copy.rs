@@ -10,6 +10,7 @@
 
 use super::files::FileId;
 use super::model::{AudioPool, Project};
+use super::sidecar;
 use super::slots::{
     self, RemapCount, Result, SlotError, SlotMap, SlotUse, lock_ref, machines, part_refs,
     remap_bank, remap_part,
@@ -542,13 +543,24 @@ pub fn apply_payload(bank: &mut Bank, to: Target, payload: &Payload) -> Result<(
     Ok(())
 }
 
-/// A sample file to copy into the destination set's AUDIO folder.
+/// A sample file, or a sample's `.ot` settings file, to copy into the destination set's AUDIO
+/// folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileCopy {
     /// The source file.
     pub from: PathBuf,
     /// Where it goes (never an existing different file).
     pub to: PathBuf,
+}
+
+impl FileCopy {
+    /// Whether this is a sample's `.ot` settings file (else the sample).
+    pub fn is_sidecar(&self) -> bool {
+        self.to
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case(sidecar::EXT))
+    }
 }
 
 /// One source slot and where it lands.
@@ -577,7 +589,7 @@ pub struct CopyPlan {
     pub slots: Vec<SlotMove>,
     /// New destination blocks with their markers.
     pub new_blocks: Vec<(SampleSlot, Option<SlotMarkers>)>,
-    /// Sample files to copy.
+    /// Sample files to copy, each followed by its `.ot` settings file when it has one.
     pub files: Vec<FileCopy>,
     /// References rewritten.
     pub remapped: RemapCount,
@@ -626,7 +638,16 @@ impl CopyPlan {
             ));
         }
         for f in &self.files {
-            out.push(format!("  file {} -> {}", f.from.display(), f.to.display()));
+            let what = if f.is_sidecar() {
+                " (sample settings)"
+            } else {
+                ""
+            };
+            out.push(format!(
+                "  file {} -> {}{what}",
+                f.from.display(),
+                f.to.display()
+            ));
         }
         for n in &self.notes {
             out.push(format!("  note: {n}"));
@@ -685,28 +706,56 @@ fn renamed(rel: &str, n: usize) -> String {
     }
 }
 
-/// Works out the destination path of a source slot's file and the copy it needs.
+/// Files already planned: destination -> source.
+type Taken = BTreeMap<PathBuf, PathBuf>;
+
+/// Whether the destination may take `from` at `to`: `Some(true)` when `to` must be written,
+/// `Some(false)` when it already holds the same bytes (or is planned from the same source),
+/// `None` when it holds or is planned to hold something else.
+fn free_for(from: &Path, to: &Path, taken: &Taken) -> Option<bool> {
+    if let Some(prev) = taken.get(to) {
+        return (prev == from || same_file(prev, from)).then_some(false);
+    }
+    if same_file(from, to) {
+        return Some(false);
+    }
+    if to.exists() {
+        return same_content(from, to).then_some(false);
+    }
+    Some(true)
+}
+
+/// The sidecar already beside a destination sample (any case: the device's card ignores it).
+fn existing_sidecar(sample_dst: &Path, want: &Path) -> PathBuf {
+    sidecar::find(sample_dst).unwrap_or_else(|| want.to_path_buf())
+}
+
+/// Works out the destination path of a source slot's file and the copies it needs: the sample
+/// and its `.ot` settings file when it has one (see [`sidecar`]). A sample is renamed
+/// (`kick-2.wav`, with `kick-2.ot`) rather than overwrite a different file or `.ot`.
 fn place_file(
     src: &Project,
     dst: &Project,
     path: &str,
-    taken: &mut BTreeSet<PathBuf>,
+    taken: &Taken,
     notes: &mut Vec<String>,
-) -> (String, Option<FileCopy>) {
+) -> (String, Vec<FileCopy>) {
     let rel = pool_relative(src, path);
     let Some(pool) = audio_dir(dst) else {
         notes.push(format!(
             "{path}: the destination has no AUDIO folder on disk; path kept, file not copied"
         ));
-        return (path.to_string(), None);
+        return (path.to_string(), Vec::new());
     };
     let src_file = src.sample_path(path).filter(|f| f.is_file());
     let Some(src_file) = src_file else {
         notes.push(format!(
             "{path}: sample file not found; path kept, nothing copied"
         ));
-        return (format!("../AUDIO/{rel}"), None);
+        return (format!("../AUDIO/{rel}"), Vec::new());
     };
+    let side = sidecar::find(&src_file);
+    let mut why = None;
     for n in 1.. {
         let cand = if n == 1 {
             rel.clone()
@@ -714,30 +763,51 @@ fn place_file(
             renamed(&rel, n)
         };
         let target = pool.join(&cand);
-        if same_file(&src_file, &target) {
-            return (format!("../AUDIO/{cand}"), None);
-        }
-        if target.exists() {
-            if same_content(&src_file, &target) {
-                return (format!("../AUDIO/{cand}"), None);
+        let slot_path = format!("../AUDIO/{cand}");
+        let Some(write_sample) = free_for(&src_file, &target, taken) else {
+            why.get_or_insert("exists with different content");
+            continue;
+        };
+        let mut files = Vec::new();
+        if let Some(side) = &side {
+            let side_to = sidecar::destination(&target, side);
+            let on_disk = existing_sidecar(&target, &side_to);
+            match free_for(side, &on_disk, taken) {
+                Some(true) => files.push(FileCopy {
+                    from: side.clone(),
+                    to: side_to,
+                }),
+                Some(false) => {}
+                None if !write_sample => {
+                    // The same sample is there with other settings: use it, keep its `.ot`.
+                    notes.push(format!(
+                        "{}: exists with other settings; kept, {} not copied",
+                        on_disk.display(),
+                        side.display()
+                    ));
+                }
+                None => {
+                    why.get_or_insert("has a different .ot beside it");
+                    continue;
+                }
             }
-            continue;
         }
-        if !taken.insert(target.clone()) {
-            continue;
+        if write_sample {
+            if n > 1 {
+                notes.push(format!(
+                    "AUDIO/{rel} {}: copied as AUDIO/{cand}",
+                    why.unwrap_or("is taken")
+                ));
+            }
+            files.insert(
+                0,
+                FileCopy {
+                    from: src_file,
+                    to: target,
+                },
+            );
         }
-        if n > 1 {
-            notes.push(format!(
-                "AUDIO/{rel} exists with different content: copied as AUDIO/{cand}"
-            ));
-        }
-        return (
-            format!("../AUDIO/{cand}"),
-            Some(FileCopy {
-                from: src_file,
-                to: target,
-            }),
-        );
+        return (slot_path, files);
     }
     unreachable!("the loop only ends by returning")
 }
@@ -842,7 +912,7 @@ pub fn plan(
     };
 
     let mut map = SlotMap::new();
-    let mut taken_files = BTreeSet::new();
+    let mut taken_files = Taken::new();
     let mut pending: Vec<(SlotRef, SampleSlot, Option<SlotMarkers>)> = Vec::new();
     // Source slots identical to an earlier pending one: (source, index in `pending`).
     let mut folded: Vec<(SlotRef, usize)> = Vec::new();
@@ -851,7 +921,11 @@ pub fn plan(
             continue;
         };
         let markers = src.markers().slot(s).ok();
-        let (path, file) = place_file(src, dst, &block.path, &mut taken_files, &mut out.notes);
+        let (path, files) = place_file(src, dst, &block.path, &taken_files, &mut out.notes);
+        for f in files {
+            taken_files.insert(f.to.clone(), f.from.clone());
+            out.files.push(f);
+        }
         let mut want = block.clone();
         want.path = path.clone();
         // An identical slot of the destination (or one this copy already adds).
@@ -885,9 +959,6 @@ pub fn plan(
         }) {
             folded.push((s, i));
             continue;
-        }
-        if let Some(f) = file {
-            out.files.push(f);
         }
         pending.push((s, want, markers));
     }
@@ -995,8 +1066,8 @@ pub fn apply(plan: CopyPlan, dst: &mut Project) -> Result<()> {
     Ok(())
 }
 
-/// Copies the plan's sample files (creating folders; never overwriting a file). Returns the
-/// files written.
+/// Copies the plan's sample files and their `.ot` settings files (creating folders; never
+/// overwriting a file). Returns the files written.
 pub fn copy_files(plan: &CopyPlan) -> Result<Vec<PathBuf>> {
     let mut done = Vec::new();
     for f in &plan.files {

@@ -608,28 +608,10 @@ pub fn set_attr(p: &mut Project, slot: SlotRef, attr: SlotAttr) -> Result<()> {
 }
 
 /// Frame count and sample rate of a PCM WAV file (RIFF `fmt ` and `data` chunks); `None` when
-/// the bytes are not a readable WAV.
+/// the bytes are not a readable WAV. For a file to assign (WAV or AIFF, with an error naming
+/// the file) use [`super::sample_file::sample_info`].
 pub fn wav_frames(bytes: &[u8]) -> Option<(u32, u32)> {
-    if bytes.len() < 12 || &bytes[..4] != b"RIFF" || &bytes[8..12] != b"WAVE" {
-        return None;
-    }
-    let (mut at, mut rate, mut block) = (12usize, None, None);
-    while at + 8 <= bytes.len() {
-        let id = &bytes[at..at + 4];
-        let len = u32::from_le_bytes(bytes[at + 4..at + 8].try_into().ok()?) as usize;
-        let body = at + 8;
-        if id == b"fmt " && body + 16 <= bytes.len() {
-            rate = Some(u32::from_le_bytes(
-                bytes[body + 4..body + 8].try_into().ok()?,
-            ));
-            block = Some(u16::from_le_bytes(bytes[body + 12..body + 14].try_into().ok()?) as u32);
-        }
-        if id == b"data" {
-            let len = len.min(bytes.len() - body) as u32;
-            let b = block.filter(|&b| b > 0)?;
-            return Some((len / b, rate?));
-        }
-        at = body + len + (len & 1);
-    }
-    None
+    super::sample_file::wav_info(bytes)
+        .ok()
+        .map(|i| (i.frames, i.sample_rate))
 }

@@ -13,8 +13,8 @@
 //! shadowing a key of an enclosing context) are reported as conflicts.
 
 use super::action::{ActionDef, context_of, parent_context};
+use super::inherit::{FileError, Inheriting, Sources, line_of, resolve};
 use super::keys::Chord;
-use super::theme::{FileError, Sources, line_of, parse_toml};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -38,6 +38,12 @@ struct KeymapFile {
     inherits: Option<Spanned<String>>,
     #[serde(default)]
     bind: BTreeMap<Spanned<String>, Spanned<BindValue>>,
+}
+
+impl Inheriting for KeymapFile {
+    fn inherits(&self) -> Option<&Spanned<String>> {
+        self.inherits.as_ref()
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -78,8 +84,7 @@ impl Keymap {
             keys.insert(a.name, parsed);
             help.insert(a.name, a.help.to_string());
         }
-        let mut chain = Vec::new();
-        apply(&sources, name, actions, &mut keys, &mut help, &mut chain)?;
+        apply(&sources, name, actions, &mut keys, &mut help)?;
         let mut km = Self {
             name: name.to_string(),
             keys,
@@ -191,37 +196,14 @@ fn apply(
     actions: &[ActionDef],
     keys: &mut HashMap<&'static str, Vec<Chord>>,
     help: &mut HashMap<&'static str, String>,
-    chain: &mut Vec<String>,
 ) -> Result<(), FileError> {
-    if chain.iter().any(|c| c == name) {
-        return Err(FileError {
-            file: format!("{name}.toml"),
-            line: 1,
-            message: format!("`inherits` loops: {} -> {name}", chain.join(" -> ")),
-        });
-    }
-    chain.push(name.to_string());
-    for (file, text) in sources.layers(name)? {
-        let f: KeymapFile = parse_toml(&file, &text)?;
-        let _ = f.name;
-        if let Some(parent) = &f.inherits {
-            apply(sources, parent.get_ref(), actions, keys, help, chain).map_err(|e| {
-                if e.message.starts_with("no keymap") {
-                    FileError {
-                        file: file.clone(),
-                        line: line_of(&text, parent.span().start),
-                        message: e.message,
-                    }
-                } else {
-                    e
-                }
-            })?;
-        }
-        for (action, value) in &f.bind {
-            let line = line_of(&text, action.span().start);
+    resolve::<KeymapFile>(sources, name, &mut |l| {
+        let _ = l.parsed.name;
+        for (action, value) in &l.parsed.bind {
+            let line = line_of(l.text, action.span().start);
             let Some(def) = actions.iter().find(|a| a.name == action.get_ref()) else {
                 return Err(FileError {
-                    file: file.clone(),
+                    file: l.file.to_string(),
                     line,
                     message: format!("unknown action `{}`", action.get_ref()),
                 });
@@ -233,8 +215,8 @@ fn apply(
             let mut parsed = Vec::new();
             for k in list {
                 parsed.push(Chord::parse(k).map_err(|m| FileError {
-                    file: file.clone(),
-                    line: line_of(&text, value.span().start),
+                    file: l.file.to_string(),
+                    line: line_of(l.text, value.span().start),
                     message: format!("{}: {m}", def.name),
                 })?);
             }
@@ -243,15 +225,15 @@ fn apply(
                 help.insert(def.name, h);
             }
         }
-    }
-    chain.pop();
-    Ok(())
+        Ok(())
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::ui::App;
+    use crate::ui::inherit::parse_toml;
     use crate::ui::views::all_views;
 
     fn actions() -> Vec<ActionDef> {

@@ -5,6 +5,7 @@
 pub mod action;
 pub mod app;
 pub mod engines;
+pub mod inherit;
 pub mod keymap;
 pub mod keys;
 pub mod librarian;

@@ -3,6 +3,8 @@
 //! Shipped themes are embedded in the binary; files in `<config dir>/themes/` override a shipped
 //! theme of the same name (only the entries they set) or add new ones.
 
+pub use super::inherit::{FileError, Sources, line_of, parse_toml};
+use super::inherit::{Inheriting, resolve};
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -85,6 +87,12 @@ struct ThemeFile {
     styles: BTreeMap<String, Spanned<StyleDef>>,
 }
 
+impl Inheriting for ThemeFile {
+    fn inherits(&self) -> Option<&Spanned<String>> {
+        self.inherits.as_ref()
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct StyleDef {
@@ -100,94 +108,6 @@ struct StyleDef {
     underline: bool,
     #[serde(default)]
     reversed: bool,
-}
-
-/// A theme or keymap file problem, naming the file and line.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file}:{line}: {message}")]
-pub struct FileError {
-    /// The file (path, or `<built-in>/name.toml`).
-    pub file: String,
-    /// 1-based line.
-    pub line: usize,
-    /// What is wrong.
-    pub message: String,
-}
-
-/// 1-based line of a byte offset.
-pub fn line_of(text: &str, offset: usize) -> usize {
-    text.get(..offset.min(text.len()))
-        .map_or(1, |t| t.bytes().filter(|b| *b == b'\n').count() + 1)
-}
-
-/// A source of named TOML files: shipped (embedded) plus a user directory.
-#[derive(Debug, Clone)]
-pub struct Sources {
-    shipped: Vec<(String, String)>,
-    user_dir: Option<PathBuf>,
-    kind: &'static str,
-}
-
-impl Sources {
-    /// Shipped files plus `<config dir>/<kind>/`.
-    pub fn new(kind: &'static str, shipped: &[(&str, &str)], user_dir: Option<PathBuf>) -> Self {
-        Self {
-            shipped: shipped
-                .iter()
-                .map(|(n, t)| (n.to_string(), t.to_string()))
-                .collect(),
-            user_dir: user_dir.map(|d| d.join(kind)),
-            kind,
-        }
-    }
-
-    /// Every layer for a name, base first: (file label, text). A user file with a shipped
-    /// name is layered over the shipped one.
-    pub fn layers(&self, name: &str) -> Result<Vec<(String, String)>, FileError> {
-        let mut out = Vec::new();
-        if let Some((n, t)) = self.shipped.iter().find(|(n, _)| n == name) {
-            out.push((format!("<built-in>/{}/{n}.toml", self.kind), t.clone()));
-        }
-        if let Some(dir) = &self.user_dir {
-            let p = dir.join(format!("{name}.toml"));
-            match std::fs::read_to_string(&p) {
-                Ok(t) => out.push((p.display().to_string(), t)),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => {
-                    return Err(FileError {
-                        file: p.display().to_string(),
-                        line: 1,
-                        message: e.to_string(),
-                    });
-                }
-            }
-        }
-        if out.is_empty() {
-            return Err(FileError {
-                file: format!("{name}.toml"),
-                line: 1,
-                message: format!(
-                    "no {} named `{name}` (built-in: {})",
-                    self.kind.trim_end_matches('s'),
-                    self.shipped
-                        .iter()
-                        .map(|(n, _)| n.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            });
-        }
-        Ok(out)
-    }
-}
-
-/// Parses a TOML text with a serde schema, turning errors into a file:line message.
-pub fn parse_toml<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, FileError> {
-    toml::from_str(text).map_err(|e| FileError {
-        file: file.to_string(),
-        line: e.span().map_or(1, |s| line_of(text, s.start)),
-        message: e.message().to_string(),
-    })
 }
 
 fn parse_color(s: &str, palette: &BTreeMap<String, Color>) -> Option<Color> {
@@ -261,8 +181,7 @@ impl Theme {
     pub fn load(name: &str, user_dir: Option<PathBuf>) -> Result<Self, FileError> {
         let sources = Sources::new("themes", SHIPPED, user_dir);
         let mut layers = Layers::default();
-        let mut chain = Vec::new();
-        collect(&sources, name, &mut layers, &mut chain)?;
+        collect(&sources, name, &mut layers)?;
         let mut palette = BTreeMap::new();
         for (k, (v, file, line)) in &layers.palette {
             let c = resolve_palette(v, &layers.palette, 0).ok_or_else(|| FileError {
@@ -346,51 +265,23 @@ fn resolve_palette(v: &str, all: &BTreeMap<String, Located<String>>, depth: u8) 
     parse_color(v, &BTreeMap::new())
 }
 
-fn collect(
-    sources: &Sources,
-    name: &str,
-    layers: &mut Layers,
-    chain: &mut Vec<String>,
-) -> Result<(), FileError> {
-    if chain.iter().any(|c| c == name) {
-        return Err(FileError {
-            file: format!("{name}.toml"),
-            line: 1,
-            message: format!("`inherits` loops: {} -> {name}", chain.join(" -> ")),
-        });
-    }
-    chain.push(name.to_string());
-    for (file, text) in sources.layers(name)? {
-        let f: ThemeFile = parse_toml(&file, &text)?;
-        let _ = f.name;
-        if let Some(parent) = &f.inherits {
-            collect(sources, parent.get_ref(), layers, chain).map_err(|e| {
-                if e.message.starts_with("no theme") {
-                    FileError {
-                        file: file.clone(),
-                        line: line_of(&text, parent.span().start),
-                        message: e.message,
-                    }
-                } else {
-                    e
-                }
-            })?;
-        }
-        for (k, v) in f.palette {
-            let line = line_of(&text, v.span().start);
+fn collect(sources: &Sources, name: &str, layers: &mut Layers) -> Result<(), FileError> {
+    resolve::<ThemeFile>(sources, name, &mut |l| {
+        let _ = l.parsed.name;
+        for (k, v) in l.parsed.palette {
+            let line = line_of(l.text, v.span().start);
             layers
                 .palette
-                .insert(k, (v.into_inner(), file.clone(), line));
+                .insert(k, (v.into_inner(), l.file.to_string(), line));
         }
-        for (k, v) in f.styles {
-            let line = line_of(&text, v.span().start);
+        for (k, v) in l.parsed.styles {
+            let line = line_of(l.text, v.span().start);
             layers
                 .styles
-                .insert(k, (v.into_inner(), file.clone(), line));
+                .insert(k, (v.into_inner(), l.file.to_string(), line));
         }
-    }
-    chain.pop();
-    Ok(())
+        Ok(())
+    })
 }
 
 #[cfg(test)]
