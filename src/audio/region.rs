@@ -165,9 +165,11 @@ fn pick(
     }
 }
 
-/// The `.ot` file beside a sample (same base name).
+/// The `.ot` file beside a sample (same base name, in whatever case it has on disk; the
+/// lowercase name when there is none yet).
 pub fn ot_path_for(sample: &Path) -> PathBuf {
-    sample.with_extension("ot")
+    crate::project::sidecar::find(sample)
+        .unwrap_or_else(|| sample.with_extension(crate::project::sidecar::EXT))
 }
 
 /// Reads the `.ot` beside `sample` and picks a region from it.
@@ -219,5 +221,20 @@ mod tests {
         assert_eq!((t.start, t.end), (0, Some(42864)));
         let e = region_from_ot_file(&wav, RegionChoice::Slice(17)).unwrap_err();
         assert!(e.to_string().contains("valid-1.ot") && e.to_string().contains("16 slices"));
+    }
+
+    #[test]
+    fn an_uppercase_ot_file_is_found_as_the_device_would() {
+        let Some(src) = crate::testutil::corpus("ot/sample-settings/chain-16") else {
+            return;
+        };
+        let d = tempfile::tempdir().unwrap();
+        let wav = d.path().join("valid-1.wav");
+        std::fs::copy(src.join("valid-1.wav"), &wav).unwrap();
+        assert_eq!(ot_path_for(&wav), d.path().join("valid-1.ot"));
+        std::fs::copy(src.join("valid-1.ot"), d.path().join("VALID-1.OT")).unwrap();
+        assert_eq!(ot_path_for(&wav), d.path().join("VALID-1.OT"));
+        let r = region_from_ot_file(&wav, RegionChoice::Slice(3)).unwrap();
+        assert_eq!(r, Region::frames(5358, 8037));
     }
 }
