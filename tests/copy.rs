@@ -961,3 +961,71 @@ fn ot_conflicts_never_overwrite_a_different_ot_file() {
     assert_eq!(canon(&kik[0].to), canon(&pool.join("Electrokik.ot")));
     assert_eq!(std::fs::read(pool.join("Electrokik.ot")).unwrap(), ot);
 }
+
+#[test]
+fn slots_cli_assigns_aiff_and_wav_and_refuses_other_files() {
+    let (Some(aiff), Some(flac)) = (
+        octa::testutil::corpus("audio/chord-44k1-16bit.aiff"),
+        octa::testutil::corpus("audio/square-44k1.flac"),
+    ) else {
+        return;
+    };
+    let d = tempfile::tempdir().unwrap();
+    let Some(dst) = multi_set(d.path()) else {
+        return;
+    };
+    let pool = d.path().join("AUDIO/in");
+    std::fs::create_dir_all(&pool).unwrap();
+    std::fs::copy(&aiff, pool.join("chord.aiff")).unwrap();
+    std::fs::copy(&flac, pool.join("square.flac")).unwrap();
+    let before = files(&dst);
+    let slots = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_octa"))
+            .arg("slots")
+            .arg(&dst)
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // Refusals name the file or the slot and write nothing.
+    let (ok, _, err) = slots(&["--assign", "F100=in/square.flac"]);
+    assert!(
+        !ok && err.contains("square.flac") && err.contains("WAV and AIFF"),
+        "{err}"
+    );
+    let (ok, _, err) = slots(&["--assign", "F129=in/chord.aiff"]);
+    assert!(!ok && err.contains("\"F129\""), "{err}");
+    let (ok, _, err) = slots(&["--assign", "F100"]);
+    assert!(!ok && err.contains("SLOT=FILE"), "{err}");
+    let (ok, out, _) = slots(&["--assign", "F100=in/chord.aiff", "--dry-run"]);
+    assert!(ok && out.contains("dry run: nothing written"), "{out}");
+    assert_eq!(files(&dst), before);
+
+    let (ok, out, err) = slots(&["--assign", "F100=in/chord.aiff"]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("assign Flex 100: in/chord.aiff (22050 frames at 44100 Hz)"),
+        "{out}"
+    );
+    let p = open(&dst);
+    let block = p
+        .project_file()
+        .slot(SlotRef::Flex(100))
+        .expect("slot 100 written");
+    assert_eq!(block.path, "../AUDIO/in/chord.aiff");
+    assert_eq!(p.markers().trim_end(SlotRef::Flex(100)).unwrap(), 22050);
+    // Only project.work changed and markers.work (absent before: multipart has none) appeared.
+    assert!(!before.contains_key("markers.work"));
+    let after = files(&dst);
+    let changed: Vec<&String> = after
+        .keys()
+        .filter(|k| before.get(*k) != Some(&after[*k]))
+        .collect();
+    assert_eq!(changed, ["markers.work", "project.work"]);
+    octa_check(&dst);
+}

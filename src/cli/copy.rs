@@ -1,6 +1,7 @@
 //! `octa copy` (banks, patterns, parts, tracks and scenes between projects, with their sample
 //! slots) and `octa slots` (list slots and their uses, merge duplicates, remove unused ones).
 
+use crate::format::slot_attrs::SlotRef;
 use crate::project::copy::{self, CopyOptions, Target};
 use crate::project::slots::{self, SlotInfo};
 use crate::project::{OpenOptions, Project};
@@ -41,7 +42,11 @@ pub struct SlotsArgs {
     /// Remove the blocks of slots nothing plays.
     #[arg(long)]
     pub remove_unused: bool,
-    /// With --dedupe / --remove-unused: print what would change, write nothing.
+    /// Assign a WAV or AIFF file of the set's AUDIO folder to a slot, e.g.
+    /// `--assign F12=Drums/kick.wav` (F = Flex, S = Static, R = recorder buffer); repeatable.
+    #[arg(long, value_name = "SLOT=FILE")]
+    pub assign: Vec<String>,
+    /// With --dedupe / --remove-unused / --assign: print what would change, write nothing.
     #[arg(long)]
     pub dry_run: bool,
 }
@@ -178,8 +183,27 @@ pub fn slot_line(s: &SlotInfo) -> String {
 }
 
 fn run_slots(a: &SlotsArgs) -> Result<(), String> {
-    let writes = (a.dedupe || a.remove_unused) && !a.dry_run;
+    let edits = a.dedupe || a.remove_unused || !a.assign.is_empty();
+    let writes = edits && !a.dry_run;
     let mut p = open(&a.path, !writes)?;
+    for spec in &a.assign {
+        let (slot, file) = spec.split_once('=').ok_or_else(|| {
+            format!("--assign {spec:?}: expected SLOT=FILE, e.g. F12=Drums/kick.wav")
+        })?;
+        let slot: SlotRef = slot.parse()?;
+        let info = slots::assign_file(&mut p, slot, file).map_err(|e| e.to_string())?;
+        println!(
+            "assign {slot}: {} ({} frames at {} Hz{})",
+            file.trim(),
+            info.frames,
+            info.sample_rate,
+            if info.truncated {
+                "; the file is cut short"
+            } else {
+                ""
+            }
+        );
+    }
     for s in slots::list(&p).map_err(|e| e.to_string())? {
         if s.block.is_some() || s.is_used() {
             println!("{}", slot_line(&s));
@@ -209,7 +233,7 @@ fn run_slots(a: &SlotsArgs) -> Result<(), String> {
         for w in &report.written {
             println!("wrote {}", w.display());
         }
-    } else if a.dedupe || a.remove_unused {
+    } else if edits {
         println!("dry run: nothing written");
     }
     Ok(())

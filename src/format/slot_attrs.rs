@@ -240,6 +240,29 @@ impl SlotRef {
     }
 }
 
+impl std::str::FromStr for SlotRef {
+    type Err = String;
+    /// `F12`, `Flex 12`, `S3`, `static3`, `R1`, `recorder 1` (case-insensitive).
+    fn from_str(text: &str) -> Result<Self, String> {
+        let t = text.trim().to_ascii_lowercase();
+        let split = t.find(|c: char| c.is_ascii_digit()).unwrap_or(t.len());
+        let (pool, num) = t.split_at(split);
+        let bad = || {
+            format!(
+                "{text:?}: expected a slot such as F12 (Flex 1-128), S3 (Static 1-128) or R1 (recorder 1-8)"
+            )
+        };
+        let n: u16 = num.parse().map_err(|_| bad())?;
+        let slot = match pool.trim() {
+            "f" | "flex" => Self::Flex(n),
+            "s" | "static" => Self::Static(n),
+            "r" | "rec" | "recorder" => Self::Recorder(n),
+            _ => return Err(bad()),
+        };
+        slot.validate().map_err(|e| format!("{text:?}: {e}"))
+    }
+}
+
 impl std::fmt::Display for SlotRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -253,6 +276,18 @@ impl std::fmt::Display for SlotRef {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slot_names_parse() {
+        assert_eq!("F12".parse(), Ok(SlotRef::Flex(12)));
+        assert_eq!("Flex 128".parse(), Ok(SlotRef::Flex(128)));
+        assert_eq!("s3".parse(), Ok(SlotRef::Static(3)));
+        assert_eq!("recorder 8".parse(), Ok(SlotRef::Recorder(8)));
+        for bad in ["F0", "F129", "R9", "X1", "F", "12", ""] {
+            let e = bad.parse::<SlotRef>().unwrap_err();
+            assert!(e.contains(&format!("{bad:?}")), "{e}");
+        }
+    }
 
     #[test]
     fn estimate_matches_device_ot() {

@@ -50,6 +50,9 @@ pub enum SlotError {
     /// The request does not make sense (wrong kinds, indices out of range, ...).
     #[error("{0}")]
     Invalid(String),
+    /// A sample file that cannot go into a slot.
+    #[error(transparent)]
+    Sample(#[from] super::sample_file::SampleFileError),
 }
 
 /// Result of slot operations.
@@ -593,6 +596,26 @@ pub fn assign(
             source,
         })?;
     Ok(())
+}
+
+/// Assigns the file `rel` of the set's AUDIO pool (e.g. `Drums/kick.wav`) to `slot`: checks
+/// that it is a WAV or AIFF file the device plays, reads its frame count and rate from its header
+/// and calls [`assign`]. Returns the header facts (a cut-short file is assigned with the frames it
+/// holds; [`PcmInfo::truncated`](super::sample_file::PcmInfo) says so).
+pub fn assign_file(
+    p: &mut Project,
+    slot: SlotRef,
+    rel: &str,
+) -> Result<super::sample_file::PcmInfo> {
+    let rel = rel.trim().trim_start_matches('/');
+    let path = format!("../AUDIO/{rel}");
+    if !super::sample_file::is_assignable(&path) {
+        return Err(super::sample_file::SampleFileError::Unsupported { file: path }.into());
+    }
+    let bytes = p.read_sample(&path)?;
+    let info = super::sample_file::sample_info(&path, &bytes)?;
+    assign(p, slot, &path, info.frames, info.sample_rate)?;
+    Ok(info)
 }
 
 /// Sets one attribute of a slot's block.

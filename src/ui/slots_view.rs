@@ -10,7 +10,6 @@ use super::view::{Ctx, Outcome, View, ViewInfo};
 use crate::audio::{PreviewRequest, Region, RegionChoice};
 use crate::format::project_file::SlotAttr;
 use crate::format::slot_attrs::{LoopMode, SlotRef, TimeStretch, gain_db};
-use crate::project::sample_file;
 use crate::project::slots::{self, SlotInfo};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -214,26 +213,12 @@ impl SlotsView {
 
     fn assign(&self, ctx: &mut Ctx, rel: &str) -> Outcome {
         let slot = self.slot();
-        let rel = rel.trim().trim_start_matches('/');
-        let path = format!("../AUDIO/{rel}");
-        if !sample_file::is_assignable(&path) {
-            return Outcome::Error(
-                sample_file::SampleFileError::Unsupported { file: path }.to_string(),
-            );
-        }
-        let bytes = match ctx.doc.project.read_sample(&path) {
-            Ok(b) => b,
-            Err(e) => return Outcome::Error(e.to_string()),
-        };
-        let info = match sample_file::sample_info(&path, &bytes) {
-            Ok(i) => i,
-            Err(e) => return Outcome::Error(e.to_string()),
-        };
-        let (frames, rate) = (info.frames, info.sample_rate);
         edits::edit_project(ctx, &format!("assign {slot}"), |p| {
-            slots::assign(p, slot, &path, frames, rate).map_err(|e| e.to_string())?;
+            let info = slots::assign_file(p, slot, rel).map_err(|e| e.to_string())?;
+            let path = rel.trim().trim_start_matches('/');
             Ok(format!(
-                "{slot}: {path} ({frames} frames{})",
+                "{slot}: ../AUDIO/{path} ({} frames{})",
+                info.frames,
                 if info.truncated {
                     "; the file is cut short, only these are there"
                 } else {
