@@ -65,7 +65,7 @@ const INFO: ViewInfo = ViewInfo {
     switch: act(
         "view.side",
         "Show the project and the other one side by side",
-        &["F9"],
+        &["shift+F8"],
     ),
 };
 
