@@ -290,3 +290,64 @@ fn open_other_refuses_the_open_project_and_bad_paths() {
     let (m, err) = a.message.clone().unwrap();
     assert!(err && m.contains("open another project first"), "{m}");
 }
+
+#[test]
+fn copies_one_track_with_its_settings_and_opens_other_from_run_options() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some((hello, multi)) = two_sets(tmp.path()) else {
+        return;
+    };
+    // `octa MULTI --other HELLO` opens on the side-by-side view.
+    let opts = octa::ui::RunOptions {
+        other: Some(hello.clone()),
+        ..Default::default()
+    };
+    let mut a = octa::ui::build_app(open(&multi), &opts);
+    assert_eq!(a.ctx.other.as_ref().map(|d| d.name()), Some("HELLO"));
+    assert!(screen(&mut a, 200, 30)[0].contains("Side by side: MULTI | HELLO"));
+    // HELLO A01 T2 (trigs and part settings) onto MULTI A03 T2 (A03 plays part 3).
+    press(&mut a, &["right", "right", "tab", "t"]);
+    type_text(&mut a, "T9");
+    press(&mut a, &["enter"]);
+    let (m, err) = a.message.clone().unwrap();
+    assert!(err && m.contains("no track `T9`"), "{m}");
+    press(&mut a, &["t"]);
+    type_text(&mut a, "t2");
+    press(&mut a, &["enter"]);
+    let lines = a.pending_copy.as_ref().unwrap().lines.clone();
+    assert_eq!(
+        lines[0],
+        "copy track T2 of pattern A01 of HELLO -> track T2 of pattern A03 of MULTI"
+    );
+    press(&mut a, &["y"]);
+    let src = open(&hello);
+    let dst = &a.ctx.doc.project;
+    let dpat = dst.bank(0).pattern(2).unwrap();
+    assert_eq!(
+        dpat.audio[1].trigs,
+        src.bank(0).pattern(0).unwrap().audio[1].trigs
+    );
+    let spart = src.bank(0).part_of_pattern(0).unwrap();
+    let dpart = dst.bank(0).part_of_pattern(2).unwrap();
+    assert_eq!(dpart.machine_types[1], spart.machine_types[1]);
+    let t2 = |p| {
+        part_refs(p)
+            .into_iter()
+            .filter(|(_, t, active)| *t == 1 && *active)
+    };
+    let (s, d) = (t2(spart).next().unwrap().0, t2(dpart).next().unwrap().0);
+    assert!(slot_bytes(&src, s).is_some());
+    assert_eq!(slot_bytes(dst, d), slot_bytes(&src, s), "{s} -> {d}");
+    // The part the pattern plays onto the part of the other cursor's pattern.
+    press(&mut a, &["a"]);
+    assert_eq!(
+        a.pending_copy.as_ref().unwrap().lines[0],
+        "copy part 1 of bank A of HELLO -> part 3 of bank A of MULTI"
+    );
+    press(&mut a, &["y"]);
+    let dst = &a.ctx.doc.project;
+    let got = dst.bank(0).part(2).unwrap();
+    assert_eq!(got.machine_types, spart.machine_types);
+    assert_eq!(got.track_values, spart.track_values);
+    assert!(dst.bank(0).is_part_edited(2));
+}

@@ -39,6 +39,11 @@ const ACTIONS: &[ActionDef] = &[
         &["a"],
     ),
     act(
+        "side.copy_track",
+        "Copy one track of this pattern onto the same track of the other pane's pattern",
+        &["t"],
+    ),
+    act(
         "side.copy_bank",
         "Copy this whole bank onto the other pane's bank",
         &["b"],
@@ -202,8 +207,9 @@ impl SideView {
         }
     }
 
-    /// What the copy action `a` copies from the focused cursor and onto the other cursor.
-    fn request(&self, ctx: &Ctx, a: &str) -> Result<CopyRequest, String> {
+    /// What the copy action `a` copies from the focused cursor and onto the other cursor
+    /// (`track`: the track `side.copy_track` was answered with, e.g. `T3` or `M2`).
+    fn request(&self, ctx: &Ctx, a: &str, track: &str) -> Result<CopyRequest, String> {
         if ctx.other.is_none() {
             return Err("open another project first (app.open_other, ctrl+o)".into());
         }
@@ -237,6 +243,16 @@ impl SideView {
                     part: part_at(dst, d)?,
                 },
             ),
+            "side.copy_track" => {
+                let at = |p: Pos| -> Result<Target, String> {
+                    let spec = format!("{}{:02}.{}", bank_letter(p.row), p.col + 1, track.trim());
+                    match spec.parse::<Target>() {
+                        Ok(t @ Target::Track { .. }) => Ok(t),
+                        _ => Err(format!("no track `{}` (T1-T8, M1-M8)", track.trim())),
+                    }
+                };
+                (at(s)?, at(d)?)
+            }
             _ => (Target::Bank { bank: s.row }, Target::Bank { bank: d.row }),
         };
         Ok(CopyRequest {
@@ -326,8 +342,15 @@ impl View for SideView {
         self.render_pane(frame, right, ctx, Side::Other);
     }
     fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Outcome {
-        let Input::Action(a) = input else {
-            return Outcome::Ignored;
+        let a = match input {
+            Input::Action(a) => a,
+            Input::Answer("side.track", text) => {
+                return match self.request(ctx, "side.copy_track", &text) {
+                    Ok(r) => Outcome::Copy(r),
+                    Err(e) => Outcome::Error(e),
+                };
+            }
+            _ => return Outcome::Ignored,
         };
         let i = index(self.focused(ctx));
         match a {
@@ -348,8 +371,18 @@ impl View for SideView {
                     if self.with_part { "bring" } else { "leave" }
                 ));
             }
-            "side.copy" | "side.copy_part" | "side.copy_bank" => {
-                return match self.request(ctx, a) {
+            "side.copy_track" if ctx.other.is_some() => {
+                return Outcome::Prompt {
+                    title: format!(
+                        "Track to copy onto the same track of the other pane's pattern (T1-T8, M1-M8; part settings {})",
+                        if self.with_part { "too" } else { "stay" }
+                    ),
+                    tag: "side.track",
+                    initial: String::new(),
+                };
+            }
+            "side.copy" | "side.copy_part" | "side.copy_bank" | "side.copy_track" => {
+                return match self.request(ctx, a, "") {
                     Ok(r) => Outcome::Copy(r),
                     Err(e) => Outcome::Error(e),
                 };
