@@ -97,6 +97,20 @@ fn copies_a_pattern_with_its_part_across_projects_undoably() {
     // The overlay shows the lines (the first one at the top).
     let s = screen(&mut a, 120, 26);
     assert!(s.iter().any(|l| l.contains(&lines[0])), "{s:#?}");
+    // On a small screen the summary scrolls to its last line (long lines are cut into rows).
+    let small = screen(&mut a, 100, 12);
+    assert!(small.iter().any(|l| l.contains(&lines[0])), "{small:#?}");
+    press(&mut a, &["pagedown", "pagedown", "pagedown", "pagedown"]);
+    let small = screen(&mut a, 100, 12);
+    assert!(!small.iter().any(|l| l.contains(&lines[0])), "{small:#?}");
+    assert!(
+        small
+            .iter()
+            .any(|l| l.contains("(undo does not delete them)")),
+        "{small:#?}"
+    );
+    press(&mut a, &["up"]);
+    assert!(matches!(a.overlay, Overlay::ConfirmCopy(n) if n > 0));
     press(&mut a, &["y"]);
     assert_eq!(a.overlay, Overlay::None);
     let (m, err) = a.message.clone().unwrap();

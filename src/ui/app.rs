@@ -485,21 +485,27 @@ impl App {
     }
 
     fn confirm_copy_key(&mut self, chord: Chord, scroll: u16) {
+        let max = self
+            .pending_copy
+            .as_ref()
+            .map_or(0, |p| copying::max_scroll(self.body, &p.lines));
+        let to = |s: i32| Overlay::ConfirmCopy(s.clamp(0, max as i32) as u16);
+        let at = scroll.min(max) as i32;
         let apply = match (chord.code, chord.plain_char()) {
             (ChordKey::Named(NamedKey::Down), _) => {
-                self.overlay = Overlay::ConfirmCopy(scroll.saturating_add(1));
+                self.overlay = to(at + 1);
                 return;
             }
             (ChordKey::Named(NamedKey::Up), _) => {
-                self.overlay = Overlay::ConfirmCopy(scroll.saturating_sub(1));
+                self.overlay = to(at - 1);
                 return;
             }
             (ChordKey::Named(NamedKey::PageDown), _) => {
-                self.overlay = Overlay::ConfirmCopy(scroll.saturating_add(10));
+                self.overlay = to(at + 10);
                 return;
             }
             (ChordKey::Named(NamedKey::PageUp), _) => {
-                self.overlay = Overlay::ConfirmCopy(scroll.saturating_sub(10));
+                self.overlay = to(at - 10);
                 return;
             }
             (ChordKey::Named(NamedKey::Enter), _) | (_, Some('y' | 'Y')) => true,
@@ -577,7 +583,7 @@ impl App {
             }
             Overlay::ConfirmCopy(scroll) => {
                 let lines = self.pending_copy.as_ref().map_or(&[][..], |p| &p.lines);
-                super::side_view::render_confirm(frame, body, &self.ctx.theme, lines, *scroll)
+                copying::render_confirm(frame, body, &self.ctx.theme, lines, *scroll)
             }
         }
     }

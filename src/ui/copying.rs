@@ -4,8 +4,13 @@
 //! destination document, as one undo step of its history.
 
 use super::edits;
+use super::theme::Theme;
 use super::view::{CopyRequest, Ctx, Outcome, Side};
 use crate::project::copy::{self, CopyOptions, CopyPlan, Target};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 /// A planned copy waiting for the user's confirmation.
 #[derive(Debug)]
@@ -113,7 +118,7 @@ pub fn apply(ctx: &mut Ctx, pending: PendingCopy) -> Outcome {
     };
     let written = match copy::copy_files(&pending.plan) {
         Ok(w) => w,
-        Err(e) => return Outcome::Error(format!("{label}: {e}; nothing changed")),
+        Err(e) => return Outcome::Error(format!("{label}: {e}; the project is unchanged")),
     };
     let Some(doc) = ctx.doc_of_mut(dst) else {
         return Outcome::Error("the other project was closed; nothing changed".into());
@@ -133,4 +138,53 @@ pub fn apply(ctx: &mut Ctx, pending: PendingCopy) -> Outcome {
         )),
         o => o,
     }
+}
+
+/// Where the summary box goes inside `area`, and the summary cut into lines that fit its width.
+pub fn confirm_layout(area: Rect, lines: &[String]) -> (Rect, Vec<String>) {
+    let widest = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    let w = (widest as u16).saturating_add(2).max(40).min(area.width);
+    let inner = (w.saturating_sub(2) as usize).max(1);
+    let mut rows = Vec::new();
+    for l in lines {
+        let chars: Vec<char> = l.chars().collect();
+        if chars.is_empty() {
+            rows.push(String::new());
+        }
+        for chunk in chars.chunks(inner) {
+            rows.push(chunk.iter().collect());
+        }
+    }
+    let h = (rows.len() as u16).saturating_add(2).min(area.height);
+    let r = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    };
+    (r, rows)
+}
+
+/// The largest useful scroll of the summary box drawn in `area`.
+pub fn max_scroll(area: Rect, lines: &[String]) -> u16 {
+    let (r, rows) = confirm_layout(area, lines);
+    rows.len()
+        .saturating_sub(r.height.saturating_sub(2) as usize) as u16
+}
+
+/// Draws the summary of a planned copy over `area`, scrolled by `scroll` rows.
+pub fn render_confirm(frame: &mut Frame, area: Rect, theme: &Theme, lines: &[String], scroll: u16) {
+    let (r, rows) = confirm_layout(area, lines);
+    let top = scroll.min(max_scroll(area, lines)) as usize;
+    let text: Vec<Line> = rows.into_iter().skip(top).map(Line::from).collect();
+    frame.render_widget(Clear, r);
+    frame.render_widget(
+        Paragraph::new(text).style(theme.style("popup")).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" Copy? y / enter: apply, esc: cancel, up / down: scroll ")
+                .title_style(theme.style("popup.title")),
+        ),
+        r,
+    );
 }

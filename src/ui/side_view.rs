@@ -8,7 +8,6 @@ use super::action::{ActionDef, Input, act};
 use super::model::Document;
 use super::overview::bank_sheet;
 use super::sheet::{self, Pos};
-use super::theme::Theme;
 use super::view::{CopyRequest, Ctx, Outcome, Side, View, ViewInfo};
 use crate::format::bank::PATTERNS;
 use crate::format::bank_letter;
@@ -17,7 +16,7 @@ use crate::project::{OpenOptions, Project};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 /// The view id (and keymap context).
 pub const ID: &str = "side";
@@ -127,36 +126,6 @@ pub fn open_other(ctx: &mut Ctx, path: &str) -> Result<String, String> {
     );
     ctx.other = Some(doc);
     Ok(msg)
-}
-
-/// Draws the summary of a planned copy over `area`, scrolled by `scroll` lines.
-pub fn render_confirm(frame: &mut Frame, area: Rect, theme: &Theme, lines: &[String], scroll: u16) {
-    let widest = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0);
-    let w = (widest as u16).saturating_add(4).clamp(40, area.width);
-    let h = (lines.len() as u16).saturating_add(2).min(area.height);
-    let r = Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    };
-    let visible = h.saturating_sub(2) as usize;
-    let top = (scroll as usize).min(lines.len().saturating_sub(visible));
-    let text: Vec<Line> = lines
-        .iter()
-        .skip(top)
-        .map(|l| Line::from(l.as_str()))
-        .collect();
-    frame.render_widget(Clear, r);
-    frame.render_widget(
-        Paragraph::new(text).style(theme.style("popup")).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(" Copy? y / enter: apply, esc: cancel, up / down: scroll ")
-                .title_style(theme.style("popup.title")),
-        ),
-        r,
-    );
 }
 
 /// The side-by-side view.
