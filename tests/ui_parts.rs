@@ -21,6 +21,20 @@ fn answer(a: &mut App, key: &str, text: &str) {
     press(a, &["enter"]);
 }
 
+/// Presses `key`, which asks to confirm a copy with its summary, and confirms with y.
+fn confirm_copy(a: &mut App, key: &str) -> Vec<String> {
+    press(a, &[key]);
+    assert_eq!(
+        a.overlay,
+        Overlay::ConfirmCopy(0),
+        "{key} shows the copy summary"
+    );
+    let lines = a.pending_copy.as_ref().unwrap().lines.clone();
+    press(a, &["y"]);
+    assert_eq!(a.overlay, Overlay::None);
+    lines
+}
+
 fn diff(a: &[u8], b: &[u8]) -> Vec<usize> {
     assert_eq!(a.len(), b.len());
     (0..a.len()).filter(|&i| a[i] != b[i]).collect()
@@ -275,7 +289,12 @@ fn overview_copies_a_pattern_with_its_part_as_one_undo_step() {
         &mut a,
         &["F8", "c", "down", "down", "right", "right", "right"],
     );
-    answer(&mut a, "v", "y");
+    let lines = confirm_copy(&mut a, "v");
+    assert_eq!(lines[0], "copy pattern A01 -> pattern C04");
+    assert!(
+        lines.iter().any(|l| l.contains("same project")),
+        "{lines:?}"
+    );
     let src = a.ctx.doc.bank(0).unwrap().pattern(0).unwrap().clone();
     assert_eq!(a.ctx.doc.bank(2).unwrap().pattern(3).unwrap(), &src);
     press(&mut a, &["ctrl+z"]);
@@ -390,7 +409,7 @@ fn parts_view_copies_a_part_and_a_tracks_settings_undoably() {
     let dst = (src + 1) % 4;
     press(&mut a, &["F3", "c", "ctrl+alt+right"]);
     assert_eq!(a.ctx.nav.part, dst);
-    answer(&mut a, "v", "y");
+    confirm_copy(&mut a, "v");
     let bank = a.ctx.doc.bank(0).unwrap();
     let mut want = bank.part(src).unwrap().clone();
     want.id = dst as u8;
@@ -405,7 +424,7 @@ fn parts_view_copies_a_part_and_a_tracks_settings_undoably() {
         &mut a,
         &["ctrl+alt+left", "right", "C", "right", "right", "right"],
     );
-    answer(&mut a, "v", "y");
+    confirm_copy(&mut a, "v");
     let p = a.ctx.doc.bank(0).unwrap().part(src).unwrap();
     assert_eq!(p.machine_types[4], p.machine_types[1]);
     assert_eq!(p.track_values[4], p.track_values[1]);

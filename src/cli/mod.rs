@@ -26,6 +26,9 @@ pub struct Cli {
     /// Never write anything.
     #[arg(long)]
     pub read_only: bool,
+    /// Another project (folder, set or .zip) to open beside the first, for copying between them.
+    #[arg(long, value_name = "PATH")]
+    pub other: Option<PathBuf>,
     /// Theme name (see themes/).
     #[arg(long, global = true)]
     pub theme: Option<String>,
@@ -62,6 +65,7 @@ fn tracker_options(
         demo_dir: None,
         midi_out: None,
         audio_device: None,
+        other: None,
     }
 }
 
@@ -128,6 +132,7 @@ pub fn main() -> ExitCode {
         None => crate::ui::run(crate::ui::RunOptions {
             midi_out: cli.midi_out.clone(),
             audio_device: cli.audio_device.clone(),
+            other: cli.other.clone(),
             ..tracker_options(&cli.theme, &cli.keymap, cli.path, cli.demo, cli.read_only)
         }),
     }

@@ -78,6 +78,11 @@ pub const GLOBAL_ACTIONS: &[ActionDef] = &[
     act("app.part_prev", "Previous part", &["ctrl+alt+left"]),
     act("app.goto_bank", "Go to bank (A-P)", &["ctrl+b"]),
     act("app.goto_pattern", "Go to pattern (1-16)", &["ctrl+g"]),
+    act(
+        "app.open_other",
+        "Open another project beside this one (side-by-side view)",
+        &["ctrl+o"],
+    ),
 ];
 
 /// What a view receives.

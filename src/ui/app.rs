@@ -2,9 +2,10 @@
 //! header and status line.
 
 use super::action::{ActionDef, GLOBAL_ACTIONS, Input};
+use super::copying::{self, PendingCopy};
 use super::keymap::Keymap;
 use super::keys::{Chord, ChordKey, NamedKey};
-use super::view::{Ctx, Outcome, View};
+use super::view::{Ctx, Outcome, Side, View};
 use super::views::all_views;
 use crate::format::bank_letter;
 use crate::project::ProjectError;
@@ -25,6 +26,8 @@ pub enum Overlay {
     Help(u16),
     /// "Quit without saving?"
     ConfirmQuit,
+    /// The summary of a planned copy (scrolled): y / enter applies it, esc cancels.
+    ConfirmCopy(u16),
     /// A line of text for a view.
     Prompt {
         /// Question.
@@ -52,6 +55,8 @@ pub struct App {
     pub message: Option<(String, bool)>,
     /// Set when the app should exit.
     pub quit: bool,
+    /// The copy the confirm overlay shows.
+    pub pending_copy: Option<PendingCopy>,
     /// Where the body was drawn last (for mouse events).
     body: Rect,
 }
@@ -70,6 +75,7 @@ impl App {
             overlay: Overlay::None,
             message: None,
             quit: false,
+            pending_copy: None,
             body: Rect::default(),
         };
         if let Some(e) = err {
@@ -156,6 +162,10 @@ impl App {
                 self.overlay = Overlay::None;
                 return;
             }
+            Overlay::ConfirmCopy(scroll) => {
+                self.confirm_copy_key(chord, scroll);
+                return;
+            }
             Overlay::Prompt {
                 title,
                 tag,
@@ -202,7 +212,8 @@ impl App {
         self.message = None;
         match name {
             "app.quit" => {
-                if self.ctx.doc.is_dirty() && !self.ctx.doc.read_only() {
+                let unsaved = |d: &super::model::Document| d.is_dirty() && !d.read_only();
+                if unsaved(&self.ctx.doc) || self.ctx.other.as_ref().is_some_and(unsaved) {
                     self.overlay = Overlay::ConfirmQuit;
                 } else {
                     self.quit = true;
@@ -214,14 +225,14 @@ impl App {
             "app.force_save" => {
                 self.save(true);
             }
-            "app.undo" => match self.ctx.doc.undo() {
-                Some(l) => self.info(format!("undo: {l}")),
-                None => self.info("nothing to undo"),
-            },
-            "app.redo" => match self.ctx.doc.redo() {
-                Some(l) => self.info(format!("redo: {l}")),
-                None => self.info("nothing to redo"),
-            },
+            "app.undo" | "app.redo" => self.undo_redo(name == "app.undo"),
+            "app.open_other" => {
+                self.overlay = Overlay::Prompt {
+                    title: "Open beside (project folder, set or zip)".into(),
+                    tag: "app.open_other",
+                    text: String::new(),
+                }
+            }
             "app.help" => self.overlay = Overlay::Help(0),
             "app.next_view" => {
                 self.current = (self.current + 1) % self.views.len().max(1);
@@ -291,8 +302,45 @@ impl App {
         }
     }
 
-    /// Saves; returns true on success.
+    /// Saves the other project when it has changes (same refusal of files changed on disk).
+    fn save_other(&mut self, force: bool) -> Option<Result<String, String>> {
+        let doc = self.ctx.other.as_mut()?;
+        if doc.read_only() || !doc.is_dirty() {
+            return None;
+        }
+        let name = doc.name().to_string();
+        Some(match doc.save(force) {
+            Ok(r) => Ok(format!("{name}: saved {} file(s)", r.written.len())),
+            Err(e) => Err(format!("{name}: {e}")),
+        })
+    }
+
+    /// Saves the project, and the other one when it has changes; returns true when both saved.
     pub fn save(&mut self, force: bool) -> bool {
+        let other = self.save_other(force);
+        let ok = self.save_main(force);
+        match other {
+            None => ok,
+            Some(Ok(m)) => {
+                match self.message.as_mut() {
+                    Some((text, _)) => *text = format!("{text}; {m}"),
+                    None => self.info(m),
+                }
+                ok
+            }
+            Some(Err(e)) => {
+                let main = self.message.take().map(|(t, _)| t).unwrap_or_default();
+                self.error(if main.is_empty() {
+                    e
+                } else {
+                    format!("{main}; {e}")
+                });
+                false
+            }
+        }
+    }
+
+    fn save_main(&mut self, force: bool) -> bool {
         match self.ctx.doc.save(force) {
             Ok(r) => {
                 self.info(if r.written.is_empty() {
@@ -341,6 +389,16 @@ impl App {
                     }
                     return;
                 }
+                "app.open_other" => {
+                    match super::side_view::open_other(&mut self.ctx, text.trim()) {
+                        Ok(m) => {
+                            self.info(m);
+                            self.show_view(super::side_view::ID);
+                        }
+                        Err(e) => self.error(e),
+                    }
+                    return;
+                }
                 "app.save_as" => {
                     let dir = std::path::PathBuf::from(text.trim());
                     match self.ctx.doc.project.save_as(&dir) {
@@ -359,7 +417,13 @@ impl App {
         let Some(view) = self.views.get_mut(self.current) else {
             return;
         };
-        match view.handle(input, &mut self.ctx) {
+        let out = view.handle(input, &mut self.ctx);
+        self.outcome(out);
+    }
+
+    /// Applies what a view's handling asked for.
+    fn outcome(&mut self, out: Outcome) {
+        match out {
             Outcome::Handled | Outcome::Ignored => {}
             Outcome::Message(m) => self.info(m),
             Outcome::Error(m) => self.error(m),
@@ -374,11 +438,89 @@ impl App {
                     text: initial,
                 }
             }
-            Outcome::Switch(id) => {
-                if let Some(i) = self.views.iter().position(|v| v.info().id == id) {
-                    self.current = i;
+            Outcome::Switch(id) => self.show_view(id),
+            Outcome::Copy(req) => match copying::prepare(&self.ctx, req) {
+                Ok(p) => {
+                    self.pending_copy = Some(p);
+                    self.overlay = Overlay::ConfirmCopy(0);
                 }
+                Err(e) => self.error(e),
+            },
+        }
+    }
+
+    /// Shows the view with this id.
+    fn show_view(&mut self, id: &str) {
+        if let Some(i) = self.views.iter().position(|v| v.info().id == id) {
+            self.current = i;
+        }
+    }
+
+    /// The document undo, redo and the status line's focus mark refer to.
+    pub fn focused_side(&self) -> Side {
+        match self.views.get(self.current) {
+            Some(v) if self.ctx.other.is_some() => v.focused_side(&self.ctx),
+            _ => Side::Main,
+        }
+    }
+
+    fn undo_redo(&mut self, undo: bool) {
+        let side = self.focused_side();
+        let tag = match side {
+            Side::Main => String::new(),
+            Side::Other => format!(" ({})", self.ctx.other.as_ref().map_or("", |d| d.name())),
+        };
+        let Some(doc) = self.ctx.doc_of_mut(side) else {
+            return;
+        };
+        let (done, verb) = if undo {
+            (doc.undo(), "undo")
+        } else {
+            (doc.redo(), "redo")
+        };
+        match done {
+            Some(l) => self.info(format!("{verb}{tag}: {l}")),
+            None => self.info(format!("nothing to {verb}{tag}")),
+        }
+    }
+
+    fn confirm_copy_key(&mut self, chord: Chord, scroll: u16) {
+        let max = self
+            .pending_copy
+            .as_ref()
+            .map_or(0, |p| copying::max_scroll(self.body, &p.lines));
+        let to = |s: i32| Overlay::ConfirmCopy(s.clamp(0, max as i32) as u16);
+        let at = scroll.min(max) as i32;
+        let apply = match (chord.code, chord.plain_char()) {
+            (ChordKey::Named(NamedKey::Down), _) => {
+                self.overlay = to(at + 1);
+                return;
             }
+            (ChordKey::Named(NamedKey::Up), _) => {
+                self.overlay = to(at - 1);
+                return;
+            }
+            (ChordKey::Named(NamedKey::PageDown), _) => {
+                self.overlay = to(at + 10);
+                return;
+            }
+            (ChordKey::Named(NamedKey::PageUp), _) => {
+                self.overlay = to(at - 10);
+                return;
+            }
+            (ChordKey::Named(NamedKey::Enter), _) | (_, Some('y' | 'Y')) => true,
+            (ChordKey::Named(NamedKey::Esc), _) | (_, Some('n' | 'N')) => false,
+            _ => return,
+        };
+        self.overlay = Overlay::None;
+        let Some(p) = self.pending_copy.take() else {
+            return;
+        };
+        if apply {
+            let out = copying::apply(&mut self.ctx, p);
+            self.outcome(out);
+        } else {
+            self.info("copy cancelled");
         }
     }
 
@@ -439,6 +581,10 @@ impl App {
                 let t = format!("{text}_");
                 self.render_popup(frame, title, &t)
             }
+            Overlay::ConfirmCopy(scroll) => {
+                let lines = self.pending_copy.as_ref().map_or(&[][..], |p| &p.lines);
+                copying::render_confirm(frame, body, &self.ctx.theme, lines, *scroll)
+            }
         }
     }
 
@@ -472,13 +618,16 @@ impl App {
         );
     }
 
-    fn render_status(&self, frame: &mut Frame, area: Rect) {
+    /// The name, read-only mark and changed banks of a document (`*` alone: only
+    /// project-level files changed).
+    fn doc_status(&self, doc: &super::model::Document, focused: bool, spans: &mut Vec<Span>) {
         let theme = &self.ctx.theme;
-        let doc = &self.ctx.doc;
-        let mut spans = vec![Span::styled(
-            format!(" {} ", doc.name()),
-            theme.style("status"),
-        )];
+        let name = if focused && self.ctx.other.is_some() {
+            format!(" >{} ", doc.name())
+        } else {
+            format!(" {} ", doc.name())
+        };
+        spans.push(Span::styled(name, theme.style("status")));
         if doc.read_only() {
             spans.push(Span::styled("[read-only] ", theme.style("status.dirty")));
         }
@@ -486,11 +635,22 @@ impl App {
             .filter(|b| doc.bank_dirty(*b))
             .map(bank_letter)
             .collect();
-        if !dirty.is_empty() {
+        if !dirty.is_empty() || (self.ctx.other.is_some() && doc.is_dirty()) {
             spans.push(Span::styled(
                 format!("*{dirty} "),
                 theme.style("status.dirty"),
             ));
+        }
+    }
+
+    fn render_status(&self, frame: &mut Frame, area: Rect) {
+        let theme = &self.ctx.theme;
+        let mut spans = Vec::new();
+        let side = self.focused_side();
+        self.doc_status(&self.ctx.doc, side == Side::Main, &mut spans);
+        if let Some(other) = &self.ctx.other {
+            spans.push(Span::styled("|", theme.style("status")));
+            self.doc_status(other, side == Side::Other, &mut spans);
         }
         let midi = match &self.ctx.engines.midi_control {
             Some(m) => m.status(),

@@ -9,7 +9,6 @@ use crate::format::arrangement::Arrangement;
 use crate::format::bank::{Bank, EDITED_MASK_AT, Part, Pattern};
 use crate::format::markers::Markers;
 use crate::format::project_file::ProjectFile;
-use crate::project::copy::{self, CopyOptions, Target};
 use crate::project::slots;
 
 /// A before/after snapshot of one unit.
@@ -302,61 +301,68 @@ pub fn edit_project(
     label: &str,
     f: impl FnOnce(&mut crate::project::Project) -> Result<String, String>,
 ) -> Outcome {
-    let pf = ctx.doc.project.project_file().clone();
-    let mk = ctx.doc.project.markers().clone();
-    let banks: Vec<Vec<u8>> = (0..16)
-        .map(|b| ctx.doc.project.bank(b).to_bytes())
+    let all: Vec<usize> = (0..16).collect();
+    edit_doc(&mut ctx.doc, label, &all, f)
+}
+
+/// Runs an operation on a document's project as one undo step over project.work, markers and
+/// the listed banks (the only banks the operation may change); returns its message.
+pub fn edit_doc(
+    doc: &mut Document,
+    label: &str,
+    banks: &[usize],
+    f: impl FnOnce(&mut crate::project::Project) -> Result<String, String>,
+) -> Outcome {
+    let pf = doc.project.project_file().clone();
+    let mk = doc.project.markers().clone();
+    let banks: Vec<(usize, Vec<u8>)> = banks
+        .iter()
+        .filter_map(|&b| doc.bank(b).map(|bank| (b, bank.to_bytes())))
         .collect();
-    let msg = match f(&mut ctx.doc.project) {
+    let msg = match f(&mut doc.project) {
         Ok(m) => m,
-        Err(e) => return Outcome::Error(e),
+        Err(e) => {
+            // Put back whatever a failed operation may have touched.
+            if doc.project.project_file().to_bytes() != pf.to_bytes() {
+                *doc.project.project_file_mut() = pf;
+            }
+            if doc.project.markers().to_bytes() != mk.to_bytes() {
+                *doc.project.markers_mut() = mk;
+            }
+            for (b, before) in banks {
+                if doc.project.bank(b).to_bytes() != before
+                    && let (Ok((nb, _)), Some(bank)) = (Bank::from_bytes(&before), doc.bank_mut(b))
+                {
+                    *bank = nb;
+                }
+            }
+            return Outcome::Error(e);
+        }
     };
-    if ctx.doc.project.project_file().to_bytes() != pf.to_bytes() {
-        let after = ctx.doc.project.project_file().clone();
-        ctx.doc.record(Box::new(Snap::ProjectFile {
+    if doc.project.project_file().to_bytes() != pf.to_bytes() {
+        let after = doc.project.project_file().clone();
+        doc.record(Box::new(Snap::ProjectFile {
             before: Box::new(pf),
             after: Box::new(after),
         }));
     }
-    if ctx.doc.project.markers().to_bytes() != mk.to_bytes() {
-        let after = ctx.doc.project.markers().clone();
-        ctx.doc.record(Box::new(Snap::Markers {
+    if doc.project.markers().to_bytes() != mk.to_bytes() {
+        let after = doc.project.markers().clone();
+        doc.record(Box::new(Snap::Markers {
             before: Box::new(mk),
             after: Box::new(after),
         }));
     }
-    for (b, before) in banks.into_iter().enumerate() {
-        let after = ctx.doc.project.bank(b).to_bytes();
+    for (b, before) in banks {
+        let after = doc.project.bank(b).to_bytes();
         if after != before {
-            ctx.doc.record(Box::new(Snap::Bank {
+            doc.record(Box::new(Snap::Bank {
                 bank: b,
                 before,
                 after,
             }));
         }
     }
-    ctx.doc.commit(label);
+    doc.commit(label);
     Outcome::Message(msg)
-}
-
-/// Plans a copy inside the open project and applies it to the destination bank
-/// as one undo step; `done` is appended to the confirmation message.
-pub fn copy_in_project(
-    ctx: &mut Ctx,
-    from: Target,
-    to: Target,
-    opts: &CopyOptions,
-    done: &str,
-) -> Outcome {
-    let plan = match copy::plan(&ctx.doc.project, from, None, to, opts) {
-        Ok(p) => p,
-        Err(e) => return Outcome::Error(e.to_string()),
-    };
-    let label = format!("copy {from} to {to}");
-    match edit_bank(ctx, to.bank(), &label, |bank| {
-        copy::apply_payload(bank, to, &plan.payload).map_err(|e| e.to_string())
-    }) {
-        Outcome::Handled => Outcome::Message(format!("{label}: {done}")),
-        o => o,
-    }
 }

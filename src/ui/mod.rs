@@ -18,6 +18,7 @@ pub mod views;
 pub mod widgets;
 // Parts, scenes, slots, arranger, settings and overview views (and their undoable edits).
 pub mod arranger;
+pub mod copying;
 pub mod edits;
 pub mod overview;
 pub mod parts;
@@ -25,11 +26,12 @@ pub mod samples_view;
 pub mod scenes;
 pub mod settings;
 pub mod sheet;
+pub mod side_view;
 pub mod slots_view;
 
 pub use action::{ActionDef, Input};
 pub use app::App;
-pub use view::{Ctx, Nav, Outcome, View, ViewInfo};
+pub use view::{CopyRequest, Ctx, Nav, Outcome, Side, View, ViewInfo};
 #[doc(hidden)]
 pub mod bench_support;
 pub mod terminal;
@@ -60,6 +62,8 @@ pub struct RunOptions {
     pub midi_out: Option<String>,
     /// Audio output device (none: the config's, else the default device).
     pub audio_device: Option<String>,
+    /// Another project to open beside the first (the side-by-side view).
+    pub other: Option<PathBuf>,
 }
 
 /// Opens the project the options name.
@@ -122,12 +126,24 @@ pub fn build_app(project: Project, opts: &RunOptions) -> App {
         .clone()
         .or(config.keymap.clone())
         .unwrap_or_else(|| keymap::DEFAULT.into());
+    let mut opened = None;
+    if let Some(o) = &opts.other {
+        match side_view::open_other(&mut ctx, &o.to_string_lossy()) {
+            Ok(m) => opened = Some(m),
+            Err(e) => notes.push(format!("--other {}: {e}", o.display())),
+        }
+    }
     let mut app = App::new(ctx, &keymap_name, user);
     app.sync_part();
+    if app.ctx.other.is_some() {
+        app.action("view.side");
+    }
     if let Some(n) = notes.into_iter().next() {
         app.error(n);
     } else if let Some(w) = warnings.first() {
         app.info(format!("{w} ({} warning(s))", warnings.len()));
+    } else if let Some(m) = opened {
+        app.info(m);
     }
     app
 }

@@ -3,9 +3,9 @@
 //! to the cursor, after a summary of what the copy does; one undo step.
 
 use super::action::{ActionDef, Input, act};
-use super::edits;
+use super::model::Document;
 use super::sheet::{self, Pos, Sheet};
-use super::view::{Ctx, Outcome, View, ViewInfo};
+use super::view::{CopyRequest, Ctx, Outcome, Side, View, ViewInfo};
 use crate::format::bank::{Bank, PATTERNS};
 use crate::format::bank_letter;
 use crate::project::copy::{CopyOptions, Target};
@@ -40,12 +40,41 @@ pub fn in_use(bank: &Bank, p: usize) -> bool {
     })
 }
 
+/// The banks x patterns table of a document: each pattern in use shows its part and length
+/// (`compact`: its part only, in narrow columns for the side-by-side view).
+pub fn bank_sheet(doc: &Document, compact: bool) -> Sheet {
+    let mut s = Sheet {
+        label_width: 7,
+        cell_width: if compact { 2 } else { 5 },
+        ..Default::default()
+    };
+    s.top.push(if compact {
+        format!("{}: patterns in use (part)", doc.name())
+    } else {
+        format!("{}: patterns in use (part / length)", doc.name())
+    });
+    s.columns = (1..=PATTERNS).map(|p| format!("{p:02}")).collect();
+    for b in 0..16 {
+        let cells = match doc.bank(b) {
+            Some(bank) => (0..PATTERNS)
+                .map(|p| match doc.info(b, p) {
+                    Some(i) if in_use(bank, p) && compact => format!("{}", i.part + 1),
+                    Some(i) if in_use(bank, p) => format!("{}/{}", i.part + 1, i.length),
+                    _ => ".".into(),
+                })
+                .collect(),
+            None => vec![String::new(); PATTERNS],
+        };
+        s.rows.push((format!("BANK {}", bank_letter(b)), cells));
+    }
+    s
+}
+
 /// The overview view.
 #[derive(Debug, Default)]
 pub struct OverviewView {
     pos: Pos,
     source: Option<Target>,
-    pending: Option<Target>,
 }
 
 impl OverviewView {
@@ -56,28 +85,7 @@ impl OverviewView {
 
     /// The table.
     pub fn sheet(&self, ctx: &Ctx) -> Sheet {
-        let mut s = Sheet {
-            label_width: 7,
-            cell_width: 5,
-            ..Default::default()
-        };
-        s.top.push(format!(
-            "{}: patterns in use (part / length)",
-            ctx.doc.name()
-        ));
-        s.columns = (1..=PATTERNS).map(|p| format!("{p:02}")).collect();
-        for b in 0..16 {
-            let cells = match ctx.doc.bank(b) {
-                Some(bank) => (0..PATTERNS)
-                    .map(|p| match ctx.doc.info(b, p) {
-                        Some(i) if in_use(bank, p) => format!("{}/{}", i.part + 1, i.length),
-                        _ => ".".into(),
-                    })
-                    .collect(),
-                None => vec![String::new(); PATTERNS],
-            };
-            s.rows.push((format!("BANK {}", bank_letter(b)), cells));
-        }
+        let mut s = bank_sheet(&ctx.doc, false);
         if let Some(src) = self.source {
             s.bottom
                 .push(format!("copied: {src} (v pastes at the cursor)"));
@@ -91,17 +99,6 @@ impl OverviewView {
             Target::Bank { .. } => Target::Bank { bank },
             _ => Target::Pattern { bank, pattern },
         }
-    }
-
-    fn paste(&mut self, ctx: &mut Ctx) -> Outcome {
-        let (Some(from), Some(to)) = (self.source, self.pending.take()) else {
-            return Outcome::Handled;
-        };
-        let opts = CopyOptions {
-            with_part: true,
-            trigs: true,
-        };
-        edits::copy_in_project(ctx, from, to, &opts, "done (undo with ctrl+z)")
     }
 }
 
@@ -160,29 +157,20 @@ impl View for OverviewView {
                     let Some(src) = self.source else {
                         return Outcome::Message("copy a pattern (c) or a bank (b) first".into());
                     };
-                    let to = self.target_at(src);
-                    self.pending = Some(to);
-                    let what = match src {
-                        Target::Bank { .. } => "16 patterns, 4 parts (working and saved copies)",
-                        _ => "the pattern and its part's working copy",
-                    };
-                    return Outcome::Prompt {
-                        title: format!(
-                            "Copy {src} onto {to}: replaces {what}; same project, so sample slots stay. Type y to copy"
-                        ),
-                        tag: "overview.confirm",
-                        initial: String::new(),
-                    };
+                    // The app shows the plan's summary and applies it once confirmed.
+                    return Outcome::Copy(CopyRequest {
+                        from: src,
+                        src: Side::Main,
+                        to: self.target_at(src),
+                        dst: Side::Main,
+                        opts: CopyOptions {
+                            with_part: true,
+                            trigs: true,
+                        },
+                    });
                 }
                 _ => return Outcome::Ignored,
             },
-            Input::Answer("overview.confirm", text) => {
-                if text.trim().eq_ignore_ascii_case("y") {
-                    return self.paste(ctx);
-                }
-                self.pending = None;
-                return Outcome::Message("copy cancelled".into());
-            }
             _ => return Outcome::Ignored,
         }
         Outcome::Handled

@@ -6,7 +6,7 @@
 use super::action::{ActionDef, Input, act};
 use super::edits;
 use super::sheet::{self, Pos, Sheet};
-use super::view::{Ctx, Outcome, View, ViewInfo};
+use super::view::{CopyRequest, Ctx, Outcome, Side, View, ViewInfo};
 use crate::format::MachineType;
 use crate::format::bank::Part;
 use crate::format::params::{self, FX_TYPES, MACHINE_NAMES, Page};
@@ -365,7 +365,6 @@ pub struct PartsView {
     pub page: PartsPage,
     pos: Pos,
     source: Option<Target>,
-    pending: Option<Target>,
 }
 
 impl PartsView {
@@ -409,17 +408,6 @@ impl PartsView {
                 part: ctx.nav.part,
             },
         }
-    }
-
-    fn paste(&mut self, ctx: &mut Ctx) -> Outcome {
-        let (Some(from), Some(to)) = (self.source, self.pending.take()) else {
-            return Outcome::Handled;
-        };
-        let opts = CopyOptions {
-            with_part: true,
-            trigs: false,
-        };
-        edits::copy_in_project(ctx, from, to, &opts, "done")
     }
 
     fn step(&mut self, ctx: &mut Ctx, delta: i64) -> Outcome {
@@ -587,15 +575,17 @@ impl View for PartsView {
                     let Some(src) = self.source else {
                         return Outcome::Message("copy a part (c) or a track (C) first".into());
                     };
-                    let to = self.target_like(ctx, Some(src));
-                    self.pending = Some(to);
-                    return Outcome::Prompt {
-                        title: format!(
-                            "Copy {src} onto {to} (working copy; sets its edited bit). Type y to copy"
-                        ),
-                        tag: "parts.confirm",
-                        initial: String::new(),
-                    };
+                    // The app shows the plan's summary and applies it once confirmed.
+                    return Outcome::Copy(CopyRequest {
+                        from: src,
+                        src: Side::Main,
+                        to: self.target_like(ctx, Some(src)),
+                        dst: Side::Main,
+                        opts: CopyOptions {
+                            with_part: true,
+                            trigs: false,
+                        },
+                    });
                 }
                 "parts.save_part" | "parts.reload_part" => {
                     let (b, p) = (ctx.nav.bank, ctx.nav.part);
@@ -616,13 +606,6 @@ impl View for PartsView {
                 }
                 _ => return Outcome::Ignored,
             },
-            Input::Answer("parts.confirm", text) => {
-                if text.trim().eq_ignore_ascii_case("y") {
-                    return self.paste(ctx);
-                }
-                self.pending = None;
-                return Outcome::Message("copy cancelled".into());
-            }
             Input::Answer("parts.value", text) => {
                 let (lo, hi) = self.field().range();
                 return match sheet::parse_num(&text, lo as i64, hi as i64, &self.field().label()) {

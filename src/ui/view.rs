@@ -8,6 +8,7 @@ use super::action::{ActionDef, Input};
 use super::engines::Engines;
 use super::model::Document;
 use super::theme::Theme;
+use crate::project::copy::{CopyOptions, Target};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
@@ -42,6 +43,32 @@ pub enum Outcome {
     },
     /// Switch to the view with this id.
     Switch(&'static str),
+    /// Plan a copy and show its summary; it is applied once the user confirms.
+    Copy(CopyRequest),
+}
+
+/// Which of the two open documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The project the tracker opened (`Ctx::doc`).
+    Main,
+    /// The project opened beside it (`Ctx::other`).
+    Other,
+}
+
+/// A copy a view asks for: what, from which document, onto what of which document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CopyRequest {
+    /// The source.
+    pub from: Target,
+    /// The document holding the source.
+    pub src: Side,
+    /// The destination (same kind as `from`).
+    pub to: Target,
+    /// The document receiving the copy.
+    pub dst: Side,
+    /// Part / trigs options, as `octa copy` takes them.
+    pub opts: CopyOptions,
 }
 
 /// The bank / pattern / part the user is on, shared by all views.
@@ -67,6 +94,8 @@ pub struct Ctx {
     pub engines: Engines,
     /// Rows the cursor advances after an entry.
     pub edit_step: usize,
+    /// A second project opened beside the first (copy source or destination).
+    pub other: Option<Document>,
 }
 
 impl Ctx {
@@ -78,6 +107,23 @@ impl Ctx {
             theme: Theme::builtin_default(),
             engines: Engines::default(),
             edit_step: 1,
+            other: None,
+        }
+    }
+
+    /// One of the two documents (`None`: no other project is open).
+    pub fn doc_of(&self, side: Side) -> Option<&Document> {
+        match side {
+            Side::Main => Some(&self.doc),
+            Side::Other => self.other.as_ref(),
+        }
+    }
+
+    /// One of the two documents, for changing it.
+    pub fn doc_of_mut(&mut self, side: Side) -> Option<&mut Document> {
+        match side {
+            Side::Main => Some(&mut self.doc),
+            Side::Other => self.other.as_mut(),
         }
     }
 }
@@ -103,5 +149,9 @@ pub trait View {
     /// True while something moves on screen (e.g. playback); the app then redraws periodically.
     fn animating(&self, _ctx: &Ctx) -> bool {
         false
+    }
+    /// The document undo and redo act on while this view shows (default: the main one).
+    fn focused_side(&self, _ctx: &Ctx) -> Side {
+        Side::Main
     }
 }

@@ -16,6 +16,7 @@ pub fn all_views() -> Vec<Box<dyn View>> {
         Box::new(super::arranger::ArrangerView::new()),
         Box::new(super::settings::SettingsView::new()),
         Box::new(super::overview::OverviewView::new()),
+        Box::new(super::side_view::SideView::new()),
         Box::new(super::samples_view::SamplesView::new()),
         Box::new(LibrarianView::new()),
     ]

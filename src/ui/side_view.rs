@@ -1,0 +1,407 @@
+//! The side-by-side view: the open project (left) and another project opened beside it (right),
+//! each as banks x patterns with its own cursor. Tab moves the focus; the copy actions copy the
+//! pattern, its part or its bank under the focused cursor onto the cursor of the other pane,
+//! after the app has shown the plan (slots brought along, files copied). Undo and redo act on
+//! the focused pane's project.
+
+use super::action::{ActionDef, Input, act};
+use super::model::Document;
+use super::overview::bank_sheet;
+use super::sheet::{self, Pos};
+use super::view::{CopyRequest, Ctx, Outcome, Side, View, ViewInfo};
+use crate::format::bank::PATTERNS;
+use crate::format::bank_letter;
+use crate::project::copy::{CopyOptions, Target};
+use crate::project::{OpenOptions, Project};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+/// The view id (and keymap context).
+pub const ID: &str = "side";
+
+const ACTIONS: &[ActionDef] = &[
+    act("side.up", "Previous bank", &["up"]),
+    act("side.down", "Next bank", &["down"]),
+    act("side.left", "Previous pattern", &["left"]),
+    act("side.right", "Next pattern", &["right"]),
+    act("side.focus", "Focus the other pane", &["tab"]),
+    act(
+        "side.copy",
+        "Copy this pattern onto the other pane's cursor",
+        &["c"],
+    ),
+    act(
+        "side.copy_part",
+        "Copy this pattern's part onto the part of the other pane's pattern",
+        &["a"],
+    ),
+    act(
+        "side.copy_track",
+        "Copy one track of this pattern onto the same track of the other pane's pattern",
+        &["t"],
+    ),
+    act(
+        "side.copy_bank",
+        "Copy this whole bank onto the other pane's bank",
+        &["b"],
+    ),
+    act(
+        "side.with_part",
+        "Toggle: pattern copies bring their part along",
+        &["p"],
+    ),
+    act(
+        "side.open",
+        "Open the left pane's pattern in the grid",
+        &["enter"],
+    ),
+    act(
+        "side.close",
+        "Close the other project (refused with unsaved changes)",
+        &["x"],
+    ),
+];
+
+const INFO: ViewInfo = ViewInfo {
+    id: ID,
+    switch: act(
+        "view.side",
+        "Show the project and the other one side by side",
+        &["shift+F8"],
+    ),
+};
+
+/// Opens a project beside the current one (read-only when the current one is); returns the
+/// message to show. Refuses to replace another project with unsaved changes, and the
+/// current project itself.
+pub fn open_other(ctx: &mut Ctx, path: &str) -> Result<String, String> {
+    if path.is_empty() {
+        return Err("no path given: nothing opened".into());
+    }
+    if let Some(o) = &ctx.other
+        && o.is_dirty()
+        && !o.read_only()
+    {
+        return Err(format!(
+            "{} has unsaved changes: save them before opening another project",
+            o.name()
+        ));
+    }
+    let read_only = ctx.doc.read_only();
+    let mut project = Project::open(
+        std::path::Path::new(path),
+        &OpenOptions {
+            project: None,
+            read_only,
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    if read_only {
+        project.set_read_only(true);
+    }
+    let same = match (project.path(), ctx.doc.project.path()) {
+        (Some(a), Some(b)) => {
+            matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
+        }
+        _ => false,
+    };
+    if same {
+        return Err(format!(
+            "{path} is the project already open: the overview (F8) copies within it"
+        ));
+    }
+    let warnings = project.warnings().len();
+    let doc = Document::new(project);
+    let msg = format!(
+        "opened {} beside {}{}",
+        doc.name(),
+        ctx.doc.name(),
+        if warnings > 0 {
+            format!(" ({warnings} warning(s))")
+        } else {
+            String::new()
+        }
+    );
+    ctx.other = Some(doc);
+    Ok(msg)
+}
+
+/// The side-by-side view.
+#[derive(Debug)]
+pub struct SideView {
+    /// Cursor of the left (main) and right (other) pane.
+    pos: [Pos; 2],
+    focus: Side,
+    with_part: bool,
+}
+
+impl Default for SideView {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn index(side: Side) -> usize {
+    match side {
+        Side::Main => 0,
+        Side::Other => 1,
+    }
+}
+
+fn flip(side: Side) -> Side {
+    match side {
+        Side::Main => Side::Other,
+        Side::Other => Side::Main,
+    }
+}
+
+impl SideView {
+    /// Both cursors on A01, focus on the left pane, pattern copies with their part.
+    pub fn new() -> Self {
+        Self {
+            pos: [Pos::default(); 2],
+            focus: Side::Main,
+            with_part: true,
+        }
+    }
+
+    /// The pane with the focus (the left one while no other project is open).
+    fn focused(&self, ctx: &Ctx) -> Side {
+        if ctx.other.is_some() {
+            self.focus
+        } else {
+            Side::Main
+        }
+    }
+
+    /// What the copy action `a` copies from the focused cursor and onto the other cursor
+    /// (`track`: the track `side.copy_track` was answered with, e.g. `T3` or `M2`).
+    fn request(&self, ctx: &Ctx, a: &str, track: &str) -> Result<CopyRequest, String> {
+        if ctx.other.is_none() {
+            return Err("open another project first (app.open_other, ctrl+o)".into());
+        }
+        let src = self.focus;
+        let dst = flip(src);
+        let (s, d) = (self.pos[index(src)], self.pos[index(dst)]);
+        let part_at = |side: Side, p: Pos| -> Result<usize, String> {
+            ctx.doc_of(side)
+                .and_then(|doc| doc.info(p.row, p.col))
+                .map(|i| i.part as usize & 3)
+                .ok_or_else(|| format!("bank {} is not loaded", bank_letter(p.row)))
+        };
+        let (from, to) = match a {
+            "side.copy" => (
+                Target::Pattern {
+                    bank: s.row,
+                    pattern: s.col,
+                },
+                Target::Pattern {
+                    bank: d.row,
+                    pattern: d.col,
+                },
+            ),
+            "side.copy_part" => (
+                Target::Part {
+                    bank: s.row,
+                    part: part_at(src, s)?,
+                },
+                Target::Part {
+                    bank: d.row,
+                    part: part_at(dst, d)?,
+                },
+            ),
+            "side.copy_track" => {
+                let at = |p: Pos| -> Result<Target, String> {
+                    let spec = format!("{}{:02}.{}", bank_letter(p.row), p.col + 1, track.trim());
+                    match spec.parse::<Target>() {
+                        Ok(t @ Target::Track { .. }) => Ok(t),
+                        _ => Err(format!("no track `{}` (T1-T8, M1-M8)", track.trim())),
+                    }
+                };
+                (at(s)?, at(d)?)
+            }
+            _ => (Target::Bank { bank: s.row }, Target::Bank { bank: d.row }),
+        };
+        Ok(CopyRequest {
+            from,
+            src,
+            to,
+            dst,
+            opts: CopyOptions {
+                with_part: self.with_part,
+                trigs: true,
+            },
+        })
+    }
+
+    fn render_pane(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx, side: Side) {
+        let th = &ctx.theme;
+        let focused = self.focused(ctx) == side;
+        let Some(doc) = ctx.doc_of(side) else {
+            let text = vec![
+                Line::from("No other project is open."),
+                Line::from(""),
+                Line::from("app.open_other (ctrl+o) opens one beside this one:"),
+                Line::from("a project folder, a project of a set, or a zip."),
+            ];
+            frame.render_widget(
+                Paragraph::new(text)
+                    .style(th.style("grid.dimmed"))
+                    .block(Block::default().borders(Borders::ALL).title(" other ")),
+                area,
+            );
+            return;
+        };
+        let mut s = bank_sheet(doc, true);
+        let pos = self.pos[index(side)];
+        let at = format!("{}{:02}", bank_letter(pos.row), pos.col + 1);
+        s.bottom.push(match doc.info(pos.row, pos.col) {
+            Some(i) => format!(
+                "{at}: part {}, {} steps, {:.1} BPM",
+                i.part + 1,
+                i.length,
+                i.bpm
+            ),
+            None => format!("{at}: bank not loaded"),
+        });
+        if focused && ctx.other.is_some() {
+            s.bottom.push(format!(
+                "copies go onto the other pane's cursor; part {}",
+                if self.with_part { "along" } else { "stays" }
+            ));
+        }
+        let title = format!(
+            " {}{}{} ",
+            if focused { "> " } else { "" },
+            doc.name(),
+            if doc.is_dirty() { " *" } else { "" }
+        );
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .title(title)
+            .title_style(th.style(if focused { "header.title" } else { "header" }));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let p = &mut self.pos[index(side)];
+        p.clamp(16, PATTERNS);
+        sheet::render(frame, inner, ctx, &s, p);
+    }
+}
+
+impl View for SideView {
+    fn info(&self) -> ViewInfo {
+        INFO
+    }
+    fn title(&self, ctx: &Ctx) -> String {
+        match &ctx.other {
+            Some(o) => format!("Side by side: {} | {}", ctx.doc.name(), o.name()),
+            None => "Side by side (no other project)".into(),
+        }
+    }
+    fn actions(&self) -> &'static [ActionDef] {
+        ACTIONS
+    }
+    fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                .areas(area);
+        self.render_pane(frame, left, ctx, Side::Main);
+        self.render_pane(frame, right, ctx, Side::Other);
+    }
+    fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Outcome {
+        let a = match input {
+            Input::Action(a) => a,
+            Input::Answer("side.track", text) => {
+                return match self.request(ctx, "side.copy_track", &text) {
+                    Ok(r) => Outcome::Copy(r),
+                    Err(e) => Outcome::Error(e),
+                };
+            }
+            _ => return Outcome::Ignored,
+        };
+        let i = index(self.focused(ctx));
+        match a {
+            "side.up" => self.pos[i].step(-1, 0, 16, PATTERNS),
+            "side.down" => self.pos[i].step(1, 0, 16, PATTERNS),
+            "side.left" => self.pos[i].step(0, -1, 16, PATTERNS),
+            "side.right" => self.pos[i].step(0, 1, 16, PATTERNS),
+            "side.focus" => {
+                if ctx.other.is_none() {
+                    return Outcome::Message("no other project: app.open_other opens one".into());
+                }
+                self.focus = flip(self.focus);
+            }
+            "side.with_part" => {
+                self.with_part = !self.with_part;
+                return Outcome::Message(format!(
+                    "pattern copies {} their part",
+                    if self.with_part { "bring" } else { "leave" }
+                ));
+            }
+            "side.copy_track" if ctx.other.is_some() => {
+                return Outcome::Prompt {
+                    title: format!(
+                        "Track to copy onto the same track of the other pane's pattern (T1-T8, M1-M8; part settings {})",
+                        if self.with_part { "too" } else { "stay" }
+                    ),
+                    tag: "side.track",
+                    initial: String::new(),
+                };
+            }
+            "side.copy" | "side.copy_part" | "side.copy_bank" | "side.copy_track" => {
+                return match self.request(ctx, a, "") {
+                    Ok(r) => Outcome::Copy(r),
+                    Err(e) => Outcome::Error(e),
+                };
+            }
+            "side.open" => {
+                if self.focused(ctx) == Side::Other {
+                    return Outcome::Message(
+                        "the grid edits the left project; copy the pattern over first".into(),
+                    );
+                }
+                let p = self.pos[0];
+                ctx.nav.bank = p.row;
+                ctx.nav.pattern = p.col;
+                if let Some(info) = ctx.doc.info(p.row, p.col) {
+                    ctx.nav.part = info.part as usize & 3;
+                }
+                return Outcome::Switch("pattern");
+            }
+            "side.close" => {
+                let Some(o) = &ctx.other else {
+                    return Outcome::Message("no other project is open".into());
+                };
+                if o.is_dirty() && !o.read_only() {
+                    return Outcome::Error(format!(
+                        "{} has unsaved changes: save (ctrl+s) before closing it",
+                        o.name()
+                    ));
+                }
+                let name = o.name().to_string();
+                ctx.other = None;
+                self.focus = Side::Main;
+                return Outcome::Message(format!("closed {name}"));
+            }
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Handled
+    }
+    fn hints(&self, ctx: &Ctx) -> Vec<&'static str> {
+        if ctx.other.is_some() {
+            vec![
+                "side.focus",
+                "side.copy",
+                "side.copy_bank",
+                "side.with_part",
+            ]
+        } else {
+            vec!["app.open_other"]
+        }
+    }
+    fn focused_side(&self, ctx: &Ctx) -> Side {
+        self.focused(ctx)
+    }
+}
