@@ -134,8 +134,65 @@ fn typed_values_outside_the_range_are_refused() {
     press(&mut a, &["F3"]);
     answer(&mut a, "enter", "7");
     let msg = a.message.clone().unwrap();
-    assert!(msg.1 && msg.0.contains("outside 0..=4"), "{msg:?}");
+    assert!(
+        msg.1
+            && msg.0
+                == "MACHINE takes STATIC, FLEX, THRU, NEIGHBOR, PICKUP (or a stored value #0..#4), got \"7\"",
+        "{msg:?}"
+    );
     assert_eq!(bank_bytes(&a, 0), before);
+}
+
+#[test]
+fn part_values_are_typed_as_the_device_shows_them() {
+    let Some(p) = open("ot/multipart") else {
+        return;
+    };
+    let mut a = app(p, "tracker");
+    let part = a.ctx.nav.part;
+    let get = |a: &App, t: usize, i: usize| {
+        a.ctx
+            .doc
+            .bank(0)
+            .unwrap()
+            .part(part)
+            .unwrap()
+            .track_value(t, i)
+    };
+    press(&mut a, &["F3"]);
+    // The machine by name: T3 (Static in the corpus) becomes Flex.
+    press(&mut a, &["right", "right"]);
+    answer(&mut a, "enter", "flex");
+    assert_eq!(
+        a.ctx
+            .doc
+            .bank(0)
+            .unwrap()
+            .part(part)
+            .unwrap()
+            .machine_type(2),
+        octa::format::MachineType::Flex
+    );
+    assert_eq!(a.message.clone().unwrap().0, "T3 MACHINE = FLEX (stored 1)");
+    // AMP VOL (row 5 + 6 SRC + 6 SETUP + 3 = 20) of T2 as the device shows it: -12 = stored 52.
+    press(&mut a, &["left"]);
+    for _ in 0..20 {
+        press(&mut a, &["down"]);
+    }
+    answer(&mut a, "enter", "-12");
+    assert_eq!(get(&a, 1, 15), Some(52));
+    assert_eq!(a.message.clone().unwrap().0, "T2 AMP VOL = -12 (stored 52)");
+    // A stored number with #, and a refused value naming the display range.
+    answer(&mut a, "enter", "#12");
+    assert_eq!(get(&a, 1, 15), Some(12));
+    answer(&mut a, "enter", "loud");
+    let msg = a.message.clone().unwrap();
+    assert!(msg.1, "{msg:?}");
+    assert_eq!(
+        msg.0,
+        "AMP VOL takes -64..+63 (or a stored value #0..#127), got \"loud\""
+    );
+    assert_eq!(get(&a, 1, 15), Some(12));
 }
 
 #[test]
