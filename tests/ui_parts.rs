@@ -1,4 +1,4 @@
-//! The parts, scenes, arranger, settings, slots and overview views: real corpus values on
+//! The parts, arranger, settings, slots and overview views: real corpus values on
 //! screen (insta snapshots), and edits that touch only the bytes they should, undoably.
 
 use octa::format::bank::{BANK_LEN, EDITED_MASK_AT, PART_LEN, PARTS_AT};
@@ -193,42 +193,6 @@ fn part_values_are_typed_as_the_device_shows_them() {
         "AMP VOL takes -64..+63 (or a stored value #0..#127), got \"loud\""
     );
     assert_eq!(get(&a, 1, 15), Some(12));
-}
-
-#[test]
-fn scenes_view_and_scene_lock_bytes() {
-    let Some(p) = open("ot/multipart") else {
-        return;
-    };
-    let mut a = app(p, "tracker");
-    press(&mut a, &["F4"]);
-    insta::assert_snapshot!("scenes_multipart", screen(&mut a, 140, 26).join("\n"));
-    let part = a.ctx.nav.part;
-    let before = bank_bytes(&a, 0);
-    // Scene 3, T2: lock the crossfader level.
-    press(&mut a, &["down", "down", "right"]);
-    answer(&mut a, "x", "42");
-    let after = bank_bytes(&a, 0);
-    let at = PARTS_AT + part * PART_LEN + 1643 + (2 * 8 + 1) * 32 + 17;
-    let got = diff(&before, &after);
-    for i in &got {
-        assert!(
-            [at, EDITED_MASK_AT, BANK_LEN - 2, BANK_LEN - 1].contains(i),
-            "unexpected change at {i}"
-        );
-    }
-    assert_eq!(after[at], 42);
-    assert!(a.ctx.doc.bank(0).unwrap().is_part_edited(part));
-    let s = screen(&mut a, 140, 26);
-    assert!(s.iter().any(|l| l.contains("XLV 42")), "{s:?}");
-    // Copy scene 3 to scene 5, then undo both.
-    press(&mut a, &["c", "down", "down", "v"]);
-    assert_eq!(
-        a.ctx.doc.bank(0).unwrap().part(part).unwrap().xlv(4, 1),
-        Some(42)
-    );
-    press(&mut a, &["ctrl+z", "ctrl+z"]);
-    assert_eq!(bank_bytes(&a, 0), before);
 }
 
 /// A blank project whose arr01 / arr02 are the corpus arrangement files.
