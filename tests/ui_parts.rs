@@ -1,4 +1,4 @@
-//! The parts, scenes, arranger, settings, slots and overview views: real corpus values on
+//! The parts, arranger, settings, slots and overview views: real corpus values on
 //! screen (insta snapshots), and edits that touch only the bytes they should, undoably.
 
 use octa::format::bank::{BANK_LEN, EDITED_MASK_AT, PART_LEN, PARTS_AT};
@@ -148,44 +148,65 @@ fn typed_values_outside_the_range_are_refused() {
     press(&mut a, &["F3"]);
     answer(&mut a, "enter", "7");
     let msg = a.message.clone().unwrap();
-    assert!(msg.1 && msg.0.contains("outside 0..=4"), "{msg:?}");
+    assert!(
+        msg.1
+            && msg.0
+                == "MACHINE takes STATIC, FLEX, THRU, NEIGHBOR, PICKUP (or a stored value #0..#4), got \"7\"",
+        "{msg:?}"
+    );
     assert_eq!(bank_bytes(&a, 0), before);
 }
 
 #[test]
-fn scenes_view_and_scene_lock_bytes() {
+fn part_values_are_typed_as_the_device_shows_them() {
     let Some(p) = open("ot/multipart") else {
         return;
     };
     let mut a = app(p, "tracker");
-    press(&mut a, &["F4"]);
-    insta::assert_snapshot!("scenes_multipart", screen(&mut a, 140, 26).join("\n"));
     let part = a.ctx.nav.part;
-    let before = bank_bytes(&a, 0);
-    // Scene 3, T2: lock the crossfader level.
-    press(&mut a, &["down", "down", "right"]);
-    answer(&mut a, "x", "42");
-    let after = bank_bytes(&a, 0);
-    let at = PARTS_AT + part * PART_LEN + 1643 + (2 * 8 + 1) * 32 + 17;
-    let got = diff(&before, &after);
-    for i in &got {
-        assert!(
-            [at, EDITED_MASK_AT, BANK_LEN - 2, BANK_LEN - 1].contains(i),
-            "unexpected change at {i}"
-        );
-    }
-    assert_eq!(after[at], 42);
-    assert!(a.ctx.doc.bank(0).unwrap().is_part_edited(part));
-    let s = screen(&mut a, 140, 26);
-    assert!(s.iter().any(|l| l.contains("XLV 42")), "{s:?}");
-    // Copy scene 3 to scene 5, then undo both.
-    press(&mut a, &["c", "down", "down", "v"]);
+    let get = |a: &App, t: usize, i: usize| {
+        a.ctx
+            .doc
+            .bank(0)
+            .unwrap()
+            .part(part)
+            .unwrap()
+            .track_value(t, i)
+    };
+    press(&mut a, &["F3"]);
+    // The machine by name: T3 (Static in the corpus) becomes Flex.
+    press(&mut a, &["right", "right"]);
+    answer(&mut a, "enter", "flex");
     assert_eq!(
-        a.ctx.doc.bank(0).unwrap().part(part).unwrap().xlv(4, 1),
-        Some(42)
+        a.ctx
+            .doc
+            .bank(0)
+            .unwrap()
+            .part(part)
+            .unwrap()
+            .machine_type(2),
+        octa::format::MachineType::Flex
     );
-    press(&mut a, &["ctrl+z", "ctrl+z"]);
-    assert_eq!(bank_bytes(&a, 0), before);
+    assert_eq!(a.message.clone().unwrap().0, "T3 MACHINE = FLEX (stored 1)");
+    // AMP VOL (row 5 + 6 SRC + 6 SETUP + 3 = 20) of T2 as the device shows it: -12 = stored 52.
+    press(&mut a, &["left"]);
+    for _ in 0..20 {
+        press(&mut a, &["down"]);
+    }
+    answer(&mut a, "enter", "-12");
+    assert_eq!(get(&a, 1, 15), Some(52));
+    assert_eq!(a.message.clone().unwrap().0, "T2 AMP VOL = -12 (stored 52)");
+    // A stored number with #, and a refused value naming the display range.
+    answer(&mut a, "enter", "#12");
+    assert_eq!(get(&a, 1, 15), Some(12));
+    answer(&mut a, "enter", "loud");
+    let msg = a.message.clone().unwrap();
+    assert!(msg.1, "{msg:?}");
+    assert_eq!(
+        msg.0,
+        "AMP VOL takes -64..+63 (or a stored value #0..#127), got \"loud\""
+    );
+    assert_eq!(get(&a, 1, 15), Some(12));
 }
 
 /// A blank project whose arr01 / arr02 are the corpus arrangement files.

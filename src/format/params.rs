@@ -111,6 +111,131 @@ impl ValueDisplay {
     }
 }
 
+/// A typed value that is neither the displayed form nor a stored number.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{what} takes {expected}, got {text:?}")]
+pub struct ValueError {
+    /// What was being entered (e.g. `AMP VOL`).
+    pub what: String,
+    /// The accepted forms (e.g. `-64..+63 (stored #0..#127)`).
+    pub expected: String,
+    /// What was typed.
+    pub text: String,
+}
+
+/// A signed number with an optional leading `+`.
+fn signed(t: &str) -> Option<i64> {
+    t.strip_prefix('+').unwrap_or(t).parse().ok()
+}
+
+/// A note as the device shows it (`C-4`, `C#4`) or written `C4`, `Db4`, `c--1`.
+fn parse_note(t: &str) -> Option<u8> {
+    let mut chars = t.chars();
+    let base: i64 = match chars.next()?.to_ascii_uppercase() {
+        'C' => 0,
+        'D' => 2,
+        'E' => 4,
+        'F' => 5,
+        'G' => 7,
+        'A' => 9,
+        'B' => 11,
+        _ => return None,
+    };
+    let rest = chars.as_str();
+    let (acc, octave) = if let Some(r) = rest.strip_prefix('#') {
+        (1, r)
+    } else if let Some(r) = rest.strip_prefix('-') {
+        (0, r)
+    } else if let Some(r) = rest.strip_prefix('b').filter(|r| !r.is_empty()) {
+        (-1, r)
+    } else {
+        (0, rest)
+    };
+    let octave: i64 = octave.parse().ok()?;
+    u8::try_from((octave + 1) * 12 + base + acc)
+        .ok()
+        .filter(|&n| n <= 127)
+}
+
+impl ValueDisplay {
+    /// The largest stored value (135 for sample slots with recorder buffers, else 127).
+    pub fn max_stored(self) -> u8 {
+        match self {
+            Self::Slot => 135,
+            _ => 127,
+        }
+    }
+
+    /// The displayed range, e.g. `-64..+63`.
+    pub fn range_text(self) -> String {
+        match self {
+            Self::Unipolar => "0..127".into(),
+            Self::Bipolar => "-64..+63".into(),
+            Self::Slot => "1..128 or R1..R8".into(),
+            Self::Note => format!("{}..{}", note_name(0), note_name(127)),
+            Self::NoteOffset => "-64..+63 (0 or --- for none)".into(),
+            Self::Choice(names) => names.join(", "),
+        }
+    }
+
+    /// The stored value of `text` typed in the displayed form (the inverse of
+    /// [`ValueDisplay::show`] on 0..=[`ValueDisplay::max_stored`]; case-insensitive, a
+    /// leading `+` optional); `None` when it is not a displayed form.
+    pub fn parse_display(self, text: &str) -> Option<u8> {
+        let t = text.trim();
+        let shifted = |d: i64| (-64..=63).contains(&d).then(|| (d + 64) as u8);
+        match self {
+            Self::Unipolar => signed(t).filter(|v| (0..=127).contains(v)).map(|v| v as u8),
+            Self::Bipolar => signed(t).and_then(shifted),
+            Self::Slot => {
+                if let Some(r) = t.strip_prefix(['R', 'r']) {
+                    let n: u8 = r.parse().ok()?;
+                    return (1..=8).contains(&n).then(|| n + 127);
+                }
+                signed(t)
+                    .filter(|n| (1..=128).contains(n))
+                    .map(|n| (n - 1) as u8)
+            }
+            Self::Note => parse_note(t),
+            Self::NoteOffset => {
+                if t == "---" {
+                    return Some(64);
+                }
+                signed(t).and_then(shifted)
+            }
+            Self::Choice(names) => names
+                .iter()
+                .position(|n| n.eq_ignore_ascii_case(t))
+                .map(|i| i as u8),
+        }
+    }
+
+    /// The stored value of a typed value: the displayed form first, else a stored number
+    /// `0..=max` (write `#N` to force a stored number where both readings exist).
+    pub fn parse(self, what: &str, text: &str) -> Result<u8, ValueError> {
+        let t = text.trim();
+        let stored = |s: &str| {
+            s.trim()
+                .parse::<u8>()
+                .ok()
+                .filter(|&v| v <= self.max_stored())
+        };
+        let v = match t.strip_prefix('#') {
+            Some(raw) => stored(raw),
+            None => self.parse_display(t).or_else(|| stored(t)),
+        };
+        v.ok_or_else(|| ValueError {
+            what: what.to_string(),
+            expected: format!(
+                "{} (or a stored value #0..#{})",
+                self.range_text(),
+                self.max_stored()
+            ),
+            text: t.to_string(),
+        })
+    }
+}
+
 /// Metadata of one lock-record slot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ParamInfo {
@@ -132,6 +257,15 @@ impl ParamInfo {
     /// A stored value as the device shows it.
     pub fn show(&self, v: u8) -> String {
         self.display.show(v)
+    }
+    /// `PAGE NAME` as the device labels it, e.g. `AMP VOL`.
+    pub fn label(&self) -> String {
+        format!("{} {}", self.page.name(), self.name)
+    }
+    /// A typed value (displayed form or stored number) as the stored value; the error names
+    /// the parameter and the accepted forms.
+    pub fn parse(&self, text: &str) -> Result<u8, ValueError> {
+        self.display.parse(&self.label(), text)
     }
 }
 
@@ -563,6 +697,112 @@ mod tests {
         }
         assert_eq!(fx_name(99), "?");
         assert!(audio_params(MachineType::Neighbor, 0, 0)[0].is_none());
+    }
+
+    /// Every display kind of every parameter the crate knows, for round trips.
+    fn all_displays() -> Vec<(String, ValueDisplay)> {
+        let mut out = Vec::new();
+        let machines = [
+            MachineType::Static,
+            MachineType::Flex,
+            MachineType::Thru,
+            MachineType::Pickup,
+        ];
+        for m in machines {
+            for f in FX_TYPES {
+                for s in 0..32 {
+                    for p in [
+                        audio_param(m, f.code, f.code, s),
+                        scene_param(m, f.code, f.code, s),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    {
+                        out.push((format!("{m:?} {} {}", f.name, p.label()), p.display));
+                    }
+                }
+            }
+        }
+        for p in midi_params().into_iter().flatten() {
+            out.push((format!("MIDI {}", p.label()), p.display));
+        }
+        out
+    }
+
+    #[test]
+    fn every_displayed_value_parses_back_to_its_stored_value() {
+        let all = all_displays();
+        for kind in [
+            ValueDisplay::Unipolar,
+            ValueDisplay::Bipolar,
+            ValueDisplay::Slot,
+            ValueDisplay::Note,
+            ValueDisplay::NoteOffset,
+        ] {
+            assert!(all.iter().any(|(_, d)| *d == kind), "{kind:?} is covered");
+        }
+        assert!(
+            all.iter()
+                .any(|(_, d)| matches!(d, ValueDisplay::Choice(_)))
+        );
+        for (name, d) in all {
+            for v in 0..=d.max_stored() {
+                let shown = d.show(v);
+                assert_eq!(d.parse(&name, &shown), Ok(v), "{name}: {v} shown {shown:?}");
+                assert_eq!(
+                    d.parse(&name, &shown.to_lowercase()),
+                    Ok(v),
+                    "{name}: {shown:?} in lower case"
+                );
+                assert_eq!(d.parse(&name, &format!("#{v}")), Ok(v), "{name}: #{v}");
+            }
+        }
+    }
+
+    #[test]
+    fn typed_values_in_display_form_or_stored_form() {
+        let vol = audio_param(MachineType::Flex, 4, 8, 15).unwrap();
+        assert_eq!(vol.label(), "AMP VOL");
+        assert_eq!(vol.parse("-12"), Ok(52));
+        assert_eq!(vol.parse("+12"), Ok(76));
+        assert_eq!(vol.parse("12"), Ok(76), "the displayed form wins");
+        assert_eq!(vol.parse("#12"), Ok(12), "# forces the stored value");
+        assert_eq!(vol.parse("100"), Ok(100), "outside the display: stored");
+        let e = vol.parse("200").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "AMP VOL takes -64..+63 (or a stored value #0..#127), got \"200\""
+        );
+        let e = vol.parse("loud").unwrap_err();
+        assert!(e.to_string().starts_with("AMP VOL takes -64..+63"), "{e}");
+        let note = midi_param(0).unwrap();
+        assert_eq!(note.parse("C-4"), Ok(60));
+        assert_eq!(note.parse("c4"), Ok(60));
+        assert_eq!(note.parse("C#4"), Ok(61));
+        assert_eq!(note.parse("Db4"), Ok(61));
+        assert_eq!(note.parse("C--1"), Ok(0));
+        assert_eq!(note.parse("G-9"), Ok(127));
+        assert!(note.parse("G#9").is_err());
+        assert!(note.parse("H4").is_err());
+        let not2 = midi_param(3).unwrap();
+        assert_eq!(not2.parse("---"), Ok(64));
+        assert_eq!(not2.parse("-3"), Ok(61));
+        let slot = audio_param(MachineType::Flex, 4, 8, 31).unwrap();
+        assert_eq!(slot.parse("1"), Ok(0));
+        assert_eq!(slot.parse("r3"), Ok(130));
+        assert_eq!(slot.parse("#135"), Ok(135));
+        assert!(slot.parse("R9").is_err());
+        let inab = audio_param(MachineType::Thru, 4, 8, 0).unwrap();
+        assert_eq!(inab.parse("a/b"), Ok(4));
+        assert_eq!(inab.parse("2"), Ok(2), "a stored number");
+        let e = inab.parse("C").unwrap_err();
+        assert!(e.to_string().contains("OFF, A+B, A, B, A/B"), "{e}");
+        let xlv = scene_param(MachineType::Flex, 4, 8, 17).unwrap();
+        assert_eq!(xlv.parse("127"), Ok(127));
+        assert_eq!(
+            xlv.parse("128").unwrap_err().to_string(),
+            "AMP XLV takes 0..127 (or a stored value #0..#127), got \"128\""
+        );
     }
 
     #[test]

@@ -248,30 +248,61 @@ impl Field {
         Ok(())
     }
 
-    /// The value as the device shows it, with the parameter's own name where it has one.
+    /// The value as the device shows it, with the parameter's own name where it has one
+    /// (empty where the field does not apply to the track's machine or FX).
     pub fn show(self, p: &Part, t: usize) -> String {
         let Some(v) = self.get(p, t) else {
             return String::new();
         };
         let m = p.machine_type(t);
+        let name = match self {
+            Field::Value(i) => match params::audio_param(m, p.fx1_type(t), p.fx2_type(t), i) {
+                Some(info) => Some(info.name),
+                None => return String::new(),
+            },
+            Field::Setup(i) => match m {
+                MachineType::Static | MachineType::Flex => Some(SETUP_NAMES[i]),
+                MachineType::Pickup if i >= 4 => Some(SETUP_NAMES[i]),
+                _ => return String::new(),
+            },
+            _ => None,
+        };
+        let shown = self.show_value(p, t, v);
+        match name {
+            Some(n) => format!("{n} {shown}"),
+            None => shown,
+        }
+    }
+
+    /// The parameter metadata of a page value on track `t` (`None` for other fields).
+    fn param(self, p: &Part, t: usize) -> Option<params::ParamInfo> {
+        match self {
+            Field::Value(i) => {
+                params::audio_param(p.machine_type(t), p.fx1_type(t), p.fx2_type(t), i)
+            }
+            Field::MidiValue(i) => params::midi_param(i),
+            _ => None,
+        }
+    }
+
+    /// The field's name on track `t`: `PAGE NAME` for page values (`AMP VOL`), else the row label.
+    pub fn title(self, p: &Part, t: usize) -> String {
+        self.param(p, t).map_or_else(|| self.label(), |i| i.label())
+    }
+
+    /// Stored value `v` as the device shows it, without the parameter name.
+    pub fn show_value(self, p: &Part, t: usize, v: u8) -> String {
+        if let Some(info) = self.param(p, t) {
+            return info.show(v);
+        }
         match self {
             Field::Machine => MACHINE_NAMES
                 .get(v as usize)
                 .map_or(format!("?{v}"), |s| s.to_string()),
             Field::StaticSlot | Field::FlexSlot => params::ValueDisplay::Slot.show(v),
             Field::Fx1Type | Field::Fx2Type => params::fx_name(v).to_string(),
-            Field::Value(i) => match params::audio_param(m, p.fx1_type(t), p.fx2_type(t), i) {
-                Some(info) => format!("{} {}", info.name, info.show(v)),
-                None => String::new(),
-            },
-            Field::Setup(i) => match m {
-                MachineType::Static | MachineType::Flex => format!("{} {v}", SETUP_NAMES[i]),
-                MachineType::Pickup if i >= 4 => format!("{} {v}", SETUP_NAMES[i]),
-                _ => String::new(),
-            },
             Field::MidiChannel => (v as u16 + 1).to_string(),
             Field::MidiBank | Field::MidiProgram | Field::MidiSbank => off128(v),
-            Field::MidiValue(i) => params::midi_param(i).map_or(v.to_string(), |x| x.show(v)),
             Field::ArpKey if v == 0 => "OFF".into(),
             Field::Recorder(0 | 1) => params::ValueDisplay::Choice(REC_INPUTS).show(v),
             Field::Recorder(2) if v >= 64 => "MAX".into(),
@@ -284,6 +315,57 @@ impl Field {
             Field::Recorder(9 | 10) => quant(v),
             _ => v.to_string(),
         }
+    }
+
+    /// The forms a typed value may take on track `t`, e.g. `-64..+63 (or a stored value #0..#127)`.
+    pub fn expected(self, p: &Part, t: usize) -> String {
+        let (lo, hi) = self.range();
+        let shown = match self.param(p, t) {
+            Some(info) => info.display.range_text(),
+            None if hi - lo < 8 => (lo..=hi)
+                .map(|v| self.show_value(p, t, v))
+                .collect::<Vec<_>>()
+                .join(", "),
+            None => format!(
+                "{}..{}",
+                self.show_value(p, t, lo),
+                self.show_value(p, t, hi)
+            ),
+        };
+        format!("{shown} (or a stored value #{lo}..#{hi})")
+    }
+
+    /// A typed value on track `t` as the stored value: the displayed form (as [`Field::show_value`]
+    /// shows it, case-insensitive) or a stored number in [`Field::range`] (`#N` forces a stored
+    /// number). The error names the field and the accepted forms.
+    pub fn parse(self, p: &Part, t: usize, text: &str) -> Result<u8, String> {
+        let (lo, hi) = self.range();
+        let label = self.label();
+        if let Some(info) = self.param(p, t) {
+            let what = info.label();
+            return match info.display.parse(&what, text) {
+                Ok(v) if (lo..=hi).contains(&v) => Ok(v),
+                Ok(v) => Err(format!("{what}: {v} is outside {lo}..={hi}")),
+                Err(e) => Err(e.to_string()),
+            };
+        }
+        let typed = text.trim();
+        let stored = |s: &str| {
+            s.trim()
+                .parse::<u8>()
+                .ok()
+                .filter(|v| (lo..=hi).contains(v))
+        };
+        let v = match typed.strip_prefix('#') {
+            Some(raw) => stored(raw),
+            None => (lo..=hi)
+                .find(|&v| {
+                    let shown = self.show_value(p, t, v);
+                    !shown.starts_with('?') && shown.eq_ignore_ascii_case(typed)
+                })
+                .or_else(|| stored(typed)),
+        };
+        v.ok_or_else(|| format!("{label} takes {}, got {typed:?}", self.expected(p, t)))
     }
 
     /// The next value for +1 / -1 steps (FX types step through the types the slot allows).
@@ -550,9 +632,22 @@ impl View for PartsView {
                 }
                 "parts.enter" => {
                     let f = self.field();
-                    let (lo, hi) = f.range();
+                    let t = self.pos.col;
+                    let Some(part) = ctx
+                        .doc
+                        .bank(ctx.nav.bank)
+                        .and_then(|b| b.part(ctx.nav.part))
+                    else {
+                        return Outcome::Handled;
+                    };
+                    if f.get(part, t).is_none() {
+                        return Outcome::Message(format!(
+                            "{} does not apply to this track",
+                            f.label()
+                        ));
+                    }
                     return Outcome::Prompt {
-                        title: format!("{} (stored value {lo}..{hi})", f.label()),
+                        title: format!("T{} {}: {}", t + 1, f.title(part, t), f.expected(part, t)),
                         tag: "parts.value",
                         initial: String::new(),
                     };
@@ -607,10 +702,24 @@ impl View for PartsView {
                 _ => return Outcome::Ignored,
             },
             Input::Answer("parts.value", text) => {
-                let (lo, hi) = self.field().range();
-                return match sheet::parse_num(&text, lo as i64, hi as i64, &self.field().label()) {
-                    Ok(v) => self.set_value(ctx, v),
-                    Err(e) => Outcome::Error(e),
+                let (f, t) = (self.field(), self.pos.col);
+                let Some(part) = ctx
+                    .doc
+                    .bank(ctx.nav.bank)
+                    .and_then(|b| b.part(ctx.nav.part))
+                else {
+                    return Outcome::Handled;
+                };
+                let v = match f.parse(part, t, &text) {
+                    Ok(v) => v,
+                    Err(e) => return Outcome::Error(e),
+                };
+                let (shown, title) = (f.show_value(part, t, v), f.title(part, t));
+                return match self.set_value(ctx, v as i64) {
+                    Outcome::Handled => {
+                        Outcome::Message(format!("T{} {title} = {shown} (stored {v})", t + 1))
+                    }
+                    o => o,
                 };
             }
             Input::Scroll(d) => self.pos.step(d as i64, 0, n, 8),

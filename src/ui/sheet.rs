@@ -34,6 +34,8 @@ pub struct Pos {
     pub col: usize,
     /// First row shown.
     pub scroll: usize,
+    /// First column shown (when the columns are wider than the area).
+    pub col_scroll: usize,
 }
 
 impl Pos {
@@ -59,6 +61,19 @@ fn fit(s: &str, w: usize) -> String {
 /// Draws the sheet, scrolling so that the cursor row is visible.
 pub fn render(frame: &mut Frame, area: Rect, ctx: &Ctx, sheet: &Sheet, pos: &mut Pos) {
     let th = &ctx.theme;
+    // Columns that fit beside the labels; scroll sideways so that the cursor column shows.
+    let fit_cols =
+        ((area.width as usize).saturating_sub(sheet.label_width) / (sheet.cell_width + 1)).max(1);
+    if pos.col < pos.col_scroll {
+        pos.col_scroll = pos.col;
+    }
+    if pos.col >= pos.col_scroll + fit_cols {
+        pos.col_scroll = pos.col + 1 - fit_cols;
+    }
+    pos.col_scroll = pos
+        .col_scroll
+        .min(sheet.columns.len().saturating_sub(fit_cols));
+    let first = pos.col_scroll;
     let mut lines: Vec<Line> = sheet
         .top
         .iter()
@@ -68,7 +83,7 @@ pub fn render(frame: &mut Frame, area: Rect, ctx: &Ctx, sheet: &Sheet, pos: &mut
         fit("", sheet.label_width),
         th.style("grid.column_header"),
     )];
-    for (c, title) in sheet.columns.iter().enumerate() {
+    for (c, title) in sheet.columns.iter().enumerate().skip(first) {
         let style = if c == pos.col {
             th.style("grid.track_current")
         } else {
@@ -95,7 +110,7 @@ pub fn render(frame: &mut Frame, area: Rect, ctx: &Ctx, sheet: &Sheet, pos: &mut
             th.style("grid.row_number")
         };
         let mut spans = vec![Span::styled(fit(label, sheet.label_width), label_style)];
-        for (c, cell) in cells.iter().enumerate() {
+        for (c, cell) in cells.iter().enumerate().skip(first) {
             let style: Style = if r == pos.row && c == pos.col {
                 th.style("grid.cursor")
             } else if cell.trim().is_empty() || cell.trim() == "." {
