@@ -254,8 +254,22 @@ fn scenes_copy_paste_and_clear() {
     for _ in 0..5 {
         press(&mut a, &["]"]);
     }
+    // The paste shows the copy's summary first, then applies it as one undo step.
     press(&mut a, &["v"]);
-    assert_eq!(a.message.clone().unwrap().0, "paste scene 2 onto scene 7");
+    assert_eq!(a.overlay, Overlay::ConfirmCopy(0));
+    let lines = a.pending_copy.as_ref().unwrap().lines.clone();
+    assert_eq!(
+        lines[..2],
+        [
+            "copy scene 2 of part 1 of bank A -> scene 7 of part 1 of bank A",
+            "  replaces the scene's locks"
+        ]
+    );
+    assert_eq!(part(&a).scenes[6], original.scenes[6], "nothing before y");
+    press(&mut a, &["y"]);
+    assert_eq!(a.overlay, Overlay::None);
+    let msg = a.message.clone().unwrap();
+    assert!(!msg.1 && msg.0.contains("done"), "{msg:?}");
     let p = part(&a);
     assert_eq!(p.scenes[6], original.scenes[1]);
     assert_eq!(p.scene_lock(6, 4, 0), Some(124));
@@ -275,16 +289,22 @@ fn scenes_copy_paste_and_clear() {
     press(&mut a, &["[", "[", "[", "[", "[", "[", "backspace"]);
     assert_eq!(octa::ui::scenes::lock_count(&part(&a), 0), 0);
     assert_eq!(part(&a).scenes[1], original.scenes[1]);
-    // Pasting into another part is refused with a pointer to `octa copy`.
-    press(&mut a, &["ctrl+alt+right", "v"]);
-    let msg = a.message.clone().unwrap();
-    assert!(msg.1 && msg.0.contains("octa copy A.P1.S2"), "{msg:?}");
-    assert_eq!(
-        a.ctx.doc.bank(0).unwrap().part(1),
-        Bank::from_bytes(&before).unwrap().0.part(1)
-    );
-    // Four edits, four undo steps back to the file's bytes.
-    for _ in 0..4 {
+    // Pasting into another part (part 2, scene 1) works the same way and touches only that
+    // scene of that part.
+    let part2 = Bank::from_bytes(&before)
+        .unwrap()
+        .0
+        .part(1)
+        .unwrap()
+        .clone();
+    press(&mut a, &["ctrl+alt+right", "v", "y"]);
+    let p2 = a.ctx.doc.bank(0).unwrap().part(1).unwrap().clone();
+    assert_eq!(p2.scenes[0], original.scenes[1]);
+    for sc in 1..16 {
+        assert_eq!(p2.scenes[sc], part2.scenes[sc], "part 2 scene {}", sc + 1);
+    }
+    // Five edits, five undo steps back to the file's bytes.
+    for _ in 0..5 {
         press(&mut a, &["ctrl+z"]);
     }
     assert_eq!(bank_bytes(&a, 0), before);

@@ -7,9 +7,10 @@
 use super::action::{ActionDef, Input, act};
 use super::edits;
 use super::sheet::{self, Pos, Sheet};
-use super::view::{Ctx, Outcome, View, ViewInfo};
+use super::view::{CopyRequest, Ctx, Outcome, Side, View, ViewInfo};
 use crate::format::bank::{LockRecords, Part, SCENES, audio_slot};
 use crate::format::params::{self, ParamInfo, ValueDisplay};
+use crate::project::copy::{CopyOptions, Target};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -43,7 +44,7 @@ const ACTIONS: &[ActionDef] = &[
     act("scenes.copy", "Copy this scene", &["c"]),
     act(
         "scenes.paste",
-        "Paste the copied scene here (same part)",
+        "Paste the copied scene here (after its summary)",
         &["v"],
     ),
     act(
@@ -182,15 +183,6 @@ pub fn lock_count(part: &Part, scene: usize) -> usize {
         .sum()
 }
 
-/// A copied scene and where it came from.
-#[derive(Debug, Clone)]
-struct Copied {
-    bank: usize,
-    part: usize,
-    scene: usize,
-    records: LockRecords<8>,
-}
-
 /// The scenes view.
 #[derive(Debug, Default)]
 pub struct ScenesView {
@@ -203,7 +195,7 @@ pub struct ScenesView {
     /// Show every parameter, not only the locked ones.
     all: bool,
     pos: Pos,
-    clipboard: Option<Copied>,
+    clipboard: Option<Target>,
 }
 
 impl ScenesView {
@@ -428,29 +420,22 @@ impl ScenesView {
     }
 
     fn paste(&self, ctx: &mut Ctx) -> Outcome {
-        let Some(c) = self.clipboard.clone() else {
+        let Some(from) = self.clipboard else {
             return Outcome::Message("copy a scene first (c)".into());
         };
-        let (b, p, sc) = (ctx.nav.bank, ctx.nav.part, self.scene);
-        if (c.bank, c.part) != (b, p) {
-            return Outcome::Error(format!(
-                "the copied scene is from bank {} part {}: scenes paste within their part \
-                 (octa copy {}.P{}.S{} ... copies elsewhere)",
-                crate::format::bank_letter(c.bank),
-                c.part + 1,
-                crate::format::bank_letter(c.bank),
-                c.part + 1,
-                c.scene + 1
-            ));
-        }
-        let label = format!("paste scene {} onto scene {}", c.scene + 1, sc + 1);
-        match self.edit(ctx, &label, |part| {
-            part.scenes[sc] = c.records;
-            Ok(())
-        }) {
-            Outcome::Handled => Outcome::Message(label),
-            o => o,
-        }
+        // Through the app's copy: the summary (with any sample slots brought along from
+        // another bank's part) is shown first, and the paste is one undo step.
+        Outcome::Copy(CopyRequest {
+            from,
+            src: Side::Main,
+            to: Target::Scene {
+                bank: ctx.nav.bank,
+                part: ctx.nav.part,
+                scene: self.scene,
+            },
+            dst: Side::Main,
+            opts: CopyOptions::default(),
+        })
     }
 
     /// The list of the 16 scenes beside the grid.
@@ -623,14 +608,13 @@ impl View for ScenesView {
                     });
                 }
                 "scenes.copy" => {
-                    let Some(part) = self.part(ctx) else {
+                    if self.part(ctx).is_none() {
                         return Outcome::Handled;
-                    };
-                    self.clipboard = Some(Copied {
+                    }
+                    self.clipboard = Some(Target::Scene {
                         bank: ctx.nav.bank,
                         part: ctx.nav.part,
                         scene: sc,
-                        records: part.scenes[sc].clone(),
                     });
                     return Outcome::Message(format!("scene {} copied", sc + 1));
                 }
