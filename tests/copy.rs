@@ -1019,6 +1019,20 @@ fn slots_cli_assigns_aiff_and_wav_and_refuses_other_files() {
         .expect("slot 100 written");
     assert_eq!(block.path, "../AUDIO/in/chord.aiff");
     assert_eq!(p.markers().trim_end(SlotRef::Flex(100)).unwrap(), 22050);
+    // A project-local file (in the project folder) is stored without `../AUDIO/`.
+    std::fs::copy(&aiff, dst.join("local.aif")).unwrap();
+    let (ok, out, err) = slots(&["--assign", "S2=./local.aif"]);
+    assert!(
+        ok && out.contains("assign Static 2: ./local.aif"),
+        "{out}{err}"
+    );
+    let p = open(&dst);
+    assert_eq!(
+        p.project_file().slot(SlotRef::Static(2)).unwrap().path,
+        "local.aif"
+    );
+    assert_eq!(p.markers().trim_end(SlotRef::Static(2)).unwrap(), 22050);
+    std::fs::remove_file(dst.join("local.aif")).unwrap();
     // Only project.work changed and markers.work (absent before: multipart has none) appeared.
     assert!(!before.contains_key("markers.work"));
     let after = files(&dst);

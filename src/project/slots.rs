@@ -598,17 +598,29 @@ pub fn assign(
     Ok(())
 }
 
-/// Assigns the file `rel` of the set's AUDIO pool (e.g. `Drums/kick.wav`) to `slot`: checks
-/// that it is a WAV or AIFF file the device plays, reads its frame count and rate from its header
-/// and calls [`assign`]. Returns the header facts (a cut-short file is assigned with the frames it
+/// The `PATH` a slot stores for a file named as [`assign_file`] takes it.
+pub fn slot_path(spec: &str) -> String {
+    let t = spec.trim();
+    if let Some(local) = t.strip_prefix("./") {
+        local.trim_start_matches('/').to_string()
+    } else if t.starts_with("../AUDIO/") {
+        t.to_string()
+    } else {
+        format!("../AUDIO/{}", t.trim_start_matches('/'))
+    }
+}
+
+/// Assigns a sample file to `slot`: `Drums/kick.wav` (or `../AUDIO/Drums/kick.wav`) is a file of
+/// the set's AUDIO pool, `./kick.wav` a project-local file in the project folder. Checks that it
+/// is a WAV or AIFF file the device plays, reads its frame count and rate from its header and
+/// calls [`assign`]. Returns the header facts (a cut-short file is assigned with the frames it
 /// holds; [`PcmInfo::truncated`](super::sample_file::PcmInfo) says so).
 pub fn assign_file(
     p: &mut Project,
     slot: SlotRef,
     rel: &str,
 ) -> Result<super::sample_file::PcmInfo> {
-    let rel = rel.trim().trim_start_matches('/');
-    let path = format!("../AUDIO/{rel}");
+    let path = slot_path(rel);
     if !super::sample_file::is_assignable(&path) {
         return Err(super::sample_file::SampleFileError::Unsupported { file: path }.into());
     }

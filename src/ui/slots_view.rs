@@ -33,7 +33,7 @@ const ACTIONS: &[ActionDef] = &[
     ),
     act(
         "slots.assign",
-        "Assign a file from the AUDIO folder to this slot",
+        "Assign a file from the AUDIO or project folder to this slot",
         &["a"],
     ),
     act(
@@ -215,9 +215,9 @@ impl SlotsView {
         let slot = self.slot();
         edits::edit_project(ctx, &format!("assign {slot}"), |p| {
             let info = slots::assign_file(p, slot, rel).map_err(|e| e.to_string())?;
-            let path = rel.trim().trim_start_matches('/');
             Ok(format!(
-                "{slot}: ../AUDIO/{path} ({} frames{})",
+                "{slot}: {} ({} frames{})",
+                slots::slot_path(rel),
                 info.frames,
                 if info.truncated {
                     "; the file is cut short, only these are there"
@@ -315,7 +315,7 @@ impl View for SlotsView {
                 "slots.assign" => {
                     return Outcome::Prompt {
                         title: format!(
-                            "{}: WAV or AIFF file in the set's AUDIO folder",
+                            "{}: WAV or AIFF file in the set's AUDIO folder (./name for one in the project folder)",
                             self.slot()
                         ),
                         tag: "slots.assign",
