@@ -19,6 +19,8 @@ fn project_banks() -> Vec<Vec<u8>> {
 }
 
 fn bench(c: &mut Criterion) {
+    // As the octa binary does at start-up.
+    octa::memory::keep_freed_memory();
     let banks = project_banks();
     let one = &banks[0];
     c.bench_function("bank parse (1 bank)", |b| {

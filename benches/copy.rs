@@ -63,6 +63,8 @@ fn make_project(set: &Path, name: &str, prefix: &str) -> std::path::PathBuf {
 }
 
 fn bench(c: &mut Criterion) {
+    // As the octa binary does at start-up.
+    octa::memory::keep_freed_memory();
     let tmp = tempfile::tempdir().unwrap();
     let src_dir = make_project(&tmp.path().join("S1"), "SRC", "src");
     let dst_dir = make_project(&tmp.path().join("S2"), "DST", "dst");

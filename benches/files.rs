@@ -21,6 +21,8 @@ fn corpus_or(rel: &str, fallback: &str) -> Vec<u8> {
 }
 
 fn bench(c: &mut Criterion) {
+    // As the octa binary does at start-up.
+    octa::memory::keep_freed_memory();
     let project = corpus_or("ot/multipart/project.work", "project.work");
     let markers = corpus_or("ot/hello-flex/project/markers.work", "markers.work");
     let arr = corpus_or("ot/arrangements/full_options.work", "arr01.work");

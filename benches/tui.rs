@@ -9,6 +9,8 @@ use ratatui::backend::TestBackend;
 use std::hint::black_box;
 
 fn grid(c: &mut Criterion) {
+    // As the octa binary does at start-up.
+    octa::memory::keep_freed_memory();
     let mut app = busy_app();
     let mut term = Terminal::new(TestBackend::new(240, 70)).unwrap();
     c.bench_function("render 240x70 full grid (frame buffer, no terminal)", |b| {
