@@ -131,6 +131,57 @@ fn lock_columns_value_entry_and_clearing() {
 }
 
 #[test]
+fn enter_on_a_lock_cell_takes_the_value_as_the_device_shows_it() {
+    let Some(path) = octa::testutil::corpus("ot/hello-flex/project") else {
+        return;
+    };
+    let mut a = app(
+        Project::open(&path, &OpenOptions::default()).unwrap(),
+        "tracker",
+    );
+    press(&mut a, &["right", "right"]); // T1: Trig, PCH, VOL
+    // Step 1 holds VOL 119, which the device shows as +55: the prompt starts from that.
+    assert_eq!(lock(&a, 0, 0, 15), Some(119));
+    press(&mut a, &["enter"]);
+    let Overlay::Prompt { title, text, .. } = a.overlay.clone() else {
+        panic!("enter on a lock cell asks for the value: {:?}", a.overlay);
+    };
+    assert_eq!(text, "+55");
+    assert!(
+        title.starts_with("T1 VOL step 1: value as displayed (-64..+63)"),
+        "{title}"
+    );
+    press(&mut a, &["esc"]);
+    answer(&mut a, "enter", "-12");
+    assert_eq!(lock(&a, 0, 0, 15), Some(52), "-12 is stored as 52");
+    answer(&mut a, "enter", "#100");
+    assert_eq!(lock(&a, 0, 0, 15), Some(100), "#N is a stored value");
+    answer(&mut a, "enter", "loud");
+    assert!(
+        a.message
+            .as_ref()
+            .is_some_and(|m| m.1 && m.0.contains("-64..+63")),
+        "{:?}",
+        a.message
+    );
+    assert_eq!(
+        lock(&a, 0, 0, 15),
+        Some(100),
+        "a refused value changes nothing"
+    );
+    answer(&mut a, "enter", "");
+    assert_eq!(lock(&a, 0, 0, 15), None, "empty clears the lock");
+    for _ in 0..3 {
+        press(&mut a, &["ctrl+z"]);
+    }
+    assert_eq!(
+        lock(&a, 0, 0, 15),
+        Some(119),
+        "three edits, three undo steps"
+    );
+}
+
+#[test]
 fn conditions_micro_timing_retrig_and_flags() {
     let mut a = blank();
     press(&mut a, &["space", "up", "right", "right"]); // COND column

@@ -86,7 +86,11 @@ pub const ACTIONS: &[ActionDef] = &[
         "Clear the whole step: trigs, locks, condition",
         &["backspace"],
     ),
-    act("pattern.enter", "Finish a typed value", &["enter"]),
+    act(
+        "pattern.enter",
+        "Finish a typed value; on a lock cell with nothing typed, type it as displayed",
+        &["enter"],
+    ),
     act("pattern.octave_up", "Note entry octave up", &[">"]),
     act("pattern.octave_down", "Note entry octave down", &["<"]),
     act(

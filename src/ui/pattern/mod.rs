@@ -475,6 +475,26 @@ impl PatternView {
                 }
                 Self::done(ctx, "clear step")
             }
+            "pattern.enter" if self.entry.is_empty() => match col {
+                Col::Lock(i) => {
+                    let kind = &layout[t].kind;
+                    let range = kind
+                        .param(i)
+                        .map_or_else(|| "0..127".to_string(), |p| p.display.range_text());
+                    let current = Some(at.cell_get(&ctx.doc, t, col, s)).filter(|&v| v != EMPTY);
+                    Self::prompt(
+                        &format!(
+                            "{} {} step {}: value as displayed ({range}), #N for a stored N, empty clears",
+                            track_name(t),
+                            kind.lock_name(i),
+                            s + 1
+                        ),
+                        "pattern.lock_value",
+                        current.map_or_else(String::new, |v| kind.lock_value(i, v as u8)),
+                    )
+                }
+                _ => Outcome::Handled,
+            },
             "pattern.enter" => self.commit_entry(ctx, &layout),
             "pattern.octave_up" => {
                 self.octave = (self.octave + 1).min(8);
@@ -728,6 +748,33 @@ impl PatternView {
                 }
                 _ => Outcome::Error(format!("micro-timing must be -23..23, got `{text}`")),
             },
+            "pattern.lock_value" => {
+                let Col::Lock(i) = self.cursor_col(&layout) else {
+                    return Outcome::Error("the cursor left the lock column".into());
+                };
+                let kind = &layout[t].kind;
+                if text.trim().is_empty() {
+                    at.cell_set(&mut ctx.doc, t, Col::Lock(i), s, EMPTY);
+                    return Self::done(ctx, "lock cleared");
+                }
+                let v = match kind.param(i) {
+                    Some(p) => match p.parse(text) {
+                        Ok(v) => v,
+                        Err(e) => return Outcome::Error(e.to_string()),
+                    },
+                    None => match text.trim().trim_start_matches('#').parse::<u8>() {
+                        Ok(v) if v <= 127 => v,
+                        _ => {
+                            return Outcome::Error(format!(
+                                "{} takes 0..127, got {text:?}",
+                                kind.lock_name(i)
+                            ));
+                        }
+                    },
+                };
+                at.cell_set(&mut ctx.doc, t, Col::Lock(i), s, u16::from(v));
+                Self::done(ctx, "value")
+            }
             "pattern.add_column" => match layout[t].kind.parse_lock(text) {
                 Some(i) => {
                     self.hidden[t].remove(&i);
