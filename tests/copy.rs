@@ -829,6 +829,21 @@ fn ot_file_lands_beside_the_copied_sample() {
         "{:#?}",
         plan.summary()
     );
+    // File lines are tidy: `S1/HELLO/../AUDIO/...` reads `S1/AUDIO/...`.
+    assert!(plan.files[at].from.to_string_lossy().contains("/../"));
+    let src_wav = tmp
+        .path()
+        .join("S1")
+        .join(HELLO_POOL)
+        .join("Electrokik.wav");
+    let dst_wav = pool.join("Electrokik.wav");
+    let want = format!("  file {} -> {}", src_wav.display(), dst_wav.display());
+    assert!(
+        plan.summary().contains(&want),
+        "{want}\n{:#?}",
+        plan.summary()
+    );
+    assert!(!plan.summary().iter().any(|l| l.contains("/../")));
     // Only samples that have one get a `.ot`.
     assert_eq!(plan.files.iter().filter(|f| f.is_sidecar()).count(), 1);
     drop(plan);

@@ -645,8 +645,8 @@ impl CopyPlan {
             };
             out.push(format!(
                 "  file {} -> {}{what}",
-                f.from.display(),
-                f.to.display()
+                tidy(&f.from).display(),
+                tidy(&f.to).display()
             ));
         }
         for n in &self.notes {
@@ -654,6 +654,24 @@ impl CopyPlan {
         }
         out
     }
+}
+
+/// A path for people to read: `a/b/../c` shown as `a/c` (lexically; nothing is looked up).
+fn tidy(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            Component::CurDir => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Where the destination's set pool is on disk (None for a zip or untitled project).
