@@ -251,6 +251,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn checksum_wraps_on_a_full_bank_of_0xff() {
+        let b = vec![0xFFu8; FileKind::Bank.size()];
+        let n = (FileKind::Bank.size() - 18) as u64;
+        assert_eq!(checksum(&b), (n * 255 % 65536) as u16);
+    }
+
+    #[test]
     fn checksum_of_blank_markers_is_version() {
         let mut m = vec![0u8; FileKind::Markers.size()];
         m[..HEADER_LEN].copy_from_slice(&header(FileKind::Markers));
