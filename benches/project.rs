@@ -33,6 +33,24 @@ fn bench(c: &mut Criterion) {
             }
         })
     });
+    // The same parse spread over the machine's cores, as `Project::open` parses banks.
+    c.bench_function("parse full project (26 files, all cores)", |b| {
+        b.iter(|| {
+            octa::project::par::map(&files, |(kind, bytes)| {
+                AnyFile::parse(*kind, black_box(bytes))
+                    .map(|(f, _)| drop(black_box(f)))
+                    .is_ok()
+            })
+        })
+    });
+    // Opening from disk (page cache): reads and parses project.work, 16 banks, markers and
+    // arrangements as the tracker does.
+    c.bench_function("Project::open blank-1.40B", |b| {
+        b.iter(|| {
+            octa::project::Project::open(&dir, &octa::project::OpenOptions::default())
+                .expect("opens")
+        })
+    });
     let mut per_kind = c.benchmark_group("parse one file");
     for (label, index) in [
         ("project.work", 0usize),

@@ -17,6 +17,7 @@ pub mod files;
 pub mod json;
 pub mod kinds;
 mod model;
+pub mod par;
 pub mod sample_file;
 mod save;
 pub mod sidecar;

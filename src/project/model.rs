@@ -138,9 +138,18 @@ impl Project {
                 reason: "project.work is missing".into(),
             });
         }
-        let banks = (0..BANKS)
-            .map(|i| load(&tree, &dir, FileId::Bank(i), &mut warnings))
-            .collect::<Result<Vec<_>>>()?;
+        // The 16 banks (and their saved copies) are 20 MB to read and parse: all cores at once.
+        let indices: Vec<usize> = (0..BANKS).collect();
+        let loaded = super::par::map(&indices, |&i| {
+            let mut w = Vec::new();
+            load(&tree, &dir, FileId::Bank(i), &mut w).map(|pair| (pair, w))
+        });
+        let mut banks = Vec::with_capacity(BANKS);
+        for r in loaded {
+            let (pair, w) = r?;
+            warnings.extend(w);
+            banks.push(pair);
+        }
         let markers = load(&tree, &dir, FileId::Markers, &mut warnings)?;
         let arrangements = (0..ARRANGEMENTS)
             .map(|i| load(&tree, &dir, FileId::Arrangement(i), &mut warnings))
