@@ -365,3 +365,63 @@ fn copies_one_track_with_its_settings_and_opens_other_from_run_options() {
     assert_eq!(got.track_values, spart.track_values);
     assert!(dst.bank(0).is_part_edited(2));
 }
+
+#[test]
+fn copies_a_scene_into_the_other_projects_part() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some((hello, multi)) = two_sets(tmp.path()) else {
+        return;
+    };
+    let mut a = side_app(&hello, &multi);
+    // Multipart A01 plays part 1, whose scene 2 locks T5's SRC page; hello-flex A01 plays part 1.
+    let src = a.ctx.doc.bank(0).unwrap().part(0).unwrap().clone();
+    assert!(src.scene_lock(1, 4, 0).is_some(), "scene 2 has locks");
+    let other_before = a.ctx.other.as_ref().unwrap().bank(0).unwrap().to_bytes();
+    let hello_part = Bank::from_bytes(&other_before)
+        .unwrap()
+        .0
+        .part(0)
+        .unwrap()
+        .clone();
+
+    // Bad answers are refused with what is expected.
+    press(&mut a, &["s"]);
+    type_text(&mut a, "2 17");
+    press(&mut a, &["enter"]);
+    let msg = a.message.clone().unwrap();
+    assert!(msg.1 && msg.0.contains("1-16"), "{msg:?}");
+    assert_eq!(a.overlay, Overlay::None);
+
+    press(&mut a, &["s"]);
+    type_text(&mut a, "2 5");
+    press(&mut a, &["enter"]);
+    assert_eq!(a.overlay, Overlay::ConfirmCopy(0));
+    let lines = a.pending_copy.as_ref().unwrap().lines.clone();
+    assert_eq!(
+        lines[0],
+        "copy scene 2 of part 1 of bank A of MULTI -> scene 5 of part 1 of bank A of HELLO",
+        "{lines:#?}"
+    );
+    press(&mut a, &["y"]);
+    let after = a
+        .ctx
+        .other
+        .as_ref()
+        .unwrap()
+        .bank(0)
+        .unwrap()
+        .part(0)
+        .unwrap()
+        .clone();
+    assert_eq!(after.scenes[4], src.scenes[1]);
+    for sc in (0..16).filter(|&s| s != 4) {
+        assert_eq!(after.scenes[sc], hello_part.scenes[sc], "scene {}", sc + 1);
+    }
+    // The main project is untouched; undo in the other pane restores its bank exactly.
+    assert!(!a.ctx.doc.is_dirty());
+    press(&mut a, &["tab", "ctrl+z"]);
+    assert_eq!(
+        a.ctx.other.as_ref().unwrap().bank(0).unwrap().to_bytes(),
+        other_before
+    );
+}

@@ -43,6 +43,11 @@ const ACTIONS: &[ActionDef] = &[
         &["t"],
     ),
     act(
+        "side.copy_scene",
+        "Copy a scene of this pattern's part onto a scene of the other pane's part",
+        &["s"],
+    ),
+    act(
         "side.copy_bank",
         "Copy this whole bank onto the other pane's bank",
         &["b"],
@@ -212,6 +217,34 @@ impl SideView {
                     part: part_at(dst, d)?,
                 },
             ),
+            "side.copy_scene" => {
+                let bad = || {
+                    format!(
+                        "expected two scene numbers 1-16 (from, onto), e.g. `2 5`, got `{}`",
+                        track.trim()
+                    )
+                };
+                let n: Vec<usize> = track
+                    .split_whitespace()
+                    .map(|x| x.parse::<usize>().ok().filter(|n| (1..=16).contains(n)))
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(bad)?;
+                let [a, b] = n[..] else {
+                    return Err(bad());
+                };
+                (
+                    Target::Scene {
+                        bank: s.row,
+                        part: part_at(src, s)?,
+                        scene: a - 1,
+                    },
+                    Target::Scene {
+                        bank: d.row,
+                        part: part_at(dst, d)?,
+                        scene: b - 1,
+                    },
+                )
+            }
             "side.copy_track" => {
                 let at = |p: Pos| -> Result<Target, String> {
                     let spec = format!("{}{:02}.{}", bank_letter(p.row), p.col + 1, track.trim());
@@ -319,6 +352,12 @@ impl View for SideView {
                     Err(e) => Outcome::Error(e),
                 };
             }
+            Input::Answer("side.scene", text) => {
+                return match self.request(ctx, "side.copy_scene", &text) {
+                    Ok(r) => Outcome::Copy(r),
+                    Err(e) => Outcome::Error(e),
+                };
+            }
             _ => return Outcome::Ignored,
         };
         let i = index(self.focused(ctx));
@@ -350,7 +389,15 @@ impl View for SideView {
                     initial: String::new(),
                 };
             }
-            "side.copy" | "side.copy_part" | "side.copy_bank" | "side.copy_track" => {
+            "side.copy_scene" if ctx.other.is_some() => {
+                return Outcome::Prompt {
+                    title: "Scenes: FROM (this pattern's part) ONTO (the other pane's pattern's part), e.g. 2 5".into(),
+                    tag: "side.scene",
+                    initial: String::new(),
+                };
+            }
+            "side.copy" | "side.copy_part" | "side.copy_bank" | "side.copy_track"
+            | "side.copy_scene" => {
                 return match self.request(ctx, a, "") {
                     Ok(r) => Outcome::Copy(r),
                     Err(e) => Outcome::Error(e),
