@@ -309,7 +309,7 @@ fn sum_preserving_edit_of_bad_checksum_bank_recomputes() {
     // Swap two different bytes: the sum stays the same, the content does not.
     let t = &mut bank.patterns[3].audio[2];
     t.unknown_2146.0[5] = 7; // 0 -> 7
-    t.plocks.0[9][3] = 248; // 255 -> 248
+    t.plocks.rows_mut()[9][3] = 248; // 255 -> 248
     let out = bank.to_bytes();
     assert_eq!(raw_sum(&out), raw_sum(&raw));
     assert_eq!(

@@ -9,7 +9,8 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 use std::fmt;
-use std::io::{Read, Seek, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::sync::Arc;
 
 use crate::format::FormatError;
 
@@ -328,14 +329,39 @@ impl<'de> Deserialize<'de> for LockRecord {
     }
 }
 
-/// `H` consecutive 32-byte lock records, read and written in one call and kept
-/// on the heap (so moving a track or part does not copy kilobytes).
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct LockRecords<const H: usize>(pub Box<[[u8; 32]; H]>);
+/// `H` consecutive 32-byte lock records.
+///
+/// Parsed from a bank they are a view into the bank's bytes as read (shared, nothing copied:
+/// a bank holds 384 of these blocks, about 0.5 MB); the first edit copies the block out
+/// (copy-on-write). Either way a track or part moves without copying kilobytes.
+#[derive(Clone)]
+pub struct LockRecords<const H: usize>(Store<H>);
+
+#[derive(Clone)]
+enum Store<const H: usize> {
+    /// `H * 32` bytes of `src` from `at`.
+    Shared { src: Arc<[u8]>, at: usize },
+    /// Owned records (built in code, deserialised, or edited).
+    Owned(Box<[[u8; 32]; H]>),
+}
 
 impl<const H: usize> Default for LockRecords<H> {
     fn default() -> Self {
-        Self::from_vec(vec![[NO_LOCK; 32]; H])
+        Self(Store::Owned(Box::new([[NO_LOCK; 32]; H])))
+    }
+}
+
+impl<const H: usize> PartialEq for LockRecords<H> {
+    fn eq(&self, other: &Self) -> bool {
+        self.rows() == other.rows()
+    }
+}
+
+impl<const H: usize> Eq for LockRecords<H> {}
+
+impl<const H: usize> std::hash::Hash for LockRecords<H> {
+    fn hash<S: std::hash::Hasher>(&self, state: &mut S) {
+        self.rows().hash(state);
     }
 }
 
@@ -348,15 +374,33 @@ impl<const H: usize> fmt::Debug for LockRecords<H> {
 }
 
 impl<const H: usize> LockRecords<H> {
-    fn from_vec(v: Vec<[u8; 32]>) -> Self {
-        match v.into_boxed_slice().try_into() {
-            Ok(b) => Self(b),
-            Err(_) => unreachable!("callers pass exactly H records"),
+    /// The `H` records, in order.
+    pub fn rows(&self) -> &[[u8; 32]] {
+        match &self.0 {
+            Store::Owned(b) => &b[..],
+            // `at..at + H * 32` was checked against `src` when the view was made.
+            Store::Shared { src, at } => src
+                .get(*at..*at + H * 32)
+                .map_or(&[][..], |b| b.as_chunks::<32>().0),
+        }
+    }
+    /// The records for editing (copies a shared block out first).
+    pub fn rows_mut(&mut self) -> &mut [[u8; 32]; H] {
+        if let Store::Shared { .. } = self.0 {
+            let mut own = Box::new([[NO_LOCK; 32]; H]);
+            for (o, r) in own.iter_mut().zip(self.rows()) {
+                *o = *r;
+            }
+            self.0 = Store::Owned(own);
+        }
+        match &mut self.0 {
+            Store::Owned(b) => b,
+            Store::Shared { .. } => unreachable!("made owned just above"),
         }
     }
     /// The lock of record `row`, slot `idx`; `None` when not locked or out of range.
     pub fn get(&self, row: usize, idx: usize) -> Option<u8> {
-        self.0
+        self.rows()
             .get(row)
             .and_then(|r| r.get(idx))
             .copied()
@@ -364,50 +408,65 @@ impl<const H: usize> LockRecords<H> {
     }
     /// Sets or clears the lock of record `row`, slot `idx`.
     pub fn set(&mut self, row: usize, idx: usize, value: Option<u8>) -> Result<(), FormatError> {
-        let r = self
-            .0
-            .get_mut(row)
-            .ok_or_else(|| range_err("record", row, H))?;
-        let mut rec = LockRecord(*r);
+        if row >= H {
+            return Err(range_err("record", row, H));
+        }
+        let mut rec = LockRecord(self.rows()[row]);
         rec.set(idx, value)?;
-        *r = rec.0;
+        self.rows_mut()[row] = rec.0;
         Ok(())
     }
     /// The record at `row`.
     pub fn record(&self, row: usize) -> Option<LockRecord> {
-        self.0.get(row).map(|r| LockRecord(*r))
+        self.rows().get(row).map(|r| LockRecord(*r))
     }
     /// Replaces the record at `row`.
     pub fn set_record(&mut self, row: usize, rec: LockRecord) -> Result<(), FormatError> {
-        *self
-            .0
-            .get_mut(row)
-            .ok_or_else(|| range_err("record", row, H))? = rec.0;
+        if row >= H {
+            return Err(range_err("record", row, H));
+        }
+        self.rows_mut()[row] = rec.0;
         Ok(())
     }
     /// All records in order.
     pub fn iter(&self) -> impl Iterator<Item = LockRecord> + '_ {
-        self.0.iter().map(|r| LockRecord(*r))
+        self.rows().iter().map(|r| LockRecord(*r))
     }
     /// True when no record has a lock.
     pub fn is_empty(&self) -> bool {
-        self.0.as_flattened().iter().all(|&b| b == NO_LOCK)
+        self.rows().as_flattened().iter().all(|&b| b == NO_LOCK)
     }
 }
 
 impl<const H: usize> BinRead for LockRecords<H> {
-    type Args<'a> = ();
-    fn read_options<R: Read + Seek>(r: &mut R, _: Endian, _: ()) -> BinResult<Self> {
-        let mut v = vec![[0u8; 32]; H];
-        r.read_exact(v.as_flattened_mut())?;
-        Ok(Self::from_vec(v))
+    /// The bytes the reader reads (the whole file), so the records can be a view into them.
+    type Args<'a> = (&'a Arc<[u8]>,);
+    fn read_options<R: Read + Seek>(
+        r: &mut R,
+        _: Endian,
+        (src,): Self::Args<'_>,
+    ) -> BinResult<Self> {
+        let pos = r.stream_position()?;
+        let len = H * 32;
+        let at = usize::try_from(pos)
+            .ok()
+            .filter(|at| at.checked_add(len).is_some_and(|end| end <= src.len()))
+            .ok_or_else(|| binrw::Error::AssertFail {
+                pos,
+                message: format!("{H} lock records ({len} bytes) run past the end of the file"),
+            })?;
+        r.seek(SeekFrom::Current(len as i64))?;
+        Ok(Self(Store::Shared {
+            src: Arc::clone(src),
+            at,
+        }))
     }
 }
 
 impl<const H: usize> BinWrite for LockRecords<H> {
     type Args<'a> = ();
     fn write_options<W: Write + Seek>(&self, w: &mut W, _: Endian, _: ()) -> BinResult<()> {
-        w.write_all(self.0.as_flattened())?;
+        w.write_all(self.rows().as_flattened())?;
         Ok(())
     }
 }
@@ -424,7 +483,7 @@ impl<'de, const H: usize> Deserialize<'de> for LockRecords<H> {
         let m = BTreeMap::<usize, LockRecord>::deserialize(d)?;
         let mut out = Self::default();
         for (row, rec) in m {
-            *out.0.get_mut(row).ok_or_else(|| {
+            *out.rows_mut().get_mut(row).ok_or_else(|| {
                 D::Error::custom(format!("lock record {row} out of range 0..={}", H - 1))
             })? = rec.0;
         }

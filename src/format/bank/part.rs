@@ -2,6 +2,7 @@
 //! recorder setups, scenes and LFO/arp tables (format doc §4.10-4.13).
 
 use binrw::binrw;
+use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::bytes::{Bytes, Grid, LockRecords, NO_LOCK, Raw, range_err};
@@ -265,6 +266,7 @@ pub struct RecorderSetup {
 /// A part (`PART`, 6331 bytes).
 #[binrw]
 #[brw(big, magic = b"PART")]
+#[br(import(src: &Arc<[u8]>))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Part {
     /// +4: zero bytes, preserved.
@@ -300,6 +302,7 @@ pub struct Part {
     /// +1547: recorder setups.
     pub recorder_setups: [RecorderSetup; 8],
     /// +1643: scenes, each 8 audio-track lock records.
+    #[br(args(src))]
     pub scenes: [LockRecords<8>; SCENES],
     /// +5739: per-scene 10-byte block (otio: "XLV assignments"; always FF), preserved.
     pub scene_block: Grid<10, SCENES>,

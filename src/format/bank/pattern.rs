@@ -3,6 +3,7 @@
 //! Offsets in comments are relative to the block's magic (format doc §4.2-4.9).
 
 use binrw::binrw;
+use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::bytes::{LockRecords, Raw, STEPS, StepWords, TrigMask, range_err};
@@ -165,6 +166,7 @@ pub enum StepKind {
 /// An audio track's pattern data (`TRAC`, 2338 bytes).
 #[binrw]
 #[brw(big, magic = b"TRAC")]
+#[br(import(src: &Arc<[u8]>))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AudioTrack {
     /// +4: unknown, preserved.
@@ -190,6 +192,7 @@ pub struct AudioTrack {
     /// +97: unknown, preserved.
     pub unknown_97: u8,
     /// +98: per-step lock records.
+    #[br(args(src))]
     pub plocks: LockRecords<STEPS>,
     /// +2146: unknown per-step bytes, preserved.
     pub unknown_2146: Raw<64>,
@@ -200,6 +203,7 @@ pub struct AudioTrack {
 /// A MIDI track's pattern data (`MTRA`, 2233 bytes).
 #[binrw]
 #[brw(big, magic = b"MTRA")]
+#[br(import(src: &Arc<[u8]>))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MidiTrack {
     /// +4: unknown, preserved.
@@ -219,6 +223,7 @@ pub struct MidiTrack {
     /// +49: per-track settings.
     pub settings: TrackSettings,
     /// +57: per-step lock records (NOTE VEL LEN NOT2-4, LFO, ARP, CTRL1, CTRL2).
+    #[br(args(src))]
     pub plocks: LockRecords<STEPS>,
     /// +2105: per-step repeat / micro-timing / condition words.
     pub words: StepWords,
@@ -538,13 +543,16 @@ impl ScaleMode {
 /// A pattern (`PTRN`, 36588 bytes).
 #[binrw]
 #[brw(big, magic = b"PTRN")]
+#[br(import(src: &Arc<[u8]>))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pattern {
     /// +4: zero bytes, preserved.
     pub unknown_4: Raw<4>,
     /// +8: audio tracks 1..8.
+    #[br(args(src))]
     pub audio: [AudioTrack; 8],
     /// +18712: MIDI tracks 1..8.
+    #[br(args(src))]
     pub midi: [MidiTrack; 8],
     /// +36576: master length in PER TRACK mode (u16 BE, 0xFFFF = INF).
     pub per_track_master_length: u16,
