@@ -2,6 +2,7 @@
 
 use super::files::{FileId, OtFile};
 use super::kinds::{Arrangement, Bank, Markers, ProjectFile};
+use crate::format::bank::SharedBytes;
 use crate::format::ot::SampleSettings;
 use crate::format::{FormatError, Warning};
 
@@ -105,6 +106,21 @@ impl AnyFile {
                 (AnyFile::SampleSettings(v), w)
             }
         })
+    }
+
+    /// [`AnyFile::parse`] of bytes the parsed value may keep sharing instead of copying (a
+    /// bank's lock records stay views into them until edited).
+    pub fn parse_shared(
+        kind: Kind,
+        bytes: &SharedBytes,
+    ) -> Result<(AnyFile, Vec<Warning>), FormatError> {
+        match kind {
+            Kind::Bank => {
+                let (v, w) = <Bank as OtFile>::parse_shared(bytes)?;
+                Ok((AnyFile::Bank(Box::new(v)), w))
+            }
+            _ => Self::parse(kind, bytes),
+        }
     }
 
     /// The file's bytes.

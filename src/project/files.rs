@@ -1,12 +1,18 @@
 //! Which files a project has, and one loaded file with what was read and whether it changed.
 
 use super::store::Fingerprint;
+use crate::format::bank::SharedBytes;
 use crate::format::{FormatError, Warning};
 
 /// A parsed Octatrack file the project layer can load, save and create blank.
 pub trait OtFile: Clone + std::fmt::Debug {
     /// Parses the file's bytes.
     fn parse(bytes: &[u8]) -> Result<(Self, Vec<Warning>), FormatError>;
+    /// Parses bytes the value may keep sharing instead of copying (banks do); by default the
+    /// same as [`OtFile::parse`].
+    fn parse_shared(bytes: &SharedBytes) -> Result<(Self, Vec<Warning>), FormatError> {
+        Self::parse(bytes)
+    }
     /// The file's bytes (byte-identical to what was parsed when nothing was edited).
     fn to_bytes(&self) -> Vec<u8>;
     /// The device's blank file for `id` (blank arrangements differ by index).
@@ -100,6 +106,19 @@ impl<T: OtFile> FileSlot<T> {
     /// A file read from bytes.
     pub fn read(bytes: &[u8]) -> Result<(Self, Vec<Warning>), FormatError> {
         let (value, warnings) = T::parse(bytes)?;
+        Ok((
+            Self {
+                value,
+                origin: Origin::Read(Fingerprint::of(bytes)),
+                dirty: false,
+            },
+            warnings,
+        ))
+    }
+
+    /// A file read from bytes it may keep sharing (see [`OtFile::parse_shared`]).
+    pub fn read_shared(bytes: &SharedBytes) -> Result<(Self, Vec<Warning>), FormatError> {
+        let (value, warnings) = T::parse_shared(bytes)?;
         Ok((
             Self {
                 value,

@@ -1,6 +1,7 @@
 //! The format module's file types as seen by the project layer ([`OtFile`] for each).
 
 use super::files::{FileId, OtFile};
+use crate::format::bank::SharedBytes;
 use crate::format::blank::{BLANK_ARRANGEMENT_NAMES, blank_project_file};
 use crate::format::{FormatError, Warning};
 
@@ -12,6 +13,9 @@ pub use crate::format::project_file::ProjectFile;
 impl OtFile for Bank {
     fn parse(bytes: &[u8]) -> Result<(Self, Vec<Warning>), FormatError> {
         Bank::from_bytes(bytes)
+    }
+    fn parse_shared(bytes: &SharedBytes) -> Result<(Self, Vec<Warning>), FormatError> {
+        Bank::from_shared(bytes)
     }
     fn to_bytes(&self) -> Vec<u8> {
         Bank::to_bytes(self)

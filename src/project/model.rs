@@ -99,8 +99,10 @@ fn load<T: OtFile>(
         let Some(bytes) = tree.read(&rel)? else {
             return Ok(None);
         };
+        // Shared, not copied: a bank's lock records stay views into the bytes as read.
+        let bytes = std::sync::Arc::new(bytes);
         let (slot, ws) =
-            FileSlot::read(&bytes).map_err(|e| ProjectError::format(path.clone(), e))?;
+            FileSlot::read_shared(&bytes).map_err(|e| ProjectError::format(path.clone(), e))?;
         warnings.extend(ws.into_iter().map(|w| OpenWarning {
             path: path.clone(),
             message: w.to_string(),

@@ -329,6 +329,9 @@ impl<'de> Deserialize<'de> for LockRecord {
     }
 }
 
+/// A file's bytes as read, shared by the values parsed from it (see [`LockRecords`]).
+pub type SharedBytes = Arc<Vec<u8>>;
+
 /// `H` consecutive 32-byte lock records.
 ///
 /// Parsed from a bank they are a view into the bank's bytes as read (shared, nothing copied:
@@ -340,7 +343,7 @@ pub struct LockRecords<const H: usize>(Store<H>);
 #[derive(Clone)]
 enum Store<const H: usize> {
     /// `H * 32` bytes of `src` from `at`.
-    Shared { src: Arc<[u8]>, at: usize },
+    Shared { src: SharedBytes, at: usize },
     /// Owned records (built in code, deserialised, or edited).
     Owned(Box<[[u8; 32]; H]>),
 }
@@ -440,7 +443,7 @@ impl<const H: usize> LockRecords<H> {
 
 impl<const H: usize> BinRead for LockRecords<H> {
     /// The bytes the reader reads (the whole file), so the records can be a view into them.
-    type Args<'a> = (&'a Arc<[u8]>,);
+    type Args<'a> = (&'a SharedBytes,);
     fn read_options<R: Read + Seek>(
         r: &mut R,
         _: Endian,

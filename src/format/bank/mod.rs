@@ -25,7 +25,9 @@ mod bytes;
 mod part;
 mod pattern;
 
-pub use bytes::{Bytes, Grid, LockRecord, LockRecords, NO_LOCK, Raw, STEPS, StepWords, TrigMask};
+pub use bytes::{
+    Bytes, Grid, LockRecord, LockRecords, NO_LOCK, Raw, STEPS, SharedBytes, StepWords, TrigMask,
+};
 pub use part::{
     MachineParams, MidiPageValues, MidiSetup, PART_LEN, Part, RecorderSetup, SCENES, SlotRecord,
     TrackPageSetups, TrackPageValues,
@@ -270,22 +272,26 @@ impl Bank {
     /// Parses a bank. Checks header, version (older banks are refused with advice to
     /// re-save on OS 1.40), size and every block magic; a checksum mismatch is a warning.
     pub fn from_bytes(bytes: &[u8]) -> Result<(Bank, Vec<Warning>), FormatError> {
+        Self::from_shared(&Arc::new(bytes.to_vec()))
+    }
+
+    /// [`Bank::from_bytes`] without copying: the lock records (p-locks and scenes, 0.5 MB of
+    /// the bank) stay views into `src` until edited (copy-on-write), so `src` lives as long as
+    /// they do.
+    pub fn from_shared(src: &SharedBytes) -> Result<(Bank, Vec<Warning>), FormatError> {
+        let bytes: &[u8] = src;
         check_container(bytes, FileKind::Bank)?;
         check_magics(bytes)?;
-        // One copy of the file, shared by the lock records (p-locks and scenes, 0.5 MB of the
-        // bank) as views instead of hundreds of small copies; edits copy a block out.
-        let src: Arc<[u8]> = Arc::from(bytes);
-        let mut cur = Cursor::new(&src[..]);
+        let mut cur = Cursor::new(bytes);
         cur.set_position(PATTERNS_AT as u64);
         let mut patterns = Vec::with_capacity(PATTERNS);
         for _ in 0..PATTERNS {
-            patterns
-                .push(Pattern::read_be_args(&mut cur, (&src,)).map_err(|e| wire_err(e, &cur))?);
+            patterns.push(Pattern::read_be_args(&mut cur, (src,)).map_err(|e| wire_err(e, &cur))?);
         }
         let read_parts = |cur: &mut Cursor<&[u8]>| -> Result<Box<[Part; PARTS]>, FormatError> {
             let mut v = Vec::with_capacity(PARTS);
             for _ in 0..PARTS {
-                v.push(Part::read_be_args(cur, (&src,)).map_err(|e| wire_err(e, cur))?);
+                v.push(Part::read_be_args(cur, (src,)).map_err(|e| wire_err(e, cur))?);
             }
             Ok(boxed(v))
         };

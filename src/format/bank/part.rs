@@ -2,10 +2,9 @@
 //! recorder setups, scenes and LFO/arp tables (format doc §4.10-4.13).
 
 use binrw::binrw;
-use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
-use super::bytes::{Bytes, Grid, LockRecords, NO_LOCK, Raw, range_err};
+use super::bytes::{Bytes, Grid, LockRecords, NO_LOCK, Raw, SharedBytes, range_err};
 use crate::format::{FormatError, MachineType};
 
 /// Size of a part block.
@@ -266,7 +265,7 @@ pub struct RecorderSetup {
 /// A part (`PART`, 6331 bytes).
 #[binrw]
 #[brw(big, magic = b"PART")]
-#[br(import(src: &Arc<[u8]>))]
+#[br(import(src: &SharedBytes))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Part {
     /// +4: zero bytes, preserved.

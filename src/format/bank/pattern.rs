@@ -3,10 +3,9 @@
 //! Offsets in comments are relative to the block's magic (format doc §4.2-4.9).
 
 use binrw::binrw;
-use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
-use super::bytes::{LockRecords, Raw, STEPS, StepWords, TrigMask, range_err};
+use super::bytes::{LockRecords, Raw, STEPS, SharedBytes, StepWords, TrigMask, range_err};
 use crate::format::{FormatError, MicroTiming, Scale, StepWord, TrigCondition};
 
 /// Size of a pattern block in a version-23 bank.
@@ -166,7 +165,7 @@ pub enum StepKind {
 /// An audio track's pattern data (`TRAC`, 2338 bytes).
 #[binrw]
 #[brw(big, magic = b"TRAC")]
-#[br(import(src: &Arc<[u8]>))]
+#[br(import(src: &SharedBytes))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AudioTrack {
     /// +4: unknown, preserved.
@@ -203,7 +202,7 @@ pub struct AudioTrack {
 /// A MIDI track's pattern data (`MTRA`, 2233 bytes).
 #[binrw]
 #[brw(big, magic = b"MTRA")]
-#[br(import(src: &Arc<[u8]>))]
+#[br(import(src: &SharedBytes))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MidiTrack {
     /// +4: unknown, preserved.
@@ -543,7 +542,7 @@ impl ScaleMode {
 /// A pattern (`PTRN`, 36588 bytes).
 #[binrw]
 #[brw(big, magic = b"PTRN")]
-#[br(import(src: &Arc<[u8]>))]
+#[br(import(src: &SharedBytes))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pattern {
     /// +4: zero bytes, preserved.

@@ -131,3 +131,53 @@ fn odd_ids_and_part_bytes_warn_but_open() {
     assert!(w[1].message.contains("pattern 3 audio track 6"));
     assert!(bank.to_bytes() == raw);
 }
+
+#[test]
+fn shared_lock_records_are_copy_on_write() {
+    let Some(bytes) = read("ot/hello-flex/project/bank01.work") else {
+        return;
+    };
+    let src = Arc::new(bytes.clone());
+    let (shared, _) = Bank::from_shared(&src).unwrap();
+    let (copied, _) = Bank::from_bytes(&bytes).unwrap();
+    assert!(shared == copied);
+    assert_eq!(shared.to_bytes(), bytes);
+    // T1 step 1 holds VOL (slot 15) = 119 in hello-flex A01.
+    assert_eq!(shared.patterns[0].audio[0].plock(0, 15), Some(119));
+
+    let mut edited = shared.clone();
+    edited.patterns[0].audio[0]
+        .set_plock(0, 15, Some(3))
+        .unwrap();
+    edited
+        .part_mut(0)
+        .unwrap()
+        .set_scene_lock(4, 1, 15, Some(9))
+        .unwrap();
+    // The edit copied its blocks out: the shared bytes, the original bank and its clone
+    // are untouched; the edited bank writes exactly the two locks and the checksum.
+    assert_eq!(*src, bytes);
+    assert_eq!(shared.patterns[0].audio[0].plock(0, 15), Some(119));
+    assert_eq!(shared.to_bytes(), bytes);
+    let out = edited.to_bytes();
+    let diff: Vec<usize> = (0..out.len()).filter(|&i| out[i] != bytes[i]).collect();
+    let lock = PATTERNS_AT + AUDIO_TRACKS_AT + 98 + 15;
+    assert!(diff.contains(&lock) && out[lock] == 3, "{diff:?}");
+    assert!(diff.iter().all(|&i| i == lock
+        || i >= CHECKSUM_AT
+        || i == EDITED_MASK_AT
+        || (PARTS_AT..PARTS_AT + PART_LEN).contains(&i)));
+    let (back, _) = Bank::from_bytes(&out).unwrap();
+    assert_eq!(back.patterns[0].audio[0].plock(0, 15), Some(3));
+    assert_eq!(back.part(0).unwrap().scene_lock(4, 1, 15), Some(9));
+}
+
+#[test]
+fn a_lock_block_past_the_end_of_its_source_is_an_error_not_a_panic() {
+    use binrw::BinRead;
+    let src = Arc::new(vec![0u8; 100]);
+    let mut cur = std::io::Cursor::new(&src[..]);
+    cur.set_position(90);
+    let e = LockRecords::<8>::read_be_args(&mut cur, (&src,)).unwrap_err();
+    assert!(e.to_string().contains("past the end"), "{e}");
+}
