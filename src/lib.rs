@@ -13,6 +13,7 @@ pub mod audio;
 pub mod cli;
 pub mod config;
 pub mod format;
+pub mod guard;
 pub mod librarian;
 pub mod memory;
 pub mod midi;

@@ -12,6 +12,31 @@ fn audio(name: &str) -> Option<std::path::PathBuf> {
     corpus(&format!("audio/{name}"))
 }
 
+/// A WAV whose `fmt ` chunk claims 65535 channels of 16 bits: symphonia 0.6 multiplies them
+/// in a u16 and panics on the overflow (in builds with overflow checks). octa turns that into an
+/// error naming the file, from the probe and from a full decode.
+#[test]
+fn a_decoder_panic_on_a_damaged_header_is_an_error_naming_the_file() {
+    let Some(src) = audio("sine440-44k1-16bit-mono.wav") else {
+        return;
+    };
+    let mut bytes = std::fs::read(&src).unwrap();
+    assert_eq!(&bytes[12..16], b"fmt ");
+    bytes[22..24].copy_from_slice(&u16::MAX.to_le_bytes());
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("many-channels.wav");
+    std::fs::write(&p, &bytes).unwrap();
+    let e = probe(&p).unwrap_err().to_string();
+    assert!(e.contains("many-channels.wav"), "{e}");
+    if cfg!(debug_assertions) {
+        // With overflow checks symphonia panics here; the guard reports it.
+        assert!(e.contains("the decoder failed on this file"), "{e}");
+    }
+    let e = decode_file(&p).unwrap_err().to_string();
+    assert!(e.contains("many-channels.wav"), "{e}");
+    assert!(!octa::guard::is_catching());
+}
+
 #[test]
 fn sine_16bit_mono_values_peaks_and_zero_crossings() {
     let Some(p) = audio("sine440-44k1-16bit-mono.wav") else {

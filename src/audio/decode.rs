@@ -260,6 +260,9 @@ pub fn probe(path: &Path) -> Result<AudioFileInfo, AudioError> {
     StreamDecoder::open(path).map(|d| d.info)
 }
 
+/// What a panic inside symphonia is reported as.
+const DECODER_FAILED: &str = "the decoder failed on this file, which is probably damaged";
+
 fn sym_err(path: &Path, e: SymError) -> AudioError {
     match e {
         SymError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
@@ -283,6 +286,15 @@ fn sym_err(path: &Path, e: SymError) -> AudioError {
 impl StreamDecoder {
     /// Sniffs, probes and opens `path` for decoding.
     pub fn open(path: &Path) -> Result<Self, AudioError> {
+        crate::guard::catch(|| Self::open_unguarded(path)).unwrap_or_else(|| {
+            Err(AudioError::Corrupt {
+                path: path.to_path_buf(),
+                reason: DECODER_FAILED.into(),
+            })
+        })
+    }
+
+    fn open_unguarded(path: &Path) -> Result<Self, AudioError> {
         let format = sniff(path)?;
         let file = File::open(path).map_err(|e| AudioError::io(path, e))?;
         let mss = MediaSourceStream::new(Box::new(file), Default::default());
@@ -411,6 +423,21 @@ impl StreamDecoder {
     /// A file that ends early or has a damaged packet stops with a warning
     /// rather than an error once some audio was produced.
     pub fn next_chunk(&mut self, out: &mut Vec<f32>) -> Result<usize, AudioError> {
+        match crate::guard::catch(|| self.next_chunk_unguarded(out)) {
+            Some(r) => r,
+            None => {
+                // The decoder's state is unknown after a panic: stop here.
+                self.finished = true;
+                out.clear();
+                Err(AudioError::Corrupt {
+                    path: self.info.path.clone(),
+                    reason: format!("{DECODER_FAILED} (after frame {})", self.position),
+                })
+            }
+        }
+    }
+
+    fn next_chunk_unguarded(&mut self, out: &mut Vec<f32>) -> Result<usize, AudioError> {
         out.clear();
         if self.finished {
             return Ok(0);
@@ -513,13 +540,15 @@ impl StreamDecoder {
         if seekable
             && frame > self.position + 8_192
             && let Ok(ts) = i64::try_from(frame)
-            && let Ok(to) = self.reader.seek(
-                SeekMode::Accurate,
-                SeekTo::Timestamp {
-                    ts: Timestamp::new(ts),
-                    track_id: self.track_id,
-                },
-            )
+            && let Some(Ok(to)) = crate::guard::catch(|| {
+                self.reader.seek(
+                    SeekMode::Accurate,
+                    SeekTo::Timestamp {
+                        ts: Timestamp::new(ts),
+                        track_id: self.track_id,
+                    },
+                )
+            })
         {
             self.decoder.reset();
             let actual = u64::try_from(to.actual_ts.get()).unwrap_or(0);

@@ -449,10 +449,10 @@ fn run_worker(
 ) {
     // A decoder bug must not leave the preview "playing" forever: a panic is
     // reported like any other failure.
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    let result = crate::guard::catch(|| {
         Worker::new(&request, generation, &inner, &events, options).and_then(|w| w.run())
-    }))
-    .unwrap_or_else(|_| {
+    })
+    .unwrap_or_else(|| {
         Err(Stop::Failed(AudioError::Corrupt {
             path: request.path.clone(),
             reason: "the decoder failed unexpectedly".into(),

@@ -327,11 +327,11 @@ impl PeakCache {
             .name("octa-peaks".into())
             .spawn(move || {
                 for key in rx {
-                    let computed = std::panic::catch_unwind(|| PeakSummary::compute(&key.path));
+                    let computed = crate::guard::catch(|| PeakSummary::compute(&key.path));
                     let state = match computed {
-                        Ok(Ok(s)) => PeakState::Ready(Arc::new(s)),
-                        Ok(Err(e)) => PeakState::Failed(e.to_string()),
-                        Err(_) => PeakState::Failed(format!(
+                        Some(Ok(s)) => PeakState::Ready(Arc::new(s)),
+                        Some(Err(e)) => PeakState::Failed(e.to_string()),
+                        None => PeakState::Failed(format!(
                             "{}: the decoder failed unexpectedly",
                             key.path.display()
                         )),

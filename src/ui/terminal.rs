@@ -92,7 +92,15 @@ pub fn crash_report_path() -> PathBuf {
 }
 
 fn install_panic_hook() {
-    std::panic::set_hook(Box::new(|info| {
+    let ui_thread = std::thread::current().id();
+    std::panic::set_hook(Box::new(move |info| {
+        // A panic caught and turned into an error (a decoder bug on a damaged sample), or one on
+        // a worker thread, must not tear the screen down under a tracker that keeps running:
+        // log it (stderr goes to the log file while the tracker owns the screen).
+        if crate::guard::is_catching() || std::thread::current().id() != ui_thread {
+            eprintln!("octa: a panic was caught and reported as an error: {info}");
+            return;
+        }
         restore();
         let path = crash_report_path();
         let report = format!(
