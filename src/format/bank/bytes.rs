@@ -414,7 +414,7 @@ impl<const H: usize> LockRecords<H> {
         if row >= H {
             return Err(range_err("record", row, H));
         }
-        let mut rec = LockRecord(self.rows()[row]);
+        let mut rec = self.record(row).unwrap_or(LockRecord::EMPTY);
         rec.set(idx, value)?;
         self.rows_mut()[row] = rec.0;
         Ok(())
