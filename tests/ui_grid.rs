@@ -1,14 +1,8 @@
 //! The pattern grid shows the trigs, p-locks, conditions and micro-timing of real corpus
 //! patterns in the right cells; snapshots of the screens.
 
-use octa::project::{OpenOptions, Project};
-use octa::ui::testing::{app, lines, press, render, screen};
+use octa::ui::testing::{app, lines, open_corpus as open, press, render, screen};
 use ratatui::style::Modifier;
-
-fn open(rel: &str) -> Option<Project> {
-    let path = octa::testutil::corpus(rel)?;
-    Some(Project::open(&path, &OpenOptions::default()).expect("corpus project opens"))
-}
 
 /// The text of track `track`'s block (0 = T1) on the grid row labelled `row` (1-based).
 fn cell(lines: &[String], row: usize, track: usize) -> String {

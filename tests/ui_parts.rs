@@ -5,21 +5,8 @@ use octa::format::bank::{BANK_LEN, EDITED_MASK_AT, PART_LEN, PARTS_AT};
 use octa::project::{OpenOptions, Project};
 use octa::ui::App;
 use octa::ui::app::Overlay;
-use octa::ui::testing::{app, press, screen, type_text};
+use octa::ui::testing::{answer, app, open_corpus as open, press, screen};
 use std::path::Path;
-
-fn open(rel: &str) -> Option<Project> {
-    let p = octa::testutil::corpus(rel)?;
-    Some(Project::open(&p, &OpenOptions::default()).unwrap())
-}
-
-/// Runs a prompting action and answers it.
-fn answer(a: &mut App, key: &str, text: &str) {
-    press(a, &[key]);
-    assert!(matches!(a.overlay, Overlay::Prompt { .. }), "{key} asks");
-    type_text(a, text);
-    press(a, &["enter"]);
-}
 
 /// Presses `key`, which asks to confirm a copy with its summary, and confirms with y.
 fn confirm_copy(a: &mut App, key: &str) -> Vec<String> {

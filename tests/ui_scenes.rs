@@ -7,20 +7,7 @@ use octa::format::bank::{Bank, Part};
 use octa::project::{OpenOptions, Project};
 use octa::ui::App;
 use octa::ui::app::Overlay;
-use octa::ui::testing::{app, press, screen, type_text};
-
-fn open(rel: &str) -> Option<Project> {
-    let p = octa::testutil::corpus(rel)?;
-    Some(Project::open(&p, &OpenOptions::default()).unwrap())
-}
-
-/// Runs a prompting action and answers it.
-fn answer(a: &mut App, key: &str, text: &str) {
-    press(a, &[key]);
-    assert!(matches!(a.overlay, Overlay::Prompt { .. }), "{key} asks");
-    type_text(a, text);
-    press(a, &["enter"]);
-}
+use octa::ui::testing::{answer, app, open_corpus as open, press, screen};
 
 fn diff(a: &[u8], b: &[u8]) -> Vec<usize> {
     assert_eq!(a.len(), b.len());

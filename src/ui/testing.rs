@@ -61,3 +61,24 @@ pub fn type_text(app: &mut App, text: &str) {
         app.key(Chord::char(c));
     }
 }
+
+/// A corpus project (`ot/multipart`, ...) opened for a test; `None` (skipped) without the corpus.
+pub fn open_corpus(rel: &str) -> Option<Project> {
+    let path = crate::testutil::corpus(rel)?;
+    Some(
+        Project::open(&path, &crate::project::OpenOptions::default())
+            .unwrap_or_else(|e| panic!("corpus project {rel} opens: {e}")),
+    )
+}
+
+/// Presses `key`, which must open a prompt, types `text` after what the prompt holds and
+/// presses Enter.
+pub fn answer(app: &mut App, key: &str, text: &str) {
+    press(app, &[key]);
+    assert!(
+        matches!(app.overlay, super::app::Overlay::Prompt { .. }),
+        "{key} asks"
+    );
+    type_text(app, text);
+    press(app, &["enter"]);
+}
