@@ -3,14 +3,27 @@
 //! Every entry name is checked before anything is used: an entry that is
 //! absolute (`/x`, `C:\x`) or climbs out with `..` is rejected with an error
 //! naming it, and an import writes nothing when any entry is rejected.
+//!
+//! Sizes are capped, whatever the headers say: an entry may unpack to at most [`MAX_ENTRY`]
+//! bytes (and to no more than its header declares), a whole archive read into memory to at
+//! most [`MAX_UNPACKED`] bytes. The declared sizes are checked before anything is inflated and
+//! the bytes actually inflated are counted, since headers lie. [`ZipIndex`] reads entries on
+//! demand, each bounded by the kind of file it is (`octa check` and opening a project read the
+//! project's files, never the samples beside them).
 
 use super::error::{ProjectError, Result};
+use super::read::Limit;
 use super::store;
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Read, Seek, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
-/// Largest entry this layer reads (a set's AUDIO pool can be large, but not this large).
-const MAX_ENTRY: u64 = 2 << 30;
+/// Largest entry this layer unpacks: the largest file the device's FAT32 card can hold.
+pub const MAX_ENTRY: u64 = u32::MAX as u64;
+
+/// Largest total this layer unpacks from one archive (declared sizes and bytes inflated).
+pub const MAX_UNPACKED: u64 = 1 << 30;
 
 /// One file (or folder, name ending in `/`) of an archive, in memory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,40 +70,227 @@ pub fn safe_entry_name(raw: &str) -> Option<String> {
     Some(name)
 }
 
-/// Reads every entry of a zip held in memory; `path` is for messages.
-pub fn read_zip(path: &Path, bytes: &[u8]) -> Result<Vec<Entry>> {
-    let zerr = |e: zip::result::ZipError| ProjectError::Zip {
+fn zip_error(path: &Path, message: impl Into<String>) -> ProjectError {
+    ProjectError::Zip {
         path: path.to_path_buf(),
-        message: e.to_string(),
-    };
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(zerr)?;
-    let mut out = Vec::with_capacity(zip.len());
-    for i in 0..zip.len() {
-        let mut f = zip.by_index(i).map_err(zerr)?;
-        let raw = String::from_utf8_lossy(f.name_raw()).into_owned();
+        message: message.into(),
+    }
+}
+
+/// One entry of an archive as its central directory lists it (nothing inflated).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryInfo {
+    /// Normalised name ([`safe_entry_name`]); folders end in `/`.
+    pub name: String,
+    /// Size the header declares (unpacked).
+    pub size: u64,
+    index: usize,
+}
+
+impl EntryInfo {
+    /// True for a folder entry.
+    pub fn is_dir(&self) -> bool {
+        self.name.ends_with('/')
+    }
+}
+
+/// Lists an archive's entries: names checked ([`safe_entry_name`]; two entries with one name
+/// are refused), declared sizes within [`MAX_ENTRY`] each and [`MAX_UNPACKED`] in all.
+fn list_entries<R: Read + Seek>(
+    path: &Path,
+    zip: &zip::ZipArchive<R>,
+) -> Result<Vec<EntryInfo>> {
+    let mut out: Vec<EntryInfo> = Vec::with_capacity(zip.len());
+    let mut total: u64 = 0;
+    let mut seen = std::collections::HashSet::new();
+    for index in 0..zip.len() {
+        let f = zip
+            .by_index_data(index)
+            .map_err(|e| zip_error(path, e.to_string()))?;
+        let raw = match f.name() {
+            Ok(n) => n.into_owned(),
+            Err(_) => String::from_utf8_lossy(f.name_raw()).into_owned(),
+        };
         let name = safe_entry_name(&raw).ok_or_else(|| ProjectError::UnsafeEntry {
             archive: path.to_path_buf(),
             entry: raw.clone(),
         })?;
-        let mut data = Vec::new();
-        if !f.is_dir() {
-            if f.size() > MAX_ENTRY {
-                return Err(ProjectError::Zip {
-                    path: path.to_path_buf(),
-                    message: format!("entry {raw:?} is larger than {MAX_ENTRY} bytes"),
-                });
-            }
-            (&mut f)
-                .take(MAX_ENTRY)
-                .read_to_end(&mut data)
-                .map_err(|e| ProjectError::Zip {
-                    path: path.to_path_buf(),
-                    message: format!("entry {raw:?}: {e}"),
-                })?;
+        let size = if f.is_dir() { 0 } else { f.size() };
+        if size > MAX_ENTRY {
+            return Err(zip_error(
+                path,
+                format!("entry {raw:?} declares {size} bytes, more than the {MAX_ENTRY} bytes any file on the card can have; not read"),
+            ));
         }
-        out.push(Entry { name, data });
+        total = total.saturating_add(size);
+        if total > MAX_UNPACKED {
+            return Err(zip_error(
+                path,
+                format!("entries up to {raw:?} declare {total} bytes unpacked, more than the {MAX_UNPACKED} bytes octa unpacks from one archive; not read"),
+            ));
+        }
+        if !seen.insert(name.trim_end_matches('/').to_string()) {
+            return Err(zip_error(
+                path,
+                format!("entry {raw:?}: a second entry with the name {name:?}; refused"),
+            ));
+        }
+        out.push(EntryInfo { name, size, index });
     }
     Ok(out)
+}
+
+/// Inflates one entry, at most `max` bytes and never more than its header declares; adds the
+/// bytes inflated to `unpacked` and fails past [`MAX_UNPACKED`].
+fn inflate<R: Read + Seek>(
+    path: &Path,
+    zip: &mut zip::ZipArchive<R>,
+    info: &EntryInfo,
+    limit: Limit,
+    unpacked: &AtomicU64,
+) -> Result<Vec<u8>> {
+    if info.is_dir() {
+        return Ok(Vec::new());
+    }
+    let shown = &info.name;
+    if info.size > limit.max {
+        return Err(zip_error(
+            path,
+            format!(
+                "entry {shown:?}: expected a {} of at most {} bytes, its header declares {} bytes; not read",
+                limit.what, limit.max, info.size
+            ),
+        ));
+    }
+    let f = zip
+        .by_index(info.index)
+        .map_err(|e| zip_error(path, format!("entry {shown:?}: {e}")))?;
+    let mut data = Vec::with_capacity(info.size as usize);
+    f.take(info.size + 1)
+        .read_to_end(&mut data)
+        .map_err(|e| zip_error(path, format!("entry {shown:?}: {e}")))?;
+    if data.len() as u64 > info.size {
+        return Err(zip_error(
+            path,
+            format!(
+                "entry {shown:?} inflates to more than the {} bytes its header declares; refused",
+                info.size
+            ),
+        ));
+    }
+    let before = unpacked.fetch_add(data.len() as u64, Ordering::Relaxed);
+    if before + data.len() as u64 > MAX_UNPACKED {
+        return Err(zip_error(
+            path,
+            format!("entry {shown:?}: more than {MAX_UNPACKED} bytes unpacked from this archive; refused"),
+        ));
+    }
+    Ok(data)
+}
+
+/// Reads every entry of a zip held in memory; `path` is for messages. Bounded: see the module doc.
+pub fn read_zip(path: &Path, bytes: &[u8]) -> Result<Vec<Entry>> {
+    let mut zip =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| zip_error(path, e.to_string()))?;
+    let infos = list_entries(path, &zip)?;
+    let unpacked = AtomicU64::new(0);
+    let limit = Limit {
+        max: MAX_ENTRY,
+        what: "zip entry",
+    };
+    infos
+        .into_iter()
+        .map(|info| {
+            let data = inflate(path, &mut zip, &info, limit, &unpacked)?;
+            Ok(Entry {
+                name: info.name,
+                data,
+            })
+        })
+        .collect()
+}
+
+/// An archive on disk whose entries are read on demand (only its central directory is read
+/// when it is opened).
+#[derive(Clone)]
+pub struct ZipIndex {
+    path: PathBuf,
+    zip: Arc<Mutex<zip::ZipArchive<std::fs::File>>>,
+    entries: Vec<EntryInfo>,
+    unpacked: Arc<AtomicU64>,
+    fingerprint: store::Fingerprint,
+}
+
+impl std::fmt::Debug for ZipIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ZipIndex")
+            .field("path", &self.path)
+            .field("entries", &self.entries.len())
+            .finish()
+    }
+}
+
+impl ZipIndex {
+    /// Opens an archive (a regular file, see [`super::read`]) and checks its entry names and
+    /// declared sizes.
+    pub fn open(path: &Path) -> Result<ZipIndex> {
+        let (file, len) = super::read::open_regular(path).map_err(|e| ProjectError::io(path, e))?;
+        let zip = zip::ZipArchive::new(file).map_err(|e| zip_error(path, e.to_string()))?;
+        let entries = list_entries(path, &zip)?;
+        // What the archive was when opened: its length and the hash of its central directory
+        // listing (names and sizes), enough to notice another tool rewriting it.
+        let mut listing = len.to_le_bytes().to_vec();
+        for e in &entries {
+            listing.extend_from_slice(e.name.as_bytes());
+            listing.extend_from_slice(&e.size.to_le_bytes());
+        }
+        Ok(ZipIndex {
+            path: path.to_path_buf(),
+            zip: Arc::new(Mutex::new(zip)),
+            entries,
+            unpacked: Arc::new(AtomicU64::new(0)),
+            fingerprint: store::Fingerprint::of(&listing),
+        })
+    }
+
+    /// The archive's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The entries, in archive order.
+    pub fn entries(&self) -> &[EntryInfo] {
+        &self.entries
+    }
+
+    /// A fingerprint of the archive's length and listing when opened.
+    pub fn fingerprint(&self) -> store::Fingerprint {
+        self.fingerprint
+    }
+
+    /// The entry named `name` (case-insensitive, as the device's FAT card), if any.
+    pub fn find(&self, name: &str) -> Option<&EntryInfo> {
+        self.entries
+            .iter()
+            .find(|e| e.name.eq_ignore_ascii_case(name))
+    }
+
+    /// Reads one entry, bounded by `limit` (and by what its header declares).
+    pub fn read(&self, info: &EntryInfo, limit: Limit) -> Result<Vec<u8>> {
+        let mut zip = self
+            .zip
+            .lock()
+            .map_err(|_| zip_error(&self.path, "archive reader poisoned by a panic"))?;
+        inflate(&self.path, &mut zip, info, limit, &self.unpacked)
+    }
+
+    /// Reads the entry named `name`; `None` when there is none.
+    pub fn read_named(&self, name: &str, limit: Limit) -> Result<Option<Vec<u8>>> {
+        match self.find(name) {
+            Some(info) => self.read(&info.clone(), limit).map(Some),
+            None => Ok(None),
+        }
+    }
 }
 
 /// Builds a zip (deflate) of the given entries, in order.

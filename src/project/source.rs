@@ -1,7 +1,9 @@
 //! Finding a project: a project folder, a set folder (projects + `AUDIO/`), or a zip of either.
 
 use super::archive::{self, Entry};
+use super::anyfile::Kind;
 use super::error::{ProjectError, Result};
+use super::read;
 use super::store;
 use std::path::{Path, PathBuf};
 
@@ -69,7 +71,10 @@ impl Tree {
     }
 
     /// Reads a file (path relative to the tree's root, `/`-separated); `None` when absent.
+    /// Bounded by the largest size a file of that name can have ([`read::Limit`]).
     pub fn read(&self, rel: &str) -> Result<Option<Vec<u8>>> {
+        let base = rel.rsplit('/').next().unwrap_or(rel);
+        let limit = Kind::from_name(base).map_or(read::ANY, read::Limit::for_kind);
         match self {
             Tree::Dir(d) => {
                 let p = d.join(rel);
@@ -79,12 +84,28 @@ impl Tree {
                         reason: "a folder where a file should be".into(),
                     });
                 }
-                store::read_optional(&p)
+                read::read_optional(&p, limit)
             }
-            Tree::Zip { entries, .. } => Ok(entries
-                .iter()
-                .find(|e| e.name.eq_ignore_ascii_case(rel))
-                .map(|e| e.data.clone())),
+            Tree::Zip { entries, path, .. } => {
+                let Some(e) = entries.iter().find(|e| e.name.eq_ignore_ascii_case(rel)) else {
+                    return Ok(None);
+                };
+                if e.data.len() as u64 > limit.max {
+                    return Err(ProjectError::io(
+                        path.join(rel),
+                        std::io::Error::new(
+                            std::io::ErrorKind::FileTooLarge,
+                            format!(
+                                "expected a {} of at most {} bytes, found {} bytes",
+                                limit.what,
+                                limit.max,
+                                e.data.len()
+                            ),
+                        ),
+                    ));
+                }
+                Ok(Some(e.data.clone()))
+            }
         }
     }
 
