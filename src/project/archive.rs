@@ -96,10 +96,7 @@ impl EntryInfo {
 
 /// Lists an archive's entries: names checked ([`safe_entry_name`]; two entries with one name
 /// are refused), declared sizes within [`MAX_ENTRY`] each and [`MAX_UNPACKED`] in all.
-fn list_entries<R: Read + Seek>(
-    path: &Path,
-    zip: &zip::ZipArchive<R>,
-) -> Result<Vec<EntryInfo>> {
+fn list_entries<R: Read + Seek>(path: &Path, zip: &zip::ZipArchive<R>) -> Result<Vec<EntryInfo>> {
     let mut out: Vec<EntryInfo> = Vec::with_capacity(zip.len());
     let mut total: u64 = 0;
     let mut seen = std::collections::HashSet::new();
@@ -119,14 +116,18 @@ fn list_entries<R: Read + Seek>(
         if size > MAX_ENTRY {
             return Err(zip_error(
                 path,
-                format!("entry {raw:?} declares {size} bytes, more than the {MAX_ENTRY} bytes any file on the card can have; not read"),
+                format!(
+                    "entry {raw:?} declares {size} bytes, more than the {MAX_ENTRY} bytes any file on the card can have; not read"
+                ),
             ));
         }
         total = total.saturating_add(size);
         if total > MAX_UNPACKED {
             return Err(zip_error(
                 path,
-                format!("entries up to {raw:?} declare {total} bytes unpacked, more than the {MAX_UNPACKED} bytes octa unpacks from one archive; not read"),
+                format!(
+                    "entries up to {raw:?} declare {total} bytes unpacked, more than the {MAX_UNPACKED} bytes octa unpacks from one archive; not read"
+                ),
             ));
         }
         if !seen.insert(name.trim_end_matches('/').to_string()) {
@@ -182,7 +183,9 @@ fn inflate<R: Read + Seek>(
     if before + data.len() as u64 > MAX_UNPACKED {
         return Err(zip_error(
             path,
-            format!("entry {shown:?}: more than {MAX_UNPACKED} bytes unpacked from this archive; refused"),
+            format!(
+                "entry {shown:?}: more than {MAX_UNPACKED} bytes unpacked from this archive; refused"
+            ),
         ));
     }
     Ok(data)

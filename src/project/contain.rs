@@ -89,7 +89,11 @@ pub fn inside(roots: &[PathBuf], base: &Path, rel: &Path) -> Option<PathBuf> {
 }
 
 /// The error for a path from a file that leads outside its root.
-pub fn outside(what: impl Into<String>, path: impl Into<String>, roots: &[PathBuf]) -> ProjectError {
+pub fn outside(
+    what: impl Into<String>,
+    path: impl Into<String>,
+    roots: &[PathBuf],
+) -> ProjectError {
     ProjectError::Outside {
         what: what.into(),
         path: path.into(),
@@ -225,7 +229,10 @@ mod tests {
                 .unwrap_err()
                 .to_string();
             assert!(e.starts_with(&format!("Flex 3 PATH {bad:?}: ")), "{e}");
-            assert!(e.contains(&canon.join("AUDIO").display().to_string()), "{e}");
+            assert!(
+                e.contains(&canon.join("AUDIO").display().to_string()),
+                "{e}"
+            );
         }
     }
 

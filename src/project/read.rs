@@ -112,7 +112,10 @@ pub fn open_regular(path: &Path) -> io::Result<(File, u64)> {
     if !ft.is_file() {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
-            format!("expected a regular file, found {}; not read", describe_type(&ft)),
+            format!(
+                "expected a regular file, found {}; not read",
+                describe_type(&ft)
+            ),
         ));
     }
     Ok((file, meta.len()))

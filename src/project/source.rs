@@ -1,7 +1,7 @@
 //! Finding a project: a project folder, a set folder (projects + `AUDIO/`), or a zip of either.
 
-use super::archive::{self, Entry};
 use super::anyfile::Kind;
+use super::archive::{self, Entry};
 use super::error::{ProjectError, Result};
 use super::read;
 use super::store;
