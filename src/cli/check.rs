@@ -293,10 +293,10 @@ fn write_output(root: Root, dst: &Path, out: &[Out], force: bool) -> Result<(), 
                 ),
             })?;
             let name = name.replace('\\', "/");
-            entries.push(Entry {
-                name: if o.dir { format!("{name}/") } else { name },
-                data: if o.dir { Vec::new() } else { o.bytes()? },
-            });
+            entries.push(Entry::new(
+                if o.dir { format!("{name}/") } else { name },
+                if o.dir { Vec::new() } else { o.bytes()? },
+            ));
         }
         let bytes = archive::write_zip(dst, &entries)?;
         return store::write_atomic(dst, &bytes);

@@ -164,9 +164,72 @@ pub fn read_kind(path: &Path, kind: Kind) -> Result<Vec<u8>> {
     read(path, Limit::for_kind(kind))
 }
 
+/// [`store::Fingerprint::of`](super::store::Fingerprint::of) the file's bytes, computed while
+/// reading it in blocks (a zip is not held in memory to fingerprint it). Regular files only.
+pub fn fingerprint_file(path: &Path) -> Result<super::store::Fingerprint> {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let io = |e| ProjectError::io(path, e);
+    let (mut file, len) = open_regular(path).map_err(io)?;
+    if len > ANY.max {
+        return Err(io(too_large(len, ANY)));
+    }
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ len;
+    let mut buf = vec![0u8; 1 << 16];
+    let mut total: u64 = 0;
+    loop {
+        // fill the buffer (a multiple of 8) unless the file ends
+        let mut n = 0;
+        while n < buf.len() {
+            match file.read(&mut buf[n..]) {
+                Ok(0) => break,
+                Ok(k) => n += k,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(io(e)),
+            }
+        }
+        total += n as u64;
+        let mut words = buf[..n].chunks_exact(8);
+        for c in &mut words {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        for &b in words.remainder() {
+            h = (h.rotate_left(5) ^ b as u64).wrapping_mul(K);
+        }
+        if n < buf.len() {
+            break;
+        }
+    }
+    if total != len {
+        return Err(io(io::Error::other(format!(
+            "changed while being read ({len} bytes, then {total})"
+        ))));
+    }
+    Ok(super::store::Fingerprint {
+        len,
+        hash: h ^ (h >> 29),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_fingerprint_is_the_bytes_fingerprint() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("a.zip");
+        for len in [0usize, 1, 7, 8, 9, 65_535, 65_536, 65_537, 200_003] {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 31 % 251) as u8).collect();
+            std::fs::write(&p, &bytes).unwrap();
+            assert_eq!(
+                fingerprint_file(&p).unwrap(),
+                crate::project::store::Fingerprint::of(&bytes),
+                "{len}"
+            );
+        }
+    }
 
     #[test]
     fn limits_are_the_format_sizes() {

@@ -12,13 +12,13 @@ use std::path::{Path, PathBuf};
 pub enum Tree {
     /// A folder on disk.
     Dir(PathBuf),
-    /// A zip read into memory.
+    /// A zip: its listing read, entries read on demand.
     Zip {
         /// The archive.
         path: PathBuf,
-        /// Its entries.
+        /// Its entries (content read on demand).
         entries: Vec<Entry>,
-        /// The archive's bytes as read.
+        /// The archive's bytes when opened.
         fingerprint: store::Fingerprint,
     },
 }
@@ -48,12 +48,13 @@ impl Tree {
             return Ok(Tree::Dir(path.to_path_buf()));
         }
         if is_zip(path) {
-            let bytes = store::read(path)?;
-            let entries = archive::read_zip(path, &bytes)?;
+            // Only the central directory is read: entries are read on demand, each bounded by
+            // the kind of file it is (samples are not read to open a project).
+            let index = archive::ZipIndex::open(path)?;
             return Ok(Tree::Zip {
                 path: path.to_path_buf(),
-                entries,
-                fingerprint: store::Fingerprint::of(&bytes),
+                entries: index.lazy_entries(),
+                fingerprint: read::fingerprint_file(path)?,
             });
         }
         Err(ProjectError::NotAProject {
@@ -90,21 +91,11 @@ impl Tree {
                 let Some(e) = entries.iter().find(|e| e.name.eq_ignore_ascii_case(rel)) else {
                     return Ok(None);
                 };
-                if e.data.len() as u64 > limit.max {
-                    return Err(ProjectError::io(
-                        path.join(rel),
-                        std::io::Error::new(
-                            std::io::ErrorKind::FileTooLarge,
-                            format!(
-                                "expected a {} of at most {} bytes, found {} bytes",
-                                limit.what,
-                                limit.max,
-                                e.data.len()
-                            ),
-                        ),
-                    ));
-                }
-                Ok(Some(e.data.clone()))
+                let bytes = e.read(limit).map_err(|err| match err {
+                    ProjectError::Io { source, .. } => ProjectError::io(path.join(rel), source),
+                    other => other,
+                })?;
+                Ok(Some(bytes.into_owned()))
             }
         }
     }
