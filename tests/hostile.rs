@@ -241,18 +241,11 @@ fn copy_check_and_assign_refuse_a_slot_path_leaving_the_set() {
     assert!(r.out.contains("checked 26 files: 1 errors"), "{}", r.out);
 
     // slots --assign refuses files outside the project folder and the set's AUDIO folder
+    fs::write(d.path().join("src/evil.wav"), b"RIFF").unwrap();
     let pw_before = fs::read(hello.join("project.work")).unwrap();
     for (spec, slot, path) in [
-        (
-            "F5=../../.ssh/authorized_keys",
-            "Flex 5",
-            "../AUDIO/../../.ssh/authorized_keys",
-        ),
-        (
-            "S2=./../../.ssh/authorized_keys",
-            "Static 2",
-            "../../.ssh/authorized_keys",
-        ),
+        ("F5=../../evil.wav", "Flex 5", "../AUDIO/../../evil.wav"),
+        ("S2=./../../evil.wav", "Static 2", "../../evil.wav"),
     ] {
         let r = octa(&[os("slots"), hello.as_os_str(), os("--assign"), os(spec)]);
         assert_eq!(r.code, 1, "{spec}: {}{}", r.out, r.err);
