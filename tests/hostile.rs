@@ -61,20 +61,14 @@ fn octa(args: &[&OsStr]) -> Run {
             true
         })
     };
-    let mut status = 0;
-    let r = unsafe { libc::waitpid(pid, &mut status, 0) };
+    let status = child.wait().unwrap();
     done.store(true, std::sync::atomic::Ordering::SeqCst);
-    assert_eq!(r, pid);
-    assert!(
-        !watchdog.join().unwrap(),
-        "octa {args:?} hung and was killed"
-    );
-    assert!(
-        libc::WIFEXITED(status),
-        "octa {args:?} died: status {status}"
-    );
+    assert!(!watchdog.join().unwrap(), "octa {args:?} hung and was killed");
+    let code = status
+        .code()
+        .unwrap_or_else(|| panic!("octa {args:?} died: {status}"));
     Run {
-        code: libc::WEXITSTATUS(status),
+        code,
         out: String::from_utf8_lossy(&t_out.join().unwrap()).into_owned(),
         err: String::from_utf8_lossy(&t_err.join().unwrap()).into_owned(),
     }

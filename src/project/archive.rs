@@ -443,11 +443,19 @@ fn collect_into(dir: &Path, prefix: &str, out: &mut Vec<Entry>) -> Result<()> {
     let rd = std::fs::read_dir(dir).map_err(|e| ProjectError::io(dir, e))?;
     for item in rd {
         let item = item.map_err(|e| ProjectError::io(dir, e))?;
-        let name = item.file_name().to_string_lossy().into_owned();
+        let p = item.path();
+        // Zip names are text: a name that is not UTF-8 would merge with others once decoded.
+        let name = item
+            .file_name()
+            .to_str()
+            .ok_or_else(|| ProjectError::NotAProject {
+                path: p.clone(),
+                reason: "the name is not UTF-8 and cannot be stored in a zip as it is".into(),
+            })?
+            .to_string();
         if name == store::BACKUP_DIR || name.contains(".octa-tmp-") {
             continue;
         }
-        let p = item.path();
         let ft = item.file_type().map_err(|e| ProjectError::io(&p, e))?;
         if ft.is_dir() {
             out.push(Entry::new(format!("{prefix}{name}/"), Vec::new()));
