@@ -705,6 +705,18 @@ fn invalid_arguments_exit_2() {
             ],
             "\"17\"",
         ),
+        (
+            vec![
+                "librarian".to_string(),
+                "pin".into(),
+                "DX7".into(),
+                "--out".into(),
+                "0".into(),
+                "--channel".into(),
+                "17".into(),
+            ],
+            "17",
+        ),
     ] {
         let a: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
         let r = octa(&a);
