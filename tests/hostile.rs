@@ -63,7 +63,10 @@ fn octa(args: &[&OsStr]) -> Run {
     };
     let status = child.wait().unwrap();
     done.store(true, std::sync::atomic::Ordering::SeqCst);
-    assert!(!watchdog.join().unwrap(), "octa {args:?} hung and was killed");
+    assert!(
+        !watchdog.join().unwrap(),
+        "octa {args:?} hung and was killed"
+    );
     let code = status
         .code()
         .unwrap_or_else(|| panic!("octa {args:?} died: {status}"));

@@ -293,10 +293,14 @@ fn write_output(root: Root, dst: &Path, out: &[Out], force: bool) -> Result<(), 
                 ),
             })?;
             let name = name.replace('\\', "/");
-            entries.push(Entry::new(
-                if o.dir { format!("{name}/") } else { name },
-                if o.dir { Vec::new() } else { o.bytes()? },
-            ));
+            entries.push(match &o.data {
+                // an entry of a zip goes into the new zip as stored, never inflated
+                OutData::Source(OtherSource::Zip(index, info)) if !o.dir => index.lazy_entry(info),
+                _ => Entry::new(
+                    if o.dir { format!("{name}/") } else { name },
+                    if o.dir { Vec::new() } else { o.bytes()? },
+                ),
+            });
         }
         let bytes = archive::write_zip(dst, &entries)?;
         return store::write_atomic(dst, &bytes);

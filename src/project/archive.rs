@@ -372,15 +372,20 @@ impl ZipIndex {
     pub fn lazy_entries(&self) -> Vec<Entry> {
         self.entries
             .iter()
-            .map(|info| Entry {
-                name: info.name.clone(),
-                data: Vec::new(),
-                stored: Some(Stored {
-                    index: self.clone(),
-                    info: info.clone(),
-                }),
-            })
+            .map(|info| self.lazy_entry(info))
             .collect()
+    }
+
+    /// One entry, its content left in the archive (a zip written from it copies it as stored).
+    pub fn lazy_entry(&self, info: &EntryInfo) -> Entry {
+        Entry {
+            name: info.name.clone(),
+            data: Vec::new(),
+            stored: Some(Stored {
+                index: self.clone(),
+                info: info.clone(),
+            }),
+        }
     }
 
     /// Reads the entry named `name`; `None` when there is none.
