@@ -727,3 +727,47 @@ fn invalid_arguments_exit_2() {
         assert!(r.err.contains(names), "{args:?}: {}", r.err);
     }
 }
+
+#[test]
+fn check_reports_slot_paths_leaving_a_zipped_set_or_project() {
+    let d = tempfile::tempdir().unwrap();
+    let evil = "../AUDIO/../../x.wav";
+    let Some(hello) = hostile_hello(d.path(), evil) else {
+        return;
+    };
+    // the set zipped (project under HELLO/), and the project alone (at the archive's root)
+    let set_zip = d.path().join("set.zip");
+    let proj_zip = d.path().join("proj.zip");
+    for (src, z) in [
+        (d.path().join("src/SET"), &set_zip),
+        (hello.clone(), &proj_zip),
+    ] {
+        let r = octa(&[os("resave"), src.as_os_str(), z.as_os_str()]);
+        assert_eq!(r.code, 0, "{}", r.err);
+    }
+    for (z, file) in [
+        (&set_zip, "HELLO/project.work"),
+        (&proj_zip, "project.work"),
+    ] {
+        let r = octa(&[os("check"), z.as_os_str()]);
+        assert_eq!(r.code, 1, "{}", r.out);
+        let line = format!(
+            "{}: Flex 1 PATH \"{evil}\": leads outside ",
+            z.join(file).display()
+        );
+        assert!(r.out.contains(&line), "{line}\n{}", r.out);
+        assert_eq!(r.out.matches("leads outside").count(), 1, "{}", r.out);
+    }
+    // the project's other slots (../AUDIO/projects/HELLO FLEX/...) are fine, also with the
+    // project alone at the archive's root, its pool outside the archive
+    let clean = d.path().join("clean");
+    copy_dir(
+        &octa::testutil::corpus("ot/hello-flex/project").unwrap(),
+        &clean,
+    );
+    let clean_zip = d.path().join("clean.zip");
+    let r = octa(&[os("resave"), clean.as_os_str(), clean_zip.as_os_str()]);
+    assert_eq!(r.code, 0, "{}", r.err);
+    let r = octa(&[os("check"), clean_zip.as_os_str()]);
+    assert_eq!(r.code, 0, "{}", r.out);
+}

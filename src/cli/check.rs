@@ -3,7 +3,7 @@
 use crate::project::anyfile::AnyFile;
 use crate::project::archive::{self, Entry};
 use crate::project::contain;
-use crate::project::source::{self, is_zip};
+use crate::project::source::is_zip;
 use crate::project::walk::{Content, Item, OtherSource, Root, walk};
 use crate::project::{ProjectError, store};
 use clap::Args;
@@ -117,9 +117,7 @@ fn slot_path_problems(path: &Path, root: Root, items: &[Item], parsed: &[Option<
                         Some((d, _)) => format!("{d}/"),
                         None => String::new(),
                     };
-                    let audio = source::join_rel(&dir, "../AUDIO");
-                    contain::slot_entry_in(path, &dir, audio.as_deref(), &name, &slot.path)
-                        .map(|_| ())
+                    contain::slot_entry_in(path, &dir, None, &name, &slot.path).map(|_| ())
                 }
                 Root::Dir | Root::File => {
                     let dir = match item.display.parent() {

@@ -132,8 +132,10 @@ pub fn slot_path_in(
         .ok_or_else(|| outside(format!("{slot} PATH"), path, &roots))
 }
 
-/// Checks a slot `PATH` of a zip project: the entry it names (`/`-separated, inside the archive)
-/// must be in the project's folder or the set's `AUDIO` folder of the archive.
+/// Checks a slot `PATH` of a zip project: the file it names must be in the project's folder or
+/// in the set's `AUDIO` folder beside it (`audio`, else `AUDIO` beside the project's folder, which
+/// for a project at the archive's root is outside the archive). Returns the entry name it stands
+/// for (a path above the archive's root for a pool the archive does not hold).
 pub fn slot_entry_in(
     archive: &Path,
     dir: &str,
@@ -141,30 +143,32 @@ pub fn slot_entry_in(
     slot: &str,
     path: &str,
 ) -> Result<String> {
-    let roots = [
-        dir.trim_end_matches('/').to_string(),
-        audio.unwrap_or("").trim_end_matches('/').to_string(),
-    ];
+    // Two virtual levels above the archive's root, so that `../AUDIO` of a project at the root
+    // has somewhere to be and climbing further is seen.
+    const V: &str = "\u{1}/\u{2}/";
+    let proj = format!("{V}{dir}");
+    let audio_root = match audio {
+        Some(a) => format!("{V}{}", a.trim_end_matches('/')),
+        None => super::source::join_rel(&proj, "../AUDIO").unwrap_or_default(),
+    };
+    let roots = [proj.trim_end_matches('/').to_string(), audio_root];
     let shown = || {
-        let r: Vec<PathBuf> = roots
-            .iter()
-            .filter(|r| !r.is_empty())
-            .map(|r| archive.join(r))
-            .collect();
+        let show = |r: &str| match r.strip_prefix(V) {
+            Some(inside) => archive.join(inside),
+            None if r.len() + 1 == V.len() => archive.to_path_buf(),
+            None => archive.join("..").join(r.trim_start_matches("\u{1}/")),
+        };
+        let r: Vec<PathBuf> = roots.iter().map(|r| show(r)).collect();
         outside(format!("{slot} PATH"), path, &r)
     };
-    let rel = super::source::join_rel(dir, path).ok_or_else(shown)?;
+    let rel = super::source::join_rel(&proj, path).ok_or_else(shown)?;
     let within = |root: &str| {
-        if root.is_empty() {
-            dir.is_empty() && !rel.is_empty()
-        } else {
-            rel.get(..root.len())
-                .is_some_and(|head| head.eq_ignore_ascii_case(root))
-                && rel.as_bytes().get(root.len()) == Some(&b'/')
-        }
+        rel.get(..root.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(root))
+            && rel.as_bytes().get(root.len()) == Some(&b'/')
     };
     if roots.iter().any(|r| within(r)) {
-        Ok(rel)
+        Ok(rel.strip_prefix(V).map(str::to_string).unwrap_or(rel))
     } else {
         Err(shown())
     }
@@ -283,5 +287,19 @@ mod tests {
             .to_string();
         assert!(e.starts_with("Flex 2 PATH \"../Q/a.wav\": "), "{e}");
         assert!(slot_entry_in(z, "P/", None, "Flex 2", "../../a.wav").is_err());
+        // a project at the archive's root: its pool is beside it, outside the archive
+        assert!(slot_entry_in(z, "", None, "Flex 1", "../AUDIO/a.wav").is_ok());
+        assert_eq!(
+            slot_entry_in(z, "", None, "Flex 1", "a.wav").unwrap(),
+            "a.wav"
+        );
+        let e = slot_entry_in(z, "", None, "Flex 3", "../AUDIO/../../x.wav")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "Flex 3 PATH \"../AUDIO/../../x.wav\": leads outside /x/set.zip or /x/set.zip/../AUDIO; refused"
+        );
+        assert!(slot_entry_in(z, "", None, "Flex 3", "../OTHER/x.wav").is_err());
     }
 }
