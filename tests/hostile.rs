@@ -570,6 +570,10 @@ fn check_does_not_inflate_samples_in_a_zip() {
     let bank = p.file_bytes(octa::project::FileId::Bank(0), false).unwrap();
     let report = p.save(false).unwrap();
     assert_eq!(report.written, vec![z.clone()]);
+    // a second save copies the sample again from the archive as first opened (the replaced
+    // file stays readable through the open handle)
+    p.project_file_mut().set_tempo_bpm(134.0).unwrap();
+    assert_eq!(p.save(false).unwrap().written, vec![z.clone()]);
     let mut zip = zip::ZipArchive::new(fs::File::open(&z).unwrap()).unwrap();
     let mut sample = zip.by_name("AUDIO/big.wav").unwrap();
     let mut n = 0u64;
@@ -589,8 +593,8 @@ fn check_does_not_inflate_samples_in_a_zip() {
         p.file_bytes(octa::project::FileId::Bank(0), false).unwrap(),
         bank
     );
-    // 133 BPM is stored as TEMPOx24 = 133 * 24 = 3192
-    assert_eq!(p.project_file().get("SETTINGS", "TEMPOx24"), Some("3192"));
+    // 134 BPM is stored as TEMPOx24 = 134 * 24 = 3216
+    assert_eq!(p.project_file().get("SETTINGS", "TEMPOx24"), Some("3216"));
 }
 
 #[test]
