@@ -93,9 +93,8 @@ impl Entry {
                         std::io::Error::new(
                             std::io::ErrorKind::FileTooLarge,
                             format!(
-                                "expected a {} of at most {} bytes, found {} bytes",
-                                limit.what,
-                                limit.max,
+                                "expected {}, found {} bytes",
+                                limit.expected(),
                                 self.data.len()
                             ),
                         ),
@@ -116,6 +115,7 @@ impl Entry {
 const ANY_ENTRY: Limit = Limit {
     max: MAX_ENTRY,
     what: "zip entry",
+    exact: false,
 };
 
 /// The safe, normalised form of an entry name, or `None` when it would land
@@ -245,8 +245,9 @@ fn inflate<R: Read + Seek>(
         return Err(zip_error(
             path,
             format!(
-                "entry {shown:?}: expected a {} of at most {} bytes, its header declares {} bytes; not read",
-                limit.what, limit.max, info.size
+                "entry {shown:?}: expected {}, its header declares {} bytes; not read",
+                limit.expected(),
+                info.size
             ),
         ));
     }
@@ -641,17 +642,19 @@ mod tests {
         let bank = Limit {
             max: 636_113,
             what: "bank file",
+            exact: true,
         };
         assert_eq!(lazy[1].read(bank).unwrap().as_ref(), &[7u8; 5000][..]);
         let tiny = Limit {
             max: 832,
             what: ".ot sample settings file",
+            exact: true,
         };
         let e = lazy[2].read(tiny).unwrap_err().to_string();
         assert_eq!(
             e,
             format!(
-                "{}: zip archive: entry \"AUDIO/kick.wav\": expected a .ot sample settings file of at most 832 bytes, its header declares 9000 bytes; not read",
+                "{}: zip archive: entry \"AUDIO/kick.wav\": expected a .ot sample settings file of 832 bytes, its header declares 9000 bytes; not read",
                 z.display()
             )
         );

@@ -26,6 +26,9 @@ pub struct Limit {
     pub max: u64,
     /// What kind of file this is ("bank file").
     pub what: &'static str,
+    /// The kind has exactly `max` bytes (the binary formats), rather than at most: messages say
+    /// so. (A shorter file is still read; its parser reports the size.)
+    pub exact: bool,
 }
 
 /// Largest `project.work` / `.strd`: 264 sample blocks of a few hundred bytes each plus the
@@ -36,6 +39,7 @@ pub const PROJECT_FILE_MAX: u64 = 1 << 20;
 pub const ANY: Limit = Limit {
     max: u32::MAX as u64,
     what: "file on an Octatrack card (FAT32)",
+    exact: false,
 };
 
 /// A project exported as JSON (`octa export`): a bank's JSON is a few MB, a project's 26 files
@@ -43,12 +47,14 @@ pub const ANY: Limit = Limit {
 pub const PROJECT_JSON: Limit = Limit {
     max: 256 << 20,
     what: "project JSON document",
+    exact: false,
 };
 
 /// A `.syx` or `.mid` file for the librarian (the largest bank dumps are a few hundred KB).
 pub const SYSEX_FILE: Limit = Limit {
     max: 64 << 20,
     what: "sysex or MIDI file",
+    exact: false,
 };
 
 impl Limit {
@@ -58,11 +64,13 @@ impl Limit {
         let binary = |k: FileKind| Limit {
             max: k.size() as u64,
             what: k.describe(),
+            exact: true,
         };
         match kind {
             Kind::Project => Limit {
                 max: PROJECT_FILE_MAX,
                 what: "project file",
+                exact: false,
             },
             Kind::Bank => binary(FileKind::Bank),
             Kind::Markers => binary(FileKind::Markers),
@@ -121,12 +129,20 @@ pub fn open_regular(path: &Path) -> io::Result<(File, u64)> {
     Ok((file, meta.len()))
 }
 
+impl Limit {
+    /// `a bank file of 636113 bytes` / `a project file of at most 1048576 bytes`.
+    pub fn expected(&self) -> String {
+        let at_most = if self.exact { "" } else { "at most " };
+        format!("a {} of {at_most}{} bytes", self.what, self.max)
+    }
+}
+
 fn too_large(found: u64, limit: Limit) -> io::Error {
     io::Error::new(
         io::ErrorKind::FileTooLarge,
         format!(
-            "expected a {} of at most {} bytes, found {found} bytes; not read",
-            limit.what, limit.max
+            "expected {}, found {found} bytes; not read",
+            limit.expected()
         ),
     )
 }
@@ -251,7 +267,7 @@ mod tests {
         assert_eq!(
             e,
             format!(
-                "{}: expected a bank file of at most 636113 bytes, found 636114 bytes; not read",
+                "{}: expected a bank file of 636113 bytes, found 636114 bytes; not read",
                 p.display()
             )
         );

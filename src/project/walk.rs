@@ -85,6 +85,7 @@ impl OtherSource {
                 read::Limit {
                     max: archive::MAX_ENTRY,
                     what: "zip entry",
+                    exact: false,
                 },
             ),
         }
@@ -97,6 +98,7 @@ fn state_limit(kind: Option<Kind>) -> read::Limit {
         read::Limit {
             max: read::PROJECT_FILE_MAX.max(read::Limit::for_kind(Kind::Bank).max),
             what: "Octatrack file",
+            exact: false,
         },
         read::Limit::for_kind,
     )
