@@ -175,7 +175,11 @@ pub fn ot_path_for(sample: &Path) -> PathBuf {
 /// Reads the `.ot` beside `sample` and picks a region from it.
 pub fn region_from_ot_file(sample: &Path, choice: RegionChoice) -> Result<Region, AudioError> {
     let ot_path = ot_path_for(sample);
-    let bytes = std::fs::read(&ot_path).map_err(|e| AudioError::io(&ot_path, e))?;
+    let bytes = crate::project::read::read_limited(
+        &ot_path,
+        crate::project::read::Limit::for_kind(crate::project::anyfile::Kind::SampleSettings),
+    )
+    .map_err(|e| AudioError::io(&ot_path, e))?;
     let ot = SampleSettings::parse(&bytes).map_err(|e| AudioError::Region {
         path: ot_path.clone(),
         reason: e.to_string(),

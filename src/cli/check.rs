@@ -2,6 +2,7 @@
 
 use crate::project::anyfile::AnyFile;
 use crate::project::archive::{self, Entry};
+use crate::project::contain;
 use crate::project::source::is_zip;
 use crate::project::walk::{Content, Item, OtherSource, Root, walk};
 use crate::project::{ProjectError, store};
@@ -77,6 +78,11 @@ fn parse_items(items: &[Item], verbose: bool) -> (Vec<Option<Parsed>>, usize, us
                 errors += 1;
                 Some(Parsed::Failed)
             }
+            (Content::Unreadable(e), _) => {
+                println!("{e}");
+                errors += 1;
+                Some(Parsed::Failed)
+            }
             (Content::Unrecognized(bytes), _) => {
                 println!(
                     "{}: at byte 0: expected an Octatrack file (\"FORM\" header or project banner), found {}",
@@ -92,6 +98,44 @@ fn parse_items(items: &[Item], verbose: bool) -> (Vec<Option<Parsed>>, usize, us
     (parsed, errors, warnings)
 }
 
+/// Reports the sample slots of every parsed project file whose `PATH` leads outside the project
+/// folder and the set's `AUDIO` folder (the only places the device reaches); returns how many.
+fn slot_path_problems(path: &Path, root: Root, items: &[Item], parsed: &[Option<Parsed>]) -> usize {
+    let mut errors = 0;
+    for (item, parsed) in items.iter().zip(parsed) {
+        let Some(Parsed::Ok(AnyFile::Project(pf))) = parsed else {
+            continue;
+        };
+        for slot in pf.slots() {
+            if slot.path.is_empty() {
+                continue;
+            }
+            let name = slot.slot.to_string();
+            let result = match root {
+                Root::Zip => {
+                    let dir = match item.rel.rsplit_once('/') {
+                        Some((d, _)) => format!("{d}/"),
+                        None => String::new(),
+                    };
+                    contain::slot_entry_in(path, &dir, None, &name, &slot.path).map(|_| ())
+                }
+                Root::Dir | Root::File => {
+                    let dir = match item.display.parent() {
+                        Some(d) if !d.as_os_str().is_empty() => d,
+                        _ => Path::new("."),
+                    };
+                    contain::slot_path_in(dir, None, &name, &slot.path).map(|_| ())
+                }
+            };
+            if let Err(e) = result {
+                println!("{}: {e}", item.display.display());
+                errors += 1;
+            }
+        }
+    }
+    errors
+}
+
 /// Runs `octa check`.
 pub fn check(args: &CheckArgs) -> ExitCode {
     let (mut files, mut errors, mut warnings) = (0, 0, 0);
@@ -100,8 +144,8 @@ pub fn check(args: &CheckArgs) -> ExitCode {
     while next < queue.len() {
         let path = queue[next].clone();
         next += 1;
-        let items = match walk(&path) {
-            Ok((_, items)) => items,
+        let (root, items) = match walk(&path) {
+            Ok(found) => found,
             Err(e) => {
                 println!("{e}");
                 errors += 1;
@@ -116,6 +160,7 @@ pub fn check(args: &CheckArgs) -> ExitCode {
         }));
         let has_zips = queue.len() > before;
         let (parsed, e, w) = parse_items(&items, args.verbose);
+        let e = e + slot_path_problems(&path, root, &items, &parsed);
         let found = parsed.iter().flatten().count();
         // a path given on the command line must hold something; a zip found inside may not
         let given = next <= args.paths.len();
@@ -146,6 +191,31 @@ pub fn resave(args: &ResaveArgs) -> ExitCode {
     }
 }
 
+/// One file or folder of a resave's output.
+struct Out<'a> {
+    /// Relative path as the OS has it.
+    path: &'a Path,
+    /// Folder (no data).
+    dir: bool,
+    /// What to write.
+    data: OutData<'a>,
+}
+
+enum OutData<'a> {
+    Bytes(Vec<u8>),
+    /// Read when written (samples are not held in memory for a folder output).
+    Source(&'a OtherSource),
+}
+
+impl Out<'_> {
+    fn bytes(&self) -> Result<Vec<u8>, ProjectError> {
+        match &self.data {
+            OutData::Bytes(b) => Ok(b.clone()),
+            OutData::Source(s) => s.read(),
+        }
+    }
+}
+
 fn run_resave(args: &ResaveArgs) -> Result<ExitCode, ProjectError> {
     let (root, items) = walk(&args.src)?;
     let (parsed, errors, _) = parse_items(&items, false);
@@ -153,8 +223,8 @@ fn run_resave(args: &ResaveArgs) -> Result<ExitCode, ProjectError> {
         eprintln!("octa resave: {errors} invalid files; nothing written");
         return Ok(ExitCode::FAILURE);
     }
-    // Build the output entries: Octatrack files through the format module, others as-is.
-    let mut out: Vec<Entry> = Vec::new();
+    // Build the output: Octatrack files through the format module, others as-is.
+    let mut out: Vec<Out> = Vec::new();
     let (mut rewritten, mut identical, mut changed) = (0, 0, 0);
     for (item, parsed) in items.iter().zip(&parsed) {
         let data = match (&item.content, parsed) {
@@ -170,27 +240,27 @@ fn run_resave(args: &ResaveArgs) -> Result<ExitCode, ProjectError> {
                         item.display.display()
                     );
                 }
-                bytes
+                OutData::Bytes(bytes)
             }
-            (Content::Other(OtherSource::Bytes(b)), _) => b.clone(),
-            (Content::Other(OtherSource::Path(p)), _) => store::read(p)?,
-            (Content::Dir, _) => Vec::new(),
+            (Content::Other(src), _) => OutData::Source(src),
+            (Content::Dir, _) => OutData::Bytes(Vec::new()),
             _ => continue,
         };
-        out.push(Entry {
-            name: item.rel.clone(),
+        out.push(Out {
+            path: &item.path,
+            dir: matches!(item.content, Content::Dir),
             data,
         });
     }
     write_output(root, &args.dst, &out, args.force)?;
     println!(
         "{rewritten} Octatrack files written ({identical} byte-identical, {changed} changed), {} other files copied",
-        out.iter().filter(|e| !e.is_dir()).count() - rewritten
+        out.iter().filter(|e| !e.dir).count() - rewritten
     );
     Ok(ExitCode::SUCCESS)
 }
 
-fn write_output(root: Root, dst: &Path, out: &[Entry], force: bool) -> Result<(), ProjectError> {
+fn write_output(root: Root, dst: &Path, out: &[Out], force: bool) -> Result<(), ProjectError> {
     let exists = dst.exists();
     if root == Root::File && !dst.is_dir() {
         if exists && !force {
@@ -198,8 +268,11 @@ fn write_output(root: Root, dst: &Path, out: &[Entry], force: bool) -> Result<()
                 path: dst.to_path_buf(),
             });
         }
-        let data = out.first().map(|e| e.data.as_slice()).unwrap_or_default();
-        return store::write_atomic(dst, data);
+        let data = match out.first() {
+            Some(o) => o.bytes()?,
+            None => Vec::new(),
+        };
+        return store::write_atomic(dst, &data);
     }
     if is_zip(dst) {
         if exists && !force {
@@ -207,22 +280,55 @@ fn write_output(root: Root, dst: &Path, out: &[Entry], force: bool) -> Result<()
                 path: dst.to_path_buf(),
             });
         }
-        let bytes = archive::write_zip(dst, out)?;
+        // Zip entry names are text: a name that is not UTF-8 cannot be stored as it is.
+        let mut entries = Vec::with_capacity(out.len());
+        for o in out {
+            let name = o.path.to_str().ok_or_else(|| ProjectError::NotAProject {
+                path: o.path.to_path_buf(),
+                reason: format!(
+                    "the name {:?} is not UTF-8 and cannot be stored in a zip as it is; nothing written",
+                    o.path.to_string_lossy()
+                ),
+            })?;
+            let name = name.replace('\\', "/");
+            entries.push(match &o.data {
+                // an entry of a zip goes into the new zip as stored, never inflated
+                OutData::Source(OtherSource::Zip(index, info)) if !o.dir => index.lazy_entry(info),
+                _ => Entry::new(
+                    if o.dir { format!("{name}/") } else { name },
+                    if o.dir { Vec::new() } else { o.bytes()? },
+                ),
+            });
+        }
+        let bytes = archive::write_zip(dst, &entries)?;
         return store::write_atomic(dst, &bytes);
     }
     if root == Root::File {
         // a single file into an existing folder
-        let Some(e) = out.first() else { return Ok(()) };
-        let target = dst.join(&e.name);
+        let Some(o) = out.first() else { return Ok(()) };
+        let target = dst.join(o.path);
         if target.exists() && !force {
             return Err(ProjectError::TargetExists { path: target });
         }
-        return store::write_atomic(&target, &e.data);
+        return store::write_atomic(&target, &o.bytes()?);
     }
     if !store::is_free_target(dst)? {
         return Err(ProjectError::TargetExists {
             path: dst.to_path_buf(),
         });
     }
-    archive::extract(out, dst).map(|_| ())
+    // Names as the OS has them: two names differing only in bytes that are not UTF-8 stay two files.
+    std::fs::create_dir_all(dst).map_err(|e| ProjectError::io(dst, e))?;
+    for o in out {
+        let target = dst.join(o.path);
+        if o.dir {
+            std::fs::create_dir_all(&target).map_err(|e| ProjectError::io(&target, e))?;
+            continue;
+        }
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| ProjectError::io(parent, e))?;
+        }
+        store::write_atomic(&target, &o.bytes()?)?;
+    }
+    Ok(())
 }

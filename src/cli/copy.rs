@@ -14,8 +14,10 @@ use std::process::ExitCode;
 pub struct CopyArgs {
     /// Source: PROJECT:WHAT, where WHAT is a bank (A), pattern (A05), track (A05.T3, A05.M2),
     /// part (A.P2) or scene (A.P2.S5).
+    #[arg(value_parser = super::args::copy_spec)]
     pub src: String,
     /// Destination: PROJECT:WHAT of the same kind (PROJECT may be the source project).
+    #[arg(value_parser = super::args::copy_spec)]
     pub dst: String,
     /// Pattern: also copy the part it plays. Track: also copy its settings in the part.
     #[arg(long)]
@@ -44,7 +46,7 @@ pub struct SlotsArgs {
     pub remove_unused: bool,
     /// Assign a WAV or AIFF file of the set's AUDIO folder to a slot, e.g.
     /// `--assign F12=Drums/kick.wav` (F = Flex, S = Static, R = recorder buffer); repeatable.
-    #[arg(long, value_name = "SLOT=FILE")]
+    #[arg(long, value_name = "SLOT=FILE", value_parser = super::args::slot_assign)]
     pub assign: Vec<String>,
     /// With --dedupe / --remove-unused / --assign: print what would change, write nothing.
     #[arg(long)]

@@ -25,7 +25,7 @@ pub struct DumpArgs {
     /// A project folder, set folder or zip.
     pub path: PathBuf,
     /// Bank letter A..P.
-    #[arg(long, short)]
+    #[arg(long, short, value_parser = super::args::bank)]
     pub bank: String,
     /// Pattern number 1..16.
     #[arg(long, short, value_parser = clap::value_parser!(u8).range(1..=16))]

@@ -41,7 +41,7 @@ pub enum LibrarianCommand {
         #[arg(long = "in")]
         in_port: Option<String>,
         /// MIDI channel / device id, 1-16.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=16))]
         channel: u8,
     },
     /// Fetch patches from a synth into the database (edit buffer, a program, or a bank).

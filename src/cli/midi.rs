@@ -49,13 +49,13 @@ pub struct PlayArgs {
     /// Project folder (holding project.work and bankNN.work).
     pub path: PathBuf,
     /// Bank letter A..P.
-    #[arg(long, default_value = "A")]
+    #[arg(long, default_value = "A", value_parser = super::args::bank)]
     pub bank: String,
     /// Pattern number 1..16; several (`--pattern 1,2,5`) play as a chain.
-    #[arg(long, value_delimiter = ',', default_values_t = [1])]
+    #[arg(long, value_delimiter = ',', default_values_t = [1], value_parser = super::args::pattern)]
     pub pattern: Vec<usize>,
     /// Play arrangement 1..8 (arrNN.work) instead of patterns.
-    #[arg(long)]
+    #[arg(long, value_parser = super::args::arrangement)]
     pub arrangement: Option<usize>,
     /// Passes of each pattern.
     #[arg(long, default_value_t = 1)]
@@ -144,7 +144,13 @@ pub fn ports(system: &dyn MidiSystem, out: &mut dyn Write) -> Result<(), MidiCli
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>, MidiCliError> {
-    std::fs::read(path).map_err(|e| MidiCliError::File {
+    use crate::project::{anyfile::Kind, read};
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    let limit = name
+        .as_deref()
+        .and_then(Kind::from_name)
+        .map_or(read::ANY, read::Limit::for_kind);
+    read::read_limited(path, limit).map_err(|e| MidiCliError::File {
         path: path.to_path_buf(),
         message: e.to_string(),
     })

@@ -1,6 +1,7 @@
 //! The headless command line (clap). Each command group lives in its own file;
 //! this file only declares the top level and dispatches.
 
+mod args;
 mod audio;
 mod check;
 mod copy;

@@ -120,7 +120,7 @@ pub fn import(args: &ImportArgs) -> ExitCode {
     finish(
         "import",
         (|| {
-            let text = store::read(&args.json)?;
+            let text = crate::project::read::read(&args.json, crate::project::read::PROJECT_JSON)?;
             let doc = ProjectJson::from_json(&args.json, &text)?;
             let written = doc.write_to(&args.dir)?;
             println!("wrote {} files to {}", written.len(), args.dir.display());

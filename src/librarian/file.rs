@@ -83,10 +83,12 @@ pub fn messages_from_bytes(data: &[u8]) -> Result<Messages, SmfError> {
 
 /// Reads a `.syx` or `.mid` file into messages; a file without any message is an error.
 pub fn read_messages(path: &Path) -> Result<Messages, FileError> {
-    let data = std::fs::read(path).map_err(|source| FileError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let data = crate::project::read::read_limited(path, crate::project::read::SYSEX_FILE).map_err(
+        |source| FileError::Io {
+            path: path.to_path_buf(),
+            source,
+        },
+    )?;
     let m = messages_from_bytes(&data).map_err(|source| FileError::Smf {
         path: path.to_path_buf(),
         source,

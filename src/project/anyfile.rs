@@ -123,6 +123,17 @@ impl AnyFile {
         }
     }
 
+    /// The kind of file this is.
+    pub fn kind(&self) -> Kind {
+        match self {
+            AnyFile::Project(_) => Kind::Project,
+            AnyFile::Bank(_) => Kind::Bank,
+            AnyFile::Markers(_) => Kind::Markers,
+            AnyFile::Arrangement(_) => Kind::Arrangement,
+            AnyFile::SampleSettings(_) => Kind::SampleSettings,
+        }
+    }
+
     /// The file's bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
         match self {

@@ -698,7 +698,9 @@ fn pool_relative(src: &Project, path: &str) -> String {
 fn same_content(a: &Path, b: &Path) -> bool {
     match (std::fs::metadata(a), std::fs::metadata(b)) {
         (Ok(ma), Ok(mb)) if ma.len() == mb.len() => {
-            matches!((std::fs::read(a), std::fs::read(b)), (Ok(x), Ok(y)) if x == y)
+            // bounded reads of regular files only (a FIFO of length 0 is not read)
+            let read = |p: &Path| super::read::read_limited(p, super::read::ANY);
+            matches!((read(a), read(b)), (Ok(x), Ok(y)) if x == y)
         }
         _ => false,
     }
@@ -830,6 +832,36 @@ fn place_file(
     unreachable!("the loop only ends by returning")
 }
 
+/// [`place_file`] for a source slot whose `PATH` (and the destination path and files it gets)
+/// must stay inside the project or `AUDIO` folder they belong to ([`super::contain`]).
+fn contained_place(
+    src: &Project,
+    dst: &Project,
+    slot: SlotRef,
+    path: &str,
+    taken: &Taken,
+    out: &mut CopyPlan,
+) -> Result<(String, Vec<FileCopy>)> {
+    let what = |p: &Project| format!("{} {slot}", p.name());
+    super::contain::slot_file(src, &what(src), path)?;
+    let (new_path, files) = place_file(src, dst, path, taken, &mut out.notes);
+    super::contain::slot_file(dst, &what(dst), &new_path)?;
+    if let Some(pool) = audio_dir(dst) {
+        let roots = [pool.clone()];
+        for f in &files {
+            if super::contain::inside(&roots, &pool, &f.to).is_none() {
+                return Err(super::contain::outside(
+                    format!("{} {slot} file", src.name()),
+                    f.to.display().to_string(),
+                    &roots,
+                )
+                .into());
+            }
+        }
+    }
+    Ok((new_path, files))
+}
+
 /// Whether two slot paths of the destination name the same file.
 fn same_path(dst: &Project, a: &str, b: &str) -> bool {
     if a == b {
@@ -909,6 +941,20 @@ pub fn plan(
         .filter(|s| src_blocks.get(s).is_some_and(|b| !b.path.is_empty()))
         .collect();
 
+    if let (false, super::model::Location::Zip { archive, .. }) =
+        (needed.is_empty(), dst.location())
+    {
+        return Err(invalid(format!(
+            "{}: copying sample slots into a zip is not supported ({} slots with samples, from {}); extract the zip, copy into the folder, and zip it again",
+            archive.display(),
+            needed.len(),
+            needed
+                .iter()
+                .next()
+                .map(|s| s.to_string())
+                .unwrap_or_default()
+        )));
+    }
     // Destination slots nothing plays (outside the bank a bank copy replaces) and without sample.
     let mut busy: BTreeSet<SlotRef> = BTreeSet::new();
     for b in 0..16 {
@@ -939,7 +985,7 @@ pub fn plan(
             continue;
         };
         let markers = src.markers().slot(s).ok();
-        let (path, files) = place_file(src, dst, &block.path, &taken_files, &mut out.notes);
+        let (path, files) = contained_place(src, dst, s, &block.path, &taken_files, &mut out)?;
         for f in files {
             taken_files.insert(f.to.clone(), f.from.clone());
             out.files.push(f);

@@ -63,6 +63,17 @@ pub enum ProjectError {
         /// The entry's name as stored.
         entry: String,
     },
+    /// A path read from a file (a slot `PATH`, a zip entry, a file name in a document) leads
+    /// outside the folder it belongs to.
+    #[error("{what} {path:?}: leads outside {roots}; refused")]
+    Outside {
+        /// What named the path (`Flex 3 PATH`, `entry`, ...).
+        what: String,
+        /// The path as read.
+        path: String,
+        /// The folder(s) it must stay in.
+        roots: String,
+    },
     /// The zip archive itself is damaged or unsupported.
     #[error("{path}: zip archive: {message}")]
     Zip {

@@ -83,11 +83,30 @@ impl ProjectJson {
                 ),
             });
         }
-        for name in doc.files.keys() {
-            if FileId::from_file_name(name).is_none() {
+        let mut seen = std::collections::BTreeSet::new();
+        for (name, file) in &doc.files {
+            let Some((id, stored)) = FileId::from_file_name(name) else {
                 return Err(ProjectError::NotAProject {
                     path: path.to_path_buf(),
                     reason: format!("{name:?} is not a project file name"),
+                });
+            };
+            // The content must be the kind its name says (a markers document under
+            // `bank02.work` would be written where the device expects a bank).
+            if file.kind() != kind_of(id) {
+                return Err(ProjectError::NotAProject {
+                    path: path.to_path_buf(),
+                    reason: format!(
+                        "file {name:?}: expected a {}, found a {}",
+                        kind_of(id).describe(),
+                        file.kind().describe()
+                    ),
+                });
+            }
+            if !seen.insert((id, stored)) {
+                return Err(ProjectError::NotAProject {
+                    path: path.to_path_buf(),
+                    reason: format!("file {name:?}: a second entry for {}", id.file_name(stored)),
                 });
             }
         }
@@ -103,8 +122,16 @@ impl ProjectJson {
         }
         std::fs::create_dir_all(dir).map_err(|e| ProjectError::io(dir, e))?;
         let mut written = Vec::new();
+        let roots = [dir.to_path_buf()];
         for (name, file) in &self.files {
-            let path = dir.join(name);
+            // Written under the device's own name for it, and only inside `dir`.
+            let name = FileId::from_file_name(name)
+                .map(|(id, stored)| id.file_name(stored))
+                .unwrap_or_else(|| name.clone());
+            if super::contain::inside(&roots, dir, Path::new(&name)).is_none() {
+                return Err(super::contain::outside("file", name, &roots));
+            }
+            let path = dir.join(&name);
             store::write_atomic(&path, &file.to_bytes())?;
             written.push(path);
         }

@@ -10,6 +10,7 @@
 
 pub mod anyfile;
 pub mod archive;
+pub mod contain;
 pub mod copy;
 pub mod demo;
 pub mod error;
@@ -18,6 +19,7 @@ pub mod json;
 pub mod kinds;
 mod model;
 pub mod par;
+pub mod read;
 pub mod sample_file;
 mod save;
 pub mod sidecar;

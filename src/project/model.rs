@@ -18,13 +18,15 @@ pub const ARRANGEMENTS: usize = 8;
 pub enum Location {
     /// A project folder on disk.
     Folder(PathBuf),
-    /// A project inside a zip, read into memory; saving rewrites the whole zip.
+    /// A project inside a zip (its files read when opened, other entries on demand); saving
+    /// rewrites the whole zip.
     Zip {
         /// The archive.
         archive: PathBuf,
         /// The project's folder inside it (`/`-terminated, `""` at the root).
         dir: String,
-        /// Every entry of the archive as read (the project's files are replaced on save).
+        /// Every entry of the archive (content read on demand; the project's files are replaced
+        /// on save, the others copied as stored).
         entries: Vec<Entry>,
         /// The archive's bytes when read (to refuse overwriting a zip changed since).
         fingerprint: Fingerprint,
@@ -367,11 +369,13 @@ impl Project {
                         path: shown.clone(),
                         reason: "the path leaves the archive".into(),
                     })?;
-                entries
+                let e = entries
                     .iter()
                     .find(|e| e.name.eq_ignore_ascii_case(&rel))
-                    .map(|e| e.data.clone())
-                    .ok_or_else(|| ProjectError::io(shown, std::io::ErrorKind::NotFound.into()))
+                    .ok_or_else(|| {
+                        ProjectError::io(shown.clone(), std::io::ErrorKind::NotFound.into())
+                    })?;
+                Ok(e.read(super::read::ANY)?.into_owned())
             }
             Location::Untitled => Err(ProjectError::Untitled),
         }

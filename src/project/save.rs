@@ -234,10 +234,7 @@ impl Project {
                 .find(|e| e.name.eq_ignore_ascii_case(&name))
             {
                 Some(e) => e.data = p.bytes.clone(),
-                None => entries.push(Entry {
-                    name,
-                    data: p.bytes.clone(),
-                }),
+                None => entries.push(Entry::new(name, p.bytes.clone())),
             }
         }
         let bytes = archive::write_zip(&archive, &entries)?;

@@ -624,6 +624,8 @@ pub fn assign_file(
     if !super::sample_file::is_assignable(&path) {
         return Err(super::sample_file::SampleFileError::Unsupported { file: path }.into());
     }
+    // Only files the device can reach: the project folder and the set's AUDIO folder.
+    super::contain::slot_file(p, &slot.to_string(), &path)?;
     let bytes = p.read_sample(&path)?;
     let info = super::sample_file::sample_info(&path, &bytes)?;
     assign(p, slot, &path, info.frames, info.sample_rate)?;

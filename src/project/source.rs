@@ -1,7 +1,9 @@
 //! Finding a project: a project folder, a set folder (projects + `AUDIO/`), or a zip of either.
 
+use super::anyfile::Kind;
 use super::archive::{self, Entry};
 use super::error::{ProjectError, Result};
+use super::read;
 use super::store;
 use std::path::{Path, PathBuf};
 
@@ -10,13 +12,13 @@ use std::path::{Path, PathBuf};
 pub enum Tree {
     /// A folder on disk.
     Dir(PathBuf),
-    /// A zip read into memory.
+    /// A zip: its listing read, entries read on demand.
     Zip {
         /// The archive.
         path: PathBuf,
-        /// Its entries.
+        /// Its entries (content read on demand).
         entries: Vec<Entry>,
-        /// The archive's bytes as read.
+        /// The archive's bytes when opened.
         fingerprint: store::Fingerprint,
     },
 }
@@ -46,12 +48,13 @@ impl Tree {
             return Ok(Tree::Dir(path.to_path_buf()));
         }
         if is_zip(path) {
-            let bytes = store::read(path)?;
-            let entries = archive::read_zip(path, &bytes)?;
+            // Only the central directory is read: entries are read on demand, each bounded by
+            // the kind of file it is (samples are not read to open a project).
+            let index = archive::ZipIndex::open(path)?;
             return Ok(Tree::Zip {
                 path: path.to_path_buf(),
-                entries,
-                fingerprint: store::Fingerprint::of(&bytes),
+                entries: index.lazy_entries(),
+                fingerprint: read::fingerprint_file(path)?,
             });
         }
         Err(ProjectError::NotAProject {
@@ -69,7 +72,10 @@ impl Tree {
     }
 
     /// Reads a file (path relative to the tree's root, `/`-separated); `None` when absent.
+    /// Bounded by the largest size a file of that name can have ([`read::Limit`]).
     pub fn read(&self, rel: &str) -> Result<Option<Vec<u8>>> {
+        let base = rel.rsplit('/').next().unwrap_or(rel);
+        let limit = Kind::from_name(base).map_or(read::ANY, read::Limit::for_kind);
         match self {
             Tree::Dir(d) => {
                 let p = d.join(rel);
@@ -79,12 +85,18 @@ impl Tree {
                         reason: "a folder where a file should be".into(),
                     });
                 }
-                store::read_optional(&p)
+                read::read_optional(&p, limit)
             }
-            Tree::Zip { entries, .. } => Ok(entries
-                .iter()
-                .find(|e| e.name.eq_ignore_ascii_case(rel))
-                .map(|e| e.data.clone())),
+            Tree::Zip { entries, path, .. } => {
+                let Some(e) = entries.iter().find(|e| e.name.eq_ignore_ascii_case(rel)) else {
+                    return Ok(None);
+                };
+                let bytes = e.read(limit).map_err(|err| match err {
+                    ProjectError::Io { source, .. } => ProjectError::io(path.join(rel), source),
+                    other => other,
+                })?;
+                Ok(Some(bytes.into_owned()))
+            }
         }
     }
 

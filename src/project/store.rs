@@ -48,18 +48,15 @@ impl Fingerprint {
     }
 }
 
-/// Reads a whole file; `Ok(None)` when it does not exist.
+/// Reads a whole file; `Ok(None)` when it does not exist. Bounded (see [`super::read`]): only
+/// regular files, at most [`super::read::ANY`] bytes.
 pub fn read_optional(path: &Path) -> Result<Option<Vec<u8>>> {
-    match fs::read(path) {
-        Ok(b) => Ok(Some(b)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(ProjectError::io(path, e)),
-    }
+    super::read::read_optional(path, super::read::ANY)
 }
 
-/// Reads a whole file.
+/// Reads a whole file (bounded, see [`read_optional`]).
 pub fn read(path: &Path) -> Result<Vec<u8>> {
-    fs::read(path).map_err(|e| ProjectError::io(path, e))
+    super::read::read(path, super::read::ANY)
 }
 
 /// The current on-disk fingerprint of a file (`None` when absent).

@@ -1,10 +1,11 @@
 //! Listing the files under a path (a file, a folder tree, or a zip) for whole-tree commands.
 
 use super::anyfile::Kind;
-use super::archive;
+use super::archive::{self, EntryInfo, ZipIndex};
 use super::error::{ProjectError, Result};
+use super::read;
 use super::source::is_zip;
-use super::store::{self, BACKUP_DIR};
+use super::store::BACKUP_DIR;
 use std::path::{Path, PathBuf};
 
 /// Where an input came from.
@@ -21,8 +22,11 @@ pub enum Root {
 /// One item found under the input path.
 #[derive(Debug)]
 pub struct Item {
-    /// Path relative to the input (`/`-separated; the file name for a single file).
+    /// Path relative to the input (`/`-separated; the file name for a single file), shown
+    /// lossily: use [`Item::path`] to reach the file.
     pub rel: String,
+    /// The same relative path as the OS has it (names that are not UTF-8 stay as they are).
+    pub path: PathBuf,
     /// Path to show in messages (inside a zip: `archive.zip/entry`).
     pub display: PathBuf,
     /// What it is.
@@ -34,7 +38,7 @@ pub struct Item {
 pub enum Content {
     /// An Octatrack file (by name, or by header for a single file given explicitly).
     Ot(Kind, Vec<u8>),
-    /// Any other file: its bytes (from a zip) or where to copy it from.
+    /// Any other file: where to read it from.
     Other(OtherSource),
     /// A folder.
     Dir,
@@ -42,6 +46,9 @@ pub enum Content {
     DirNamedLikeFile(Kind),
     /// A `.work` / `.strd` file whose name and header match no Octatrack file.
     Unrecognized(Vec<u8>),
+    /// A file that could not be read (the error names it: unreadable, dangling link, FIFO,
+    /// device, larger than its kind can be).
+    Unreadable(ProjectError),
 }
 
 /// True for the `.work` / `.strd` extensions.
@@ -51,12 +58,11 @@ fn is_state_file(name: &str) -> bool {
 }
 
 /// Classifies a file's bytes by name, then (for `.work`/`.strd` or `sniff_any`) by header.
-fn classify(name: &str, bytes: Vec<u8>, sniff_any: bool, path: &Path) -> Content {
+fn classify(name: &str, bytes: Vec<u8>, sniff_any: bool, other: OtherSource) -> Content {
     match Kind::from_name(name).or_else(|| Kind::sniff(&bytes)) {
         Some(k) => Content::Ot(k, bytes),
         None if is_state_file(name) || sniff_any => Content::Unrecognized(bytes),
-        None if path.as_os_str().is_empty() => Content::Other(OtherSource::Bytes(bytes)),
-        None => Content::Other(OtherSource::Path(path.to_path_buf())),
+        None => Content::Other(other),
     }
 }
 
@@ -65,18 +71,49 @@ fn classify(name: &str, bytes: Vec<u8>, sniff_any: bool, path: &Path) -> Content
 pub enum OtherSource {
     /// On disk.
     Path(PathBuf),
-    /// In memory (from a zip).
-    Bytes(Vec<u8>),
+    /// An entry of a zip, read on demand.
+    Zip(ZipIndex, EntryInfo),
 }
 
-/// Everything under `path`, sorted by relative path. Octatrack files are read into memory;
-/// other files on disk are only listed. Skips octa's backup folders.
+impl OtherSource {
+    /// Reads the file (bounded: [`read::ANY`]; a zip entry by the archive's caps).
+    pub fn read(&self) -> Result<Vec<u8>> {
+        match self {
+            OtherSource::Path(p) => read::read(p, read::ANY),
+            OtherSource::Zip(z, e) => z.read(
+                e,
+                read::Limit {
+                    max: archive::MAX_ENTRY,
+                    what: "zip entry",
+                    exact: false,
+                },
+            ),
+        }
+    }
+}
+
+/// A state file's limit: its kind's, else the largest any Octatrack file can be.
+fn state_limit(kind: Option<Kind>) -> read::Limit {
+    kind.map_or(
+        read::Limit {
+            max: read::PROJECT_FILE_MAX.max(read::Limit::for_kind(Kind::Bank).max),
+            what: "Octatrack file",
+            exact: false,
+        },
+        read::Limit::for_kind,
+    )
+}
+
+/// Everything under `path`, sorted by relative path. Octatrack files are read into memory
+/// (bounded by their kind's size); other files, on disk or in a zip, are only listed. A file that
+/// cannot be read is listed as [`Content::Unreadable`] and the walk goes on. Skips octa's backup
+/// folders.
 pub fn walk(path: &Path) -> Result<(Root, Vec<Item>)> {
     let meta = std::fs::metadata(path).map_err(|e| ProjectError::io(path, e))?;
     if meta.is_dir() {
         let mut items = Vec::new();
-        walk_dir(path, "", &mut items)?;
-        items.sort_by(|a, b| a.rel.cmp(&b.rel));
+        walk_dir(path, Path::new(""), &mut items)?;
+        items.sort_by(|a, b| a.path.cmp(&b.path));
         return Ok((Root::Dir, items));
     }
     let name = path
@@ -84,10 +121,10 @@ pub fn walk(path: &Path) -> Result<(Root, Vec<Item>)> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     if is_zip(path) {
-        let bytes = store::read(path)?;
-        let entries = archive::read_zip(path, &bytes)?;
-        let items = entries
-            .into_iter()
+        let index = ZipIndex::open(path)?;
+        let items = index
+            .entries()
+            .iter()
             .map(|e| {
                 let display = path.join(&e.name);
                 let base = e
@@ -96,17 +133,30 @@ pub fn walk(path: &Path) -> Result<(Root, Vec<Item>)> {
                     .rsplit('/')
                     .next()
                     .unwrap_or("");
-                let content = match (e.is_dir(), Kind::from_name(base)) {
+                let kind = Kind::from_name(base);
+                let content = match (e.is_dir(), kind) {
                     (true, Some(k)) => Content::DirNamedLikeFile(k),
                     (true, None) => Content::Dir,
-                    (false, Some(k)) => Content::Ot(k, e.data),
+                    (false, Some(k)) => match index.read(e, read::Limit::for_kind(k)) {
+                        Ok(bytes) => Content::Ot(k, bytes),
+                        Err(err) => Content::Unreadable(err),
+                    },
                     (false, None) if is_state_file(base) => {
-                        classify(base, e.data, false, Path::new(""))
+                        match index.read(e, state_limit(None)) {
+                            Ok(bytes) => classify(
+                                base,
+                                bytes,
+                                false,
+                                OtherSource::Zip(index.clone(), e.clone()),
+                            ),
+                            Err(err) => Content::Unreadable(err),
+                        }
                     }
-                    (false, None) => Content::Other(OtherSource::Bytes(e.data)),
+                    (false, None) => Content::Other(OtherSource::Zip(index.clone(), e.clone())),
                 };
                 Item {
-                    rel: e.name,
+                    rel: e.name.clone(),
+                    path: PathBuf::from(&e.name),
                     display,
                     content,
                 }
@@ -114,28 +164,33 @@ pub fn walk(path: &Path) -> Result<(Root, Vec<Item>)> {
             .collect();
         return Ok((Root::Zip, items));
     }
-    let bytes = store::read(path)?;
-    let content = classify(&name, bytes, true, path);
+    let content = match read::read(path, state_limit(Kind::from_name(&name))) {
+        Ok(bytes) => classify(&name, bytes, true, OtherSource::Path(path.to_path_buf())),
+        Err(e) => return Err(e),
+    };
     Ok((
         Root::File,
         vec![Item {
             rel: name,
+            path: path.file_name().map(PathBuf::from).unwrap_or_default(),
             display: path.to_path_buf(),
             content,
         }],
     ))
 }
 
-fn walk_dir(dir: &Path, prefix: &str, out: &mut Vec<Item>) -> Result<()> {
+fn walk_dir(dir: &Path, prefix: &Path, out: &mut Vec<Item>) -> Result<()> {
     let rd = std::fs::read_dir(dir).map_err(|e| ProjectError::io(dir, e))?;
     for item in rd {
         let item = item.map_err(|e| ProjectError::io(dir, e))?;
-        let name = item.file_name().to_string_lossy().into_owned();
+        let os_name = item.file_name();
+        let name = os_name.to_string_lossy().into_owned();
         if name == BACKUP_DIR || name.contains(".octa-tmp-") {
             continue;
         }
         let p = item.path();
-        let rel = format!("{prefix}{name}");
+        let rel_path = prefix.join(&os_name);
+        let rel = rel_path.to_string_lossy().replace('\\', "/");
         let kind = Kind::from_name(&name);
         let ft = item.file_type().map_err(|e| ProjectError::io(&p, e))?;
         // symbolic links to folders are not followed (no cycles); links to files are read
@@ -149,20 +204,41 @@ fn walk_dir(dir: &Path, prefix: &str, out: &mut Vec<Item>) -> Result<()> {
             };
             out.push(Item {
                 rel: format!("{rel}/"),
+                path: rel_path.clone(),
                 display: p.clone(),
                 content,
             });
             if kind.is_none() {
-                walk_dir(&p, &format!("{rel}/"), out)?;
+                // a folder that cannot be listed is reported and the walk goes on
+                if let Err(e) = walk_dir(&p, &rel_path, out) {
+                    out.push(Item {
+                        rel: format!("{rel}/"),
+                        path: rel_path,
+                        display: p,
+                        content: Content::Unreadable(e),
+                    });
+                }
             }
         } else {
+            let read_as = |limit| match read::read(&p, limit) {
+                Ok(bytes) => Ok(bytes),
+                Err(e) => Err(Content::Unreadable(e)),
+            };
             let content = match kind {
-                Some(k) => Content::Ot(k, store::read(&p)?),
-                None if is_state_file(&name) => classify(&name, store::read(&p)?, false, &p),
-                None => Content::Other(OtherSource::Path(p.clone())),
+                Some(k) => read_as(read::Limit::for_kind(k))
+                    .map(|b| Content::Ot(k, b))
+                    .unwrap_or_else(|c| c),
+                None if is_state_file(&name) => read_as(state_limit(None))
+                    .map(|b| classify(&name, b, false, OtherSource::Path(p.clone())))
+                    .unwrap_or_else(|c| c),
+                None => match read::open_regular(&p) {
+                    Ok(_) => Content::Other(OtherSource::Path(p.clone())),
+                    Err(e) => Content::Unreadable(ProjectError::io(&p, e)),
+                },
             };
             out.push(Item {
                 rel,
+                path: rel_path,
                 display: p,
                 content,
             });

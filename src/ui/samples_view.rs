@@ -253,7 +253,10 @@ impl SamplesView {
             .and_then(|f| u32::try_from(f).ok())
             .ok_or_else(|| format!("{}: unknown length", path.display()))?;
         let ot_path = ot_path_for(&path);
-        let ot = match std::fs::read(&ot_path) {
+        let ot = match crate::project::read::read_limited(
+            &ot_path,
+            crate::project::read::Limit::for_kind(crate::project::anyfile::Kind::SampleSettings),
+        ) {
             Ok(b) => Some(
                 SampleSettings::parse(&b).map_err(|err| format!("{}: {err}", ot_path.display()))?,
             ),

@@ -1,0 +1,73 @@
+//! clap value parsers for arguments whose text has a shape (bank letters, copy specs, slot
+//! assignments, pattern numbers): an invalid value is a usage error, so clap exits 2 as the
+//! README promises, naming the argument and what was expected.
+
+use crate::format::slot_attrs::SlotRef;
+use crate::format::types::parse_bank;
+use crate::project::copy::Target;
+
+/// A bank letter `A`..`P` (kept as typed).
+pub fn bank(s: &str) -> Result<String, String> {
+    parse_bank(s)
+        .map(|_| s.to_string())
+        .ok_or_else(|| format!("expected a bank letter A..P, found {s:?}"))
+}
+
+/// `PROJECT:WHAT` of `octa copy` (kept as typed; checked here).
+pub fn copy_spec(s: &str) -> Result<String, String> {
+    let (_, what) = s
+        .rsplit_once(':')
+        .ok_or_else(|| format!("{s:?}: expected PROJECT:WHAT, e.g. ./MyProject:A05"))?;
+    what.parse::<Target>().map_err(|e| format!("{s:?}: {e}"))?;
+    Ok(s.to_string())
+}
+
+/// `SLOT=FILE` of `octa slots --assign` (kept as typed; checked here).
+pub fn slot_assign(s: &str) -> Result<String, String> {
+    let (slot, _) = s
+        .split_once('=')
+        .ok_or_else(|| format!("{s:?}: expected SLOT=FILE, e.g. F12=Drums/kick.wav"))?;
+    slot.parse::<SlotRef>().map_err(|e| format!("{s:?}: {e}"))?;
+    Ok(s.to_string())
+}
+
+/// A pattern number 1..16.
+pub fn pattern(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n) if (1..=16).contains(&n) => Ok(n),
+        _ => Err(format!("expected a pattern number 1..16, found {s:?}")),
+    }
+}
+
+/// An arrangement number 1..8.
+pub fn arrangement(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n) if (1..=8).contains(&n) => Ok(n),
+        _ => Err(format!("expected an arrangement number 1..8, found {s:?}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes() {
+        assert_eq!(bank("p").unwrap(), "p");
+        assert!(bank("Q").unwrap_err().contains("\"Q\""));
+        assert!(copy_spec("./P:A05").is_ok());
+        let e = copy_spec("./P:A17").unwrap_err();
+        assert!(e.starts_with("\"./P:A17\": "), "{e}");
+        assert!(slot_assign("F12=Drums/kick.wav").is_ok());
+        assert!(
+            slot_assign("F0=kick.wav")
+                .unwrap_err()
+                .starts_with("\"F0=kick.wav\": ")
+        );
+        assert!(slot_assign("F12").is_err());
+        assert_eq!(pattern("16"), Ok(16));
+        assert!(pattern("0").is_err() && pattern("17").is_err());
+        assert_eq!(arrangement("8"), Ok(8));
+        assert!(arrangement("9").is_err());
+    }
+}
