@@ -54,22 +54,22 @@ fn parse_items(items: &[Item], verbose: bool) -> (Vec<Option<Parsed>>, usize, us
             (Content::Ot(kind, _), Some(result)) => match result {
                 Ok((file, ws)) => {
                     for w in &ws {
-                        println!("{}: warning: {w}", item.display.display());
+                        crate::outln!("{}: warning: {w}", item.display.display());
                     }
                     warnings += ws.len();
                     if verbose && ws.is_empty() {
-                        println!("{}: ok ({})", item.display.display(), kind.describe());
+                        crate::outln!("{}: ok ({})", item.display.display(), kind.describe());
                     }
                     Some(Parsed::Ok(file))
                 }
                 Err(e) => {
-                    println!("{}: {e}", item.display.display());
+                    crate::outln!("{}: {e}", item.display.display());
                     errors += 1;
                     Some(Parsed::Failed)
                 }
             },
             (Content::DirNamedLikeFile(kind), _) => {
-                println!(
+                crate::outln!(
                     "{}: expected a {}, found a folder",
                     item.display.display(),
                     kind.describe()
@@ -78,7 +78,7 @@ fn parse_items(items: &[Item], verbose: bool) -> (Vec<Option<Parsed>>, usize, us
                 Some(Parsed::Failed)
             }
             (Content::Unrecognized(bytes), _) => {
-                println!(
+                crate::outln!(
                     "{}: at byte 0: expected an Octatrack file (\"FORM\" header or project banner), found {}",
                     item.display.display(),
                     crate::format::common::show_bytes(bytes)
@@ -103,7 +103,7 @@ pub fn check(args: &CheckArgs) -> ExitCode {
         let items = match walk(&path) {
             Ok((_, items)) => items,
             Err(e) => {
-                println!("{e}");
+                crate::outln!("{e}");
                 errors += 1;
                 continue;
             }
@@ -120,14 +120,14 @@ pub fn check(args: &CheckArgs) -> ExitCode {
         // a path given on the command line must hold something; a zip found inside may not
         let given = next <= args.paths.len();
         if found == 0 && !has_zips && given {
-            println!("{}: no Octatrack files found", path.display());
+            crate::outln!("{}: no Octatrack files found", path.display());
             errors += 1;
         }
         files += found;
         errors += e;
         warnings += w;
     }
-    println!("checked {files} files: {errors} errors, {warnings} warnings");
+    crate::outln!("checked {files} files: {errors} errors, {warnings} warnings");
     if errors == 0 {
         ExitCode::SUCCESS
     } else {
@@ -165,7 +165,7 @@ fn run_resave(args: &ResaveArgs) -> Result<ExitCode, ProjectError> {
                     identical += 1;
                 } else {
                     changed += 1;
-                    println!(
+                    crate::outln!(
                         "{}: written bytes differ from the input",
                         item.display.display()
                     );
@@ -183,7 +183,7 @@ fn run_resave(args: &ResaveArgs) -> Result<ExitCode, ProjectError> {
         });
     }
     write_output(root, &args.dst, &out, args.force)?;
-    println!(
+    crate::outln!(
         "{rewritten} Octatrack files written ({identical} byte-identical, {changed} changed), {} other files copied",
         out.iter().filter(|e| !e.is_dir()).count() - rewritten
     );
