@@ -57,7 +57,13 @@ fn parse_items(items: &[Item], verbose: bool) -> (Vec<Option<Parsed>>, usize, us
                         crate::outln!("{}: warning: {w}", item.display.display());
                     }
                     warnings += ws.len();
-                    if verbose && ws.is_empty() {
+                    let (e, w) = device_problems(&item.display, &file);
+                    errors += e;
+                    warnings += w;
+                    if e > 0 {
+                        return Some(Parsed::Failed);
+                    }
+                    if verbose && ws.is_empty() && w == 0 {
                         crate::outln!("{}: ok ({})", item.display.display(), kind.describe());
                     }
                     Some(Parsed::Ok(file))
@@ -90,6 +96,30 @@ fn parse_items(items: &[Item], verbose: bool) -> (Vec<Option<Parsed>>, usize, us
         })
         .collect();
     (parsed, errors, warnings)
+}
+
+/// Prints what the device would choke on in a project file (see
+/// [`ProjectFile::device_problems`](crate::format::project_file::ProjectFile::device_problems));
+/// returns the number of errors and warnings.
+fn device_problems(display: &Path, file: &AnyFile) -> (usize, usize) {
+    use crate::format::project_file::Severity;
+    let AnyFile::Project(pf) = file else {
+        return (0, 0);
+    };
+    let (mut errors, mut warnings) = (0, 0);
+    for p in pf.device_problems() {
+        match p.severity {
+            Severity::Error => {
+                crate::outln!("{}: {p}", display.display());
+                errors += 1;
+            }
+            Severity::Warning => {
+                crate::outln!("{}: warning: {p}", display.display());
+                warnings += 1;
+            }
+        }
+    }
+    (errors, warnings)
 }
 
 /// Runs `octa check`.
