@@ -543,7 +543,10 @@ fn blofeld_tests_fail_loudly_without_the_dump() {
             String::from_utf8_lossy(&o.stdout),
             String::from_utf8_lossy(&o.stderr)
         );
-        assert!(!o.status.success(), "{name} passed without the dump: {text}");
+        assert!(
+            !o.status.success(),
+            "{name} passed without the dump: {text}"
+        );
         assert!(
             text.contains("1 failed") && text.contains("dump is not usable"),
             "{name}: {text}"

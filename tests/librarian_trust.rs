@@ -39,7 +39,11 @@ fn a_bank_with_a_bad_checksum_is_refused_naming_both_checksums() {
     let mut bytes = std::fs::read(&dx7).unwrap();
     assert_eq!(bytes.len(), 4104, "one 32-voice bulk dump");
     let stored = bytes[4102];
-    assert_eq!(stored, yamaha_checksum(&bytes[6..4102]), "the corpus dump is good");
+    assert_eq!(
+        stored,
+        yamaha_checksum(&bytes[6..4102]),
+        "the corpus dump is good"
+    );
     // One voice byte changed: the stored checksum no longer matches.
     bytes[6 + 200] ^= 0x01;
     let computed = yamaha_checksum(&bytes[6..4102]);
@@ -74,7 +78,10 @@ fn status_bytes_inside_a_message_are_malformed() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("hi.syx");
     std::fs::write(&bad, &bytes).unwrap();
-    let o = octa(&dir.path().join("data"), &["import", &bad.to_string_lossy()]);
+    let o = octa(
+        &dir.path().join("data"),
+        &["import", &bad.to_string_lossy()],
+    );
     let t = text(&o);
     assert!(!o.status.success(), "{t}");
     assert!(
@@ -112,8 +119,7 @@ fn list_and_export_work_while_another_process_writes() {
 
 #[test]
 fn a_damaged_database_is_never_written() {
-    let Some(blofeld) = corpus("sysex/waldorf-blofeld/Waldorf_Blofeld_Blo Factory_2008.syx")
-    else {
+    let Some(blofeld) = corpus("sysex/waldorf-blofeld/Waldorf_Blofeld_Blo Factory_2008.syx") else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -121,10 +127,15 @@ fn a_damaged_database_is_never_written() {
     let o = octa(&data, &["import", &blofeld.to_string_lossy()]);
     assert!(o.status.success(), "{}", text(&o));
     let file = data.join("librarian.sqlite");
-    assert!(!data.join("librarian.sqlite-wal").exists() || {
-        // the last connection checkpoints and removes the WAL
-        std::fs::metadata(data.join("librarian.sqlite-wal")).unwrap().len() == 0
-    });
+    assert!(
+        !data.join("librarian.sqlite-wal").exists() || {
+            // the last connection checkpoints and removes the WAL
+            std::fs::metadata(data.join("librarian.sqlite-wal"))
+                .unwrap()
+                .len()
+                == 0
+        }
+    );
     // Damage a page in the middle of the patches' b-tree.
     let mut bytes = std::fs::read(&file).unwrap();
     let page = usize::from(u16::from_be_bytes([bytes[16], bytes[17]]));

@@ -33,10 +33,9 @@ fn record(e: &io::Error) {
     } else if STATE
         .compare_exchange(OPEN, FAILED, Ordering::Relaxed, Ordering::Relaxed)
         .is_ok()
+        && let Ok(mut f) = FAILURE.lock()
     {
-        if let Ok(mut f) = FAILURE.lock() {
-            *f = Some(e.to_string());
-        }
+        *f = Some(e.to_string());
     }
 }
 
