@@ -611,6 +611,22 @@ fn octa_check_and_copy_on_an_ot_tools_project() {
         .unwrap();
     assert_eq!(f1.trig_quant, Some(TrigQuant::Direct));
 
+    // Opened as a project, edited elsewhere and saved: only the edited line changes.
+    let mut proj =
+        octa::project::Project::open(&src, &octa::project::OpenOptions::default()).unwrap();
+    let mut pf = octa::project::slots::project_file(&proj).unwrap();
+    pf.set_tempo_x24(3027).unwrap();
+    octa::project::slots::set_project_file(&mut proj, &pf);
+    proj.save(false).unwrap();
+    let saved = lines(&std::fs::read(src.join("project.work")).unwrap());
+    let before = lines(&styled);
+    assert_eq!(saved.len(), before.len());
+    let changed: Vec<&String> = (0..saved.len())
+        .filter(|&i| saved[i] != before[i])
+        .map(|i| &saved[i])
+        .collect();
+    assert_eq!(changed, vec!["TEMPOx24=3027"]);
+
     // octa check on damaged files: errors naming the file and line, exit 1.
     let l = lines(&std::fs::read(hello.join("project.work")).unwrap());
     let bad = tmp.path().join("bad");
