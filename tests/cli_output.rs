@@ -203,6 +203,18 @@ fn project_commands_survive_closed_and_full_stdout() {
         assert_outcome("import", sink, run(c, sink), 0);
         assert_eq!(tree(&imported), blank_tree, "import ({sink:?})");
 
+        // The demo set is written whole: `octa check` finds it clean afterwards.
+        let demo = t.join(format!("demo{i}"));
+        let mut c = octa();
+        c.args(["demo", "--generate-only", &p(&demo)]);
+        assert_outcome("demo", sink, run(c, sink), 0);
+        let o = octa().args(["check", &p(&demo)]).output().unwrap();
+        let report = String::from_utf8_lossy(&o.stdout).into_owned();
+        assert!(
+            o.status.success() && report.contains(" 0 errors, 0 warnings"),
+            "demo ({sink:?}): {report}"
+        );
+
         let resaved = t.join(format!("resaved{i}"));
         let mut c = octa();
         c.args(["resave", &p(&blank), &p(&resaved)]);
