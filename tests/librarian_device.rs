@@ -135,9 +135,16 @@ fn fast() -> Timing {
 }
 
 /// A Blofeld holding the corpus factory bank; answers identity, sound and edit requests.
+///
+/// `None` only when the whole corpus is absent (and `CI` is not set, see
+/// `testutil::corpus`); a corpus without this dump, or a dump that cannot be read, fails
+/// the test instead of letting it pass having done nothing.
 fn blofeld_responder() -> Option<Responder> {
     let path = corpus("sysex/waldorf-blofeld/Waldorf_Blofeld_Blo Factory_2008.syx")?;
-    let sounds = read_messages(&path).ok()?.messages;
+    let sounds = read_messages(&path)
+        .unwrap_or_else(|e| panic!("the corpus is present but its Blofeld dump is not usable: {e}"))
+        .messages;
+    assert_eq!(sounds.len(), 1024, "{}: the factory bank", path.display());
     Some(Arc::new(move |req: &[u8]| -> Vec<Vec<u8>> {
         if req == [0xF0, 0x7E, 0x7F, 0x06, 0x01, 0xF7] {
             return vec![vec![
@@ -388,7 +395,9 @@ fn bank_by_bank_dump_and_program_by_program() {
     let Some(path) = corpus("sysex/yamaha-dx7/yamahaDX7-ROM2B.SYX") else {
         return;
     };
-    let bank = read_messages(&path).map(|m| m.messages).unwrap_or_default();
+    let bank = read_messages(&path)
+        .unwrap_or_else(|e| panic!("the corpus is present but its DX7 dump is not usable: {e}"))
+        .messages;
     let dx = YamahaDx7::dx7();
     let mut l = link(
         "dx7",
@@ -504,4 +513,43 @@ fn send_to_edit_buffer_and_slot_with_delay() {
         e.err().map(|e| e.to_string()).as_deref(),
         Some("Yamaha DX7: storing to a program slot is not supported by this adaptation")
     );
+}
+
+/// The tests that need the Blofeld dump fail, not pass, when the corpus is present without
+/// it: each is run in a child process against an empty corpus folder.
+#[test]
+fn blofeld_tests_fail_loudly_without_the_dump() {
+    if std::env::var_os("OCTA_CHILD_EMPTY_CORPUS").is_some() {
+        return; // this test's own child run
+    }
+    let empty = tempfile::tempdir().unwrap();
+    let exe = std::env::current_exe().unwrap();
+    for name in [
+        "detection_finds_the_device_and_ignores_echoes_and_silence",
+        "fetch_edit_buffer_and_programs_from_a_good_device",
+        "slow_device_within_timeout_is_fine_beyond_it_times_out",
+        "a_port_vanishing_mid_dump_stops_with_what_arrived",
+        "bank_by_bank_dump_and_program_by_program",
+    ] {
+        let o = std::process::Command::new(&exe)
+            .args(["--exact", name, "--test-threads", "1"])
+            .env("OCTA_CORPUS", empty.path())
+            .env("OCTA_CHILD_EMPTY_CORPUS", "1")
+            .env_remove("CI")
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(
+            !o.status.success(),
+            "{name} passed without the dump: {text}"
+        );
+        assert!(
+            text.contains("1 failed") && text.contains("dump is not usable"),
+            "{name}: {text}"
+        );
+    }
 }

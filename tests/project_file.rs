@@ -407,15 +407,28 @@ fn range_checks() {
             .is_err()
     );
     assert!(p.set_raw("SETTINGS", "X", "a\nb").is_err());
+    // add_slot writes a block's values as they are (a block copied from another file
+    // keeps what that file holds; `octa check` reports it): only what cannot be written
+    // is refused.
     let mut s = SampleSlot::assigned(SlotRef::Flex(9), "a.wav", 100, 44_100);
-    s.gain = Some(200);
+    s.trig_quant = Some(TrigQuant::Steps(5));
     assert!(p.add_slot(&s).is_err());
-    s.gain = Some(48);
-    s.bpm_x24 = Some(10);
+    s.trig_quant = Some(TrigQuant::Direct);
+    s.path = "a\nb.wav".into();
     assert!(p.add_slot(&s).is_err());
     assert!(p.add_slot(&SampleSlot::recorder_default(9)).is_err());
     // Nothing was changed by the refused edits.
     assert_eq!(p.to_bytes(), b);
+    let mut copied = p.clone();
+    let mut s = SampleSlot::assigned(SlotRef::Flex(9), "a.wav", 100, 44_100);
+    s.gain = Some(200);
+    copied.add_slot(&s).unwrap();
+    assert!(copied.lines().any(|l| l == "GAIN=200"));
+    assert!(
+        copied
+            .set_slot_attr(SlotRef::Flex(9), SlotAttr::Gain(201))
+            .is_err()
+    );
     // A setter with the current value keeps the exact text.
     p.set_setting("TEMPOx24", 2880).unwrap();
     p.set_metronome_time_signature(4, 4).unwrap();

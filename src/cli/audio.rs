@@ -151,15 +151,15 @@ pub fn run_audio(cmd: AudioCommand) -> ExitCode {
     match cmd {
         AudioCommand::Devices => match list_output_devices() {
             Ok(devices) if devices.is_empty() => {
-                println!("no output devices");
+                crate::outln!("no output devices");
                 ExitCode::SUCCESS
             }
             Ok(devices) => {
                 for d in devices {
                     let default = if d.is_default { " (default)" } else { "" };
-                    println!("{} [{}]{default}", d.name, d.id);
+                    crate::outln!("{} [{}]{default}", d.name, d.id);
                     for c in d.configs {
-                        println!("    {c}");
+                        crate::outln!("    {c}");
                     }
                 }
                 ExitCode::SUCCESS
@@ -181,7 +181,7 @@ pub fn run_audio(cmd: AudioCommand) -> ExitCode {
                             let list: Vec<String> = issues.iter().map(|i| i.to_string()).collect();
                             format!("Octatrack cannot play it: {}", list.join("; "))
                         };
-                        println!("{}: {} ({verdict})", f.display(), info.summary());
+                        crate::outln!("{}: {} ({verdict})", f.display(), info.summary());
                     }
                     Err(e) => {
                         eprintln!("{e}");

@@ -55,22 +55,28 @@ fn parse_items(items: &[Item], verbose: bool) -> (Vec<Option<Parsed>>, usize, us
             (Content::Ot(kind, _), Some(result)) => match result {
                 Ok((file, ws)) => {
                     for w in &ws {
-                        println!("{}: warning: {w}", item.display.display());
+                        crate::outln!("{}: warning: {w}", item.display.display());
                     }
                     warnings += ws.len();
-                    if verbose && ws.is_empty() {
-                        println!("{}: ok ({})", item.display.display(), kind.describe());
+                    let (e, w) = device_problems(&item.display, &file);
+                    errors += e;
+                    warnings += w;
+                    if e > 0 {
+                        return Some(Parsed::Failed);
+                    }
+                    if verbose && ws.is_empty() && w == 0 {
+                        crate::outln!("{}: ok ({})", item.display.display(), kind.describe());
                     }
                     Some(Parsed::Ok(file))
                 }
                 Err(e) => {
-                    println!("{}: {e}", item.display.display());
+                    crate::outln!("{}: {e}", item.display.display());
                     errors += 1;
                     Some(Parsed::Failed)
                 }
             },
             (Content::DirNamedLikeFile(kind), _) => {
-                println!(
+                crate::outln!(
                     "{}: expected a {}, found a folder",
                     item.display.display(),
                     kind.describe()
@@ -79,12 +85,12 @@ fn parse_items(items: &[Item], verbose: bool) -> (Vec<Option<Parsed>>, usize, us
                 Some(Parsed::Failed)
             }
             (Content::Unreadable(e), _) => {
-                println!("{e}");
+                crate::outln!("{e}");
                 errors += 1;
                 Some(Parsed::Failed)
             }
             (Content::Unrecognized(bytes), _) => {
-                println!(
+                crate::outln!(
                     "{}: at byte 0: expected an Octatrack file (\"FORM\" header or project banner), found {}",
                     item.display.display(),
                     crate::format::common::show_bytes(bytes)
@@ -128,12 +134,36 @@ fn slot_path_problems(path: &Path, root: Root, items: &[Item], parsed: &[Option<
                 }
             };
             if let Err(e) = result {
-                println!("{}: {e}", item.display.display());
+                crate::outln!("{}: {e}", item.display.display());
                 errors += 1;
             }
         }
     }
     errors
+}
+
+/// Prints what the device would choke on in a project file (see
+/// [`ProjectFile::device_problems`](crate::format::project_file::ProjectFile::device_problems));
+/// returns the number of errors and warnings.
+fn device_problems(display: &Path, file: &AnyFile) -> (usize, usize) {
+    use crate::format::project_file::Severity;
+    let AnyFile::Project(pf) = file else {
+        return (0, 0);
+    };
+    let (mut errors, mut warnings) = (0, 0);
+    for p in pf.device_problems() {
+        match p.severity {
+            Severity::Error => {
+                crate::outln!("{}: {p}", display.display());
+                errors += 1;
+            }
+            Severity::Warning => {
+                crate::outln!("{}: warning: {p}", display.display());
+                warnings += 1;
+            }
+        }
+    }
+    (errors, warnings)
 }
 
 /// Runs `octa check`.
@@ -147,7 +177,7 @@ pub fn check(args: &CheckArgs) -> ExitCode {
         let (root, items) = match walk(&path) {
             Ok(found) => found,
             Err(e) => {
-                println!("{e}");
+                crate::outln!("{e}");
                 errors += 1;
                 continue;
             }
@@ -165,14 +195,14 @@ pub fn check(args: &CheckArgs) -> ExitCode {
         // a path given on the command line must hold something; a zip found inside may not
         let given = next <= args.paths.len();
         if found == 0 && !has_zips && given {
-            println!("{}: no Octatrack files found", path.display());
+            crate::outln!("{}: no Octatrack files found", path.display());
             errors += 1;
         }
         files += found;
         errors += e;
         warnings += w;
     }
-    println!("checked {files} files: {errors} errors, {warnings} warnings");
+    crate::outln!("checked {files} files: {errors} errors, {warnings} warnings");
     if errors == 0 {
         ExitCode::SUCCESS
     } else {
@@ -235,7 +265,7 @@ fn run_resave(args: &ResaveArgs) -> Result<ExitCode, ProjectError> {
                     identical += 1;
                 } else {
                     changed += 1;
-                    println!(
+                    crate::outln!(
                         "{}: written bytes differ from the input",
                         item.display.display()
                     );
@@ -253,7 +283,7 @@ fn run_resave(args: &ResaveArgs) -> Result<ExitCode, ProjectError> {
         });
     }
     write_output(root, &args.dst, &out, args.force)?;
-    println!(
+    crate::outln!(
         "{rewritten} Octatrack files written ({identical} byte-identical, {changed} changed), {} other files copied",
         out.iter().filter(|e| !e.dir).count() - rewritten
     );

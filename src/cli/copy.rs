@@ -100,15 +100,15 @@ fn run_copy(a: &CopyArgs) -> Result<(), String> {
     let mut src = src;
     let plan = copy::plan(&src, from, other.as_ref(), to, &opts).map_err(|e| e.to_string())?;
     for line in plan.summary() {
-        println!("{line}");
+        crate::outln!("{line}");
     }
     if a.dry_run {
-        println!("dry run: nothing changed");
+        crate::outln!("dry run: nothing changed");
         return Ok(());
     }
     let written = copy::copy_files(&plan).map_err(|e| e.to_string())?;
     for f in &written {
-        println!("copied {}", f.display());
+        crate::outln!("copied {}", f.display());
     }
     let dst = match other.as_mut() {
         Some(d) => d,
@@ -120,7 +120,7 @@ fn run_copy(a: &CopyArgs) -> Result<(), String> {
     copy::apply(plan, dst).map_err(|e| e.to_string())?;
     let report = dst.save(a.force).map_err(|e| e.to_string())?;
     for w in &report.written {
-        println!("wrote {}", w.display());
+        crate::outln!("wrote {}", w.display());
     }
     Ok(())
 }
@@ -194,7 +194,7 @@ fn run_slots(a: &SlotsArgs) -> Result<(), String> {
         })?;
         let slot: SlotRef = slot.parse()?;
         let info = slots::assign_file(&mut p, slot, file).map_err(|e| e.to_string())?;
-        println!(
+        crate::outln!(
             "assign {slot}: {} ({} frames at {} Hz{})",
             file.trim(),
             info.frames,
@@ -208,15 +208,15 @@ fn run_slots(a: &SlotsArgs) -> Result<(), String> {
     }
     for s in slots::list(&p).map_err(|e| e.to_string())? {
         if s.block.is_some() || s.is_used() {
-            println!("{}", slot_line(&s));
+            crate::outln!("{}", slot_line(&s));
         }
     }
     if a.dedupe {
         let r = slots::dedupe(&mut p).map_err(|e| e.to_string())?;
         for (dup, keep) in &r.merged {
-            println!("merge {dup} into {keep}");
+            crate::outln!("merge {dup} into {keep}");
         }
-        println!(
+        crate::outln!(
             "{} duplicates merged; {} part slot and {} sample lock references remapped",
             r.merged.len(),
             r.remapped.part_slots,
@@ -226,17 +226,17 @@ fn run_slots(a: &SlotsArgs) -> Result<(), String> {
     if a.remove_unused {
         let removed = slots::remove_unused(&mut p).map_err(|e| e.to_string())?;
         for s in &removed {
-            println!("remove unused {s}");
+            crate::outln!("remove unused {s}");
         }
-        println!("{} unused slots removed", removed.len());
+        crate::outln!("{} unused slots removed", removed.len());
     }
     if writes {
         let report = p.save(false).map_err(|e| e.to_string())?;
         for w in &report.written {
-            println!("wrote {}", w.display());
+            crate::outln!("wrote {}", w.display());
         }
     } else if edits {
-        println!("dry run: nothing written");
+        crate::outln!("dry run: nothing written");
     }
     Ok(())
 }

@@ -20,9 +20,9 @@ pub fn demo(args: &DemoArgs) -> ExitCode {
     let dir = args.dir.clone().unwrap_or_else(demo::default_dir);
     match demo::generate(&dir) {
         Ok(project) => {
-            println!("demo project written to {}", project.display());
+            crate::outln!("demo project written to {}", project.display());
             if !args.generate_only {
-                println!("open it with: octa {}", project.display());
+                crate::outln!("open it with: octa {}", project.display());
             }
             ExitCode::SUCCESS
         }

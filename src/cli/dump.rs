@@ -332,9 +332,9 @@ pub fn dump(args: &DumpArgs) -> ExitCode {
         return ExitCode::FAILURE;
     };
     match args.format {
-        DumpFormat::Text => print!("{}", to_text(&d)),
+        DumpFormat::Text => crate::out!("{}", to_text(&d)),
         DumpFormat::Json => match serde_json::to_string_pretty(&d) {
-            Ok(j) => println!("{j}"),
+            Ok(j) => crate::outln!("{j}"),
             Err(e) => {
                 eprintln!("octa dump: {e}");
                 return ExitCode::FAILURE;

@@ -174,7 +174,7 @@ fn run_inner(args: &LibrarianArgs) -> Result<(), String> {
                     Ok(r) => {
                         let s = &r.summary;
                         if s.already_imported {
-                            println!(
+                            crate::outln!(
                                 "{}: already imported as import:{} ({}, {} patches)",
                                 f.display(),
                                 s.import_id,
@@ -182,7 +182,7 @@ fn run_inner(args: &LibrarianArgs) -> Result<(), String> {
                                 s.patches
                             );
                         } else {
-                            println!(
+                            crate::outln!(
                                 "{}: {} — {} patches, {} new, {} already known; import:{}",
                                 f.display(),
                                 r.device,
@@ -193,10 +193,10 @@ fn run_inner(args: &LibrarianArgs) -> Result<(), String> {
                             );
                         }
                         if r.stray > 0 {
-                            println!("  skipped {} stray bytes between messages", r.stray);
+                            crate::outln!("  skipped {} stray bytes between messages", r.stray);
                         }
                         for p in &r.problems {
-                            println!("  warning: {p}");
+                            crate::outln!("  warning: {p}");
                         }
                     }
                     Err(e) => {
@@ -238,7 +238,7 @@ fn run_inner(args: &LibrarianArgs) -> Result<(), String> {
                     (Some(n), None) => n.to_string(),
                     _ => "-".into(),
                 };
-                println!(
+                crate::outln!(
                     "{:>5}  {:<22} {:<20} {:<10} {}{}",
                     p.id,
                     p.device,
@@ -248,7 +248,7 @@ fn run_inner(args: &LibrarianArgs) -> Result<(), String> {
                     p.tags.join(",")
                 );
             }
-            println!("{} patch(es)", rows.len());
+            crate::outln!("{} patch(es)", rows.len());
             Ok(())
         }
         LibrarianCommand::Export { selection, out } => {
@@ -260,7 +260,7 @@ fn run_inner(args: &LibrarianArgs) -> Result<(), String> {
             }
             let n = write_syx(out, blobs.iter().map(|b| b.as_slice()))
                 .map_err(|e| LibrarianError::from(e).to_string())?;
-            println!("wrote {} ({} bytes)", out.display(), n);
+            crate::outln!("wrote {} ({} bytes)", out.display(), n);
             Ok(())
         }
         LibrarianCommand::Devices => {
@@ -284,10 +284,10 @@ fn run_inner(args: &LibrarianArgs) -> Result<(), String> {
                     ),
                     None => "not located".into(),
                 };
-                println!("{:<26} [{}]  {}", a.name(), caps.join(", "), at);
+                crate::outln!("{:<26} [{}]  {}", a.name(), caps.join(", "), at);
             }
             for e in &registry.errors {
-                println!("disabled script: {e}");
+                crate::outln!("disabled script: {e}");
             }
             Ok(())
         }
@@ -311,7 +311,7 @@ fn run_inner(args: &LibrarianArgs) -> Result<(), String> {
             };
             db.set_device_location(&a.name(), &loc)
                 .map_err(|e| e.to_string())?;
-            println!(
+            crate::outln!(
                 "{} pinned to {} / {} channel {}",
                 a.name(),
                 loc.out_port,
@@ -327,7 +327,7 @@ fn run_inner(args: &LibrarianArgs) -> Result<(), String> {
             let a = registry.find(&p.device);
             db.rename(*patch, name, a.as_deref())
                 .map_err(|e| e.to_string())?;
-            println!("{}: '{}' -> '{}'", patch, p.name.trim(), name);
+            crate::outln!("{}: '{}' -> '{}'", patch, p.name.trim(), name);
             Ok(())
         }
         LibrarianCommand::Tag {
@@ -346,7 +346,7 @@ fn run_inner(args: &LibrarianArgs) -> Result<(), String> {
                 .map_err(|e| e.to_string())?;
             }
             let p = db.patch(*patch).map_err(|e| e.to_string())?;
-            println!("{}: tags {}", patch, p.tags.join(","));
+            crate::outln!("{}: tags {}", patch, p.tags.join(","));
             Ok(())
         }
         LibrarianCommand::Favourite { patch, off } => {
@@ -390,7 +390,7 @@ fn detect_cmd() -> Result<(), String> {
     )
     .map_err(|e| e.to_string())?;
     if found.is_empty() {
-        println!("no synth answered");
+        crate::outln!("no synth answered");
     }
     for f in &found {
         let pinned = db
@@ -409,7 +409,7 @@ fn detect_cmd() -> Result<(), String> {
             )
             .map_err(|e| e.to_string())?;
         }
-        println!(
+        crate::outln!(
             "{} on {} / {} channel {}{}",
             f.device,
             f.out_port,
@@ -496,7 +496,7 @@ fn fetch_cmd(device: &str, bank: Option<u32>, program: Option<u32>) -> Result<()
     let s = db
         .store_import(a.as_ref(), &source, &result.messages, &loaded)
         .map_err(|e| e.to_string())?;
-    println!(
+    crate::outln!(
         "{}: {} patch(es) arrived, {} new; import:{}",
         a.name(),
         result.patches.len(),
@@ -509,7 +509,7 @@ fn fetch_cmd(device: &str, bank: Option<u32>, program: Option<u32>) -> Result<()
             .iter()
             .map(|n| a.friendly_program_name(*n))
             .collect();
-        println!("missing: {}", names.join(" "));
+        crate::outln!("missing: {}", names.join(" "));
     }
     if let Some(e) = result.error {
         return Err(e.to_string());
@@ -561,6 +561,6 @@ fn send_cmd(id: i64, slot: Option<u32>, yes: bool) -> Result<(), String> {
         &mut |_| {},
     )
     .map_err(|e| e.to_string())?;
-    println!("sent '{}' to {} ({n} message(s))", p.name.trim(), a.name());
+    crate::outln!("sent '{}' to {} ({n} message(s))", p.name.trim(), a.name());
     Ok(())
 }

@@ -112,7 +112,7 @@ pub fn run(args: &MidiArgs, out_choice: Option<&str>, in_choice: Option<&str>) -
     });
     let out_choice = out_choice.map(str::to_string).or(config.midi_out);
     let in_choice = in_choice.map(str::to_string).or(config.midi_in);
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = super::out::Stdout;
     let result = match &args.command {
         MidiCommand::Ports => ports(&*open_system(), &mut stdout),
         MidiCommand::Play(a) => play(open_system(), a, out_choice, &mut stdout),
@@ -344,7 +344,8 @@ pub fn monitor(
     writeln!(out, "listening on {name}")?;
     let start = Instant::now();
     let mut n = 0usize;
-    while args.count.is_none_or(|c| n < c) {
+    // Monitoring only prints: once stdout is closed there is nothing left to do.
+    while args.count.is_none_or(|c| n < c) && !super::out::gone() {
         let Some(m) = port.recv_timeout(Duration::from_millis(500))? else {
             continue;
         };

@@ -9,6 +9,7 @@ mod demo;
 mod dump;
 mod librarian;
 pub mod midi;
+pub mod out;
 mod project_cmds;
 
 use clap::{Parser, Subcommand};
@@ -108,7 +109,7 @@ pub enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Some(command) => match command {
+        Some(command) => out::finish(match command {
             Command::Check(a) => check::check(&a),
             Command::Resave(a) => check::resave(&a),
             Command::Copy(a) => copy::copy(&a),
@@ -129,7 +130,7 @@ pub fn main() -> ExitCode {
                 audio_device: cli.audio_device.clone(),
                 ..tracker_options(&cli.theme, &cli.keymap, None, true, cli.read_only)
             }),
-        },
+        }),
         None => crate::ui::run(crate::ui::RunOptions {
             midi_out: cli.midi_out.clone(),
             audio_device: cli.audio_device.clone(),

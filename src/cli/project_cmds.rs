@@ -83,7 +83,7 @@ pub fn new(args: &NewArgs) -> ExitCode {
     finish(
         "new",
         Project::new_blank(&name).save_as(&args.dir).map(|r| {
-            println!("created {} ({} files)", args.dir.display(), r.written.len());
+            crate::outln!("created {} ({} files)", args.dir.display(), r.written.len());
         }),
     )
 }
@@ -104,7 +104,7 @@ pub fn export(args: &ExportArgs) -> ExitCode {
             })?;
             if args.out.as_os_str() == "-" {
                 use std::io::Write;
-                let mut out = std::io::stdout().lock();
+                let mut out = super::out::Stdout;
                 out.write_all(&text)
                     .and_then(|_| out.write_all(b"\n"))
                     .map_err(|e| ProjectError::io("<stdout>", e))
@@ -123,7 +123,7 @@ pub fn import(args: &ImportArgs) -> ExitCode {
             let text = crate::project::read::read(&args.json, crate::project::read::PROJECT_JSON)?;
             let doc = ProjectJson::from_json(&args.json, &text)?;
             let written = doc.write_to(&args.dir)?;
-            println!("wrote {} files to {}", written.len(), args.dir.display());
+            crate::outln!("wrote {} files to {}", written.len(), args.dir.display());
             Ok(())
         })(),
     )
@@ -135,7 +135,7 @@ pub fn info(args: &InfoArgs) -> ExitCode {
         "info",
         args.which
             .open(&args.path)
-            .map(|p| print!("{}", describe(&p))),
+            .map(|p| crate::out!("{}", describe(&p))),
     )
 }
 

@@ -90,10 +90,11 @@ pub enum TrigQuant {
 }
 
 impl TrigQuant {
-    /// From the `project.work` code (`-1` = direct).
+    /// From the `project.work` code (`-1` = direct; `255`, which ot-tools writes, is the
+    /// same byte as `-1` and read as direct, as in `.ot` files).
     pub fn from_project(c: i64) -> Self {
         match c {
-            -1 => Self::Direct,
+            -1 | 255 => Self::Direct,
             0 => Self::PatternLength,
             1..=16 => Self::Steps(QUANT_STEPS[(c - 1) as usize]),
             o => Self::Other(o),
@@ -301,6 +302,8 @@ mod tests {
     #[test]
     fn trig_quant_codes() {
         assert_eq!(TrigQuant::from_project(-1), TrigQuant::Direct);
+        assert_eq!(TrigQuant::from_project(255), TrigQuant::Direct);
+        assert_eq!(TrigQuant::from_project(254), TrigQuant::Other(254));
         assert_eq!(TrigQuant::from_ot(255), TrigQuant::Direct);
         assert_eq!(TrigQuant::from_ot(1), TrigQuant::Steps(1));
         assert_eq!(TrigQuant::from_project(5), TrigQuant::Steps(6));

@@ -37,6 +37,16 @@ pub enum DbError {
         /// Its version.
         found: i32,
     },
+    /// The file fails SQLite's integrity check: nothing is written into it.
+    #[error(
+        "patch database {path} is damaged ({detail}); nothing was written. To recover, keep a copy of it, then run `sqlite3 '{path}' .recover | sqlite3 '{path}.recovered'` and move the recovered file into its place (or move the damaged file away to start an empty library)"
+    )]
+    Damaged {
+        /// The database file.
+        path: String,
+        /// What SQLite reported.
+        detail: String,
+    },
     /// No patch or import with that id.
     #[error("no {what} with id {id}")]
     NotFound {
@@ -146,6 +156,8 @@ type LocationRow = (Option<String>, Option<String>, Option<u8>, bool);
 pub struct Database {
     conn: Connection,
     path: String,
+    /// The integrity check passed (run once, before the first write).
+    checked: std::cell::Cell<bool>,
 }
 
 fn now() -> i64 {
@@ -240,7 +252,15 @@ impl Database {
     }
 
     fn init(conn: Connection, path: String) -> Result<Self, DbError> {
-        let db = Self { conn, path };
+        let db = Self {
+            conn,
+            path,
+            checked: std::cell::Cell::new(false),
+        };
+        // Another octa may be importing: wait for its write to finish instead of failing.
+        db.conn
+            .busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(|e| db.err(e))?;
         let version: i32 = db
             .conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
@@ -254,18 +274,55 @@ impl Database {
         db.conn
             .execute_batch("PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;")
             .map_err(|e| db.err(e))?;
-        db.conn.execute_batch(SCHEMA).map_err(|e| db.err(e))?;
-        db.conn
-            .pragma_update(None, "user_version", SCHEMA_VERSION)
-            .map_err(|e| db.err(e))?;
+        if version < SCHEMA_VERSION {
+            // Only a new or older file is written at open (so `list` and `export` never
+            // wait for a lock while another process imports).
+            db.writable()?;
+            db.conn.execute_batch(SCHEMA).map_err(|e| db.err(e))?;
+            db.conn
+                .pragma_update(None, "user_version", SCHEMA_VERSION)
+                .map_err(|e| db.err(e))?;
+        }
         Ok(db)
     }
 
     fn err(&self, source: rusqlite::Error) -> DbError {
-        DbError::Sqlite {
-            path: self.path.clone(),
-            source,
+        match source.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
+                DbError::Damaged {
+                    path: self.path.clone(),
+                    detail: source.to_string(),
+                }
+            }
+            _ => DbError::Sqlite {
+                path: self.path.clone(),
+                source,
+            },
         }
+    }
+
+    /// Refuses to write into a file that fails `PRAGMA quick_check` (checked once per
+    /// open, before the first write).
+    fn writable(&self) -> Result<(), DbError> {
+        if self.checked.get() {
+            return Ok(());
+        }
+        let mut stmt = self
+            .conn
+            .prepare("PRAGMA quick_check")
+            .map_err(|e| self.err(e))?;
+        let rows: Vec<String> = stmt
+            .query_map([], |r| r.get(0))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))?;
+        if rows != ["ok"] {
+            return Err(DbError::Damaged {
+                path: self.path.clone(),
+                detail: rows.into_iter().take(3).collect::<Vec<_>>().join("; "),
+            });
+        }
+        self.checked.set(true);
+        Ok(())
     }
 
     /// The schema version of the open file.
@@ -299,6 +356,7 @@ impl Database {
         messages: &[Vec<u8>],
         loaded: &Loaded,
     ) -> Result<ImportSummary, DbError> {
+        self.writable()?;
         let path = self.path.clone();
         let wrap = |source| DbError::Sqlite {
             path: path.clone(),
@@ -497,6 +555,7 @@ impl Database {
         name: &str,
         adaptation: Option<&dyn Adaptation>,
     ) -> Result<(), DbError> {
+        self.writable()?;
         let p = self.patch(id)?;
         let sysex = adaptation
             .and_then(|a| a.rename_patch(&p.sysex, name))
@@ -511,6 +570,7 @@ impl Database {
     }
 
     fn set_flag(&self, id: i64, column: &str, on: bool) -> Result<(), DbError> {
+        self.writable()?;
         let n = self
             .conn
             .execute(
@@ -536,6 +596,7 @@ impl Database {
 
     /// Adds a tag (case-insensitive; adding twice is harmless).
     pub fn add_tag(&self, id: i64, tag: &str) -> Result<(), DbError> {
+        self.writable()?;
         self.patch(id)?;
         self.conn
             .execute(
@@ -548,6 +609,7 @@ impl Database {
 
     /// Removes a tag.
     pub fn remove_tag(&self, id: i64, tag: &str) -> Result<(), DbError> {
+        self.writable()?;
         self.conn
             .execute(
                 "DELETE FROM patch_tags WHERE patch_id = ?1 AND tag = ?2",
@@ -611,6 +673,7 @@ impl Database {
 
     /// Pins (or records) where a device is connected.
     pub fn set_device_location(&self, device: &str, loc: &DeviceLocation) -> Result<(), DbError> {
+        self.writable()?;
         let id = Self::device_id(&self.conn, device).map_err(|e| self.err(e))?;
         self.conn
             .execute(

@@ -35,6 +35,16 @@ pub enum FileError {
         /// Broken messages found.
         problems: Vec<SysexError>,
     },
+    /// Every message of the file is broken (bad checksum, wrong length): nothing imported.
+    #[error("{path}: nothing imported from this {device} file: {}", .problems.join("; "))]
+    AllBroken {
+        /// The file.
+        path: PathBuf,
+        /// The device the messages are for.
+        device: String,
+        /// What is wrong with each message.
+        problems: Vec<String>,
+    },
     /// The named device is unknown.
     #[error("no adaptation named '{0}' (see `octa librarian devices`)")]
     UnknownDevice(String),
@@ -123,7 +133,12 @@ pub fn recognise(
                 .find(name)
                 .ok_or_else(|| FileError::UnknownDevice(name.to_string()))?,
         ),
-        None => registry.recognise(messages),
+        // A dump whose checksum (or length) is wrong is claimed by no adaptation; the one
+        // that explains why is the device it came from: its problems are reported and the
+        // broken messages are refused, never stored as one raw patch.
+        None => registry
+            .recognise(messages)
+            .or_else(|| registry.explains_broken(messages)),
     };
     let device = chosen.unwrap_or_else(|| registry.raw());
     let mut loaded = load_patches(device.as_ref(), messages);

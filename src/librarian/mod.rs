@@ -84,6 +84,14 @@ pub fn import_file(
     if let Some(f) = r.device.failure() {
         problems.push(format!("the adaptation was disabled: {f}"));
     }
+    if r.loaded.patches.is_empty() && !r.loaded.problems.is_empty() {
+        return Err(file::FileError::AllBroken {
+            path: path.to_path_buf(),
+            device: r.device.name(),
+            problems,
+        }
+        .into());
+    }
     let source = path.display().to_string();
     let summary = database.store_import(r.device.as_ref(), &source, &m.messages, &r.loaded)?;
     Ok(ImportReport {

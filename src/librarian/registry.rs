@@ -130,6 +130,16 @@ impl Registry {
         }
         best.map(|(_, a)| a.clone())
     }
+
+    /// The adaptation that explains why some of `messages` are broken (its
+    /// `check_message` fails on them: a bad checksum, a wrong length), if any.
+    pub fn explains_broken(&self, messages: &[Vec<u8>]) -> Option<Arc<dyn Adaptation>> {
+        self.adaptations
+            .iter()
+            .filter(|a| a.name() != self.raw().name())
+            .find(|a| messages.iter().any(|m| a.check_message(m).is_err()))
+            .cloned()
+    }
 }
 
 fn normalise(s: &str) -> String {

@@ -29,6 +29,18 @@ pub enum SysexError {
         /// The limit.
         limit: usize,
     },
+    /// A byte of 0x80 or above (a status byte) inside a message: malformed input.
+    #[error(
+        "sysex message starting at byte {offset}: byte {at} is {byte:#04x}, expected data bytes (below 0x80) until F7"
+    )]
+    StatusByte {
+        /// Offset of its F0.
+        offset: usize,
+        /// Offset of the offending byte.
+        at: usize,
+        /// The byte.
+        byte: u8,
+    },
     /// A checksum does not match.
     #[error("{what}: checksum mismatch (stored {stored:#x}, computed {computed:#x})")]
     Checksum {
@@ -77,8 +89,8 @@ pub struct Split {
 /// Splits a byte stream into complete sysex messages, ignoring stray bytes between them.
 ///
 /// A message cut short by a new F0 or by the end of the data is reported in `errors`
-/// (and not returned); real-time bytes (F8..FF) inside a message are not expected in
-/// files and end nothing.
+/// (and not returned); so is a message holding any other byte of 0x80 or above (status
+/// or real-time bytes are not sysex data: such a message is malformed input).
 pub fn split(data: &[u8]) -> Split {
     let mut out = Split::default();
     let mut i = 0;
@@ -94,7 +106,13 @@ pub fn split(data: &[u8]) -> Split {
         match rest.iter().position(|&b| b == EOX || b == SOX) {
             Some(p) if rest[p] == EOX => {
                 let end = start + 1 + p + 1;
-                if end - start > MAX_MESSAGE {
+                if let Some(q) = rest[..p].iter().position(|&b| b >= 0x80) {
+                    out.errors.push(SysexError::StatusByte {
+                        offset: start,
+                        at: start + 1 + q,
+                        byte: rest[q],
+                    });
+                } else if end - start > MAX_MESSAGE {
                     out.errors.push(SysexError::Oversized {
                         offset: start,
                         len: end - start,
@@ -320,6 +338,36 @@ pub fn to_hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn status_bytes_inside_a_message_are_malformed() {
+        // 0x85 and a real-time 0xF8 inside messages; the clean message between survives.
+        let data = [
+            0xF0, 0x43, 0x85, 0x01, 0xF7, 0xF0, 0x42, 0x7F, 0xF7, 0xF0, 0x41, 0xF8, 0xF7,
+        ];
+        let s = split(&data);
+        assert_eq!(s.spans, vec![Span { start: 5, end: 9 }]);
+        assert_eq!(s.stray, 0);
+        assert_eq!(
+            s.errors,
+            vec![
+                SysexError::StatusByte {
+                    offset: 0,
+                    at: 2,
+                    byte: 0x85
+                },
+                SysexError::StatusByte {
+                    offset: 9,
+                    at: 11,
+                    byte: 0xF8
+                }
+            ]
+        );
+        assert_eq!(
+            s.errors[0].to_string(),
+            "sysex message starting at byte 0: byte 2 is 0x85, expected data bytes (below 0x80) until F7"
+        );
+    }
 
     #[test]
     fn split_ignores_stray_and_reports_broken() {

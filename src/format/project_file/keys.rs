@@ -33,8 +33,8 @@ pub const SETTINGS_KEYS: &[KeySpec] = &[
     k("PATTERN_TEMPO_ENABLED", 0, 0, 1),
     k("MIDI_CLOCK_SEND", 0, 0, 2),
     k("MIDI_CLOCK_RECEIVE", 0, 0, 2),
-    k("MIDI_TRANSPORT_SEND", 0, 0, 2),
-    k("MIDI_TRANSPORT_RECEIVE", 0, 0, 2),
+    k("MIDI_TRANSPORT_SEND", 0, 0, 1),
+    k("MIDI_TRANSPORT_RECEIVE", 0, 0, 1),
     k("MIDI_PROGRAM_CHANGE_SEND", 0, 0, 1),
     k("MIDI_PROGRAM_CHANGE_SEND_CH", -1, -1, 15),
     k("MIDI_PROGRAM_CHANGE_RECEIVE", 0, 0, 1),
@@ -95,7 +95,7 @@ pub const STATES_KEYS: &[KeySpec] = &[
     k("ARRANGEMENT", 0, 0, 7),
     k("ARRANGEMENT_MODE", 0, 0, 255),
     k("PART", 0, 0, 3),
-    k("TRACK", 0, 0, 15),
+    k("TRACK", 0, 0, 7),
     k("TRACK_OTHERMODE", 0, 0, 255),
     k("SCENE_A_MUTE", 0, 0, 1),
     k("SCENE_B_MUTE", 0, 0, 1),
@@ -116,10 +116,11 @@ impl ProjectFile {
     /// Sets a known `[SETTINGS]` key (see [`SETTINGS_KEYS`]) after a range check.
     pub fn set_setting(&mut self, key: &str, value: i64) -> Result<(), FormatError> {
         let spec = Self::spec(SETTINGS_KEYS, key)?;
-        check_range(key, value, spec.min, spec.max)?;
         if self.setting(key) == Some(value) {
-            return Ok(()); // keep the exact text (e.g. "007") when the value is unchanged
+            // keep the exact text (e.g. "007"), and never refuse the value the file holds
+            return Ok(());
         }
+        check_range(key, value, spec.min, spec.max)?;
         self.set_raw("SETTINGS", key, &value.to_string())
     }
 
@@ -131,10 +132,11 @@ impl ProjectFile {
     /// Sets a known `[STATES]` key (see [`STATES_KEYS`]) after a range check.
     pub fn set_state(&mut self, key: &str, value: i64) -> Result<(), FormatError> {
         let spec = Self::spec(STATES_KEYS, key)?;
-        check_range(key, value, spec.min, spec.max)?;
         if self.state(key) == Some(value) {
+            // keep the exact text (e.g. "007"), and never refuse the value the file holds
             return Ok(());
         }
+        check_range(key, value, spec.min, spec.max)?;
         self.set_raw("STATES", key, &value.to_string())
     }
 

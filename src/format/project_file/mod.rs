@@ -12,9 +12,11 @@ use serde::{Deserialize, Serialize};
 use super::FormatError;
 use super::slot_attrs::SlotRef;
 
+mod device;
 mod keys;
 mod slots;
 
+pub use device::{Problem, Severity};
 pub use keys::{KeySpec, SETTINGS_KEYS, STATES_KEYS, TRIG_MODE_MIDI};
 use slots::SAMPLE_NUMERIC;
 pub use slots::{SampleSlot, SlotAttr};
@@ -200,6 +202,17 @@ impl ProjectFile {
                 }
                 (Some((name, true)), None) => {
                     return Err(text_err(i, format!("[/{name}] without an open [{name}]")));
+                }
+                (None, Some((cur, at))) if t.starts_with('#') => {
+                    // a banner inside a section: the section's end marker is missing
+                    return Err(text_err(
+                        i,
+                        format!(
+                            "expected [/{cur}] (section opened at line {}) before \"{}\"",
+                            at + 1,
+                            shorten(t)
+                        ),
+                    ));
                 }
                 (None, Some(_)) => {
                     if !t.is_empty() && !t.contains('=') {

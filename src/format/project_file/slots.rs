@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::device::KeyRule;
 use super::{BANNER, FormatError, ProjectFile, Section, bare, int_value, key_value};
 use crate::format::rawfile::{check_range, range_err};
 use crate::format::slot_attrs::{
@@ -16,6 +17,28 @@ pub(super) const SAMPLE_NUMERIC: [&str; 6] = [
     "LOOPMODE",
     "GAIN",
     "TRIGQUANTIZATION",
+];
+
+const fn rule(key: &'static str, required: bool, min: i64, max: i64) -> KeyRule {
+    KeyRule {
+        key,
+        required,
+        range: Some((min, max)),
+    }
+}
+
+/// What the device reads in a `[SAMPLE]` block: required keys and value ranges
+/// (`SLOT`'s range depends on `TYPE` and is checked apart).
+pub(super) const SAMPLE_KEYS: [KeyRule; 9] = [
+    KeyRule::text("TYPE"),
+    KeyRule::text("SLOT"),
+    KeyRule::text("PATH"),
+    rule("BPMx24", false, 720, 7200),
+    rule("TRIM_BARSx100", false, 0, 1_000_000),
+    rule("TSMODE", true, 0, 3),
+    rule("LOOPMODE", true, 0, 2),
+    rule("GAIN", true, 0, 96),
+    rule("TRIGQUANTIZATION", true, -1, 16),
 ];
 
 /// Device order of `[SAMPLE]` keys (BPMx24 before TRIM_BARSx100 when both exist).
@@ -89,21 +112,34 @@ impl SampleSlot {
         }
     }
 
-    /// The block's `KEY=VALUE` lines in device order, each value range-checked.
+    /// The block's `KEY=VALUE` lines in device order. Values are written as they are,
+    /// without range checks: a block copied from a file keeps what that file holds (an
+    /// edit is range-checked by [`ProjectFile::set_slot_attr`]). Only what cannot be
+    /// written at all is refused (a step count with no code, a line break in the path).
     fn key_values(&self) -> Result<Vec<(&'static str, String)>, FormatError> {
         let (kind, n) = self.slot.validate()?.to_project();
-        let mut out = vec![("TYPE", kind.to_string()), ("SLOT", format!("{n:03}"))];
-        let attrs = [
-            Some(SlotAttr::Path(self.path.clone())),
-            self.bpm_x24.map(SlotAttr::BpmX24),
-            self.trim_bars_x100.map(SlotAttr::TrimBarsX100),
-            self.time_stretch.map(SlotAttr::TimeStretch),
-            self.loop_mode.map(SlotAttr::LoopMode),
-            self.gain.map(SlotAttr::Gain),
-            self.trig_quant.map(SlotAttr::TrigQuant),
+        let mut out = vec![
+            ("TYPE", kind.to_string()),
+            ("SLOT", format!("{n:03}")),
+            ("PATH", clean_path(&self.path)?),
         ];
-        for a in attrs.into_iter().flatten() {
-            out.push(a.key_value()?);
+        if let Some(v) = self.bpm_x24 {
+            out.push(("BPMx24", v.to_string()));
+        }
+        if let Some(v) = self.trim_bars_x100 {
+            out.push(("TRIM_BARSx100", v.to_string()));
+        }
+        if let Some(m) = self.time_stretch {
+            out.push(("TSMODE", m.code().to_string()));
+        }
+        if let Some(m) = self.loop_mode {
+            out.push(("LOOPMODE", m.code().to_string()));
+        }
+        if let Some(v) = self.gain {
+            out.push(("GAIN", v.to_string()));
+        }
+        if let Some(q) = self.trig_quant {
+            out.push(("TRIGQUANTIZATION", quant_text(q)?));
         }
         Ok(out)
     }
@@ -129,6 +165,32 @@ pub enum SlotAttr {
 }
 
 impl SlotAttr {
+    /// The key this attribute sets.
+    pub fn key(&self) -> &'static str {
+        match self {
+            Self::Path(_) => "PATH",
+            Self::TrimBarsX100(_) => "TRIM_BARSx100",
+            Self::BpmX24(_) => "BPMx24",
+            Self::TimeStretch(_) => "TSMODE",
+            Self::LoopMode(_) => "LOOPMODE",
+            Self::Gain(_) => "GAIN",
+            Self::TrigQuant(_) => "TRIGQUANTIZATION",
+        }
+    }
+
+    /// True when the stored value text `cur` means this attribute's value as the device
+    /// reads it.
+    fn means(&self, cur: &str) -> bool {
+        let n = int_value(cur);
+        match self {
+            Self::Path(p) => clean_path(p).is_ok_and(|p| p == cur),
+            Self::TrimBarsX100(v) | Self::BpmX24(v) | Self::Gain(v) => n == Some(*v),
+            Self::TimeStretch(m) => n == Some(m.code()),
+            Self::LoopMode(m) => n == Some(m.code()),
+            Self::TrigQuant(q) => n.map(TrigQuant::from_project) == Some(*q),
+        }
+    }
+
     fn key_value(&self) -> Result<(&'static str, String), FormatError> {
         Ok(match self {
             Self::Path(p) => ("PATH", clean_path(p)?),
@@ -247,19 +309,23 @@ impl ProjectFile {
 
     /// Sets one attribute of an existing block in place; a key the block lacks is
     /// inserted in device order.
+    ///
+    /// Setting the value a line already means (`TRIGQUANTIZATION=255` set to direct, `007`
+    /// set to 7, an out-of-range value set to itself) keeps the line as written and is
+    /// never refused; a new value is range-checked.
     pub fn set_slot_attr(&mut self, slot: SlotRef, attr: SlotAttr) -> Result<(), FormatError> {
-        let (key, value) = attr.key_value()?;
         let s = self
             .sample_section(slot)
             .ok_or_else(|| self.missing_slot(slot))?;
-        if let Some((i, cur)) = self.find_key(&s, key) {
-            let same = match key {
-                "PATH" => cur == value,
-                _ => int_value(cur) == int_value(&value),
-            };
-            if !same {
-                self.set_line_value(i, key, &value);
-            }
+        let key = attr.key();
+        if let Some((_, cur)) = self.find_key(&s, key)
+            && attr.means(cur)
+        {
+            return Ok(());
+        }
+        let (key, value) = attr.key_value()?;
+        if let Some((i, _)) = self.find_key(&s, key) {
+            self.set_line_value(i, key, &value);
             return Ok(());
         }
         let rank = SAMPLE_ORDER.iter().position(|k| *k == key).unwrap_or(0);
