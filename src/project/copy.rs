@@ -26,6 +26,7 @@ use crate::format::slot_attrs::SlotRef;
 use crate::format::{FormatError, MachineType, parse_bank};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use super::durable::{Item, Txn};
 
 /// What to copy or where to: one bank, pattern, part, track or scene.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1085,9 +1086,18 @@ pub fn apply(plan: CopyPlan, dst: &mut Project) -> Result<()> {
 }
 
 /// Copies the plan's sample files and their `.ot` settings files (creating folders; never
-/// overwriting a file). Returns the files written.
+/// overwriting a file), all or nothing: each is written to a temp name, fsynced, checked against
+/// its source (size and hash) and renamed without replacing. Returns the files written.
 pub fn copy_files(plan: &CopyPlan) -> Result<Vec<PathBuf>> {
-    let mut done = Vec::new();
+    let txn = stage_files(plan, None)?;
+    Ok(txn.commit()?)
+}
+
+/// Adds the plan's sample files to a new transaction (journal in `journal_dir`), creating their
+/// folders as part of it. A file already there with the same bytes is skipped; one with other
+/// bytes is refused.
+fn stage_files(plan: &CopyPlan, journal_dir: Option<&Path>) -> Result<Txn> {
+    let mut txn = Txn::new(journal_dir);
     for f in &plan.files {
         if f.to.exists() {
             if same_content(&f.from, &f.to) {
@@ -1099,10 +1109,19 @@ pub fn copy_files(plan: &CopyPlan) -> Result<Vec<PathBuf>> {
             )));
         }
         if let Some(dir) = f.to.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| super::error::ProjectError::io(dir, e))?;
+            txn.create_dir_all(dir)?;
         }
-        std::fs::copy(&f.from, &f.to).map_err(|e| super::error::ProjectError::io(&f.to, e))?;
-        done.push(f.to.clone());
+        txn.push(Item::copy_new(&f.to, &f.from));
     }
-    Ok(done)
+    Ok(txn)
+}
+
+/// Applies a plan and saves the destination, committing the sample files and the project's
+/// files together (all or nothing, see [`super::durable`]). Returns the sample files copied and
+/// the save's report.
+pub fn commit(plan: CopyPlan, dst: &mut Project, force: bool) -> Result<super::SaveReport> {
+    dst.check_writable()?;
+    let txn = stage_files(&plan, dst.path())?;
+    apply(plan, dst)?;
+    Ok(dst.save_with(force, txn)?)
 }

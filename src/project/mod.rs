@@ -10,8 +10,10 @@
 
 pub mod anyfile;
 pub mod archive;
+pub mod backups;
 pub mod copy;
 pub mod demo;
+pub mod durable;
 pub mod error;
 pub mod files;
 pub mod json;

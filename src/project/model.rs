@@ -133,6 +133,25 @@ impl Project {
         let tree = Tree::open(path)?;
         let Located { dir, name, audio } = tree.locate(options.project.as_deref())?;
         let mut warnings = Vec::new();
+        // A save interrupted by a crash is finished (or rolled back) before anything is read.
+        let folder = match &tree {
+            Tree::Dir(root) => root.join(dir.trim_end_matches('/')),
+            Tree::Zip { path, .. } => path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."))
+                .to_path_buf(),
+        };
+        match super::durable::recover(&folder) {
+            Ok(lines) => warnings.extend(lines.into_iter().map(|message| OpenWarning {
+                path: folder.clone(),
+                message,
+            })),
+            Err(e) => warnings.push(OpenWarning {
+                path: folder.clone(),
+                message: format!("an interrupted save could not be finished: {e}"),
+            }),
+        }
         let project: Pair<ProjectFile> = load(&tree, &dir, FileId::Project, &mut warnings)?;
         if project.work.origin() == super::files::Origin::Absent {
             return Err(ProjectError::NotAProject {
