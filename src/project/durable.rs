@@ -30,6 +30,8 @@ pub const JOURNAL: &str = ".octa-journal";
 pub const LOCK: &str = ".octa-lock";
 /// What temp file names contain (`.NAME.octa-tmp-PID-N`).
 pub const TMP_MARK: &str = ".octa-tmp-";
+/// What the names of links keeping replaced files contain (`.NAME.octa-old-PID-N`).
+pub const OLD_MARK: &str = ".octa-old-";
 
 /// A file being written through a [`Disk`].
 pub trait DiskFile {
@@ -49,6 +51,8 @@ pub trait Disk: Send + Sync {
     fn rename_noreplace(&self, from: &Path, to: &Path) -> io::Result<()>;
     /// Flushes a folder's entries to the device.
     fn sync_dir(&self, dir: &Path) -> io::Result<()>;
+    /// Makes `link` a second name of the file `path` (a hard link).
+    fn link(&self, path: &Path, link: &Path) -> io::Result<()>;
     /// Removes a file.
     fn remove(&self, path: &Path) -> io::Result<()>;
     /// Removes an empty folder.
@@ -94,6 +98,9 @@ impl Disk for RealDisk {
             },
             Err(e) => Err(e),
         }
+    }
+    fn link(&self, path: &Path, link: &Path) -> io::Result<()> {
+        fs::hard_link(path, link)
     }
     fn remove(&self, path: &Path) -> io::Result<()> {
         fs::remove_file(path)
@@ -169,6 +176,8 @@ pub enum Op {
     RenameNoReplace(PathBuf, PathBuf),
     /// A folder flushed.
     SyncDir(PathBuf),
+    /// A hard link made (file, link).
+    Link(PathBuf, PathBuf),
     /// A file removed.
     Remove(PathBuf),
     /// A folder removed.
@@ -314,6 +323,11 @@ impl Disk for RecDisk {
         self.0.step(Op::SyncDir(dir.to_path_buf()))?;
         RealDisk.sync_dir(dir)
     }
+    fn link(&self, path: &Path, link: &Path) -> io::Result<()> {
+        self.0
+            .step(Op::Link(path.to_path_buf(), link.to_path_buf()))?;
+        fs::hard_link(path, link)
+    }
     fn remove(&self, path: &Path) -> io::Result<()> {
         self.0.step(Op::Remove(path.to_path_buf()))?;
         fs::remove_file(path)
@@ -396,6 +410,16 @@ fn temp_for(target: &Path) -> PathBuf {
     parent_dir(target).join(format!(".{name}{TMP_MARK}{}-{n}", std::process::id()))
 }
 
+/// A fresh name for the link keeping a replaced file: `.NAME.octa-old-PID-N`.
+fn old_for(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "file".into());
+    let n = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    parent_dir(target).join(format!(".{name}{OLD_MARK}{}-{n}", std::process::id()))
+}
+
 /// What a staged file holds.
 #[derive(Debug, Clone)]
 pub enum Content {
@@ -442,6 +466,9 @@ struct Staged {
     tmp: PathBuf,
     target: PathBuf,
     new_only: bool,
+    /// A hard link to the file a replacing rename will replace, to put it back if the commit
+    /// fails (`None` for new files, absent targets, or file systems without hard links).
+    old: Option<PathBuf>,
 }
 
 /// Why a transaction step failed (converted to [`ProjectError::Io`] naming the file).
@@ -550,6 +577,7 @@ impl Txn {
                 let target = write_target(&i.target);
                 Staged {
                     tmp: temp_for(&target),
+                    old: (!i.new_only).then(|| old_for(&target)),
                     target,
                     new_only: i.new_only,
                 }
@@ -581,13 +609,35 @@ impl Txn {
                 return Err(e);
             }
         }
-        // 2. Stage: temp files written and fsynced.
-        for (item, s) in items.iter().zip(staged) {
-            if let Err(e) = stage(disk, item, s) {
-                self.roll_back(disk, staged, 0, journal);
+        // 2. Stage: temp files written and fsynced; the files to be replaced kept by a link.
+        let mut staged = staged.to_vec();
+        for i in 0..staged.len() {
+            if let Err(e) = stage(disk, &items[i], &staged[i]) {
+                self.roll_back(disk, &staged, 0, journal);
                 return Err(e);
             }
+            let Some(old) = staged[i].old.clone() else {
+                continue;
+            };
+            match disk.link(&staged[i].target, &old) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => staged[i].old = None,
+                // No hard links here (FAT): a failed commit is then finished on the next open.
+                Err(e)
+                    if e.kind() == io::ErrorKind::PermissionDenied
+                        || e.raw_os_error() == Some(1)
+                        || e.kind() == io::ErrorKind::Unsupported =>
+                {
+                    staged[i].old = None
+                }
+                Err(e) => {
+                    staged[i].old = None;
+                    self.roll_back(disk, &staged, 0, journal);
+                    return Err(err(&staged[i].target, e));
+                }
+            }
         }
+        let staged = &staged[..];
         // 3. Commit point: the journal says "commit"; from here a crash is finished on open.
         if let Some(j) = journal {
             if let Err(e) = write_journal(disk, j, "commit", staged, &self.new_dirs) {
@@ -602,12 +652,11 @@ impl Txn {
                 disk.rename(&s.tmp, &s.target)
             };
             if let Err(e) = r {
-                let already = e.kind() == io::ErrorKind::AlreadyExists;
-                // Files committed so far are undone only while they are all new files; once a
-                // replacing rename happened, the journal finishes the save on the next open.
-                if staged[..i].iter().all(|s| s.new_only) {
+                // Undone while every file committed so far is new or kept by a link; else the
+                // journal finishes the save on the next open.
+                if staged[..i].iter().all(|s| s.new_only || s.old.is_some()) {
                     self.roll_back(disk, staged, i, journal);
-                    if already {
+                    if e.kind() == io::ErrorKind::AlreadyExists {
                         return Err(ProjectError::io(
                             &s.target,
                             io::Error::new(
@@ -616,7 +665,6 @@ impl Txn {
                             ),
                         ));
                     }
-                    return Err(err(&s.target, e));
                 }
                 return Err(err(&s.target, e));
             }
@@ -626,6 +674,11 @@ impl Txn {
         dirs.dedup();
         for d in &dirs {
             disk.sync_dir(d).map_err(|e| err(d, e))?;
+        }
+        for s in staged {
+            if let Some(old) = &s.old {
+                disk.remove(old).map_err(|e| err(old, e))?;
+            }
         }
         if let Some(j) = journal {
             let jp = j.join(JOURNAL);
@@ -646,8 +699,27 @@ impl Txn {
         journal: Option<&Path>,
     ) {
         for (i, s) in staged.iter().enumerate() {
-            let p = if i < committed { &s.target } else { &s.tmp };
-            let _ = disk.remove(p);
+            match (&s.old, i < committed) {
+                // A replaced file comes back under its name.
+                (Some(old), true) => {
+                    let _ = disk.rename(old, &s.target);
+                }
+                (None, true) => {
+                    let _ = disk.remove(&s.target);
+                }
+                (old, false) => {
+                    let _ = disk.remove(&s.tmp);
+                    if let Some(old) = old {
+                        let _ = disk.remove(old);
+                    }
+                }
+            }
+        }
+        let mut dirs: Vec<PathBuf> = staged.iter().map(|s| parent_dir(&s.target)).collect();
+        dirs.sort();
+        dirs.dedup();
+        for d in &dirs {
+            let _ = disk.sync_dir(d);
         }
         for d in self.new_dirs.iter().rev() {
             let _ = disk.remove_dir(d);
@@ -750,7 +822,12 @@ fn write_journal(
     }
     for s in staged {
         let mode = if s.new_only { "new" } else { "replace" };
-        text.push_str(&format!("file {mode} {} {}\n", hex(&s.tmp), hex(&s.target)));
+        let old = s.old.as_deref().map_or("-".to_string(), hex);
+        text.push_str(&format!(
+            "file {mode} {} {} {old}\n",
+            hex(&s.tmp),
+            hex(&s.target)
+        ));
     }
     let path = dir.join(JOURNAL);
     let tmp = temp_for(&path);
@@ -794,9 +871,13 @@ fn parse_journal(text: &str) -> Option<Journal> {
         let f: Vec<&str> = l.split(' ').collect();
         match f.as_slice() {
             ["dir", d] => j.dirs.push(unhex(d)?),
-            ["file", mode, tmp, target] => j.files.push(Staged {
+            ["file", mode, tmp, target, old] => j.files.push(Staged {
                 tmp: unhex(tmp)?,
                 target: unhex(target)?,
+                old: match *old {
+                    "-" => None,
+                    o => Some(unhex(o)?),
+                },
                 new_only: match *mode {
                     "new" => true,
                     "replace" => false,
@@ -870,6 +951,11 @@ pub fn recover(dir: &Path) -> Result<Recovered> {
             for d in &dirs {
                 disk.sync_dir(d).map_err(|e| err(d, e))?;
             }
+            for s in &j.files {
+                if let Some(old) = &s.old {
+                    remove_if_there(&*disk, old)?;
+                }
+            }
             out.push(format!(
                 "finished an interrupted save ({} files{})",
                 j.files.len(),
@@ -877,10 +963,9 @@ pub fn recover(dir: &Path) -> Result<Recovered> {
             ));
         } else {
             for s in &j.files {
-                match disk.remove(&s.tmp) {
-                    Ok(()) => {}
-                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                    Err(e) => return Err(err(&s.tmp, e)),
+                remove_if_there(&*disk, &s.tmp)?;
+                if let Some(old) = &s.old {
+                    remove_if_there(&*disk, old)?;
                 }
             }
             for d in j.dirs.iter().rev() {
@@ -902,6 +987,14 @@ pub fn recover(dir: &Path) -> Result<Recovered> {
     Ok(out)
 }
 
+fn remove_if_there(disk: &dyn Disk, p: &Path) -> Result<()> {
+    match disk.remove(p) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(err(p, e)),
+    }
+}
+
 fn same_content(a: &Path, b: &Path) -> bool {
     matches!((hash_file(a), hash_file(b)), (Ok(x), Ok(y)) if x == y)
 }
@@ -915,7 +1008,10 @@ pub fn leftover_temps(dir: &Path) -> Vec<PathBuf> {
     for e in rd.flatten() {
         let name = e.file_name();
         let name = name.to_string_lossy();
-        let Some((_, rest)) = name.split_once(TMP_MARK) else {
+        let Some((_, rest)) = name
+            .split_once(TMP_MARK)
+            .or_else(|| name.split_once(OLD_MARK))
+        else {
             continue;
         };
         if !name.starts_with('.') {
@@ -1039,4 +1135,26 @@ pub fn remove_file(path: &Path) -> Result<()> {
 /// Removes an empty folder through the write path (pruning backups).
 pub fn remove_dir(dir: &Path) -> Result<()> {
     disk().remove_dir(dir).map_err(|e| err(dir, e))
+}
+
+/// Interrupted saves under `path` (the folder itself and the folders directly in it, as a set
+/// holds its projects): one line each naming the journal. Reads only.
+pub fn interrupted_saves(path: &Path) -> Vec<String> {
+    let mut dirs = vec![path.to_path_buf()];
+    if let Ok(rd) = fs::read_dir(path) {
+        dirs.extend(
+            rd.flatten()
+                .filter(|e| e.file_type().map(|t| t.is_dir()).unwrap_or(false))
+                .map(|e| e.path()),
+        );
+    }
+    dirs.iter()
+        .filter(|d| interrupted(d))
+        .map(|d| {
+            format!(
+                "{}: interrupted save (its journal is left); any octa command opening the project finishes or rolls it back",
+                d.join(JOURNAL).display()
+            )
+        })
+        .collect()
 }
