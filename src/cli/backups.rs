@@ -35,7 +35,9 @@ fn place(path: &Path) -> Result<(PathBuf, Option<String>), String> {
                 .filter(|d| !d.as_os_str().is_empty())
                 .unwrap_or(Path::new("."))
                 .to_path_buf();
-            let name = archive.file_name().map(|n| n.to_string_lossy().into_owned());
+            let name = archive
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned());
             Ok((dir, name))
         }
         Location::Untitled => Err("the project has no folder".into()),

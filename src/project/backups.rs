@@ -66,7 +66,14 @@ impl BackupInfo {
     /// The time as `YYYY-MM-DD HH:MM:SS UTC`.
     pub fn when(&self) -> String {
         let s = &self.stamp;
-        match (s.get(0..4), s.get(4..6), s.get(6..8), s.get(9..11), s.get(11..13), s.get(13..15)) {
+        match (
+            s.get(0..4),
+            s.get(4..6),
+            s.get(6..8),
+            s.get(9..11),
+            s.get(11..13),
+            s.get(13..15),
+        ) {
             (Some(y), Some(m), Some(d), Some(h), Some(mi), Some(se)) if self.time.is_some() => {
                 format!("{y}-{m}-{d} {h}:{mi}:{se} UTC")
             }
@@ -148,10 +155,7 @@ pub fn list(dir: &Path, only: Option<&str>) -> Result<Vec<BackupInfo>> {
 
 /// The `-N` of a stamp (1 without).
 fn stamp_n(stamp: &str) -> u32 {
-    stamp
-        .get(16..)
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(1)
+    stamp.get(16..).and_then(|n| n.parse().ok()).unwrap_or(1)
 }
 
 /// The backups `rule` removes at `now` (oldest first): all but the newest `keep_last`, except
@@ -195,7 +199,10 @@ pub fn find<'a>(backups: &'a [BackupInfo], stamp: &str, dir: &Path) -> Result<&'
     if let Some(b) = backups.iter().find(|b| b.stamp == stamp) {
         return Ok(b);
     }
-    let hits: Vec<&BackupInfo> = backups.iter().filter(|b| b.stamp.starts_with(stamp)).collect();
+    let hits: Vec<&BackupInfo> = backups
+        .iter()
+        .filter(|b| b.stamp.starts_with(stamp))
+        .collect();
     match hits.as_slice() {
         [one] => Ok(one),
         _ => Err(ProjectError::NotAProject {

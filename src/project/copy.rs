@@ -8,6 +8,7 @@
 //! memory (saving is the caller's business) and [`copy_files`] copies the sample files.
 //! No UI here: the tracker and `octa copy` both use this module.
 
+use super::durable::{Item, Txn};
 use super::files::FileId;
 use super::model::{AudioPool, Project};
 use super::sidecar;
@@ -26,7 +27,6 @@ use crate::format::slot_attrs::SlotRef;
 use crate::format::{FormatError, MachineType, parse_bank};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use super::durable::{Item, Txn};
 
 /// What to copy or where to: one bank, pattern, part, track or scene.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

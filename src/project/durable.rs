@@ -398,6 +398,29 @@ pub fn write_target(path: &Path) -> PathBuf {
     p
 }
 
+/// Temp and link names of this process's transactions in progress (any other name of this
+/// process found by [`recover`] is left over from an aborted write).
+static ACTIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn active(names: &[PathBuf], on: bool) {
+    let mut a = match ACTIVE.lock() {
+        Ok(g) => g,
+        Err(p) => p.into_inner(),
+    };
+    if on {
+        a.extend(names.iter().cloned());
+    } else {
+        a.retain(|n| !names.contains(n));
+    }
+}
+
+fn is_active(path: &Path) -> bool {
+    match ACTIVE.lock() {
+        Ok(g) => g.iter().any(|n| n == path),
+        Err(p) => p.into_inner().iter().any(|n| n == path),
+    }
+}
+
 static SEQ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// A fresh temp name beside `target`: `.NAME.octa-tmp-PID-N`.
@@ -588,7 +611,20 @@ impl Txn {
         } else {
             None
         };
+        let mut staged = staged;
+        if journal.is_none() {
+            // One file needs no way back: its rename is the commit.
+            for s in &mut staged {
+                s.old = None;
+            }
+        }
+        let names: Vec<PathBuf> = staged
+            .iter()
+            .flat_map(|s| std::iter::once(s.tmp.clone()).chain(s.old.clone()))
+            .collect();
+        active(&names, true);
         let result = self.run(&*disk, &items, &staged, journal.as_deref());
+        active(&names, false);
         // On success the folders are in use; on failure `run` already removed them.
         self.done = true;
         result?;
@@ -831,6 +867,7 @@ fn write_journal(
     }
     let path = dir.join(JOURNAL);
     let tmp = temp_for(&path);
+    active(std::slice::from_ref(&tmp), true);
     let r = (|| {
         let mut f = disk.create_new(&tmp)?;
         f.write_all(text.as_bytes())?;
@@ -839,6 +876,7 @@ fn write_journal(
         disk.rename(&tmp, &path)?;
         disk.sync_dir(dir)
     })();
+    active(std::slice::from_ref(&tmp), false);
     if let Err(e) = r {
         let _ = disk.remove(&tmp);
         return Err(err(&path, e));
@@ -981,7 +1019,10 @@ pub fn recover(dir: &Path) -> Result<Recovered> {
     }
     for t in leftover_temps(dir) {
         if disk.remove(&t).is_ok() {
-            out.push(format!("removed {} left by an interrupted write", t.display()));
+            out.push(format!(
+                "removed {} left by an interrupted write",
+                t.display()
+            ));
         }
     }
     Ok(out)
@@ -1021,7 +1062,8 @@ pub fn leftover_temps(dir: &Path) -> Vec<PathBuf> {
         let Ok(pid) = pid.parse::<u32>() else {
             continue;
         };
-        if !process_alive(pid) {
+        let ours = pid == std::process::id();
+        if (ours && !is_active(&e.path())) || (!ours && !process_alive(pid)) {
             out.push(e.path());
         }
     }
@@ -1030,9 +1072,6 @@ pub fn leftover_temps(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn process_alive(pid: u32) -> bool {
-    if pid == std::process::id() {
-        return true;
-    }
     #[cfg(target_os = "linux")]
     {
         Path::new("/proc").join(pid.to_string()).exists()

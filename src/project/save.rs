@@ -11,10 +11,10 @@
 //!   unless `force` is set.
 
 use super::archive::{self, Entry};
+use super::durable::{Item, ProjectLock, Txn};
 use super::error::{ProjectError, Result};
 use super::files::{FileId, FileSlot, OtFile};
 use super::model::{Location, Pair, Project};
-use super::durable::{Item, ProjectLock, Txn};
 use super::store::{self, Backup, Fingerprint};
 use std::path::{Path, PathBuf};
 
