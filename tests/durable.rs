@@ -689,3 +689,67 @@ fn a_sample_name_taken_during_the_copy_is_refused_and_nothing_changes() {
     assert_eq!(tree(&set), before);
     assert_eq!(fs::read(&taken).unwrap(), b"someone else's");
 }
+
+fn answer(a: &mut octa::ui::App, key: &str, text: &str) {
+    use octa::ui::testing::{press, type_text};
+    press(a, &[key]);
+    press(a, &["backspace", "backspace", "backspace"]);
+    type_text(a, text);
+    press(a, &["enter"]);
+}
+
+/// The sample browser on a copy of the corpus chain sample and its `.ot` file.
+fn slice_browser(read_only: bool) -> Option<(tempfile::TempDir, octa::ui::App)> {
+    let dir = corpus("ot/sample-settings/chain-16")?;
+    let tmp = tempfile::tempdir().unwrap();
+    for f in ["valid-1.wav", "valid-1.ot"] {
+        fs::copy(dir.join(f), tmp.path().join(f)).unwrap();
+    }
+    let mut p = Project::new_blank("untitled");
+    p.set_read_only(read_only);
+    let mut a = octa::ui::testing::app(p, "tracker");
+    octa::ui::testing::press(&mut a, &["F11"]);
+    answer(&mut a, "o", &tmp.path().display().to_string());
+    let _ = octa::ui::testing::screen(&mut a, 120, 30);
+    Some((tmp, a))
+}
+
+#[test]
+fn read_only_slice_edits_write_nothing() {
+    let Some((tmp, mut a)) = slice_browser(true) else {
+        return;
+    };
+    let before = tree(tmp.path());
+    for (key, text) in [("g", "4"), ("g", "8")] {
+        answer(&mut a, key, text);
+        let m = format!("{:?}", a.message);
+        assert!(m.contains("READ-ONLY") && m.contains("nothing was written"), "{m}");
+    }
+    assert_eq!(tree(tmp.path()), before);
+    assert_eq!(folders(tmp.path()), Vec::<String>::new());
+}
+
+#[test]
+fn slice_edits_back_up_the_ot_file_and_refuse_a_change_on_disk() {
+    let Some((tmp, mut a)) = slice_browser(false) else {
+        return;
+    };
+    let ot = tmp.path().join("valid-1.ot");
+    let original = fs::read(&ot).unwrap();
+    answer(&mut a, "g", "4");
+    let after = fs::read(&ot).unwrap();
+    assert_ne!(after, original, "{:?}", a.message);
+    let list = backups::list(tmp.path(), None).unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].files, ["valid-1.ot"]);
+    assert_eq!(
+        fs::read(tmp.path().join(BACKUP_DIR).join(&list[0].stamp).join("valid-1.ot")).unwrap(),
+        original
+    );
+    // Another program rewrites the .ot: the next edit refuses to overwrite it.
+    fs::write(&ot, &original).unwrap();
+    answer(&mut a, "g", "8");
+    let m = format!("{:?}", a.message);
+    assert!(m.contains("changed on disk") && m.contains("valid-1.ot"), "{m}");
+    assert_eq!(fs::read(&ot).unwrap(), original);
+}
