@@ -753,3 +753,50 @@ fn slice_edits_back_up_the_ot_file_and_refuse_a_change_on_disk() {
     assert!(m.contains("changed on disk") && m.contains("valid-1.ot"), "{m}");
     assert_eq!(fs::read(&ot).unwrap(), original);
 }
+
+/// Nothing outside the write path writes files: the non-test code of `src/` calls no
+/// `fs::write`, `fs::copy`, `File::create`, `OpenOptions`, `fs::rename` or `hard_link` except in
+/// `project/durable.rs` and the places listed (octa's own crash report and log in its data
+/// folder; `.syx` exports of the librarian, which never go into a project).
+#[test]
+fn only_the_write_path_writes_files() {
+    fn rs_files(d: &Path, out: &mut Vec<PathBuf>) {
+        for e in fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                rs_files(&p, out);
+            } else if p.extension().is_some_and(|e| e == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rs_files(&root, &mut files);
+    assert!(files.len() > 50);
+    let calls = [
+        "fs::write(",
+        "fs::copy(",
+        "File::create(",
+        "OpenOptions::new()",
+        "fs::rename(",
+        "hard_link(",
+    ];
+    let allowed = [
+        "project/durable.rs",
+        "ui/terminal.rs",
+        "librarian/file.rs",
+    ];
+    let mut found = Vec::new();
+    for f in &files {
+        let text = fs::read_to_string(f).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap();
+        let rel = f.strip_prefix(&root).unwrap().to_string_lossy().into_owned();
+        for c in calls {
+            if code.contains(c) && !allowed.contains(&rel.as_str()) {
+                found.push(format!("{rel}: {c}"));
+            }
+        }
+    }
+    assert!(found.is_empty(), "writes outside the write path: {found:#?}");
+}
