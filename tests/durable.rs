@@ -345,11 +345,11 @@ fn a_failure_at_every_operation_of_a_save_leaves_old_or_new() {
         .nth(1)
         .unwrap();
     let mut points = 0;
-    for i in 0..n {
+    for (i, op) in ops.iter().enumerate() {
         // One failing operation: the save reports it; before the commit nothing changed.
         c.reset();
         let (r, _) = c.save(Fault::Once(i));
-        let e = r.expect_err(&format!("operation {i} ({:?}) failed silently", ops[i]));
+        let e = r.expect_err(&format!("operation {i} ({op:?}) failed silently"));
         assert!(e.contains("injected"), "{e}");
         if i <= commit {
             assert!(!c.all_old_or_all_new(&format!("failure at {i}")));
@@ -487,10 +487,10 @@ fn a_failure_at_every_operation_of_a_copy_with_samples_leaves_old_or_new() {
         !is_old
     };
     let mut points = 0;
-    for i in 0..ops.len() {
+    for (i, op) in ops.iter().enumerate() {
         reset();
         let (r, _) = bank_copy(&src, &dst, Fault::Once(i));
-        assert!(r.is_err(), "operation {i} ({:?}) failed silently", ops[i]);
+        assert!(r.is_err(), "operation {i} ({op:?}) failed silently");
         drop(open(&dst));
         check(&format!("failure at {i}"), true);
         reset();
@@ -723,7 +723,10 @@ fn read_only_slice_edits_write_nothing() {
     for (key, text) in [("g", "4"), ("g", "8")] {
         answer(&mut a, key, text);
         let m = format!("{:?}", a.message);
-        assert!(m.contains("READ-ONLY") && m.contains("nothing was written"), "{m}");
+        assert!(
+            m.contains("READ-ONLY") && m.contains("nothing was written"),
+            "{m}"
+        );
     }
     assert_eq!(tree(tmp.path()), before);
     assert_eq!(folders(tmp.path()), Vec::<String>::new());
@@ -743,14 +746,23 @@ fn slice_edits_back_up_the_ot_file_and_refuse_a_change_on_disk() {
     assert_eq!(list.len(), 1);
     assert_eq!(list[0].files, ["valid-1.ot"]);
     assert_eq!(
-        fs::read(tmp.path().join(BACKUP_DIR).join(&list[0].stamp).join("valid-1.ot")).unwrap(),
+        fs::read(
+            tmp.path()
+                .join(BACKUP_DIR)
+                .join(&list[0].stamp)
+                .join("valid-1.ot")
+        )
+        .unwrap(),
         original
     );
     // Another program rewrites the .ot: the next edit refuses to overwrite it.
     fs::write(&ot, &original).unwrap();
     answer(&mut a, "g", "8");
     let m = format!("{:?}", a.message);
-    assert!(m.contains("changed on disk") && m.contains("valid-1.ot"), "{m}");
+    assert!(
+        m.contains("changed on disk") && m.contains("valid-1.ot"),
+        "{m}"
+    );
     assert_eq!(fs::read(&ot).unwrap(), original);
 }
 
@@ -782,21 +794,24 @@ fn only_the_write_path_writes_files() {
         "fs::rename(",
         "hard_link(",
     ];
-    let allowed = [
-        "project/durable.rs",
-        "ui/terminal.rs",
-        "librarian/file.rs",
-    ];
+    let allowed = ["project/durable.rs", "ui/terminal.rs", "librarian/file.rs"];
     let mut found = Vec::new();
     for f in &files {
         let text = fs::read_to_string(f).unwrap();
         let code = text.split("#[cfg(test)]").next().unwrap();
-        let rel = f.strip_prefix(&root).unwrap().to_string_lossy().into_owned();
+        let rel = f
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         for c in calls {
             if code.contains(c) && !allowed.contains(&rel.as_str()) {
                 found.push(format!("{rel}: {c}"));
             }
         }
     }
-    assert!(found.is_empty(), "writes outside the write path: {found:#?}");
+    assert!(
+        found.is_empty(),
+        "writes outside the write path: {found:#?}"
+    );
 }

@@ -149,7 +149,7 @@ pub fn list(dir: &Path, only: Option<&str>) -> Result<Vec<BackupInfo>> {
             files,
         });
     }
-    out.sort_by(|a, b| (a.time, stamp_n(&a.stamp)).cmp(&(b.time, stamp_n(&b.stamp))));
+    out.sort_by_key(|b| (b.time, stamp_n(&b.stamp)));
     Ok(out)
 }
 

@@ -639,11 +639,11 @@ impl Txn {
         journal: Option<&Path>,
     ) -> Result<()> {
         // 1. The journal lists what is about to be staged, so a crash while staging is undone.
-        if let Some(j) = journal {
-            if let Err(e) = write_journal(disk, j, "staging", staged, &self.new_dirs) {
-                self.roll_back(disk, staged, 0, journal);
-                return Err(e);
-            }
+        if let Some(j) = journal
+            && let Err(e) = write_journal(disk, j, "staging", staged, &self.new_dirs)
+        {
+            self.roll_back(disk, staged, 0, journal);
+            return Err(e);
         }
         // 2. Stage: temp files written and fsynced; the files to be replaced kept by a link.
         let mut staged = staged.to_vec();
@@ -675,11 +675,11 @@ impl Txn {
         }
         let staged = &staged[..];
         // 3. Commit point: the journal says "commit"; from here a crash is finished on open.
-        if let Some(j) = journal {
-            if let Err(e) = write_journal(disk, j, "commit", staged, &self.new_dirs) {
-                self.roll_back(disk, staged, 0, journal);
-                return Err(e);
-            }
+        if let Some(j) = journal
+            && let Err(e) = write_journal(disk, j, "commit", staged, &self.new_dirs)
+        {
+            self.roll_back(disk, staged, 0, journal);
+            return Err(e);
         }
         for (i, s) in staged.iter().enumerate() {
             let r = if s.new_only {
@@ -834,7 +834,7 @@ fn hex(p: &Path) -> String {
 
 fn unhex(s: &str) -> Option<PathBuf> {
     use std::os::unix::ffi::OsStringExt;
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     let bytes = (0..s.len())

@@ -553,7 +553,9 @@ impl View for SamplesView {
                 }
                 Input::Answer("samples.grid", text) => match text.trim().parse::<usize>() {
                     Ok(k) if (1..=64).contains(&k) => {
-                        self.slice_edit(&ctx.doc.project, "grid", |ed| ed.editor.grid(k).map_err(|e| e.to_string()))
+                        self.slice_edit(&ctx.doc.project, "grid", |ed| {
+                            ed.editor.grid(k).map_err(|e| e.to_string())
+                        })
                     }
                     _ => Outcome::Error(format!("{text:?}: expected a slice count 1-64")),
                 },
@@ -642,9 +644,9 @@ impl View for SamplesView {
                 let at = u32::try_from(ed.cursor).unwrap_or(u32::MAX);
                 ed.editor.move_start(at).map_err(|e| e.to_string())
             }),
-            "samples.slice_delete" => {
-                self.slice_edit(&ctx.doc.project, "delete", |ed| ed.editor.delete().map_err(|e| e.to_string()))
-            }
+            "samples.slice_delete" => self.slice_edit(&ctx.doc.project, "delete", |ed| {
+                ed.editor.delete().map_err(|e| e.to_string())
+            }),
             "samples.grid" => Outcome::Prompt {
                 title: "Equal slices (1-64)".into(),
                 tag: "samples.grid",
