@@ -50,8 +50,6 @@ fn tree(dir: &Path) -> BTreeMap<String, String> {
     }
     let mut out = BTreeMap::new();
     walk(dir, dir, &mut out);
-    // The lock file is empty and stays once made.
-    out.retain(|k, _| !k.ends_with(durable::LOCK));
     out
 }
 

@@ -42,7 +42,7 @@ fn tree(dir: &Path) -> BTreeMap<String, String> {
         for e in rd {
             let p = e.unwrap().path();
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            if name == BACKUP_DIR || name == octa::project::durable::LOCK {
+            if name == BACKUP_DIR {
                 continue;
             }
             if p.is_dir() {

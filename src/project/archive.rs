@@ -134,8 +134,7 @@ fn collect_into(dir: &Path, prefix: &str, out: &mut Vec<Entry>) -> Result<()> {
     for item in rd {
         let item = item.map_err(|e| ProjectError::io(dir, e))?;
         let name = item.file_name().to_string_lossy().into_owned();
-        if name == store::BACKUP_DIR || name.contains(".octa-tmp-") || name == super::durable::LOCK
-        {
+        if name == store::BACKUP_DIR || name.contains(".octa-tmp-") {
             continue;
         }
         let p = item.path();

@@ -11,8 +11,8 @@
 //!   commit is finished by [`recover`] the next time the project is opened.
 //! - New files (samples, `.ot` files, backups) are renamed without replacing
 //!   ([`Disk::rename_noreplace`]), so two processes never overwrite each other's file.
-//! - [`ProjectLock`] (an `flock` on `.octa-lock` in the project folder) serialises the check for
-//!   changes on disk and the commit between octa processes.
+//! - [`ProjectLock`] (an `flock` on the project folder itself) serialises the check for changes
+//!   on disk and the commit between octa processes.
 //! - A symlinked target is written through to the file it points at, atomically, in that
 //!   file's folder.
 
@@ -26,8 +26,6 @@ use std::sync::{Arc, Mutex};
 
 /// Name of the journal of a multi-file save, in the project folder.
 pub const JOURNAL: &str = ".octa-journal";
-/// Name of the lock file in the project folder.
-pub const LOCK: &str = ".octa-lock";
 /// What temp file names contain (`.NAME.octa-tmp-PID-N`).
 pub const TMP_MARK: &str = ".octa-tmp-";
 /// What the names of links keeping replaced files contain (`.NAME.octa-old-PID-N`).
@@ -1082,7 +1080,7 @@ fn process_alive(pid: u32) -> bool {
     }
 }
 
-/// An exclusive lock on a project folder between octa processes (`flock` on `.octa-lock`),
+/// An exclusive lock on a project folder between octa processes (`flock` on the folder),
 /// released when dropped. Taking it again in the same process does not block.
 #[derive(Debug)]
 pub struct ProjectLock {
@@ -1110,14 +1108,9 @@ impl ProjectLock {
                 return Ok(Self { key: Some(key) });
             }
         }
-        let path = key.join(LOCK);
-        let f = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(|e| err(&path, e))?;
+        // The folder itself is locked: nothing is created in the project for it.
+        let path = key.clone();
+        let f = File::open(&path).map_err(|e| err(&path, e))?;
         #[cfg(unix)]
         {
             use std::os::unix::io::AsRawFd;

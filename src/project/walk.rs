@@ -131,7 +131,7 @@ fn walk_dir(dir: &Path, prefix: &str, out: &mut Vec<Item>) -> Result<()> {
     for item in rd {
         let item = item.map_err(|e| ProjectError::io(dir, e))?;
         let name = item.file_name().to_string_lossy().into_owned();
-        if name == BACKUP_DIR || name.contains(".octa-tmp-") || name == super::durable::LOCK {
+        if name == BACKUP_DIR || name.contains(".octa-tmp-") {
             continue;
         }
         let p = item.path();
