@@ -813,3 +813,84 @@ fn only_the_write_path_writes_files() {
         "writes outside the write path: {found:#?}"
     );
 }
+
+#[test]
+fn check_reports_an_interrupted_save_and_the_next_open_finishes_it() {
+    let Some(c) = save_case() else { return };
+    let (r, ops) = c.save(Fault::None);
+    r.unwrap();
+    // Crash right after the first project file is renamed into place.
+    let first = ops
+        .iter()
+        .position(|o| matches!(o, Op::Rename(_, to) if to.ends_with("bank02.work") || to.ends_with("bank05.work")))
+        .unwrap();
+    c.reset();
+    let (r, _) = c.save(Fault::CrashAt(first + 1));
+    assert!(r.is_err());
+    assert!(durable::interrupted(&c.proj));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_octa"))
+        .arg("check")
+        .arg(&c.proj)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "{text}");
+    assert!(text.contains(".octa-journal: interrupted save"), "{text}");
+    // Any command opening the project finishes the save.
+    let p = open(&c.proj);
+    let w: Vec<String> = p.warnings().iter().map(|w| w.to_string()).collect();
+    assert!(
+        w.iter().any(|w| w.contains("finished an interrupted save")),
+        "{w:?}"
+    );
+    assert!(c.all_old_or_all_new("after the open"));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_octa"))
+        .arg("check")
+        .arg(&c.proj)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn temp_files_of_dead_processes_are_removed_on_open() {
+    let Some((_t, proj)) = blank() else { return };
+    let before = tree(&proj);
+    // PID 4194304 is above Linux's largest (pid_max is at most 2^22).
+    let dead = proj.join(".bank01.work.octa-tmp-4194304-3");
+    let old = proj.join(".bank02.work.octa-old-4194304-4");
+    fs::write(&dead, b"half").unwrap();
+    fs::write(&old, b"x").unwrap();
+    // Someone else's file that merely looks alike is kept.
+    let other = proj.join("notes.octa-tmp-4194304-1");
+    fs::write(&other, b"mine").unwrap();
+    let p = open(&proj);
+    assert!(!dead.exists() && !old.exists());
+    assert!(other.exists());
+    let w: Vec<String> = p.warnings().iter().map(|w| w.to_string()).collect();
+    assert!(
+        w.iter()
+            .any(|w| w.contains(".bank01.work.octa-tmp-4194304-3")),
+        "{w:?}"
+    );
+    fs::remove_file(&other).unwrap();
+    assert_eq!(tree(&proj), before);
+}
+
+#[test]
+fn a_damaged_journal_is_left_in_place_and_reported() {
+    let Some((_t, proj)) = blank() else { return };
+    fs::write(proj.join(durable::JOURNAL), b"not a journal").unwrap();
+    let p = open(&proj);
+    let w: Vec<String> = p.warnings().iter().map(|w| w.to_string()).collect();
+    assert!(
+        w.iter()
+            .any(|w| w.contains(".octa-journal") && w.contains("damaged")),
+        "{w:?}"
+    );
+    assert!(proj.join(durable::JOURNAL).exists());
+}

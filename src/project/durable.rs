@@ -1190,3 +1190,75 @@ pub fn interrupted_saves(path: &Path) -> Vec<String> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::ffi::OsStrExt;
+
+    #[test]
+    fn rename_noreplace_never_replaces() {
+        let d = tempfile::tempdir().unwrap();
+        let (a, b) = (d.path().join("a"), d.path().join("b"));
+        fs::write(&a, b"mine").unwrap();
+        fs::write(&b, b"theirs").unwrap();
+        let e = rename_noreplace(&a, &b).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(fs::read(&a).unwrap(), b"mine");
+        assert_eq!(fs::read(&b).unwrap(), b"theirs");
+        fs::remove_file(&b).unwrap();
+        rename_noreplace(&a, &b).unwrap();
+        assert!(!a.exists());
+        assert_eq!(fs::read(&b).unwrap(), b"mine");
+    }
+
+    #[test]
+    fn journal_round_trips_non_utf8_names() {
+        let name = std::ffi::OsStr::from_bytes(b"/set/AUDIO/kick\xff.wav");
+        let s = Staged {
+            tmp: PathBuf::from("/set/AUDIO/.kick.octa-tmp-1-2"),
+            target: PathBuf::from(name),
+            new_only: true,
+            old: None,
+        };
+        let r = Staged {
+            tmp: PathBuf::from("/p/.bank01.work.octa-tmp-1-3"),
+            target: PathBuf::from("/p/bank01.work"),
+            new_only: false,
+            old: Some(PathBuf::from("/p/.bank01.work.octa-old-1-4")),
+        };
+        let d = tempfile::tempdir().unwrap();
+        let dirs = vec![PathBuf::from("/set/AUDIO/x")];
+        write_journal(
+            &RealDisk,
+            d.path(),
+            "commit",
+            &[s.clone(), r.clone()],
+            &dirs,
+        )
+        .unwrap();
+        let text = fs::read_to_string(d.path().join(JOURNAL)).unwrap();
+        assert!(text.starts_with("octa-journal 1\nstate commit\n"), "{text}");
+        let j = parse_journal(&text).unwrap();
+        assert!(j.commit);
+        assert_eq!(j.files, [s, r]);
+        assert_eq!(j.dirs, dirs);
+        assert!(parse_journal("octa-journal 1\nstate commit\nfile new zz 00 -\n").is_none());
+        assert!(parse_journal("octa-journal 2\nstate commit\n").is_none());
+        assert!(parse_journal("octa-journal 1\nstate maybe\n").is_none());
+    }
+
+    #[test]
+    fn a_symlink_is_followed_to_its_target() {
+        let d = tempfile::tempdir().unwrap();
+        let real = d.path().join("sub").join("real.work");
+        fs::create_dir_all(real.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink("sub/real.work", d.path().join("link.work")).unwrap();
+        std::os::unix::fs::symlink("link.work", d.path().join("link2.work")).unwrap();
+        assert_eq!(
+            write_target(&d.path().join("link2.work")),
+            d.path().join("sub/real.work")
+        );
+        assert_eq!(write_target(&real), real);
+    }
+}
