@@ -243,6 +243,7 @@ pub fn restore(dir: &Path, backup: &BackupInfo) -> Result<Restored> {
         out.written.push(target);
     }
     txn.commit()?;
+    prune_after_save(dir);
     Ok(out)
 }
 

@@ -128,7 +128,9 @@ impl Project {
     /// Opens a project folder, a set folder, or a `.zip` of either.
     ///
     /// Missing bank, markers or arrangement files open as blank files with a warning
-    /// (see [`Project::warnings`]); a missing `project.work` is an error.
+    /// (see [`Project::warnings`]); a missing `project.work` is an error. A save interrupted by
+    /// a crash is first finished or rolled back, and temp files of dead octa processes removed
+    /// (see [`super::durable::recover`]; reported as warnings).
     pub fn open(path: &Path, options: &OpenOptions) -> Result<Project> {
         let tree = Tree::open(path)?;
         let Located { dir, name, audio } = tree.locate(options.project.as_deref())?;

@@ -303,6 +303,7 @@ impl Project {
         txn.push(Item::replace(&archive, bytes.clone()));
         txn.commit()?;
         report.written.push(archive.clone());
+        report.pruned = super::backups::prune_after_save(&folder);
         for p in &plan {
             self.pair_mut(p.id).saved(p.stored, &p.bytes);
         }
