@@ -1089,7 +1089,13 @@ pub fn apply(plan: CopyPlan, dst: &mut Project) -> Result<()> {
 /// overwriting a file), all or nothing: each is written to a temp name, fsynced, checked against
 /// its source (size and hash) and renamed without replacing. Returns the files written.
 pub fn copy_files(plan: &CopyPlan) -> Result<Vec<PathBuf>> {
-    let txn = stage_files(plan, None)?;
+    copy_files_into(plan, None)
+}
+
+/// [`copy_files`] with the journal in `project_dir` (the destination project's folder), so a
+/// crash while copying is rolled back the next time the project is opened.
+pub fn copy_files_into(plan: &CopyPlan, project_dir: Option<&Path>) -> Result<Vec<PathBuf>> {
+    let txn = stage_files(plan, project_dir)?;
     Ok(txn.commit()?)
 }
 
