@@ -894,3 +894,40 @@ fn a_damaged_journal_is_left_in_place_and_reported() {
     );
     assert!(proj.join(durable::JOURNAL).exists());
 }
+
+#[test]
+fn a_backup_folder_already_taken_for_this_second_gets_the_next_number() {
+    let Some((_t, proj)) = blank() else { return };
+    let root = proj.join(BACKUP_DIR);
+    // Another save already used the stamps of the coming seconds (each holding its own file).
+    let now = std::time::SystemTime::now();
+    let mut taken = Vec::new();
+    for s in 0..30 {
+        let stamp = octa::project::store::utc_stamp(now + std::time::Duration::from_secs(s));
+        fs::create_dir_all(root.join(&stamp)).unwrap();
+        fs::write(root.join(&stamp).join("bank02.work"), b"earlier backup").unwrap();
+        taken.push(stamp);
+    }
+    let mut p = open(&proj);
+    edit_bank(&mut p, 1, 1000);
+    let r = p.save(false).unwrap();
+    let b = &r.backups[0];
+    let folder = b
+        .parent()
+        .unwrap()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    assert!(
+        taken.iter().any(|t| folder == format!("{t}-2")),
+        "{folder} is not a taken stamp with -2"
+    );
+    assert_eq!(b, &root.join(&folder).join("bank02.work"));
+    for t in &taken {
+        assert_eq!(
+            fs::read(root.join(t).join("bank02.work")).unwrap(),
+            b"earlier backup"
+        );
+    }
+}
