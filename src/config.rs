@@ -26,6 +26,10 @@ pub struct Config {
     pub audition: Option<bool>,
     /// Preview samples on every cursor move.
     pub auto_preview: Option<bool>,
+    /// Backups kept after each save: the newest this many (default 20)...
+    pub backup_keep_last: Option<usize>,
+    /// ...and every backup younger than this many days (default 7).
+    pub backup_keep_days: Option<u64>,
 }
 
 /// A config file that could not be read.
@@ -66,6 +70,15 @@ pub fn data_dir() -> Option<PathBuf> {
 }
 
 impl Config {
+    /// The backup pruning rule (defaults where unset).
+    pub fn backup_rule(&self) -> crate::project::backups::PruneRule {
+        let d = crate::project::backups::PruneRule::default();
+        crate::project::backups::PruneRule {
+            keep_last: self.backup_keep_last.unwrap_or(d.keep_last),
+            keep_days: self.backup_keep_days.unwrap_or(d.keep_days),
+        }
+    }
+
     /// Loads `config.toml` from the config dir; a missing file gives the defaults.
     pub fn load() -> Result<Self, ConfigError> {
         match config_dir() {

@@ -191,6 +191,10 @@ pub fn check(args: &CheckArgs) -> ExitCode {
         let has_zips = queue.len() > before;
         let (parsed, e, w) = parse_items(&items, args.verbose);
         let e = e + slot_path_problems(&path, root, &items, &parsed);
+        for m in crate::project::durable::interrupted_saves(&path) {
+            crate::outln!("{m}");
+            errors += 1;
+        }
         let found = parsed.iter().flatten().count();
         // a path given on the command line must hold something; a zip found inside may not
         let given = next <= args.paths.len();

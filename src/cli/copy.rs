@@ -106,10 +106,6 @@ fn run_copy(a: &CopyArgs) -> Result<(), String> {
         crate::outln!("dry run: nothing changed");
         return Ok(());
     }
-    let written = copy::copy_files(&plan).map_err(|e| e.to_string())?;
-    for f in &written {
-        crate::outln!("copied {}", f.display());
-    }
     let dst = match other.as_mut() {
         Some(d) => d,
         None => {
@@ -117,8 +113,11 @@ fn run_copy(a: &CopyArgs) -> Result<(), String> {
             &mut src
         }
     };
-    copy::apply(plan, dst).map_err(|e| e.to_string())?;
-    let report = dst.save(a.force).map_err(|e| e.to_string())?;
+    // Sample files and project files are committed together: all of them or none.
+    let report = copy::commit(plan, dst, a.force).map_err(|e| e.to_string())?;
+    for f in &report.copied {
+        crate::outln!("copied {}", f.display());
+    }
     for w in &report.written {
         crate::outln!("wrote {}", w.display());
     }

@@ -3,6 +3,7 @@
 
 mod args;
 mod audio;
+mod backups;
 mod check;
 mod copy;
 mod demo;
@@ -103,16 +104,22 @@ pub enum Command {
     Librarian(librarian::LibrarianArgs),
     /// MIDI: list ports, play a pattern to the device, monitor input.
     Midi(midi::MidiArgs),
+    /// List a project's backups (`.octa-backup/`) or bring one back with --restore.
+    Backups(backups::BackupsArgs),
 }
 
 /// Entry point of the `octa` binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Ok(c) = crate::config::Config::load() {
+        crate::project::backups::set_rule(c.backup_rule());
+    }
     match cli.command {
         Some(command) => out::finish(match command {
             Command::Check(a) => check::check(&a),
             Command::Resave(a) => check::resave(&a),
             Command::Copy(a) => copy::copy(&a),
+            Command::Backups(a) => backups::backups(&a),
             Command::Slots(a) => copy::slots(&a),
             Command::New(a) => project_cmds::new(&a),
             Command::Info(a) => project_cmds::info(&a),

@@ -8,6 +8,7 @@
 //! memory (saving is the caller's business) and [`copy_files`] copies the sample files.
 //! No UI here: the tracker and `octa copy` both use this module.
 
+use super::durable::{Item, Txn};
 use super::files::FileId;
 use super::model::{AudioPool, Project};
 use super::sidecar;
@@ -1131,9 +1132,24 @@ pub fn apply(plan: CopyPlan, dst: &mut Project) -> Result<()> {
 }
 
 /// Copies the plan's sample files and their `.ot` settings files (creating folders; never
-/// overwriting a file). Returns the files written.
+/// overwriting a file), all or nothing: each is written to a temp name, fsynced, checked against
+/// its source (size and hash) and renamed without replacing. Returns the files written.
 pub fn copy_files(plan: &CopyPlan) -> Result<Vec<PathBuf>> {
-    let mut done = Vec::new();
+    copy_files_into(plan, None)
+}
+
+/// [`copy_files`] with the journal in `project_dir` (the destination project's folder), so a
+/// crash while copying is rolled back the next time the project is opened.
+pub fn copy_files_into(plan: &CopyPlan, project_dir: Option<&Path>) -> Result<Vec<PathBuf>> {
+    let txn = stage_files(plan, project_dir)?;
+    Ok(txn.commit()?)
+}
+
+/// Adds the plan's sample files to a new transaction (journal in `journal_dir`), creating their
+/// folders as part of it. A file already there with the same bytes is skipped; one with other
+/// bytes is refused.
+fn stage_files(plan: &CopyPlan, journal_dir: Option<&Path>) -> Result<Txn> {
+    let mut txn = Txn::new(journal_dir);
     for f in &plan.files {
         if f.to.exists() {
             if same_content(&f.from, &f.to) {
@@ -1145,10 +1161,19 @@ pub fn copy_files(plan: &CopyPlan) -> Result<Vec<PathBuf>> {
             )));
         }
         if let Some(dir) = f.to.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| super::error::ProjectError::io(dir, e))?;
+            txn.create_dir_all(dir)?;
         }
-        std::fs::copy(&f.from, &f.to).map_err(|e| super::error::ProjectError::io(&f.to, e))?;
-        done.push(f.to.clone());
+        txn.push(Item::copy_new(&f.to, &f.from));
     }
-    Ok(done)
+    Ok(txn)
+}
+
+/// Applies a plan and saves the destination, committing the sample files and the project's
+/// files together (all or nothing, see [`super::durable`]). Returns the sample files copied and
+/// the save's report.
+pub fn commit(plan: CopyPlan, dst: &mut Project, force: bool) -> Result<super::SaveReport> {
+    dst.check_writable()?;
+    let txn = stage_files(&plan, dst.path())?;
+    apply(plan, dst)?;
+    Ok(dst.save_with(force, txn)?)
 }

@@ -7,12 +7,16 @@
 //! - Saves write only changed `.work` files; `.strd` files only through [`Project::save_stored`].
 //! - Backups of replaced files go to `.octa-backup/<UTC timestamp>/` beside them (see [`store`]).
 //! - A project opened from a zip saves by rewriting the zip atomically.
+//! - Every write goes through [`durable`] (one write path: all-or-nothing multi-file commits with
+//!   a journal, recovery on open); [`backups`] lists, restores and prunes backups.
 
 pub mod anyfile;
 pub mod archive;
+pub mod backups;
 pub mod contain;
 pub mod copy;
 pub mod demo;
+pub mod durable;
 pub mod error;
 pub mod files;
 pub mod json;

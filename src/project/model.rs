@@ -130,11 +130,32 @@ impl Project {
     /// Opens a project folder, a set folder, or a `.zip` of either.
     ///
     /// Missing bank, markers or arrangement files open as blank files with a warning
-    /// (see [`Project::warnings`]); a missing `project.work` is an error.
+    /// (see [`Project::warnings`]); a missing `project.work` is an error. A save interrupted by
+    /// a crash is first finished or rolled back, and temp files of dead octa processes removed
+    /// (see [`super::durable::recover`]; reported as warnings).
     pub fn open(path: &Path, options: &OpenOptions) -> Result<Project> {
         let tree = Tree::open(path)?;
         let Located { dir, name, audio } = tree.locate(options.project.as_deref())?;
         let mut warnings = Vec::new();
+        // A save interrupted by a crash is finished (or rolled back) before anything is read.
+        let folder = match &tree {
+            Tree::Dir(root) => root.join(dir.trim_end_matches('/')),
+            Tree::Zip { path, .. } => path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."))
+                .to_path_buf(),
+        };
+        match super::durable::recover(&folder) {
+            Ok(lines) => warnings.extend(lines.into_iter().map(|message| OpenWarning {
+                path: folder.clone(),
+                message,
+            })),
+            Err(e) => warnings.push(OpenWarning {
+                path: folder.clone(),
+                message: format!("an interrupted save could not be finished: {e}"),
+            }),
+        }
         let project: Pair<ProjectFile> = load(&tree, &dir, FileId::Project, &mut warnings)?;
         if project.work.origin() == super::files::Origin::Absent {
             return Err(ProjectError::NotAProject {

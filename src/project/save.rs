@@ -11,6 +11,7 @@
 //!   unless `force` is set.
 
 use super::archive::{self, Entry};
+use super::durable::{Item, ProjectLock, Txn};
 use super::error::{ProjectError, Result};
 use super::files::{FileId, FileSlot, OtFile};
 use super::model::{Location, Pair, Project};
@@ -24,6 +25,10 @@ pub struct SaveReport {
     pub written: Vec<PathBuf>,
     /// Backup copies of the replaced files.
     pub backups: Vec<PathBuf>,
+    /// New files committed with the save (sample copies).
+    pub copied: Vec<PathBuf>,
+    /// Old backup folders removed by the pruning rule after the save.
+    pub pruned: Vec<PathBuf>,
 }
 
 struct Planned {
@@ -77,6 +82,20 @@ impl Project {
     /// Writes the changed `.work` files (see the module docs). `force` overwrites files changed on disk.
     pub fn save(&mut self, force: bool) -> Result<SaveReport> {
         self.check_writable()?;
+        let plan = self.work_plan();
+        self.execute(plan, force, Txn::new(None))
+    }
+
+    /// Saves like [`Project::save`], committing the files already staged in `txn` (sample
+    /// copies) together with the project's files: all are written or none.
+    pub fn save_with(&mut self, force: bool, txn: Txn) -> Result<SaveReport> {
+        self.check_writable()?;
+        let plan = self.work_plan();
+        self.execute(plan, force, txn)
+    }
+
+    /// The changed `.work` files (marking clean those whose bytes came out as read).
+    fn work_plan(&mut self) -> Vec<Planned> {
         let mut plan = Vec::new();
         for id in FileId::all() {
             let (dirty, expected, bytes) = self.with_slot(id, false, |s| match s {
@@ -97,24 +116,31 @@ impl Project {
                 expected,
             });
         }
-        self.execute(plan, force)
+        plan
     }
 
     /// Saves, then writes the device's "saved" state: each `.strd` becomes the current `.work`
-    /// content (only where it differs; files absent from the project stay absent).
+    /// content (only where it differs; files absent from the project stay absent). The `.work`
+    /// and `.strd` files are written together, all or nothing.
     pub fn save_stored(&mut self, force: bool) -> Result<SaveReport> {
-        let mut report = self.save(force)?;
-        let mut plan = Vec::new();
+        self.check_writable()?;
+        let mut plan = self.work_plan();
+        let mut strd = Vec::new();
         for id in FileId::all() {
-            let Some(work_fp) = self.read_fingerprint(id, false) else {
+            let planned = plan.iter().find(|p| p.id == id).map(|p| p.bytes.clone());
+            let work_fp = match &planned {
+                Some(b) => Some(Fingerprint::of(b)),
+                None => self.read_fingerprint(id, false),
+            };
+            let Some(work_fp) = work_fp else {
                 continue;
             };
             let strd_fp = self.read_fingerprint(id, true);
             if strd_fp == Some(work_fp) {
                 continue;
             }
-            if let Some(bytes) = self.file_bytes(id, false) {
-                plan.push(Planned {
+            if let Some(bytes) = planned.or_else(|| self.file_bytes(id, false)) {
+                strd.push(Planned {
                     id,
                     stored: true,
                     bytes,
@@ -122,10 +148,8 @@ impl Project {
                 });
             }
         }
-        let more = self.execute(plan, force)?;
-        report.written.extend(more.written);
-        report.backups.extend(more.backups);
-        Ok(report)
+        plan.extend(strd);
+        self.execute(plan, force, Txn::new(None))
     }
 
     /// Saves every file (all 26 `.work` files and the `.strd` files present) into `dir`, which must
@@ -136,18 +160,24 @@ impl Project {
                 path: dir.to_path_buf(),
             });
         }
-        std::fs::create_dir_all(dir).map_err(|e| ProjectError::io(dir, e))?;
+        let mut txn = Txn::new(Some(dir));
+        txn.create_dir_all(dir)?;
         let mut report = SaveReport::default();
+        let mut saved = Vec::new();
         for id in FileId::all() {
             for stored in [false, true] {
                 let Some(bytes) = self.file_bytes(id, stored) else {
                     continue;
                 };
                 let path = dir.join(id.file_name(stored));
-                store::write_atomic(&path, &bytes)?;
-                self.pair_mut(id).saved(stored, &bytes);
+                txn.push(Item::replace(&path, bytes.clone()));
+                saved.push((id, stored, bytes));
                 report.written.push(path);
             }
+        }
+        txn.commit()?;
+        for (id, stored, bytes) in saved {
+            self.pair_mut(id).saved(stored, &bytes);
         }
         self.location = Location::Folder(dir.to_path_buf());
         if let Some(n) = dir.file_name() {
@@ -157,7 +187,7 @@ impl Project {
         Ok(report)
     }
 
-    fn check_writable(&self) -> Result<()> {
+    pub(super) fn check_writable(&self) -> Result<()> {
         if self.read_only {
             return Err(ProjectError::ReadOnly {
                 path: self.location_path(),
@@ -169,17 +199,21 @@ impl Project {
         Ok(())
     }
 
-    fn execute(&mut self, plan: Vec<Planned>, force: bool) -> Result<SaveReport> {
-        if plan.is_empty() {
+    fn execute(&mut self, plan: Vec<Planned>, force: bool, txn: Txn) -> Result<SaveReport> {
+        if plan.is_empty() && txn.is_empty() {
             return Ok(SaveReport::default());
         }
         self.check_writable()?;
         match &self.location {
             Location::Folder(dir) => {
                 let dir = dir.clone();
-                self.execute_folder(&dir, plan, force)
+                self.execute_folder(&dir, plan, force, txn)
             }
-            Location::Zip { .. } => self.execute_zip(plan, force),
+            Location::Zip { .. } if txn.is_empty() => self.execute_zip(plan, force),
+            Location::Zip { archive, .. } => Err(ProjectError::io(
+                archive,
+                std::io::Error::other("copying sample files into a zip is not supported"),
+            )),
             Location::Untitled => Err(ProjectError::Untitled),
         }
     }
@@ -189,7 +223,11 @@ impl Project {
         dir: &Path,
         plan: Vec<Planned>,
         force: bool,
+        mut txn: Txn,
     ) -> Result<SaveReport> {
+        // Held from the check for changes on disk to the last rename: another octa process
+        // saving this project waits, then finds the files changed and refuses.
+        let _lock = ProjectLock::acquire(dir)?;
         if !force {
             for p in &plan {
                 let path = dir.join(p.id.file_name(p.stored));
@@ -198,17 +236,27 @@ impl Project {
                 }
             }
         }
+        txn.set_journal_dir(dir);
         let mut report = SaveReport::default();
         let mut backup = Backup::new();
-        for p in plan {
+        for p in &plan {
             let path = dir.join(p.id.file_name(p.stored));
-            if let Some(b) = backup.keep(&path)? {
+            if let Some(b) = backup.stage(&mut txn, &path)? {
                 report.backups.push(b);
             }
-            store::write_atomic(&path, &p.bytes)?;
+        }
+        for p in &plan {
+            let path = dir.join(p.id.file_name(p.stored));
+            txn.push(Item::replace(&path, p.bytes.clone()));
+        }
+        report.copied = txn.new_files();
+        txn.commit()?;
+        for p in plan {
+            let path = dir.join(p.id.file_name(p.stored));
             self.pair_mut(p.id).saved(p.stored, &p.bytes);
             report.written.push(path);
         }
+        report.pruned = super::backups::prune_after_save(dir);
         Ok(report)
     }
 
@@ -223,6 +271,11 @@ impl Project {
             return Err(ProjectError::Untitled);
         };
         let archive = archive.clone();
+        let folder = match archive.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let _lock = ProjectLock::acquire(&folder)?;
         if !force && store::fingerprint_on_disk(&archive)? != Some(*fingerprint) {
             return Err(ProjectError::ChangedOnDisk { path: archive });
         }
@@ -239,12 +292,15 @@ impl Project {
         }
         let bytes = archive::write_zip(&archive, &entries)?;
         let mut report = SaveReport::default();
+        let mut txn = Txn::new(Some(&folder));
         let mut backup = Backup::new();
-        if let Some(b) = backup.keep(&archive)? {
+        if let Some(b) = backup.stage(&mut txn, &archive)? {
             report.backups.push(b);
         }
-        store::write_atomic(&archive, &bytes)?;
+        txn.push(Item::replace(&archive, bytes.clone()));
+        txn.commit()?;
         report.written.push(archive.clone());
+        report.pruned = super::backups::prune_after_save(&folder);
         for p in &plan {
             self.pair_mut(p.id).saved(p.stored, &p.bytes);
         }

@@ -49,6 +49,33 @@ pub fn destination(sample_dst: &Path, found: &Path) -> PathBuf {
     sample_dst.with_extension(ext)
 }
 
+/// Writes a sample's `.ot` settings file through the project's write path: refused when the
+/// project is read-only, refused when the file changed on disk since it was read (`expected`:
+/// its fingerprint then, `None` when it was absent); the file it replaces is backed up to
+/// `.octa-backup/` beside it. Returns the backup's path.
+pub fn save(
+    project: &super::Project,
+    path: &Path,
+    bytes: &[u8],
+    expected: Option<super::Fingerprint>,
+) -> super::Result<Option<std::path::PathBuf>> {
+    if project.is_read_only() {
+        return Err(super::ProjectError::ReadOnly {
+            path: path.to_path_buf(),
+        });
+    }
+    if super::store::fingerprint_on_disk(path)? != expected {
+        return Err(super::ProjectError::ChangedOnDisk {
+            path: path.to_path_buf(),
+        });
+    }
+    let mut txn = super::durable::Txn::new(None);
+    let kept = super::store::Backup::new().stage(&mut txn, path)?;
+    txn.push(super::durable::Item::replace(path, bytes.to_vec()));
+    txn.commit()?;
+    Ok(kept)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,12 +6,12 @@
 //!
 //! Backups: before a file is replaced, its previous content is copied to
 //! `.octa-backup/<UTC timestamp>/<file name>` inside the file's folder (one
-//! timestamped folder per save; nothing is ever pruned). The Octatrack
-//! ignores the folder; delete it when no longer wanted.
+//! timestamped folder per save, `-2`, `-3`, ... for saves within one second). Old backups
+//! are pruned after each save (see [`super::backups`]). The Octatrack ignores the folder.
 
+use super::durable::{self, Item, Txn};
 use super::error::{ProjectError, Result};
-use std::fs::{self, File, OpenOptions};
-use std::io::Write;
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -64,36 +64,15 @@ pub fn fingerprint_on_disk(path: &Path) -> Result<Option<Fingerprint>> {
     Ok(read_optional(path)?.map(|b| Fingerprint::of(&b)))
 }
 
-/// Writes `bytes` to `path` atomically: temp file in the same folder, fsync, rename, fsync folder.
+/// Writes `bytes` to `path` atomically: temp file in the same folder, fsync, rename, fsync folder
+/// (through the one write path, [`super::durable`]; a symlink is written through to its target).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = parent_dir(path);
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "file".into());
-    let tmp = dir.join(format!(".{name}.octa-tmp-{}", std::process::id()));
-    let result = (|| -> std::io::Result<()> {
-        let mut f = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = fs::remove_file(&tmp);
-        return Err(ProjectError::io(path, e));
-    }
-    sync_dir(&dir);
-    Ok(())
+    durable::write_file(path, bytes)
 }
 
 /// Flushes a folder's entries to disk (best effort: not every platform allows opening a folder).
 pub fn sync_dir(dir: &Path) {
-    if let Ok(d) = File::open(dir) {
+    if let Ok(d) = fs::File::open(dir) {
         let _ = d.sync_all();
     }
 }
@@ -130,13 +109,26 @@ impl Backup {
     /// Copies the current content of `path` (if it exists) into the backup folder beside it.
     /// Returns the copy's path.
     pub fn keep(&mut self, path: &Path) -> Result<Option<PathBuf>> {
-        let Some(bytes) = read_optional(path)? else {
-            return Ok(None);
-        };
-        let folder = self.folder_for(&parent_dir(path))?;
+        let mut txn = Txn::new(Some(&parent_dir(path)));
+        let kept = self.stage(&mut txn, path)?;
+        txn.commit()?;
+        Ok(kept)
+    }
+
+    /// Adds to `txn` a copy of the current content of `path` (if it exists) in the backup folder
+    /// beside it (creating the folder as part of `txn`). Returns the copy's path.
+    pub fn stage(&mut self, txn: &mut Txn, path: &Path) -> Result<Option<PathBuf>> {
+        let real = durable::write_target(path);
+        match fs::metadata(&real) {
+            Ok(m) if m.is_file() => {}
+            Ok(_) => return Ok(None),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(ProjectError::io(path, e)),
+        }
+        let folder = self.folder_for(txn, &parent_dir(path))?;
         let name = path.file_name().unwrap_or(path.as_os_str());
         let target = folder.join(name);
-        write_atomic(&target, &bytes)?;
+        txn.push(Item::copy_new(&target, &real));
         Ok(Some(target))
     }
 
@@ -145,7 +137,7 @@ impl Backup {
         &self.created
     }
 
-    fn folder_for(&mut self, dir: &Path) -> Result<PathBuf> {
+    fn folder_for(&mut self, txn: &mut Txn, dir: &Path) -> Result<PathBuf> {
         let root = dir.join(BACKUP_DIR);
         if let Some(f) = self
             .created
@@ -162,8 +154,8 @@ impl Backup {
                 format!("{}-{n}", self.stamp)
             };
             let f = root.join(name);
-            fs::create_dir_all(&root).map_err(|e| ProjectError::io(&root, e))?;
-            match fs::create_dir(&f) {
+            txn.create_dir_all(&root)?;
+            match txn.create_dir(&f) {
                 Ok(()) => {
                     self.created.push(f.clone());
                     return Ok(f);

@@ -116,7 +116,10 @@ pub fn apply(ctx: &mut Ctx, pending: PendingCopy) -> Outcome {
             side_name(ctx, dst)
         )
     };
-    let written = match copy::copy_files(&pending.plan) {
+    let dir = ctx
+        .doc_of(dst)
+        .and_then(|d| d.project.path().map(std::path::Path::to_path_buf));
+    let written = match copy::copy_files_into(&pending.plan, dir.as_deref()) {
         Ok(w) => w,
         Err(e) => return Outcome::Error(format!("{label}: {e}; the project is unchanged")),
     };

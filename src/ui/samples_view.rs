@@ -97,6 +97,8 @@ struct Edit {
     rate: u32,
     /// Edit cursor (frame).
     cursor: u64,
+    /// The `.ot` file as read (to refuse overwriting a change made on disk since).
+    read: Option<crate::project::Fingerprint>,
 }
 
 /// The sample browser view.
@@ -253,14 +255,18 @@ impl SamplesView {
             .and_then(|f| u32::try_from(f).ok())
             .ok_or_else(|| format!("{}: unknown length", path.display()))?;
         let ot_path = ot_path_for(&path);
-        let ot = match crate::project::read::read_limited(
+        let (ot, read) = match crate::project::read::read_limited(
             &ot_path,
             crate::project::read::Limit::for_kind(crate::project::anyfile::Kind::SampleSettings),
         ) {
-            Ok(b) => Some(
-                SampleSettings::parse(&b).map_err(|err| format!("{}: {err}", ot_path.display()))?,
+            Ok(b) => (
+                Some(
+                    SampleSettings::parse(&b)
+                        .map_err(|err| format!("{}: {err}", ot_path.display()))?,
+                ),
+                Some(crate::project::Fingerprint::of(&b)),
             ),
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => (None, None),
             Err(err) => return Err(format!("{}: {err}", ot_path.display())),
         };
         let slices = ot.as_ref().map(|o| o.slices()).unwrap_or_default();
@@ -271,6 +277,7 @@ impl SamplesView {
             frames,
             rate: info.sample_rate,
             cursor: 0,
+            read,
         });
         Ok(())
     }
@@ -302,9 +309,15 @@ impl SamplesView {
     /// Applies a slice edit and writes the `.ot` file (created when absent), atomically.
     fn slice_edit(
         &mut self,
+        project: &crate::project::Project,
         label: &str,
         f: impl FnOnce(&mut Edit) -> Result<(), String>,
     ) -> Outcome {
+        if project.is_read_only() {
+            return Outcome::Error(format!(
+                "{label}: READ-ONLY: slice edits write the sample's .ot file; nothing was written"
+            ));
+        }
         if let Err(e) = self.load_edit() {
             return Outcome::Error(e);
         }
@@ -324,9 +337,12 @@ impl SamplesView {
             return Outcome::Error(e.to_string());
         }
         let ot_path = ot_path_for(&ed.path);
-        if let Err(e) = crate::project::store::write_atomic(&ot_path, &ot.to_bytes()) {
+        let bytes = ot.to_bytes();
+        if let Err(e) = crate::project::sidecar::save(project, &ot_path, &bytes, ed.read) {
+            ed.editor = SliceEditor::new(keep, ed.frames);
             return Outcome::Error(e.to_string());
         }
+        ed.read = Some(crate::project::Fingerprint::of(&bytes));
         ed.ot = Some(ot);
         Outcome::Message(format!(
             "{label}: {} slice(s) written to {}",
@@ -540,7 +556,9 @@ impl View for SamplesView {
                 }
                 Input::Answer("samples.grid", text) => match text.trim().parse::<usize>() {
                     Ok(k) if (1..=64).contains(&k) => {
-                        self.slice_edit("grid", |ed| ed.editor.grid(k).map_err(|e| e.to_string()))
+                        self.slice_edit(&ctx.doc.project, "grid", |ed| {
+                            ed.editor.grid(k).map_err(|e| e.to_string())
+                        })
                     }
                     _ => Outcome::Error(format!("{text:?}: expected a slice count 1-64")),
                 },
@@ -621,23 +639,23 @@ impl View for SamplesView {
                 }
                 self.moved(ctx)
             }
-            "samples.slice_add" => self.slice_edit("add", |ed| {
+            "samples.slice_add" => self.slice_edit(&ctx.doc.project, "add", |ed| {
                 let at = u32::try_from(ed.cursor).unwrap_or(u32::MAX);
                 ed.editor.add_at(at).map_err(|e| e.to_string())
             }),
-            "samples.slice_move" => self.slice_edit("move", |ed| {
+            "samples.slice_move" => self.slice_edit(&ctx.doc.project, "move", |ed| {
                 let at = u32::try_from(ed.cursor).unwrap_or(u32::MAX);
                 ed.editor.move_start(at).map_err(|e| e.to_string())
             }),
-            "samples.slice_delete" => {
-                self.slice_edit("delete", |ed| ed.editor.delete().map_err(|e| e.to_string()))
-            }
+            "samples.slice_delete" => self.slice_edit(&ctx.doc.project, "delete", |ed| {
+                ed.editor.delete().map_err(|e| e.to_string())
+            }),
             "samples.grid" => Outcome::Prompt {
                 title: "Equal slices (1-64)".into(),
                 tag: "samples.grid",
                 initial: "16".into(),
             },
-            "samples.snap" => self.slice_edit("snap", |ed| {
+            "samples.snap" => self.slice_edit(&ctx.doc.project, "snap", |ed| {
                 let path = ed.path.clone();
                 let mut failure = None;
                 let r = ed.editor.snap_all(|f| {
