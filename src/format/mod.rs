@@ -14,6 +14,7 @@ pub mod params;
 pub mod project_file;
 pub(crate) mod rawfile;
 pub mod regions;
+pub mod setup;
 pub mod slot_attrs;
 pub mod types;
 
