@@ -332,8 +332,9 @@ pub const MIDI_NOTE_SETUP: [SetupParam; 4] = [
     sp("SBANK", SetupDisplay::Off128, 128),
 ];
 
-/// MIDI ARP setup LEN (arp sequence length, stored as shown [unverified]).
-pub const ARP_LEN: SetupParam = sp("ARP LEN", SetupDisplay::Plus1, 15);
+/// MIDI ARP setup LEN (arp sequence length; shown as stored: whether the device shows it
+/// + 1 is not known).
+pub const ARP_LEN: SetupParam = sp("ARP LEN", SetupDisplay::Number, 15);
 /// MIDI ARP setup KEY (0 = OFF).
 pub const ARP_KEY: SetupParam = sp("ARP KEY", SetupDisplay::ArpKey, 24);
 /// A MIDI CC number assignment.
@@ -382,6 +383,24 @@ pub fn all_setup_params() -> Vec<SetupParam> {
     v.extend([ARP_LEN, ARP_KEY, CC_NUMBER, ARP_NOTE, LFO_STEP]);
     v.extend(RECORDER_SETUP);
     v
+}
+
+impl SetupParam {
+    /// The value `delta` display steps away from `v` in display order (OFF before PLEN for
+    /// quantization), clamped to the ends; a value off the list starts from the nearest end.
+    pub fn stepped(&self, v: u8, delta: i64) -> u8 {
+        let order: Vec<u8> = match self.display {
+            SetupDisplay::Quantize => std::iter::once(255).chain(0..=self.max).collect(),
+            SetupDisplay::Signed => (-128i16..=127).map(|s| s as i8 as u8).collect(),
+            _ => (0..=self.max).collect(),
+        };
+        let last = order.len() as i64 - 1;
+        let i = order
+            .iter()
+            .position(|&o| o == v)
+            .map_or(if delta < 0 { last } else { 0 }, |i| i as i64);
+        order[(i + delta).clamp(0, last) as usize]
+    }
 }
 
 /// A custom LFO design step as its signed value.
@@ -464,6 +483,20 @@ mod tests {
         assert_eq!(&n[..3], &d[..3]);
         assert_eq!(lfo_step_nudged(&[0x80; 16], 0, -1).unwrap()[0], 0x80);
         assert!(lfo_step_nudged(&d, 16, 1).is_none());
+    }
+
+    #[test]
+    fn steps_follow_the_display_order() {
+        let q = RECORDER_SETUP[9];
+        assert_eq!(q.stepped(255, 1), 0);
+        assert_eq!(q.stepped(0, -1), 255);
+        assert_eq!(q.stepped(16, 1), 16);
+        assert_eq!(LFO_STEP.stepped(127, 1), 127);
+        assert_eq!(LFO_STEP.stepped(0, -1), 0xFF);
+        assert_eq!(LFO_STEP.stepped(0x80, -1), 0x80);
+        let lp = machine_setup(MachineType::Flex, 0).unwrap();
+        assert_eq!(lp.stepped(3, 1), 3);
+        assert_eq!(lp.stepped(9, -1), 3, "off the list: from the top");
     }
 
     #[test]
