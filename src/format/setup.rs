@@ -212,7 +212,12 @@ impl SetupParam {
     /// The accepted forms, e.g. `OFF, ON, PIPO, AUTO (or a stored value #0..#3)`.
     pub fn expected(&self) -> String {
         let vals: Vec<u8> = self.display.values(self.max).collect();
-        let shown = if vals.len() <= 16 {
+        let list = vals.len() <= 8
+            || matches!(
+                self.display,
+                SetupDisplay::Choice(_) | SetupDisplay::Quantize
+            );
+        let shown = if list {
             vals.iter()
                 .map(|&v| self.show(v))
                 .collect::<Vec<_>>()
