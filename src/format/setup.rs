@@ -217,7 +217,9 @@ impl SetupParam {
                 self.display,
                 SetupDisplay::Choice(_) | SetupDisplay::Quantize
             );
-        let shown = if list {
+        let shown = if self.display == SetupDisplay::Signed {
+            "-128..+127".to_string()
+        } else if list {
             vals.iter()
                 .map(|&v| self.show(v))
                 .collect::<Vec<_>>()
