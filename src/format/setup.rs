@@ -12,10 +12,14 @@
 //! format doc; the code tables for waveforms, multipliers, trig modes and destinations are
 //! not known from any file and are best knowledge from the manual's lists (marked per table).
 //! AMP and FX setup bytes have names (otio) but no known value names: they are shown as stored.
+//! Support for the machine SETUP orders: sample slots store their own loop mode as 0 OFF, 1 ON,
+//! 2 PIPO and their time-stretch as 0 OFF, 2 NORM, 3 BEAT (device files, `slot_attrs`), which is
+//! the SETUP order with AUTO added where a sample slot has no AUTO (LOOP 3, TSTR 1).
 //! Nothing here changes stored bytes.
 
 use super::MachineType;
 use super::params::{self, ValueError};
+use super::slot_attrs::{LoopMode, TimeStretch};
 
 /// OFF / ON for 0 / 1.
 pub const OFF_ON: &[&str] = &["OFF", "ON"];
@@ -50,7 +54,28 @@ pub const REC_INPUTS_CD: &[&str] = &["OFF", "C+D", "C", "D"];
 /// Recorder TRIG (octapy) [unverified].
 pub const REC_TRIG: &[&str] = &["ONE", "ONE2", "HOLD"];
 /// Quantization step counts of codes 1..=16 (format doc §9.7; 1 verified, others from otio).
-pub const QUANT_STEPS: [u16; 16] = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256];
+pub use super::slot_attrs::QUANT_STEPS;
+
+/// A sample slot's loop mode (`LOOPMODE`, `.ot`) by name: the codes are those of
+/// [`LOOP_MODES`] without AUTO (0 OFF, 1 ON, 2 PIPO); other codes show as `#N`.
+pub fn slot_loop_name(m: LoopMode) -> String {
+    match u8::try_from(m.code()) {
+        Ok(v) => SetupDisplay::Choice(&LOOP_MODES[..3]).show(v),
+        Err(_) => format!("#{}", m.code()),
+    }
+}
+
+/// A sample slot's time-stretch mode (`TSMODE`, `.ot`) by name: the codes are those of
+/// [`TSTR_MODES`] (0 OFF, 2 NORM, 3 BEAT; AUTO, code 1, is a machine setting only).
+pub fn slot_tstr_name(t: TimeStretch) -> String {
+    match t.code() {
+        1 => "#1".into(),
+        c => match u8::try_from(c) {
+            Ok(v) => SetupDisplay::Choice(TSTR_MODES).show(v),
+            Err(_) => format!("#{c}"),
+        },
+    }
+}
 
 /// A MIDI note length (ticks of 1/96 note, 6 = one 1/16 step; octapy [unverified]) as the
 /// reduced fraction of a whole note (`1/16`, `3/32`, `1/1`); 0 shows `0`, 127 shows `INF`.
@@ -405,7 +430,7 @@ impl SetupParam {
         let i = order
             .iter()
             .position(|&o| o == v)
-            .map_or(if delta < 0 { last } else { 0 }, |i| i as i64);
+            .map_or(if delta < 0 { last + 1 } else { -1 }, |i| i as i64);
         order[(i + delta).clamp(0, last) as usize]
     }
 }
@@ -490,6 +515,19 @@ mod tests {
         assert_eq!(&n[..3], &d[..3]);
         assert_eq!(lfo_step_nudged(&[0x80; 16], 0, -1).unwrap()[0], 0x80);
         assert!(lfo_step_nudged(&d, 16, 1).is_none());
+    }
+
+    #[test]
+    fn sample_slot_modes_by_name() {
+        assert_eq!(slot_loop_name(LoopMode::Off), "OFF");
+        assert_eq!(slot_loop_name(LoopMode::Normal), "ON");
+        assert_eq!(slot_loop_name(LoopMode::PingPong), "PIPO");
+        assert_eq!(slot_loop_name(LoopMode::Other(3)), "#3");
+        assert_eq!(slot_tstr_name(TimeStretch::Off), "OFF");
+        assert_eq!(slot_tstr_name(TimeStretch::Normal), "NORM");
+        assert_eq!(slot_tstr_name(TimeStretch::Beat), "BEAT");
+        assert_eq!(slot_tstr_name(TimeStretch::Other(1)), "#1");
+        assert_eq!(slot_tstr_name(TimeStretch::Other(-5)), "#-5");
     }
 
     #[test]
