@@ -91,7 +91,11 @@ fn assert_byte_edits(a: &mut App, before: &[u8], part: usize, at: usize, want: u
     for _ in 0..edits {
         press(a, &["ctrl+z"]);
     }
-    assert_eq!(diff(before, &bank_bytes(a)), [0usize; 0], "undo restores the file bytes");
+    assert_eq!(
+        diff(before, &bank_bytes(a)),
+        [0usize; 0],
+        "undo restores the file bytes"
+    );
     for _ in 0..edits {
         press(a, &["ctrl+y"]);
     }
@@ -108,8 +112,10 @@ fn assert_one_byte_edit(a: &mut App, before: &[u8], part: usize, at: usize, want
 
 #[test]
 fn setup_names_on_screen_match_the_multipart_bytes() {
-    let (Some(p), Some(bytes)) = (open("ot/multipart"), corpus_file("ot/multipart/bank01.work"))
-    else {
+    let (Some(p), Some(bytes)) = (
+        open("ot/multipart"),
+        corpus_file("ot/multipart/bank01.work"),
+    ) else {
         return;
     };
     let mut a = app(p, "tracker");
@@ -125,7 +131,12 @@ fn setup_names_on_screen_match_the_multipart_bytes() {
         match m {
             0 | 1 => {
                 assert_eq!(loop_row[t], LOOP[bytes[setup] as usize], "T{} LOOP", t + 1);
-                assert_eq!(tstr_row[t], TSTR[bytes[setup + 4] as usize], "T{} TSTR", t + 1);
+                assert_eq!(
+                    tstr_row[t],
+                    TSTR[bytes[setup + 4] as usize],
+                    "T{} TSTR",
+                    t + 1
+                );
                 named += 1;
             }
             4 => assert_eq!(tstr_row[t], TSTR[bytes[setup + 4] as usize]),
@@ -211,7 +222,10 @@ fn lfo_setup_and_arp_notes_are_typed_as_the_device_shows_them() {
     // T2 LFO2 WAVE (row 5): SINE is code 1 of the waveform table.
     press(&mut a, &["right", "down", "down", "down", "down"]);
     answer(&mut a, "enter", "sine");
-    assert_eq!(a.message.clone().unwrap().0, "T2 LFO2 WAVE = SINE (stored 1)");
+    assert_eq!(
+        a.message.clone().unwrap().0,
+        "T2 LFO2 WAVE = SINE (stored 1)"
+    );
     assert_one_byte_edit(&mut a, &before, part, base + TRACK_SETUPS + 30 + 4, 1);
     // T2 LFO1 TRIG (row 10) stepped: FREE -> TRIG.
     for _ in 0..5 {
@@ -232,7 +246,10 @@ fn lfo_setup_and_arp_notes_are_typed_as_the_device_shows_them() {
     // Arp page: M3 note 1 = -2 semitones, stored as a signed byte.
     press(&mut a, &["tab", "tab", "right", "right", "down"]);
     answer(&mut a, "enter", "-2");
-    assert_eq!(a.message.clone().unwrap().0, "M3 ARP NOTE 1 = -2 (stored 254)");
+    assert_eq!(
+        a.message.clone().unwrap().0,
+        "M3 ARP NOTE 1 = -2 (stored 254)"
+    );
     assert_one_byte_edit(&mut a, &before, part, base + ARP_SEQUENCES + 32, 0xFE);
     let s = screen(&mut a, 120, 30);
     insta::assert_snapshot!("parts_multipart_arp", s.join("\n"));
@@ -275,7 +292,11 @@ fn settings_show_the_project_menus_with_the_files_values() {
             (ch + 1).to_string()
         };
         let l = line(&format!("TRIG CH {t}"));
-        assert_eq!(l[44..].split_whitespace().next(), Some(shown.as_str()), "{l}");
+        assert_eq!(
+            l[44..].split_whitespace().next(),
+            Some(shown.as_str()),
+            "{l}"
+        );
     }
     let on_off = |k: &str| if value(k) == 1 { "ON" } else { "OFF" };
     let l = line("ACTIVE");

@@ -74,16 +74,66 @@ const MENU: &[(&str, &str, &str, SettingDisplay)] = &[
         "CUE_STUDIO_MODE",
         SettingDisplay::Choice(&["CUE", "STUDIO"]),
     ),
-    ("CONTROL > AUDIO", "MAIN LEVEL", "MAIN_LEVEL", SettingDisplay::Centered),
-    ("CONTROL > AUDIO", "CUE LEVEL", "CUE_LEVEL", SettingDisplay::Centered),
-    ("CONTROL > AUDIO", "PHONES MIX", "PHONES_MIX", SettingDisplay::Plain("")),
-    ("CONTROL > AUDIO", "MAIN TO CUE", "MAIN_TO_CUE", SettingDisplay::Plain("")),
-    ("CONTROL > INPUT", "GATE AB", "GATE_AB", SettingDisplay::Plain("")),
-    ("CONTROL > INPUT", "GATE CD", "GATE_CD", SettingDisplay::Plain("")),
-    ("CONTROL > INPUT", "GAIN AB", "GAIN_AB", SettingDisplay::Centered),
-    ("CONTROL > INPUT", "GAIN CD", "GAIN_CD", SettingDisplay::Centered),
-    ("CONTROL > INPUT", "DIR AB", "DIR_AB", SettingDisplay::Plain("")),
-    ("CONTROL > INPUT", "DIR CD", "DIR_CD", SettingDisplay::Plain("")),
+    (
+        "CONTROL > AUDIO",
+        "MAIN LEVEL",
+        "MAIN_LEVEL",
+        SettingDisplay::Centered,
+    ),
+    (
+        "CONTROL > AUDIO",
+        "CUE LEVEL",
+        "CUE_LEVEL",
+        SettingDisplay::Centered,
+    ),
+    (
+        "CONTROL > AUDIO",
+        "PHONES MIX",
+        "PHONES_MIX",
+        SettingDisplay::Plain(""),
+    ),
+    (
+        "CONTROL > AUDIO",
+        "MAIN TO CUE",
+        "MAIN_TO_CUE",
+        SettingDisplay::Plain(""),
+    ),
+    (
+        "CONTROL > INPUT",
+        "GATE AB",
+        "GATE_AB",
+        SettingDisplay::Plain(""),
+    ),
+    (
+        "CONTROL > INPUT",
+        "GATE CD",
+        "GATE_CD",
+        SettingDisplay::Plain(""),
+    ),
+    (
+        "CONTROL > INPUT",
+        "GAIN AB",
+        "GAIN_AB",
+        SettingDisplay::Centered,
+    ),
+    (
+        "CONTROL > INPUT",
+        "GAIN CD",
+        "GAIN_CD",
+        SettingDisplay::Centered,
+    ),
+    (
+        "CONTROL > INPUT",
+        "DIR AB",
+        "DIR_AB",
+        SettingDisplay::Plain(""),
+    ),
+    (
+        "CONTROL > INPUT",
+        "DIR CD",
+        "DIR_CD",
+        SettingDisplay::Plain(""),
+    ),
     (
         "CONTROL > INPUT",
         "DELAY COMPENSATION",
@@ -108,12 +158,7 @@ const MENU: &[(&str, &str, &str, SettingDisplay)] = &[
         "PATTERN_CHANGE_AUTO_TRIG_LFOS",
         ON_OFF,
     ),
-    (
-        "CONTROL > METRONOME",
-        "ACTIVE",
-        "METRONOME_ENABLED",
-        ON_OFF,
-    ),
+    ("CONTROL > METRONOME", "ACTIVE", "METRONOME_ENABLED", ON_OFF),
     (
         "CONTROL > METRONOME",
         "TIME SIG",
@@ -163,7 +208,12 @@ const MENU: &[(&str, &str, &str, SettingDisplay)] = &[
         "DYNAMIC_RECORDERS",
         ON_OFF,
     ),
-    ("CONTROL > MEMORY", "24BIT RECORDING", "RECORD_24BIT", ON_OFF),
+    (
+        "CONTROL > MEMORY",
+        "24BIT RECORDING",
+        "RECORD_24BIT",
+        ON_OFF,
+    ),
     (
         "CONTROL > MEMORY",
         "RESERVED RECORDERS",
@@ -210,7 +260,12 @@ const MENU: &[(&str, &str, &str, SettingDisplay)] = &[
     ("MIDI > SYNC", "CLOCK SEND", "MIDI_CLOCK_SEND", ON_OFF),
     ("MIDI > SYNC", "CLOCK RECV", "MIDI_CLOCK_RECEIVE", ON_OFF),
     ("MIDI > SYNC", "TRANS SEND", "MIDI_TRANSPORT_SEND", ON_OFF),
-    ("MIDI > SYNC", "TRANS RECV", "MIDI_TRANSPORT_RECEIVE", ON_OFF),
+    (
+        "MIDI > SYNC",
+        "TRANS RECV",
+        "MIDI_TRANSPORT_RECEIVE",
+        ON_OFF,
+    ),
     (
         "MIDI > SYNC",
         "PROG CH SEND",
@@ -235,14 +290,54 @@ const MENU: &[(&str, &str, &str, SettingDisplay)] = &[
         "MIDI_PROGRAM_CHANGE_RECEIVE_CH",
         SettingDisplay::Channel("AUTO"),
     ),
-    ("MIDI > CHANNELS", "TRIG CH 1", "MIDI_TRIG_CH1", SettingDisplay::Channel("OFF")),
-    ("MIDI > CHANNELS", "TRIG CH 2", "MIDI_TRIG_CH2", SettingDisplay::Channel("OFF")),
-    ("MIDI > CHANNELS", "TRIG CH 3", "MIDI_TRIG_CH3", SettingDisplay::Channel("OFF")),
-    ("MIDI > CHANNELS", "TRIG CH 4", "MIDI_TRIG_CH4", SettingDisplay::Channel("OFF")),
-    ("MIDI > CHANNELS", "TRIG CH 5", "MIDI_TRIG_CH5", SettingDisplay::Channel("OFF")),
-    ("MIDI > CHANNELS", "TRIG CH 6", "MIDI_TRIG_CH6", SettingDisplay::Channel("OFF")),
-    ("MIDI > CHANNELS", "TRIG CH 7", "MIDI_TRIG_CH7", SettingDisplay::Channel("OFF")),
-    ("MIDI > CHANNELS", "TRIG CH 8", "MIDI_TRIG_CH8", SettingDisplay::Channel("OFF")),
+    (
+        "MIDI > CHANNELS",
+        "TRIG CH 1",
+        "MIDI_TRIG_CH1",
+        SettingDisplay::Channel("OFF"),
+    ),
+    (
+        "MIDI > CHANNELS",
+        "TRIG CH 2",
+        "MIDI_TRIG_CH2",
+        SettingDisplay::Channel("OFF"),
+    ),
+    (
+        "MIDI > CHANNELS",
+        "TRIG CH 3",
+        "MIDI_TRIG_CH3",
+        SettingDisplay::Channel("OFF"),
+    ),
+    (
+        "MIDI > CHANNELS",
+        "TRIG CH 4",
+        "MIDI_TRIG_CH4",
+        SettingDisplay::Channel("OFF"),
+    ),
+    (
+        "MIDI > CHANNELS",
+        "TRIG CH 5",
+        "MIDI_TRIG_CH5",
+        SettingDisplay::Channel("OFF"),
+    ),
+    (
+        "MIDI > CHANNELS",
+        "TRIG CH 6",
+        "MIDI_TRIG_CH6",
+        SettingDisplay::Channel("OFF"),
+    ),
+    (
+        "MIDI > CHANNELS",
+        "TRIG CH 7",
+        "MIDI_TRIG_CH7",
+        SettingDisplay::Channel("OFF"),
+    ),
+    (
+        "MIDI > CHANNELS",
+        "TRIG CH 8",
+        "MIDI_TRIG_CH8",
+        SettingDisplay::Channel("OFF"),
+    ),
     (
         "MIDI > CHANNELS",
         "AUTO CH",
@@ -364,7 +459,12 @@ impl MenuItem {
     pub fn parse(&self, text: &str) -> Result<i64, String> {
         let (lo, hi) = (self.spec.min, self.spec.max);
         let t = text.trim();
-        let stored = |s: &str| s.trim().parse::<i64>().ok().filter(|v| (lo..=hi).contains(v));
+        let stored = |s: &str| {
+            s.trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|v| (lo..=hi).contains(v))
+        };
         let v = match t.strip_prefix('#') {
             Some(raw) => stored(raw),
             None => match self.display {
@@ -447,14 +547,22 @@ mod tests {
         assert_eq!(tempo.show(3027), "126.125 BPM");
         assert_eq!(tempo.parse("126.125"), Ok(3027));
         assert_eq!(tempo.parse("90 bpm"), Ok(2160));
-        assert!(tempo.parse("400").unwrap_err().contains("TEMPO takes 30.0 BPM..300.0 BPM"));
+        assert!(
+            tempo
+                .parse("400")
+                .unwrap_err()
+                .contains("TEMPO takes 30.0 BPM..300.0 BPM")
+        );
         assert_eq!(item("MIDI_TRIG_CH1").show(-1), "OFF");
         assert_eq!(item("MIDI_TRIG_CH2").show(1), "2");
         assert_eq!(item("MIDI_TRIG_CH2").parse("16"), Ok(15));
         assert_eq!(item("MIDI_PROGRAM_CHANGE_SEND_CH").show(-1), "AUTO");
         assert_eq!(item("METRONOME_TIME_SIGNATURE").show(3), "4");
         assert_eq!(item("METRONOME_TIME_SIGNATURE_DENOMINATOR").show(2), "/4");
-        assert_eq!(item("METRONOME_TIME_SIGNATURE_DENOMINATOR").parse("8"), Ok(3));
+        assert_eq!(
+            item("METRONOME_TIME_SIGNATURE_DENOMINATOR").parse("8"),
+            Ok(3)
+        );
         assert_eq!(item("GAIN_AB").show(64), "0");
         assert_eq!(item("GAIN_AB").parse("+3"), Ok(67));
         assert_eq!(item("METRONOME_ENABLED").parse("on"), Ok(1));

@@ -551,7 +551,10 @@ mod tests {
         assert_eq!(p.parse("amp vol"), Ok(15));
         assert_eq!(p.show(18), "FX1 BASE");
         assert_eq!(midi_lfo_setup(1).unwrap().show(0), "NOTE NOTE");
-        assert_eq!(audio_lfo_setup(MachineType::Flex, 4, 8, 3).unwrap().show(1), "SINE");
+        assert_eq!(
+            audio_lfo_setup(MachineType::Flex, 4, 8, 3).unwrap().show(1),
+            "SINE"
+        );
         let e = RECORDER_SETUP[3].parse("TWICE").unwrap_err();
         assert_eq!(
             e.to_string(),

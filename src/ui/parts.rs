@@ -218,8 +218,10 @@ impl Field {
                 };
                 format!("{page} {}", i % 6 + 1)
             }
-            Field::Setup(i) => setup::machine_setup(MachineType::Flex, i)
-                .map_or_else(|| format!("SETUP {}", i + 1), |s| format!("SETUP {}", s.name)),
+            Field::Setup(i) => setup::machine_setup(MachineType::Flex, i).map_or_else(
+                || format!("SETUP {}", i + 1),
+                |s| format!("SETUP {}", s.name),
+            ),
             Field::LfoSetup(i) | Field::MidiLfoSetup(i) => setup::LFO_SETUP_NAMES
                 .get(i)
                 .map_or("?".into(), |n| n.to_string()),
@@ -236,7 +238,8 @@ impl Field {
             f => {
                 // Setup values named in the table (CHAN, ARP LEN, recorder INAB, ...).
                 let blank = Part::blank(0);
-                f.setup_param(&blank, 0).map_or("?".into(), |s| s.name.to_string())
+                f.setup_param(&blank, 0)
+                    .map_or("?".into(), |s| s.name.to_string())
             }
         }
     }
@@ -459,7 +462,9 @@ impl Field {
             };
         }
         if let Some(s) = self.setup_param(p, t) {
-            return s.parse(text).map_err(|e| ValueError { what: label, ..e }.to_string());
+            return s
+                .parse(text)
+                .map_err(|e| ValueError { what: label, ..e }.to_string());
         }
         let typed = text.trim();
         let stored = |s: &str| {
@@ -757,8 +762,10 @@ fn designer_sheet(s: &mut Sheet, part: &Part, t: usize, step: usize) {
     s.columns = (1..=16).map(|i| i.to_string()).collect();
     let page = PartsPage::Designer;
     let design = custom_lfo(part, t).copied().unwrap_or([0; 16]);
-    s.top
-        .push(format!("{} custom LFO (left/right: step, up/down: value)", page.track_name(t)));
+    s.top.push(format!(
+        "{} custom LFO (left/right: step, up/down: value)",
+        page.track_name(t)
+    ));
     let per = 128 / BAR_ROWS;
     // Lines from the top: +4..+1 (bars above the axis), the axis, -1..-4 (bars below).
     for row in 0..(2 * BAR_ROWS + 1) {
@@ -796,9 +803,7 @@ fn designer_sheet(s: &mut Sheet, part: &Part, t: usize, step: usize) {
     }
     s.top.push(marker);
     for tr in 0..16 {
-        let cells = (0..16)
-            .map(|i| Field::LfoStep(i).show(part, tr))
-            .collect();
+        let cells = (0..16).map(|i| Field::LfoStep(i).show(part, tr)).collect();
         s.rows.push((page.track_name(tr), cells));
     }
 }

@@ -66,8 +66,10 @@ impl SettingsView {
                 None => r.spec.key.to_string(),
             };
             let stored = Self::value(ctx, r).map_or("absent".into(), |v| v.to_string());
-            s.bottom
-                .push(format!("{} {}: project.work {key} = {stored}", r.menu, r.name));
+            s.bottom.push(format!(
+                "{} {}: project.work {key} = {stored}",
+                r.menu, r.name
+            ));
         }
         s
     }
