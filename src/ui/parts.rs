@@ -183,6 +183,16 @@ impl Field {
         match self {
             Field::Setup(i) => setup::machine_setup(m, i),
             Field::LfoSetup(i) => setup::audio_lfo_setup(m, fx1, fx2, i),
+            f => f.setup_fixed(),
+        }
+    }
+
+    /// The setup value of fields whose display does not depend on the track (for machine SETUP
+    /// and LFO setup: as on a Flex track with the default FX, which has the same names and ranges).
+    fn setup_fixed(self) -> Option<SetupParam> {
+        match self {
+            Field::Setup(i) => setup::machine_setup(MachineType::Flex, i),
+            Field::LfoSetup(i) => setup::audio_lfo_setup(MachineType::Flex, 4, 8, i),
             Field::AmpSetup(i) => setup::AMP_SETUP.get(i).copied(),
             Field::Fx1Setup(i) | Field::Fx2Setup(i) => setup::fx_setup(i),
             Field::MidiChannel => Some(setup::MIDI_NOTE_SETUP[0]),
@@ -285,7 +295,7 @@ impl Field {
             Field::StaticSlot => (0, 127),
             Field::FlexSlot => (0, 135),
             Field::Fx1Type | Field::Fx2Type => (0, 255),
-            f => match f.setup_param(&Part::blank(0), 0) {
+            f => match f.setup_fixed() {
                 Some(s) if s.accepts(255) => (0, 255),
                 Some(s) => (0, s.max),
                 None => (0, 127),
