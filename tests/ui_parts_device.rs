@@ -278,7 +278,7 @@ fn settings_show_the_project_menus_with_the_files_values() {
     insta::assert_snapshot!("settings_multipart", s.join("\n"));
     let line = |name: &str| {
         s.iter()
-            .find(|l| l.get(24..).is_some_and(|r| r.starts_with(name)))
+            .find(|l| l.get(26..).is_some_and(|r| r.starts_with(name)))
             .unwrap_or_else(|| panic!("no {name}: {s:#?}"))
             .clone()
     };
@@ -293,7 +293,7 @@ fn settings_show_the_project_menus_with_the_files_values() {
         };
         let l = line(&format!("TRIG CH {t}"));
         assert_eq!(
-            l[44..].split_whitespace().next(),
+            l[46..].split_whitespace().next(),
             Some(shown.as_str()),
             "{l}"
         );
@@ -301,13 +301,13 @@ fn settings_show_the_project_menus_with_the_files_values() {
     let on_off = |k: &str| if value(k) == 1 { "ON" } else { "OFF" };
     let l = line("ACTIVE");
     assert_eq!(
-        l[44..].split_whitespace().next(),
+        l[46..].split_whitespace().next(),
         Some(on_off("METRONOME_ENABLED"))
     );
     // The menus appear in the device's order, each once.
     let menus: Vec<&str> = s
         .iter()
-        .filter_map(|l| l.get(..24).map(str::trim))
+        .filter_map(|l| l.get(..26).map(str::trim))
         .filter(|m| m.contains(" > ") || *m == "GENERAL")
         .collect();
     assert_eq!(
@@ -330,7 +330,7 @@ fn settings_show_the_project_menus_with_the_files_values() {
     let row = s
         .iter()
         .skip_while(|l| !l.contains("VALUE"))
-        .position(|l| l.get(24..).is_some_and(|r| r.starts_with("TRIG CH 1")))
+        .position(|l| l.get(26..).is_some_and(|r| r.starts_with("TRIG CH 1")))
         .unwrap()
         - 1;
     for _ in 0..row {

@@ -443,6 +443,10 @@ impl MenuItem {
     /// The displayed range, e.g. `OFF, ON` or `30.0 BPM..300.0 BPM`.
     pub fn range_text(&self) -> String {
         let (lo, hi) = (self.spec.min, self.spec.max);
+        if self.display == SettingDisplay::Steps {
+            // Codes past 16 have no name (typed as #N).
+            return "PLEN, 1..256 steps".into();
+        }
         if hi - lo < 8 {
             (lo..=hi)
                 .map(|v| self.show(v))

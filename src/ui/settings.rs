@@ -45,8 +45,8 @@ impl SettingsView {
     /// The table.
     pub fn sheet(&self, ctx: &Ctx) -> Sheet {
         let mut s = Sheet {
-            label_width: 44,
-            cell_width: 16,
+            label_width: 46,
+            cell_width: 24,
             ..Default::default()
         };
         s.top.push(format!("{}: PROJECT settings", ctx.doc.name()));
@@ -58,7 +58,7 @@ impl SettingsView {
             last = r.menu;
             let v = Self::value(ctx, r).map_or("(absent)".into(), |v| r.show(v));
             s.rows
-                .push((format!("{menu:<24}{}", r.name), vec![v, r.range_text()]));
+                .push((format!("{menu:<26}{}", r.name), vec![v, r.range_text()]));
         }
         if let Some(r) = items.get(self.pos.row.min(items.len().saturating_sub(1))) {
             let key = match r.midi_track {
