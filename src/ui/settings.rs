@@ -67,8 +67,10 @@ impl SettingsView {
             };
             let stored = Self::value(ctx, r).map_or("absent".into(), |v| v.to_string());
             s.bottom.push(format!(
-                "{} {}: project.work {key} = {stored}",
-                r.menu, r.name
+                "{} {}: {} (project.work {key} = {stored})",
+                r.menu,
+                r.name,
+                r.range_text()
             ));
         }
         s
