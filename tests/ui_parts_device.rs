@@ -345,3 +345,47 @@ fn settings_show_the_project_menus_with_the_files_values() {
     press(&mut a, &["ctrl+z"]);
     assert_eq!(a.ctx.doc.project.project_file().to_bytes(), before);
 }
+
+#[test]
+fn every_parts_value_shows_and_reads_back_on_a_corpus_part() {
+    use octa::ui::parts::{Field, PartsPage};
+    let Some(p) = open("ot/multipart") else {
+        return;
+    };
+    let a = app(p, "tracker");
+    let part = a
+        .ctx
+        .doc
+        .bank(0)
+        .unwrap()
+        .part(a.ctx.nav.part)
+        .unwrap()
+        .clone();
+    let mut checked = 0;
+    let mut page = PartsPage::Audio;
+    loop {
+        for f in Field::rows(page) {
+            for t in 0..page.tracks() {
+                if f.get(&part, t).is_none() {
+                    continue;
+                }
+                for v in (0..=255u8).filter(|&v| f.accepts(&part, t, v)) {
+                    let shown = f.show_value(&part, t, v);
+                    assert_eq!(
+                        f.parse(&part, t, &shown),
+                        Ok(v),
+                        "{} {}: {v} shown {shown:?}",
+                        page.track_name(t),
+                        f.label()
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        page = page.next();
+        if page == PartsPage::Audio {
+            break;
+        }
+    }
+    assert!(checked > 50_000, "{checked}");
+}

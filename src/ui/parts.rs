@@ -427,11 +427,14 @@ impl Field {
             return s.show(v);
         }
         match self {
+            // Codes without a name show as stored (`#7`), which reads back.
             Field::Machine => MACHINE_NAMES
                 .get(v as usize)
-                .map_or(format!("?{v}"), |s| s.to_string()),
+                .map_or(format!("#{v}"), |s| s.to_string()),
             Field::StaticSlot | Field::FlexSlot => params::ValueDisplay::Slot.show(v),
-            Field::Fx1Type | Field::Fx2Type => params::fx_name(v).to_string(),
+            Field::Fx1Type | Field::Fx2Type => {
+                params::fx_type(v).map_or(format!("#{v}"), |f| f.name.to_string())
+            }
             _ => v.to_string(),
         }
     }
@@ -444,6 +447,12 @@ impl Field {
         let (lo, hi) = self.range();
         let shown = match self.param(p, t) {
             Some(info) => info.display.range_text(),
+            None if matches!(self, Field::Fx1Type | Field::Fx2Type) => FX_TYPES
+                .iter()
+                .filter(|f| if self == Field::Fx1Type { f.fx1 } else { f.fx2 })
+                .map(|f| f.name)
+                .collect::<Vec<_>>()
+                .join(", "),
             None if hi - lo < 8 => (lo..=hi)
                 .map(|v| self.show_value(p, t, v))
                 .collect::<Vec<_>>()
@@ -488,7 +497,7 @@ impl Field {
             None => (lo..=hi)
                 .find(|&v| {
                     let shown = self.show_value(p, t, v);
-                    !shown.starts_with('?') && shown.eq_ignore_ascii_case(typed)
+                    !shown.starts_with('#') && shown.eq_ignore_ascii_case(typed)
                 })
                 .or_else(|| stored(typed)),
         };
