@@ -623,6 +623,19 @@ pub fn midi_params() -> [Option<ParamInfo>; 32] {
     std::array::from_fn(midi_param)
 }
 
+/// The page of audio-track lock slot `slot` (0..32) whatever the machine: SRC 0-5, LFO 6-11,
+/// AMP 12-17, FX1 18-23, FX2 24-29, SLOT 30-31.
+pub fn audio_slot_page(slot: usize) -> Page {
+    match slot {
+        0..=5 => Page::Src,
+        6..=11 => Page::Lfo,
+        12..=17 => Page::Amp,
+        18..=23 => Page::Fx1,
+        24..=29 => Page::Fx2,
+        _ => Page::Slot,
+    }
+}
+
 /// The audio-track lock slot a received Octatrack CC number controls
 /// (CC 16-45), given nothing else; `None` for other CCs.
 pub fn slot_for_cc(cc: u8) -> Option<usize> {

@@ -440,15 +440,6 @@ pub fn lfo_step_value(stored: u8) -> i8 {
     stored as i8
 }
 
-/// Step `step` (0..16) of a custom LFO design changed by `delta`, clamped to −128..+127;
-/// `None` for a step outside the design.
-pub fn lfo_step_nudged(design: &[u8; 16], step: usize, delta: i16) -> Option<[u8; 16]> {
-    let cur = *design.get(step)? as i8 as i16;
-    let mut out = *design;
-    out[step] = (cur + delta).clamp(-128, 127) as i8 as u8;
-    Some(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -508,13 +499,6 @@ mod tests {
         assert_eq!(LFO_STEP.show(0x80), "-128");
         assert_eq!(LFO_STEP.parse("+5"), Ok(5));
         assert_eq!(LFO_STEP.parse("-2"), Ok(0xFE));
-        let mut d = [0u8; 16];
-        d[3] = 126;
-        let n = lfo_step_nudged(&d, 3, 5).unwrap();
-        assert_eq!(n[3], 127);
-        assert_eq!(&n[..3], &d[..3]);
-        assert_eq!(lfo_step_nudged(&[0x80; 16], 0, -1).unwrap()[0], 0x80);
-        assert!(lfo_step_nudged(&d, 16, 1).is_none());
     }
 
     #[test]

@@ -218,16 +218,7 @@ impl Field {
             Field::FlexSlot => "FLEX SLOT".into(),
             Field::Fx1Type => "FX1 TYPE".into(),
             Field::Fx2Type => "FX2 TYPE".into(),
-            Field::Value(i) => {
-                let page = match i {
-                    0..=5 => "SRC",
-                    6..=11 => "LFO",
-                    12..=17 => "AMP",
-                    18..=23 => "FX1",
-                    _ => "FX2",
-                };
-                format!("{page} {}", i % 6 + 1)
-            }
+            Field::Value(i) => format!("{} {}", params::audio_slot_page(i).name(), i % 6 + 1),
             Field::Setup(i) => setup::machine_setup(MachineType::Flex, i).map_or_else(
                 || format!("SETUP {}", i + 1),
                 |s| format!("SETUP {}", s.name),
