@@ -581,6 +581,8 @@ const NOTE_PAGE: Slot6 = Slot6 {
     ],
 };
 
+/// ARP page: LEG as OFF/ON and MODE names from [`crate::format::setup::ARP_MODES`] are not
+/// verified on a device; NLEN as a note length like NOTE LEN (octapy's tick reading).
 const ARP_PAGE: Slot6 = Slot6 {
     names: ["TRAN", "LEG", "MODE", "SPD", "RNGE", "NLEN"],
     defaults: [64, 0, 0, 5, 0, 6],
