@@ -256,16 +256,21 @@ fn settings_refuse_values_outside_their_range() {
         return;
     };
     let mut a = app(p, "tracker");
-    press(&mut a, &["F7", "down"]);
+    // The first item is GENERAL TEMPO, in BPM (blank project: TEMPOx24=2880).
+    press(&mut a, &["F7"]);
     let s = screen(&mut a, 120, 20);
     assert!(
         s.iter()
-            .any(|l| l.contains("TEMPOx24") && l.contains("2880 (120.00 BPM)"))
+            .any(|l| l.contains("GENERAL") && l.contains("TEMPO") && l.contains("120.0 BPM")),
+        "{s:#?}"
     );
     let before = a.ctx.doc.project.project_file().to_bytes();
     answer(&mut a, "enter", "9999");
     let msg = a.message.clone().unwrap();
-    assert!(msg.1 && msg.0.contains("outside 720..=7200"), "{msg:?}");
+    assert!(
+        msg.1 && msg.0.contains("TEMPO takes 30.0 BPM..300.0 BPM"),
+        "{msg:?}"
+    );
     assert_eq!(a.ctx.doc.project.project_file().to_bytes(), before);
     press(&mut a, &["+"]);
     assert_eq!(a.ctx.doc.project.project_file().tempo_x24(), Some(2881));

@@ -12,8 +12,10 @@ pub mod markers;
 pub mod ot;
 pub mod params;
 pub mod project_file;
+pub mod project_menu;
 pub(crate) mod rawfile;
 pub mod regions;
+pub mod setup;
 pub mod slot_attrs;
 pub mod types;
 

@@ -65,6 +65,10 @@ pub enum ValueDisplay {
     NoteOffset,
     /// An enumerated setting: index into the names; other values shown raw.
     Choice(&'static [&'static str]),
+    /// A MIDI note length in ticks of 1/96 note (24 per quarter: 6 = `1/16`, one step),
+    /// shown as the reduced fraction of a whole note; 127 shows `INF`
+    /// ([`crate::format::setup::note_length`]).
+    NoteLength,
 }
 
 impl ValueDisplay {
@@ -107,6 +111,7 @@ impl ValueDisplay {
                 .get(v as usize)
                 .map(|s| s.to_string())
                 .unwrap_or_else(|| v.to_string()),
+            Self::NoteLength => crate::format::setup::note_length(v),
         }
     }
 }
@@ -175,6 +180,7 @@ impl ValueDisplay {
             Self::Note => format!("{}..{}", note_name(0), note_name(127)),
             Self::NoteOffset => "-64..+63 (0 or --- for none)".into(),
             Self::Choice(names) => names.join(", "),
+            Self::NoteLength => "1/96..127/96 (1/16 = one step) or INF".into(),
         }
     }
 
@@ -207,6 +213,7 @@ impl ValueDisplay {
                 .iter()
                 .position(|n| n.eq_ignore_ascii_case(t))
                 .map(|i| i as u8),
+            Self::NoteLength => (0..=127u8).find(|&v| self.show(v).eq_ignore_ascii_case(t)),
         }
     }
 
@@ -567,17 +574,26 @@ const NOTE_PAGE: Slot6 = Slot6 {
     display: [
         ValueDisplay::Note,
         U,
-        U,
+        ValueDisplay::NoteLength,
         ValueDisplay::NoteOffset,
         ValueDisplay::NoteOffset,
         ValueDisplay::NoteOffset,
     ],
 };
 
+/// ARP page: LEG as OFF/ON and MODE names from [`crate::format::setup::ARP_MODES`] are not
+/// verified on a device; NLEN as a note length like NOTE LEN (octapy's tick reading).
 const ARP_PAGE: Slot6 = Slot6 {
     names: ["TRAN", "LEG", "MODE", "SPD", "RNGE", "NLEN"],
     defaults: [64, 0, 0, 5, 0, 6],
-    display: [B, U, U, U, U, U],
+    display: [
+        B,
+        ValueDisplay::Choice(crate::format::setup::OFF_ON),
+        ValueDisplay::Choice(crate::format::setup::ARP_MODES),
+        U,
+        U,
+        ValueDisplay::NoteLength,
+    ],
 };
 
 const CTRL1_PAGE: Slot6 = Slot6 {
@@ -607,6 +623,19 @@ pub fn midi_param(slot: usize) -> Option<ParamInfo> {
 /// Metadata of all 32 slots of a MIDI track.
 pub fn midi_params() -> [Option<ParamInfo>; 32] {
     std::array::from_fn(midi_param)
+}
+
+/// The page of audio-track lock slot `slot` (0..32) whatever the machine: SRC 0-5, LFO 6-11,
+/// AMP 12-17, FX1 18-23, FX2 24-29, SLOT 30-31.
+pub fn audio_slot_page(slot: usize) -> Page {
+    match slot {
+        0..=5 => Page::Src,
+        6..=11 => Page::Lfo,
+        12..=17 => Page::Amp,
+        18..=23 => Page::Fx1,
+        24..=29 => Page::Fx2,
+        _ => Page::Slot,
+    }
 }
 
 /// The audio-track lock slot a received Octatrack CC number controls
@@ -738,6 +767,7 @@ mod tests {
             ValueDisplay::Slot,
             ValueDisplay::Note,
             ValueDisplay::NoteOffset,
+            ValueDisplay::NoteLength,
         ] {
             assert!(all.iter().any(|(_, d)| *d == kind), "{kind:?} is covered");
         }

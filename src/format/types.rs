@@ -358,12 +358,11 @@ impl MachineType {
     /// Short upper-case name as the device shows it.
     pub fn name(self) -> &'static str {
         match self {
-            Self::Static => "STATIC",
-            Self::Flex => "FLEX",
-            Self::Thru => "THRU",
-            Self::Neighbor => "NEIGHBOR",
-            Self::Pickup => "PICKUP",
             Self::Unknown(_) => "?",
+            m => crate::format::params::MACHINE_NAMES
+                .get(m.to_code() as usize)
+                .copied()
+                .unwrap_or("?"),
         }
     }
 }

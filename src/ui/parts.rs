@@ -9,7 +9,8 @@ use super::sheet::{self, Pos, Sheet};
 use super::view::{CopyRequest, Ctx, Outcome, Side, View, ViewInfo};
 use crate::format::MachineType;
 use crate::format::bank::Part;
-use crate::format::params::{self, FX_TYPES, MACHINE_NAMES, Page};
+use crate::format::params::{self, FX_TYPES, MACHINE_NAMES, Page, ValueError};
+use crate::format::setup::{self, SetupParam};
 use crate::project::copy::{CopyOptions, Target};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -24,6 +25,52 @@ pub enum PartsPage {
     Midi,
     /// Recorder setups of the audio tracks.
     Recorder,
+    /// LFO, AMP, FX1 and FX2 setup pages of the audio tracks.
+    Setup,
+    /// The custom LFO designer (T1-T8, M1-M8).
+    Designer,
+    /// The MIDI arp note sequences.
+    Arp,
+}
+
+impl PartsPage {
+    /// The next page (Tab).
+    pub fn next(self) -> Self {
+        match self {
+            Self::Audio => Self::Midi,
+            Self::Midi => Self::Recorder,
+            Self::Recorder => Self::Setup,
+            Self::Setup => Self::Designer,
+            Self::Designer => Self::Arp,
+            Self::Arp => Self::Audio,
+        }
+    }
+
+    /// The page's title.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Audio => "AUDIO TRACKS",
+            Self::Midi => "MIDI TRACKS",
+            Self::Recorder => "RECORDER SETUP",
+            Self::Setup => "LFO / AMP / FX SETUP",
+            Self::Designer => "LFO DESIGNER",
+            Self::Arp => "ARP SEQUENCE",
+        }
+    }
+
+    /// Number of track columns: 16 on the designer (T1-T8, M1-M8), else 8.
+    pub fn tracks(self) -> usize {
+        if self == Self::Designer { 16 } else { 8 }
+    }
+
+    /// The name of track column `t` (`T3`, `M3`).
+    pub fn track_name(self, t: usize) -> String {
+        match self {
+            Self::Midi | Self::Arp => format!("M{}", t + 1),
+            _ if t >= 8 => format!("M{}", t - 7),
+            _ => format!("T{}", t + 1),
+        }
+    }
 }
 
 /// One editable value of a track in a part.
@@ -43,6 +90,14 @@ pub enum Field {
     Value(usize),
     /// Machine SETUP value 0..6 of the current machine.
     Setup(usize),
+    /// LFO setup byte 0..12 of an audio track (PMTR1-3, WAVE1-3, MULT1-3, TRIG1-3).
+    LfoSetup(usize),
+    /// AMP setup byte 0..5.
+    AmpSetup(usize),
+    /// FX1 setup byte 0..6.
+    Fx1Setup(usize),
+    /// FX2 setup byte 0..6.
+    Fx2Setup(usize),
     /// MIDI channel.
     MidiChannel,
     /// MIDI bank (128 = off).
@@ -53,38 +108,20 @@ pub enum Field {
     MidiSbank,
     /// MIDI page value 0..30 (NOTE, LFO, ARP, CTRL1, CTRL2).
     MidiValue(usize),
+    /// LFO setup byte 0..12 of a MIDI track.
+    MidiLfoSetup(usize),
     /// Arp length.
     ArpLen,
     /// Arp key.
     ArpKey,
+    /// Step 0..16 of a MIDI track's arp note sequence.
+    ArpNote(usize),
     /// CC number assignment 1..=10.
     CcNumber(usize),
     /// Recorder setup byte 0..12.
     Recorder(usize),
-}
-
-const SETUP_NAMES: [&str; 6] = ["LOOP", "SLIC", "LEN", "RATE", "TSTR", "TSNS"];
-const RECORDER_NAMES: [&str; 12] = [
-    "INAB", "INCD", "RLEN", "TRIG", "SRC3", "LOOP", "FIN", "FOUT", "AB GAIN", "QREC", "QPL",
-    "CD GAIN",
-];
-const REC_INPUTS: &[&str] = &["OFF", "A+B", "A", "B"];
-const REC_TRIG: &[&str] = &["ONE", "ONE2", "HOLD"];
-
-fn off128(v: u8) -> String {
-    if v >= 128 {
-        "OFF".into()
-    } else {
-        (v as u16 + 1).to_string()
-    }
-}
-
-fn quant(v: u8) -> String {
-    match v {
-        255 => "OFF".into(),
-        0 => "PLEN".into(),
-        n => n.to_string(),
-    }
+    /// Step 0..16 of a custom LFO design: columns 0..8 audio tracks, 8..16 MIDI tracks.
+    LfoStep(usize),
 }
 
 impl Field {
@@ -119,9 +156,57 @@ impl Field {
                 v.extend((6..12).map(Field::MidiValue));
                 v.extend((18..30).map(Field::MidiValue));
                 v.extend((1..=10).map(Field::CcNumber));
+                v.extend((0..12).map(Field::MidiLfoSetup));
                 v
             }
             PartsPage::Recorder => (0..12).map(Field::Recorder).collect(),
+            PartsPage::Setup => {
+                let mut v: Vec<Field> = (0..12).map(Field::LfoSetup).collect();
+                v.extend((0..5).map(Field::AmpSetup));
+                v.extend((0..6).map(Field::Fx1Setup));
+                v.extend((0..6).map(Field::Fx2Setup));
+                v
+            }
+            PartsPage::Designer => (0..16).map(Field::LfoStep).collect(),
+            PartsPage::Arp => {
+                let mut v = vec![Field::ArpLen];
+                v.extend((0..16).map(Field::ArpNote));
+                v
+            }
+        }
+    }
+
+    /// The setup value's name and display (from [`crate::format::setup`]) on track `t`;
+    /// `None` for lock-record values and the machine / slot / FX type fields.
+    pub fn setup_param(self, p: &Part, t: usize) -> Option<SetupParam> {
+        let (m, fx1, fx2) = (p.machine_type(t), p.fx1_type(t), p.fx2_type(t));
+        match self {
+            Field::Setup(i) => setup::machine_setup(m, i),
+            Field::LfoSetup(i) => setup::audio_lfo_setup(m, fx1, fx2, i),
+            f => f.setup_fixed(),
+        }
+    }
+
+    /// The setup value of fields whose display does not depend on the track (for machine SETUP
+    /// and LFO setup: as on a Flex track with the default FX, which has the same names and ranges).
+    fn setup_fixed(self) -> Option<SetupParam> {
+        match self {
+            Field::Setup(i) => setup::machine_setup(MachineType::Flex, i),
+            Field::LfoSetup(i) => setup::audio_lfo_setup(MachineType::Flex, 4, 8, i),
+            Field::AmpSetup(i) => setup::AMP_SETUP.get(i).copied(),
+            Field::Fx1Setup(i) | Field::Fx2Setup(i) => setup::fx_setup(i),
+            Field::MidiChannel => Some(setup::MIDI_NOTE_SETUP[0]),
+            Field::MidiBank => Some(setup::MIDI_NOTE_SETUP[1]),
+            Field::MidiProgram => Some(setup::MIDI_NOTE_SETUP[2]),
+            Field::MidiSbank => Some(setup::MIDI_NOTE_SETUP[3]),
+            Field::MidiLfoSetup(i) => setup::midi_lfo_setup(i),
+            Field::ArpLen => Some(setup::ARP_LEN),
+            Field::ArpKey => Some(setup::ARP_KEY),
+            Field::ArpNote(_) => Some(setup::ARP_NOTE),
+            Field::CcNumber(_) => Some(setup::CC_NUMBER),
+            Field::Recorder(i) => setup::RECORDER_SETUP.get(i).copied(),
+            Field::LfoStep(_) => Some(setup::LFO_STEP),
+            _ => None,
         }
     }
 
@@ -133,33 +218,37 @@ impl Field {
             Field::FlexSlot => "FLEX SLOT".into(),
             Field::Fx1Type => "FX1 TYPE".into(),
             Field::Fx2Type => "FX2 TYPE".into(),
-            Field::Value(i) => {
-                let page = match i {
-                    0..=5 => "SRC",
-                    6..=11 => "LFO",
-                    12..=17 => "AMP",
-                    18..=23 => "FX1",
-                    _ => "FX2",
-                };
-                format!("{page} {}", i % 6 + 1)
-            }
-            Field::Setup(i) => format!("SETUP {}", i + 1),
-            Field::MidiChannel => "CHAN".into(),
-            Field::MidiBank => "BANK".into(),
-            Field::MidiProgram => "PROG".into(),
-            Field::MidiSbank => "SBANK".into(),
+            Field::Value(i) => format!("{} {}", params::audio_slot_page(i).name(), i % 6 + 1),
+            Field::Setup(i) => setup::machine_setup(MachineType::Flex, i).map_or_else(
+                || format!("SETUP {}", i + 1),
+                |s| format!("SETUP {}", s.name),
+            ),
+            Field::LfoSetup(i) | Field::MidiLfoSetup(i) => setup::LFO_SETUP_NAMES
+                .get(i)
+                .map_or("?".into(), |n| n.to_string()),
+            Field::AmpSetup(i) => setup::AMP_SETUP
+                .get(i)
+                .map_or("?".into(), |s| format!("AMP {}", s.name)),
+            Field::Fx1Setup(i) => format!("FX1 SETUP {}", i + 1),
+            Field::Fx2Setup(i) => format!("FX2 SETUP {}", i + 1),
             Field::MidiValue(i) => params::midi_param(i)
                 .map_or("?".into(), |p| format!("{} {}", p.page.name(), p.name)),
-            Field::ArpLen => "ARP LEN".into(),
-            Field::ArpKey => "ARP KEY".into(),
+            Field::ArpNote(i) => format!("ARP NOTE {}", i + 1),
             Field::CcNumber(n) => format!("CC{n} NUMBER"),
-            Field::Recorder(i) => RECORDER_NAMES[i].into(),
+            Field::LfoStep(i) => format!("STEP {}", i + 1),
+            f => {
+                // Setup values named in the table (CHAN, ARP LEN, recorder INAB, ...).
+                let blank = Part::blank(0);
+                f.setup_param(&blank, 0)
+                    .map_or("?".into(), |s| s.name.to_string())
+            }
         }
     }
 
     /// The stored value on track `t` (None: not applicable to the track's machine).
     pub fn get(self, p: &Part, t: usize) -> Option<u8> {
-        let ms = &p.midi_setups[t];
+        let ms = p.midi_setups.get(t.min(7))?;
+        let ts = p.track_setups.get(t.min(7))?;
         Some(match self {
             Field::Machine => p.machine_types[t],
             Field::StaticSlot => p.slots[t].static_slot,
@@ -167,16 +256,26 @@ impl Field {
             Field::Fx1Type => p.fx1_types[t],
             Field::Fx2Type => p.fx2_types[t],
             Field::Value(i) => p.track_value(t, i)?,
-            Field::Setup(i) => p.machine_setups[t].for_machine(p.machine_type(t))?[i],
+            Field::Setup(i) => {
+                setup::machine_setup(p.machine_type(t), i)?;
+                p.machine_setups[t].for_machine(p.machine_type(t))?[i]
+            }
+            Field::LfoSetup(i) => lfo_setup_bytes(&ts.lfo_a.0, &ts.lfo_b.0, i)?,
+            Field::AmpSetup(i) => *ts.amp.0.get(i.min(4))?,
+            Field::Fx1Setup(i) => *ts.fx1.0.get(i)?,
+            Field::Fx2Setup(i) => *ts.fx2.0.get(i)?,
             Field::MidiChannel => ms.note[0],
             Field::MidiBank => ms.note[1],
             Field::MidiProgram => ms.note[2],
             Field::MidiSbank => ms.note[4],
             Field::MidiValue(i) => p.midi_values[t].get(i)?,
+            Field::MidiLfoSetup(i) => lfo_setup_bytes(&ms.lfo_a.0, &ms.lfo_b.0, i)?,
             Field::ArpLen => ms.arp[2],
             Field::ArpKey => ms.arp[5],
+            Field::ArpNote(i) => *p.arp_sequences.0.get(t)?.get(i)?,
             Field::CcNumber(n) => ms.cc_numbers()[n - 1],
             Field::Recorder(i) => recorder_bytes(p, t)[i],
+            Field::LfoStep(i) => *custom_lfo(p, t)?.get(i)?,
         })
     }
 
@@ -187,23 +286,29 @@ impl Field {
             Field::StaticSlot => (0, 127),
             Field::FlexSlot => (0, 135),
             Field::Fx1Type | Field::Fx2Type => (0, 255),
-            Field::MidiChannel => (0, 15),
-            Field::MidiBank | Field::MidiProgram | Field::MidiSbank => (0, 128),
-            Field::ArpLen => (0, 15),
-            Field::ArpKey => (0, 24),
-            Field::Recorder(0 | 1) => (0, 3),
-            Field::Recorder(2) => (1, 64),
-            Field::Recorder(3) => (0, 2),
-            Field::Recorder(4) => (0, 9),
-            Field::Recorder(5) => (0, 1),
-            Field::Recorder(9 | 10) => (0, 255),
-            _ => (0, 127),
+            f => match f.setup_fixed() {
+                Some(s) if s.accepts(255) => (0, 255),
+                Some(s) => (0, s.max),
+                None => (0, 127),
+            },
+        }
+    }
+
+    /// Whether `v` may be stored in this field on track `t`.
+    pub fn accepts(self, p: &Part, t: usize, v: u8) -> bool {
+        match self.setup_param(p, t) {
+            Some(s) => s.accepts(v),
+            None => {
+                let (lo, hi) = self.range();
+                (lo..=hi).contains(&v)
+            }
         }
     }
 
     /// Writes a value (the caller checked the range).
     pub fn set(self, p: &mut Part, t: usize, v: u8) -> Result<(), crate::format::FormatError> {
         let m = p.machine_type(t);
+        let tt = t.min(7);
         match self {
             Field::Machine => p.set_machine_type(t, MachineType::from_code(v))?,
             Field::StaticSlot => p.slots[t].static_slot = v,
@@ -216,13 +321,25 @@ impl Field {
                     g[i] = v;
                 }
             }
+            Field::LfoSetup(i) => {
+                let ts = &mut p.track_setups[tt];
+                set_lfo_setup(&mut ts.lfo_a.0, &mut ts.lfo_b.0, i, v)
+            }
+            Field::AmpSetup(i) => p.track_setups[tt].amp.0[i.min(4)] = v,
+            Field::Fx1Setup(i) => p.track_setups[tt].fx1.0[i.min(5)] = v,
+            Field::Fx2Setup(i) => p.track_setups[tt].fx2.0[i.min(5)] = v,
             Field::MidiChannel => p.midi_setups[t].note[0] = v,
             Field::MidiBank => p.midi_setups[t].note[1] = v,
             Field::MidiProgram => p.midi_setups[t].note[2] = v,
             Field::MidiSbank => p.midi_setups[t].note[4] = v,
             Field::MidiValue(i) => p.midi_values[t].set(i, v)?,
+            Field::MidiLfoSetup(i) => {
+                let ms = &mut p.midi_setups[t];
+                set_lfo_setup(&mut ms.lfo_a.0, &mut ms.lfo_b.0, i, v)
+            }
             Field::ArpLen => p.midi_setups[t].arp[2] = v,
             Field::ArpKey => p.midi_setups[t].arp[5] = v,
+            Field::ArpNote(i) => p.arp_sequences.0[t.min(7)][i.min(15)] = v,
             Field::CcNumber(n) => p.midi_setups[t].set_cc_number(n - 1, v)?,
             Field::Recorder(i) => {
                 let r = &mut p.recorder_setups[t];
@@ -244,6 +361,13 @@ impl Field {
                     *c = v;
                 }
             }
+            Field::LfoStep(i) => {
+                let design = match t {
+                    0..8 => &mut p.audio_custom_lfos.0[t],
+                    _ => &mut p.midi_custom_lfos.0[(t - 8).min(7)],
+                };
+                design[i.min(15)] = v;
+            }
         }
         Ok(())
     }
@@ -259,11 +383,6 @@ impl Field {
             Field::Value(i) => match params::audio_param(m, p.fx1_type(t), p.fx2_type(t), i) {
                 Some(info) => Some(info.name),
                 None => return String::new(),
-            },
-            Field::Setup(i) => match m {
-                MachineType::Static | MachineType::Flex => Some(SETUP_NAMES[i]),
-                MachineType::Pickup if i >= 4 => Some(SETUP_NAMES[i]),
-                _ => return String::new(),
             },
             _ => None,
         };
@@ -295,33 +414,36 @@ impl Field {
         if let Some(info) = self.param(p, t) {
             return info.show(v);
         }
+        if let Some(s) = self.setup_param(p, t) {
+            return s.show(v);
+        }
         match self {
+            // Codes without a name show as stored (`#7`), which reads back.
             Field::Machine => MACHINE_NAMES
                 .get(v as usize)
-                .map_or(format!("?{v}"), |s| s.to_string()),
+                .map_or(format!("#{v}"), |s| s.to_string()),
             Field::StaticSlot | Field::FlexSlot => params::ValueDisplay::Slot.show(v),
-            Field::Fx1Type | Field::Fx2Type => params::fx_name(v).to_string(),
-            Field::MidiChannel => (v as u16 + 1).to_string(),
-            Field::MidiBank | Field::MidiProgram | Field::MidiSbank => off128(v),
-            Field::ArpKey if v == 0 => "OFF".into(),
-            Field::Recorder(0 | 1) => params::ValueDisplay::Choice(REC_INPUTS).show(v),
-            Field::Recorder(2) if v >= 64 => "MAX".into(),
-            Field::Recorder(3) => params::ValueDisplay::Choice(REC_TRIG).show(v),
-            Field::Recorder(4) => match v {
-                0 => "OFF".into(),
-                9 => "MAIN".into(),
-                n => format!("T{n}"),
-            },
-            Field::Recorder(9 | 10) => quant(v),
+            Field::Fx1Type | Field::Fx2Type => {
+                params::fx_type(v).map_or(format!("#{v}"), |f| f.name.to_string())
+            }
             _ => v.to_string(),
         }
     }
 
     /// The forms a typed value may take on track `t`, e.g. `-64..+63 (or a stored value #0..#127)`.
     pub fn expected(self, p: &Part, t: usize) -> String {
+        if let Some(s) = self.setup_param(p, t) {
+            return s.expected();
+        }
         let (lo, hi) = self.range();
         let shown = match self.param(p, t) {
             Some(info) => info.display.range_text(),
+            None if matches!(self, Field::Fx1Type | Field::Fx2Type) => FX_TYPES
+                .iter()
+                .filter(|f| if self == Field::Fx1Type { f.fx1 } else { f.fx2 })
+                .map(|f| f.name)
+                .collect::<Vec<_>>()
+                .join(", "),
             None if hi - lo < 8 => (lo..=hi)
                 .map(|v| self.show_value(p, t, v))
                 .collect::<Vec<_>>()
@@ -349,6 +471,11 @@ impl Field {
                 Err(e) => Err(e.to_string()),
             };
         }
+        if let Some(s) = self.setup_param(p, t) {
+            return s
+                .parse(text)
+                .map_err(|e| ValueError { what: label, ..e }.to_string());
+        }
         let typed = text.trim();
         let stored = |s: &str| {
             s.trim()
@@ -361,14 +488,15 @@ impl Field {
             None => (lo..=hi)
                 .find(|&v| {
                     let shown = self.show_value(p, t, v);
-                    !shown.starts_with('?') && shown.eq_ignore_ascii_case(typed)
+                    !shown.starts_with('#') && shown.eq_ignore_ascii_case(typed)
                 })
                 .or_else(|| stored(typed)),
         };
         v.ok_or_else(|| format!("{label} takes {}, got {typed:?}", self.expected(p, t)))
     }
 
-    /// The next value for +1 / -1 steps (FX types step through the types the slot allows).
+    /// The next value for +1 / -1 steps (FX types step through the types the slot allows,
+    /// setup values through their displayed order).
     pub fn stepped(self, p: &Part, t: usize, delta: i64) -> Option<u8> {
         let v = self.get(p, t)?;
         if let Field::Fx1Type | Field::Fx2Type = self {
@@ -383,8 +511,34 @@ impl Field {
                 .get((i + delta.signum()).rem_euclid(n) as usize)
                 .copied();
         }
+        if let Some(s) = self.setup_param(p, t) {
+            return Some(s.stepped(v, delta));
+        }
         let (lo, hi) = self.range();
         Some((v as i64 + delta).clamp(lo as i64, hi as i64) as u8)
+    }
+}
+
+/// LFO setup byte `i` (0..12) from the LFO-A and LFO-B setup groups.
+fn lfo_setup_bytes(a: &[u8; 6], b: &[u8; 6], i: usize) -> Option<u8> {
+    match i {
+        0..6 => a.get(i).copied(),
+        _ => b.get(i - 6).copied(),
+    }
+}
+
+fn set_lfo_setup(a: &mut [u8; 6], b: &mut [u8; 6], i: usize, v: u8) {
+    match i {
+        0..6 => a[i] = v,
+        _ => b[(i - 6).min(5)] = v,
+    }
+}
+
+/// The custom LFO design of track column `t` (0..8 audio, 8..16 MIDI).
+fn custom_lfo(p: &Part, t: usize) -> Option<&[u8; 16]> {
+    match t {
+        0..8 => p.audio_custom_lfos.0.get(t),
+        _ => p.midi_custom_lfos.0.get(t - 8),
     }
 }
 
@@ -407,16 +561,20 @@ const ACTIONS: &[ActionDef] = &[
     act("parts.dec", "Decrease the value", &["-"]),
     act(
         "parts.inc_big",
-        "Increase the value by 8",
+        "Increase the value by 8 (LFO designer: next track)",
         &["shift+right", "]"],
     ),
     act(
         "parts.dec_big",
-        "Decrease the value by 8",
+        "Decrease the value by 8 (LFO designer: previous track)",
         &["shift+left", "["],
     ),
     act("parts.enter", "Type a value", &["enter"]),
-    act("parts.page", "Next page: audio / MIDI / recorder", &["tab"]),
+    act(
+        "parts.page",
+        "Next page: audio / MIDI / recorder / LFO-AMP-FX setup / LFO designer / arp sequence",
+        &["tab"],
+    ),
     act(
         "parts.save_part",
         "Save part (working copy to saved copy)",
@@ -455,19 +613,35 @@ impl PartsView {
         Self::default()
     }
 
-    fn field(&self) -> Field {
+    /// The field and track column under the cursor. On the LFO designer rows are tracks
+    /// (T1-T8, M1-M8) and columns steps; elsewhere rows are fields and columns tracks.
+    fn cursor(&self) -> (Field, usize) {
+        if self.page == PartsPage::Designer {
+            return (Field::LfoStep(self.pos.col.min(15)), self.pos.row.min(15));
+        }
         let rows = Field::rows(self.page);
-        rows[self.pos.row.min(rows.len() - 1)]
+        (rows[self.pos.row.min(rows.len() - 1)], self.pos.col)
     }
 
     fn set_value(&mut self, ctx: &mut Ctx, v: i64) -> Outcome {
-        let f = self.field();
-        let (lo, hi) = f.range();
-        if !(lo as i64..=hi as i64).contains(&v) {
-            return Outcome::Error(format!("{}: {v} is outside {lo}..={hi}", f.label()));
+        let (f, t) = self.cursor();
+        let (bank, part) = (ctx.nav.bank, ctx.nav.part);
+        let Some(p) = ctx.doc.bank(bank).and_then(|b| b.part(part)) else {
+            return Outcome::Handled;
+        };
+        if !u8::try_from(v).is_ok_and(|v| f.accepts(p, t, v)) {
+            return Outcome::Error(format!(
+                "{}: {v} is outside {}",
+                f.label(),
+                f.expected(p, t)
+            ));
         }
-        let (bank, part, t) = (ctx.nav.bank, ctx.nav.part, self.pos.col);
-        let label = format!("part {} T{} {}", part + 1, t + 1, f.label());
+        let label = format!(
+            "part {} {} {}",
+            part + 1,
+            self.page.track_name(t),
+            f.label()
+        );
         edits::edit_part(ctx, bank, part, &label, |p| {
             if f.get(p, t).is_none() {
                 return Ok(());
@@ -479,11 +653,16 @@ impl PartsView {
     /// The copy target under the cursor, like `src` (a part, or a track's settings).
     fn target_like(&self, ctx: &Ctx, src: Option<Target>) -> Target {
         let bank = ctx.nav.bank;
+        let (_, t) = self.cursor();
         match src {
             Some(Target::Track { .. }) => Target::Track {
                 bank,
                 pattern: ctx.nav.pattern,
-                track: self.pos.col + if self.page == PartsPage::Midi { 8 } else { 0 },
+                track: t + if matches!(self.page, PartsPage::Midi | PartsPage::Arp) {
+                    8
+                } else {
+                    0
+                },
             },
             _ => Target::Part {
                 bank,
@@ -493,8 +672,7 @@ impl PartsView {
     }
 
     fn step(&mut self, ctx: &mut Ctx, delta: i64) -> Outcome {
-        let f = self.field();
-        let t = self.pos.col;
+        let (f, t) = self.cursor();
         let Some(v) = ctx
             .doc
             .bank(ctx.nav.bank)
@@ -521,13 +699,8 @@ impl PartsView {
             return s;
         };
         let name = bank.part_name(pi).map(|n| n.name()).unwrap_or_default();
-        let page = match self.page {
-            PartsPage::Audio => "AUDIO TRACKS",
-            PartsPage::Midi => "MIDI TRACKS",
-            PartsPage::Recorder => "RECORDER SETUP",
-        };
         s.top.push(format!(
-            "Bank {} part {} {:?}{} - {page}",
+            "Bank {} part {} {:?}{} - {}",
             crate::format::bank_letter(b),
             pi + 1,
             name,
@@ -535,24 +708,19 @@ impl PartsView {
                 " (edited)"
             } else {
                 ""
-            }
+            },
+            self.page.title()
         ));
-        let midi = self.page == PartsPage::Midi;
-        s.columns = (1..=8)
-            .map(|t| {
-                if midi {
-                    format!("M{t}")
-                } else {
-                    format!("T{t}")
-                }
-            })
-            .collect();
-        for f in Field::rows(self.page) {
-            s.rows
-                .push((f.label(), (0..8).map(|t| f.show(part, t)).collect()));
+        let (f, t) = self.cursor();
+        if self.page == PartsPage::Designer {
+            designer_sheet(&mut s, part, t, self.pos.col.min(15));
+        } else {
+            s.columns = (0..8).map(|t| self.page.track_name(t)).collect();
+            for f in Field::rows(self.page) {
+                s.rows
+                    .push((f.label(), (0..8).map(|t| f.show(part, t)).collect()));
+            }
         }
-        let f = self.field();
-        let t = self.pos.col;
         if let Field::Value(i) = f {
             let m = part.machine_type(t);
             if let Some(info) = params::audio_param(m, part.fx1_type(t), part.fx2_type(t), i) {
@@ -570,6 +738,19 @@ impl PartsView {
                     info.cc.map_or(String::new(), |c| format!(", CC {c}"))
                 ));
             }
+        } else if let (Some(sp), Some(v)) = (f.setup_param(part, t), f.get(part, t)) {
+            let fx = match f {
+                Field::Fx1Setup(_) => format!(" ({})", params::fx_name(part.fx1_type(t))),
+                Field::Fx2Setup(_) => format!(" ({})", params::fx_name(part.fx2_type(t))),
+                _ => String::new(),
+            };
+            s.bottom.push(format!(
+                "{} {}{fx}: {} (stored {v}); {}",
+                self.page.track_name(t),
+                f.label(),
+                sp.show(v),
+                sp.expected()
+            ));
         }
         if let Some(saved) = bank.saved_part(pi)
             && f.get(saved, t) != f.get(part, t)
@@ -577,6 +758,63 @@ impl PartsView {
             s.bottom.push(format!("saved copy: {}", f.show(saved, t)));
         }
         s
+    }
+}
+
+/// Rows of bars per half (positive / negative) of the designer's graph.
+const BAR_ROWS: i16 = 4;
+
+/// The LFO designer: the shape of track `t` as a bar graph (8 rows, step `step` marked) above a
+/// table of every design (rows T1-T8, M1-M8; columns steps 1-16).
+fn designer_sheet(s: &mut Sheet, part: &Part, t: usize, step: usize) {
+    s.label_width = 6;
+    s.cell_width = 4;
+    s.columns = (1..=16).map(|i| i.to_string()).collect();
+    let page = PartsPage::Designer;
+    let design = custom_lfo(part, t).copied().unwrap_or([0; 16]);
+    s.top.push(format!(
+        "{} custom LFO (left/right: step, up/down: value)",
+        page.track_name(t)
+    ));
+    let per = 128 / BAR_ROWS;
+    // Lines from the top: +4..+1 (bars above the axis), the axis, -1..-4 (bars below).
+    for row in 0..(2 * BAR_ROWS + 1) {
+        let (k, neg) = match row {
+            r if r < BAR_ROWS => (BAR_ROWS - r, false),
+            r if r == BAR_ROWS => (0, false),
+            r => (r - BAR_ROWS, true),
+        };
+        let label = match row {
+            0 => "+127",
+            r if r == BAR_ROWS => "0",
+            r if r == 2 * BAR_ROWS => "-128",
+            _ => "",
+        };
+        let mut line = format!("{label:<6}");
+        for &b in &design {
+            let v = setup::lfo_step_value(b) as i16;
+            let filled = match (k, neg) {
+                (0, _) => None,
+                (k, false) => Some(v > per * (k - 1)),
+                (k, true) => Some(v < -per * (k - 1)),
+            };
+            line.push(' ');
+            line.push_str(match filled {
+                None => "----",
+                Some(true) => "\u{2588}\u{2588}\u{2588}\u{2588}",
+                Some(false) => "    ",
+            });
+        }
+        s.top.push(line);
+    }
+    let mut marker = " ".repeat(6);
+    for i in 0..16 {
+        marker.push_str(if i == step { " ^^^^" } else { "     " });
+    }
+    s.top.push(marker);
+    for tr in 0..16 {
+        let cells = (0..16).map(|i| Field::LfoStep(i).show(part, tr)).collect();
+        s.rows.push((page.track_name(tr), cells));
     }
 }
 
@@ -605,34 +843,57 @@ impl View for PartsView {
     }
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
         let s = self.sheet(ctx);
-        self.pos.clamp(s.rows.len(), 8);
+        self.pos.clamp(s.rows.len(), s.columns.len().max(1));
         sheet::render(frame, area, ctx, &s, &mut self.pos);
     }
     fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Outcome {
+        if self.page == PartsPage::Designer
+            && let Input::Action(a) = input
+        {
+            // Rows are tracks, columns steps: left/right pick a step, up/down change its value,
+            // shift+left/right (or [ ]) pick the track.
+            match a {
+                "parts.left" => self.pos.step(0, -1, 16, 16),
+                "parts.right" => self.pos.step(0, 1, 16, 16),
+                "parts.up" | "parts.inc" => return self.step(ctx, 1),
+                "parts.down" | "parts.dec" => return self.step(ctx, -1),
+                "parts.page_up" => return self.step(ctx, 16),
+                "parts.page_down" => return self.step(ctx, -16),
+                "parts.inc_big" => self.pos.step(1, 0, 16, 16),
+                "parts.dec_big" => self.pos.step(-1, 0, 16, 16),
+                _ => return self.handle_common(input, ctx),
+            }
+            return Outcome::Handled;
+        }
+        self.handle_common(input, ctx)
+    }
+    fn hints(&self, _ctx: &Ctx) -> Vec<&'static str> {
+        vec!["parts.inc", "parts.dec", "parts.enter", "parts.page"]
+    }
+}
+
+impl PartsView {
+    fn handle_common(&mut self, input: Input, ctx: &mut Ctx) -> Outcome {
         let n = Field::rows(self.page).len();
+        let cols = self.page.tracks();
         match input {
             Input::Action(a) => match a {
-                "parts.up" => self.pos.step(-1, 0, n, 8),
-                "parts.down" => self.pos.step(1, 0, n, 8),
-                "parts.left" => self.pos.step(0, -1, n, 8),
-                "parts.right" => self.pos.step(0, 1, n, 8),
-                "parts.page_up" => self.pos.step(-8, 0, n, 8),
-                "parts.page_down" => self.pos.step(8, 0, n, 8),
+                "parts.up" => self.pos.step(-1, 0, n, cols),
+                "parts.down" => self.pos.step(1, 0, n, cols),
+                "parts.left" => self.pos.step(0, -1, n, cols),
+                "parts.right" => self.pos.step(0, 1, n, cols),
+                "parts.page_up" => self.pos.step(-8, 0, n, cols),
+                "parts.page_down" => self.pos.step(8, 0, n, cols),
                 "parts.inc" => return self.step(ctx, 1),
                 "parts.dec" => return self.step(ctx, -1),
                 "parts.inc_big" => return self.step(ctx, 8),
                 "parts.dec_big" => return self.step(ctx, -8),
                 "parts.page" => {
-                    self.page = match self.page {
-                        PartsPage::Audio => PartsPage::Midi,
-                        PartsPage::Midi => PartsPage::Recorder,
-                        PartsPage::Recorder => PartsPage::Audio,
-                    };
+                    self.page = self.page.next();
                     self.pos = Pos::default();
                 }
                 "parts.enter" => {
-                    let f = self.field();
-                    let t = self.pos.col;
+                    let (f, t) = self.cursor();
                     let Some(part) = ctx
                         .doc
                         .bank(ctx.nav.bank)
@@ -647,7 +908,12 @@ impl View for PartsView {
                         ));
                     }
                     return Outcome::Prompt {
-                        title: format!("T{} {}: {}", t + 1, f.title(part, t), f.expected(part, t)),
+                        title: format!(
+                            "{} {}: {}",
+                            self.page.track_name(t),
+                            f.title(part, t),
+                            f.expected(part, t)
+                        ),
                         tag: "parts.value",
                         initial: String::new(),
                     };
@@ -702,7 +968,7 @@ impl View for PartsView {
                 _ => return Outcome::Ignored,
             },
             Input::Answer("parts.value", text) => {
-                let (f, t) = (self.field(), self.pos.col);
+                let (f, t) = self.cursor();
                 let Some(part) = ctx
                     .doc
                     .bank(ctx.nav.bank)
@@ -716,18 +982,16 @@ impl View for PartsView {
                 };
                 let (shown, title) = (f.show_value(part, t, v), f.title(part, t));
                 return match self.set_value(ctx, v as i64) {
-                    Outcome::Handled => {
-                        Outcome::Message(format!("T{} {title} = {shown} (stored {v})", t + 1))
-                    }
+                    Outcome::Handled => Outcome::Message(format!(
+                        "{} {title} = {shown} (stored {v})",
+                        self.page.track_name(t)
+                    )),
                     o => o,
                 };
             }
-            Input::Scroll(d) => self.pos.step(d as i64, 0, n, 8),
+            Input::Scroll(d) => self.pos.step(d as i64, 0, n, cols),
             _ => return Outcome::Ignored,
         }
         Outcome::Handled
-    }
-    fn hints(&self, _ctx: &Ctx) -> Vec<&'static str> {
-        vec!["parts.inc", "parts.dec", "parts.enter", "parts.page"]
     }
 }

@@ -96,13 +96,7 @@ const ORDER: [usize; 30] = [
 
 /// The page name of a lock slot (0..30).
 fn page_name(slot: usize) -> &'static str {
-    match slot {
-        0..=5 => "SRC",
-        6..=11 => "LFO",
-        12..=17 => "AMP",
-        18..=23 => "FX1",
-        _ => "FX2",
-    }
+    params::audio_slot_page(slot).name()
 }
 
 /// The scene-lock metadata of `slot` on audio track `track` of `part`.

@@ -1,12 +1,14 @@
-//! The project settings view: every `[SETTINGS]` key of project.work (tempo, MIDI channels and
-//! options, clock and transport, mixer, metronome, memory, control) with its device name, value
-//! and range. A typed value outside the range is refused with a message. Edits are undoable.
+//! The project settings view: every `[SETTINGS]` key of project.work, grouped and named as the
+//! device's PROJECT menus (GENERAL, CONTROL > AUDIO / INPUT / SEQUENCER / MIDI SEQUENCER /
+//! METRONOME / MEMORY, MIDI > CONTROL / SYNC / CHANNELS) with values in the device's terms
+//! (ON/OFF, channels, BPM, levels), from [`crate::format::project_menu`]. Values are typed as
+//! shown; a value outside the range is refused with a message. Edits are undoable.
 
 use super::action::{ActionDef, Input, act};
 use super::edits;
 use super::sheet::{self, Pos, Sheet};
 use super::view::{Ctx, Outcome, View, ViewInfo};
-use crate::format::project_file::{KeySpec, SETTINGS_KEYS, TRIG_MODE_MIDI};
+use crate::format::project_menu::{MenuItem, project_menu};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
@@ -20,49 +22,6 @@ const ACTIONS: &[ActionDef] = &[
     act("settings.enter", "Type a value", &["enter"]),
 ];
 
-/// The group a settings key belongs to (as the device's menus group them).
-pub fn group(key: &str) -> &'static str {
-    match key {
-        k if k.starts_with("METRONOME") => "METRONOME",
-        k if k.starts_with("MIDI_CLOCK") || k.starts_with("MIDI_TRANSPORT") => "CLOCK/TRANSPORT",
-        k if k.starts_with("MIDI") || k.starts_with("TRIG_MODE") => "MIDI",
-        "TEMPOx24" | "PATTERN_TEMPO_ENABLED" => "TEMPO",
-        k if k.starts_with("GATE")
-            || k.starts_with("GAIN")
-            || k.starts_with("DIR")
-            || k.contains("LEVEL")
-            || k.contains("MIX")
-            || k.contains("CUE") =>
-        {
-            "MIXER"
-        }
-        k if k.contains("RECORDER") || k.contains("24BIT") || k.contains("FLEX") => "MEMORY",
-        _ => "CONTROL",
-    }
-}
-
-/// One row: a key (with the MIDI track for the repeated `TRIG_MODE_MIDI`).
-#[derive(Debug, Clone, Copy)]
-struct Row {
-    spec: KeySpec,
-    midi_track: Option<usize>,
-}
-
-fn rows() -> Vec<Row> {
-    let mut v: Vec<Row> = SETTINGS_KEYS
-        .iter()
-        .map(|&spec| Row {
-            spec,
-            midi_track: None,
-        })
-        .collect();
-    v.extend((0..8).map(|t| Row {
-        spec: TRIG_MODE_MIDI,
-        midi_track: Some(t),
-    }));
-    v
-}
-
 /// The settings view.
 #[derive(Debug, Default)]
 pub struct SettingsView {
@@ -75,7 +34,7 @@ impl SettingsView {
         Self::default()
     }
 
-    fn value(ctx: &Ctx, r: &Row) -> Option<i64> {
+    fn value(ctx: &Ctx, r: &MenuItem) -> Option<i64> {
         let pf = ctx.doc.project.project_file();
         match r.midi_track {
             Some(t) => pf.trig_mode_midi(t + 1),
@@ -83,66 +42,63 @@ impl SettingsView {
         }
     }
 
-    fn show(r: &Row, v: i64) -> String {
-        match r.spec.key {
-            "TEMPOx24" => format!("{v} ({:.2} BPM)", v as f64 / 24.0),
-            k if k.ends_with("_CH")
-                || k.starts_with("MIDI_TRIG_CH")
-                || k == "MIDI_AUTO_CHANNEL" =>
-            {
-                if v < 0 {
-                    "OFF".into()
-                } else {
-                    format!("{v} (channel {})", v + 1)
-                }
-            }
-            _ => v.to_string(),
-        }
-    }
-
     /// The table.
     pub fn sheet(&self, ctx: &Ctx) -> Sheet {
         let mut s = Sheet {
-            label_width: 38,
-            cell_width: 22,
+            label_width: 46,
+            cell_width: 24,
             ..Default::default()
         };
-        s.top.push(format!("{}: project settings", ctx.doc.name()));
-        s.columns = vec!["VALUE".into(), "RANGE".into(), "GROUP".into()];
-        for r in rows() {
-            let label = match r.midi_track {
-                Some(t) => format!("{} (M{})", r.spec.key, t + 1),
+        s.top.push(format!("{}: PROJECT settings", ctx.doc.name()));
+        s.columns = vec!["VALUE".into(), "RANGE".into()];
+        let items = project_menu();
+        let mut last = "";
+        for r in &items {
+            let menu = if r.menu == last { "" } else { r.menu };
+            last = r.menu;
+            let v = Self::value(ctx, r).map_or("(absent)".into(), |v| r.show(v));
+            s.rows
+                .push((format!("{menu:<26}{}", r.name), vec![v, r.range_text()]));
+        }
+        if let Some(r) = items.get(self.pos.row.min(items.len().saturating_sub(1))) {
+            let key = match r.midi_track {
+                Some(t) => format!("{} (line {} of 8)", r.spec.key, t + 1),
                 None => r.spec.key.to_string(),
             };
-            let v = Self::value(ctx, &r).map_or("(absent)".into(), |v| Self::show(&r, v));
-            s.rows.push((
-                label,
-                vec![
-                    v,
-                    format!("{}..={}", r.spec.min, r.spec.max),
-                    group(r.spec.key).into(),
-                ],
+            let stored = Self::value(ctx, r).map_or("absent".into(), |v| v.to_string());
+            s.bottom.push(format!(
+                "{} {}: {} (project.work {key} = {stored})",
+                r.menu,
+                r.name,
+                r.range_text()
             ));
         }
         s
     }
 
     fn set(&self, ctx: &mut Ctx, v: i64) -> Outcome {
-        let all = rows();
+        let all = project_menu();
         let Some(r) = all.get(self.pos.row).copied() else {
             return Outcome::Handled;
         };
         if !(r.spec.min..=r.spec.max).contains(&v) {
             return Outcome::Error(format!(
-                "{}: {v} is outside {}..={}",
-                r.spec.key, r.spec.min, r.spec.max
+                "{}: {} is outside {}",
+                r.name,
+                r.show(v),
+                r.range_text()
             ));
         }
-        let label = format!("set {}", r.spec.key);
+        let label = format!("set {}", r.name);
         edits::edit_project_file(ctx, &label, |pf| match r.midi_track {
             Some(t) => pf.set_trig_mode_midi(t + 1, v),
             None => pf.set_setting(r.spec.key, v),
         })
+    }
+
+    fn item(&self) -> MenuItem {
+        let all = project_menu();
+        all[self.pos.row.min(all.len() - 1)]
     }
 }
 
@@ -167,7 +123,7 @@ impl View for SettingsView {
         sheet::render(frame, area, ctx, &s, &mut self.pos);
     }
     fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Outcome {
-        let n = rows().len();
+        let n = project_menu().len();
         match input {
             Input::Action(a) => match a {
                 "settings.up" => self.pos.step(-1, 0, n, 1),
@@ -175,7 +131,7 @@ impl View for SettingsView {
                 "settings.page_up" => self.pos.step(-16, 0, n, 1),
                 "settings.page_down" => self.pos.step(16, 0, n, 1),
                 "settings.inc" | "settings.dec" => {
-                    let r = rows()[self.pos.row.min(n - 1)];
+                    let r = self.item();
                     let Some(v) = Self::value(ctx, &r) else {
                         return Outcome::Error(format!("{} is not in project.work", r.spec.key));
                     };
@@ -183,19 +139,24 @@ impl View for SettingsView {
                     return self.set(ctx, (v + d).clamp(r.spec.min, r.spec.max));
                 }
                 "settings.enter" => {
-                    let r = rows()[self.pos.row.min(n - 1)];
+                    let r = self.item();
                     return Outcome::Prompt {
-                        title: format!("{} ({}..={})", r.spec.key, r.spec.min, r.spec.max),
+                        title: format!("{} {}: {}", r.menu, r.name, r.range_text()),
                         tag: "settings.value",
-                        initial: Self::value(ctx, &r).map_or(String::new(), |v| v.to_string()),
+                        initial: String::new(),
                     };
                 }
                 _ => return Outcome::Ignored,
             },
             Input::Answer("settings.value", text) => {
-                let r = rows()[self.pos.row.min(n - 1)];
-                return match sheet::parse_num(&text, i64::MIN, i64::MAX, r.spec.key) {
-                    Ok(v) => self.set(ctx, v),
+                let r = self.item();
+                return match r.parse(&text) {
+                    Ok(v) => match self.set(ctx, v) {
+                        Outcome::Handled => {
+                            Outcome::Message(format!("{} = {} (stored {v})", r.name, r.show(v)))
+                        }
+                        o => o,
+                    },
                     Err(e) => Outcome::Error(e),
                 };
             }

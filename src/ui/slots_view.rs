@@ -114,9 +114,9 @@ impl SlotsView {
                         b.and_then(|b| b.gain)
                             .map_or(String::new(), |g| format!("{:+.1}dB", gain_db(g))),
                         b.and_then(|b| b.loop_mode)
-                            .map_or(String::new(), |l| format!("{l:?}")),
+                            .map_or(String::new(), crate::format::setup::slot_loop_name),
                         b.and_then(|b| b.time_stretch)
-                            .map_or(String::new(), |t| format!("{t:?}")),
+                            .map_or(String::new(), crate::format::setup::slot_tstr_name),
                         format!("{}", i.uses.iter().filter(|u| u.is_active()).count()),
                         i.path().rsplit('/').next().unwrap_or("").to_string(),
                     ]
