@@ -15,6 +15,7 @@ pub mod project_file;
 pub(crate) mod rawfile;
 pub mod regions;
 pub mod slot_attrs;
+pub mod tempo;
 pub mod types;
 
 pub use bank::Bank;

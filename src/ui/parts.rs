@@ -68,16 +68,7 @@ const RECORDER_NAMES: [&str; 12] = [
     "INAB", "INCD", "RLEN", "TRIG", "SRC3", "LOOP", "FIN", "FOUT", "AB GAIN", "QREC", "QPL",
     "CD GAIN",
 ];
-const REC_INPUTS: &[&str] = &["OFF", "A+B", "A", "B"];
 const REC_TRIG: &[&str] = &["ONE", "ONE2", "HOLD"];
-
-fn off128(v: u8) -> String {
-    if v >= 128 {
-        "OFF".into()
-    } else {
-        (v as u16 + 1).to_string()
-    }
-}
 
 fn quant(v: u8) -> String {
     match v {
@@ -302,9 +293,10 @@ impl Field {
             Field::StaticSlot | Field::FlexSlot => params::ValueDisplay::Slot.show(v),
             Field::Fx1Type | Field::Fx2Type => params::fx_name(v).to_string(),
             Field::MidiChannel => (v as u16 + 1).to_string(),
-            Field::MidiBank | Field::MidiProgram | Field::MidiSbank => off128(v),
+            Field::MidiBank | Field::MidiProgram | Field::MidiSbank => params::midi_select_text(v),
             Field::ArpKey if v == 0 => "OFF".into(),
-            Field::Recorder(0 | 1) => params::ValueDisplay::Choice(REC_INPUTS).show(v),
+            Field::Recorder(0) => params::ValueDisplay::Choice(params::REC_INPUTS_AB).show(v),
+            Field::Recorder(1) => params::ValueDisplay::Choice(params::REC_INPUTS_CD).show(v),
             Field::Recorder(2) if v >= 64 => "MAX".into(),
             Field::Recorder(3) => params::ValueDisplay::Choice(REC_TRIG).show(v),
             Field::Recorder(4) => match v {

@@ -291,12 +291,7 @@ impl SideView {
         let pos = self.pos[index(side)];
         let at = format!("{}{:02}", bank_letter(pos.row), pos.col + 1);
         s.bottom.push(match doc.info(pos.row, pos.col) {
-            Some(i) => format!(
-                "{at}: part {}, {} steps, {:.1} BPM",
-                i.part + 1,
-                i.length,
-                i.bpm
-            ),
+            Some(i) => format!("{at}: part {}, {} steps, {}", i.part + 1, i.length, i.tempo),
             None => format!("{at}: bank not loaded"),
         });
         if focused && ctx.other.is_some() {

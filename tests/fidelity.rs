@@ -1,0 +1,292 @@
+//! Values shown as the device means them, on real corpus projects: the tempo that plays,
+//! THRU/recorder INCD labels, MIDI chord offsets of 0, `dump` covering every step in PER TRACK
+//! mode.
+
+use octa::format::bank::midi_slot;
+use octa::project::{OpenOptions, Project};
+use octa::ui::testing::{app, open_corpus as open, press, screen};
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn octa(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_octa"))
+        .args(args)
+        .env(
+            "OCTA_DATA_DIR",
+            std::env::temp_dir().join("octa-fidelity-test-data"),
+        )
+        .output()
+        .expect("run octa")
+}
+
+fn stdout(o: &Output) -> String {
+    assert!(
+        o.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.path().is_file() {
+            fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+fn dump_json(dir: &Path, bank: &str, pattern: &str) -> serde_json::Value {
+    let o = octa(&[
+        "dump",
+        dir.to_str().unwrap(),
+        "-b",
+        bank,
+        "-p",
+        pattern,
+        "--format",
+        "json",
+    ]);
+    serde_json::from_str(&stdout(&o)).unwrap()
+}
+
+fn dump_text(dir: &Path, bank: &str, pattern: &str) -> String {
+    stdout(&octa(&[
+        "dump",
+        dir.to_str().unwrap(),
+        "-b",
+        bank,
+        "-p",
+        pattern,
+    ]))
+}
+
+/// multipart: `TEMPOx24=3027`, `PATTERN_TEMPO_ENABLED=0`, every pattern stores 2880 (120 BPM).
+/// hello-flex: `TEMPOx24=2976` (124 BPM), pattern tempo off.
+#[test]
+fn the_tempo_that_plays_is_shown_with_its_source_everywhere() {
+    let Some(mp) = octa::testutil::corpus("ot/multipart") else {
+        return;
+    };
+    let Some(hf) = octa::testutil::corpus("ot/hello-flex/project") else {
+        return;
+    };
+    // facts from the files themselves, independent of the code under test
+    let pw = fs::read_to_string(mp.join("project.work")).unwrap();
+    assert!(pw.contains("TEMPOx24=3027\r\n") && pw.contains("PATTERN_TEMPO_ENABLED=0\r\n"));
+    let bank = fs::read(mp.join("bank01.work")).unwrap();
+    let stored = u16::from_be_bytes([bank[22 + 36586], bank[22 + 36587]]);
+    assert_eq!(stored, 2880, "A01 stores 120 BPM");
+
+    // dump: text and JSON
+    let j = dump_json(&mp, "A", "1");
+    assert_eq!(j["tempo"], 126.125);
+    assert_eq!(j["tempo_source"], "project");
+    assert_eq!(j["pattern_tempo"], 120.0);
+    let t = dump_text(&mp, "A", "1");
+    assert!(
+        t.lines()
+            .next()
+            .unwrap()
+            .contains("tempo 126.125 BPM (project)"),
+        "{t}"
+    );
+    let j = dump_json(&hf, "A", "1");
+    assert_eq!(
+        (j["tempo"].as_f64(), j["tempo_source"].as_str()),
+        (Some(124.0), Some("project"))
+    );
+    assert!(dump_text(&hf, "A", "1").contains("tempo 124.0 BPM (project)"));
+
+    // the tracker's header
+    let mut a = app(open("ot/hello-flex/project").unwrap(), "tracker");
+    let s = screen(&mut a, 200, 30);
+    assert!(s[0].contains("Scale 1x 124.0 BPM (project)"), "{}", s[0]);
+    let mut a = app(open("ot/multipart").unwrap(), "tracker");
+    let s = screen(&mut a, 240, 30);
+    assert!(s[0].contains("126.125 BPM (project)"), "{}", s[0]);
+    // the side-by-side pane
+    a.ctx.other = Some(octa::ui::model::Document::new(
+        open("ot/hello-flex/project").unwrap(),
+    ));
+    press(&mut a, &["shift+F8"]);
+    let s = screen(&mut a, 160, 30).join("\n");
+    assert!(
+        s.contains("A01: part 1, 64 steps, 126.125 BPM (project)"),
+        "{s}"
+    );
+    assert!(
+        s.contains("A01: part 1, 16 steps, 124.0 BPM (project)"),
+        "{s}"
+    );
+
+    // With pattern tempo on, the pattern's own tempo plays.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("MP");
+    copy_dir(&mp, &dir);
+    fs::write(
+        dir.join("project.work"),
+        pw.replace("PATTERN_TEMPO_ENABLED=0", "PATTERN_TEMPO_ENABLED=1"),
+    )
+    .unwrap();
+    let j = dump_json(&dir, "A", "1");
+    assert_eq!(
+        (j["tempo"].as_f64(), j["tempo_source"].as_str()),
+        (Some(120.0), Some("pattern"))
+    );
+    assert!(dump_text(&dir, "A", "1").contains("tempo 120.0 BPM (pattern)"));
+    let p = Project::open(&dir, &OpenOptions::default()).unwrap();
+    let mut a = app(p, "tracker");
+    assert!(screen(&mut a, 240, 30)[0].contains("120.0 BPM (pattern)"));
+}
+
+/// multipart part 1: T1 and T5 are THRU machines; T5 stores INCD = 1 (inputs C+D), T1 INAB = 1.
+#[test]
+fn thru_and_recorder_incd_show_inputs_c_and_d() {
+    let Some(p) = open("ot/multipart") else {
+        return;
+    };
+    let part = p.bank(0).part(0).unwrap().clone();
+    assert_eq!(part.machine_types[4], 2, "T5 is THRU");
+    let mut a = app(p, "tracker");
+    press(&mut a, &["F3"]);
+    let s = screen(&mut a, 120, 44);
+    let src1 = s.iter().find(|l| l.starts_with("SRC 1")).unwrap();
+    let src4 = s.iter().find(|l| l.starts_with("SRC 4")).unwrap();
+    assert!(src1.contains("INAB A+B"), "{src1}");
+    assert!(src4.contains("INCD C+D"), "{src4}");
+    assert!(!src4.contains("A+B"), "{src4}");
+    // The same table names the lock columns and the recorder's INCD.
+    let incd = octa::format::params::audio_param(octa::format::MachineType::Thru, 0, 0, 3).unwrap();
+    assert_eq!(
+        (incd.name, incd.show(1), incd.show(2), incd.show(4)),
+        (
+            "INCD",
+            "C+D".to_string(),
+            "C".to_string(),
+            "C/D".to_string()
+        )
+    );
+    let rec = octa::ui::parts::Field::Recorder(1);
+    assert_eq!(rec.show_value(&part, 0, 1), "C+D");
+    assert_eq!(rec.show_value(&part, 0, 3), "D");
+    assert_eq!(
+        octa::ui::parts::Field::Recorder(0).show_value(&part, 0, 1),
+        "A+B"
+    );
+}
+
+/// A chord whose NOT4 offset is 0 plays three notes: the grid and dump show three.
+#[test]
+fn a_chord_offset_of_zero_is_no_note() {
+    let Some(mp) = octa::testutil::corpus("ot/multipart") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("MP");
+    copy_dir(&mp, &dir);
+    let mut p = Project::open(&dir, &OpenOptions::default()).unwrap();
+    {
+        let m1 = &mut p.bank_mut(0).patterns[0].midi[0];
+        m1.trigs.set(0, true).unwrap();
+        // C-E-G as the device stores it: NOTE 60, NOT2 +4, NOT3 +7, NOT4 offset 0 (64)
+        m1.set_plock(0, midi_slot::NOTE, Some(60)).unwrap();
+        m1.set_plock(0, midi_slot::VEL, Some(90)).unwrap();
+        m1.set_plock(0, midi_slot::NOT2, Some(68)).unwrap();
+        m1.set_plock(0, midi_slot::NOT3, Some(71)).unwrap();
+        m1.set_plock(0, midi_slot::NOT4, Some(64)).unwrap();
+    }
+    p.save(false).unwrap();
+    let j = dump_json(&dir, "A", "1");
+    assert_eq!(j["tracks"][8]["track"], "M1");
+    let st = &j["tracks"][8]["steps"][0];
+    assert_eq!(st["notes"], serde_json::json!(["C-4", "E-4", "G-4"]));
+    let t = dump_text(&dir, "A", "1");
+    let row1 = t
+        .lines()
+        .find(|l| l.trim_start().starts_with("1 "))
+        .unwrap();
+    let m1 = row1.split('|').next_back().unwrap();
+    assert_eq!(
+        m1.split_whitespace().collect::<Vec<_>>(),
+        ["X", "C-4", "E-4", "G-4", "VEL=90"]
+    );
+
+    let mut a = app(
+        Project::open(&dir, &OpenOptions::default()).unwrap(),
+        "tracker",
+    );
+    for _ in 0..8 {
+        press(&mut a, &["tab"]);
+    }
+    let s = screen(&mut a, 200, 30);
+    let head = s[1].split('│').position(|h| h.contains("M1")).unwrap();
+    let row = s.iter().find(|l| l.starts_with("01 ")).unwrap();
+    let cell = row[3..].split('│').nth(head).unwrap();
+    let words: Vec<&str> = cell.split_whitespace().collect();
+    assert_eq!(
+        &words[..6],
+        ["X", "C-4", "90", "..", "E-4", "G-4"],
+        "{cell}"
+    );
+    assert_eq!(words[6], "---", "NOT4 offset 0 is no note: {cell}");
+    assert_eq!(words.iter().filter(|w| **w == "C-4").count(), 1, "{cell}");
+}
+
+/// multipart A01 is in PER TRACK mode: NORMAL length byte 16, T6 is 64 steps long with trigs at
+/// 1, 17 and 33, T3 trigs at 49.
+#[test]
+fn dump_covers_every_step_any_track_plays_in_per_track_mode() {
+    let Some(mp) = octa::testutil::corpus("ot/multipart") else {
+        return;
+    };
+    let bank = fs::read(mp.join("bank01.work")).unwrap();
+    let pat = 22;
+    assert_eq!(bank[pat + 36581], 1, "PER TRACK mode");
+    assert_eq!(bank[pat + 36579], 16, "NORMAL length byte");
+    let j = dump_json(&mp, "A", "1");
+    assert_eq!(j["scale_mode"], "per track");
+    assert_eq!(j["length"], 64);
+    assert_eq!(j["tracks"][5]["length"], 64);
+    let t = dump_text(&mp, "A", "1");
+    let lines: Vec<&str> = t.lines().collect();
+    assert!(lines[0].contains("length 64 (per track)"), "{}", lines[0]);
+    // one header row, then exactly 64 step rows
+    let rows: Vec<usize> = lines[2..]
+        .iter()
+        .map(|l| l.split('|').next().unwrap().trim().parse().unwrap())
+        .collect();
+    assert_eq!(rows, (1..=64).collect::<Vec<_>>());
+    // every step the JSON lists is a filled cell in the text, and vice versa
+    let heads: Vec<String> = lines[1]
+        .split('|')
+        .skip(1)
+        .map(|h| h.trim().to_string())
+        .collect();
+    for (c, head) in heads.iter().enumerate() {
+        let name = head.split_whitespace().next().unwrap();
+        let jt = j["tracks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["track"] == name)
+            .unwrap();
+        let json_steps: Vec<u64> = jt["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["step"].as_u64().unwrap())
+            .collect();
+        let text_steps: Vec<u64> = lines[2..]
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.split('|').nth(c + 1).unwrap().trim() != ".")
+            .map(|(i, _)| i as u64 + 1)
+            .collect();
+        assert_eq!(text_steps, json_steps, "{name}");
+    }
+}
