@@ -6,7 +6,7 @@ use octa::format::bank::midi_slot;
 use octa::project::{OpenOptions, Project};
 use octa::ui::testing::{app, open_corpus as open, press, screen};
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn octa(args: &[&str]) -> Output {
@@ -289,4 +289,144 @@ fn dump_covers_every_step_any_track_plays_in_per_track_mode() {
             .collect();
         assert_eq!(text_steps, json_steps, "{name}");
     }
+}
+
+/// `project.work` as ot-tools writes it (facts from the issue and ot-tools' writer): `SLOT=1`
+/// instead of `SLOT=001`, `TRIM_BARSx100=0` where the device writes `BPMx24=...`, and
+/// `TRIGQUANTIZATION=255` instead of `-1`.
+fn ot_tools_style(pw: &str) -> String {
+    let mut in_sample = false;
+    let mut out = String::new();
+    for line in pw.split_inclusive("\r\n") {
+        let l = line.trim_end();
+        if l == "[SAMPLE]" {
+            in_sample = true;
+        } else if l == "[/SAMPLE]" {
+            in_sample = false;
+        }
+        let new = if !in_sample {
+            l.to_string()
+        } else if let Some(n) = l.strip_prefix("SLOT=") {
+            format!("SLOT={}", n.parse::<u32>().unwrap())
+        } else if l.starts_with("BPMx24=") {
+            "TRIM_BARSx100=0".to_string()
+        } else if l == "TRIGQUANTIZATION=-1" {
+            "TRIGQUANTIZATION=255".to_string()
+        } else {
+            l.to_string()
+        };
+        out.push_str(&new);
+        if line.ends_with("\r\n") {
+            out.push_str("\r\n");
+        }
+    }
+    out
+}
+
+/// A set with hello-flex twice: `HELLO` as written (device style: `SLOT=001`, `BPMx24=2880`,
+/// `-1`) and `OTT` with its project.work in ot-tools' style; one AUDIO pool with the samples.
+fn interop_set(root: &Path) -> Option<(PathBuf, PathBuf)> {
+    let hello = octa::testutil::corpus("ot/hello-flex/project")?;
+    let samples = octa::testutil::corpus("ot/hello-flex/samples")?;
+    copy_dir(&hello, &root.join("S/HELLO"));
+    copy_dir(&hello, &root.join("S/OTT"));
+    copy_dir(&samples, &root.join("S/AUDIO/projects/HELLO FLEX"));
+    let pw = fs::read_to_string(hello.join("project.work")).unwrap();
+    assert!(
+        pw.contains("SLOT=001\r\nPATH=../AUDIO/projects/HELLO FLEX/Electrokik.wav\r\nBPMx24=2880")
+    );
+    let ott = ot_tools_style(&pw);
+    assert!(ott.contains(
+        "SLOT=1\r\nPATH=../AUDIO/projects/HELLO FLEX/Electrokik.wav\r\nTRIM_BARSx100=0\r\n"
+    ));
+    assert!(ott.contains("TRIGQUANTIZATION=255\r\n") && !ott.contains("TRIGQUANTIZATION=-1"));
+    fs::write(root.join("S/OTT/project.work"), ott).unwrap();
+    Some((root.join("S/HELLO"), root.join("S/OTT")))
+}
+
+#[test]
+fn a_bank_from_an_ot_tools_project_reuses_the_same_slots() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some((hello, ott)) = interop_set(tmp.path()) else {
+        return;
+    };
+    let pw_before = fs::read(hello.join("project.work")).unwrap();
+    let src_bank = fs::read(ott.join("bank01.work")).unwrap();
+    assert_ne!(fs::read(hello.join("bank02.work")).unwrap(), src_bank);
+    let o = octa(&[
+        "copy",
+        &format!("{}:A", ott.display()),
+        &format!("{}:B", hello.display()),
+    ]);
+    let out = stdout(&o);
+    assert!(out.contains(" 0 new)"), "{out}");
+    assert!(
+        out.contains("(reuse)") && out.contains("(same file, same settings)"),
+        "{out}"
+    );
+    assert!(!out.contains("(new)"), "{out}");
+    assert_eq!(
+        fs::read(hello.join("bank02.work")).unwrap(),
+        src_bank,
+        "the bank comes out byte-identical"
+    );
+    assert_eq!(
+        fs::read(hello.join("project.work")).unwrap(),
+        pw_before,
+        "project.work does not change"
+    );
+}
+
+#[test]
+fn the_same_file_with_other_settings_gets_a_new_slot_unless_asked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some((hello, ott)) = interop_set(tmp.path()) else {
+        return;
+    };
+    // F1 (Electrokik.wav) gets GAIN 60 in the source.
+    let pw = fs::read_to_string(ott.join("project.work")).unwrap();
+    let at = pw
+        .find("SLOT=1\r\nPATH=../AUDIO/projects/HELLO FLEX/Electrokik.wav")
+        .unwrap();
+    let gain = at + pw[at..].find("GAIN=48").unwrap();
+    let pw = format!("{}GAIN=60{}", &pw[..gain], &pw[gain + 7..]);
+    fs::write(ott.join("project.work"), pw).unwrap();
+    let args = |extra: &[&str]| {
+        let mut v = vec![
+            "copy".to_string(),
+            format!("{}:A", ott.display()),
+            format!("{}:B", hello.display()),
+            "--dry-run".to_string(),
+        ];
+        v.extend(extra.iter().map(|s| s.to_string()));
+        v
+    };
+    let run = |extra: &[&str]| {
+        let a = args(extra);
+        stdout(&octa(&a.iter().map(String::as_str).collect::<Vec<_>>()))
+    };
+    let out = run(&[]);
+    let f1 = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("Flex 1 -> "))
+        .unwrap();
+    assert!(
+        f1.contains("(new)") && f1.contains("(Flex 1 holds this file with other GAIN)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("note: Flex 1: Flex 1 holds the same file with other GAIN"),
+        "{out}"
+    );
+    assert!(out.contains(" 1 new)"), "{out}");
+    let out = run(&["--reuse-same-file"]);
+    let f1 = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("Flex 1 -> "))
+        .unwrap();
+    assert!(
+        f1.contains("Flex 1 -> Flex 1 (reuse)") && f1.contains("other GAIN (kept)"),
+        "{out}"
+    );
+    assert!(out.contains(" 0 new)"), "{out}");
 }

@@ -23,6 +23,10 @@ pub struct CopyArgs {
     /// Track: copy only its part settings (implies --with-part), not its trigs.
     #[arg(long)]
     pub no_trigs: bool,
+    /// Reuse a destination slot that holds the same sample file even when its settings
+    /// (gain, loop, time-stretch, quantization, tempo, markers) differ from the source's.
+    #[arg(long)]
+    pub reuse_same_file: bool,
     /// Print the plan and change nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -87,6 +91,7 @@ fn run_copy(a: &CopyArgs) -> Result<(), String> {
     let opts = CopyOptions {
         with_part: a.with_part || a.no_trigs,
         trigs: !a.no_trigs,
+        reuse_same_file: a.reuse_same_file,
     };
     let within = same_place(&src_path, &dst_path);
     let src = open(&src_path, true)?;

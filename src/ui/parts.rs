@@ -671,6 +671,7 @@ impl View for PartsView {
                         opts: CopyOptions {
                             with_part: true,
                             trigs: false,
+                            ..Default::default()
                         },
                     });
                 }

@@ -265,6 +265,7 @@ impl SideView {
             opts: CopyOptions {
                 with_part: self.with_part,
                 trigs: true,
+                ..Default::default()
             },
         })
     }
