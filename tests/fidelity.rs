@@ -430,3 +430,152 @@ fn the_same_file_with_other_settings_gets_a_new_slot_unless_asked() {
     );
     assert!(out.contains(" 0 new)"), "{out}");
 }
+
+/// Set S1 with hello-flex (samples in its pool) and set S2 with multipart (empty pool).
+fn two_sets(root: &Path) -> Option<(PathBuf, PathBuf)> {
+    let hello = octa::testutil::corpus("ot/hello-flex/project")?;
+    let samples = octa::testutil::corpus("ot/hello-flex/samples")?;
+    let multi = octa::testutil::corpus("ot/multipart")?;
+    copy_dir(&hello, &root.join("S1/HELLO"));
+    copy_dir(&samples, &root.join("S1/AUDIO/projects/HELLO FLEX"));
+    copy_dir(&multi, &root.join("S2/MULTI"));
+    fs::create_dir_all(root.join("S2/AUDIO")).unwrap();
+    Some((root.join("S1/HELLO"), root.join("S2/MULTI")))
+}
+
+#[test]
+fn slot_to_slot_copy_brings_every_attribute_marker_and_the_file() {
+    use octa::format::project_file::SlotAttr;
+    use octa::format::regions::Slice;
+    use octa::format::slot_attrs::{LoopMode, SlotRef, TimeStretch, TrigQuant};
+    let tmp = tempfile::tempdir().unwrap();
+    let Some((hello, multi)) = two_sets(tmp.path()) else {
+        return;
+    };
+    // Give hello-flex's Flex 2 (22SD.wav) settings and markers that are all non-default.
+    let f2 = SlotRef::Flex(2);
+    let mut h = Project::open(&hello, &OpenOptions::default()).unwrap();
+    let mut pf = h.project_file().clone();
+    for a in [
+        SlotAttr::Gain(60),
+        SlotAttr::LoopMode(LoopMode::PingPong),
+        SlotAttr::TimeStretch(TimeStretch::Beat),
+        SlotAttr::TrigQuant(TrigQuant::Steps(4)),
+        SlotAttr::BpmX24(3000),
+    ] {
+        pf.set_slot_attr(f2, a).unwrap();
+    }
+    *h.project_file_mut() = pf;
+    let mut mk = h.markers().slot(f2).unwrap();
+    mk.trim_start = 100;
+    mk.trim_end = 5000;
+    mk.loop_point = 1200;
+    mk.slices = vec![
+        Slice {
+            start: 0,
+            end: 1000,
+            loop_start: 0xFFFF_FFFF,
+        },
+        Slice {
+            start: 1000,
+            end: 2500,
+            loop_start: 1500,
+        },
+        Slice {
+            start: 2500,
+            end: 5000,
+            loop_start: 0xFFFF_FFFF,
+        },
+    ];
+    h.markers_mut().set_slot(f2, &mk).unwrap();
+    h.save(false).unwrap();
+    let src_text = fs::read_to_string(hello.join("project.work")).unwrap();
+    assert!(src_text.contains(
+        "SLOT=002\r\nPATH=../AUDIO/projects/HELLO FLEX/22SD.wav\r\nBPMx24=3000\r\nTSMODE=3\r\nLOOPMODE=2\r\nGAIN=60\r\nTRIGQUANTIZATION=4\r\n"
+    ), "{src_text}");
+
+    let multi_before = Project::open(&multi, &OpenOptions::default()).unwrap();
+    let f1 = SlotRef::Flex(1);
+    let before_f1 = multi_before.project_file().slot(f1);
+    let banks_before: Vec<Option<Vec<u8>>> = (0..16)
+        .map(|b| fs::read(multi.join(format!("bank{:02}.work", b + 1))).ok())
+        .collect();
+    assert!(banks_before[0].is_some());
+    let o = octa(&[
+        "copy",
+        &format!("{}:F2", hello.display()),
+        &format!("{}:F1", multi.display()),
+    ]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("Flex 2 -> Flex 1 ../AUDIO/projects/HELLO FLEX/22SD.wav"),
+        "{out}"
+    );
+    if let Some(b) = &before_f1 {
+        assert!(out.contains(&format!("(replaces {})", b.path)), "{out}");
+    }
+    // the sample came along, byte for byte
+    let copied = tmp.path().join("S2/AUDIO/projects/HELLO FLEX/22SD.wav");
+    assert_eq!(
+        fs::read(&copied).unwrap(),
+        fs::read(tmp.path().join("S1/AUDIO/projects/HELLO FLEX/22SD.wav")).unwrap()
+    );
+    // every attribute and marker of the destination slot, read back from disk
+    let m = Project::open(&multi, &OpenOptions::default()).unwrap();
+    let b = m.project_file().slot(f1).unwrap();
+    assert_eq!(b.path, "../AUDIO/projects/HELLO FLEX/22SD.wav");
+    assert_eq!(b.gain, Some(60));
+    assert_eq!(b.loop_mode, Some(LoopMode::PingPong));
+    assert_eq!(b.time_stretch, Some(TimeStretch::Beat));
+    assert_eq!(b.trig_quant, Some(TrigQuant::Steps(4)));
+    assert_eq!(b.bpm_x24, Some(3000));
+    assert_eq!(b.trim_bars_x100, None);
+    let got = m.markers().slot(f1).unwrap();
+    assert_eq!(
+        (got.trim_start, got.trim_end, got.loop_point),
+        (100, 5000, 1200)
+    );
+    assert_eq!(got.slices.len(), 3);
+    assert_eq!(
+        got.slices
+            .iter()
+            .map(|s| (s.start, s.end, s.loop_start))
+            .collect::<Vec<_>>(),
+        [
+            (0, 1000, 0xFFFF_FFFF),
+            (1000, 2500, 1500),
+            (2500, 5000, 0xFFFF_FFFF)
+        ]
+    );
+    // nothing else changed: banks identical, other slots as before
+    for (b, bytes) in banks_before.iter().enumerate() {
+        assert_eq!(
+            &fs::read(multi.join(format!("bank{:02}.work", b + 1))).ok(),
+            bytes
+        );
+    }
+    for s in multi_before.project_file().slots() {
+        if s.slot != f1 {
+            assert_eq!(m.project_file().slot(s.slot), Some(s.clone()), "{}", s.slot);
+        }
+    }
+
+    // A range onto a start slot written as F010 (F10 is pattern F10), and a Static slot.
+    let o = octa(&[
+        "copy",
+        &format!("{}:F1-F3", hello.display()),
+        &format!("{}:F010", multi.display()),
+        "--dry-run",
+    ]);
+    let out = stdout(&o);
+    for (a, b) in [(1, 10), (2, 11), (3, 12)] {
+        assert!(out.contains(&format!("Flex {a} -> Flex {b} ")), "{out}");
+    }
+    assert!(out.contains("dry run: nothing changed"));
+    let o = octa(&[
+        "copy",
+        &format!("{}:F1-F3", hello.display()),
+        &format!("{}:A01", multi.display()),
+    ]);
+    assert!(!o.status.success());
+}

@@ -13,7 +13,8 @@ use std::process::ExitCode;
 #[derive(Debug, Args)]
 pub struct CopyArgs {
     /// Source: PROJECT:WHAT, where WHAT is a bank (A), pattern (A05), track (A05.T3, A05.M2),
-    /// part (A.P2) or scene (A.P2.S5).
+    /// part (A.P2), scene (A.P2.S5), or sample slots (F1, S3, F1-F8; Flex 10-16 as F010 or
+    /// FLEX10, since F10 is pattern F10).
     pub src: String,
     /// Destination: PROJECT:WHAT of the same kind (PROJECT may be the source project).
     pub dst: String,
@@ -85,7 +86,56 @@ fn same_place(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// `octa copy SRC:F1 DST:F1`: slot-to-slot copy (see [`crate::project::slot_copy`]).
+fn run_slot_copy(a: &CopyArgs) -> Result<(), String> {
+    use crate::project::slot_copy;
+    let split = |spec: &str| -> Result<(PathBuf, Vec<SlotRef>), String> {
+        let (path, what) = spec
+            .rsplit_once(':')
+            .ok_or_else(|| format!("{spec:?}: expected PROJECT:SLOTS, e.g. ./MyProject:F1-F8"))?;
+        if !slot_copy::is_slot_spec(what) {
+            return Err(format!(
+                "{spec:?}: the source names slots, so the destination must too (F1, S3, F1-F8)"
+            ));
+        }
+        Ok((PathBuf::from(path), slot_copy::parse_slots(what)?))
+    };
+    let (src_path, from) = split(&a.src)?;
+    let (dst_path, to) = split(&a.dst)?;
+    let within = same_place(&src_path, &dst_path);
+    let mut src = open(&src_path, a.dry_run || !within)?;
+    let mut other = if within {
+        None
+    } else {
+        Some(open(&dst_path, a.dry_run)?)
+    };
+    let plan = slot_copy::plan(&src, &from, other.as_ref(), &to).map_err(|e| e.to_string())?;
+    for line in plan.summary() {
+        println!("{line}");
+    }
+    if a.dry_run {
+        println!("dry run: nothing changed");
+        return Ok(());
+    }
+    for f in slot_copy::copy_files(&plan).map_err(|e| e.to_string())? {
+        println!("copied {}", f.display());
+    }
+    let dst = other.as_mut().unwrap_or(&mut src);
+    slot_copy::apply(&plan, dst).map_err(|e| e.to_string())?;
+    let report = dst.save(a.force).map_err(|e| e.to_string())?;
+    for w in &report.written {
+        println!("wrote {}", w.display());
+    }
+    Ok(())
+}
+
 fn run_copy(a: &CopyArgs) -> Result<(), String> {
+    if a.src
+        .rsplit_once(':')
+        .is_some_and(|(_, w)| crate::project::slot_copy::is_slot_spec(w))
+    {
+        return run_slot_copy(a);
+    }
     let (src_path, from) = split_spec(&a.src)?;
     let (dst_path, to) = split_spec(&a.dst)?;
     let opts = CopyOptions {

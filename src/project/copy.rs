@@ -738,7 +738,7 @@ fn renamed(rel: &str, n: usize) -> String {
 }
 
 /// Files already planned: destination -> source.
-type Taken = BTreeMap<PathBuf, PathBuf>;
+pub(super) type Taken = BTreeMap<PathBuf, PathBuf>;
 
 /// Whether the destination may take `from` at `to`: `Some(true)` when `to` must be written,
 /// `Some(false)` when it already holds the same bytes (or is planned from the same source),
@@ -764,7 +764,7 @@ fn existing_sidecar(sample_dst: &Path, want: &Path) -> PathBuf {
 /// Works out the destination path of a source slot's file and the copies it needs: the sample
 /// and its `.ot` settings file when it has one (see [`sidecar`]). A sample is renamed
 /// (`kick-2.wav`, with `kick-2.ot`) rather than overwrite a different file or `.ot`.
-fn place_file(
+pub(super) fn place_file(
     src: &Project,
     dst: &Project,
     path: &str,

@@ -21,6 +21,7 @@ pub mod par;
 pub mod sample_file;
 mod save;
 pub mod sidecar;
+pub mod slot_copy;
 pub mod slots;
 pub mod source;
 pub mod store;
