@@ -579,3 +579,51 @@ fn slot_to_slot_copy_brings_every_attribute_marker_and_the_file() {
     ]);
     assert!(!o.status.success());
 }
+
+#[test]
+fn the_side_view_copies_slots_with_one_key_undoably() {
+    use octa::format::slot_attrs::SlotRef;
+    use octa::ui::testing::type_text;
+    let tmp = tempfile::tempdir().unwrap();
+    let Some((hello, multi)) = two_sets(tmp.path()) else {
+        return;
+    };
+    let open_p = |p: &Path| Project::open(p, &OpenOptions::default()).unwrap();
+    let mut a = app(open_p(&multi), "tracker");
+    a.ctx.other = Some(octa::ui::model::Document::new(open_p(&hello)));
+    let src = open_p(&hello);
+    let src_block = src.project_file().slot(SlotRef::Flex(3)).unwrap();
+    let src_markers = src.markers().slot(SlotRef::Flex(3)).unwrap();
+    let pf_before = a.ctx.doc.project.project_file().to_bytes();
+    let mk_before = a.ctx.doc.project.markers().to_bytes();
+    press(&mut a, &["shift+F8", "tab", "l"]);
+    type_text(&mut a, "F3 F7");
+    press(&mut a, &["enter"]);
+    let msg = a.message.clone().unwrap();
+    assert!(!msg.1 && msg.0.contains("Flex 3 -> Flex 7"), "{msg:?}");
+    let got = a
+        .ctx
+        .doc
+        .project
+        .project_file()
+        .slot(SlotRef::Flex(7))
+        .unwrap();
+    let mut want = src_block.clone();
+    want.slot = SlotRef::Flex(7);
+    assert_eq!(got, want, "path and every attribute");
+    assert_eq!(
+        a.ctx.doc.project.markers().slot(SlotRef::Flex(7)).unwrap(),
+        src_markers
+    );
+    let name = src_block.path.rsplit('/').next().unwrap();
+    assert!(
+        tmp.path()
+            .join("S2/AUDIO/projects/HELLO FLEX")
+            .join(name)
+            .is_file()
+    );
+    // one undo step restores project.work and markers
+    press(&mut a, &["tab", "ctrl+z"]);
+    assert_eq!(a.ctx.doc.project.project_file().to_bytes(), pf_before);
+    assert_eq!(a.ctx.doc.project.markers().to_bytes(), mk_before);
+}

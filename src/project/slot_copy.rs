@@ -47,7 +47,7 @@ pub struct SlotCopyPlan {
 }
 
 /// Whether `what` names slots rather than a bank / pattern / part: `F1`, `S3`, `F1-F8`,
-/// `S3-5`, `FLEX12`, `STATIC3`, `F010`. A lone `F` with exactly two digits (`F05`, `F10`) is
+/// `S3-5`, `FLEX12`, `STATIC3`, `F010`. A lone `F` with two digits 01-16 (`F05`, `F10`) is
 /// bank F's pattern, as everywhere else; write Flex slots 10-16 as `F010` or `FLEX10`.
 pub fn is_slot_spec(what: &str) -> bool {
     let w = what.trim().to_ascii_uppercase();
@@ -64,7 +64,11 @@ pub fn is_slot_spec(what: &str) -> bool {
         }
         None => {
             let digits = w.trim_start_matches('F');
-            one(&w) && !(w.starts_with('F') && !w.starts_with("FLEX") && digits.len() == 2)
+            let pattern = w.starts_with('F')
+                && !w.starts_with("FLEX")
+                && digits.len() == 2
+                && digits.parse::<u8>().is_ok_and(|n| (1..=16).contains(&n));
+            one(&w) && !pattern
         }
     }
 }

@@ -53,6 +53,11 @@ const ACTIONS: &[ActionDef] = &[
         &["b"],
     ),
     act(
+        "side.copy_slots",
+        "Copy sample slots (F1, S3, F1-F8) onto slots of the other project, with file and markers",
+        &["l"],
+    ),
+    act(
         "side.with_part",
         "Toggle: pattern copies bring their part along",
         &["p"],
@@ -178,6 +183,66 @@ impl SideView {
             self.focus
         } else {
             Side::Main
+        }
+    }
+
+    /// Copies the slots named in `text` (`FROM [ONTO]`) from the focused pane's project onto
+    /// the other's: sample files first, then the slot blocks and markers as one undo step.
+    fn copy_slots(&self, ctx: &mut Ctx, text: &str) -> Outcome {
+        use crate::project::slot_copy;
+        let src = self.focused(ctx);
+        let dst = flip(src);
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let (from, to) = match words[..] {
+            [a] => (a, a),
+            [a, b] => (a, b),
+            _ => {
+                return Outcome::Error(format!(
+                    "expected FROM [ONTO], e.g. F1-F8 F9, got `{}`",
+                    text.trim()
+                ));
+            }
+        };
+        let parse = |w: &str| slot_copy::parse_slots(w);
+        let (from, to) = match (parse(from), parse(to)) {
+            (Ok(a), Ok(b)) => (a, b),
+            (Err(e), _) | (_, Err(e)) => return Outcome::Error(e),
+        };
+        let (Some(s), Some(d)) = (ctx.doc_of(src), ctx.doc_of(dst)) else {
+            return Outcome::Error("open another project first (app.open_other, ctrl+o)".into());
+        };
+        if d.read_only() {
+            return Outcome::Error(format!("{} is read-only: no slot copied", d.name()));
+        }
+        let plan = match slot_copy::plan(&s.project, &from, Some(&d.project), &to) {
+            Ok(p) => p,
+            Err(e) => return Outcome::Error(e.to_string()),
+        };
+        let label = format!(
+            "copy {} slot(s) of {} onto {}",
+            plan.moves.len(),
+            s.name(),
+            d.name()
+        );
+        let files = match slot_copy::copy_files(&plan) {
+            Ok(f) => f.len(),
+            Err(e) => return Outcome::Error(format!("{label}: {e}; nothing changed")),
+        };
+        let Some(doc) = ctx.doc_of_mut(dst) else {
+            return Outcome::Error("the other project was closed; nothing changed".into());
+        };
+        let first = plan.summary().get(1).cloned().unwrap_or_default();
+        let out = super::edits::edit_doc(doc, &label, &[], |p| {
+            slot_copy::apply(&plan, p).map_err(|e| e.to_string())?;
+            Ok(String::new())
+        });
+        match out {
+            Outcome::Message(_) => Outcome::Message(format!(
+                "{label}: {}{}, {files} file(s) copied (undo with ctrl+z)",
+                first.trim(),
+                if plan.moves.len() > 1 { ", ..." } else { "" }
+            )),
+            o => o,
         }
     }
 
@@ -348,6 +413,7 @@ impl View for SideView {
                     Err(e) => Outcome::Error(e),
                 };
             }
+            Input::Answer("side.slots", text) => return self.copy_slots(ctx, &text),
             Input::Answer("side.scene", text) => {
                 return match self.request(ctx, "side.copy_scene", &text) {
                     Ok(r) => Outcome::Copy(r),
@@ -385,6 +451,13 @@ impl View for SideView {
                     initial: String::new(),
                 };
             }
+            "side.copy_slots" if ctx.other.is_some() => {
+                return Outcome::Prompt {
+                    title: "Slots: FROM (this project) [ONTO (the other), default the same], e.g. F1, F1-F8, S3 S5, F1-F4 F010".into(),
+                    tag: "side.slots",
+                    initial: String::new(),
+                };
+            }
             "side.copy_scene" if ctx.other.is_some() => {
                 return Outcome::Prompt {
                     title: "Scenes: FROM (this pattern's part) ONTO (the other pane's pattern's part), e.g. 2 5".into(),
@@ -393,7 +466,7 @@ impl View for SideView {
                 };
             }
             "side.copy" | "side.copy_part" | "side.copy_bank" | "side.copy_track"
-            | "side.copy_scene" => {
+            | "side.copy_scene" | "side.copy_slots" => {
                 return match self.request(ctx, a, "") {
                     Ok(r) => Outcome::Copy(r),
                     Err(e) => Outcome::Error(e),
