@@ -24,6 +24,7 @@ pub mod sidecar;
 pub mod slot_copy;
 pub mod slots;
 pub mod source;
+pub mod state;
 pub mod store;
 pub mod walk;
 pub mod wav;
