@@ -258,3 +258,71 @@ fn a_bank_only_saved_as_strd_opens_from_it_with_a_warning() {
     let out = ok(&["state", dir.to_str().unwrap(), "diff"]);
     assert!(out.contains("bank01.strd: no bank01.work"), "{out}");
 }
+
+#[test]
+fn the_tracker_saves_and_reloads_state_after_a_confirmation() {
+    use octa::ui::app::Overlay;
+    use octa::ui::testing::{app, press, type_text};
+    let Some((_t, dir)) = project() else { return };
+    let before = files(&dir);
+    let mut a = app(
+        Project::open(&dir, &OpenOptions::default()).unwrap(),
+        "tracker",
+    );
+    let ask = |a: &mut octa::ui::App, what: &str| -> String {
+        press(a, &["ctrl+e"]);
+        type_text(a, what);
+        press(a, &["enter"]);
+        match &a.overlay {
+            Overlay::Prompt { title, tag, .. } if *tag == "app.state_confirm" => title.clone(),
+            o => panic!("{what}: no confirmation, {o:?} {:?}", a.message),
+        }
+    };
+    // SAVE PROJECT: the confirmation lists the .strd files; only they are written.
+    let t = ask(&mut a, "save");
+    assert!(
+        t.contains("project.strd") && t.contains("bank01.strd"),
+        "{t}"
+    );
+    press(&mut a, &["enter"]);
+    assert_eq!(a.overlay, Overlay::None);
+    let after = files(&dir);
+    assert_eq!(after["bank01.strd"], before["bank01.work"]);
+    assert_eq!(after["project.strd"], before["project.work"]);
+    assert_eq!(after["bank01.work"], before["bank01.work"]);
+
+    // An edit, then RELOAD BANK after a confirmation naming the files; Esc would cancel.
+    a.ctx
+        .doc
+        .project
+        .bank_mut(0)
+        .part_mut(0)
+        .unwrap()
+        .machine_types
+        .0[0] = 1;
+    let t = ask(&mut a, "reload bank");
+    press(&mut a, &["esc"]);
+    assert_ne!(
+        a.ctx.doc.project.bank(0).to_bytes(),
+        before["bank01.work"],
+        "esc cancels"
+    );
+    assert!(
+        t.contains("bank01.work takes bank01.strd") && t.contains("parts 1"),
+        "{t}"
+    );
+    let _ = ask(&mut a, "reload bank");
+    press(&mut a, &["enter"]);
+    assert_eq!(a.ctx.doc.project.bank(0).to_bytes(), before["bank01.work"]);
+    assert!(
+        a.message.as_ref().unwrap().0.contains("reloaded bank A"),
+        "{:?}",
+        a.message
+    );
+    // a bad answer is refused with what is expected
+    press(&mut a, &["ctrl+e"]);
+    type_text(&mut a, "reload everything");
+    press(&mut a, &["enter"]);
+    let m = a.message.clone().unwrap();
+    assert!(m.1 && m.0.contains("expected save, reload"), "{m:?}");
+}
