@@ -62,7 +62,7 @@ pub const GLOBAL_ACTIONS: &[ActionDef] = &[
     ),
     act(
         "app.state",
-        "Saved state (.strd): save / reload project, bank or part, diff (asks, then confirms)",
+        "Saved state (.strd): save, reload, diff (asks, then confirms)",
         &["ctrl+e"],
     ),
     act("app.undo", "Undo", &["ctrl+z"]),

@@ -408,7 +408,7 @@ impl App {
                 }
                 "app.state" | "app.state_confirm" => {
                     use super::state_ops;
-                    let op = match state_ops::parse(&self.ctx, &text) {
+                    let op = match state_ops::parse(&self.ctx, text) {
                         Ok(op) => op,
                         Err(e) => return self.error(e),
                     };
