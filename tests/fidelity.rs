@@ -627,3 +627,36 @@ fn the_side_view_copies_slots_with_one_key_undoably() {
     assert_eq!(a.ctx.doc.project.project_file().to_bytes(), pf_before);
     assert_eq!(a.ctx.doc.project.markers().to_bytes(), mk_before);
 }
+
+#[test]
+fn new_slots_from_an_ot_tools_project_are_written_as_the_device_writes_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some((_hello, ott)) = interop_set(tmp.path()) else {
+        return;
+    };
+    let multi = octa::testutil::corpus("ot/multipart").unwrap();
+    let dst = tmp.path().join("S/MULTI");
+    copy_dir(&multi, &dst);
+    let out = stdout(&octa(&[
+        "copy",
+        &format!("{}:A", ott.display()),
+        &format!("{}:B", dst.display()),
+    ]));
+    assert!(
+        out.contains("(new)") && out.contains("(no slot holds this file)"),
+        "{out}"
+    );
+    let pw = fs::read_to_string(dst.join("project.work")).unwrap();
+    let added = pw
+        .find("PATH=../AUDIO/projects/HELLO FLEX/Electrokik.wav")
+        .unwrap();
+    let block = &pw[added..added + pw[added..].find("[/SAMPLE]").unwrap()];
+    assert!(block.contains("TRIGQUANTIZATION=-1\r\n"), "{block}");
+    assert!(!pw.contains("TRIGQUANTIZATION=255"));
+    // the source keeps its own style, byte for byte
+    assert!(
+        fs::read_to_string(ott.join("project.work"))
+            .unwrap()
+            .contains("TRIGQUANTIZATION=255")
+    );
+}

@@ -64,6 +64,16 @@ pub fn bpm_text(x24: u32) -> String {
     }
 }
 
+/// Which stored tempo plays: the pattern's with pattern tempo on, else the project's. The one
+/// place this is decided (the sequencer asks it too).
+pub fn source(pattern_tempo_on: bool) -> TempoSource {
+    if pattern_tempo_on {
+        TempoSource::Pattern
+    } else {
+        TempoSource::Project
+    }
+}
+
 /// Decides the tempo that plays from the project's settings and the pattern's stored tempo.
 ///
 /// Missing keys read as the device's defaults (120 BPM, pattern tempo off).
@@ -72,18 +82,17 @@ pub fn playing_tempo_x24(
     project_x24: Option<i64>,
     pattern_x24: u16,
 ) -> Tempo {
-    if pattern_tempo_on {
-        Tempo {
+    match source(pattern_tempo_on) {
+        TempoSource::Pattern => Tempo {
             x24: pattern_x24 as u32,
             source: TempoSource::Pattern,
-        }
-    } else {
-        Tempo {
+        },
+        TempoSource::Project => Tempo {
             x24: project_x24
                 .and_then(|v| u32::try_from(v).ok())
                 .unwrap_or(DEFAULT_TEMPO_X24 as u32),
             source: TempoSource::Project,
-        }
+        },
     }
 }
 

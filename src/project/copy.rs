@@ -961,6 +961,10 @@ pub fn plan(
         }
         let mut want = block.clone();
         want.path = path.clone();
+        // A new block is written as the device writes it: ot-tools' `.ot`-style 255 is DIRECT (-1).
+        if want.trig_quant == Some(crate::format::slot_attrs::TrigQuant::Other(255)) {
+            want.trig_quant = Some(crate::format::slot_attrs::TrigQuant::Direct);
+        }
         // A destination slot of the same pool holding the same file (the source's own slot
         // number first), compared by meaning: settings and markers equal, or, with
         // `reuse_same_file`, only the file.

@@ -190,7 +190,13 @@ pub fn plan(
     let mut taken = Taken::new();
     for (&s, &d) in from.iter().zip(&to) {
         let replaces = dst_pf.slot(d).map(|b| b.path).filter(|p| !p.is_empty());
-        let block = src_pf.slot(s).filter(|b| !b.path.is_empty());
+        let block = src_pf.slot(s).filter(|b| !b.path.is_empty()).map(|mut b| {
+            // written as the device writes it: ot-tools' `.ot`-style 255 is DIRECT (-1)
+            if b.trig_quant == Some(crate::format::slot_attrs::TrigQuant::Other(255)) {
+                b.trig_quant = Some(crate::format::slot_attrs::TrigQuant::Direct);
+            }
+            b
+        });
         let markers = src.markers().slot(s).ok();
         let block = match (block, dst) {
             (None, _) => None,
