@@ -599,6 +599,21 @@ fn the_side_view_copies_slots_with_one_key_undoably() {
     press(&mut a, &["shift+F8", "tab", "l"]);
     type_text(&mut a, "F3 F7");
     press(&mut a, &["enter"]);
+    // a confirmation with the plan first; Enter applies it
+    match &a.overlay {
+        octa::ui::app::Overlay::Prompt { title, .. } => {
+            assert!(
+                title.starts_with("Enter copies, Esc cancels: Flex 3 -> Flex 7 "),
+                "{title}"
+            )
+        }
+        o => panic!("no confirmation: {o:?}"),
+    }
+    assert!(
+        a.ctx.doc.project.project_file().to_bytes() == pf_before,
+        "nothing before Enter"
+    );
+    press(&mut a, &["enter"]);
     let msg = a.message.clone().unwrap();
     assert!(!msg.1 && msg.0.contains("Flex 3 -> Flex 7"), "{msg:?}");
     let got = a

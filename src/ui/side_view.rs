@@ -186,9 +186,31 @@ impl SideView {
         }
     }
 
-    /// Copies the slots named in `text` (`FROM [ONTO]`) from the focused pane's project onto
-    /// the other's: sample files first, then the slot blocks and markers as one undo step.
-    fn copy_slots(&self, ctx: &mut Ctx, text: &str) -> Outcome {
+    /// Plans the slot copy named in `text` and asks for a confirmation showing the plan.
+    fn preview_slots(&self, ctx: &Ctx, text: &str) -> Outcome {
+        match self.plan_slots(ctx, text) {
+            Ok(plan) => Outcome::Prompt {
+                title: format!(
+                    "Enter copies, Esc cancels: {}",
+                    plan.summary()[1..]
+                        .iter()
+                        .map(|l| l.trim())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+                tag: "side.slots_confirm",
+                initial: text.trim().to_string(),
+            },
+            Err(e) => Outcome::Error(e),
+        }
+    }
+
+    /// The plan of the slot copy `text` (`FROM [ONTO]`) from the focused pane onto the other.
+    fn plan_slots(
+        &self,
+        ctx: &Ctx,
+        text: &str,
+    ) -> Result<crate::project::slot_copy::SlotCopyPlan, String> {
         use crate::project::slot_copy;
         let src = self.focused(ctx);
         let dst = flip(src);
@@ -197,33 +219,37 @@ impl SideView {
             [a] => (a, a),
             [a, b] => (a, b),
             _ => {
-                return Outcome::Error(format!(
+                return Err(format!(
                     "expected FROM [ONTO], e.g. F1-F8 F9, got `{}`",
                     text.trim()
                 ));
             }
         };
-        let parse = |w: &str| slot_copy::parse_slots(w);
-        let (from, to) = match (parse(from), parse(to)) {
-            (Ok(a), Ok(b)) => (a, b),
-            (Err(e), _) | (_, Err(e)) => return Outcome::Error(e),
-        };
+        let from = slot_copy::parse_slots(from)?;
+        let to = slot_copy::parse_slots(to)?;
         let (Some(s), Some(d)) = (ctx.doc_of(src), ctx.doc_of(dst)) else {
-            return Outcome::Error("open another project first (app.open_other, ctrl+o)".into());
+            return Err("open another project first (app.open_other, ctrl+o)".into());
         };
         if d.read_only() {
-            return Outcome::Error(format!("{} is read-only: no slot copied", d.name()));
+            return Err(format!("{} is read-only: no slot copied", d.name()));
         }
-        let plan = match slot_copy::plan(&s.project, &from, Some(&d.project), &to) {
+        slot_copy::plan(&s.project, &from, Some(&d.project), &to).map_err(|e| e.to_string())
+    }
+
+    /// Copies the slots named in `text` (`FROM [ONTO]`) from the focused pane's project onto
+    /// the other's: sample files first, then the slot blocks and markers as one undo step.
+    fn copy_slots(&self, ctx: &mut Ctx, text: &str) -> Outcome {
+        use crate::project::slot_copy;
+        let dst = flip(self.focused(ctx));
+        let plan = match self.plan_slots(ctx, text) {
             Ok(p) => p,
-            Err(e) => return Outcome::Error(e.to_string()),
+            Err(e) => return Outcome::Error(e),
         };
-        let label = format!(
-            "copy {} slot(s) of {} onto {}",
-            plan.moves.len(),
-            s.name(),
-            d.name()
-        );
+        let (s, d) = match (ctx.doc_of(flip(dst)), ctx.doc_of(dst)) {
+            (Some(s), Some(d)) => (s.name().to_string(), d.name().to_string()),
+            _ => return Outcome::Error("the other project was closed; nothing changed".into()),
+        };
+        let label = format!("copy {} slot(s) of {s} onto {d}", plan.moves.len());
         let files = match slot_copy::copy_files(&plan) {
             Ok(f) => f.len(),
             Err(e) => return Outcome::Error(format!("{label}: {e}; nothing changed")),
@@ -413,7 +439,8 @@ impl View for SideView {
                     Err(e) => Outcome::Error(e),
                 };
             }
-            Input::Answer("side.slots", text) => return self.copy_slots(ctx, &text),
+            Input::Answer("side.slots", text) => return self.preview_slots(ctx, &text),
+            Input::Answer("side.slots_confirm", text) => return self.copy_slots(ctx, &text),
             Input::Answer("side.scene", text) => {
                 return match self.request(ctx, "side.copy_scene", &text) {
                     Ok(r) => Outcome::Copy(r),
