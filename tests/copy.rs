@@ -330,6 +330,7 @@ fn pattern_copy_with_part_sets_only_that_parts_edited_bit() {
     let opts = CopyOptions {
         with_part: true,
         trigs: true,
+        ..Default::default()
     };
     run(&src, from, &mut dst, to, opts);
     let dst = open(&multi);
@@ -381,6 +382,7 @@ fn track_and_scene_copy_within_a_project() {
         &CopyOptions {
             with_part: true,
             trigs: true,
+            ..Default::default()
         },
     )
     .unwrap();
@@ -749,6 +751,7 @@ fn pattern_playing_flex1(p: &Project) -> usize {
     let opts = CopyOptions {
         with_part: true,
         trigs: true,
+        ..Default::default()
     };
     (0..16)
         .find(|&pattern| {
@@ -773,6 +776,7 @@ fn copy_pattern(src: &Project, dst: &mut Project) -> Done {
         CopyOptions {
             with_part: true,
             trigs: true,
+            ..Default::default()
         },
     )
 }
@@ -810,6 +814,7 @@ fn ot_file_lands_beside_the_copied_sample() {
         &CopyOptions {
             with_part: true,
             trigs: true,
+            ..Default::default()
         },
     )
     .unwrap();

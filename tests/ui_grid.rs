@@ -23,7 +23,7 @@ fn hello_flex_locks_and_conditions_in_their_cells() {
     let mut a = app(p, "tracker");
     let s = screen(&mut a, 200, 30);
     assert!(
-        s[0].contains("Bank A Pattern 01 Part 1 Len 16 Scale 1x 120.0 BPM"),
+        s[0].contains("Bank A Pattern 01 Part 1 Len 16 Scale 1x 124.0 BPM (project)"),
         "{}",
         s[0]
     );

@@ -18,7 +18,11 @@ pub fn copy_spec(s: &str) -> Result<String, String> {
     let (_, what) = s
         .rsplit_once(':')
         .ok_or_else(|| format!("{s:?}: expected PROJECT:WHAT, e.g. ./MyProject:A05"))?;
-    what.parse::<Target>().map_err(|e| format!("{s:?}: {e}"))?;
+    if crate::project::slot_copy::is_slot_spec(what) {
+        crate::project::slot_copy::parse_slots(what).map_err(|e| format!("{s:?}: {e}"))?;
+    } else {
+        what.parse::<Target>().map_err(|e| format!("{s:?}: {e}"))?;
+    }
     Ok(s.to_string())
 }
 

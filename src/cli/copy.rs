@@ -13,7 +13,8 @@ use std::process::ExitCode;
 #[derive(Debug, Args)]
 pub struct CopyArgs {
     /// Source: PROJECT:WHAT, where WHAT is a bank (A), pattern (A05), track (A05.T3, A05.M2),
-    /// part (A.P2) or scene (A.P2.S5).
+    /// part (A.P2), scene (A.P2.S5), or sample slots (F1, S3, F1-F8; Flex 10-16 as F010 or
+    /// FLEX10, since F10 is pattern F10).
     #[arg(value_parser = super::args::copy_spec)]
     pub src: String,
     /// Destination: PROJECT:WHAT of the same kind (PROJECT may be the source project).
@@ -25,6 +26,10 @@ pub struct CopyArgs {
     /// Track: copy only its part settings (implies --with-part), not its trigs.
     #[arg(long)]
     pub no_trigs: bool,
+    /// Reuse a destination slot that holds the same sample file even when its settings
+    /// (gain, loop, time-stretch, quantization, tempo, markers) differ from the source's.
+    #[arg(long)]
+    pub reuse_same_file: bool,
     /// Print the plan and change nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -83,12 +88,62 @@ fn same_place(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// `octa copy SRC:F1 DST:F1`: slot-to-slot copy (see [`crate::project::slot_copy`]).
+fn run_slot_copy(a: &CopyArgs) -> Result<(), String> {
+    use crate::project::slot_copy;
+    let split = |spec: &str| -> Result<(PathBuf, Vec<SlotRef>), String> {
+        let (path, what) = spec
+            .rsplit_once(':')
+            .ok_or_else(|| format!("{spec:?}: expected PROJECT:SLOTS, e.g. ./MyProject:F1-F8"))?;
+        if !slot_copy::is_slot_spec(what) {
+            return Err(format!(
+                "{spec:?}: the source names slots, so the destination must too (F1, S3, F1-F8)"
+            ));
+        }
+        Ok((PathBuf::from(path), slot_copy::parse_slots(what)?))
+    };
+    let (src_path, from) = split(&a.src)?;
+    let (dst_path, to) = split(&a.dst)?;
+    let within = same_place(&src_path, &dst_path);
+    let mut src = open(&src_path, a.dry_run || !within)?;
+    let mut other = if within {
+        None
+    } else {
+        Some(open(&dst_path, a.dry_run)?)
+    };
+    let plan = slot_copy::plan(&src, &from, other.as_ref(), &to).map_err(|e| e.to_string())?;
+    for line in plan.summary() {
+        crate::outln!("{line}");
+    }
+    if a.dry_run {
+        crate::outln!("dry run: nothing changed");
+        return Ok(());
+    }
+    let dst = other.as_mut().unwrap_or(&mut src);
+    // Sample files and project files are committed together: all of them or none.
+    let report = slot_copy::commit(&plan, dst, a.force).map_err(|e| e.to_string())?;
+    for f in &report.copied {
+        crate::outln!("copied {}", f.display());
+    }
+    for w in &report.written {
+        crate::outln!("wrote {}", w.display());
+    }
+    Ok(())
+}
+
 fn run_copy(a: &CopyArgs) -> Result<(), String> {
+    if a.src
+        .rsplit_once(':')
+        .is_some_and(|(_, w)| crate::project::slot_copy::is_slot_spec(w))
+    {
+        return run_slot_copy(a);
+    }
     let (src_path, from) = split_spec(&a.src)?;
     let (dst_path, to) = split_spec(&a.dst)?;
     let opts = CopyOptions {
         with_part: a.with_part || a.no_trigs,
         trigs: !a.no_trigs,
+        reuse_same_file: a.reuse_same_file,
     };
     let within = same_place(&src_path, &dst_path);
     let src = open(&src_path, true)?;

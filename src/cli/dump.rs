@@ -1,7 +1,8 @@
 //! `octa dump`: one pattern as a tracker-style text grid or as JSON.
 
-use crate::format::bank::{Bank, StepKind};
+use crate::format::bank::{Bank, ScaleMode, StepKind};
 use crate::format::params;
+use crate::format::project_file::ProjectFile;
 use crate::format::types::{MachineType, bank_letter, note_name, parse_bank};
 use crate::project::{OpenOptions, Project};
 use clap::{Args, ValueEnum};
@@ -90,10 +91,17 @@ pub struct PatternDump {
     pub pattern: u8,
     /// Part 1..4.
     pub part: u8,
-    /// Pattern length in steps (NORMAL mode).
+    /// `"normal"` or `"per track"`.
+    pub scale_mode: &'static str,
+    /// Steps the pattern covers: the pattern length in NORMAL mode, the longest track's
+    /// length in PER TRACK mode (the text grid shows at least this many rows).
     pub length: u8,
-    /// Pattern tempo in BPM.
+    /// The tempo that plays, in BPM (see `tempo_source`).
     pub tempo: f64,
+    /// `"project"` (pattern tempo off: project.work's `TEMPOx24`) or `"pattern"`.
+    pub tempo_source: crate::format::tempo::TempoSource,
+    /// The pattern's own stored tempo in BPM (plays only with pattern tempo on).
+    pub pattern_tempo: f64,
     /// T1..T8 then M1..M8.
     pub tracks: Vec<TrackDump>,
 }
@@ -112,8 +120,13 @@ fn midi_lock_name(idx: usize) -> String {
         .unwrap_or_else(|| format!("SLOT{idx}"))
 }
 
-/// Builds the dump of pattern `pattern` (0-based) of `bank`.
-pub fn dump_pattern(bank: &Bank, bank_index: usize, pattern: usize) -> Option<PatternDump> {
+/// Builds the dump of pattern `pattern` (0-based) of `bank`; `project` decides the tempo that plays.
+pub fn dump_pattern(
+    project: &ProjectFile,
+    bank: &Bank,
+    bank_index: usize,
+    pattern: usize,
+) -> Option<PatternDump> {
     let pt = bank.pattern(pattern)?;
     let part = bank.part_of_pattern(pattern);
     let mut tracks = Vec::new();
@@ -199,12 +212,27 @@ pub fn dump_pattern(bank: &Bank, bank_index: usize, pattern: usize) -> Option<Pa
             steps,
         });
     }
+    let per_track = pt.scale_mode() == ScaleMode::PerTrack;
+    let length = if per_track {
+        pt.audio
+            .iter()
+            .map(|t| t.length())
+            .chain(pt.midi.iter().map(|t| t.length()))
+            .max()
+            .unwrap_or(pt.master_length)
+    } else {
+        pt.master_length
+    };
+    let tempo = crate::format::tempo::playing_tempo(project, pt);
     Some(PatternDump {
         bank: bank_letter(bank_index).to_string(),
         pattern: pattern as u8 + 1,
         part: pt.part() + 1,
-        length: pt.master_length,
-        tempo: pt.tempo_bpm(),
+        scale_mode: if per_track { "per track" } else { "normal" },
+        length: length.min(64),
+        tempo: tempo.bpm(),
+        tempo_source: tempo.source,
+        pattern_tempo: pt.tempo_bpm(),
         tracks,
     })
 }
@@ -215,8 +243,18 @@ pub fn to_text(d: &PatternDump) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "{}{:02}  part {}  length {}  tempo {:.2}",
-        d.bank, d.pattern, d.part, d.length, d.tempo
+        "{}{:02}  part {}  length {}{}  tempo {} BPM ({})",
+        d.bank,
+        d.pattern,
+        d.part,
+        d.length,
+        if d.scale_mode == "per track" {
+            " (per track)"
+        } else {
+            ""
+        },
+        crate::format::tempo::bpm_text((d.tempo * 24.0).round() as u32),
+        d.tempo_source.name()
     );
     let cols: Vec<&TrackDump> = d.tracks.iter().filter(|t| !t.steps.is_empty()).collect();
     if cols.is_empty() {
@@ -327,7 +365,7 @@ pub fn dump(args: &DumpArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let Some(d) = dump_pattern(p.bank(b), b, args.pattern as usize - 1) else {
+    let Some(d) = dump_pattern(p.project_file(), p.bank(b), b, args.pattern as usize - 1) else {
         eprintln!("octa dump: no pattern {}", args.pattern);
         return ExitCode::FAILURE;
     };

@@ -12,6 +12,7 @@ mod librarian;
 pub mod midi;
 pub mod out;
 mod project_cmds;
+mod state;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -83,6 +84,8 @@ pub enum Command {
     Copy(copy::CopyArgs),
     /// List a project's sample slots and where they are used; merge duplicates; remove unused.
     Slots(copy::SlotsArgs),
+    /// The device's saved state: diff `.work` against `.strd`, save, reload project / bank / part.
+    State(state::StateArgs),
     /// Create a blank project (the device's blank files).
     New(project_cmds::NewArgs),
     /// Show a project's name, OS version, tempo, patterns, parts and samples.
@@ -121,6 +124,7 @@ pub fn main() -> ExitCode {
             Command::Copy(a) => copy::copy(&a),
             Command::Backups(a) => backups::backups(&a),
             Command::Slots(a) => copy::slots(&a),
+            Command::State(a) => state::state(&a),
             Command::New(a) => project_cmds::new(&a),
             Command::Info(a) => project_cmds::info(&a),
             Command::Export(a) => project_cmds::export(&a),

@@ -17,6 +17,7 @@ pub(crate) mod rawfile;
 pub mod regions;
 pub mod setup;
 pub mod slot_attrs;
+pub mod tempo;
 pub mod types;
 
 pub use bank::Bank;

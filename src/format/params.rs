@@ -449,8 +449,16 @@ pub fn fx_name(code: u8) -> &'static str {
 /// Short machine names as the device shows them, by machine code 0..4.
 pub const MACHINE_NAMES: [&str; 5] = ["STATIC", "FLEX", "THRU", "NEIGHBOR", "PICKUP"];
 
-/// Thru input choices (INAB / INCD).
+/// Thru machine INAB choices (inputs A and B).
 pub const THRU_INPUTS: &[&str] = &["OFF", "A+B", "A", "B", "A/B"];
+/// Thru machine INCD choices (inputs C and D).
+pub const THRU_INPUTS_CD: &[&str] = &["OFF", "C+D", "C", "D", "C/D"];
+/// A MIDI track's BANK, SBNK or PROG value as the device shows it: stored 0..=127 shown
+/// 1..=128, stored 128 (or more) = `OFF`. Every view and message uses this numbering.
+pub fn midi_select_text(v: u8) -> String {
+    super::setup::SetupDisplay::Off128.show(v)
+}
+
 
 struct Slot6 {
     names: [&'static str; 6],
@@ -475,7 +483,7 @@ fn src_page(m: MachineType) -> Option<Slot6> {
                 ValueDisplay::Choice(THRU_INPUTS),
                 B,
                 U,
-                ValueDisplay::Choice(THRU_INPUTS),
+                ValueDisplay::Choice(THRU_INPUTS_CD),
                 B,
                 U,
             ],

@@ -271,10 +271,9 @@ impl DeviceSetup {
 
     /// The tempo a pattern plays at.
     pub fn tempo_for(&self, pattern: &SeqPattern) -> f64 {
-        let t = if self.pattern_tempo {
-            pattern.tempo
-        } else {
-            self.tempo
+        let t = match crate::format::tempo::source(self.pattern_tempo) {
+            crate::format::tempo::TempoSource::Pattern => pattern.tempo,
+            crate::format::tempo::TempoSource::Project => self.tempo,
         };
         t.clamp(20.0, 400.0)
     }

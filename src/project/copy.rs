@@ -199,6 +199,10 @@ pub struct CopyOptions {
     pub with_part: bool,
     /// Track: copy the trigs, locks and settings of the pattern track (off: part settings only).
     pub trigs: bool,
+    /// Reuse a destination slot holding the same file even when its settings (gain, loop,
+    /// time-stretch, quantization, tempo, markers) differ (default: a new slot keeps the
+    /// source's settings, and the plan says why).
+    pub reuse_same_file: bool,
 }
 
 impl Default for CopyOptions {
@@ -206,6 +210,7 @@ impl Default for CopyOptions {
         Self {
             with_part: false,
             trigs: true,
+            reuse_same_file: false,
         }
     }
 }
@@ -575,6 +580,9 @@ pub struct SlotMove {
     pub reused: bool,
     /// The destination `PATH`.
     pub path: String,
+    /// Why the slot is reused or added (`same file, same settings`, `no slot holds this
+    /// file`, `F3 holds this file with other GAIN`).
+    pub why: String,
 }
 
 /// Everything a copy will do, computed before anything changes.
@@ -631,11 +639,16 @@ impl CopyPlan {
         ));
         for m in &self.slots {
             out.push(format!(
-                "  {} -> {} {} {}",
+                "  {} -> {} {} {}{}",
                 m.from,
                 m.to,
                 if m.reused { "(reuse)" } else { "(new)  " },
-                m.path
+                m.path,
+                if m.why.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", m.why)
+                }
             ));
         }
         for f in &self.files {
@@ -728,7 +741,7 @@ fn renamed(rel: &str, n: usize) -> String {
 }
 
 /// Files already planned: destination -> source.
-type Taken = BTreeMap<PathBuf, PathBuf>;
+pub(super) type Taken = BTreeMap<PathBuf, PathBuf>;
 
 /// Whether the destination may take `from` at `to`: `Some(true)` when `to` must be written,
 /// `Some(false)` when it already holds the same bytes (or is planned from the same source),
@@ -754,7 +767,7 @@ fn existing_sidecar(sample_dst: &Path, want: &Path) -> PathBuf {
 /// Works out the destination path of a source slot's file and the copies it needs: the sample
 /// and its `.ot` settings file when it has one (see [`sidecar`]). A sample is renamed
 /// (`kick-2.wav`, with `kick-2.ot`) rather than overwrite a different file or `.ot`.
-fn place_file(
+pub(super) fn place_file(
     src: &Project,
     dst: &Project,
     path: &str,
@@ -981,6 +994,8 @@ pub fn plan(
     let mut pending: Vec<(SlotRef, SampleSlot, Option<SlotMarkers>)> = Vec::new();
     // Source slots identical to an earlier pending one: (source, index in `pending`).
     let mut folded: Vec<(SlotRef, usize)> = Vec::new();
+    // Why a source slot gets a new destination slot.
+    let mut whys: BTreeMap<SlotRef, String> = BTreeMap::new();
     for &s in &needed {
         let Some(block) = src_blocks.get(&s) else {
             continue;
@@ -993,30 +1008,63 @@ pub fn plan(
         }
         let mut want = block.clone();
         want.path = path.clone();
-        // An identical slot of the destination (or one this copy already adds).
-        let reuse = dst_blocks
+        // A new block is written as the device writes it: ot-tools' `.ot`-style 255 is DIRECT (-1).
+        if want.trig_quant == Some(crate::format::slot_attrs::TrigQuant::Other(255)) {
+            want.trig_quant = Some(crate::format::slot_attrs::TrigQuant::Direct);
+        }
+        // A destination slot of the same pool holding the same file (the source's own slot
+        // number first), compared by meaning: settings and markers equal, or, with
+        // `reuse_same_file`, only the file.
+        let same_file_slots: Vec<&SampleSlot> = dst_blocks
             .values()
             .filter(|d| d.slot.is_flex_pool() == s.is_flex_pool())
             .filter(|d| !matches!(d.slot, SlotRef::Recorder(_)))
-            .find(|d| {
-                let mut a = (*d).clone();
-                a.slot = want.slot;
-                a.path = want.path.clone();
-                a == want
-                    && dst.markers().slot(d.slot).ok() == markers
-                    && same_path(dst, &d.path, &want.path)
-            })
-            .map(|d| d.slot);
-        if let Some(d) = reuse {
+            .filter(|d| !d.path.is_empty() && same_path(dst, &d.path, &want.path))
+            .collect();
+        let ordered = same_file_slots
+            .iter()
+            .filter(|d| d.slot == s)
+            .chain(same_file_slots.iter().filter(|d| d.slot != s));
+        let mut equal = None;
+        let mut differing: Vec<(SlotRef, Vec<&'static str>)> = Vec::new();
+        for d in ordered {
+            let mut diff = slots::settings_differences(d, &want);
+            if dst.markers().slot(d.slot).ok() != markers {
+                diff.push("MARKERS");
+            }
+            if diff.is_empty() {
+                equal = Some(d.slot);
+                break;
+            }
+            differing.push((d.slot, diff));
+        }
+        let reuse = equal
+            .map(|d| (d, "same file, same settings".to_string()))
+            .or_else(|| {
+                let (d, diff) = differing.first()?;
+                opts.reuse_same_file
+                    .then(|| (*d, format!("same file, other {} (kept)", diff.join(", "))))
+            });
+        if let Some((d, why)) = reuse {
             map.insert(s, d);
             out.slots.push(SlotMove {
                 from: s,
                 to: d,
                 reused: true,
                 path,
+                why,
             });
             continue;
         }
+        let mut why = "no slot holds this file".to_string();
+        if let Some((d, diff)) = differing.first() {
+            why = format!("{d} holds this file with other {}", diff.join(", "));
+            out.notes.push(format!(
+                "{s}: {d} holds the same file with other {}; a new slot keeps the source's (reuse it instead with --reuse-same-file)",
+                diff.join(", ")
+            ));
+        }
+        whys.insert(s, why);
         if let Some(i) = pending.iter().position(|(p, b, m)| {
             let mut a = b.clone();
             a.slot = want.slot;
@@ -1064,6 +1112,7 @@ pub fn plan(
                 to: d,
                 reused: false,
                 path: block.path.clone(),
+                why: whys.remove(s).unwrap_or_default(),
             });
             out.new_blocks.push((block.clone(), markers.clone()));
         }
@@ -1077,6 +1126,7 @@ pub fn plan(
             to: b.slot,
             reused: true,
             path: b.path.clone(),
+            why: format!("same file and settings as {}", pending[i].0),
         });
     }
     out.slots.sort_by_key(|m| m.from);
@@ -1148,7 +1198,7 @@ pub fn copy_files_into(plan: &CopyPlan, project_dir: Option<&Path>) -> Result<Ve
 /// Adds the plan's sample files to a new transaction (journal in `journal_dir`), creating their
 /// folders as part of it. A file already there with the same bytes is skipped; one with other
 /// bytes is refused.
-fn stage_files(plan: &CopyPlan, journal_dir: Option<&Path>) -> Result<Txn> {
+pub(super) fn stage_files(plan: &CopyPlan, journal_dir: Option<&Path>) -> Result<Txn> {
     let mut txn = Txn::new(journal_dir);
     for f in &plan.files {
         if f.to.exists() {

@@ -138,6 +138,16 @@ impl<T: OtFile> FileSlot<T> {
         }
     }
 
+    /// A `.work` file absent from disk whose content comes from elsewhere (its `.strd`): not
+    /// dirty, written only once edited.
+    pub fn absent_with(value: T) -> Self {
+        Self {
+            value,
+            origin: Origin::Absent,
+            dirty: false,
+        }
+    }
+
     /// A file holding `value`, not yet on disk, marked changed.
     pub fn new_dirty(value: T) -> Self {
         Self {

@@ -113,9 +113,21 @@ fn load<T: OtFile>(
     };
     let work = read(false)?;
     let strd = read(true)?;
-    let work = match work {
-        Some(w) => w,
-        None => {
+    let work = match (work, &strd) {
+        (Some(w), _) => w,
+        (None, Some(s)) => {
+            // The device's saved state is there: open it, never a blank file in its place.
+            warnings.push(OpenWarning {
+                path: tree.display(&format!("{dir}{}", id.file_name(false))),
+                message: format!(
+                    "missing: opened from {} (the saved state); written as {} only when edited",
+                    id.file_name(true),
+                    id.file_name(false)
+                ),
+            });
+            FileSlot::absent_with(s.get().clone())
+        }
+        (None, None) => {
             warnings.push(OpenWarning {
                 path: tree.display(&format!("{dir}{}", id.file_name(false))),
                 message: "missing: using the device's blank file (written only when edited)".into(),
@@ -157,7 +169,7 @@ impl Project {
             }),
         }
         let project: Pair<ProjectFile> = load(&tree, &dir, FileId::Project, &mut warnings)?;
-        if project.work.origin() == super::files::Origin::Absent {
+        if project.work.origin() == super::files::Origin::Absent && project.strd.is_none() {
             return Err(ProjectError::NotAProject {
                 path: tree.display(&format!("{dir}project.work")),
                 reason: "project.work is missing".into(),

@@ -652,3 +652,104 @@ pub fn wav_frames(bytes: &[u8]) -> Option<(u32, u32)> {
         .ok()
         .map(|i| (i.frames, i.sample_rate))
 }
+
+/// The settings of two slot blocks that differ in meaning, by device name (`GAIN`, `LOOP`,
+/// `TSTR`, `QUANT`, `TEMPO`); empty when they play the same.
+///
+/// Compared by meaning, not by text: `SLOT=1` and `SLOT=001` are one slot (parsed alike),
+/// `TRIGQUANTIZATION=255` (as ot-tools writes it, the `.ot` code) and `-1` both mean DIRECT,
+/// and a key a block leaves out has the value the device writes when assigning a sample
+/// ([`SampleSlot::assigned`]: GAIN 48, TSMODE normal, direct, LOOPMODE by pool). The sample's
+/// tempo is stored either as `BPMx24` or as `TRIM_BARSx100` (0 = not worked out yet); it is
+/// compared only where both blocks give it in the same key (the trim length it derives from
+/// is compared with the markers). Paths are not compared here.
+pub fn settings_differences(a: &SampleSlot, b: &SampleSlot) -> Vec<&'static str> {
+    use crate::format::slot_attrs::{LoopMode, TimeStretch, TrigQuant};
+    let quant = |q: Option<TrigQuant>| match q {
+        None | Some(TrigQuant::Other(255)) => TrigQuant::Direct,
+        Some(q) => q,
+    };
+    let pool_loop = |s: &SampleSlot| {
+        if s.slot.is_flex_pool() {
+            LoopMode::Normal
+        } else {
+            LoopMode::Off
+        }
+    };
+    let mut out = Vec::new();
+    if a.gain.unwrap_or(48) != b.gain.unwrap_or(48) {
+        out.push("GAIN");
+    }
+    if a.loop_mode.unwrap_or_else(|| pool_loop(a)) != b.loop_mode.unwrap_or_else(|| pool_loop(b)) {
+        out.push("LOOP");
+    }
+    if a.time_stretch.unwrap_or(TimeStretch::Normal)
+        != b.time_stretch.unwrap_or(TimeStretch::Normal)
+    {
+        out.push("TSTR");
+    }
+    if quant(a.trig_quant) != quant(b.trig_quant) {
+        out.push("QUANT");
+    }
+    let stated = |v: Option<i64>| v.filter(|&v| v != 0);
+    let differs = |x: Option<i64>, y: Option<i64>| matches!((stated(x), stated(y)), (Some(x), Some(y)) if x != y);
+    if differs(a.bpm_x24, b.bpm_x24) || differs(a.trim_bars_x100, b.trim_bars_x100) {
+        out.push("TEMPO");
+    }
+    out
+}
+
+#[cfg(test)]
+mod meaning_tests {
+    use super::*;
+    use crate::format::slot_attrs::{LoopMode, TimeStretch, TrigQuant};
+
+    fn device(slot: SlotRef) -> SampleSlot {
+        SampleSlot {
+            slot,
+            path: "../AUDIO/a.wav".into(),
+            trim_bars_x100: None,
+            bpm_x24: Some(2880),
+            time_stretch: Some(TimeStretch::Off),
+            loop_mode: Some(LoopMode::Off),
+            gain: Some(48),
+            trig_quant: Some(TrigQuant::Direct),
+        }
+    }
+
+    #[test]
+    fn ot_tools_keys_mean_the_same() {
+        let d = device(SlotRef::Flex(1));
+        // ot-tools: TRIM_BARSx100=0, no BPMx24, TRIGQUANTIZATION=255
+        let o = SampleSlot {
+            trim_bars_x100: Some(0),
+            bpm_x24: None,
+            trig_quant: Some(TrigQuant::Other(255)),
+            ..d.clone()
+        };
+        assert!(settings_differences(&d, &o).is_empty());
+        let g = SampleSlot {
+            gain: Some(60),
+            loop_mode: Some(LoopMode::PingPong),
+            ..o.clone()
+        };
+        assert_eq!(settings_differences(&d, &g), ["GAIN", "LOOP"]);
+        let t = SampleSlot {
+            bpm_x24: Some(3000),
+            time_stretch: Some(TimeStretch::Beat),
+            trig_quant: Some(TrigQuant::Steps(4)),
+            ..d.clone()
+        };
+        assert_eq!(settings_differences(&d, &t), ["TSTR", "QUANT", "TEMPO"]);
+        // an absent key is the value the device writes on assignment
+        let bare = SampleSlot {
+            gain: None,
+            time_stretch: None,
+            loop_mode: None,
+            trig_quant: None,
+            ..device(SlotRef::Flex(1))
+        };
+        let assigned = SampleSlot::assigned(SlotRef::Flex(1), "../AUDIO/a.wav", 44100, 44100);
+        assert!(settings_differences(&bare, &assigned).is_empty());
+    }
+}

@@ -60,6 +60,11 @@ pub const GLOBAL_ACTIONS: &[ActionDef] = &[
         "Save, overwriting files changed on disk",
         &["ctrl+alt+s"],
     ),
+    act(
+        "app.state",
+        "Saved state (.strd): save, reload, diff (asks, then confirms)",
+        &["ctrl+e"],
+    ),
     act("app.undo", "Undo", &["ctrl+z"]),
     act("app.redo", "Redo", &["ctrl+y"]),
     act("app.help", "Show or hide the key bindings", &["F1", "?"]),

@@ -225,6 +225,13 @@ impl App {
             "app.force_save" => {
                 self.save(true);
             }
+            "app.state" => {
+                self.overlay = Overlay::Prompt {
+                    title: super::state_ops::menu_title(&self.ctx),
+                    tag: "app.state",
+                    text: String::new(),
+                }
+            }
             "app.undo" | "app.redo" => self.undo_redo(name == "app.undo"),
             "app.open_other" => {
                 self.overlay = Overlay::Prompt {
@@ -397,6 +404,29 @@ impl App {
                         }
                         Err(e) => self.error(e),
                     }
+                    return;
+                }
+                "app.state" | "app.state_confirm" => {
+                    use super::state_ops;
+                    let op = match state_ops::parse(&self.ctx, text) {
+                        Ok(op) => op,
+                        Err(e) => return self.error(e),
+                    };
+                    if *tag == "app.state" && op != state_ops::StateOp::Diff {
+                        match state_ops::preview(&self.ctx, op) {
+                            Ok(what) => {
+                                self.overlay = Overlay::Prompt {
+                                    title: format!("Enter confirms, Esc cancels: {what}"),
+                                    tag: "app.state_confirm",
+                                    text: state_ops::spec(op),
+                                }
+                            }
+                            Err(e) => self.error(e),
+                        }
+                        return;
+                    }
+                    let out = state_ops::apply(&mut self.ctx, op);
+                    self.outcome(out);
                     return;
                 }
                 "app.save_as" => {

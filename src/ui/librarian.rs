@@ -400,13 +400,8 @@ impl LibrarianView {
         let Some(number) = p.program else {
             return Outcome::Error(format!("'{}' has no known program slot", p.name.trim()));
         };
-        let off = |v: u8| {
-            if v == octatrack::OFF {
-                "--".to_string()
-            } else {
-                v.to_string()
-            }
-        };
+        // the device's numbering (PROG 1..128, OFF), as the parts view shows it
+        let off = crate::format::params::midi_select_text;
         let s = match octatrack::track_setup(a.as_ref(), number, track, channel) {
             Ok(s) => s,
             Err(e) => return Outcome::Error(e.to_string()),
@@ -649,9 +644,9 @@ mod tests {
         assert_eq!(
             out,
             Outcome::Message(format!(
-                "part 1 M3: CHAN 5 BANK -- SBNK {} PROG {}",
-                program / 128,
-                program % 128
+                "part 1 M3: CHAN 5 BANK OFF SBNK {} PROG {}",
+                program / 128 + 1,
+                program % 128 + 1
             ))
         );
         // Without MIDI (or a known port) auditioning explains itself instead of hanging.
@@ -689,12 +684,20 @@ mod tests {
         let before = bank_before.part(2).unwrap().midi_setups[2].note.0;
 
         let out = v.handle(Input::Answer("librarian.link", "3 5".into()), &mut ctx);
-        assert!(
-            matches!(out, Outcome::Message(ref m) if m.starts_with("part 3 M3:")),
-            "{out:?}"
+        // Tom Sawyer is the second program of the first bank: the device numbers it SBNK 1
+        // PROG 2, and the message uses the parts view's numbering for the same bytes.
+        assert_eq!(
+            out,
+            Outcome::Message("part 3 M3: CHAN 5 BANK OFF SBNK 1 PROG 2".into())
         );
         let after_bank = ctx.doc.bank(1).unwrap_or_else(|| panic!()).clone();
         let after = after_bank.part(2).unwrap().midi_setups[2].note.0;
+        let part = after_bank.part(2).unwrap();
+        use crate::ui::parts::Field;
+        assert_eq!(
+            [Field::MidiBank, Field::MidiSbank, Field::MidiProgram].map(|f| f.show(part, 2)),
+            ["OFF", "1", "2"]
+        );
         // CHAN 5, BANK off (the Prophet '08 selects banks with CC 32), SBNK, PROG.
         let expected = [
             4,

@@ -28,6 +28,7 @@ pub mod settings;
 pub mod sheet;
 pub mod side_view;
 pub mod slots_view;
+pub mod state_ops;
 
 pub use action::{ActionDef, Input};
 pub use app::App;

@@ -110,8 +110,10 @@ pub struct PatternInfo {
     pub per_track: bool,
     /// Part 0..4.
     pub part: u8,
-    /// Tempo in BPM.
+    /// The pattern's stored tempo in BPM (plays only with pattern tempo on).
     pub bpm: f64,
+    /// The tempo that plays (project or pattern, see [`crate::format::tempo`]).
+    pub tempo: crate::format::tempo::Tempo,
 }
 
 /// Reads one unit of a pattern of a bank (0 for an out-of-range address).
@@ -255,8 +257,12 @@ pub fn unit_set(bank: &mut Bank, pattern: usize, unit: Unit, value: u16) {
     }
 }
 
-/// Pattern header facts.
-pub fn pattern_info(bank: &Bank, pattern: usize) -> Option<PatternInfo> {
+/// Pattern header facts; the tempo that plays is decided with `project`'s settings.
+pub fn pattern_info(
+    project: &crate::format::project_file::ProjectFile,
+    bank: &Bank,
+    pattern: usize,
+) -> Option<PatternInfo> {
     let p = bank.pattern(pattern)?;
     let per_track = p.scale_mode == 1;
     Some(PatternInfo {
@@ -273,6 +279,7 @@ pub fn pattern_info(bank: &Bank, pattern: usize) -> Option<PatternInfo> {
         per_track,
         part: p.part(),
         bpm: p.tempo_bpm(),
+        tempo: crate::format::tempo::playing_tempo(project, p),
     })
 }
 
@@ -470,7 +477,8 @@ impl Document {
 
     /// Pattern facts, if the bank is loaded.
     pub fn info(&self, bank: usize, pattern: usize) -> Option<PatternInfo> {
-        self.bank(bank).and_then(|b| pattern_info(b, pattern))
+        self.bank(bank)
+            .and_then(|b| pattern_info(self.project.project_file(), b, pattern))
     }
 
     /// The step word of a step.

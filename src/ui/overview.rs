@@ -166,6 +166,7 @@ impl View for OverviewView {
                         opts: CopyOptions {
                             with_part: true,
                             trigs: true,
+                            ..Default::default()
                         },
                     });
                 }

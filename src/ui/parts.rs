@@ -945,6 +945,7 @@ impl PartsView {
                         opts: CopyOptions {
                             with_part: true,
                             trigs: false,
+                            ..Default::default()
                         },
                     });
                 }

@@ -53,6 +53,11 @@ const ACTIONS: &[ActionDef] = &[
         &["b"],
     ),
     act(
+        "side.copy_slots",
+        "Copy sample slots (F1, S3, F1-F8) onto slots of the other project, with file and markers",
+        &["l"],
+    ),
+    act(
         "side.with_part",
         "Toggle: pattern copies bring their part along",
         &["p"],
@@ -181,6 +186,92 @@ impl SideView {
         }
     }
 
+    /// Plans the slot copy named in `text` and asks for a confirmation showing the plan.
+    fn preview_slots(&self, ctx: &Ctx, text: &str) -> Outcome {
+        match self.plan_slots(ctx, text) {
+            Ok(plan) => Outcome::Prompt {
+                title: format!(
+                    "Enter copies, Esc cancels: {}",
+                    plan.summary()[1..]
+                        .iter()
+                        .map(|l| l.trim())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+                tag: "side.slots_confirm",
+                initial: text.trim().to_string(),
+            },
+            Err(e) => Outcome::Error(e),
+        }
+    }
+
+    /// The plan of the slot copy `text` (`FROM [ONTO]`) from the focused pane onto the other.
+    fn plan_slots(
+        &self,
+        ctx: &Ctx,
+        text: &str,
+    ) -> Result<crate::project::slot_copy::SlotCopyPlan, String> {
+        use crate::project::slot_copy;
+        let src = self.focused(ctx);
+        let dst = flip(src);
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let (from, to) = match words[..] {
+            [a] => (a, a),
+            [a, b] => (a, b),
+            _ => {
+                return Err(format!(
+                    "expected FROM [ONTO], e.g. F1-F8 F9, got `{}`",
+                    text.trim()
+                ));
+            }
+        };
+        let from = slot_copy::parse_slots(from)?;
+        let to = slot_copy::parse_slots(to)?;
+        let (Some(s), Some(d)) = (ctx.doc_of(src), ctx.doc_of(dst)) else {
+            return Err("open another project first (app.open_other, ctrl+o)".into());
+        };
+        if d.read_only() {
+            return Err(format!("{} is read-only: no slot copied", d.name()));
+        }
+        slot_copy::plan(&s.project, &from, Some(&d.project), &to).map_err(|e| e.to_string())
+    }
+
+    /// Copies the slots named in `text` (`FROM [ONTO]`) from the focused pane's project onto
+    /// the other's: sample files first, then the slot blocks and markers as one undo step.
+    fn copy_slots(&self, ctx: &mut Ctx, text: &str) -> Outcome {
+        use crate::project::slot_copy;
+        let dst = flip(self.focused(ctx));
+        let plan = match self.plan_slots(ctx, text) {
+            Ok(p) => p,
+            Err(e) => return Outcome::Error(e),
+        };
+        let (s, d) = match (ctx.doc_of(flip(dst)), ctx.doc_of(dst)) {
+            (Some(s), Some(d)) => (s.name().to_string(), d.name().to_string()),
+            _ => return Outcome::Error("the other project was closed; nothing changed".into()),
+        };
+        let label = format!("copy {} slot(s) of {s} onto {d}", plan.moves.len());
+        let files = match slot_copy::copy_files(&plan) {
+            Ok(f) => f.len(),
+            Err(e) => return Outcome::Error(format!("{label}: {e}; nothing changed")),
+        };
+        let Some(doc) = ctx.doc_of_mut(dst) else {
+            return Outcome::Error("the other project was closed; nothing changed".into());
+        };
+        let first = plan.summary().get(1).cloned().unwrap_or_default();
+        let out = super::edits::edit_doc(doc, &label, &[], |p| {
+            slot_copy::apply(&plan, p).map_err(|e| e.to_string())?;
+            Ok(String::new())
+        });
+        match out {
+            Outcome::Message(_) => Outcome::Message(format!(
+                "{label}: {}{}, {files} file(s) copied (undo with ctrl+z)",
+                first.trim(),
+                if plan.moves.len() > 1 { ", ..." } else { "" }
+            )),
+            o => o,
+        }
+    }
+
     /// What the copy action `a` copies from the focused cursor and onto the other cursor
     /// (`track`: the track `side.copy_track` was answered with, e.g. `T3` or `M2`).
     fn request(&self, ctx: &Ctx, a: &str, track: &str) -> Result<CopyRequest, String> {
@@ -265,6 +356,7 @@ impl SideView {
             opts: CopyOptions {
                 with_part: self.with_part,
                 trigs: true,
+                ..Default::default()
             },
         })
     }
@@ -291,12 +383,7 @@ impl SideView {
         let pos = self.pos[index(side)];
         let at = format!("{}{:02}", bank_letter(pos.row), pos.col + 1);
         s.bottom.push(match doc.info(pos.row, pos.col) {
-            Some(i) => format!(
-                "{at}: part {}, {} steps, {:.1} BPM",
-                i.part + 1,
-                i.length,
-                i.bpm
-            ),
+            Some(i) => format!("{at}: part {}, {} steps, {}", i.part + 1, i.length, i.tempo),
             None => format!("{at}: bank not loaded"),
         });
         if focused && ctx.other.is_some() {
@@ -352,6 +439,8 @@ impl View for SideView {
                     Err(e) => Outcome::Error(e),
                 };
             }
+            Input::Answer("side.slots", text) => return self.preview_slots(ctx, &text),
+            Input::Answer("side.slots_confirm", text) => return self.copy_slots(ctx, &text),
             Input::Answer("side.scene", text) => {
                 return match self.request(ctx, "side.copy_scene", &text) {
                     Ok(r) => Outcome::Copy(r),
@@ -389,6 +478,13 @@ impl View for SideView {
                     initial: String::new(),
                 };
             }
+            "side.copy_slots" if ctx.other.is_some() => {
+                return Outcome::Prompt {
+                    title: "Slots: FROM (this project) [ONTO (the other), default the same], e.g. F1, F1-F8, S3 S5, F1-F4 F010".into(),
+                    tag: "side.slots",
+                    initial: String::new(),
+                };
+            }
             "side.copy_scene" if ctx.other.is_some() => {
                 return Outcome::Prompt {
                     title: "Scenes: FROM (this pattern's part) ONTO (the other pane's pattern's part), e.g. 2 5".into(),
@@ -397,7 +493,7 @@ impl View for SideView {
                 };
             }
             "side.copy" | "side.copy_part" | "side.copy_bank" | "side.copy_track"
-            | "side.copy_scene" => {
+            | "side.copy_scene" | "side.copy_slots" => {
                 return match self.request(ctx, a, "") {
                     Ok(r) => Outcome::Copy(r),
                     Err(e) => Outcome::Error(e),

@@ -912,14 +912,14 @@ impl View for PatternView {
         let at = Self::at(ctx);
         match ctx.doc.info(at.bank, at.pattern) {
             Some(i) => format!(
-                "Bank {} Pattern {:02} Part {} Len {}{} Scale {} {:.1} BPM",
+                "Bank {} Pattern {:02} Part {} Len {}{} Scale {} {}",
                 crate::format::bank_letter(at.bank),
                 at.pattern + 1,
                 i.part + 1,
                 i.length,
                 if i.per_track { " (per track)" } else { "" },
                 i.scale,
-                i.bpm
+                i.tempo
             ),
             None => format!(
                 "Bank {} Pattern {:02} (not loaded)",

@@ -277,12 +277,17 @@ fn cell_text(
         Col::Lock(i) => match c.lock(i) {
             Some(v) if is_midi(t) && (3..=5).contains(&i) && c.lock(0).is_some() => {
                 let n = c.lock(0).unwrap_or(60);
-                let note = (n as i16 + v as i16 - 64).clamp(0, 127) as u8;
-                // Right-aligned to 4: names are 3 characters from octave 0 up ("C--1" is 4).
-                if note >= 12 {
-                    out.push(' ');
+                let note = n as i16 + v as i16 - 64;
+                if v == 64 || !(0..=127).contains(&note) {
+                    // offset 0 (or a note outside 0..=127): the device plays no note here
+                    out.push_str(" ---");
+                } else {
+                    // Right-aligned to 4: names are 3 characters from octave 0 up ("C--1" is 4).
+                    if note >= 12 {
+                        out.push(' ');
+                    }
+                    note_text(out, note as u8);
                 }
-                note_text(out, note);
             }
             Some(v) => lock_text(out, params[i as usize & 31].as_ref(), v),
             None => {
