@@ -459,7 +459,6 @@ pub fn midi_select_text(v: u8) -> String {
     super::setup::SetupDisplay::Off128.show(v)
 }
 
-
 struct Slot6 {
     names: [&'static str; 6],
     defaults: [u8; 6],
