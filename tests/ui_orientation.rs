@@ -1,0 +1,142 @@
+//! Tracker orientation: theme contrast, header, status line, prompts, help overlay, warnings,
+//! lock column names (issue 14, "Orientation").
+
+use octa::ui::theme::Theme;
+use ratatui::style::{Color, Style};
+
+/// WCAG 2 relative luminance of an sRGB colour.
+fn luminance(c: (u8, u8, u8)) -> f64 {
+    let ch = |v: u8| {
+        let s = f64::from(v) / 255.0;
+        if s <= 0.03928 {
+            s / 12.92
+        } else {
+            ((s + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * ch(c.0) + 0.7152 * ch(c.1) + 0.0722 * ch(c.2)
+}
+
+/// WCAG 2 contrast ratio of two colours.
+fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+fn rgb(c: Option<Color>, what: &str) -> (u8, u8, u8) {
+    match c {
+        Some(Color::Rgb(r, g, b)) => (r, g, b),
+        other => panic!("{what}: colour {other:?} is not #rrggbb, contrast cannot be computed"),
+    }
+}
+
+#[test]
+fn contrast_formula_matches_known_values() {
+    // Facts from the WCAG definition: black on white is 21:1, equal colours 1:1,
+    // #777777 on white is about 4.48:1 (the classic "just fails" grey).
+    assert!((contrast((0, 0, 0), (255, 255, 255)) - 21.0).abs() < 1e-9);
+    assert!((contrast((10, 20, 30), (10, 20, 30)) - 1.0).abs() < 1e-9);
+    let g = contrast((0x77, 0x77, 0x77), (255, 255, 255));
+    assert!((4.47..4.49).contains(&g), "{g}");
+}
+
+/// Every foreground/background pair a theme draws: chrome elements as they are, and every grid
+/// text colour over every row background the grid composes (plain, beat, page, cursor row,
+/// selection, playhead), as `src/ui/pattern/render.rs` patches them.
+fn pairs(t: &Theme) -> Vec<(String, Style)> {
+    let mut out = Vec::new();
+    for el in [
+        "base",
+        "header",
+        "header.title",
+        "status",
+        "status.dirty",
+        "status.key",
+        "status.message",
+        "status.error",
+        "grid.cursor",
+        "grid.playhead",
+        "grid.track",
+        "grid.track_current",
+        "grid.column_header",
+        "help",
+        "help.key",
+        "help.title",
+        "popup",
+        "popup.title",
+        "message",
+    ] {
+        out.push((el.to_string(), t.style(el)));
+    }
+    let base = t.style("base");
+    let rows = [
+        ("plain", base),
+        ("beat", base.patch(t.raw("grid.beat"))),
+        ("page", base.patch(t.raw("grid.page"))),
+        ("cursor_row", base.patch(t.raw("grid.cursor_row"))),
+        (
+            "page+cursor_row",
+            base.patch(t.raw("grid.page")).patch(t.raw("grid.cursor_row")),
+        ),
+        ("selection", base.patch(t.raw("grid.selection"))),
+        ("playhead", base.patch(t.raw("grid.playhead"))),
+    ];
+    for fg in [
+        "grid.row_number",
+        "grid.separator",
+        "grid.dimmed",
+        "trig.trig",
+        "trig.trigless",
+        "trig.lock",
+        "trig.none",
+        "cell.note",
+        "cell.lock",
+        "cell.cond",
+        "cell.micro",
+        "cell.retrig",
+        "cell.flag",
+        "cell.empty",
+    ] {
+        for (rn, rs) in rows {
+            let mut s = rs.patch(t.raw(fg));
+            if fg == "grid.row_number" && rn.starts_with("page") {
+                s = s.patch(t.raw("grid.page"));
+            }
+            out.push((format!("{fg} on {rn}"), s));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_theme_pair_meets_wcag_aa_contrast() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut names: Vec<String> = std::fs::read_dir(root.join("themes"))
+        .expect("themes/ is readable")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .map(|p| p.file_stem().expect("stem").to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["dark", "device", "high-contrast", "light"]);
+    let mut failures = Vec::new();
+    for name in &names {
+        // The repo folder as the user config dir: the files under themes/ are read as they are.
+        let t = Theme::load(name, Some(root.to_path_buf()))
+            .unwrap_or_else(|e| panic!("theme {name}: {e}"));
+        for (what, s) in pairs(&t) {
+            let fg = rgb(s.fg, &format!("{name} {what} fg"));
+            let bg = rgb(s.bg, &format!("{name} {what} bg"));
+            let r = contrast(fg, bg);
+            if r < 4.5 {
+                failures.push(format!("{name}: {what} {fg:02x?} on {bg:02x?} is {r:.2}:1"));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} pair(s) below 4.5:1:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
