@@ -140,3 +140,117 @@ fn every_theme_pair_meets_wcag_aa_contrast() {
         failures.join("\n")
     );
 }
+
+use octa::ui::testing::{app, open_corpus as open, press, screen};
+
+/// hello-flex bank A pattern 1: part 1, length 16, scale 1x, 120 BPM (corpus README).
+const HELLO_POSITION: &str = "Bank A Pattern 01 Part 1 Len 16 Scale 1x 120.0 BPM";
+
+/// The header line without its trailing blanks.
+fn top(s: &[String]) -> String {
+    s[0].trim_end().to_string()
+}
+
+#[test]
+fn header_keeps_the_position_and_shortens_the_view_list() {
+    let Some(p) = open("ot/hello-flex/project") else {
+        return;
+    };
+    let mut a = app(p, "tracker");
+    // 200 columns: every view with its key, then the position at the right edge.
+    let s = screen(&mut a, 200, 55);
+    let views = " octa  F2:pattern  F3:parts  F4:scenes  F5:slots  F6:arranger  F7:settings  \
+                 F8:overview  shift+F8:side  F11:samples  F12:librarian ";
+    let pad = " ".repeat(200 - views.len() - HELLO_POSITION.len() - 1);
+    assert_eq!(top(&s), format!("{views}{pad}{HELLO_POSITION}"));
+    assert_eq!(s[0].len(), 200);
+    // 100 and 80 columns: only the current view, the position whole.
+    for w in [100u16, 80] {
+        let s = screen(&mut a, w, if w == 100 { 30 } else { 24 });
+        let pad = " ".repeat(w as usize - 18 - HELLO_POSITION.len() - 1);
+        assert_eq!(top(&s), format!(" octa  F2:pattern {pad}{HELLO_POSITION}"), "{w}");
+    }
+    // Another view: its title shows when it fits, the position stays.
+    press(&mut a, &["F3"]);
+    let s = screen(&mut a, 80, 24);
+    assert_eq!(
+        top(&s),
+        format!(" octa  F3:parts  Parts A1    {HELLO_POSITION}")
+    );
+    // Too narrow for the view name too: the position alone (40 columns is the minimum).
+    let s = screen(&mut a, 54, 24);
+    assert_eq!(top(&s), format!("   {HELLO_POSITION}"));
+}
+
+#[test]
+fn header_abbreviates_views_when_only_that_fits() {
+    use octa::ui::chrome::{ViewTab, header_layout};
+    let tabs: Vec<ViewTab> = [("F2", "pattern"), ("F3", "parts"), ("shift+F8", "side")]
+        .iter()
+        .map(|(k, id)| ViewTab {
+            key: k.to_string(),
+            id: id.to_string(),
+            current: *id == "parts",
+        })
+        .collect();
+    let texts = |w| {
+        header_layout(w, &tabs, None, "POS".into())
+            .tabs
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect::<Vec<_>>()
+    };
+    // " octa " (6) + tabs (12 + 10 + 15 in full, 8 + 8 + 10 short) + " POS " (5).
+    assert_eq!(texts(6 + 37 + 5), [" F2:pattern ", " F3:parts ", " shift+F8:side "]);
+    assert_eq!(texts(6 + 36 + 5), [" F2:pat ", " F3:par ", " S-F8:sid "]);
+    assert_eq!(texts(6 + 26 + 5), [" F2:pat ", " F3:par ", " S-F8:sid "]);
+    assert_eq!(texts(6 + 25 + 5), [" F3:parts "]);
+}
+
+#[test]
+fn cursor_line_shows_track_step_column_modes_selection_and_state() {
+    let Some(p) = open("ot/hello-flex/project") else {
+        return;
+    };
+    let mut a = app(p, "tracker");
+    let s = screen(&mut a, 80, 24);
+    assert_eq!(
+        s[22].trim_end(),
+        " T1 step 01/16 TRIG | oct 4 | edit +1 | dec | no sel | stopped | editable"
+    );
+    // T1 of hello-flex: T, PCH, VOL (byte 15), COND... (see ui_grid); octave, edit step,
+    // hex mode and a 3-step x 2-column selection.
+    press(
+        &mut a,
+        &["right", "right", ">", "F10", "alt+x", "shift+down", "shift+down", "shift+left"],
+    );
+    let s = screen(&mut a, 80, 24);
+    assert_eq!(
+        s[22].trim_end(),
+        " T1 step 03/16 PTCH | oct 5 | edit +2 | hex | sel 3x2 | stopped | editable"
+    );
+    a.ctx.doc.project.set_read_only(true);
+    press(&mut a, &["esc", "right", "right", "right"]);
+    let s = screen(&mut a, 80, 24);
+    assert_eq!(
+        s[22].trim_end(),
+        " T1 step 03/16 MICRO | oct 5 | edit +2 | hex | no sel | stopped | read-only"
+    );
+}
+
+#[test]
+fn dump_screens() {
+    let Some(p) = open("ot/hello-flex/project") else {
+        return;
+    };
+    let mut a = app(p, "tracker");
+    for (w, h) in [(200, 55), (100, 30), (80, 24)] {
+        let s = screen(&mut a, w, h);
+        eprintln!("{}\n{}\n{}", s[0], s[h as usize - 2], s[h as usize - 1]);
+    }
+    press(&mut a, &["F3"]);
+    for (w, h) in [(200, 55), (100, 30), (80, 24)] {
+        let s = screen(&mut a, w, h);
+        eprintln!("{}", s[0]);
+    }
+}

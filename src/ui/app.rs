@@ -557,9 +557,14 @@ impl App {
             );
             return;
         }
-        let [header, body, status] = Layout::vertical([
+        let cursor_line = self
+            .views
+            .get(self.current)
+            .and_then(|v| v.cursor_line(&self.ctx));
+        let [header, body, cursor, status] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Min(1),
+            Constraint::Length(u16::from(cursor_line.is_some())),
             Constraint::Length(1),
         ])
         .areas(area);
@@ -567,6 +572,15 @@ impl App {
         self.render_header(frame, header);
         if let Some(view) = self.views.get_mut(self.current) {
             view.render(frame, body, &self.ctx);
+        }
+        // Asked again after the draw: the view settles its cursor while drawing.
+        if cursor_line.is_some()
+            && let Some(line) = self
+                .views
+                .get(self.current)
+                .and_then(|v| v.cursor_line(&self.ctx))
+        {
+            super::chrome::render_cursor_line(&self.ctx, frame, cursor, &line);
         }
         self.render_status(frame, status);
         match &self.overlay {
@@ -589,33 +603,7 @@ impl App {
     }
 
     fn render_header(&self, frame: &mut Frame, area: Rect) {
-        let theme = &self.ctx.theme;
-        let mut spans = vec![Span::styled(" octa ", theme.style("header.title"))];
-        for (i, v) in self.views.iter().enumerate() {
-            let style = if i == self.current {
-                theme.style("header.title")
-            } else {
-                theme.style("header")
-            };
-            spans.push(Span::styled(
-                format!(
-                    " {}:{} ",
-                    self.keymap.keys_text(v.info().switch.name),
-                    v.info().id
-                ),
-                style,
-            ));
-        }
-        if let Some(v) = self.views.get(self.current) {
-            spans.push(Span::styled(
-                format!(" {}", v.title(&self.ctx)),
-                theme.style("header"),
-            ));
-        }
-        frame.render_widget(
-            Paragraph::new(Line::from(spans)).style(theme.style("header")),
-            area,
-        );
+        super::chrome::render_header(self, frame, area);
     }
 
     /// The name, read-only mark and changed banks of a document (`*` alone: only

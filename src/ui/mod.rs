@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod app;
+pub mod chrome;
 pub mod engines;
 pub mod inherit;
 pub mod keymap;

@@ -146,6 +146,10 @@ pub trait View {
     }
     /// Action names whose keys the status line shows in the current state.
     fn hints(&self, ctx: &Ctx) -> Vec<&'static str>;
+    /// A line about the cursor, drawn above the status line (none by default).
+    fn cursor_line(&self, _ctx: &Ctx) -> Option<String> {
+        None
+    }
     /// True while something moves on screen (e.g. playback); the app then redraws periodically.
     fn animating(&self, _ctx: &Ctx) -> bool {
         false

@@ -197,6 +197,23 @@ impl TrackKind {
     }
 }
 
+/// A column's full name for the cursor line: `TRIG`, `PTCH`/`NOTE`, the lock's parameter
+/// name, `COND`, `MICRO`, `RETRIG`, `ONESHOT`, `SLIDE`, `SWING`.
+pub fn column_name(kind: &TrackKind, col: Col) -> String {
+    match col {
+        Col::Trig => "TRIG".into(),
+        Col::Note if is_midi(kind.track) => "NOTE".into(),
+        Col::Note => "PTCH".into(),
+        Col::Lock(i) => kind.lock_name(i),
+        Col::Cond => "COND".into(),
+        Col::Micro => "MICRO".into(),
+        Col::Retrig => "RETRIG".into(),
+        Col::OneShot => "ONESHOT".into(),
+        Col::Slide => "SLIDE".into(),
+        Col::Swing => "SWING".into(),
+    }
+}
+
 /// Bytes locked anywhere on a track of a pattern.
 pub fn locked_bytes(bank: &Bank, pattern: usize, track: usize) -> BTreeSet<u8> {
     let Some(p) = bank.pattern(pattern) else {
