@@ -141,7 +141,7 @@ fn every_theme_pair_meets_wcag_aa_contrast() {
     );
 }
 
-use octa::ui::testing::{app, open_corpus as open, press, screen};
+use octa::ui::testing::{app, open_corpus as open, press, screen, type_text};
 
 /// hello-flex bank A pattern 1: part 1, length 16, scale 1x, 120 BPM (corpus README).
 const HELLO_POSITION: &str = "Bank A Pattern 01 Part 1 Len 16 Scale 1x 120.0 BPM";
@@ -236,6 +236,132 @@ fn cursor_line_shows_track_step_column_modes_selection_and_state() {
         s[22].trim_end(),
         " T1 step 03/16 MICRO | oct 5 | edit +2 | hex | no sel | stopped | read-only"
     );
+}
+
+/// The text inside the popup box on a screen (the rows between its top and bottom corners),
+/// one string per row, without the borders.
+fn popup_rows(s: &[String]) -> Vec<String> {
+    let top = s.iter().position(|l| l.contains('┌')).expect("a popup on screen");
+    let bottom = s.iter().position(|l| l.contains('└')).expect("popup bottom");
+    let corners: Vec<char> = s[top].chars().collect();
+    let a = corners.iter().position(|c| *c == '┌').expect("left corner");
+    let b = corners.iter().position(|c| *c == '┐').expect("right corner");
+    s[top + 1..bottom]
+        .iter()
+        .map(|l| {
+            let row: Vec<char> = l.chars().collect();
+            assert_eq!((row[a], row[b]), ('│', '│'), "{l}");
+            row[a + 1..b].iter().collect::<String>().trim_end().to_string()
+        })
+        .collect()
+}
+
+/// Words of the popup, joined by single spaces.
+fn popup_words(s: &[String]) -> String {
+    popup_rows(s)
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn prompts_show_their_whole_instructions_at_80_columns() {
+    use octa::project::Project;
+    let Some(p) = open("ot/hello-flex/project") else {
+        return;
+    };
+    let mut a = app(p, "tracker");
+    press(&mut a, &["alt+c"]);
+    let s = screen(&mut a, 80, 24);
+    // The whole instruction, wrapped inside the box (before: cut at 28 columns).
+    assert_eq!(
+        popup_words(&s),
+        "Condition: FILL NOT FILL PRE NOT PRE NEI NOT NEI 1ST NOT 1ST 1%..99% A:B, - = none > 87%_"
+    );
+    let rows = popup_rows(&s);
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert!(rows[0].chars().count() <= 76, "{rows:?}");
+    // The box fits the screen with a blank column each side.
+    let top = s.iter().find(|l| l.contains('┌')).expect("top");
+    assert_eq!(top.find('┌'), Some(1), "{top}");
+    // T1 step 1 of hello-flex holds 87% (condition code 24); the prompt starts from it.
+    press(&mut a, &["backspace", "backspace", "backspace"]);
+    type_text(&mut a, "FILL");
+    let s = screen(&mut a, 80, 24);
+    assert_eq!(popup_rows(&s).last().map(|r| r.trim()), Some("> FILL_"));
+    press(&mut a, &["esc"]);
+
+    let mut a = app(Project::new_blank("untitled"), "tracker");
+    press(&mut a, &["space", "ctrl+s"]);
+    let s = screen(&mut a, 80, 24);
+    assert_eq!(popup_words(&s), "Save new project as (folder) > _");
+    // A narrow screen still shows every word.
+    let s = screen(&mut a, 40, 24);
+    assert_eq!(popup_words(&s), "Save new project as (folder) > _");
+}
+
+#[test]
+fn lock_column_prompt_offers_the_tracks_parameters_and_explains_freq() {
+    use octa::project::Project;
+    let mut a = app(Project::new_blank("untitled"), "tracker");
+    // T1: a FLEX machine with FX1 = FILTER (code 4) and FX2 = DELAY (code 8), set here.
+    {
+        let part = a
+            .ctx
+            .doc
+            .bank_mut(0)
+            .expect("bank A")
+            .part_mut(0)
+            .expect("part 1");
+        part.set_machine_type(0, octa::format::MachineType::Flex).expect("flex");
+        part.set_fx1_type(0, 4).expect("FILTER");
+        part.set_fx2_type(0, 8).expect("DELAY");
+    }
+    press(&mut a, &["alt+="]);
+    let s = screen(&mut a, 100, 40);
+    let rows = popup_rows(&s);
+    let names: Vec<&str> = rows[2..]
+        .iter()
+        .filter_map(|r| r.split("  ").next())
+        .collect();
+    // The device's pages: FLEX SRC (PTCH is the note column), LFO, AMP, FILTER, DELAY, SLOT.
+    assert_eq!(
+        names,
+        [
+            "STRT", "LEN", "RATE", "RTRG", "RTIM", "SPD1", "SPD2", "SPD3", "DEP1", "DEP2", "DEP3",
+            "ATK", "HOLD", "REL", "VOL", "BAL", "F", "BASE", "WDTH", "Q", "DEPT", "ATK", "DEC",
+            "TIME", "FB", "VOL", "BASE", "WDTH", "SEND", "SLOT"
+        ],
+        "{rows:#?}"
+    );
+    // Typing filters: FREQ finds the filter's BASE through its description.
+    type_text(&mut a, "freq");
+    let s = screen(&mut a, 100, 40);
+    let rows = popup_rows(&s);
+    assert_eq!(
+        rows[2..].iter().map(|r| r.trim()).collect::<Vec<_>>(),
+        [
+            "BASE  FX1 FILTER BASE: base frequency (FREQ, CUTOFF)",
+            "BASE  FX2 DELAY BASE: filter base frequency (FREQ)"
+        ]
+    );
+    // Enter on FREQ says what the device calls it.
+    press(&mut a, &["enter"]);
+    let (msg, err) = a.message.clone().expect("an error");
+    assert!(err);
+    assert_eq!(
+        msg,
+        "T1: no parameter `freq`: the FILTER's base frequency is called BASE on the device \
+         (FX1 FILTER BASE)"
+    );
+    // Tab takes the first match and Enter adds the column.
+    press(&mut a, &["alt+="]);
+    type_text(&mut a, "wdth");
+    press(&mut a, &["tab", "enter"]);
+    let s = screen(&mut a, 200, 30);
+    let headers: Vec<&str> = s[2][3..].split('│').next().unwrap().split_whitespace().collect();
+    assert!(headers.contains(&"WDTH"), "{headers:?}");
 }
 
 #[test]

@@ -6,6 +6,7 @@ use super::copying::{self, PendingCopy};
 use super::keymap::Keymap;
 use super::keys::{Chord, ChordKey, NamedKey};
 use super::view::{Ctx, Outcome, Side, View};
+use super::widgets::prompt::Popup;
 use super::views::all_views;
 use crate::format::bank_letter;
 use crate::project::ProjectError;
@@ -179,6 +180,12 @@ impl App {
                     ChordKey::Named(NamedKey::Esc) => self.overlay = Overlay::None,
                     ChordKey::Named(NamedKey::Backspace) => {
                         text.pop();
+                        self.overlay = Overlay::Prompt { title, tag, text };
+                    }
+                    ChordKey::Named(NamedKey::Tab) => {
+                        if let Some((name, _)) = self.prompt_choices(tag, &text).first() {
+                            text = name.clone();
+                        }
                         self.overlay = Overlay::Prompt { title, tag, text };
                     }
                     _ => {
@@ -586,14 +593,21 @@ impl App {
         match &self.overlay {
             Overlay::None => {}
             Overlay::Help(scroll) => self.render_help(frame, body, *scroll),
-            Overlay::ConfirmQuit => self.render_popup(
-                frame,
-                "Unsaved changes",
-                "Quit without saving? y: quit, s: save and quit, other: stay",
-            ),
-            Overlay::Prompt { title, text, .. } => {
-                let t = format!("{text}_");
-                self.render_popup(frame, title, &t)
+            Overlay::ConfirmQuit => Popup {
+                heading: "Unsaved changes",
+                text: "Quit without saving? y: quit, s: save and quit, other: stay",
+                ..Popup::default()
+            }
+            .render(frame, &self.ctx.theme, frame.area()),
+            Overlay::Prompt { title, tag, text } => {
+                let choices = self.prompt_choices(tag, text);
+                Popup {
+                    heading: "",
+                    text: title,
+                    input: Some(text),
+                    choices: &choices,
+                }
+                .render(frame, &self.ctx.theme, frame.area())
             }
             Overlay::ConfirmCopy(scroll) => {
                 let lines = self.pending_copy.as_ref().map_or(&[][..], |p| &p.lines);
@@ -729,27 +743,18 @@ impl App {
         );
     }
 
-    fn render_popup(&self, frame: &mut Frame, title: &str, text: &str) {
-        let theme = &self.ctx.theme;
-        let area = frame.area();
-        let w = (text.len() as u16 + 4).clamp(30, area.width.saturating_sub(2));
-        let r = Rect {
-            x: area.x + (area.width.saturating_sub(w)) / 2,
-            y: area.y + area.height / 2 - 2,
-            width: w,
-            height: 3,
-        };
-        frame.render_widget(Clear, r);
-        frame.render_widget(
-            Paragraph::new(text.to_string())
-                .style(theme.style("popup"))
-                .block(
-                    Block::default()
-                        .borders(Borders::ALL)
-                        .title(format!(" {title} "))
-                        .title_style(theme.style("popup.title")),
-                ),
-            r,
-        );
+    /// The current view's choices for a prompt, filtered by the typed text (the name or the
+    /// description contains it, ignoring case).
+    pub fn prompt_choices(&self, tag: &str, typed: &str) -> Vec<(String, String)> {
+        let want = typed.trim().to_ascii_lowercase();
+        self.views
+            .get(self.current)
+            .map(|v| v.prompt_choices(tag, &self.ctx))
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(n, d)| {
+                n.to_ascii_lowercase().contains(&want) || d.to_ascii_lowercase().contains(&want)
+            })
+            .collect()
     }
 }

@@ -585,7 +585,7 @@ impl PatternView {
                 Self::done(ctx, "flag")
             }
             "pattern.add_column" => Self::prompt(
-                "Add lock column (parameter name or lock byte 0-31)",
+                "Add lock column: type a parameter name (or lock byte 0-31), tab completes",
                 "pattern.add_column",
                 String::new(),
             ),
@@ -781,7 +781,11 @@ impl PatternView {
                     self.extra[t].insert(i);
                     Outcome::Handled
                 }
-                None => Outcome::Error(format!("no parameter `{text}` on {}", track_name(t))),
+                None => Outcome::Error(format!(
+                    "{}: {}",
+                    track_name(t),
+                    layout[t].kind.unknown_lock(text)
+                )),
             },
             "pattern.fill_every" => match nums.first() {
                 Some(n @ 1..=64) => {
@@ -980,6 +984,16 @@ impl View for PatternView {
                 "pattern.toggle_slide",
             ],
         }
+    }
+
+    fn prompt_choices(&self, tag: &str, ctx: &Ctx) -> Vec<(String, String)> {
+        if tag != "pattern.add_column" {
+            return Vec::new();
+        }
+        self.layout(ctx)
+            .get(self.cursor.track)
+            .map(|tc| tc.kind.lock_choices())
+            .unwrap_or_default()
     }
 
     fn cursor_line(&self, ctx: &Ctx) -> Option<String> {
