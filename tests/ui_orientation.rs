@@ -364,19 +364,147 @@ fn lock_column_prompt_offers_the_tracks_parameters_and_explains_freq() {
     assert!(headers.contains(&"WDTH"), "{headers:?}");
 }
 
+/// The help overlay's inner rows (between the body's borders) on a screen.
+fn help_rows(s: &[String]) -> Vec<String> {
+    let top = s.iter().position(|l| l.starts_with('┌')).expect("help box");
+    let bottom = s.iter().position(|l| l.starts_with('└')).expect("help bottom");
+    s[top + 1..bottom]
+        .iter()
+        .map(|l| {
+            let row: Vec<char> = l.chars().collect();
+            row[1..row.len() - 1].iter().collect::<String>().trim_end().to_string()
+        })
+        .collect()
+}
+
 #[test]
-fn dump_screens() {
+fn help_opens_on_the_views_keys_pages_searches_and_stops_at_its_end() {
+    use octa::ui::app::Overlay;
+    use octa::ui::help::{HelpLine, help_lines};
     let Some(p) = open("ot/hello-flex/project") else {
         return;
     };
     let mut a = app(p, "tracker");
-    for (w, h) in [(200, 55), (100, 30), (80, 24)] {
-        let s = screen(&mut a, w, h);
-        eprintln!("{}\n{}\n{}", s[0], s[h as usize - 2], s[h as usize - 1]);
-    }
-    press(&mut a, &["F3"]);
-    for (w, h) in [(200, 55), (100, 30), (80, 24)] {
-        let s = screen(&mut a, w, h);
-        eprintln!("{}", s[0]);
-    }
+    press(&mut a, &["F1"]);
+    // 100x30: header, 26 body rows (cursor line and status below), 24 inside the box, the
+    // first one the search line.
+    let s = screen(&mut a, 100, 30);
+    let rows = help_rows(&s);
+    assert_eq!(rows.len(), 25);
+    assert_eq!(rows[0], "  search: _");
+    assert_eq!(rows[1], "[pattern]");
+    assert_eq!(
+        rows[2],
+        "  up                    Cursor up one step  (pattern.up)"
+    );
+    // The pattern view's own sections come before the global keys.
+    let all = help_lines(&a, "");
+    let sections: Vec<&str> = all
+        .iter()
+        .filter_map(|l| match l {
+            HelpLine::Section(t) => Some(t.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        &sections[..5],
+        [
+            "pattern",
+            "pattern.note",
+            "global",
+            "views",
+            "grid symbols (also in octa dump)"
+        ]
+    );
+    // PgDn moves one page (24 lines): the first row shown is help line 24.
+    press(&mut a, &["pagedown"]);
+    let rows = help_rows(&screen(&mut a, 100, 30));
+    let line_text = |l: &HelpLine| match l {
+        HelpLine::Section(t) => format!("[{t}]"),
+        HelpLine::Key { keys, text } => format!("  {keys:<22}{text}"),
+        HelpLine::Symbol { symbol, meaning } => format!("  {symbol:<22}{meaning}"),
+    };
+    assert_eq!(rows[1], line_text(&all[24]).trim_end());
+    press(&mut a, &["pageup"]);
+    assert_eq!(a.overlay, Overlay::Help(0));
+    // End shows the last line at the bottom; further keys do not scroll past it.
+    press(&mut a, &["end"]);
+    let end = screen(&mut a, 100, 30);
+    let rows = help_rows(&end);
+    assert_eq!(
+        rows.last().map(String::as_str),
+        Some(line_text(all.last().expect("lines")).trim_end())
+    );
+    press(&mut a, &["down", "pagedown", "down"]);
+    assert_eq!(screen(&mut a, 100, 30), end);
+    // Typing searches: only the matching keys, under their sections.
+    type_text(&mut a, "octave up");
+    let rows = help_rows(&screen(&mut a, 100, 30));
+    assert_eq!(
+        rows[..3],
+        [
+            "  search: octave up_",
+            "[pattern]",
+            "  >                     Note entry octave up  (pattern.octave_up)"
+        ]
+    );
+    assert!(rows[3..].iter().all(|r| r.is_empty()), "{rows:#?}");
+    press(&mut a, &["esc"]);
+    assert_eq!(a.overlay, Overlay::None);
+    // Another view: its keys first.
+    press(&mut a, &["F3", "F1"]);
+    let rows = help_rows(&screen(&mut a, 100, 30));
+    assert_eq!(rows[1], "[parts]");
+}
+
+#[test]
+fn help_legend_lists_the_grids_and_dumps_symbols() {
+    use octa::symbols;
+    let Some(p) = open("ot/hello-flex/project") else {
+        return;
+    };
+    let mut a = app(p, "tracker");
+    press(&mut a, &["F1"]);
+    type_text(&mut a, "trig");
+    let rows = help_rows(&screen(&mut a, 120, 40));
+    let legend: Vec<&String> = rows
+        .iter()
+        .skip_while(|r| !r.starts_with("[grid symbols"))
+        .skip(1)
+        .take_while(|r| r.starts_with("  "))
+        .collect();
+    assert_eq!(
+        legend,
+        [
+            "  X                     trig: the step plays",
+            "  t                     trigless trig: locks and LFO restart, no note",
+            "  l                     lock trig: parameter locks only",
+            "  O                     one-shot trig (audio tracks, O column)",
+            "  S                     slide to the next trig (audio tracks, S column)",
+            "  R 2..                 retrig count (R column; dump: r2)",
+            "  FILL PRE NEI 1ST      trig conditions: fill mode, previous trig, neighbour, first loop",
+        ]
+    );
+    // The grid and octa dump write the same characters: hello-flex A01 T1 step 1 is a trig
+    // with condition 87% (format_bank facts), step 2 empty.
+    press(&mut a, &["esc"]);
+    let s = screen(&mut a, 200, 30);
+    let row1 = s.iter().find(|l| l.starts_with("01 ")).expect("row 1");
+    assert!(row1[3..].starts_with(symbols::TRIG), "{row1}");
+    let row2 = s.iter().find(|l| l.starts_with("02 ")).expect("row 2");
+    assert!(row2[3..].starts_with(symbols::EMPTY), "{row2}");
+    let dir = octa::testutil::corpus("ot/hello-flex/project").expect("corpus");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_octa"))
+        .args(["dump", "-b", "A", "-p", "1"])
+        .arg(&dir)
+        .output()
+        .expect("octa dump runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let step1 = text.lines().nth(2).expect("step 1 line");
+    assert!(step1.contains(&format!("| {} 87% VOL=119", symbols::TRIG)), "{text}");
+    // A NOT condition is one word in both: `!FILL`.
+    assert_eq!(
+        symbols::condition_text(octa::format::TrigCondition::NotFill),
+        "!FILL"
+    );
 }

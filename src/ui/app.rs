@@ -13,7 +13,7 @@ use crate::project::ProjectError;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Paragraph};
 
 /// Smallest terminal the tracker draws in.
 pub const MIN_SIZE: (u16, u16) = (40, 10);
@@ -23,8 +23,10 @@ pub const MIN_SIZE: (u16, u16) = (40, 10);
 pub enum Overlay {
     /// Nothing.
     None,
-    /// The key bindings, scrolled.
+    /// The key bindings, scrolled (the search text is [`App::help_filter`]).
     Help(u16),
+    /// The project's warnings, scrolled.
+    Warnings(u16),
     /// "Quit without saving?"
     ConfirmQuit,
     /// The summary of a planned copy (scrolled): y / enter applies it, esc cancels.
@@ -58,6 +60,10 @@ pub struct App {
     pub quit: bool,
     /// The copy the confirm overlay shows.
     pub pending_copy: Option<PendingCopy>,
+    /// What the help overlay's search holds.
+    pub help_filter: String,
+    /// The warnings list's lines (made when it opens).
+    pub warnings: Vec<String>,
     /// Where the body was drawn last (for mouse events).
     body: Rect,
 }
@@ -77,6 +83,8 @@ impl App {
             message: None,
             quit: false,
             pending_copy: None,
+            help_filter: String::new(),
+            warnings: Vec::new(),
             body: Rect::default(),
         };
         if let Some(e) = err {
@@ -139,13 +147,26 @@ impl App {
     pub fn key(&mut self, chord: Chord) {
         match self.overlay.clone() {
             Overlay::Help(scroll) => {
+                self.help_key(chord, scroll);
+                return;
+            }
+            Overlay::Warnings(scroll) => {
+                let max = super::help::warnings_max_scroll(self, self.body);
+                let page = self.body.height.saturating_sub(2).max(1);
                 self.overlay = match chord.code {
-                    ChordKey::Named(NamedKey::Down) => Overlay::Help(scroll.saturating_add(1)),
-                    ChordKey::Named(NamedKey::Up) => Overlay::Help(scroll.saturating_sub(1)),
-                    ChordKey::Named(NamedKey::PageDown) => Overlay::Help(scroll.saturating_add(10)),
-                    ChordKey::Named(NamedKey::PageUp) => Overlay::Help(scroll.saturating_sub(10)),
+                    ChordKey::Named(NamedKey::Down) => Overlay::Warnings(scroll.saturating_add(1)),
+                    ChordKey::Named(NamedKey::Up) => Overlay::Warnings(scroll.saturating_sub(1)),
+                    ChordKey::Named(NamedKey::PageDown) => {
+                        Overlay::Warnings(scroll.saturating_add(page))
+                    }
+                    ChordKey::Named(NamedKey::PageUp) => {
+                        Overlay::Warnings(scroll.saturating_sub(page))
+                    }
                     _ => Overlay::None,
                 };
+                if let Overlay::Warnings(s) = &mut self.overlay {
+                    *s = (*s).min(max);
+                }
                 return;
             }
             Overlay::ConfirmQuit => {
@@ -240,7 +261,14 @@ impl App {
                     text: String::new(),
                 }
             }
-            "app.help" => self.overlay = Overlay::Help(0),
+            "app.help" => {
+                self.help_filter.clear();
+                self.overlay = Overlay::Help(0);
+            }
+            "app.warnings" => {
+                self.warnings = super::help::collect_warnings(&self.ctx);
+                self.overlay = Overlay::Warnings(0);
+            }
             "app.next_view" => {
                 self.current = (self.current + 1) % self.views.len().max(1);
             }
@@ -592,7 +620,8 @@ impl App {
         self.render_status(frame, status);
         match &self.overlay {
             Overlay::None => {}
-            Overlay::Help(scroll) => self.render_help(frame, body, *scroll),
+            Overlay::Help(scroll) => super::help::render_help(self, frame, body, *scroll),
+            Overlay::Warnings(scroll) => super::help::render_warnings(self, frame, body, *scroll),
             Overlay::ConfirmQuit => Popup {
                 heading: "Unsaved changes",
                 text: "Quit without saving? y: quit, s: save and quit, other: stay",
@@ -690,57 +719,33 @@ impl App {
         );
     }
 
-    /// The help overlay's lines: context headers, then `keys  description` per action.
-    pub fn help_lines(&self) -> Vec<(String, String, String)> {
-        let mut out = Vec::new();
-        let mut last = "";
-        for a in self.actions() {
-            let ctx = a.context();
-            if ctx != last {
-                out.push((ctx.to_string(), String::new(), String::new()));
-                last = ctx;
+    /// A key in the help overlay: arrows and pages scroll (never past the last line), typed
+    /// characters search, backspace edits the search, esc or the help key closes.
+    fn help_key(&mut self, chord: Chord, scroll: u16) {
+        let max = super::help::max_scroll(self, self.body);
+        let page = super::help::page(self.body);
+        let to = |s: u16| Overlay::Help(s.min(max));
+        self.overlay = match chord.code {
+            ChordKey::Named(NamedKey::Down) => to(scroll.saturating_add(1)),
+            ChordKey::Named(NamedKey::Up) => to(scroll.saturating_sub(1)),
+            ChordKey::Named(NamedKey::PageDown) => to(scroll.saturating_add(page)),
+            ChordKey::Named(NamedKey::PageUp) => to(scroll.saturating_sub(page)),
+            ChordKey::Named(NamedKey::Home) => to(0),
+            ChordKey::Named(NamedKey::End) => to(max),
+            ChordKey::Named(NamedKey::Esc) => Overlay::None,
+            ChordKey::Named(NamedKey::Backspace) => {
+                self.help_filter.pop();
+                Overlay::Help(0)
             }
-            out.push((
-                String::new(),
-                self.keymap.keys_text(a.name),
-                format!("{}  ({})", self.keymap.help(a.name), a.name),
-            ));
-        }
-        out
-    }
-
-    fn render_help(&self, frame: &mut Frame, area: Rect, scroll: u16) {
-        let theme = &self.ctx.theme;
-        let lines: Vec<Line> = self
-            .help_lines()
-            .into_iter()
-            .map(|(ctx, keys, help)| {
-                if !ctx.is_empty() {
-                    Line::from(Span::styled(format!("[{ctx}]"), theme.style("help.title")))
-                } else {
-                    Line::from(vec![
-                        Span::styled(format!("  {keys:<22}"), theme.style("help.key")),
-                        Span::styled(help, theme.style("help")),
-                    ])
+            _ if self.keymap.lookup(&[], chord) == Some("app.help") => Overlay::None,
+            _ => match chord.plain_char() {
+                Some(c) => {
+                    self.help_filter.push(c);
+                    Overlay::Help(0)
                 }
-            })
-            .collect();
-        frame.render_widget(Clear, area);
-        frame.render_widget(
-            Paragraph::new(lines)
-                .scroll((scroll, 0))
-                .style(theme.style("help"))
-                .block(
-                    Block::default()
-                        .borders(Borders::ALL)
-                        .title(format!(
-                            " Keys ({}) - up/down scroll, any other key closes ",
-                            self.keymap.name
-                        ))
-                        .title_style(theme.style("help.title")),
-                ),
-            area,
-        );
+                None => Overlay::Help(scroll),
+            },
+        };
     }
 
     /// The current view's choices for a prompt, filtered by the typed text (the name or the

@@ -318,12 +318,7 @@ pub fn locked_bytes(bank: &Bank, pattern: usize, track: usize) -> BTreeSet<u8> {
 
 /// Short condition text (at most 5 chars): `FILL`, `!PRE`, `50%`, `3:4`.
 pub fn cond_text(c: TrigCondition) -> String {
-    let s = c.to_string();
-    match s.strip_prefix("NOT ") {
-        Some(rest) => format!("!{rest}"),
-        None if c == TrigCondition::None => String::new(),
-        None => s,
-    }
+    crate::symbols::condition_text(c)
 }
 
 /// Micro-timing text (`+12`, `-3`, empty for 0).
