@@ -508,3 +508,57 @@ fn help_legend_lists_the_grids_and_dumps_symbols() {
         "!FILL"
     );
 }
+
+#[test]
+fn warnings_list_opens_any_time_with_missing_files_and_samples() {
+    use octa::ui::app::Overlay;
+    let Some(src) = octa::testutil::corpus("ot/hello-flex") else {
+        return;
+    };
+    // A set: PROJ/ (hello-flex without bank16.work) and AUDIO/projects/HELLO FLEX/ with every
+    // sample but Electrokik.wav (the slots' paths are ../AUDIO/projects/HELLO FLEX/...).
+    let set = tempfile::tempdir().expect("tmp");
+    let proj = set.path().join("PROJ");
+    let audio = set.path().join("AUDIO/projects/HELLO FLEX");
+    std::fs::create_dir_all(&proj).expect("proj dir");
+    std::fs::create_dir_all(&audio).expect("audio dir");
+    for e in std::fs::read_dir(src.join("project")).expect("project") {
+        let e = e.expect("entry");
+        if e.file_name() != "bank16.work" {
+            std::fs::copy(e.path(), proj.join(e.file_name())).expect("copy");
+        }
+    }
+    for e in std::fs::read_dir(src.join("samples")).expect("samples") {
+        let e = e.expect("entry");
+        if e.file_name() != "Electrokik.wav" {
+            std::fs::copy(e.path(), audio.join(e.file_name())).expect("copy");
+        }
+    }
+    let project =
+        octa::project::Project::open(&proj, &Default::default()).expect("the copy opens");
+    let mut a = app(project, "tracker");
+    // Any time, not only at start: after moving around and another view.
+    press(&mut a, &["down", "F3", "F2", "ctrl+w"]);
+    assert_eq!(a.overlay, Overlay::Warnings(0));
+    let s = screen(&mut a, 200, 30);
+    let rows = help_rows(&s);
+    let bank16 = proj.join("bank16.work");
+    assert_eq!(
+        rows[..3],
+        [
+            "2 warning(s):".to_string(),
+            format!(
+                "- {}: missing: using the device's blank file (written only when edited)",
+                bank16.display()
+            ),
+            "- Flex 1: sample missing: ../AUDIO/projects/HELLO FLEX/Electrokik.wav".to_string(),
+        ],
+        "{rows:#?}"
+    );
+    assert!(s[1].contains("Warnings"), "{}", s[1]);
+    // Any other key closes it; the key works again later.
+    press(&mut a, &["x"]);
+    assert_eq!(a.overlay, Overlay::None);
+    press(&mut a, &["ctrl+w"]);
+    assert_eq!(a.overlay, Overlay::Warnings(0));
+}
