@@ -106,7 +106,8 @@ pub struct HeaderLayout {
     pub position: String,
 }
 
-/// Lays out the header: the position always, the view list in the widest style that fits.
+/// Lays out the header: the position always, then the view's title, then the view list in
+/// the widest style that fits.
 pub fn header_layout(
     width: u16,
     tabs: &[ViewTab],
@@ -117,17 +118,23 @@ pub fn header_layout(
     let pos_w = cols(&position) + 2;
     let name_w = " octa ".len();
     let tabs_w = |v: &[(String, bool)]| v.iter().map(|(t, _)| cols(&t)).sum::<usize>();
-    for style in [TabStyle::Full, TabStyle::Short, TabStyle::CurrentOnly] {
-        let t = tab_texts(tabs, style);
-        if name_w + tabs_w(&t) + pos_w <= w {
-            let used = name_w + tabs_w(&t) + pos_w;
-            let title = title.filter(|s| used + cols(&s) + 1 <= w);
-            return HeaderLayout {
-                name: true,
-                tabs: t,
-                title,
-                position,
-            };
+    // The view's title too when it fits with some form of the list; else the list alone.
+    let title_w = title.as_deref().map_or(0, |s| cols(s) + 1);
+    for with_title in [true, false] {
+        if with_title && title.is_none() {
+            continue;
+        }
+        let extra = if with_title { title_w } else { 0 };
+        for style in [TabStyle::Full, TabStyle::Short, TabStyle::CurrentOnly] {
+            let t = tab_texts(tabs, style);
+            if name_w + tabs_w(&t) + pos_w + extra <= w {
+                return HeaderLayout {
+                    name: true,
+                    tabs: t,
+                    title: if with_title { title } else { None },
+                    position,
+                };
+            }
         }
     }
     let t = tab_texts(tabs, TabStyle::CurrentOnly);
