@@ -29,12 +29,21 @@ pub const LEGEND: &[(&str, &str)] = &[
     (SWING, "swing applies to this step (W column)"),
     ("R 2..", "retrig count (R column; dump: r2)"),
     ("C-4 C#4", "note (60 = C-4); PCH/NOT column"),
-    ("+55 -12", "lock value as the device shows it (bipolar values signed)"),
-    ("FILL PRE NEI 1ST", "trig conditions: fill mode, previous trig, neighbour, first loop"),
+    (
+        "+55 -12",
+        "lock value as the device shows it (bipolar values signed)",
+    ),
+    (
+        "FILL PRE NEI 1ST",
+        "trig conditions: fill mode, previous trig, neighbour, first loop",
+    ),
     ("!FILL !PRE", "NOT: the condition inverted"),
     ("50%", "probability condition"),
     ("3:4", "plays on loop 3 of every 4"),
-    ("+12 -3", "micro-timing in 1/384 of a step (MIC column; dump: +12/384)"),
+    (
+        "+12 -3",
+        "micro-timing in 1/384 of a step (MIC column; dump: +12/384)",
+    ),
 ];
 
 /// A condition as the grid and the dump write it: `FILL`, `!PRE`, `50%`, `3:4`, empty for

@@ -76,7 +76,8 @@ fn pairs(t: &Theme) -> Vec<(String, Style)> {
         ("cursor_row", base.patch(t.raw("grid.cursor_row"))),
         (
             "page+cursor_row",
-            base.patch(t.raw("grid.page")).patch(t.raw("grid.cursor_row")),
+            base.patch(t.raw("grid.page"))
+                .patch(t.raw("grid.cursor_row")),
         ),
         ("selection", base.patch(t.raw("grid.selection"))),
         ("playhead", base.patch(t.raw("grid.playhead"))),
@@ -168,7 +169,11 @@ fn header_keeps_the_position_and_shortens_the_view_list() {
     for w in [100u16, 80] {
         let s = screen(&mut a, w, if w == 100 { 30 } else { 24 });
         let pad = " ".repeat(w as usize - 18 - HELLO_POSITION.len() - 1);
-        assert_eq!(top(&s), format!(" octa  F2:pattern {pad}{HELLO_POSITION}"), "{w}");
+        assert_eq!(
+            top(&s),
+            format!(" octa  F2:pattern {pad}{HELLO_POSITION}"),
+            "{w}"
+        );
     }
     // Another view: its title shows when it fits, the position stays.
     press(&mut a, &["F3"]);
@@ -201,7 +206,10 @@ fn header_abbreviates_views_when_only_that_fits() {
             .collect::<Vec<_>>()
     };
     // " octa " (6) + tabs (12 + 10 + 15 in full, 8 + 8 + 10 short) + " POS " (5).
-    assert_eq!(texts(6 + 37 + 5), [" F2:pattern ", " F3:parts ", " shift+F8:side "]);
+    assert_eq!(
+        texts(6 + 37 + 5),
+        [" F2:pattern ", " F3:parts ", " shift+F8:side "]
+    );
     assert_eq!(texts(6 + 36 + 5), [" F2:pat ", " F3:par ", " S-F8:sid "]);
     assert_eq!(texts(6 + 26 + 5), [" F2:pat ", " F3:par ", " S-F8:sid "]);
     assert_eq!(texts(6 + 25 + 5), [" F3:parts "]);
@@ -222,7 +230,16 @@ fn cursor_line_shows_track_step_column_modes_selection_and_state() {
     // hex mode and a 3-step x 2-column selection.
     press(
         &mut a,
-        &["right", "right", ">", "F10", "alt+x", "shift+down", "shift+down", "shift+left"],
+        &[
+            "right",
+            "right",
+            ">",
+            "F10",
+            "alt+x",
+            "shift+down",
+            "shift+down",
+            "shift+left",
+        ],
     );
     let s = screen(&mut a, 80, 24);
     assert_eq!(
@@ -241,17 +258,30 @@ fn cursor_line_shows_track_step_column_modes_selection_and_state() {
 /// The text inside the popup box on a screen (the rows between its top and bottom corners),
 /// one string per row, without the borders.
 fn popup_rows(s: &[String]) -> Vec<String> {
-    let top = s.iter().position(|l| l.contains('┌')).expect("a popup on screen");
-    let bottom = s.iter().position(|l| l.contains('└')).expect("popup bottom");
+    let top = s
+        .iter()
+        .position(|l| l.contains('┌'))
+        .expect("a popup on screen");
+    let bottom = s
+        .iter()
+        .position(|l| l.contains('└'))
+        .expect("popup bottom");
     let corners: Vec<char> = s[top].chars().collect();
     let a = corners.iter().position(|c| *c == '┌').expect("left corner");
-    let b = corners.iter().position(|c| *c == '┐').expect("right corner");
+    let b = corners
+        .iter()
+        .position(|c| *c == '┐')
+        .expect("right corner");
     s[top + 1..bottom]
         .iter()
         .map(|l| {
             let row: Vec<char> = l.chars().collect();
             assert_eq!((row[a], row[b]), ('│', '│'), "{l}");
-            row[a + 1..b].iter().collect::<String>().trim_end().to_string()
+            row[a + 1..b]
+                .iter()
+                .collect::<String>()
+                .trim_end()
+                .to_string()
         })
         .collect()
 }
@@ -314,7 +344,8 @@ fn lock_column_prompt_offers_the_tracks_parameters_and_explains_freq() {
             .expect("bank A")
             .part_mut(0)
             .expect("part 1");
-        part.set_machine_type(0, octa::format::MachineType::Flex).expect("flex");
+        part.set_machine_type(0, octa::format::MachineType::Flex)
+            .expect("flex");
         part.set_fx1_type(0, 4).expect("FILTER");
         part.set_fx2_type(0, 8).expect("DELAY");
     }
@@ -360,19 +391,31 @@ fn lock_column_prompt_offers_the_tracks_parameters_and_explains_freq() {
     type_text(&mut a, "wdth");
     press(&mut a, &["tab", "enter"]);
     let s = screen(&mut a, 200, 30);
-    let headers: Vec<&str> = s[2][3..].split('│').next().unwrap().split_whitespace().collect();
+    let headers: Vec<&str> = s[2][3..]
+        .split('│')
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .collect();
     assert!(headers.contains(&"WDTH"), "{headers:?}");
 }
 
 /// The help overlay's inner rows (between the body's borders) on a screen.
 fn help_rows(s: &[String]) -> Vec<String> {
     let top = s.iter().position(|l| l.starts_with('┌')).expect("help box");
-    let bottom = s.iter().position(|l| l.starts_with('└')).expect("help bottom");
+    let bottom = s
+        .iter()
+        .position(|l| l.starts_with('└'))
+        .expect("help bottom");
     s[top + 1..bottom]
         .iter()
         .map(|l| {
             let row: Vec<char> = l.chars().collect();
-            row[1..row.len() - 1].iter().collect::<String>().trim_end().to_string()
+            row[1..row.len() - 1]
+                .iter()
+                .collect::<String>()
+                .trim_end()
+                .to_string()
         })
         .collect()
 }
@@ -501,7 +544,10 @@ fn help_legend_lists_the_grids_and_dumps_symbols() {
         .expect("octa dump runs");
     let text = String::from_utf8_lossy(&out.stdout);
     let step1 = text.lines().nth(2).expect("step 1 line");
-    assert!(step1.contains(&format!("| {} 87% VOL=119", symbols::TRIG)), "{text}");
+    assert!(
+        step1.contains(&format!("| {} 87% VOL=119", symbols::TRIG)),
+        "{text}"
+    );
     // A NOT condition is one word in both: `!FILL`.
     assert_eq!(
         symbols::condition_text(octa::format::TrigCondition::NotFill),
@@ -534,8 +580,7 @@ fn warnings_list_opens_any_time_with_missing_files_and_samples() {
             std::fs::copy(e.path(), audio.join(e.file_name())).expect("copy");
         }
     }
-    let project =
-        octa::project::Project::open(&proj, &Default::default()).expect("the copy opens");
+    let project = octa::project::Project::open(&proj, &Default::default()).expect("the copy opens");
     let mut a = app(project, "tracker");
     // Any time, not only at start: after moving around and another view.
     press(&mut a, &["down", "F3", "F2", "ctrl+w"]);

@@ -117,7 +117,7 @@ pub fn header_layout(
     let w = width as usize;
     let pos_w = cols(&position) + 2;
     let name_w = " octa ".len();
-    let tabs_w = |v: &[(String, bool)]| v.iter().map(|(t, _)| cols(&t)).sum::<usize>();
+    let tabs_w = |v: &[(String, bool)]| v.iter().map(|(t, _)| cols(t)).sum::<usize>();
     // The view's title too when it fits with some form of the list; else the list alone.
     let title_w = title.as_deref().map_or(0, |s| cols(s) + 1);
     for with_title in [true, false] {
@@ -177,7 +177,7 @@ pub fn render_header(app: &App, frame: &mut Frame, area: Rect) {
     }
     let mut used = if h.name { 6 } else { 0 };
     for (text, current) in &h.tabs {
-        used += cols(&text);
+        used += cols(text);
         let style = if *current {
             theme.style("header.title")
         } else {
@@ -186,7 +186,7 @@ pub fn render_header(app: &App, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(text.clone(), style));
     }
     if let Some(t) = &h.title {
-        used += cols(&t) + 1;
+        used += cols(t) + 1;
         spans.push(Span::styled(format!(" {t}"), theme.style("header")));
     }
     let pos = format!(" {} ", h.position);

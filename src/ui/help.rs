@@ -48,11 +48,11 @@ pub fn help_lines(app: &App, filter: &str) -> Vec<HelpLine> {
         text: format!("{}  ({})", app.keymap.help(a.name), a.name),
     };
     let mut sections: Vec<(String, Vec<HelpLine>)> = Vec::new();
-    let push = |sections: &mut Vec<(String, Vec<HelpLine>)>, title: &str, line| {
-        match sections.last_mut() {
-            Some((t, v)) if t == title => v.push(line),
-            _ => sections.push((title.to_string(), vec![line])),
-        }
+    let push = |sections: &mut Vec<(String, Vec<HelpLine>)>, title: &str, line| match sections
+        .last_mut()
+    {
+        Some((t, v)) if t == title => v.push(line),
+        _ => sections.push((title.to_string(), vec![line])),
     };
     let view_section = |i: usize, sections: &mut Vec<(String, Vec<HelpLine>)>| {
         if let Some(v) = app.views.get(i) {
@@ -128,7 +128,9 @@ pub fn render_help(app: &App, frame: &mut Frame, area: Rect, scroll: u16) {
         .take(page(area) as usize)
     {
         lines.push(match l {
-            HelpLine::Section(t) => Line::from(Span::styled(format!("[{t}]"), theme.style("help.title"))),
+            HelpLine::Section(t) => {
+                Line::from(Span::styled(format!("[{t}]"), theme.style("help.title")))
+            }
             HelpLine::Key { keys, text } => Line::from(vec![
                 Span::styled(format!("  {keys:<22}"), theme.style("help.key")),
                 Span::styled(text, theme.style("help")),

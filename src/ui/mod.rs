@@ -144,7 +144,10 @@ pub fn build_app(project: Project, opts: &RunOptions) -> App {
         app.error(n);
     } else if let Some(w) = warnings.first() {
         let key = app.keymap.keys_text("app.warnings");
-        app.info(format!("{w} ({} warning(s), {key} lists them)", warnings.len()));
+        app.info(format!(
+            "{w} ({} warning(s), {key} lists them)",
+            warnings.len()
+        ));
     } else if let Some(m) = opened {
         app.info(m);
     }

@@ -257,12 +257,9 @@ impl TrackKind {
             let (Some(fx), Some(p)) = (self.fx_of(i), self.param(i)) else {
                 continue;
             };
-            if let Some((_, _, _, what)) = ALIASES
-                .iter()
-                .find(|(ty, afx, dev, _)| {
-                    ty.split(' ').any(|w| w.eq_ignore_ascii_case(t)) && *afx == fx && *dev == p.name
-                })
-            {
+            if let Some((_, _, _, what)) = ALIASES.iter().find(|(ty, afx, dev, _)| {
+                ty.split(' ').any(|w| w.eq_ignore_ascii_case(t)) && *afx == fx && *dev == p.name
+            }) {
                 return format!(
                     "no parameter `{t}`: the {fx}'s {what} is called {} on the device ({} {fx} {})",
                     p.name,
