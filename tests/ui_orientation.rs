@@ -607,3 +607,24 @@ fn warnings_list_opens_any_time_with_missing_files_and_samples() {
     press(&mut a, &["ctrl+w"]);
     assert_eq!(a.overlay, Overlay::Warnings(0));
 }
+
+#[test]
+fn a_long_choice_list_keeps_the_header_and_says_how_many_more() {
+    use octa::project::Project;
+    let mut a = app(Project::new_blank("untitled"), "tracker");
+    press(&mut a, &["alt+="]);
+    // 80x24: the popup leaves the header and the status line; 20 rows inside: the question (one
+    // line), the input, 17 choices and the count of the rest.
+    let s = screen(&mut a, 80, 24);
+    assert!(s[0].contains("Bank A Pattern 01"), "{}", s[0]);
+    assert!(s[1].contains('┌') && s[22].contains('└'), "{s:#?}");
+    let rows = popup_rows(&s);
+    assert_eq!(rows.len(), 20);
+    assert_eq!(rows[1].trim(), "> _");
+    let total = a.prompt_choices("pattern.add_column", "").len();
+    assert!(total > 18, "{total}");
+    assert_eq!(
+        rows[19].trim(),
+        format!("... {} more: type to filter", total - 17)
+    );
+}

@@ -81,7 +81,13 @@ impl Popup<'_> {
         .unwrap_or(0) as u16
             + 2;
         let w = want.max(MIN_WIDTH).min(max_w);
-        let h = (self.lines(w).len() as u16 + 2).min(screen.height.max(3));
+        // The header and status lines stay visible when the screen is tall enough.
+        let max_h = if screen.height > 10 {
+            screen.height - 2
+        } else {
+            screen.height.max(3)
+        };
+        let h = (self.lines(w).len() as u16 + 2).min(max_h);
         Rect {
             x: screen.x + (screen.width - w) / 2,
             y: screen.y + (screen.height - h) / 2,
@@ -119,8 +125,14 @@ impl Popup<'_> {
     /// Draws the popup centred on `screen`.
     pub fn render(&self, frame: &mut Frame, theme: &Theme, screen: Rect) {
         let r = self.area(screen);
-        let lines: Vec<Line> = self
-            .lines(r.width)
+        let mut text = self.lines(r.width);
+        let room = r.height.saturating_sub(2) as usize;
+        if text.len() > room && room > 0 {
+            let more = text.len() - room + 1;
+            text.truncate(room - 1);
+            text.push((format!("... {more} more: type to filter"), "popup"));
+        }
+        let lines: Vec<Line> = text
             .into_iter()
             .map(|(l, st)| Line::from(Span::styled(l, theme.style(st))))
             .collect();
