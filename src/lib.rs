@@ -18,6 +18,7 @@ pub mod librarian;
 pub mod memory;
 pub mod midi;
 pub mod project;
+pub mod symbols;
 #[doc(hidden)]
 pub mod testutil;
 pub mod ui;

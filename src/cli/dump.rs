@@ -271,16 +271,20 @@ pub fn to_text(d: &PatternDump) -> String {
     let cell = |st: &StepDump| -> String {
         let mut parts = vec![
             match st.kind {
-                "trig" => "X",
-                "trigless" => "o",
-                "lock" => "L",
-                _ => ".",
+                "trig" => crate::symbols::TRIG,
+                "trigless" => crate::symbols::TRIGLESS,
+                "lock" => crate::symbols::LOCK,
+                _ => crate::symbols::EMPTY,
             }
             .to_string(),
         ];
         parts.extend(st.notes.iter().cloned());
         if let Some(c) = &st.condition {
-            parts.push(c.clone());
+            // the grid's short form (`!FILL`), one word per condition
+            parts.push(match c.strip_prefix("NOT ") {
+                Some(rest) => format!("!{rest}"),
+                None => c.clone(),
+            });
         }
         if st.micro_timing != 0 {
             parts.push(format!("{:+}/384", st.micro_timing));

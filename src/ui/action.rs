@@ -88,6 +88,11 @@ pub const GLOBAL_ACTIONS: &[ActionDef] = &[
         "Open another project beside this one (side-by-side view)",
         &["ctrl+o"],
     ),
+    act(
+        "app.warnings",
+        "List the project's warnings (missing files, checksums, samples)",
+        &["ctrl+w"],
+    ),
 ];
 
 /// What a view receives.

@@ -7,12 +7,13 @@ use super::keymap::Keymap;
 use super::keys::{Chord, ChordKey, NamedKey};
 use super::view::{Ctx, Outcome, Side, View};
 use super::views::all_views;
+use super::widgets::prompt::Popup;
 use crate::format::bank_letter;
 use crate::project::ProjectError;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Paragraph};
 
 /// Smallest terminal the tracker draws in.
 pub const MIN_SIZE: (u16, u16) = (40, 10);
@@ -22,8 +23,10 @@ pub const MIN_SIZE: (u16, u16) = (40, 10);
 pub enum Overlay {
     /// Nothing.
     None,
-    /// The key bindings, scrolled.
+    /// The key bindings, scrolled (the search text is [`App::help_filter`]).
     Help(u16),
+    /// The project's warnings, scrolled.
+    Warnings(u16),
     /// "Quit without saving?"
     ConfirmQuit,
     /// The summary of a planned copy (scrolled): y / enter applies it, esc cancels.
@@ -57,6 +60,10 @@ pub struct App {
     pub quit: bool,
     /// The copy the confirm overlay shows.
     pub pending_copy: Option<PendingCopy>,
+    /// What the help overlay's search holds.
+    pub help_filter: String,
+    /// The warnings list's lines (made when it opens).
+    pub warnings: Vec<String>,
     /// Where the body was drawn last (for mouse events).
     body: Rect,
 }
@@ -76,6 +83,8 @@ impl App {
             message: None,
             quit: false,
             pending_copy: None,
+            help_filter: String::new(),
+            warnings: Vec::new(),
             body: Rect::default(),
         };
         if let Some(e) = err {
@@ -138,13 +147,26 @@ impl App {
     pub fn key(&mut self, chord: Chord) {
         match self.overlay.clone() {
             Overlay::Help(scroll) => {
+                self.help_key(chord, scroll);
+                return;
+            }
+            Overlay::Warnings(scroll) => {
+                let max = super::help::warnings_max_scroll(self, self.body);
+                let page = self.body.height.saturating_sub(2).max(1);
                 self.overlay = match chord.code {
-                    ChordKey::Named(NamedKey::Down) => Overlay::Help(scroll.saturating_add(1)),
-                    ChordKey::Named(NamedKey::Up) => Overlay::Help(scroll.saturating_sub(1)),
-                    ChordKey::Named(NamedKey::PageDown) => Overlay::Help(scroll.saturating_add(10)),
-                    ChordKey::Named(NamedKey::PageUp) => Overlay::Help(scroll.saturating_sub(10)),
+                    ChordKey::Named(NamedKey::Down) => Overlay::Warnings(scroll.saturating_add(1)),
+                    ChordKey::Named(NamedKey::Up) => Overlay::Warnings(scroll.saturating_sub(1)),
+                    ChordKey::Named(NamedKey::PageDown) => {
+                        Overlay::Warnings(scroll.saturating_add(page))
+                    }
+                    ChordKey::Named(NamedKey::PageUp) => {
+                        Overlay::Warnings(scroll.saturating_sub(page))
+                    }
                     _ => Overlay::None,
                 };
+                if let Overlay::Warnings(s) = &mut self.overlay {
+                    *s = (*s).min(max);
+                }
                 return;
             }
             Overlay::ConfirmQuit => {
@@ -179,6 +201,12 @@ impl App {
                     ChordKey::Named(NamedKey::Esc) => self.overlay = Overlay::None,
                     ChordKey::Named(NamedKey::Backspace) => {
                         text.pop();
+                        self.overlay = Overlay::Prompt { title, tag, text };
+                    }
+                    ChordKey::Named(NamedKey::Tab) => {
+                        if let Some((name, _)) = self.prompt_choices(tag, &text).first() {
+                            text = name.clone();
+                        }
                         self.overlay = Overlay::Prompt { title, tag, text };
                     }
                     _ => {
@@ -240,7 +268,14 @@ impl App {
                     text: String::new(),
                 }
             }
-            "app.help" => self.overlay = Overlay::Help(0),
+            "app.help" => {
+                self.help_filter.clear();
+                self.overlay = Overlay::Help(0);
+            }
+            "app.warnings" => {
+                self.warnings = super::help::collect_warnings(&self.ctx);
+                self.overlay = Overlay::Warnings(0);
+            }
             "app.next_view" => {
                 self.current = (self.current + 1) % self.views.len().max(1);
             }
@@ -587,9 +622,14 @@ impl App {
             );
             return;
         }
-        let [header, body, status] = Layout::vertical([
+        let cursor_line = self
+            .views
+            .get(self.current)
+            .and_then(|v| v.cursor_line(&self.ctx));
+        let [header, body, cursor, status] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Min(1),
+            Constraint::Length(u16::from(cursor_line.is_some())),
             Constraint::Length(1),
         ])
         .areas(area);
@@ -598,18 +638,35 @@ impl App {
         if let Some(view) = self.views.get_mut(self.current) {
             view.render(frame, body, &self.ctx);
         }
+        // Asked again after the draw: the view settles its cursor while drawing.
+        if cursor_line.is_some()
+            && let Some(line) = self
+                .views
+                .get(self.current)
+                .and_then(|v| v.cursor_line(&self.ctx))
+        {
+            super::chrome::render_cursor_line(&self.ctx, frame, cursor, &line);
+        }
         self.render_status(frame, status);
         match &self.overlay {
             Overlay::None => {}
-            Overlay::Help(scroll) => self.render_help(frame, body, *scroll),
-            Overlay::ConfirmQuit => self.render_popup(
-                frame,
-                "Unsaved changes",
-                "Quit without saving? y: quit, s: save and quit, other: stay",
-            ),
-            Overlay::Prompt { title, text, .. } => {
-                let t = format!("{text}_");
-                self.render_popup(frame, title, &t)
+            Overlay::Help(scroll) => super::help::render_help(self, frame, body, *scroll),
+            Overlay::Warnings(scroll) => super::help::render_warnings(self, frame, body, *scroll),
+            Overlay::ConfirmQuit => Popup {
+                heading: "Unsaved changes",
+                text: "Quit without saving? y: quit, s: save and quit, other: stay",
+                ..Popup::default()
+            }
+            .render(frame, &self.ctx.theme, frame.area()),
+            Overlay::Prompt { title, tag, text } => {
+                let choices = self.prompt_choices(tag, text);
+                Popup {
+                    heading: "",
+                    text: title,
+                    input: Some(text),
+                    choices: &choices,
+                }
+                .render(frame, &self.ctx.theme, frame.area())
             }
             Overlay::ConfirmCopy(scroll) => {
                 let lines = self.pending_copy.as_ref().map_or(&[][..], |p| &p.lines);
@@ -619,33 +676,7 @@ impl App {
     }
 
     fn render_header(&self, frame: &mut Frame, area: Rect) {
-        let theme = &self.ctx.theme;
-        let mut spans = vec![Span::styled(" octa ", theme.style("header.title"))];
-        for (i, v) in self.views.iter().enumerate() {
-            let style = if i == self.current {
-                theme.style("header.title")
-            } else {
-                theme.style("header")
-            };
-            spans.push(Span::styled(
-                format!(
-                    " {}:{} ",
-                    self.keymap.keys_text(v.info().switch.name),
-                    v.info().id
-                ),
-                style,
-            ));
-        }
-        if let Some(v) = self.views.get(self.current) {
-            spans.push(Span::styled(
-                format!(" {}", v.title(&self.ctx)),
-                theme.style("header"),
-            ));
-        }
-        frame.render_widget(
-            Paragraph::new(Line::from(spans)).style(theme.style("header")),
-            area,
-        );
+        super::chrome::render_header(self, frame, area);
     }
 
     /// The name, read-only mark and changed banks of a document (`*` alone: only
@@ -718,80 +749,47 @@ impl App {
         );
     }
 
-    /// The help overlay's lines: context headers, then `keys  description` per action.
-    pub fn help_lines(&self) -> Vec<(String, String, String)> {
-        let mut out = Vec::new();
-        let mut last = "";
-        for a in self.actions() {
-            let ctx = a.context();
-            if ctx != last {
-                out.push((ctx.to_string(), String::new(), String::new()));
-                last = ctx;
+    /// A key in the help overlay: arrows and pages scroll (never past the last line), typed
+    /// characters search, backspace edits the search, esc or the help key closes.
+    fn help_key(&mut self, chord: Chord, scroll: u16) {
+        let max = super::help::max_scroll(self, self.body);
+        let page = super::help::page(self.body);
+        let to = |s: u16| Overlay::Help(s.min(max));
+        self.overlay = match chord.code {
+            ChordKey::Named(NamedKey::Down) => to(scroll.saturating_add(1)),
+            ChordKey::Named(NamedKey::Up) => to(scroll.saturating_sub(1)),
+            ChordKey::Named(NamedKey::PageDown) => to(scroll.saturating_add(page)),
+            ChordKey::Named(NamedKey::PageUp) => to(scroll.saturating_sub(page)),
+            ChordKey::Named(NamedKey::Home) => to(0),
+            ChordKey::Named(NamedKey::End) => to(max),
+            ChordKey::Named(NamedKey::Esc) => Overlay::None,
+            ChordKey::Named(NamedKey::Backspace) => {
+                self.help_filter.pop();
+                Overlay::Help(0)
             }
-            out.push((
-                String::new(),
-                self.keymap.keys_text(a.name),
-                format!("{}  ({})", self.keymap.help(a.name), a.name),
-            ));
-        }
-        out
-    }
-
-    fn render_help(&self, frame: &mut Frame, area: Rect, scroll: u16) {
-        let theme = &self.ctx.theme;
-        let lines: Vec<Line> = self
-            .help_lines()
-            .into_iter()
-            .map(|(ctx, keys, help)| {
-                if !ctx.is_empty() {
-                    Line::from(Span::styled(format!("[{ctx}]"), theme.style("help.title")))
-                } else {
-                    Line::from(vec![
-                        Span::styled(format!("  {keys:<22}"), theme.style("help.key")),
-                        Span::styled(help, theme.style("help")),
-                    ])
+            _ if self.keymap.lookup(&[], chord) == Some("app.help") => Overlay::None,
+            _ => match chord.plain_char() {
+                Some(c) => {
+                    self.help_filter.push(c);
+                    Overlay::Help(0)
                 }
-            })
-            .collect();
-        frame.render_widget(Clear, area);
-        frame.render_widget(
-            Paragraph::new(lines)
-                .scroll((scroll, 0))
-                .style(theme.style("help"))
-                .block(
-                    Block::default()
-                        .borders(Borders::ALL)
-                        .title(format!(
-                            " Keys ({}) - up/down scroll, any other key closes ",
-                            self.keymap.name
-                        ))
-                        .title_style(theme.style("help.title")),
-                ),
-            area,
-        );
+                None => Overlay::Help(scroll),
+            },
+        };
     }
 
-    fn render_popup(&self, frame: &mut Frame, title: &str, text: &str) {
-        let theme = &self.ctx.theme;
-        let area = frame.area();
-        let w = (text.len() as u16 + 4).clamp(30, area.width.saturating_sub(2));
-        let r = Rect {
-            x: area.x + (area.width.saturating_sub(w)) / 2,
-            y: area.y + area.height / 2 - 2,
-            width: w,
-            height: 3,
-        };
-        frame.render_widget(Clear, r);
-        frame.render_widget(
-            Paragraph::new(text.to_string())
-                .style(theme.style("popup"))
-                .block(
-                    Block::default()
-                        .borders(Borders::ALL)
-                        .title(format!(" {title} "))
-                        .title_style(theme.style("popup.title")),
-                ),
-            r,
-        );
+    /// The current view's choices for a prompt, filtered by the typed text (the name or the
+    /// description contains it, ignoring case).
+    pub fn prompt_choices(&self, tag: &str, typed: &str) -> Vec<(String, String)> {
+        let want = typed.trim().to_ascii_lowercase();
+        self.views
+            .get(self.current)
+            .map(|v| v.prompt_choices(tag, &self.ctx))
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(n, d)| {
+                n.to_ascii_lowercase().contains(&want) || d.to_ascii_lowercase().contains(&want)
+            })
+            .collect()
     }
 }

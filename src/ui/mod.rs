@@ -4,7 +4,9 @@
 
 pub mod action;
 pub mod app;
+pub mod chrome;
 pub mod engines;
+pub mod help;
 pub mod inherit;
 pub mod keymap;
 pub mod keys;
@@ -142,7 +144,11 @@ pub fn build_app(project: Project, opts: &RunOptions) -> App {
     if let Some(n) = notes.into_iter().next() {
         app.error(n);
     } else if let Some(w) = warnings.first() {
-        app.info(format!("{w} ({} warning(s))", warnings.len()));
+        let key = app.keymap.keys_text("app.warnings");
+        app.info(format!(
+            "{w} ({} warning(s), {key} lists them)",
+            warnings.len()
+        ));
     } else if let Some(m) = opened {
         app.info(m);
     }

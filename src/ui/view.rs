@@ -146,6 +146,15 @@ pub trait View {
     }
     /// Action names whose keys the status line shows in the current state.
     fn hints(&self, ctx: &Ctx) -> Vec<&'static str>;
+    /// The choices a prompt of this view offers, as (name, description); the app filters them
+    /// by the typed text and Tab takes the first one.
+    fn prompt_choices(&self, _tag: &str, _ctx: &Ctx) -> Vec<(String, String)> {
+        Vec::new()
+    }
+    /// A line about the cursor, drawn above the status line (none by default).
+    fn cursor_line(&self, _ctx: &Ctx) -> Option<String> {
+        None
+    }
     /// True while something moves on screen (e.g. playback); the app then redraws periodically.
     fn animating(&self, _ctx: &Ctx) -> bool {
         false

@@ -197,6 +197,99 @@ impl TrackKind {
     }
 }
 
+/// Names people type for a parameter the device names otherwise: (typed, FX, device name,
+/// what it is).
+const ALIASES: &[(&str, &str, &str, &str)] = &[
+    ("FREQ CUTOFF", "FILTER", "BASE", "base frequency"),
+    ("RES", "FILTER", "Q", "resonance"),
+    ("FREQ", "DELAY", "BASE", "filter base frequency"),
+];
+
+impl TrackKind {
+    /// The FX name of an FX page's lock byte (`FILTER` for byte 18 with FX1 = FILTER).
+    fn fx_of(&self, idx: u8) -> Option<&'static str> {
+        if is_midi(self.track) {
+            return None;
+        }
+        match idx {
+            18..=23 => Some(crate::format::params::fx_name(self.fx1)),
+            24..=29 => Some(crate::format::params::fx_name(self.fx2)),
+            _ => None,
+        }
+    }
+
+    /// The lock columns this track can show, as (name to type, description): every lock byte
+    /// its machine, FX and MIDI setup name (`BASE`, `FX1 FILTER BASE: base frequency (FREQ)`).
+    pub fn lock_choices(&self) -> Vec<(String, String)> {
+        (0..LOCKS as u8)
+            .filter(|&i| i != self.note_lock())
+            .filter_map(|i| {
+                let p = self.param(i)?;
+                let name = self.lock_name(i);
+                let mut d = match self.fx_of(i) {
+                    Some(fx) => format!("{} {fx} {}", p.page.name(), p.name),
+                    None if p.page.name() == p.name => p.name.to_string(),
+                    None => p.label(),
+                };
+                if let Some(fx) = self.fx_of(i) {
+                    for (typed, afx, dev, what) in ALIASES {
+                        if *afx == fx && *dev == p.name {
+                            d.push_str(&format!(
+                                ": {what} ({})",
+                                typed.split(' ').collect::<Vec<_>>().join(", ")
+                            ));
+                        }
+                    }
+                }
+                if name != p.name {
+                    d.push_str(&format!(" ({})", p.name));
+                }
+                Some((name, d))
+            })
+            .collect()
+    }
+
+    /// Why a typed lock name is not one of this track's: the device's name when it is a common
+    /// other name (`FREQ` on a FILTER: `BASE`), else the names to choose from.
+    pub fn unknown_lock(&self, text: &str) -> String {
+        let t = text.trim();
+        for i in 18..=29u8 {
+            let (Some(fx), Some(p)) = (self.fx_of(i), self.param(i)) else {
+                continue;
+            };
+            if let Some((_, _, _, what)) = ALIASES.iter().find(|(ty, afx, dev, _)| {
+                ty.split(' ').any(|w| w.eq_ignore_ascii_case(t)) && *afx == fx && *dev == p.name
+            }) {
+                return format!(
+                    "no parameter `{t}`: the {fx}'s {what} is called {} on the device ({} {fx} {})",
+                    p.name,
+                    p.page.name(),
+                    p.name
+                );
+            }
+        }
+        let names: Vec<String> = self.lock_choices().into_iter().map(|(n, _)| n).collect();
+        format!("no parameter `{t}` (this track has {})", names.join(" "))
+    }
+}
+
+/// A column's full name for the cursor line: `TRIG`, `PTCH`/`NOTE`, the lock's parameter
+/// name, `COND`, `MICRO`, `RETRIG`, `ONESHOT`, `SLIDE`, `SWING`.
+pub fn column_name(kind: &TrackKind, col: Col) -> String {
+    match col {
+        Col::Trig => "TRIG".into(),
+        Col::Note if is_midi(kind.track) => "NOTE".into(),
+        Col::Note => "PTCH".into(),
+        Col::Lock(i) => kind.lock_name(i),
+        Col::Cond => "COND".into(),
+        Col::Micro => "MICRO".into(),
+        Col::Retrig => "RETRIG".into(),
+        Col::OneShot => "ONESHOT".into(),
+        Col::Slide => "SLIDE".into(),
+        Col::Swing => "SWING".into(),
+    }
+}
+
 /// Bytes locked anywhere on a track of a pattern.
 pub fn locked_bytes(bank: &Bank, pattern: usize, track: usize) -> BTreeSet<u8> {
     let Some(p) = bank.pattern(pattern) else {
@@ -222,12 +315,7 @@ pub fn locked_bytes(bank: &Bank, pattern: usize, track: usize) -> BTreeSet<u8> {
 
 /// Short condition text (at most 5 chars): `FILL`, `!PRE`, `50%`, `3:4`.
 pub fn cond_text(c: TrigCondition) -> String {
-    let s = c.to_string();
-    match s.strip_prefix("NOT ") {
-        Some(rest) => format!("!{rest}"),
-        None if c == TrigCondition::None => String::new(),
-        None => s,
-    }
+    crate::symbols::condition_text(c)
 }
 
 /// Micro-timing text (`+12`, `-3`, empty for 0).

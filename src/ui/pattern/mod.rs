@@ -585,7 +585,7 @@ impl PatternView {
                 Self::done(ctx, "flag")
             }
             "pattern.add_column" => Self::prompt(
-                "Add lock column (parameter name or lock byte 0-31)",
+                "Add lock column: type a parameter name (or lock byte 0-31), tab completes",
                 "pattern.add_column",
                 String::new(),
             ),
@@ -781,7 +781,11 @@ impl PatternView {
                     self.extra[t].insert(i);
                     Outcome::Handled
                 }
-                None => Outcome::Error(format!("no parameter `{text}` on {}", track_name(t))),
+                None => Outcome::Error(format!(
+                    "{}: {}",
+                    track_name(t),
+                    layout[t].kind.unknown_lock(text)
+                )),
             },
             "pattern.fill_every" => match nums.first() {
                 Some(n @ 1..=64) => {
@@ -982,11 +986,62 @@ impl View for PatternView {
         }
     }
 
+    fn prompt_choices(&self, tag: &str, ctx: &Ctx) -> Vec<(String, String)> {
+        if tag != "pattern.add_column" {
+            return Vec::new();
+        }
+        self.layout(ctx)
+            .get(self.cursor.track)
+            .map(|tc| tc.kind.lock_choices())
+            .unwrap_or_default()
+    }
+
+    fn cursor_line(&self, ctx: &Ctx) -> Option<String> {
+        Some(self.cursor_text(ctx))
+    }
+
     fn animating(&self, ctx: &Ctx) -> bool {
         ctx.engines
             .midi_control
             .as_ref()
             .is_some_and(|m| m.position(0).is_some())
+    }
+}
+
+impl PatternView {
+    /// The cursor line: track, step and column, octave, edit step, value mode, selection
+    /// (steps x columns), play state and read-only state, within 80 columns
+    /// (`T1 step 05/16 PTCH | oct 4 | edit +1 | dec | sel 4x2 | stopped | editable`).
+    pub fn cursor_text(&self, ctx: &Ctx) -> String {
+        let layout = self.layout(ctx);
+        let col = self.cursor_col(&layout);
+        let column = layout
+            .get(self.cursor.track)
+            .map_or_else(String::new, |tc| columns::column_name(&tc.kind, col));
+        let len = Self::track_len(ctx, self.cursor.track);
+        let selection = match self.selection(&layout) {
+            Some(b) => format!("sel {}x{}", b.rows.end() - b.rows.start() + 1, b.cols.len()),
+            None => "no sel".into(),
+        };
+        let playing = ctx
+            .engines
+            .midi_control
+            .as_ref()
+            .is_some_and(|m| m.position(self.cursor.track).is_some());
+        format!(
+            "{} step {:02}/{len} {column} | oct {} | edit +{} | {} | {selection} | {} | {}",
+            track_name(self.cursor.track),
+            self.cursor.row + 1,
+            self.octave,
+            ctx.edit_step,
+            if self.hex { "hex" } else { "dec" },
+            if playing { "playing" } else { "stopped" },
+            if ctx.doc.read_only() {
+                "read-only"
+            } else {
+                "editable"
+            }
+        )
     }
 }
 

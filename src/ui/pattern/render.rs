@@ -6,6 +6,7 @@ use super::{PatternView, TrackCols};
 use crate::format::bank::{NO_LOCK, Pattern};
 use crate::format::params::{ParamInfo, ValueDisplay};
 use crate::format::{MachineType, StepWord, TrigCondition};
+use crate::symbols;
 use crate::ui::model::{TRACKS, is_midi, track_name};
 use crate::ui::view::Ctx;
 use ratatui::Frame;
@@ -252,13 +253,13 @@ fn cell_text(
     let t = tc.kind.track;
     let mut filled = true;
     match col {
-        Col::Trig => out.push(match c.kind {
-            TrigKind::Trig => 'X',
-            TrigKind::Trigless => 't',
-            TrigKind::Lock => 'l',
+        Col::Trig => out.push_str(match c.kind {
+            TrigKind::Trig => symbols::TRIG,
+            TrigKind::Trigless => symbols::TRIGLESS,
+            TrigKind::Lock => symbols::LOCK,
             TrigKind::None => {
                 filled = false;
-                '.'
+                symbols::EMPTY
             }
         }),
         Col::Note => match c.lock(0) {
@@ -324,12 +325,12 @@ fn cell_text(
         }
         Col::OneShot | Col::Slide | Col::Swing => {
             let (on, ch) = match col {
-                Col::OneShot => (c.oneshot, 'O'),
-                Col::Slide => (c.slide, 'S'),
-                _ => (c.swing, 'W'),
+                Col::OneShot => (c.oneshot, symbols::ONESHOT),
+                Col::Slide => (c.slide, symbols::SLIDE),
+                _ => (c.swing, symbols::SWING),
             };
             filled = on;
-            out.push(if on { ch } else { '.' });
+            out.push_str(if on { ch } else { symbols::EMPTY });
         }
     }
     filled
