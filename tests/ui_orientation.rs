@@ -144,8 +144,9 @@ fn every_theme_pair_meets_wcag_aa_contrast() {
 
 use octa::ui::testing::{app, open_corpus as open, press, screen, type_text};
 
-/// hello-flex bank A pattern 1: part 1, length 16, scale 1x, 120 BPM (corpus README).
-const HELLO_POSITION: &str = "Bank A Pattern 01 Part 1 Len 16 Scale 1x 120.0 BPM";
+/// hello-flex bank A pattern 1: part 1, length 16, scale 1x; pattern tempo is off, so it plays at
+/// the project's `TEMPOx24=2976` (124 BPM; corpus README), not the pattern's stored 120.
+const HELLO_POSITION: &str = "Bank A Pattern 01 Part 1 Len 16 Scale 1x 124.0 BPM (project)";
 
 /// The header line without its trailing blanks.
 fn top(s: &[String]) -> String {
@@ -177,13 +178,16 @@ fn header_keeps_the_position_and_shortens_the_view_list() {
     }
     // Another view: its title shows when it fits, the position stays.
     press(&mut a, &["F3"]);
-    let s = screen(&mut a, 80, 24);
+    let s = screen(&mut a, 100, 30);
     assert_eq!(
         top(&s),
-        format!(" octa  F3:parts  Parts A1    {HELLO_POSITION}")
+        format!(
+            " octa  F3:parts  Parts A1{}{HELLO_POSITION}",
+            " ".repeat(14)
+        )
     );
     // Too narrow for the view name too: the position alone (40 columns is the minimum).
-    let s = screen(&mut a, 54, 24);
+    let s = screen(&mut a, 64, 24);
     assert_eq!(top(&s), format!("   {HELLO_POSITION}"));
 }
 
