@@ -21,3 +21,4 @@ pub mod project;
 #[doc(hidden)]
 pub mod testutil;
 pub mod ui;
+pub mod wake;

@@ -189,6 +189,7 @@ impl LibrarianView {
                 Err(e) => format!("send failed: {e}"),
             };
             let _ = tx.send(msg);
+            crate::wake::wake();
         });
         Outcome::Message(shown)
     }
