@@ -21,7 +21,11 @@ pub fn set(callback: Option<Callback>) {
 /// Wakes the tracker's event loop (a no-op when no tracker runs).
 pub fn wake() {
     WAKES.fetch_add(1, Ordering::Relaxed);
-    if let Some(cb) = TARGET.lock().unwrap_or_else(PoisonError::into_inner).as_ref() {
+    if let Some(cb) = TARGET
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .as_ref()
+    {
         cb();
     }
 }

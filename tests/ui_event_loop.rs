@@ -155,7 +155,11 @@ fn finished_background_work_redraws_without_a_key() {
     let text = |t: &Terminal<TestBackend>| {
         let b = t.backend().buffer();
         (0..b.area.height)
-            .map(|y| (0..b.area.width).map(|x| b[(x, y)].symbol()).collect::<String>())
+            .map(|y| {
+                (0..b.area.width)
+                    .map(|x| b[(x, y)].symbol())
+                    .collect::<String>()
+            })
             .collect::<Vec<_>>()
             .join("\n")
     };
@@ -175,7 +179,10 @@ fn finished_background_work_redraws_without_a_key() {
         assert!(pump(&mut a, &mut term, &rx).unwrap());
         draw(&mut a, &mut term).unwrap();
     }
-    assert!(!gave_up.load(Ordering::SeqCst), "the peaks thread never woke the loop");
+    assert!(
+        !gave_up.load(Ordering::SeqCst),
+        "the peaks thread never woke the loop"
+    );
     assert!(!text(&term).contains("computing..."), "{}", text(&term));
     assert!(octa::wake::count() > before);
 }

@@ -132,7 +132,11 @@ fn a_4k_burst_of_keys_is_applied_without_another_key() {
     let (mut want, _) = Bank::from_bytes(&before).unwrap();
     want.patterns[0].audio[0].trigs.set(1, true).unwrap();
     let now = std::fs::read(proj.join("bank01.work")).unwrap();
-    assert_eq!(now, want.to_bytes(), "bank01 holds exactly the trig at T1 step 2");
+    assert_eq!(
+        now,
+        want.to_bytes(),
+        "bank01 holds exactly the trig at T1 step 2"
+    );
     assert!(!s.text().contains("ALSA lib"), "ALSA text on the screen");
 }
 
@@ -178,7 +182,11 @@ fn demo_without_a_terminal_prints_the_project_path_and_exits() {
         stdout.contains(&project.display().to_string()),
         "the path is printed: {stdout}"
     );
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]

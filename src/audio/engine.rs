@@ -399,7 +399,7 @@ fn output_thread(
                     *lock(&inner.device) = DeviceState::Ready(info.clone());
                     guard = Some(g);
                     let _ = events.send(AudioEvent::DeviceReady(info));
- crate::wake::wake();
+                    crate::wake::wake();
                 }
                 Err(e) => {
                     let reason = match e {
@@ -408,7 +408,7 @@ fn output_thread(
                     };
                     *lock(&inner.device) = DeviceState::Unavailable(reason.clone());
                     let _ = events.send(AudioEvent::NoDevice(reason));
- crate::wake::wake();
+                    crate::wake::wake();
                 }
             }
         }
@@ -423,7 +423,7 @@ fn output_thread(
                 inner.shared.finished.store(g, Ordering::Release);
                 *lock(&inner.device) = DeviceState::Unavailable(reason.clone());
                 let _ = events.send(AudioEvent::DeviceLost(reason));
- crate::wake::wake();
+                crate::wake::wake();
             }
             Ok(OutputCmd::Retry) => open = guard.is_none(),
             Ok(OutputCmd::Shutdown) | Err(_) => break,
@@ -471,7 +471,7 @@ fn run_worker(
         }
         if let Stop::Failed(e) = stop {
             let _ = events.send(AudioEvent::Error(e.to_string()));
- crate::wake::wake();
+            crate::wake::wake();
         }
     }
 }
@@ -587,7 +587,7 @@ impl<'a> Worker<'a> {
             self.chunk = chunk;
             for w in self.decoder.take_warnings() {
                 let _ = self.events.send(AudioEvent::Warning(w));
- crate::wake::wake();
+                crate::wake::wake();
             }
             if self.region.end.is_none() {
                 self.region.end = Some(pos);

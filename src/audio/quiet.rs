@@ -29,14 +29,17 @@ pub fn silence_alsa() {
             // never touches the variable ones; ALSA keeps the pointer for the process's life
             // (a plain function).
             unsafe {
-                let handler = std::mem::transmute::<Fixed, unsafe extern "C" fn(
-                    *const c_char,
-                    c_int,
-                    *const c_char,
-                    c_int,
-                    *const c_char,
-                    ...
-                )>(drop_error);
+                let handler = std::mem::transmute::<
+                    Fixed,
+                    unsafe extern "C" fn(
+                        *const c_char,
+                        c_int,
+                        *const c_char,
+                        c_int,
+                        *const c_char,
+                        ...
+                    ),
+                >(drop_error);
                 alsa_sys::snd_lib_error_set_handler(Some(handler));
             }
         });

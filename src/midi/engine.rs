@@ -484,7 +484,7 @@ impl Worker {
         };
         if changed {
             let _ = self.events.send(EngineEvent::Status(st));
- crate::wake::wake();
+            crate::wake::wake();
         }
     }
 
@@ -563,8 +563,8 @@ impl Worker {
 
     /// Whether a missing output or input port is retried now and then.
     fn waiting_for_port(&self) -> bool {
-        let out = !self.out.is_connected()
-            && !matches!(self.out.status(), PortStatus::Unavailable(_));
+        let out =
+            !self.out.is_connected() && !matches!(self.out.status(), PortStatus::Unavailable(_));
         let input = self.input.thread.is_none()
             && self.input.choice.is_some()
             && !matches!(self.input.status, Some(PortStatus::Unavailable(_)));
@@ -674,7 +674,7 @@ impl Worker {
         }
         let at = self.epoch + Duration::from_secs_f64(self.play_start);
         let _ = self.events.send(EngineEvent::Started { at });
- crate::wake::wake();
+        crate::wake::wake();
     }
 
     fn stop_playback(&mut self) {
@@ -690,7 +690,7 @@ impl Worker {
         self.shared.playing.store(false, Ordering::Release);
         self.renderer.forget_programs();
         let _ = self.events.send(EngineEvent::Stopped);
- crate::wake::wake();
+        crate::wake::wake();
     }
 
     fn audition(&mut self, pattern: &SeqPattern, what: Audition) {
@@ -804,7 +804,7 @@ impl Worker {
                     None => rec.step_entry(note, velocity),
                 };
                 let _ = self.events.send(EngineEvent::Recorded(n));
- crate::wake::wake();
+                crate::wake::wake();
                 if let Some(p) = self.record_pattern.clone() {
                     self.audition(
                         &p,

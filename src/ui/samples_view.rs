@@ -493,7 +493,11 @@ impl SamplesView {
 
 const INFO: ViewInfo = ViewInfo {
     id: "samples",
-    switch: act("view.samples", "Show the sample browser", &["F11", "shift+F11"]),
+    switch: act(
+        "view.samples",
+        "Show the sample browser",
+        &["F11", "shift+F11"],
+    ),
 };
 
 impl View for SamplesView {

@@ -254,19 +254,14 @@ impl SlotsView {
         let Some(plan) = self.merge.take() else {
             return Outcome::Handled;
         };
-        edits::edit_doc(
-            &mut ctx.doc,
-            "merge duplicate slots",
-            &plan.banks,
-            |p| {
-                let r = slots::dedupe(p).map_err(|e| e.to_string())?;
-                Ok(format!(
-                    "{} duplicates merged, {} references remapped",
-                    r.merged.len(),
-                    r.remapped.part_slots + r.remapped.locks
-                ))
-            },
-        )
+        edits::edit_doc(&mut ctx.doc, "merge duplicate slots", &plan.banks, |p| {
+            let r = slots::dedupe(p).map_err(|e| e.to_string())?;
+            Ok(format!(
+                "{} duplicates merged, {} references remapped",
+                r.merged.len(),
+                r.remapped.part_slots + r.remapped.locks
+            ))
+        })
     }
 
     /// Draws the planned merge over the table.
