@@ -68,7 +68,11 @@ const ACTIONS: &[ActionDef] = &[
         "Merge the duplicate slots as planned",
         &["y", "enter"],
     ),
-    act("slots.merge.no", "Cancel the merge", &["n", "esc"]),
+    act(
+        "slots.merge.no",
+        "Cancel the merge (so does any other key)",
+        &["n"],
+    ),
 ];
 
 /// Every slot shown: all 128 Flex, 8 recorder buffers, 128 Static, with what the project has.
@@ -294,7 +298,7 @@ impl SlotsView {
                 .block(
                     Block::default()
                         .borders(Borders::ALL)
-                        .title(" Merge duplicate slots? y/enter: merge, n/esc: cancel "),
+                        .title(" Merge duplicate slots? y/enter: merge, any other key: cancel "),
                 ),
             popup,
         );
