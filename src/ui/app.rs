@@ -611,7 +611,7 @@ impl App {
             spans.push(Span::styled(
                 format!(
                     " {}:{} ",
-                    self.keymap.keys_text(v.info().switch.name),
+                    self.keymap.first_key_text(v.info().switch.name),
                     v.info().id
                 ),
                 style,
