@@ -22,3 +22,4 @@ pub mod symbols;
 #[doc(hidden)]
 pub mod testutil;
 pub mod ui;
+pub mod wake;

@@ -2,5 +2,6 @@
 
 fn main() -> std::process::ExitCode {
     octa::memory::keep_freed_memory();
+    octa::audio::quiet::silence_alsa();
     octa::cli::main()
 }

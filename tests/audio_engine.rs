@@ -299,7 +299,7 @@ fn no_device_and_vanishing_device() {
         e.wait_for_device(Duration::from_secs(5)),
         DeviceState::Unavailable(_)
     ));
-    assert_eq!(e.status().label(), "audio unavailable");
+    assert_eq!(e.status().label(), "no sound card");
     let err = e.preview(PreviewRequest::new(&p)).unwrap_err();
     assert!(matches!(err, AudioError::Unavailable(_)));
     assert!(err.to_string().starts_with("audio unavailable"));
@@ -326,7 +326,7 @@ fn no_device_and_vanishing_device() {
     assert!(lost.unwrap().contains("vanished"));
     let s = e.status();
     assert!(s.unavailable() && !s.playing, "{s:?}");
-    assert_eq!(s.label(), "audio unavailable");
+    assert_eq!(s.label(), "no sound card");
     assert!(matches!(
         e.preview(PreviewRequest::new(&p)),
         Err(AudioError::Unavailable(_))

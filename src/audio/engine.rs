@@ -105,7 +105,7 @@ impl AudioStatus {
     /// Short text for the status line, e.g. `audio unavailable` or `playing kick.wav`.
     pub fn label(&self) -> String {
         match &self.device {
-            DeviceState::Unavailable(_) => "audio unavailable".to_string(),
+            DeviceState::Unavailable(_) => "no sound card".to_string(),
             DeviceState::Opening => "audio starting".to_string(),
             DeviceState::Ready(_) if self.playing => {
                 let name = self
@@ -150,8 +150,10 @@ pub enum AudioEvent {
     Warning(String),
     /// The output device opened.
     DeviceReady(OutputInfo),
-    /// The output device is unavailable or vanished; the reason.
+    /// The output device vanished while in use; the reason.
     DeviceLost(String),
+    /// No output device could be opened (no sound card, or it refused); the reason.
+    NoDevice(String),
 }
 
 /// Engine tuning.
@@ -397,6 +399,7 @@ fn output_thread(
                     *lock(&inner.device) = DeviceState::Ready(info.clone());
                     guard = Some(g);
                     let _ = events.send(AudioEvent::DeviceReady(info));
+                    crate::wake::wake();
                 }
                 Err(e) => {
                     let reason = match e {
@@ -404,7 +407,8 @@ fn output_thread(
                         other => other.to_string(),
                     };
                     *lock(&inner.device) = DeviceState::Unavailable(reason.clone());
-                    let _ = events.send(AudioEvent::DeviceLost(reason));
+                    let _ = events.send(AudioEvent::NoDevice(reason));
+                    crate::wake::wake();
                 }
             }
         }
@@ -419,6 +423,7 @@ fn output_thread(
                 inner.shared.finished.store(g, Ordering::Release);
                 *lock(&inner.device) = DeviceState::Unavailable(reason.clone());
                 let _ = events.send(AudioEvent::DeviceLost(reason));
+                crate::wake::wake();
             }
             Ok(OutputCmd::Retry) => open = guard.is_none(),
             Ok(OutputCmd::Shutdown) | Err(_) => break,
@@ -459,12 +464,14 @@ fn run_worker(
         }))
     });
     inner.shared.worker_bytes.store(0, Ordering::Relaxed);
+    crate::wake::wake();
     if let Err(stop) = result {
         if inner.shared.generation.load(Ordering::Acquire) == generation {
             inner.shared.finished.store(generation, Ordering::Release);
         }
         if let Stop::Failed(e) = stop {
             let _ = events.send(AudioEvent::Error(e.to_string()));
+            crate::wake::wake();
         }
     }
 }
@@ -512,6 +519,7 @@ impl<'a> Worker<'a> {
             path: request.path.clone(),
             info: info.clone(),
         });
+        crate::wake::wake();
         let src_ch = usize::from(info.channels.min(2));
         let ratio = playback_ratio(info.sample_rate, out.sample_rate, request.pitch);
         let resampler = StreamResampler::new(ratio, src_ch)?;
@@ -579,6 +587,7 @@ impl<'a> Worker<'a> {
             self.chunk = chunk;
             for w in self.decoder.take_warnings() {
                 let _ = self.events.send(AudioEvent::Warning(w));
+                crate::wake::wake();
             }
             if self.region.end.is_none() {
                 self.region.end = Some(pos);

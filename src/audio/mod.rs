@@ -15,6 +15,7 @@ pub mod decode;
 pub mod engine;
 pub mod output;
 pub mod peaks;
+pub mod quiet;
 pub mod region;
 pub mod resample;
 

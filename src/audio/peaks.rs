@@ -339,6 +339,7 @@ impl PeakCache {
                     map.lock()
                         .unwrap_or_else(|p| p.into_inner())
                         .insert(key, state);
+                    crate::wake::wake();
                 }
             });
         match spawned {

@@ -125,7 +125,7 @@ pub fn run_preview(args: PreviewArgs, audio_device: Option<String>) -> ExitCode 
                     eprintln!("octa preview: {e}");
                     ok = false;
                 }
-                AudioEvent::DeviceLost(r) => {
+                AudioEvent::DeviceLost(r) | AudioEvent::NoDevice(r) => {
                     eprintln!("octa preview: audio unavailable: {r}");
                     ok = false;
                 }

@@ -15,6 +15,12 @@ pub struct DemoArgs {
     pub generate_only: bool,
 }
 
+/// Whether stdin and stdout are a terminal (the tracker can open).
+pub fn interactive() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
+}
+
 /// Runs `octa demo`.
 pub fn demo(args: &DemoArgs) -> ExitCode {
     let dir = args.dir.clone().unwrap_or_else(demo::default_dir);

@@ -134,7 +134,8 @@ pub fn main() -> ExitCode {
             Command::Audio(cmd) => audio::run_audio(cmd),
             Command::Librarian(a) => librarian::run(&a),
             Command::Midi(a) => midi::run(&a, cli.midi_out.as_deref(), cli.midi_in.as_deref()),
-            Command::Demo(a) if a.generate_only => demo::demo(&a),
+            // Without a terminal there is no tracker to open: write the demo and say where.
+            Command::Demo(a) if a.generate_only || !demo::interactive() => demo::demo(&a),
             Command::Demo(a) => crate::ui::run(crate::ui::RunOptions {
                 demo_dir: a.dir,
                 midi_out: cli.midi_out.clone(),

@@ -150,6 +150,8 @@ struct Shared {
     mute: AtomicU32,
     solo: AtomicU32,
     fill: AtomicBool,
+    /// Passes of the worker loop (wake-ups), for tests that check idle means idle.
+    wakes: AtomicU64,
 }
 
 /// The handle the tracker holds.
@@ -180,6 +182,7 @@ impl MidiEngine {
             mute: AtomicU32::new(0),
             solo: AtomicU32::new(0),
             fill: AtomicBool::new(false),
+            wakes: AtomicU64::new(0),
         });
         let mut worker = Worker {
             system,
@@ -320,6 +323,12 @@ impl MidiEngine {
             *s = a.load(Ordering::Relaxed);
         }
         Some(p)
+    }
+
+    /// How many times the engine thread has woken up so far (each pass of its loop). While
+    /// nothing plays and no port is being waited for, it sleeps until a command arrives.
+    pub fn wakes(&self) -> u64 {
+        self.shared.wakes.load(Ordering::Relaxed)
     }
 
     /// The next pending event, if any (never blocks).
@@ -475,6 +484,7 @@ impl Worker {
         };
         if changed {
             let _ = self.events.send(EngineEvent::Status(st));
+            crate::wake::wake();
         }
     }
 
@@ -485,6 +495,7 @@ impl Worker {
         let mut last_housekeeping: Option<Instant> = None;
         let mut busy = 0u32;
         loop {
+            self.shared.wakes.fetch_add(1, Ordering::Relaxed);
             let now = self.now();
             self.flush_due(now);
             if last_housekeeping.is_none_or(|t| t.elapsed() >= HOUSEKEEPING) {
@@ -494,11 +505,30 @@ impl Worker {
             let now = self.now();
             let next = self.next_due(now);
             let cap = if self.seq.is_some() {
-                HOUSEKEEPING.as_secs_f64()
+                Some(HOUSEKEEPING.as_secs_f64())
+            } else if self.waiting_for_port() {
+                Some(self.out.retry.as_secs_f64())
             } else {
-                0.1
+                // Idle: nothing plays and no port to reopen; sleep until a command comes.
+                None
             };
-            let wait = next.map_or(cap, |t| (t - now).min(cap));
+            let wait = match (next, cap) {
+                (Some(t), Some(c)) => Some((t - now).min(c)),
+                (Some(t), None) => Some(t - now),
+                (None, c) => c,
+            };
+            let Some(wait) = wait else {
+                match self.rx.recv() {
+                    Ok(c) => {
+                        if !self.handle(c) {
+                            break;
+                        }
+                        self.publish_status();
+                        continue;
+                    }
+                    Err(_) => break,
+                }
+            };
             // Sleeping (not spinning) until the next message: a sleeper keeps its
             // scheduling priority, which measured better than spinning under load.
             if wait <= 0.0 {
@@ -529,6 +559,16 @@ impl Worker {
         }
         self.out.release_all();
         self.input.close();
+    }
+
+    /// Whether a missing output or input port is retried now and then.
+    fn waiting_for_port(&self) -> bool {
+        let out =
+            !self.out.is_connected() && !matches!(self.out.status(), PortStatus::Unavailable(_));
+        let input = self.input.thread.is_none()
+            && self.input.choice.is_some()
+            && !matches!(self.input.status, Some(PortStatus::Unavailable(_)));
+        out || input
     }
 
     /// Position for the UI, port reopening, status.
@@ -634,6 +674,7 @@ impl Worker {
         }
         let at = self.epoch + Duration::from_secs_f64(self.play_start);
         let _ = self.events.send(EngineEvent::Started { at });
+        crate::wake::wake();
     }
 
     fn stop_playback(&mut self) {
@@ -649,6 +690,7 @@ impl Worker {
         self.shared.playing.store(false, Ordering::Release);
         self.renderer.forget_programs();
         let _ = self.events.send(EngineEvent::Stopped);
+        crate::wake::wake();
     }
 
     fn audition(&mut self, pattern: &SeqPattern, what: Audition) {
@@ -762,6 +804,7 @@ impl Worker {
                     None => rec.step_entry(note, velocity),
                 };
                 let _ = self.events.send(EngineEvent::Recorded(n));
+                crate::wake::wake();
                 if let Some(p) = self.record_pattern.clone() {
                     self.audition(
                         &p,

@@ -495,18 +495,15 @@ pub struct DedupeReport {
     pub remapped: RemapCount,
 }
 
-/// Merges slots with the same file and settings into the lowest-numbered one, rewriting every
-/// reference (part machine slots, sample locks) and removing the duplicates' blocks and markers.
-/// Recorder buffers are never merged.
-pub fn dedupe(p: &mut Project) -> Result<DedupeReport> {
-    let mut pf = project_file(p)?;
+/// Which duplicate merges into which slot (recorder buffers never merge).
+fn dedupe_map(p: &Project, pf: &ProjectFile) -> SlotMap {
     let mut seen: Vec<(SlotKey, SlotRef)> = Vec::new();
     let mut map = SlotMap::new();
     for s in pf.slots() {
         if matches!(s.slot, SlotRef::Recorder(_)) {
             continue;
         }
-        let Some(key) = slot_key(&pf, p.markers(), s.slot) else {
+        let Some(key) = slot_key(pf, p.markers(), s.slot) else {
             continue;
         };
         match seen.iter().find(|(k, _)| *k == key) {
@@ -516,6 +513,73 @@ pub fn dedupe(p: &mut Project) -> Result<DedupeReport> {
             None => seen.push((key, s.slot)),
         }
     }
+    map
+}
+
+/// What [`dedupe`] would do, computed without changing anything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DedupePlan {
+    /// Each duplicate and the slot it merges into.
+    pub merged: Vec<(SlotRef, SlotRef)>,
+    /// Each reference that moves: from the duplicate to the kept slot.
+    pub moves: Vec<(SlotRef, SlotRef, SlotUse)>,
+    /// The banks whose references change (0..16), ascending.
+    pub banks: Vec<usize>,
+}
+
+impl DedupePlan {
+    /// The plan in words: one line per merge, then the references that move.
+    pub fn lines(&self) -> Vec<String> {
+        let mut out = vec![format!(
+            "{} duplicate slot(s) merge; {} reference(s) move; bank(s) changed: {}",
+            self.merged.len(),
+            self.moves.len(),
+            if self.banks.is_empty() {
+                "none".to_string()
+            } else {
+                self.banks
+                    .iter()
+                    .map(|b| ((b'A' + *b as u8) as char).to_string())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            }
+        )];
+        for (dup, keep) in &self.merged {
+            let n = self.moves.iter().filter(|(d, _, _)| d == dup).count();
+            out.push(format!("  {dup} -> {keep} ({n} reference(s))"));
+            for (_, _, u) in self.moves.iter().filter(|(d, _, _)| d == dup) {
+                out.push(format!("      {u}"));
+            }
+        }
+        out
+    }
+}
+
+/// Plans [`dedupe`]: the merges, the references that move and the banks they are in.
+pub fn dedupe_plan(p: &Project) -> Result<DedupePlan> {
+    let pf = project_file(p)?;
+    let map = dedupe_map(p, &pf);
+    let all = uses(p);
+    let mut plan = DedupePlan::default();
+    for (dup, keep) in &map {
+        plan.merged.push((*dup, *keep));
+        for u in all.get(dup).into_iter().flatten() {
+            plan.moves.push((*dup, *keep, *u));
+            let (SlotUse::Part { bank, .. } | SlotUse::Lock { bank, .. }) = *u;
+            plan.banks.push(bank as usize);
+        }
+    }
+    plan.banks.sort_unstable();
+    plan.banks.dedup();
+    Ok(plan)
+}
+
+/// Merges slots with the same file and settings into the lowest-numbered one, rewriting every
+/// reference (part machine slots, sample locks) and removing the duplicates' blocks and markers.
+/// Recorder buffers are never merged.
+pub fn dedupe(p: &mut Project) -> Result<DedupeReport> {
+    let mut pf = project_file(p)?;
+    let map = dedupe_map(p, &pf);
     let remapped = remap_project(p, &map)?;
     let file = p.file_path(FileId::Project, false);
     for dup in map.keys() {

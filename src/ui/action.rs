@@ -77,10 +77,26 @@ pub const GLOBAL_ACTIONS: &[ActionDef] = &[
     ),
     act("app.bank_next", "Next bank", &["ctrl+pagedown"]),
     act("app.bank_prev", "Previous bank", &["ctrl+pageup"]),
-    act("app.pattern_next", "Next pattern", &["ctrl+right"]),
-    act("app.pattern_prev", "Previous pattern", &["ctrl+left"]),
-    act("app.part_next", "Next part", &["ctrl+alt+right"]),
-    act("app.part_prev", "Previous part", &["ctrl+alt+left"]),
+    act(
+        "app.pattern_next",
+        "Next pattern",
+        &["ctrl+right", "alt+right"],
+    ),
+    act(
+        "app.pattern_prev",
+        "Previous pattern",
+        &["ctrl+left", "alt+left"],
+    ),
+    act(
+        "app.part_next",
+        "Next part",
+        &["ctrl+alt+right", "alt+shift+right"],
+    ),
+    act(
+        "app.part_prev",
+        "Previous part",
+        &["ctrl+alt+left", "alt+shift+left"],
+    ),
     act("app.goto_bank", "Go to bank (A-P)", &["ctrl+b"]),
     act("app.goto_pattern", "Go to pattern (1-16)", &["ctrl+g"]),
     act(

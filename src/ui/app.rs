@@ -66,6 +66,8 @@ pub struct App {
     pub warnings: Vec<String>,
     /// Where the body was drawn last (for mouse events).
     body: Rect,
+    /// The last frame showed "Terminal too small": keys and clicks do nothing until it grows.
+    too_small: bool,
 }
 
 impl App {
@@ -82,6 +84,7 @@ impl App {
             overlay: Overlay::None,
             message: None,
             quit: false,
+            too_small: false,
             pending_copy: None,
             help_filter: String::new(),
             warnings: Vec::new(),
@@ -145,6 +148,9 @@ impl App {
 
     /// Handles one key.
     pub fn key(&mut self, chord: Chord) {
+        if self.too_small {
+            return;
+        }
         match self.overlay.clone() {
             Overlay::Help(scroll) => {
                 self.help_key(chord, scroll);
@@ -280,21 +286,22 @@ impl App {
                 self.current = (self.current + 1) % self.views.len().max(1);
             }
             "app.panic" => match self.ctx.engines.midi_control.as_mut() {
-                Some(m) => {
+                Some(m) if super::engines::midi_ready(m.as_ref()) => {
                     m.panic();
                     self.info("MIDI panic sent");
                 }
-                None => self.error("MIDI is unavailable"),
+                _ => self.error(super::engines::NO_PANIC),
             },
             "app.play" => {
                 let at = (self.ctx.nav.bank, self.ctx.nav.pattern);
                 let bank = self.ctx.doc.bank(at.0);
                 match (self.ctx.engines.midi_control.as_mut(), bank) {
-                    (Some(m), Some(bank)) => {
+                    (Some(m), Some(bank)) if super::engines::midi_ready(m.as_ref()) => {
                         let playing = m.toggle_play(bank, at);
                         self.info(if playing { "playing" } else { "stopped" });
                     }
-                    _ => self.error("MIDI is unavailable: no playback"),
+                    (Some(_), None) => self.error("this bank is not loaded: nothing to play"),
+                    _ => self.error(super::engines::NO_PLAY),
                 }
             }
             "app.bank_next" => self.nav_bank(1),
@@ -591,6 +598,9 @@ impl App {
 
     /// A mouse click or wheel at a terminal cell.
     pub fn mouse(&mut self, x: u16, y: u16, scroll: i8) {
+        if self.too_small {
+            return;
+        }
         let b = self.body;
         if self.overlay != Overlay::None || x < b.x || y < b.y || x >= b.right() || y >= b.bottom()
         {
@@ -611,7 +621,8 @@ impl App {
         let area = frame.area();
         let theme = &self.ctx.theme;
         frame.render_widget(Block::default().style(theme.style("base")), area);
-        if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+        self.too_small = area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1;
+        if self.too_small {
             let msg = format!(
                 "Terminal too small: {}x{}, octa needs {}x{}",
                 area.width, area.height, MIN_SIZE.0, MIN_SIZE.1

@@ -41,6 +41,16 @@ pub trait MidiControl {
     fn status(&self) -> EngineStatus;
 }
 
+/// What play says when no MIDI output can be played to.
+pub const NO_PLAY: &str = "MIDI unavailable: cannot play to the device";
+/// What panic says when no MIDI output is connected.
+pub const NO_PANIC: &str = "MIDI unavailable: no panic sent (nothing was sent to the device)";
+
+/// Whether the MIDI engine has an output connected (so play and panic reach the device).
+pub fn midi_ready(m: &dyn MidiControl) -> bool {
+    matches!(m.status(), EngineStatus::Ready(_))
+}
+
 /// The engines the app has.
 #[derive(Default)]
 pub struct Engines {
@@ -103,6 +113,7 @@ impl Engines {
             .filter_map(|e| match e {
                 AudioEvent::Error(m) => Some((m, true)),
                 AudioEvent::Warning(m) => Some((m, false)),
+                AudioEvent::NoDevice(m) => Some((format!("no sound card: {m}"), true)),
                 AudioEvent::DeviceLost(m) => Some((format!("audio device lost: {m}"), true)),
                 _ => None,
             })

@@ -122,8 +122,30 @@ pub fn render_help(app: &App, frame: &mut Frame, area: Rect, scroll: u16) {
             theme.style("help"),
         )));
     }
-    for l in all
+    // The key column fits the longest key text of each section (at least 22 columns), so two
+    // bindings never run into the text.
+    let width = |l: &HelpLine| match l {
+        HelpLine::Key { keys, .. } => keys.chars().count() + 1,
+        HelpLine::Symbol { symbol, .. } => symbol.chars().count() + 1,
+        HelpLine::Section(_) => 0,
+    };
+    let mut cols = Vec::with_capacity(all.len());
+    let mut start = 0;
+    for i in 0..=all.len() {
+        if i == all.len() || (i > start && matches!(all[i], HelpLine::Section(_))) {
+            let col = all[start..i]
+                .iter()
+                .map(width)
+                .max()
+                .unwrap_or(0)
+                .clamp(22, 40);
+            cols.extend(std::iter::repeat_n(col, i - start));
+            start = i;
+        }
+    }
+    for (l, col) in all
         .into_iter()
+        .zip(cols)
         .skip(scroll as usize)
         .take(page(area) as usize)
     {
@@ -132,11 +154,11 @@ pub fn render_help(app: &App, frame: &mut Frame, area: Rect, scroll: u16) {
                 Line::from(Span::styled(format!("[{t}]"), theme.style("help.title")))
             }
             HelpLine::Key { keys, text } => Line::from(vec![
-                Span::styled(format!("  {keys:<22}"), theme.style("help.key")),
+                Span::styled(format!("  {keys:<col$}"), theme.style("help.key")),
                 Span::styled(text, theme.style("help")),
             ]),
             HelpLine::Symbol { symbol, meaning } => Line::from(vec![
-                Span::styled(format!("  {symbol:<22}"), theme.style("help.key")),
+                Span::styled(format!("  {symbol:<col$}"), theme.style("help.key")),
                 Span::styled(meaning, theme.style("help")),
             ]),
         });

@@ -184,6 +184,14 @@ impl Keymap {
             .join(" ")
     }
 
+    /// The first key of an action as text (`F11`), or `-` when unbound (for tight places
+    /// like the header's view list).
+    pub fn first_key_text(&self, action: &str) -> String {
+        self.keys(action)
+            .first()
+            .map_or_else(|| "-".into(), |c| c.to_string())
+    }
+
     /// The description of an action.
     pub fn help(&self, action: &str) -> &str {
         self.help.get(action).map_or("", |s| s.as_str())

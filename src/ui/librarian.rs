@@ -19,7 +19,11 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 
 const INFO: ViewInfo = ViewInfo {
     id: "librarian",
-    switch: act("view.librarian", "Show the sysex librarian", &["F12"]),
+    switch: act(
+        "view.librarian",
+        "Show the sysex librarian",
+        &["F12", "shift+F12"],
+    ),
 };
 
 /// Every action of the librarian view.
@@ -189,6 +193,7 @@ impl LibrarianView {
                 Err(e) => format!("send failed: {e}"),
             };
             let _ = tx.send(msg);
+            crate::wake::wake();
         });
         Outcome::Message(shown)
     }

@@ -72,6 +72,11 @@ const ACTIONS: &[ActionDef] = &[
         "Write the slices to the markers of the slot using this file",
         &["W"],
     ),
+    act(
+        "samples.pick",
+        "Assign this file to the slot being picked for (from the slots view)",
+        &["enter"],
+    ),
 ];
 
 /// How far (frames) a slice start may move when snapped to a zero crossing.
@@ -131,6 +136,22 @@ fn scan(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// The folders listed: the project folder, the set's AUDIO folder and the opened ones.
+/// The name a slot gives a file: `Drums/kick.wav` in the set's AUDIO folder, `./kick.wav` in the
+/// project folder (`None`: the device cannot reach it).
+fn slot_name(ctx: &Ctx, file: &Path) -> Option<String> {
+    let project = ctx.doc.project.path()?;
+    let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let file = canon(file);
+    if let Ok(rel) = file.strip_prefix(canon(project))
+        && rel.components().count() == 1
+    {
+        return Some(format!("./{}", rel.to_string_lossy()));
+    }
+    let audio = canon(&project.parent()?.join("AUDIO"));
+    let rel = file.strip_prefix(audio).ok()?;
+    Some(rel.to_string_lossy().replace('\\', "/"))
+}
+
 fn roots(ctx: &Ctx, extra: &[PathBuf]) -> Vec<PathBuf> {
     let mut r: Vec<PathBuf> = Vec::new();
     if let Some(p) = ctx.doc.project.path() {
@@ -221,6 +242,34 @@ impl SamplesView {
 
     fn entries(&self) -> &[Entry] {
         self.entries.as_deref().unwrap_or(&[])
+    }
+
+    /// Assigns the selected file to the slot the slots view is picking for, then goes back.
+    fn pick(&mut self, ctx: &mut Ctx) -> Outcome {
+        let Some(slot) = ctx.pick_slot else {
+            return Outcome::Message(
+                "not picking for a slot: press b in the slots view to pick a file for one".into(),
+            );
+        };
+        let Some(path) = self.current().map(|e| e.path.clone()) else {
+            return Outcome::Message("no file selected".into());
+        };
+        let Some(rel) = slot_name(ctx, &path) else {
+            return Outcome::Error(format!(
+                "{}: outside the project folder and the set's AUDIO folder, the device cannot play it",
+                path.display()
+            ));
+        };
+        ctx.pick_slot = None;
+        let outcome = super::edits::edit_project(ctx, &format!("assign {slot}"), |p| {
+            let info =
+                crate::project::slots::assign_file(p, slot, &rel).map_err(|e| e.to_string())?;
+            Ok(format!("{slot}: {} ({} frames)", rel, info.frames))
+        });
+        match outcome {
+            Outcome::Message(m) => Outcome::Message(format!("{m}; F5: back to the slots")),
+            other => other,
+        }
     }
 
     fn current(&self) -> Option<&Entry> {
@@ -444,7 +493,11 @@ impl SamplesView {
 
 const INFO: ViewInfo = ViewInfo {
     id: "samples",
-    switch: act("view.samples", "Show the sample browser", &["F11"]),
+    switch: act(
+        "view.samples",
+        "Show the sample browser",
+        &["F11", "shift+F11"],
+    ),
 };
 
 impl View for SamplesView {
@@ -471,9 +524,12 @@ impl View for SamplesView {
         let n = self.entries().len();
         frame.render_widget(
             Paragraph::new(format!(
-                "{}: {n} audio file(s){}",
+                "{}: {n} audio file(s){}{}",
                 ctx.doc.name(),
-                if self.auto { "  [auto-preview]" } else { "" }
+                if self.auto { "  [auto-preview]" } else { "" },
+                ctx.pick_slot.map_or(String::new(), |slot| format!(
+                    "  [picking a file for {slot}: enter assigns]"
+                ))
             ))
             .style(theme.style("header.title")),
             head,
@@ -671,6 +727,7 @@ impl View for SamplesView {
                 failure.map_or(Ok(()), Err)
             }),
             "samples.to_slot" => self.write_slot(ctx),
+            "samples.pick" => self.pick(ctx),
             _ => Outcome::Ignored,
         }
     }

@@ -58,6 +58,21 @@ const ACTIONS: &[ActionDef] = &[
         &["s"],
     ),
     act("slots.stop", "Stop the preview", &["esc"]),
+    act(
+        "slots.pick",
+        "Pick a file for this slot in the sample browser (enter there assigns it)",
+        &["b"],
+    ),
+    act(
+        "slots.merge.yes",
+        "Merge the duplicate slots as planned",
+        &["y", "enter"],
+    ),
+    act(
+        "slots.merge.no",
+        "Cancel the merge (so does any other key)",
+        &["n"],
+    ),
 ];
 
 /// Every slot shown: all 128 Flex, 8 recorder buffers, 128 Static, with what the project has.
@@ -80,6 +95,8 @@ pub struct SlotsView {
     auto: bool,
     /// Slice (1-based) previewed instead of the trim.
     slice: Option<usize>,
+    /// A merge of duplicate slots shown and waiting for y / n.
+    merge: Option<slots::DedupePlan>,
 }
 
 impl SlotsView {
@@ -125,7 +142,14 @@ impl SlotsView {
             s.rows.push((slot.to_string(), cells));
         }
         if let Some((slot, Some(i))) = slots.get(self.pos.row) {
-            s.bottom.push(format!("{slot}: {}", i.path()));
+            // The whole path, in pieces that fit the screen (long paths wrap).
+            for (k, piece) in wrap_path(i.path(), 100).into_iter().enumerate() {
+                s.bottom.push(if k == 0 {
+                    format!("{slot}: {piece}")
+                } else {
+                    format!("      {piece}")
+                });
+            }
             let uses: Vec<String> = i.uses.iter().take(6).map(|u| u.to_string()).collect();
             s.bottom.push(format!(
                 "used by: {}{}",
@@ -211,6 +235,75 @@ impl SlotsView {
         })
     }
 
+    /// Plans the merge of duplicate slots and shows it (applied on y / enter).
+    fn plan_merge(&mut self, ctx: &Ctx) -> Outcome {
+        if ctx.doc.read_only() {
+            return Outcome::Error(format!("{} is read-only: nothing merged", ctx.doc.name()));
+        }
+        match slots::dedupe_plan(&ctx.doc.project) {
+            Ok(plan) if plan.merged.is_empty() => {
+                Outcome::Message("no duplicate slots: nothing to merge".into())
+            }
+            Ok(plan) => {
+                self.merge = Some(plan);
+                Outcome::Handled
+            }
+            Err(e) => Outcome::Error(e.to_string()),
+        }
+    }
+
+    /// Applies the shown merge as one undo step over project.work, markers and only the banks
+    /// whose references move.
+    fn apply_merge(&mut self, ctx: &mut Ctx) -> Outcome {
+        let Some(plan) = self.merge.take() else {
+            return Outcome::Handled;
+        };
+        edits::edit_doc(&mut ctx.doc, "merge duplicate slots", &plan.banks, |p| {
+            let r = slots::dedupe(p).map_err(|e| e.to_string())?;
+            Ok(format!(
+                "{} duplicates merged, {} references remapped",
+                r.merged.len(),
+                r.remapped.part_slots + r.remapped.locks
+            ))
+        })
+    }
+
+    /// Draws the planned merge over the table.
+    fn render_merge(&self, frame: &mut Frame, area: Rect, ctx: &Ctx, plan: &slots::DedupePlan) {
+        use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+        let mut lines = plan.lines();
+        let room = area.height.saturating_sub(2) as usize;
+        if lines.len() > room && room > 0 {
+            let more = lines.len() - (room - 1);
+            lines.truncate(room - 1);
+            lines.push(format!("  ... {more} more line(s)"));
+        }
+        let width = lines
+            .iter()
+            .map(|l| l.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(50) as u16
+            + 2;
+        let popup = Rect {
+            x: area.x + 1,
+            y: area.y + 1,
+            width: width.min(area.width.saturating_sub(2)),
+            height: (lines.len() as u16 + 2).min(area.height.saturating_sub(1)),
+        };
+        frame.render_widget(Clear, popup);
+        frame.render_widget(
+            Paragraph::new(lines.join("\n"))
+                .style(ctx.theme.style("help"))
+                .block(
+                    Block::default()
+                        .borders(Borders::ALL)
+                        .title(" Merge duplicate slots? y/enter: merge, any other key: cancel "),
+                ),
+            popup,
+        );
+    }
+
     fn assign(&self, ctx: &mut Ctx, rel: &str) -> Outcome {
         let slot = self.slot();
         edits::edit_project(ctx, &format!("assign {slot}"), |p| {
@@ -248,10 +341,29 @@ impl View for SlotsView {
         let s = self.sheet(ctx);
         self.pos.clamp(s.rows.len(), 6);
         sheet::render(frame, area, ctx, &s, &mut self.pos);
+        if let Some(plan) = &self.merge {
+            self.render_merge(frame, area, ctx, plan);
+        }
+    }
+    fn key_contexts(&self, _ctx: &Ctx) -> Vec<&'static str> {
+        if self.merge.is_some() {
+            vec!["slots.merge"]
+        } else {
+            vec!["slots"]
+        }
     }
     fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Outcome {
         let n = 264;
         let before = self.pos.row;
+        if self.merge.is_some() {
+            return match input {
+                Input::Action("slots.merge.yes") => self.apply_merge(ctx),
+                _ => {
+                    self.merge = None;
+                    Outcome::Message("merge cancelled: nothing changed".into())
+                }
+            };
+        }
         match input {
             Input::Action(a) => match a {
                 "slots.up" | "slots.down" | "slots.page_up" | "slots.page_down" => {
@@ -322,15 +434,10 @@ impl View for SlotsView {
                         initial: String::new(),
                     };
                 }
-                "slots.dedupe" => {
-                    return edits::edit_project(ctx, "merge duplicate slots", |p| {
-                        let r = slots::dedupe(p).map_err(|e| e.to_string())?;
-                        Ok(format!(
-                            "{} duplicates merged, {} references remapped",
-                            r.merged.len(),
-                            r.remapped.part_slots + r.remapped.locks
-                        ))
-                    });
+                "slots.dedupe" => return self.plan_merge(ctx),
+                "slots.pick" => {
+                    ctx.pick_slot = Some(self.slot());
+                    return Outcome::Switch("samples");
                 }
                 "slots.remove_unused" => {
                     return edits::edit_project(ctx, "remove unused slots", |p| {
@@ -341,6 +448,7 @@ impl View for SlotsView {
                 _ => return Outcome::Ignored,
             },
             Input::Answer("slots.assign", text) => return self.assign(ctx, &text),
+            Input::Answer("slots.picked", text) => return self.assign(ctx, &text),
             Input::Scroll(d) => {
                 self.pos.step(d as i64, 0, n, 6);
                 return self.moved(before, ctx);
@@ -357,4 +465,21 @@ impl View for SlotsView {
             "slots.dedupe",
         ]
     }
+}
+
+/// Splits a path into pieces of at most `width` characters, preferring to break after a `/`.
+pub fn wrap_path(path: &str, width: usize) -> Vec<String> {
+    let width = width.max(8);
+    let mut out = Vec::new();
+    let mut rest: Vec<char> = path.chars().collect();
+    while rest.len() > width {
+        let cut = rest[..width]
+            .iter()
+            .rposition(|c| *c == '/')
+            .map_or(width, |i| i + 1);
+        out.push(rest[..cut].iter().collect());
+        rest.drain(..cut);
+    }
+    out.push(rest.into_iter().collect());
+    out
 }

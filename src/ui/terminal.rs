@@ -10,9 +10,12 @@ use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use ratatui::Terminal;
+use ratatui::backend::Backend;
 use ratatui::backend::CrosstermBackend;
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::Duration;
 
 /// How often the screen refreshes while something animates (playback).
@@ -146,40 +149,142 @@ pub fn run_terminal(app: &mut App) -> std::io::Result<()> {
     result
 }
 
+/// What wakes the event loop: terminal input (read on its own thread) or background work.
+#[doc(hidden)]
+pub enum Wake {
+    /// A terminal event.
+    Input(Event),
+    /// A background thread published a result (see [`crate::wake`]).
+    Background,
+    /// Reading the terminal failed.
+    Failed(std::io::Error),
+}
+
+/// Reads terminal events on a thread of its own and sends them down the one channel the event
+/// loop waits on. Reading blocks on a level-triggered poll of the terminal (crossterm's
+/// `use-dev-tty` source), so a burst of any size is read completely, not 1 KB per wake.
+fn spawn_input(tx: Sender<Wake>) -> std::io::Result<()> {
+    std::thread::Builder::new()
+        .name("octa-input".into())
+        .spawn(move || {
+            loop {
+                let w = match event::read() {
+                    Ok(e) => Wake::Input(e),
+                    Err(e) => Wake::Failed(e),
+                };
+                let failed = matches!(w, Wake::Failed(_));
+                if tx.send(w).is_err() || failed {
+                    return;
+                }
+            }
+        })
+        .map(|_| ())
+}
+
+/// Routes [`crate::wake::wake`] calls into the event loop's channel until dropped.
+#[doc(hidden)]
+pub struct WakeRoute;
+
+impl WakeRoute {
+    /// Makes background wake-ups arrive on `tx` as [`Wake::Background`].
+    pub fn new(tx: Sender<Wake>) -> Self {
+        let tx = Mutex::new(tx);
+        crate::wake::set(Some(Box::new(move || {
+            if let Ok(tx) = tx.lock() {
+                let _ = tx.send(Wake::Background);
+            }
+        })));
+        WakeRoute
+    }
+}
+
+impl Drop for WakeRoute {
+    fn drop(&mut self) {
+        crate::wake::set(None);
+    }
+}
+
+fn handle<B: Backend>(app: &mut App, terminal: &mut Terminal<B>, e: Event) -> std::io::Result<()> {
+    match e {
+        Event::Key(k) if k.kind != KeyEventKind::Release => {
+            if let Some(c) = Chord::from_event(&k) {
+                app.key(c);
+            }
+        }
+        Event::Mouse(m) => match m.kind {
+            MouseEventKind::Down(MouseButton::Left) => app.mouse(m.column, m.row, 0),
+            MouseEventKind::ScrollUp => app.mouse(m.column, m.row, -1),
+            MouseEventKind::ScrollDown => app.mouse(m.column, m.row, 1),
+            _ => {}
+        },
+        Event::Resize(_, _) => {
+            terminal
+                .autoresize()
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
 fn event_loop(app: &mut App) -> std::io::Result<()> {
     let backend = CrosstermBackend::new(std::io::stdout());
     // No `Terminal::clear`: it asks the terminal for the cursor position, which some terminals
     // never answer; the alternate screen starts clear and the first frame draws every cell.
     let mut terminal = Terminal::new(backend)?;
-    while !app.quit {
-        app.tick();
-        terminal.draw(|f| app.render(f))?;
-        if app.animating() && !event::poll(FRAME)? {
-            continue;
-        }
-        // Drain every pending event before the next redraw.
-        loop {
-            match event::read()? {
-                Event::Key(k) if k.kind != KeyEventKind::Release => {
-                    if let Some(c) = Chord::from_event(&k) {
-                        app.key(c);
-                    }
-                }
-                Event::Mouse(m) => match m.kind {
-                    MouseEventKind::Down(MouseButton::Left) => app.mouse(m.column, m.row, 0),
-                    MouseEventKind::ScrollUp => app.mouse(m.column, m.row, -1),
-                    MouseEventKind::ScrollDown => app.mouse(m.column, m.row, 1),
-                    _ => {}
-                },
-                Event::Resize(_, _) => {
-                    terminal.autoresize()?;
-                }
-                _ => {}
-            }
-            if app.quit || !event::poll(Duration::ZERO)? {
-                break;
-            }
+    let (tx, rx) = channel::<Wake>();
+    let _route = WakeRoute::new(tx.clone());
+    spawn_input(tx)?;
+    loop {
+        draw(app, &mut terminal)?;
+        if app.quit || !pump(app, &mut terminal, &rx)? {
+            return Ok(());
         }
     }
+}
+
+/// Takes in background results and draws a frame.
+#[doc(hidden)]
+pub fn draw<B: Backend>(app: &mut App, terminal: &mut Terminal<B>) -> std::io::Result<()> {
+    app.tick();
+    terminal
+        .draw(|f| app.render(f))
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
     Ok(())
+}
+
+/// Sleeps until input or background work arrives (or the next frame while animating), then
+/// handles everything already waiting, so a burst is applied before the next frame. False when
+/// the channel closed (nothing can wake the loop any more).
+#[doc(hidden)]
+pub fn pump<B: Backend>(
+    app: &mut App,
+    terminal: &mut Terminal<B>,
+    rx: &Receiver<Wake>,
+) -> std::io::Result<bool> {
+    let first = if app.animating() {
+        match rx.recv_timeout(FRAME) {
+            Ok(w) => w,
+            Err(RecvTimeoutError::Timeout) => return Ok(true),
+            Err(RecvTimeoutError::Disconnected) => return Ok(false),
+        }
+    } else {
+        match rx.recv() {
+            Ok(w) => w,
+            Err(_) => return Ok(false),
+        }
+    };
+    let mut next = Some(first);
+    while let Some(w) = next {
+        match w {
+            Wake::Input(e) => handle(app, terminal, e)?,
+            Wake::Background => {}
+            Wake::Failed(e) => return Err(e),
+        }
+        if app.quit {
+            break;
+        }
+        next = rx.try_recv().ok();
+    }
+    Ok(true)
 }

@@ -96,6 +96,8 @@ pub struct Ctx {
     pub edit_step: usize,
     /// A second project opened beside the first (copy source or destination).
     pub other: Option<Document>,
+    /// The slot the sample browser picks a file for (set by the slots view; enter assigns).
+    pub pick_slot: Option<crate::format::slot_attrs::SlotRef>,
 }
 
 impl Ctx {
@@ -108,6 +110,7 @@ impl Ctx {
             engines: Engines::default(),
             edit_step: 1,
             other: None,
+            pick_slot: None,
         }
     }
 

@@ -183,12 +183,12 @@ pub const ACTIONS: &[ActionDef] = &[
     act(
         "pattern.rotate_down",
         "Shift steps down (wrapping)",
-        &["ctrl+down"],
+        &["ctrl+down", "alt+shift+down"],
     ),
     act(
         "pattern.rotate_up",
         "Shift steps up (wrapping)",
-        &["ctrl+up"],
+        &["ctrl+up", "alt+shift+up"],
     ),
     act("pattern.reverse", "Reverse the steps", &["alt+r"]),
     act(
