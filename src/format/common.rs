@@ -306,7 +306,17 @@ mod tests {
     fn checksum_is_stored_big_endian_in_the_last_two_bytes() {
         let n = 24;
         // Window 16..22: 0x34 + 0x12 + 4 * 0xFF = 0x0442.
-        let mut b = buf(n, &[(16, 0x34), (17, 0x12), (18, 0xFF), (19, 0xFF), (20, 0xFF), (21, 0xFF)]);
+        let mut b = buf(
+            n,
+            &[
+                (16, 0x34),
+                (17, 0x12),
+                (18, 0xFF),
+                (19, 0xFF),
+                (20, 0xFF),
+                (21, 0xFF),
+            ],
+        );
         assert_eq!(checksum(&b), 0x0442);
         fix_checksum(&mut b);
         assert_eq!(&b[n - 2..], &[0x04, 0x42], "high byte first");
@@ -350,7 +360,13 @@ mod tests {
         let table = [
             (FileKind::Bank, 636_113, b"BANK", 23, "bank file"),
             (FileKind::Markers, 207_000, b"SAMP", 4, "markers file"),
-            (FileKind::Arrangement, 11_336, b"ARRA", 6, "arrangement file"),
+            (
+                FileKind::Arrangement,
+                11_336,
+                b"ARRA",
+                6,
+                "arrangement file",
+            ),
             (
                 FileKind::SampleSettings,
                 832,
@@ -365,7 +381,10 @@ mod tests {
             assert_eq!(kind.version(), version, "{name}");
             assert_eq!(kind.describe(), name);
             let h = header(kind);
-            assert_eq!(&h[..16], [b"FORM".as_slice(), &[0; 4], b"DPS1", tag].concat());
+            assert_eq!(
+                &h[..16],
+                [b"FORM".as_slice(), &[0; 4], b"DPS1", tag].concat()
+            );
             assert_eq!(h[16..], [0, 0, 0, 0, 0, version]);
         }
     }
