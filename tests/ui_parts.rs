@@ -1,6 +1,9 @@
 //! The parts, arranger, settings, slots and overview views: real corpus values on
 //! screen (insta snapshots), and edits that touch only the bytes they should, undoably.
 
+mod facts;
+
+use facts::{BankBytes, fx_name, row_cells};
 use octa::format::bank::{BANK_LEN, EDITED_MASK_AT, PART_LEN, PARTS_AT};
 use octa::project::{OpenOptions, Project};
 use octa::ui::App;
@@ -40,26 +43,87 @@ fn parts_view_shows_multipart_machines_and_pages() {
     press(&mut a, &["F3"]);
     let s = screen(&mut a, 120, 44);
     insta::assert_snapshot!("parts_multipart_audio", s.join("\n"));
-    // The machine row shows the part's real machines; parameter names follow them.
-    let part = a
-        .ctx
-        .doc
-        .bank(0)
-        .unwrap()
-        .part(a.ctx.nav.part)
-        .unwrap()
-        .clone();
-    let machine_row = s.iter().find(|l| l.starts_with("MACHINE")).unwrap();
-    for t in 0..8 {
-        let name = octa::format::params::MACHINE_NAMES[part.machine_types[t] as usize];
-        assert!(machine_row.contains(name), "{machine_row}");
+    // The machines, slots and FX of the part, as decoded from the bank bytes.
+    let bank = BankBytes::read(&octa::testutil::corpus("ot/multipart").unwrap(), 0);
+    audio_parts_match_bytes(&s, &bank, 0);
+    press(&mut a, &["tab"]);
+    let s = screen(&mut a, 120, 50);
+    insta::assert_snapshot!("parts_multipart_midi", s.join("\n"));
+    // MIDI channels: setup byte 0 + 1 (8, 9, 1, 1, 14, 15, 16, 16 in this file).
+    let chans: Vec<String> = (0..8)
+        .map(|t| bank.midi_channel(0, t).to_string())
+        .collect();
+    assert_eq!(row_cells(&s, "CHAN"), chans);
+    assert_eq!(chans, ["8", "9", "1", "1", "14", "15", "16", "16"]);
+    for cc in 0..4 {
+        let want: Vec<String> = (0..8)
+            .map(|t| bank.cc_numbers(0, t)[cc].to_string())
+            .collect();
+        assert_eq!(row_cells(&s, &format!("CC{} NUMBER", cc + 1)), want);
     }
     press(&mut a, &["tab"]);
-    insta::assert_snapshot!("parts_multipart_midi", screen(&mut a, 120, 50).join("\n"));
-    press(&mut a, &["tab"]);
-    insta::assert_snapshot!(
-        "parts_multipart_recorder",
-        screen(&mut a, 120, 24).join("\n")
+    let s = screen(&mut a, 120, 24);
+    insta::assert_snapshot!("parts_multipart_recorder", s.join("\n"));
+    // Recorder setup (section 4.10.5): RLEN 64 = MAX, TRIG codes, SRC3 1..8 = T1..T8.
+    let rec: Vec<[u8; 12]> = (0..8).map(|t| bank.recorder(0, t)).collect();
+    let row = |f: &dyn Fn(&[u8; 12]) -> String| rec.iter().map(f).collect::<Vec<_>>();
+    assert_eq!(
+        row_cells(&s, "RLEN"),
+        row(&|r| match r[2] {
+            64 => "MAX".to_string(),
+            n => n.to_string(),
+        })
+    );
+    assert_eq!(
+        row_cells(&s, "TRIG"),
+        row(&|r| ["ONE", "ONE2", "HOLD"][r[3] as usize].to_string())
+    );
+    assert_eq!(
+        row_cells(&s, "SRC3"),
+        row(&|r| match r[4] {
+            0 => "OFF".to_string(),
+            9 => "MAIN".to_string(),
+            n => format!("T{n}"),
+        })
+    );
+    assert_eq!(row_cells(&s, "FOUT"), row(&|r| r[7].to_string()));
+    assert_eq!(row_cells(&s, "LOOP"), row(&|r| r[5].to_string()));
+}
+
+/// The audio page of part `p`: title, machines, slots (recorder buffers 128..135 as R1..R8)
+/// and FX types against the bank bytes.
+fn audio_parts_match_bytes(s: &[String], bank: &BankBytes, p: usize) {
+    let title = format!(
+        "part {} \"{}\"{}",
+        p + 1,
+        bank.part_name(p),
+        if bank.part_edited(p) { " (edited)" } else { "" }
+    );
+    assert!(s[1].contains(&title), "{title:?} in {}", s[1]);
+    let col = |f: &dyn Fn(usize) -> String| (0..8).map(f).collect::<Vec<_>>();
+    assert_eq!(
+        row_cells(s, "MACHINE"),
+        col(&|t| bank.machine(p, t).to_string())
+    );
+    let slot = |v: u8| match v {
+        128..=135 => format!("R{}", v - 127),
+        v => (v + 1).to_string(),
+    };
+    assert_eq!(
+        row_cells(s, "STATIC SLOT"),
+        col(&|t| slot(bank.slots(p, t).0))
+    );
+    assert_eq!(
+        row_cells(s, "FLEX SLOT"),
+        col(&|t| slot(bank.slots(p, t).1))
+    );
+    assert_eq!(
+        row_cells(s, "FX1 TYPE"),
+        col(&|t| fx_name(bank.fx_types(p, t).0).to_string())
+    );
+    assert_eq!(
+        row_cells(s, "FX2 TYPE"),
+        col(&|t| fx_name(bank.fx_types(p, t).1).to_string())
     );
 }
 
@@ -70,7 +134,10 @@ fn parts_view_hello_flex_fx_names_follow_fx_type() {
     };
     let mut a = app(p, "tracker");
     press(&mut a, &["F3"]);
-    insta::assert_snapshot!("parts_hello_flex_audio", screen(&mut a, 120, 44).join("\n"));
+    let s = screen(&mut a, 120, 44);
+    insta::assert_snapshot!("parts_hello_flex_audio", s.join("\n"));
+    let bank = BankBytes::read(&octa::testutil::corpus("ot/hello-flex/project").unwrap(), 0);
+    audio_parts_match_bytes(&s, &bank, 0);
     // Changing T1's FX1 type renames the FX1 rows.
     press(&mut a, &["down", "down", "down"]);
     let before = screen(&mut a, 120, 44);
