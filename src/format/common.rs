@@ -61,7 +61,7 @@ impl FileKind {
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum FormatError {
     /// The file has the wrong length.
-    #[error("expected a {what} of {expected} bytes, found {found} bytes")]
+    #[error("expected {} {what} of {expected} bytes, found {found} bytes", article(.what))]
     Size {
         /// What kind of file was expected.
         what: &'static str,
@@ -112,6 +112,14 @@ pub enum FormatError {
         /// The allowed range, for the message.
         range: String,
     },
+}
+
+/// "an" before a vowel ("an arrangement file"), else "a".
+fn article(word: &str) -> &'static str {
+    match word.chars().next() {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
+    }
 }
 
 /// A non-fatal finding while reading (the file still opens).
@@ -461,6 +469,22 @@ mod tests {
         );
         m.pop();
         assert_eq!(check_container(&m, FileKind::Markers), Ok(()));
+        // Exactly a header's worth of bytes is read as a header (bad magic named), and a
+        // good 22-byte header is then refused for its size.
+        let mut h = header(FileKind::Arrangement).to_vec();
+        assert_eq!(
+            msg(&h, FileKind::Arrangement),
+            "expected an arrangement file of 11336 bytes, found 22 bytes"
+        );
+        h[0] = b'X';
+        assert_eq!(
+            msg(&h, FileKind::Arrangement),
+            "at byte 0: expected \"FORM\", found \"XORM\""
+        );
+        assert_eq!(
+            msg(&h[..21], FileKind::Arrangement),
+            "expected an arrangement file of 11336 bytes, found 21 bytes"
+        );
     }
 
     #[test]
