@@ -263,6 +263,57 @@ fn part_values_are_typed_as_the_device_shows_them() {
     assert_eq!(get(&a, 1, 15), Some(12));
 }
 
+/// The arranger screen against the working block of an `arrNN.work` file, decoded here
+/// (format doc 6.2, 6.3): name, row count and, for each visible row, its type and fields.
+fn arranger_matches_bytes(s: &[String], raw: &[u8]) {
+    let block = 24;
+    let name = String::from_utf8_lossy(&raw[block..block + 15]).into_owned();
+    let count = raw[block + 17];
+    assert!(
+        s[1].contains(&format!("\"{name}\": {count} rows")),
+        "{name:?} {count} in {}",
+        s[1]
+    );
+    let mut seen = 0;
+    for line in s {
+        let Some(r) = line.get(..3).and_then(|n| n.parse::<usize>().ok()) else {
+            continue;
+        };
+        let row = &raw[block + 18 + (r - 1) * 22..][..22];
+        let f: Vec<&str> = line[3..].split_whitespace().collect();
+        match row[0] {
+            0 => {
+                let id = row[1];
+                let pattern = format!("{}{:02}", (b'A' + id / 16) as char, id % 16 + 1);
+                assert_eq!(f[..3], ["PATTERN", &pattern, &format!("x{}", row[2] + 1)]);
+                assert_eq!(f[4], row[13].to_string(), "row {r} length");
+                for (i, scene) in [(5, row[8]), (6, row[9])] {
+                    if scene == 255 {
+                        assert_eq!(f[i], "---", "row {r}");
+                    }
+                }
+            }
+            1 => {
+                let kind = match (row[2] as usize).cmp(&(r - 1)) {
+                    std::cmp::Ordering::Less => "LOOP",
+                    std::cmp::Ordering::Equal => "HALT",
+                    std::cmp::Ordering::Greater => "JUMP",
+                };
+                let target = format!("{}", row[2] + 1);
+                assert_eq!(f[..3], [kind, "row", &target], "row {r}");
+                assert_eq!(f[3], format!("x{}", row[1]), "row {r}");
+            }
+            2 => {
+                assert_eq!(f[0], "REMINDER");
+                assert!(row[1..].starts_with(f[1].as_bytes()), "row {r}: {line}");
+            }
+            t => panic!("row {r}: type {t}"),
+        }
+        seen += 1;
+    }
+    assert!(seen >= 30, "{seen} rows checked");
+}
+
 /// A blank project whose arr01 / arr02 are the corpus arrangement files.
 fn arrangement_project(dir: &Path) -> Option<Project> {
     let blank = octa::testutil::corpus("ot/blank-1.40B")?;
@@ -285,7 +336,10 @@ fn arranger_view_shows_corpus_rows_and_row_edits_touch_only_their_bytes() {
     };
     let mut a = app(p, "tracker");
     press(&mut a, &["F6"]);
-    insta::assert_snapshot!("arranger_full_options", screen(&mut a, 120, 40).join("\n"));
+    let s = screen(&mut a, 120, 40);
+    insta::assert_snapshot!("arranger_full_options", s.join("\n"));
+    let raw = std::fs::read(tmp.path().join("ARR/arr01.work")).unwrap();
+    arranger_matches_bytes(&s, &raw);
     press(&mut a, &["]"]);
     insta::assert_snapshot!(
         "arranger_one_reminder_row",
