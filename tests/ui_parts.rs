@@ -401,7 +401,31 @@ fn overview_shows_used_patterns_and_enter_opens_one() {
     };
     let mut a = app(p, "tracker");
     press(&mut a, &["F8"]);
-    insta::assert_snapshot!("overview_hello_flex", screen(&mut a, 120, 24).join("\n"));
+    let s = screen(&mut a, 120, 24);
+    insta::assert_snapshot!("overview_hello_flex", s.join("\n"));
+    // Each cell against the bank files: "part/length" for a pattern with trigs, else ".".
+    let dir = octa::testutil::corpus("ot/hello-flex/project").unwrap();
+    for b in 0..16 {
+        let bank = BankBytes::read(&dir, b);
+        let label = format!("BANK {}", (b'A' + b as u8) as char);
+        let line = s.iter().find(|l| l.starts_with(&label)).unwrap();
+        let cells: Vec<&str> = line[label.len()..].split_whitespace().collect();
+        let want: Vec<String> = (0..16)
+            .map(|n| {
+                let len = if bank.per_track(n) {
+                    bank.per_track_master_len(n)
+                } else {
+                    u16::from(bank.master_len(n))
+                };
+                if bank.pattern_in_use(n) {
+                    format!("{}/{len}", bank.pattern_part(n) + 1)
+                } else {
+                    ".".into()
+                }
+            })
+            .collect();
+        assert_eq!(cells, want, "{label}");
+    }
     press(&mut a, &["down", "right", "enter"]);
     assert_eq!((a.ctx.nav.bank, a.ctx.nav.pattern), (1, 1));
     assert!(screen(&mut a, 160, 24)[0].contains("Bank B Pattern 02"));

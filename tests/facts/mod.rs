@@ -75,6 +75,16 @@ impl BankBytes {
         let o = self.midi_track(n, t) + 9;
         steps(&self.0[o..o + 8])
     }
+    /// Whether pattern `n` has a trigger or trigless trig on any track (masks at track + 9
+    /// and + 17, audio and MIDI alike).
+    pub fn pattern_in_use(&self, n: usize) -> bool {
+        (0..8).any(|t| {
+            let a = self.audio_track(n, t);
+            let m = self.midi_track(n, t);
+            self.0[a + 9..a + 25].iter().any(|&b| b != 0)
+                || self.0[m + 9..m + 25].iter().any(|&b| b != 0)
+        })
+    }
     /// The audio lock byte `param` of step `s` (0-based) on track `t` (track + 98 + 32 s).
     pub fn audio_lock(&self, n: usize, t: usize, s: usize, param: usize) -> Option<u8> {
         let v = self.at(self.audio_track(n, t) + 98 + 32 * s + param);
