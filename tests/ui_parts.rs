@@ -475,7 +475,51 @@ fn slots_view_lists_hello_flex_slots_and_edits_gain() {
     let p = Project::open(&dir, &OpenOptions::default()).unwrap();
     let mut a = app(p, "tracker");
     press(&mut a, &["F5"]);
-    insta::assert_snapshot!("slots_hello_flex", screen(&mut a, 120, 30).join("\n"));
+    let screen_lines = screen(&mut a, 120, 30);
+    insta::assert_snapshot!("slots_hello_flex", screen_lines.join("\n"));
+    // Against the [SAMPLE] blocks of project.work read here (format doc 3): path, gain
+    // ((v - 48) / 2 dB), loop mode and time-stretch mode of every Flex slot on screen.
+    let text = std::fs::read_to_string(dir.join("project.work")).unwrap();
+    let mut checked = 0;
+    for block in text.split("[SAMPLE]").skip(1) {
+        let block = block.split("[/SAMPLE]").next().unwrap();
+        let field = |k: &str| {
+            block
+                .lines()
+                .find_map(|l| l.trim_end().strip_prefix(k)?.strip_prefix('='))
+                .unwrap_or_else(|| panic!("{k} in {block}"))
+                .to_string()
+        };
+        if field("TYPE") != "FLEX" {
+            continue;
+        }
+        let slot: u32 = field("SLOT").parse().unwrap();
+        let label = format!("Flex {slot} ");
+        let Some(line) = screen_lines.iter().find(|l| l.starts_with(&label)) else {
+            continue;
+        };
+        let cols: Vec<&str> = line[label.len()..].split_whitespace().collect();
+        let gain: i32 = field("GAIN").parse().unwrap();
+        let mode = |v: String, names: &[&str]| names[v.parse::<usize>().unwrap()].to_string();
+        assert_eq!(
+            cols[1],
+            format!("{:+.1}dB", f64::from(gain - 48) / 2.0),
+            "{line}"
+        );
+        assert_eq!(
+            cols[2],
+            mode(field("LOOPMODE"), &["Off", "Normal", "PingPong"])
+        );
+        assert_eq!(
+            cols[3],
+            mode(field("TSMODE"), &["Off", "?", "Normal", "Beat"])
+        );
+        let path = field("PATH");
+        let file = path.rsplit('/').next().unwrap();
+        assert!(file.starts_with(cols[5]), "{file} / {line}");
+        checked += 1;
+    }
+    assert!(checked >= 13, "{checked} slots checked");
     let before = a.ctx.doc.project.project_file().to_bytes();
     press(&mut a, &["+"]);
     let pf = a.ctx.doc.project.project_file();
