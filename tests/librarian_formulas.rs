@@ -477,3 +477,56 @@ fn stray_bytes_inside_sysex_events_of_a_midi_file_are_counted() {
         format!("{}: no complete sysex message found", empty.display())
     );
 }
+
+// ------------------------------------------------------------ files and the raw device
+
+#[test]
+fn a_file_without_a_whole_message_names_its_first_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("cut.syx");
+    std::fs::write(&p, [0x00, 0xF0, 0x43, 0x10, 0x01]).unwrap();
+    let e = read_messages(&p).err().unwrap().to_string();
+    assert_eq!(
+        e,
+        format!(
+            "{}: no complete sysex message found (unterminated sysex message starting at \
+             byte 1 (no F7 before the end))",
+            p.display()
+        )
+    );
+}
+
+#[test]
+fn unknown_sysex_becomes_one_raw_patch_per_message_and_writes_back() {
+    use octa::librarian::Registry;
+    use octa::librarian::builtin::RAW_NAME;
+    use octa::librarian::file::{recognise, write_syx};
+    let registry = Registry::builtin();
+    // Manufacturer 0x7D (non-commercial): no built-in adaptation claims it.
+    let messages = vec![
+        vec![0xF0, 0x7D, 0x01, 0x02, 0xF7],
+        vec![0xF0, 0x7D, 0x03, 0xF7],
+    ];
+    let r = recognise(&registry, &messages, None).unwrap();
+    assert_eq!(r.device.name(), RAW_NAME);
+    let data: Vec<Vec<u8>> = r.loaded.patches.iter().map(|p| p.data.clone()).collect();
+    assert_eq!(data, messages);
+    let firsts: Vec<usize> = r.loaded.patches.iter().map(|p| p.first_message).collect();
+    assert_eq!(firsts, [0, 1]);
+    // Naming the raw device gives the same; an unknown name is an error that says so.
+    let named = recognise(&registry, &messages, Some(RAW_NAME)).unwrap();
+    assert_eq!(named.loaded.patches.len(), 2);
+    let e = recognise(&registry, &messages, Some("Moog One"))
+        .err()
+        .unwrap();
+    assert_eq!(
+        e.to_string(),
+        "no adaptation named 'Moog One' (see `octa librarian devices`)"
+    );
+    // Written back to back: the byte count returned and the file agree.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.syx");
+    let n = write_syx(&out, data.iter().map(|d| d.as_slice())).unwrap();
+    assert_eq!(n, 9);
+    assert_eq!(std::fs::read(&out).unwrap(), messages.concat());
+}
