@@ -5,14 +5,22 @@
 
 use std::path::{Path, PathBuf};
 
-/// The corpus root: `OCTA_CORPUS`, else `../shared/corpus` beside the repository.
+/// The corpus root: `OCTA_CORPUS`, else the nearest `shared/corpus` in a folder above the
+/// repository (`../shared/corpus` for a checkout, `../../shared/corpus` for a worktree in a
+/// subfolder).
 ///
 /// Returns `None` (after printing why) when it is absent; when the `CI`
 /// environment variable is set, absence is a failure and this panics.
 pub fn corpus_root() -> Option<PathBuf> {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let root = match std::env::var_os("OCTA_CORPUS") {
         Some(p) => PathBuf::from(p),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
+        None => manifest
+            .ancestors()
+            .skip(1)
+            .map(|a| a.join("shared/corpus"))
+            .find(|c| c.is_dir())
+            .unwrap_or_else(|| manifest.join("../shared/corpus")),
     };
     if root.is_dir() {
         return Some(root);

@@ -19,7 +19,10 @@ fn grid_matches_bytes(s: &[String], bank: &BankBytes) {
     } else {
         format!("Len {} ", bank.master_len(0))
     };
-    assert!(s[0].contains(&len), "{len:?} in {}", s[0]);
+    // (On a narrow screen the title is cut before the length.)
+    if s[0].ends_with(' ') {
+        assert!(s[0].contains(&len), "{len:?} in {}", s[0]);
+    }
     let heads: Vec<&str> = s[1][3..].split('│').collect();
     let complete = heads.len() - 1; // the last one may be cut at the screen edge
     let rows: Vec<usize> = s
@@ -206,6 +209,7 @@ fn snapshots() {
     let mut m = app(p, "vim");
     let multi = BankBytes::read(&octa::testutil::corpus("ot/multipart").unwrap(), 0);
     let s = screen(&mut m, 240, 40);
+    assert!(s[0].ends_with(' '), "the whole title fits: {}", s[0]);
     grid_matches_bytes(&s, &multi);
     assert!(s[1].contains("M1 L16 1x"), "the MIDI header is checked too");
     insta::assert_snapshot!("pattern_multipart_vim", s.join("\n"));
