@@ -616,3 +616,52 @@ fn ot_markers_move_between_ot_and_markers_files() {
         .unwrap();
     assert_eq!(fresh.to_bytes()[46..830], b[46..830]);
 }
+
+// ------------------------------------------------------- file kinds users read
+
+#[test]
+fn file_kind_names_and_recognition_are_pinned() {
+    use octa::project::anyfile::Kind;
+    let table = [
+        (Kind::Project, "project file", "project.strd"),
+        (Kind::Bank, "bank file", "BANK03.work"),
+        (Kind::Markers, "markers file", "markers.work"),
+        (Kind::Arrangement, "arrangement file", "arr08.strd"),
+        (
+            Kind::SampleSettings,
+            ".ot sample settings file",
+            "Kick 1.OT",
+        ),
+    ];
+    for (kind, name, file) in table {
+        assert_eq!(kind.describe(), name);
+        assert_eq!(Kind::from_name(file), Some(kind), "{file}");
+    }
+    for file in [
+        ".ot",
+        "bank17.work",
+        "bank00.work",
+        "arr09.work",
+        "notes.txt",
+    ] {
+        assert_eq!(Kind::from_name(file), None, "{file}");
+    }
+    // The type tag at byte 12 after "FORM" (format doc 2.1), or the project banner.
+    let mut h = b"FORM\0\0\0\0DPS1BANK".to_vec();
+    assert_eq!(Kind::sniff(&h), Some(Kind::Bank));
+    for (tag, kind) in [
+        (b"SAMP", Kind::Markers),
+        (b"ARRA", Kind::Arrangement),
+        (b"SMPA", Kind::SampleSettings),
+    ] {
+        h[12..16].copy_from_slice(tag);
+        assert_eq!(Kind::sniff(&h), Some(kind));
+    }
+    h[12..16].copy_from_slice(b"PTRN");
+    assert_eq!(Kind::sniff(&h), None);
+    assert_eq!(Kind::sniff(&h[..15]), None);
+    assert_eq!(
+        Kind::sniff(b"############################\r\n# Project Settings\r\n"),
+        Some(Kind::Project)
+    );
+}

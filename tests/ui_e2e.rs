@@ -128,9 +128,23 @@ fn edit_save_quit_in_a_pty() {
             assert_eq!(&now, bytes, "{name} unchanged");
         }
     }
-    let left: Vec<_> = std::fs::read_dir(&proj)
+    // The folder holds the project's files and the backup folder, nothing else (no
+    // temporary file left behind), and the backup keeps bank01 as it was before the save.
+    let mut left: Vec<String> = std::fs::read_dir(&proj)
         .unwrap()
-        .map(|e| e.unwrap().file_name())
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert!(left.len() >= before.len());
+    left.sort();
+    let mut want: Vec<String> = before.iter().map(|(n, _)| n.clone()).collect();
+    want.push(".octa-backup".into());
+    want.sort();
+    assert_eq!(left, want);
+    let old_bank01 = &before.iter().find(|(n, _)| n == "bank01.work").unwrap().1;
+    let backups: Vec<Vec<u8>> = std::fs::read_dir(proj.join(".octa-backup"))
+        .unwrap()
+        .map(|e| e.unwrap().path().join("bank01.work"))
+        .filter(|p| p.is_file())
+        .map(|p| std::fs::read(p).unwrap())
+        .collect();
+    assert_eq!(backups, vec![old_bank01.clone()], "one backup of bank01");
 }

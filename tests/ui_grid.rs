@@ -1,8 +1,65 @@
 //! The pattern grid shows the trigs, p-locks, conditions and micro-timing of real corpus
 //! patterns in the right cells; snapshots of the screens.
 
+mod facts;
+
+use facts::{BankBytes, scale_name};
 use octa::ui::testing::{app, lines, open_corpus as open, press, render, screen};
 use ratatui::style::Modifier;
+
+/// Checks a pattern screen of pattern A01 against the bank bytes decoded independently:
+/// the part, the master length, every fully visible track header (machine, and in per-track
+/// mode its length and scale) and which rows of each visible track hold a trig.
+fn grid_matches_bytes(s: &[String], bank: &BankBytes) {
+    let part = bank.pattern_part(0);
+    assert!(s[0].contains(&format!("Part {}", part + 1)), "{}", s[0]);
+    let per_track = bank.per_track(0);
+    let len = if per_track {
+        format!("Len {} (per track)", bank.per_track_master_len(0))
+    } else {
+        format!("Len {} ", bank.master_len(0))
+    };
+    // (On a narrow screen the title is cut before the length.)
+    if s[0].ends_with(' ') {
+        assert!(s[0].contains(&len), "{len:?} in {}", s[0]);
+    }
+    let heads: Vec<&str> = s[1][3..].split('│').collect();
+    let complete = heads.len() - 1; // the last one may be cut at the screen edge
+    let rows: Vec<usize> = s
+        .iter()
+        .filter_map(|l| l.get(..3)?.strip_suffix(' ')?.parse().ok())
+        .collect();
+    assert!(rows.len() >= 16, "{rows:?}");
+    for (t, head) in heads.iter().enumerate().take(complete) {
+        let (name, (len, scale), trigs) = if t < 8 {
+            (
+                format!("T{} {}", t + 1, bank.machine(part, t)),
+                bank.audio_len_scale(0, t),
+                bank.audio_trigs(0, t),
+            )
+        } else {
+            (
+                format!("M{}", t - 7),
+                bank.midi_len_scale(0, t - 8),
+                bank.midi_trigs(0, t - 8),
+            )
+        };
+        let want = if per_track {
+            format!("{name} L{len} {}", scale_name(scale))
+        } else {
+            name
+        };
+        assert_eq!(head.split_whitespace().collect::<Vec<_>>().join(" "), want);
+        for &r in &rows {
+            let c = cell(s, r, t);
+            assert_eq!(
+                c.starts_with('X'),
+                trigs.contains(&r),
+                "{want} row {r}: {c} (trigs {trigs:?})"
+            );
+        }
+    }
+}
 
 /// The text of track `track`'s block (0 = T1) on the grid row labelled `row` (1-based).
 fn cell(lines: &[String], row: usize, track: usize) -> String {
@@ -136,7 +193,10 @@ fn snapshots() {
         return;
     };
     let mut a = app(p, "tracker");
-    insta::assert_snapshot!("pattern_hello_flex", screen(&mut a, 160, 24).join("\n"));
+    let hello = BankBytes::read(&octa::testutil::corpus("ot/hello-flex/project").unwrap(), 0);
+    let s = screen(&mut a, 160, 24);
+    grid_matches_bytes(&s, &hello);
+    insta::assert_snapshot!("pattern_hello_flex", s.join("\n"));
     press(&mut a, &["F1"]);
     insta::assert_snapshot!("help_overlay", screen(&mut a, 120, 30).join("\n"));
     press(&mut a, &["esc", "space", "ctrl+q"]);
@@ -147,7 +207,12 @@ fn snapshots() {
         return;
     };
     let mut m = app(p, "vim");
-    insta::assert_snapshot!("pattern_multipart_vim", screen(&mut m, 240, 40).join("\n"));
+    let multi = BankBytes::read(&octa::testutil::corpus("ot/multipart").unwrap(), 0);
+    let s = screen(&mut m, 240, 40);
+    assert!(s[0].ends_with(' '), "the whole title fits: {}", s[0]);
+    grid_matches_bytes(&s, &multi);
+    assert!(s[1].contains("M1 L16 1x"), "the MIDI header is checked too");
+    insta::assert_snapshot!("pattern_multipart_vim", s.join("\n"));
 }
 
 #[test]

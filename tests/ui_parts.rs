@@ -1,6 +1,9 @@
 //! The parts, arranger, settings, slots and overview views: real corpus values on
 //! screen (insta snapshots), and edits that touch only the bytes they should, undoably.
 
+mod facts;
+
+use facts::{BankBytes, fx_name, row_cells};
 use octa::format::bank::{BANK_LEN, EDITED_MASK_AT, PART_LEN, PARTS_AT};
 use octa::project::{OpenOptions, Project};
 use octa::ui::App;
@@ -40,26 +43,87 @@ fn parts_view_shows_multipart_machines_and_pages() {
     press(&mut a, &["F3"]);
     let s = screen(&mut a, 120, 44);
     insta::assert_snapshot!("parts_multipart_audio", s.join("\n"));
-    // The machine row shows the part's real machines; parameter names follow them.
-    let part = a
-        .ctx
-        .doc
-        .bank(0)
-        .unwrap()
-        .part(a.ctx.nav.part)
-        .unwrap()
-        .clone();
-    let machine_row = s.iter().find(|l| l.starts_with("MACHINE")).unwrap();
-    for t in 0..8 {
-        let name = octa::format::params::MACHINE_NAMES[part.machine_types[t] as usize];
-        assert!(machine_row.contains(name), "{machine_row}");
+    // The machines, slots and FX of the part, as decoded from the bank bytes.
+    let bank = BankBytes::read(&octa::testutil::corpus("ot/multipart").unwrap(), 0);
+    audio_parts_match_bytes(&s, &bank, 0);
+    press(&mut a, &["tab"]);
+    let s = screen(&mut a, 120, 50);
+    insta::assert_snapshot!("parts_multipart_midi", s.join("\n"));
+    // MIDI channels: setup byte 0 + 1 (8, 9, 1, 1, 14, 15, 16, 16 in this file).
+    let chans: Vec<String> = (0..8)
+        .map(|t| bank.midi_channel(0, t).to_string())
+        .collect();
+    assert_eq!(row_cells(&s, "CHAN"), chans);
+    assert_eq!(chans, ["8", "9", "1", "1", "14", "15", "16", "16"]);
+    for cc in 0..4 {
+        let want: Vec<String> = (0..8)
+            .map(|t| bank.cc_numbers(0, t)[cc].to_string())
+            .collect();
+        assert_eq!(row_cells(&s, &format!("CC{} NUMBER", cc + 1)), want);
     }
     press(&mut a, &["tab"]);
-    insta::assert_snapshot!("parts_multipart_midi", screen(&mut a, 120, 50).join("\n"));
-    press(&mut a, &["tab"]);
-    insta::assert_snapshot!(
-        "parts_multipart_recorder",
-        screen(&mut a, 120, 24).join("\n")
+    let s = screen(&mut a, 120, 24);
+    insta::assert_snapshot!("parts_multipart_recorder", s.join("\n"));
+    // Recorder setup (section 4.10.5): RLEN 64 = MAX, TRIG codes, SRC3 1..8 = T1..T8.
+    let rec: Vec<[u8; 12]> = (0..8).map(|t| bank.recorder(0, t)).collect();
+    let row = |f: &dyn Fn(&[u8; 12]) -> String| rec.iter().map(f).collect::<Vec<_>>();
+    assert_eq!(
+        row_cells(&s, "RLEN"),
+        row(&|r| match r[2] {
+            64 => "MAX".to_string(),
+            n => n.to_string(),
+        })
+    );
+    assert_eq!(
+        row_cells(&s, "TRIG"),
+        row(&|r| ["ONE", "ONE2", "HOLD"][r[3] as usize].to_string())
+    );
+    assert_eq!(
+        row_cells(&s, "SRC3"),
+        row(&|r| match r[4] {
+            0 => "OFF".to_string(),
+            9 => "MAIN".to_string(),
+            n => format!("T{n}"),
+        })
+    );
+    assert_eq!(row_cells(&s, "FOUT"), row(&|r| r[7].to_string()));
+    assert_eq!(row_cells(&s, "LOOP"), row(&|r| r[5].to_string()));
+}
+
+/// The audio page of part `p`: title, machines, slots (recorder buffers 128..135 as R1..R8)
+/// and FX types against the bank bytes.
+fn audio_parts_match_bytes(s: &[String], bank: &BankBytes, p: usize) {
+    let title = format!(
+        "part {} \"{}\"{}",
+        p + 1,
+        bank.part_name(p),
+        if bank.part_edited(p) { " (edited)" } else { "" }
+    );
+    assert!(s[1].contains(&title), "{title:?} in {}", s[1]);
+    let col = |f: &dyn Fn(usize) -> String| (0..8).map(f).collect::<Vec<_>>();
+    assert_eq!(
+        row_cells(s, "MACHINE"),
+        col(&|t| bank.machine(p, t).to_string())
+    );
+    let slot = |v: u8| match v {
+        128..=135 => format!("R{}", v - 127),
+        v => (v + 1).to_string(),
+    };
+    assert_eq!(
+        row_cells(s, "STATIC SLOT"),
+        col(&|t| slot(bank.slots(p, t).0))
+    );
+    assert_eq!(
+        row_cells(s, "FLEX SLOT"),
+        col(&|t| slot(bank.slots(p, t).1))
+    );
+    assert_eq!(
+        row_cells(s, "FX1 TYPE"),
+        col(&|t| fx_name(bank.fx_types(p, t).0).to_string())
+    );
+    assert_eq!(
+        row_cells(s, "FX2 TYPE"),
+        col(&|t| fx_name(bank.fx_types(p, t).1).to_string())
     );
 }
 
@@ -70,7 +134,10 @@ fn parts_view_hello_flex_fx_names_follow_fx_type() {
     };
     let mut a = app(p, "tracker");
     press(&mut a, &["F3"]);
-    insta::assert_snapshot!("parts_hello_flex_audio", screen(&mut a, 120, 44).join("\n"));
+    let s = screen(&mut a, 120, 44);
+    insta::assert_snapshot!("parts_hello_flex_audio", s.join("\n"));
+    let bank = BankBytes::read(&octa::testutil::corpus("ot/hello-flex/project").unwrap(), 0);
+    audio_parts_match_bytes(&s, &bank, 0);
     // Changing T1's FX1 type renames the FX1 rows.
     press(&mut a, &["down", "down", "down"]);
     let before = screen(&mut a, 120, 44);
@@ -196,6 +263,57 @@ fn part_values_are_typed_as_the_device_shows_them() {
     assert_eq!(get(&a, 1, 15), Some(12));
 }
 
+/// The arranger screen against the working block of an `arrNN.work` file, decoded here
+/// (format doc 6.2, 6.3): name, row count and, for each visible row, its type and fields.
+fn arranger_matches_bytes(s: &[String], raw: &[u8]) {
+    let block = 24;
+    let name = String::from_utf8_lossy(&raw[block..block + 15]).into_owned();
+    let count = raw[block + 17];
+    assert!(
+        s[1].contains(&format!("\"{name}\": {count} rows")),
+        "{name:?} {count} in {}",
+        s[1]
+    );
+    let mut seen = 0;
+    for line in s {
+        let Some(r) = line.get(..3).and_then(|n| n.parse::<usize>().ok()) else {
+            continue;
+        };
+        let row = &raw[block + 18 + (r - 1) * 22..][..22];
+        let f: Vec<&str> = line[3..].split_whitespace().collect();
+        match row[0] {
+            0 => {
+                let id = row[1];
+                let pattern = format!("{}{:02}", (b'A' + id / 16) as char, id % 16 + 1);
+                assert_eq!(f[..3], ["PATTERN", &pattern, &format!("x{}", row[2] + 1)]);
+                assert_eq!(f[4], row[13].to_string(), "row {r} length");
+                for (i, scene) in [(5, row[8]), (6, row[9])] {
+                    if scene == 255 {
+                        assert_eq!(f[i], "---", "row {r}");
+                    }
+                }
+            }
+            1 => {
+                let kind = match (row[2] as usize).cmp(&(r - 1)) {
+                    std::cmp::Ordering::Less => "LOOP",
+                    std::cmp::Ordering::Equal => "HALT",
+                    std::cmp::Ordering::Greater => "JUMP",
+                };
+                let target = format!("{}", row[2] + 1);
+                assert_eq!(f[..3], [kind, "row", &target], "row {r}");
+                assert_eq!(f[3], format!("x{}", row[1]), "row {r}");
+            }
+            2 => {
+                assert_eq!(f[0], "REMINDER");
+                assert!(row[1..].starts_with(f[1].as_bytes()), "row {r}: {line}");
+            }
+            t => panic!("row {r}: type {t}"),
+        }
+        seen += 1;
+    }
+    assert!(seen >= 30, "{seen} rows checked");
+}
+
 /// A blank project whose arr01 / arr02 are the corpus arrangement files.
 fn arrangement_project(dir: &Path) -> Option<Project> {
     let blank = octa::testutil::corpus("ot/blank-1.40B")?;
@@ -218,7 +336,10 @@ fn arranger_view_shows_corpus_rows_and_row_edits_touch_only_their_bytes() {
     };
     let mut a = app(p, "tracker");
     press(&mut a, &["F6"]);
-    insta::assert_snapshot!("arranger_full_options", screen(&mut a, 120, 40).join("\n"));
+    let s = screen(&mut a, 120, 40);
+    insta::assert_snapshot!("arranger_full_options", s.join("\n"));
+    let raw = std::fs::read(tmp.path().join("ARR/arr01.work")).unwrap();
+    arranger_matches_bytes(&s, &raw);
     press(&mut a, &["]"]);
     insta::assert_snapshot!(
         "arranger_one_reminder_row",
@@ -285,7 +406,31 @@ fn overview_shows_used_patterns_and_enter_opens_one() {
     };
     let mut a = app(p, "tracker");
     press(&mut a, &["F8"]);
-    insta::assert_snapshot!("overview_hello_flex", screen(&mut a, 120, 24).join("\n"));
+    let s = screen(&mut a, 120, 24);
+    insta::assert_snapshot!("overview_hello_flex", s.join("\n"));
+    // Each cell against the bank files: "part/length" for a pattern with trigs, else ".".
+    let dir = octa::testutil::corpus("ot/hello-flex/project").unwrap();
+    for b in 0..16 {
+        let bank = BankBytes::read(&dir, b);
+        let label = format!("BANK {}", (b'A' + b as u8) as char);
+        let line = s.iter().find(|l| l.starts_with(&label)).unwrap();
+        let cells: Vec<&str> = line[label.len()..].split_whitespace().collect();
+        let want: Vec<String> = (0..16)
+            .map(|n| {
+                let len = if bank.per_track(n) {
+                    bank.per_track_master_len(n)
+                } else {
+                    u16::from(bank.master_len(n))
+                };
+                if bank.pattern_in_use(n) {
+                    format!("{}/{len}", bank.pattern_part(n) + 1)
+                } else {
+                    ".".into()
+                }
+            })
+            .collect();
+        assert_eq!(cells, want, "{label}");
+    }
     press(&mut a, &["down", "right", "enter"]);
     assert_eq!((a.ctx.nav.bank, a.ctx.nav.pattern), (1, 1));
     assert!(screen(&mut a, 160, 24)[0].contains("Bank B Pattern 02"));
@@ -335,7 +480,51 @@ fn slots_view_lists_hello_flex_slots_and_edits_gain() {
     let p = Project::open(&dir, &OpenOptions::default()).unwrap();
     let mut a = app(p, "tracker");
     press(&mut a, &["F5"]);
-    insta::assert_snapshot!("slots_hello_flex", screen(&mut a, 120, 30).join("\n"));
+    let screen_lines = screen(&mut a, 120, 30);
+    insta::assert_snapshot!("slots_hello_flex", screen_lines.join("\n"));
+    // Against the [SAMPLE] blocks of project.work read here (format doc 3): path, gain
+    // ((v - 48) / 2 dB), loop mode and time-stretch mode of every Flex slot on screen.
+    let text = std::fs::read_to_string(dir.join("project.work")).unwrap();
+    let mut checked = 0;
+    for block in text.split("[SAMPLE]").skip(1) {
+        let block = block.split("[/SAMPLE]").next().unwrap();
+        let field = |k: &str| {
+            block
+                .lines()
+                .find_map(|l| l.trim_end().strip_prefix(k)?.strip_prefix('='))
+                .unwrap_or_else(|| panic!("{k} in {block}"))
+                .to_string()
+        };
+        if field("TYPE") != "FLEX" {
+            continue;
+        }
+        let slot: u32 = field("SLOT").parse().unwrap();
+        let label = format!("Flex {slot} ");
+        let Some(line) = screen_lines.iter().find(|l| l.starts_with(&label)) else {
+            continue;
+        };
+        let cols: Vec<&str> = line[label.len()..].split_whitespace().collect();
+        let gain: i32 = field("GAIN").parse().unwrap();
+        let mode = |v: String, names: &[&str]| names[v.parse::<usize>().unwrap()].to_string();
+        assert_eq!(
+            cols[1],
+            format!("{:+.1}dB", f64::from(gain - 48) / 2.0),
+            "{line}"
+        );
+        assert_eq!(
+            cols[2],
+            mode(field("LOOPMODE"), &["Off", "Normal", "PingPong"])
+        );
+        assert_eq!(
+            cols[3],
+            mode(field("TSMODE"), &["Off", "?", "Normal", "Beat"])
+        );
+        let path = field("PATH");
+        let file = path.rsplit('/').next().unwrap();
+        assert!(file.starts_with(cols[5]), "{file} / {line}");
+        checked += 1;
+    }
+    assert!(checked >= 13, "{checked} slots checked");
     let before = a.ctx.doc.project.project_file().to_bytes();
     press(&mut a, &["+"]);
     let pf = a.ctx.doc.project.project_file();

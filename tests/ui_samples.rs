@@ -1,6 +1,8 @@
 //! The sample browser (F11) and slot preview: corpus chain sample facts and slices on screen,
 //! previews reaching a software output, slice grids written to `.ot` files, the audio status.
 
+mod facts;
+
 use octa::audio::engine::EngineOptions;
 use octa::audio::output::NullOutput;
 use octa::audio::peaks::PeakState;
@@ -147,7 +149,36 @@ fn browser_snapshot() {
         std::thread::sleep(Duration::from_millis(10));
     }
     a.message = None;
-    insta::assert_snapshot!(screen(&mut a, 100, 24).join("\n"));
+    let s = screen(&mut a, 100, 24);
+    insta::assert_snapshot!(s.join("\n"));
+    // The facts shown, from the file headers read here: the WAV fmt/data chunks and the
+    // slice count at byte 826 of the .ot beside it.
+    let (ch, rate, bits, data) = facts::wav_facts(&std::fs::read(&wav).unwrap());
+    let secs = f64::from(data) / f64::from(u32::from(ch) * u32::from(bits / 8)) / f64::from(rate);
+    let want = format!("WAV {rate} Hz {bits}-bit {ch}ch {secs:.2}s");
+    assert_eq!(want, "WAV 44100 Hz 16-bit 2ch 0.97s");
+    let row = s
+        .iter()
+        .find(|l| l.starts_with("chain-16/valid-1.wav "))
+        .unwrap();
+    assert!(row.contains(&want), "{row}");
+    let slices = facts::ot_slice_count(&std::fs::read(dir.join("valid-1.ot")).unwrap());
+    assert_eq!(slices, 16);
+    assert!(
+        s.iter()
+            .any(|l| l.contains(&format!("has .ot  {slices} slice(s), slice 1 selected"))),
+        "{s:?}"
+    );
+    // One numbered marker per slice above the waveform, in order.
+    let labels = s
+        .iter()
+        .find(|l| l.starts_with("1▄") || l.starts_with("1█") || l.starts_with("1 "))
+        .unwrap();
+    let numbers: Vec<u32> = labels
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    assert_eq!(numbers, (1..=slices).collect::<Vec<_>>(), "{labels}");
 }
 
 /// The hello-flex project in a set (`<tmp>/HELLO` with its pool under `<tmp>/AUDIO`).

@@ -56,6 +56,33 @@ fn scenes_view_shows_the_multipart_scene_locks_as_a_grid() {
     assert_eq!(part.scene_lock(0, 3, 15), Some(0));
     let s = screen(&mut a, 120, 20);
     insta::assert_snapshot!("scenes_multipart_scene1", s.join("\n"));
+    // Against the file's bytes (format doc 4.10, 4.11): the machine of each track row and,
+    // per scene, the number of lock bytes that are not 255 in its 8 x 32-byte records.
+    let raw = std::fs::read(octa::testutil::corpus("ot/multipart/bank01.work").unwrap()).unwrap();
+    assert_eq!((PARTS_AT, PART_LEN), (585_430, 6331), "format doc 4.1");
+    let machines = ["STATIC", "FLEX", "THRU", "NEIGHBOR", "PICKUP"];
+    for t in 0..8 {
+        let m = machines[raw[PARTS_AT + 43 + t] as usize];
+        assert!(row(&s, t + 1)[14..].starts_with(&format!("T{} {m}", t + 1)));
+    }
+    for scene in 0..16 {
+        let locks = (0..8 * 32)
+            .filter(|&i| raw[lock_at(0, scene, 0, 0) + i] != 255)
+            .count();
+        let shown = s[2 + scene][..12]
+            .split_whitespace()
+            .last()
+            .unwrap()
+            .to_string();
+        let want = if locks == 0 {
+            ".".to_string()
+        } else {
+            locks.to_string()
+        };
+        assert_eq!(shown, want, "scene {}: {:?}", scene + 1, s[2 + scene]);
+    }
+    // Scene 1's T4 locks: AMP bytes 12..17 (ATK, HOLD, REL, VOL, BAL, XLV) all 0.
+    assert_eq!(raw[lock_at(0, 0, 3, 12)..lock_at(0, 0, 3, 18)], [0; 6]);
     let head = s.iter().find(|l| l.contains("XLV")).unwrap();
     for h in ["AMP ATK", "AMP HOLD", "AMP REL", "AMP VOL", "AMP BAL"] {
         assert!(head.contains(h), "{head}");
@@ -83,6 +110,10 @@ fn scenes_view_shows_the_multipart_scene_locks_as_a_grid() {
     press(&mut a, &["]", "right"]);
     assert_eq!(part.scene_lock(1, 4, 0), Some(124));
     assert_eq!(part.scene_lock(1, 4, 1), Some(127));
+    assert_eq!(
+        raw[lock_at(0, 1, 4, 0)..lock_at(0, 1, 4, 6)],
+        [124, 127, 127, 127, 127, 127]
+    );
     let s = screen(&mut a, 120, 20);
     insta::assert_snapshot!("scenes_multipart_scene2", s.join("\n"));
     let t5 = row(&s, 5);

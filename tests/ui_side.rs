@@ -2,6 +2,8 @@
 //! set with an AUDIO pool), copy a pattern with its part across after the summary overlay,
 //! undo / redo in the focused pane's project, save both, quit asks for either.
 
+mod facts;
+
 use octa::format::bank::Bank;
 use octa::format::slot_attrs::SlotRef;
 use octa::project::slots::{self, part_refs};
@@ -70,7 +72,27 @@ fn copies_a_pattern_with_its_part_across_projects_undoably() {
         return;
     };
     let mut a = side_app(&hello, &multi);
-    insta::assert_snapshot!("side_by_side", screen(&mut a, 140, 26).join("\n"));
+    let s = screen(&mut a, 140, 26);
+    insta::assert_snapshot!("side_by_side", s.join("\n"));
+    // Bank A of each pane against its bank file: the part of each pattern with trigs.
+    for (pane, dir) in [(0, &multi), (1, &hello)] {
+        let bank = facts::BankBytes::read(dir, 0);
+        let line = s.iter().find(|l| l.contains("BANK A")).unwrap();
+        let half = line.split("││").nth(pane).unwrap();
+        let cells: Vec<&str> = half
+            .split("BANK A")
+            .nth(1)
+            .unwrap()
+            .split_whitespace()
+            .collect();
+        let want: Vec<String> = (0..16)
+            .map(|n| match bank.pattern_in_use(n) {
+                true => (bank.pattern_part(n) + 1).to_string(),
+                false => ".".into(),
+            })
+            .collect();
+        assert_eq!(cells[..16], want[..], "pane {pane}");
+    }
     let bank_before = bank_bytes(&a, 0);
     let pf_before = a.ctx.doc.project.project_file().to_bytes();
     let markers_before = a.ctx.doc.project.markers().to_bytes();

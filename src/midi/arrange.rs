@@ -172,8 +172,20 @@ mod tests {
         };
         let arr = Arrangement::parse(&std::fs::read(p).unwrap()).unwrap();
         let rows = arr.rows(Block::Working);
-        let play = arrangement_items(&rows, lookup);
-        let patterns = rows.iter().filter(|r| matches!(r, Row::Pattern(_))).count();
-        assert_eq!(play.items.len(), patterns);
+        // The device turned its only pattern row (A01) into the reminder "CHAIN"; the row's
+        // old pattern bytes are still there, but a reminder plays nothing.
+        assert_eq!(rows, vec![Row::Reminder("CHAIN".into())]);
+        let mut asked = Vec::new();
+        let play = arrangement_items(&rows, |id| {
+            asked.push(id);
+            lookup(id)
+        });
+        assert!(play.items.is_empty(), "{:?}", play.rows);
+        assert!(play.warnings.is_empty(), "{:?}", play.warnings);
+        assert!(asked.is_empty(), "looked up patterns {asked:?}");
+        // The same row as a pattern row would play once: the expansion is not empty by accident.
+        let play = arrangement_items(&[Row::Pattern(PatternRow::new(0))], lookup);
+        assert_eq!(play.items.len(), 1);
+        assert_eq!(play.rows, vec![0]);
     }
 }
