@@ -87,7 +87,10 @@ fn parts_view_shows_multipart_machines_and_pages() {
         })
     );
     assert_eq!(row_cells(&s, "FOUT"), row(&|r| r[7].to_string()));
-    assert_eq!(row_cells(&s, "LOOP"), row(&|r| r[5].to_string()));
+    assert_eq!(
+        row_cells(&s, "LOOP"),
+        row(&|r| ["OFF", "ON"][r[5] as usize].to_string())
+    );
 }
 
 /// The audio page of part `p`: title, machines, slots (recorder buffers 128..135 as R1..R8)
@@ -511,13 +514,10 @@ fn slots_view_lists_hello_flex_slots_and_edits_gain() {
             format!("{:+.1}dB", f64::from(gain - 48) / 2.0),
             "{line}"
         );
-        assert_eq!(
-            cols[2],
-            mode(field("LOOPMODE"), &["Off", "Normal", "PingPong"])
-        );
+        assert_eq!(cols[2], mode(field("LOOPMODE"), &["OFF", "ON", "PIPO"]));
         assert_eq!(
             cols[3],
-            mode(field("TSMODE"), &["Off", "?", "Normal", "Beat"])
+            mode(field("TSMODE"), &["OFF", "?", "NORM", "BEAT"])
         );
         let path = field("PATH");
         let file = path.rsplit('/').next().unwrap();
