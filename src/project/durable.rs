@@ -755,14 +755,15 @@ impl Txn {
         for d in &dirs {
             let _ = disk.sync_dir(d);
         }
-        for d in self.new_dirs.iter().rev() {
-            let _ = disk.remove_dir(d);
-        }
+        // The journal first: it may live in a folder made for this transaction.
         if let Some(j) = journal {
             let jp = j.join(JOURNAL);
             if disk.remove(&jp).is_ok() {
                 let _ = disk.sync_dir(j);
             }
+        }
+        for d in self.new_dirs.iter().rev() {
+            let _ = disk.remove_dir(d);
         }
     }
 }
