@@ -175,3 +175,142 @@ fn an_import_into_an_existing_empty_folder_that_fails_leaves_it_empty() {
     assert!(dir.is_dir(), "the folder that was there stays");
     assert_eq!(tree(&dir).len(), 0, "and stays empty");
 }
+
+/// A small set: a project (three corpus files), a 3 MB sample in `AUDIO/big.wav` and a
+/// sample in a sub folder.
+fn small_set(root: &Path) -> Option<std::path::PathBuf> {
+    let blank = corpus("ot/blank-1.40B")?;
+    let set = root.join("SRC");
+    fs::create_dir_all(set.join("PROJ")).unwrap();
+    fs::create_dir_all(set.join("AUDIO/drums")).unwrap();
+    for f in ["project.work", "bank01.work", "markers.work"] {
+        fs::copy(blank.join(f), set.join("PROJ").join(f)).unwrap();
+    }
+    let big: Vec<u8> = (0..3 * 1024 * 1024 + 17)
+        .map(|i| (i * 7 % 251) as u8)
+        .collect();
+    fs::write(set.join("AUDIO/big.wav"), &big).unwrap();
+    fs::write(set.join("AUDIO/drums/kick.wav"), b"RIFF not really").unwrap();
+    Some(set)
+}
+
+/// Runs `f` with no fault, then with a failure at each of its operations: each failure must
+/// be reported (`ok` false) and leave `target` absent; returns (operations, points).
+fn every_failure(
+    target: &Path,
+    mut f: impl FnMut() -> bool,
+    want: &BTreeMap<String, Vec<u8>>,
+) -> (usize, usize) {
+    let rec = Recorder::new(Fault::None);
+    assert!(durable::with_recorder(&rec, &mut f), "runs clean");
+    assert_eq!(&tree(target), want);
+    let ops = rec.ops();
+    let last_rename = ops
+        .iter()
+        .rposition(|o| matches!(o, Op::RenameNoReplace(..)))
+        .unwrap();
+    let mut points = 0;
+    for (i, op) in ops.iter().enumerate() {
+        fs::remove_dir_all(target).ok();
+        let rec = Recorder::new(Fault::Once(i));
+        let ok = durable::with_recorder(&rec, &mut f);
+        assert!(!ok, "operation {i} ({op:?}) failed silently");
+        if i <= last_rename {
+            assert!(
+                !target.exists(),
+                "failure at {i} ({op:?}) left {:?}",
+                tree(target).keys().collect::<Vec<_>>()
+            );
+        } else {
+            let mut t = tree(target);
+            t.retain(|k, _| !k.split('/').any(|c| c.starts_with('.')));
+            assert_eq!(&t, want, "failure at {i} ({op:?}) after the commit");
+        }
+        points += 1;
+    }
+    fs::remove_dir_all(target).ok();
+    (ops.len(), points)
+}
+
+#[test]
+fn resave_into_a_folder_is_all_or_nothing_and_streams_large_files() {
+    let tmp = scratch();
+    let Some(src) = small_set(tmp.path()) else {
+        return;
+    };
+    let want = tree(&src);
+    let dst = tmp.path().join("DST");
+    let args = octa::cli::ResaveArgs {
+        src: src.clone(),
+        dst: dst.clone(),
+        force: false,
+    };
+    // Large files are copied in chunks, never written whole from memory.
+    let rec = Recorder::new(Fault::None);
+    durable::with_recorder(&rec, || octa::cli::resave(&args));
+    let big_writes: Vec<usize> = rec
+        .ops()
+        .iter()
+        .filter_map(|o| match o {
+            Op::Write(p, n) if p.to_string_lossy().contains("big.wav") => Some(*n),
+            _ => None,
+        })
+        .collect();
+    assert!(big_writes.len() >= 4, "{big_writes:?}");
+    assert!(big_writes.iter().all(|n| *n <= 1 << 20), "{big_writes:?}");
+    assert_eq!(big_writes.iter().sum::<usize>(), 3 * 1024 * 1024 + 17);
+    fs::remove_dir_all(&dst).unwrap();
+    let (n, points) = every_failure(
+        &dst,
+        || octa::cli::resave(&args) == std::process::ExitCode::SUCCESS,
+        &want,
+    );
+    eprintln!("resave into a folder: {n} operations, {points} failure points covered");
+    assert!(points >= 20);
+}
+
+#[test]
+fn zip_extraction_is_all_or_nothing() {
+    let tmp = scratch();
+    let Some(src) = small_set(tmp.path()) else {
+        return;
+    };
+    // The zip holds the folder under its name.
+    let want: BTreeMap<String, Vec<u8>> = tree(&src)
+        .into_iter()
+        .map(|(k, v)| (format!("SRC/{k}"), v))
+        .chain([("SRC/".to_string(), Vec::new())])
+        .collect();
+    let zip = tmp.path().join("set.zip");
+    octa::project::archive::export_zip(&src, &zip).unwrap();
+    let dst = tmp.path().join("OUT");
+    let (n, points) = every_failure(
+        &dst,
+        || {
+            octa::project::archive::import_zip(&zip, &dst)
+                .is_ok_and(|_| !durable::interrupted(&dst))
+        },
+        &want,
+    );
+    eprintln!("zip extraction: {n} operations, {points} failure points covered");
+    assert!(points >= 20);
+}
+
+#[test]
+fn demo_generation_is_all_or_nothing() {
+    let tmp = scratch();
+    let dir = tmp.path().join("DEMO");
+    let rec = Recorder::new(Fault::None);
+    durable::with_recorder(&rec, || octa::project::demo::generate(&dir)).unwrap();
+    let want = tree(&dir);
+    assert!(want.keys().any(|k| k.ends_with(".wav")), "{want:?}");
+    assert!(want.keys().any(|k| k.ends_with("bank01.work")));
+    fs::remove_dir_all(&dir).unwrap();
+    let (n, points) = every_failure(
+        &dir,
+        || octa::project::demo::generate(&dir).is_ok_and(|p| !durable::interrupted(&p)),
+        &want,
+    );
+    eprintln!("demo: {n} operations, {points} failure points covered");
+    assert!(points >= 20);
+}

@@ -141,7 +141,8 @@ fn read_only_every_view_every_edit_key_writes_nothing() {
 
     let ids: Vec<&str> = a.views.iter().map(|v| v.info().id).collect();
     for want in [
-        "pattern", "parts", "scenes", "slots", "arranger", "settings", "overview", "side", "samples",
+        "pattern", "parts", "scenes", "slots", "arranger", "settings", "overview", "side",
+        "samples",
     ] {
         assert!(ids.contains(&want), "view {want} exists: {ids:?}");
     }

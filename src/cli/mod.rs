@@ -13,6 +13,8 @@ pub mod midi;
 pub mod out;
 mod project_cmds;
 
+pub use check::{ResaveArgs, resave};
+
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -5,10 +5,10 @@
 //! importing recreates exactly the same set of files.
 
 use super::anyfile::{AnyFile, Kind};
+use super::durable;
 use super::error::{ProjectError, Result};
 use super::files::FileId;
 use super::model::Project;
-use super::durable;
 use super::store;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
