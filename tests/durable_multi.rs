@@ -314,3 +314,71 @@ fn demo_generation_is_all_or_nothing() {
     eprintln!("demo: {n} operations, {points} failure points covered");
     assert!(points >= 20);
 }
+
+#[test]
+fn a_syx_export_is_atomic_and_never_leaves_a_partial_file() {
+    let tmp = scratch();
+    let out = tmp.path().join("bank.syx");
+    fs::write(&out, b"\xf0old export\xf7").unwrap();
+    // Two messages, 64 KB each.
+    let a: Vec<u8> = [0xF0]
+        .into_iter()
+        .chain(vec![0x11; 65_534])
+        .chain([0xF7])
+        .collect();
+    let b: Vec<u8> = [0xF0]
+        .into_iter()
+        .chain(vec![0x22; 65_534])
+        .chain([0xF7])
+        .collect();
+    let export = |fault| {
+        let rec = Recorder::new(fault);
+        let r = durable::with_recorder(&rec, || {
+            octa::librarian::file::write_syx(&out, [a.as_slice(), b.as_slice()])
+        });
+        (r.map_err(|e| e.to_string()), rec.ops())
+    };
+    let (r, ops) = export(Fault::None);
+    assert_eq!(r.unwrap(), 131_072);
+    let new: Vec<u8> = [a.clone(), b.clone()].concat();
+    assert_eq!(fs::read(&out).unwrap(), new);
+    assert!(
+        ops.iter()
+            .any(|o| matches!(o, Op::Rename(_, to) if to == &out)),
+        "written to a temp and renamed: {ops:?}"
+    );
+    let mut points = 0;
+    for (i, op) in ops.iter().enumerate() {
+        fs::write(&out, b"\xf0old export\xf7").unwrap();
+        let (r, _) = export(Fault::Once(i));
+        let e = r.expect_err(&format!("operation {i} ({op:?}) failed silently"));
+        assert!(
+            e.contains(tmp.path().to_str().unwrap()) && e.contains("injected"),
+            "{e}"
+        );
+        let now = fs::read(&out).unwrap();
+        assert!(
+            now == b"\xf0old export\xf7" || now == new,
+            "failure at {i} ({op:?}): {} bytes",
+            now.len()
+        );
+        let names: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 1, "no temp left: {names:?}");
+        points += 1;
+    }
+    for bytes in [0, 1, 65_536, 131_071] {
+        fs::write(&out, b"\xf0old export\xf7").unwrap();
+        let (r, _) = export(Fault::AfterBytes(bytes));
+        assert!(r.unwrap_err().contains("no space"));
+        assert_eq!(
+            fs::read(&out).unwrap(),
+            b"\xf0old export\xf7",
+            "full after {bytes}"
+        );
+        points += 1;
+    }
+    eprintln!("syx export: {points} failure points covered");
+}
