@@ -139,6 +139,7 @@ pub fn copy(a: &CopyArgs) -> ExitCode {
 pub fn slot_line(s: &SlotInfo) -> String {
     let b = s.block.as_ref();
     let state = match s.exists {
+        _ if s.outside => "OUTSIDE",
         None => "empty  ",
         Some(true) => "ok     ",
         Some(false) => "MISSING",

@@ -375,9 +375,11 @@ impl Project {
     }
 
     /// Reads a sample named by a slot's `PATH` (relative to the project folder), from disk or the zip.
+    /// A path leading outside the project and `AUDIO` folders is refused, never read.
     pub fn read_sample(&self, slot_path: &str) -> Result<Vec<u8>> {
+        let inside = super::contain::slot_file(self, "slot", slot_path)?;
         match &self.location {
-            Location::Folder(p) => store::read(&p.join(slot_path)),
+            Location::Folder(p) => store::read(&inside.unwrap_or_else(|| p.join(slot_path))),
             Location::Zip {
                 archive,
                 dir,
@@ -402,15 +404,30 @@ impl Project {
         }
     }
 
-    /// The file on disk a slot's `PATH` points at (`None` for a zip or untitled project).
+    /// The file on disk a slot's `PATH` points at, resolved (symbolic links followed), when it
+    /// stays inside the project folder or the set's `AUDIO` folder; `None` for a zip or
+    /// untitled project and for a path leading outside (see [`Project::sample_outside`]), which
+    /// is then never read or looked at.
     pub fn sample_path(&self, slot_path: &str) -> Option<PathBuf> {
-        self.path().map(|p| p.join(slot_path))
+        super::contain::slot_file(self, "slot", slot_path)
+            .ok()
+            .flatten()
     }
 
-    /// True when a slot's `PATH` names an existing sample.
+    /// True when a slot's `PATH` leads outside the folders the device can reach (the project
+    /// folder and the set's `AUDIO` folder).
+    pub fn sample_outside(&self, slot_path: &str) -> bool {
+        !slot_path.is_empty() && super::contain::slot_file(self, "slot", slot_path).is_err()
+    }
+
+    /// True when a slot's `PATH` names an existing sample inside the project or `AUDIO`
+    /// folder (a path leading outside is never looked at: false).
     pub fn sample_exists(&self, slot_path: &str) -> bool {
+        if self.sample_outside(slot_path) {
+            return false;
+        }
         match &self.location {
-            Location::Folder(p) => p.join(slot_path).is_file(),
+            Location::Folder(_) => self.sample_path(slot_path).is_some_and(|f| f.is_file()),
             Location::Zip { dir, entries, .. } => source::join_rel(dir, slot_path)
                 .is_some_and(|rel| entries.iter().any(|e| e.name.eq_ignore_ascii_case(&rel))),
             Location::Untitled => false,
