@@ -35,7 +35,7 @@ pub struct DumpArgs {
     pub format: DumpFormat,
     /// In a set or zip holding several projects: the project's folder name.
     #[arg(long)]
-    pub project: Option<String>,
+    pub project: Option<std::ffi::OsString>,
 }
 
 /// One step of one track that holds something.

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 pub struct Which {
     /// In a set or zip holding several projects: the project's folder name (default: the first).
     #[arg(long)]
-    pub project: Option<String>,
+    pub project: Option<std::ffi::OsString>,
 }
 
 impl Which {

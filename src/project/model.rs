@@ -48,7 +48,7 @@ pub enum AudioPool {
 #[derive(Debug, Clone, Default)]
 pub struct OpenOptions {
     /// In a set or zip with several projects: the one with this folder name (default: the only or first).
-    pub project: Option<String>,
+    pub project: Option<std::ffi::OsString>,
     /// Never write anything: every save fails with [`ProjectError::ReadOnly`].
     pub read_only: bool,
 }
@@ -135,7 +135,21 @@ impl Project {
     /// (see [`super::durable::recover`]; reported as warnings).
     pub fn open(path: &Path, options: &OpenOptions) -> Result<Project> {
         let tree = Tree::open(path)?;
-        let Located { dir, name, audio } = tree.locate(options.project.as_deref())?;
+        let Located {
+            dir,
+            name,
+            audio,
+            folder,
+        } = tree.locate(options.project.as_deref())?;
+        // A project folder of a set is read under the name the OS has for it: the tree is
+        // re-rooted there (its lossy name in `dir` might name another folder or none).
+        let (tree, dir, audio, audio_dir) = match (tree, folder) {
+            (Tree::Dir(root), Some(f)) if !dir.is_empty() => {
+                let audio_dir = audio.map(|a| root.join(a));
+                (Tree::Dir(f), String::new(), None, audio_dir)
+            }
+            (t, _) => (t, dir, audio, None),
+        };
         let mut warnings = Vec::new();
         // A save interrupted by a crash is finished (or rolled back) before anything is read.
         let folder = match &tree {
@@ -186,7 +200,9 @@ impl Project {
                 } else {
                     root.join(dir.trim_end_matches('/'))
                 }),
-                audio.map(|a| AudioPool::Folder(root.join(a))),
+                audio_dir
+                    .or_else(|| audio.map(|a| root.join(a)))
+                    .map(AudioPool::Folder),
             ),
             Tree::Zip {
                 path,
