@@ -19,7 +19,7 @@ pub struct PreviewArgs {
     /// The sample file (WAV, AIFF, FLAC, Ogg Vorbis, MP3).
     pub file: PathBuf,
     /// Play slice N (1-based) from the `.ot` file beside the sample.
-    #[arg(long, conflicts_with_all = ["start", "end", "trim"])]
+    #[arg(long, conflicts_with_all = ["start", "end", "trim"], value_parser = super::args::slice)]
     pub slice: Option<usize>,
     /// Play the trim region from the `.ot` file beside the sample.
     #[arg(long)]
@@ -31,16 +31,16 @@ pub struct PreviewArgs {
     #[arg(long)]
     pub end: Option<u64>,
     /// Transpose by this many semitones (as a track's PTCH; +12 = octave up).
-    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true, value_parser = super::args::semitones)]
     pub pitch: f64,
     /// Loop (until Ctrl-C, or --loops passes).
     #[arg(long = "loop")]
     pub looping: bool,
     /// With --loop: number of passes in total.
-    #[arg(long, requires = "looping")]
+    #[arg(long, requires = "looping", value_parser = clap::value_parser!(u32).range(1..))]
     pub loops: Option<u32>,
     /// Volume (1.0 = unity, at most 2.0).
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 1.0, value_parser = super::args::volume)]
     pub volume: f32,
 }
 
@@ -74,6 +74,12 @@ fn device_choice(flag: Option<String>) -> Option<String> {
 
 /// Runs `octa preview`.
 pub fn run_preview(args: PreviewArgs, audio_device: Option<String>) -> ExitCode {
+    if let (Some(s), Some(e)) = (args.start, args.end)
+        && e <= s
+    {
+        eprintln!("octa preview: --end {e} must be after --start {s}");
+        return ExitCode::from(2);
+    }
     let region = match (args.slice, args.trim) {
         (Some(n), _) => region_from_ot_file(&args.file, RegionChoice::Slice(n)),
         (None, true) => region_from_ot_file(&args.file, RegionChoice::Trim),

@@ -49,7 +49,7 @@ pub enum LibrarianCommand {
         /// Device (adaptation) name or unique part of it.
         device: String,
         /// Bank number (1-based); fetches the whole bank.
-        #[arg(long)]
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
         bank: Option<u32>,
         /// Program number (0-based, linear over all banks).
         #[arg(long, conflicts_with = "bank")]
@@ -122,6 +122,7 @@ pub enum LibrarianCommand {
     /// Export patches as .syx: ids (3, 1,4-9), import:N (byte-exact bank), device:NAME, search:TEXT.
     Export {
         /// What to export.
+        #[arg(value_parser = super::args::selection)]
         selection: String,
         /// The .syx file to write.
         out: PathBuf,

@@ -58,10 +58,10 @@ pub struct PlayArgs {
     #[arg(long, value_parser = super::args::arrangement)]
     pub arrangement: Option<usize>,
     /// Passes of each pattern.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
     pub loops: u32,
     /// Tempo override in BPM (default: the project's, or the pattern's with pattern tempo on).
-    #[arg(long)]
+    #[arg(long, value_parser = super::args::tempo)]
     pub tempo: Option<f64>,
     /// Send MIDI clock and start/stop.
     #[arg(long)]
