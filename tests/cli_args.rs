@@ -59,3 +59,37 @@ fn invalid_arguments_exit_2_naming_the_value() {
         !d.path().join("x.syx").exists() && !d.path().join("data").join("librarian.db").exists()
     );
 }
+
+/// A full stderr (`2>/dev/full`) never panics a command (exit 101): the error is lost, the
+/// exit code stays the command's own.
+#[test]
+fn a_full_stderr_does_not_panic() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        assert!(std::env::var_os("CI").is_none(), "/dev/full is missing");
+        return;
+    };
+    let d = tempfile::tempdir().unwrap();
+    let missing = d.path().join("nope");
+    let missing = missing.to_str().unwrap();
+    let bad = d.path().join("bank01.work");
+    std::fs::write(&bad, b"not a bank").unwrap();
+    let bad = bad.to_str().unwrap();
+    for (args, code) in [
+        (&["info", missing][..], 1),
+        (&["check", bad][..], 1),
+        (&["dump", missing, "--bank", "A", "--pattern", "1"][..], 1),
+        (
+            &["resave", missing, d.path().join("out").to_str().unwrap()][..],
+            1,
+        ),
+        (&["dump", missing, "--bank", "Q", "--pattern", "1"][..], 2),
+    ] {
+        let o = Command::new(env!("CARGO_BIN_EXE_octa"))
+            .args(args)
+            .env("OCTA_DATA_DIR", d.path().join("data"))
+            .stderr(full.try_clone().unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(code), "{args:?}");
+    }
+}

@@ -66,7 +66,7 @@ fn device_choice(flag: Option<String>) -> Option<String> {
     match crate::config::Config::load() {
         Ok(c) => c.audio_device,
         Err(e) => {
-            eprintln!("warning: {e}; using the default audio device");
+            crate::errln!("warning: {e}; using the default audio device");
             None
         }
     }
@@ -77,7 +77,7 @@ pub fn run_preview(args: PreviewArgs, audio_device: Option<String>) -> ExitCode 
     if let (Some(s), Some(e)) = (args.start, args.end)
         && e <= s
     {
-        eprintln!("octa preview: --end {e} must be after --start {s}");
+        crate::errln!("octa preview: --end {e} must be after --start {s}");
         return ExitCode::from(2);
     }
     let region = match (args.slice, args.trim) {
@@ -92,7 +92,7 @@ pub fn run_preview(args: PreviewArgs, audio_device: Option<String>) -> ExitCode 
     let region = match region {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("octa preview: {e}");
+            crate::errln!("octa preview: {e}");
             return ExitCode::FAILURE;
         }
     };
@@ -104,19 +104,19 @@ pub fn run_preview(args: PreviewArgs, audio_device: Option<String>) -> ExitCode 
     }
     let engine = AudioEngine::new(device_choice(audio_device));
     match engine.wait_for_device(Duration::from_secs(10)) {
-        DeviceState::Ready(info) => eprintln!("output: {info}"),
+        DeviceState::Ready(info) => crate::errln!("output: {info}"),
         DeviceState::Unavailable(reason) => {
-            eprintln!("octa preview: audio unavailable: {reason}");
+            crate::errln!("octa preview: audio unavailable: {reason}");
             return ExitCode::FAILURE;
         }
         DeviceState::Opening => {
-            eprintln!("octa preview: audio unavailable: the output device did not open");
+            crate::errln!("octa preview: audio unavailable: the output device did not open");
             return ExitCode::FAILURE;
         }
     }
     engine.set_volume(args.volume);
     if let Err(e) = engine.preview(request) {
-        eprintln!("octa preview: {e}");
+        crate::errln!("octa preview: {e}");
         return ExitCode::FAILURE;
     }
     let mut ok = true;
@@ -124,15 +124,15 @@ pub fn run_preview(args: PreviewArgs, audio_device: Option<String>) -> ExitCode 
         for ev in engine.poll_events() {
             match ev {
                 AudioEvent::Started { info, .. } => {
-                    eprintln!("playing {}: {}", args.file.display(), info.summary());
+                    crate::errln!("playing {}: {}", args.file.display(), info.summary());
                 }
-                AudioEvent::Warning(w) => eprintln!("warning: {w}"),
+                AudioEvent::Warning(w) => crate::errln!("warning: {w}"),
                 AudioEvent::Error(e) => {
-                    eprintln!("octa preview: {e}");
+                    crate::errln!("octa preview: {e}");
                     ok = false;
                 }
                 AudioEvent::DeviceLost(r) => {
-                    eprintln!("octa preview: audio unavailable: {r}");
+                    crate::errln!("octa preview: audio unavailable: {r}");
                     ok = false;
                 }
                 AudioEvent::Finished { .. } | AudioEvent::DeviceReady(_) => {}
@@ -171,7 +171,7 @@ pub fn run_audio(cmd: AudioCommand) -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("octa audio devices: {e}");
+                crate::errln!("octa audio devices: {e}");
                 ExitCode::FAILURE
             }
         },
@@ -190,7 +190,7 @@ pub fn run_audio(cmd: AudioCommand) -> ExitCode {
                         crate::outln!("{}: {} ({verdict})", f.display(), info.summary());
                     }
                     Err(e) => {
-                        eprintln!("{e}");
+                        crate::errln!("{e}");
                         status = ExitCode::FAILURE;
                     }
                 }

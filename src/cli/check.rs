@@ -220,7 +220,7 @@ pub fn resave(args: &ResaveArgs) -> ExitCode {
     match run_resave(args) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("octa resave: {e}");
+            crate::errln!("octa resave: {e}");
             ExitCode::FAILURE
         }
     }
@@ -255,7 +255,7 @@ fn run_resave(args: &ResaveArgs) -> Result<ExitCode, ProjectError> {
     let (root, items) = walk(&args.src)?;
     let (parsed, errors, _) = parse_items(&items, false);
     if errors > 0 {
-        eprintln!("octa resave: {errors} invalid files; nothing written");
+        crate::errln!("octa resave: {errors} invalid files; nothing written");
         return Ok(ExitCode::FAILURE);
     }
     // Build the output: Octatrack files through the format module, others as-is.

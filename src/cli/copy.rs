@@ -71,7 +71,7 @@ fn open(path: &Path, read_only: bool) -> Result<Project, String> {
     )
     .map_err(|e| e.to_string())?;
     for w in p.warnings() {
-        eprintln!("warning: {w}");
+        crate::errln!("warning: {w}");
     }
     Ok(p)
 }
@@ -129,7 +129,7 @@ pub fn copy(a: &CopyArgs) -> ExitCode {
     match run_copy(a) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("octa copy: {e}");
+            crate::errln!("octa copy: {e}");
             ExitCode::FAILURE
         }
     }
@@ -246,7 +246,7 @@ pub fn slots(a: &SlotsArgs) -> ExitCode {
     match run_slots(a) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("octa slots: {e}");
+            crate::errln!("octa slots: {e}");
             ExitCode::FAILURE
         }
     }

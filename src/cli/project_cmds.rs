@@ -67,7 +67,7 @@ fn finish(name: &str, r: Result<(), ProjectError>) -> ExitCode {
     match r {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("octa {name}: {e}");
+            crate::errln!("octa {name}: {e}");
             ExitCode::FAILURE
         }
     }
@@ -95,7 +95,7 @@ pub fn export(args: &ExportArgs) -> ExitCode {
         (|| {
             let p = args.which.open(&args.path)?;
             for w in p.warnings() {
-                eprintln!("warning: {w}");
+                crate::errln!("warning: {w}");
             }
             let doc = ProjectJson::from_project(&p)?;
             let text = serde_json::to_vec_pretty(&doc).map_err(|e| ProjectError::NotAProject {
