@@ -420,14 +420,16 @@ impl Project {
         }
     }
 
-    /// The file on disk a slot's `PATH` points at, resolved (symbolic links followed), when it
-    /// stays inside the project folder or the set's `AUDIO` folder; `None` for a zip or
+    /// The file on disk a slot's `PATH` points at (joined to the project folder), when it,
+    /// resolved (symbolic links followed), stays inside the project folder or the set's `AUDIO` folder; `None` for a zip or
     /// untitled project and for a path leading outside (see [`Project::sample_outside`]), which
     /// is then never read or looked at.
     pub fn sample_path(&self, slot_path: &str) -> Option<PathBuf> {
+        // Checked resolved; returned as written (`P/../AUDIO/x.wav`), as messages show it.
         super::contain::slot_file(self, "slot", slot_path)
             .ok()
             .flatten()
+            .and(self.path().map(|p| p.join(slot_path)))
     }
 
     /// True when a slot's `PATH` leads outside the folders the device can reach (the project
