@@ -65,11 +65,11 @@ fn open_ro(dir: &Path) -> App {
         dir,
         &OpenOptions {
             project: None,
-            read_only: false,
+            read_only: true,
         },
     )
     .unwrap();
-    //X
+    assert!(p.is_read_only());
     app(p, "tracker")
 }
 
