@@ -51,6 +51,45 @@ pub fn arrangement(s: &str) -> Result<usize, String> {
     }
 }
 
+/// A librarian selection (`3`, `1,4-9`, `import:N`, `device:NAME`, `search:TEXT`; kept as typed).
+pub fn selection(s: &str) -> Result<String, String> {
+    crate::librarian::selection::Selection::parse(s)
+        .map(|_| s.to_string())
+        .map_err(|e| e.to_string())
+}
+
+/// A slice number 1..64 (slices of a `.ot` file are numbered from 1).
+pub fn slice(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n) if (1..=64).contains(&n) => Ok(n),
+        _ => Err(format!("expected a slice number 1..64, found {s:?}")),
+    }
+}
+
+/// A preview volume 0.0..2.0 (1.0 = unity).
+pub fn volume(s: &str) -> Result<f32, String> {
+    match s.trim().parse::<f32>() {
+        Ok(v) if (0.0..=2.0).contains(&v) => Ok(v),
+        _ => Err(format!("expected a volume 0.0..2.0, found {s:?}")),
+    }
+}
+
+/// A transposition in semitones, -64..63 (the device's PTCH range).
+pub fn semitones(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if (-64.0..=63.0).contains(&v) => Ok(v),
+        _ => Err(format!("expected semitones -64..63 (PTCH), found {s:?}")),
+    }
+}
+
+/// A tempo in BPM, 30..300 as the device allows.
+pub fn tempo(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if (30.0..=300.0).contains(&v) => Ok(v),
+        _ => Err(format!("expected a tempo of 30..300 BPM, found {s:?}")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

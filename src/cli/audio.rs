@@ -19,7 +19,7 @@ pub struct PreviewArgs {
     /// The sample file (WAV, AIFF, FLAC, Ogg Vorbis, MP3).
     pub file: PathBuf,
     /// Play slice N (1-based) from the `.ot` file beside the sample.
-    #[arg(long, conflicts_with_all = ["start", "end", "trim"])]
+    #[arg(long, conflicts_with_all = ["start", "end", "trim"], value_parser = super::args::slice)]
     pub slice: Option<usize>,
     /// Play the trim region from the `.ot` file beside the sample.
     #[arg(long)]
@@ -31,16 +31,16 @@ pub struct PreviewArgs {
     #[arg(long)]
     pub end: Option<u64>,
     /// Transpose by this many semitones (as a track's PTCH; +12 = octave up).
-    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true, value_parser = super::args::semitones)]
     pub pitch: f64,
     /// Loop (until Ctrl-C, or --loops passes).
     #[arg(long = "loop")]
     pub looping: bool,
     /// With --loop: number of passes in total.
-    #[arg(long, requires = "looping")]
+    #[arg(long, requires = "looping", value_parser = clap::value_parser!(u32).range(1..))]
     pub loops: Option<u32>,
     /// Volume (1.0 = unity, at most 2.0).
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 1.0, value_parser = super::args::volume)]
     pub volume: f32,
 }
 
@@ -66,7 +66,7 @@ fn device_choice(flag: Option<String>) -> Option<String> {
     match crate::config::Config::load() {
         Ok(c) => c.audio_device,
         Err(e) => {
-            eprintln!("warning: {e}; using the default audio device");
+            crate::errln!("warning: {e}; using the default audio device");
             None
         }
     }
@@ -74,6 +74,12 @@ fn device_choice(flag: Option<String>) -> Option<String> {
 
 /// Runs `octa preview`.
 pub fn run_preview(args: PreviewArgs, audio_device: Option<String>) -> ExitCode {
+    if let (Some(s), Some(e)) = (args.start, args.end)
+        && e <= s
+    {
+        crate::errln!("octa preview: --end {e} must be after --start {s}");
+        return ExitCode::from(2);
+    }
     let region = match (args.slice, args.trim) {
         (Some(n), _) => region_from_ot_file(&args.file, RegionChoice::Slice(n)),
         (None, true) => region_from_ot_file(&args.file, RegionChoice::Trim),
@@ -86,7 +92,7 @@ pub fn run_preview(args: PreviewArgs, audio_device: Option<String>) -> ExitCode 
     let region = match region {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("octa preview: {e}");
+            crate::errln!("octa preview: {e}");
             return ExitCode::FAILURE;
         }
     };
@@ -98,19 +104,19 @@ pub fn run_preview(args: PreviewArgs, audio_device: Option<String>) -> ExitCode 
     }
     let engine = AudioEngine::new(device_choice(audio_device));
     match engine.wait_for_device(Duration::from_secs(10)) {
-        DeviceState::Ready(info) => eprintln!("output: {info}"),
+        DeviceState::Ready(info) => crate::errln!("output: {info}"),
         DeviceState::Unavailable(reason) => {
-            eprintln!("octa preview: audio unavailable: {reason}");
+            crate::errln!("octa preview: audio unavailable: {reason}");
             return ExitCode::FAILURE;
         }
         DeviceState::Opening => {
-            eprintln!("octa preview: audio unavailable: the output device did not open");
+            crate::errln!("octa preview: audio unavailable: the output device did not open");
             return ExitCode::FAILURE;
         }
     }
     engine.set_volume(args.volume);
     if let Err(e) = engine.preview(request) {
-        eprintln!("octa preview: {e}");
+        crate::errln!("octa preview: {e}");
         return ExitCode::FAILURE;
     }
     let mut ok = true;
@@ -118,15 +124,15 @@ pub fn run_preview(args: PreviewArgs, audio_device: Option<String>) -> ExitCode 
         for ev in engine.poll_events() {
             match ev {
                 AudioEvent::Started { info, .. } => {
-                    eprintln!("playing {}: {}", args.file.display(), info.summary());
+                    crate::errln!("playing {}: {}", args.file.display(), info.summary());
                 }
-                AudioEvent::Warning(w) => eprintln!("warning: {w}"),
+                AudioEvent::Warning(w) => crate::errln!("warning: {w}"),
                 AudioEvent::Error(e) => {
-                    eprintln!("octa preview: {e}");
+                    crate::errln!("octa preview: {e}");
                     ok = false;
                 }
                 AudioEvent::DeviceLost(r) | AudioEvent::NoDevice(r) => {
-                    eprintln!("octa preview: audio unavailable: {r}");
+                    crate::errln!("octa preview: audio unavailable: {r}");
                     ok = false;
                 }
                 AudioEvent::Finished { .. } | AudioEvent::DeviceReady(_) => {}
@@ -165,7 +171,7 @@ pub fn run_audio(cmd: AudioCommand) -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("octa audio devices: {e}");
+                crate::errln!("octa audio devices: {e}");
                 ExitCode::FAILURE
             }
         },
@@ -184,7 +190,7 @@ pub fn run_audio(cmd: AudioCommand) -> ExitCode {
                         crate::outln!("{}: {} ({verdict})", f.display(), info.summary());
                     }
                     Err(e) => {
-                        eprintln!("{e}");
+                        crate::errln!("{e}");
                         status = ExitCode::FAILURE;
                     }
                 }

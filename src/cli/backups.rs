@@ -72,7 +72,7 @@ pub fn backups(a: &BackupsArgs) -> ExitCode {
     match run(a) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("octa backups: {e}");
+            crate::errln!("octa backups: {e}");
             ExitCode::FAILURE
         }
     }

@@ -3,6 +3,7 @@
 use crate::project::anyfile::AnyFile;
 use crate::project::archive::{self, Entry};
 use crate::project::contain;
+use crate::project::durable;
 use crate::project::source::is_zip;
 use crate::project::walk::{Content, Item, OtherSource, Root, walk};
 use crate::project::{ProjectError, store};
@@ -219,7 +220,7 @@ pub fn resave(args: &ResaveArgs) -> ExitCode {
     match run_resave(args) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("octa resave: {e}");
+            crate::errln!("octa resave: {e}");
             ExitCode::FAILURE
         }
     }
@@ -254,7 +255,7 @@ fn run_resave(args: &ResaveArgs) -> Result<ExitCode, ProjectError> {
     let (root, items) = walk(&args.src)?;
     let (parsed, errors, _) = parse_items(&items, false);
     if errors > 0 {
-        eprintln!("octa resave: {errors} invalid files; nothing written");
+        crate::errln!("octa resave: {errors} invalid files; nothing written");
         return Ok(ExitCode::FAILURE);
     }
     // Build the output: Octatrack files through the format module, others as-is.
@@ -352,17 +353,29 @@ fn write_output(root: Root, dst: &Path, out: &[Out], force: bool) -> Result<(), 
         });
     }
     // Names as the OS has them: two names differing only in bytes that are not UTF-8 stay two files.
-    std::fs::create_dir_all(dst).map_err(|e| ProjectError::io(dst, e))?;
+    // All or nothing: every file is staged (files on disk copied in chunks and verified, zip
+    // entries read one at a time), then committed; a failure leaves no `dst`.
+    let mut txn = durable::Txn::new(Some(dst));
+    txn.create_dir_all(dst)?;
     for o in out {
         let target = dst.join(o.path);
         if o.dir {
-            std::fs::create_dir_all(&target).map_err(|e| ProjectError::io(&target, e))?;
+            txn.create_dir_all(&target)?;
             continue;
         }
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| ProjectError::io(parent, e))?;
+            txn.create_dir_all(parent)?;
         }
-        store::write_atomic(&target, &o.bytes()?)?;
+        let content = match &o.data {
+            OutData::Bytes(b) => durable::Content::Bytes(b.clone()),
+            OutData::Source(OtherSource::Path(p)) => durable::Content::CopyOf(p.clone()),
+            OutData::Source(src) => {
+                let src = (*src).clone();
+                durable::Content::Later(durable::Producer(std::rc::Rc::new(move || src.read())))
+            }
+        };
+        txn.push(durable::Item::new_file(&target, content));
     }
+    txn.commit()?;
     Ok(())
 }

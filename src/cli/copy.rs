@@ -76,7 +76,7 @@ fn open(path: &Path, read_only: bool) -> Result<Project, String> {
     )
     .map_err(|e| e.to_string())?;
     for w in p.warnings() {
-        eprintln!("warning: {w}");
+        crate::errln!("warning: {w}");
     }
     Ok(p)
 }
@@ -184,7 +184,7 @@ pub fn copy(a: &CopyArgs) -> ExitCode {
     match run_copy(a) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("octa copy: {e}");
+            crate::errln!("octa copy: {e}");
             ExitCode::FAILURE
         }
     }
@@ -194,6 +194,7 @@ pub fn copy(a: &CopyArgs) -> ExitCode {
 pub fn slot_line(s: &SlotInfo) -> String {
     let b = s.block.as_ref();
     let state = match s.exists {
+        _ if s.outside => "OUTSIDE",
         None => "empty  ",
         Some(true) => "ok     ",
         Some(false) => "MISSING",
@@ -300,7 +301,7 @@ pub fn slots(a: &SlotsArgs) -> ExitCode {
     match run_slots(a) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("octa slots: {e}");
+            crate::errln!("octa slots: {e}");
             ExitCode::FAILURE
         }
     }

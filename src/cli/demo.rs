@@ -33,7 +33,7 @@ pub fn demo(args: &DemoArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("octa demo: {e}");
+            crate::errln!("octa demo: {e}");
             ExitCode::FAILURE
         }
     }

@@ -36,7 +36,7 @@ pub struct DumpArgs {
     pub format: DumpFormat,
     /// In a set or zip holding several projects: the project's folder name.
     #[arg(long)]
-    pub project: Option<String>,
+    pub project: Option<std::ffi::OsString>,
 }
 
 /// One step of one track that holds something.
@@ -350,7 +350,7 @@ fn header(t: &TrackDump) -> String {
 /// Runs `octa dump`.
 pub fn dump(args: &DumpArgs) -> ExitCode {
     let Some(b) = parse_bank(&args.bank) else {
-        eprintln!(
+        crate::errln!(
             "octa dump: --bank: expected a bank letter A..P, found {:?}",
             args.bank
         );
@@ -365,12 +365,12 @@ pub fn dump(args: &DumpArgs) -> ExitCode {
     ) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("octa dump: {e}");
+            crate::errln!("octa dump: {e}");
             return ExitCode::FAILURE;
         }
     };
     let Some(d) = dump_pattern(p.project_file(), p.bank(b), b, args.pattern as usize - 1) else {
-        eprintln!("octa dump: no pattern {}", args.pattern);
+        crate::errln!("octa dump: no pattern {}", args.pattern);
         return ExitCode::FAILURE;
     };
     match args.format {
@@ -378,7 +378,7 @@ pub fn dump(args: &DumpArgs) -> ExitCode {
         DumpFormat::Json => match serde_json::to_string_pretty(&d) {
             Ok(j) => crate::outln!("{j}"),
             Err(e) => {
-                eprintln!("octa dump: {e}");
+                crate::errln!("octa dump: {e}");
                 return ExitCode::FAILURE;
             }
         },

@@ -49,7 +49,7 @@ pub enum LibrarianCommand {
         /// Device (adaptation) name or unique part of it.
         device: String,
         /// Bank number (1-based); fetches the whole bank.
-        #[arg(long)]
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
         bank: Option<u32>,
         /// Program number (0-based, linear over all banks).
         #[arg(long, conflicts_with = "bank")]
@@ -122,6 +122,7 @@ pub enum LibrarianCommand {
     /// Export patches as .syx: ids (3, 1,4-9), import:N (byte-exact bank), device:NAME, search:TEXT.
     Export {
         /// What to export.
+        #[arg(value_parser = super::args::selection)]
         selection: String,
         /// The .syx file to write.
         out: PathBuf,
@@ -136,7 +137,7 @@ fn midi_system() -> Box<dyn MidiSystem> {
 fn registry() -> Registry {
     let r = Registry::load();
     for e in &r.errors {
-        eprintln!("octa: adaptation script disabled: {e}");
+        crate::errln!("octa: adaptation script disabled: {e}");
     }
     r
 }
@@ -153,7 +154,7 @@ pub fn run(args: &LibrarianArgs) -> ExitCode {
     match run_inner(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("octa librarian: {e}");
+            crate::errln!("octa librarian: {e}");
             ExitCode::FAILURE
         }
     }
@@ -200,7 +201,7 @@ fn run_inner(args: &LibrarianArgs) -> Result<(), String> {
                         }
                     }
                     Err(e) => {
-                        eprintln!("octa librarian: {e}");
+                        crate::errln!("octa librarian: {e}");
                         failed += 1;
                     }
                 }
@@ -371,8 +372,10 @@ fn print_progress(p: Progress) {
             port,
             done,
             total,
-        } => eprintln!("  {device}: probing {port} ({}/{total})", done + 1),
-        Progress::Fetching { done, total } if total > 1 => eprint!("\r  {done}/{total}"),
+        } => crate::errln!("  {device}: probing {port} ({}/{total})", done + 1),
+        Progress::Fetching { done, total } if total > 1 => {
+            crate::cli::out::write_err(format_args!("\r  {done}/{total}"))
+        }
         _ => {}
     }
 }
@@ -487,7 +490,7 @@ fn fetch_cmd(device: &str, bank: Option<u32>, program: Option<u32>) -> Result<()
             }
         }
     };
-    eprintln!();
+    crate::errln!();
     let loaded = crate::librarian::adaptation::Loaded {
         patches: result.patches.clone(),
         ..Default::default()
@@ -518,7 +521,7 @@ fn fetch_cmd(device: &str, bank: Option<u32>, program: Option<u32>) -> Result<()
 }
 
 fn confirm(question: &str) -> bool {
-    eprint!("{question} [y/N] ");
+    crate::cli::out::write_err(format_args!("{question} [y/N] "));
     let _ = std::io::stderr().flush();
     let mut line = String::new();
     if std::io::stdin().lock().read_line(&mut line).is_err() {

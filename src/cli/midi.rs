@@ -58,10 +58,10 @@ pub struct PlayArgs {
     #[arg(long, value_parser = super::args::arrangement)]
     pub arrangement: Option<usize>,
     /// Passes of each pattern.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
     pub loops: u32,
     /// Tempo override in BPM (default: the project's, or the pattern's with pattern tempo on).
-    #[arg(long)]
+    #[arg(long, value_parser = super::args::tempo)]
     pub tempo: Option<f64>,
     /// Send MIDI clock and start/stop.
     #[arg(long)]
@@ -107,7 +107,7 @@ pub enum MidiCliError {
 /// Runs `octa midi ...`; `out_choice`/`in_choice` are the global --midi-out/--midi-in.
 pub fn run(args: &MidiArgs, out_choice: Option<&str>, in_choice: Option<&str>) -> ExitCode {
     let config = Config::load().unwrap_or_else(|e| {
-        eprintln!("octa: warning: {e}");
+        crate::errln!("octa: warning: {e}");
         Config::default()
     });
     let out_choice = out_choice.map(str::to_string).or(config.midi_out);
@@ -121,7 +121,7 @@ pub fn run(args: &MidiArgs, out_choice: Option<&str>, in_choice: Option<&str>) -
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("octa midi: {e}");
+            crate::errln!("octa midi: {e}");
             ExitCode::FAILURE
         }
     }

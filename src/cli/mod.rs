@@ -14,6 +14,8 @@ pub mod out;
 mod project_cmds;
 mod state;
 
+pub use check::{ResaveArgs, resave};
+
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -119,3 +119,18 @@ macro_rules! outln {
 macro_rules! out {
     ($($arg:tt)*) => { $crate::cli::out::write_fmt(format_args!($($arg)*)) };
 }
+
+/// Writes formatted text to stderr, ignoring failures: a closed or full stderr (`2>/dev/full`)
+/// must not panic a command in the middle of its work (used by [`errln!`](crate::errln)).
+pub fn write_err(args: fmt::Arguments<'_>) {
+    let _ = io::stderr().lock().write_fmt(args);
+}
+
+/// `eprintln!` that never panics: a failing stderr is ignored (see [`write_err`]).
+#[macro_export]
+macro_rules! errln {
+    () => { $crate::cli::out::write_err(format_args!("\n")) };
+    ($($arg:tt)*) => {
+        $crate::cli::out::write_err(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 pub struct Which {
     /// In a set or zip holding several projects: the project's folder name (default: the first).
     #[arg(long)]
-    pub project: Option<String>,
+    pub project: Option<std::ffi::OsString>,
 }
 
 impl Which {
@@ -67,7 +67,7 @@ fn finish(name: &str, r: Result<(), ProjectError>) -> ExitCode {
     match r {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("octa {name}: {e}");
+            crate::errln!("octa {name}: {e}");
             ExitCode::FAILURE
         }
     }
@@ -95,7 +95,7 @@ pub fn export(args: &ExportArgs) -> ExitCode {
         (|| {
             let p = args.which.open(&args.path)?;
             for w in p.warnings() {
-                eprintln!("warning: {w}");
+                crate::errln!("warning: {w}");
             }
             let doc = ProjectJson::from_project(&p)?;
             let text = serde_json::to_vec_pretty(&doc).map_err(|e| ProjectError::NotAProject {
@@ -204,21 +204,27 @@ pub fn describe(p: &Project) -> String {
         .filter(|sl| !sl.path.is_empty())
         .collect();
     let _ = writeln!(s, "sample slots: {}", slots.len());
-    let mut missing = Vec::new();
+    let (mut missing, mut outside) = (0, 0);
     for sl in &slots {
-        let ok = p.sample_exists(&sl.path);
-        if !ok {
-            missing.push(sl);
-        }
+        // A path leading outside the project and AUDIO folders is never looked at.
+        let note = if p.sample_outside(&sl.path) {
+            outside += 1;
+            "  (outside)"
+        } else if p.sample_exists(&sl.path) {
+            ""
+        } else {
+            missing += 1;
+            "  (missing)"
+        };
+        let _ = writeln!(s, "  {:<12} {}{note}", sl.slot.to_string(), sl.path);
+    }
+    let _ = writeln!(s, "missing samples: {missing}");
+    if outside > 0 {
         let _ = writeln!(
             s,
-            "  {:<12} {}{}",
-            sl.slot.to_string(),
-            sl.path,
-            if ok { "" } else { "  (missing)" }
+            "samples outside the project and AUDIO folders: {outside}"
         );
     }
-    let _ = writeln!(s, "missing samples: {}", missing.len());
     for w in p.warnings() {
         let _ = writeln!(s, "warning: {w}");
     }

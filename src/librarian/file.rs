@@ -167,15 +167,20 @@ fn raw_patches(raw: Arc<dyn Adaptation>, messages: &[Vec<u8>]) -> Recognised {
     }
 }
 
-/// Writes messages (or whole patches) back to back as a `.syx` file.
+/// Writes messages (or whole patches) back to back as a `.syx` file, atomically through the
+/// write path (a temp file in the target's folder, fsynced, renamed over the target): a
+/// failure leaves no partial file and an existing file as it was.
 pub fn write_syx<'a>(
     path: &Path,
     parts: impl IntoIterator<Item = &'a [u8]>,
 ) -> Result<usize, FileError> {
     let data: Vec<u8> = parts.into_iter().flatten().copied().collect();
-    std::fs::write(path, &data).map_err(|source| FileError::Io {
-        path: path.to_path_buf(),
-        source,
+    crate::project::durable::write_file(path, &data).map_err(|e| match e {
+        crate::project::ProjectError::Io { path, source } => FileError::Io { path, source },
+        other => FileError::Io {
+            path: path.to_path_buf(),
+            source: std::io::Error::other(other.to_string()),
+        },
     })?;
     Ok(data.len())
 }

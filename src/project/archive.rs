@@ -12,6 +12,7 @@
 //! demand, each bounded by the kind of file it is (`octa check` and opening a project read the
 //! project's files, never the samples beside them).
 
+use super::durable;
 use super::error::{ProjectError, Result};
 use super::read::Limit;
 use super::store;
@@ -501,23 +502,31 @@ pub fn import_zip(zip_path: &Path, dir: &Path) -> Result<Vec<PathBuf>> {
     extract(&entries, dir)
 }
 
-/// Writes entries below `dir` (names already checked by [`safe_entry_name`]).
+/// Writes entries below `dir` (names already checked by [`safe_entry_name`]), all or nothing:
+/// every file is staged (entries read one at a time), then committed (see
+/// [`super::durable::Txn`]); on a failure `dir` and the folders made for it are removed again.
 pub fn extract(entries: &[Entry], dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut written = Vec::new();
-    std::fs::create_dir_all(dir).map_err(|e| ProjectError::io(dir, e))?;
+    let mut txn = durable::Txn::new(Some(dir));
+    txn.create_dir_all(dir)?;
     for e in entries {
         let target = dir.join(e.name.trim_end_matches('/'));
         if e.is_dir() {
-            std::fs::create_dir_all(&target).map_err(|err| ProjectError::io(&target, err))?;
+            txn.create_dir_all(&target)?;
             continue;
         }
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|err| ProjectError::io(parent, err))?;
+            txn.create_dir_all(parent)?;
         }
-        store::write_atomic(&target, &e.read(ANY_ENTRY)?)?;
-        written.push(target);
+        let entry = e.clone();
+        let produce = durable::Producer(std::rc::Rc::new(move || {
+            entry.read(ANY_ENTRY).map(|b| b.into_owned())
+        }));
+        txn.push(durable::Item::new_file(
+            &target,
+            durable::Content::Later(produce),
+        ));
     }
-    Ok(written)
+    txn.commit()
 }
 
 #[cfg(test)]

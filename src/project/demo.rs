@@ -6,6 +6,7 @@
 //! A01-A03 using trigs, trigless trigs, p-locks on several parameters, trig conditions,
 //! micro-timing, slides, retrigs, and MIDI tracks with chords.
 
+use super::durable;
 use super::error::{ProjectError, Result};
 use super::model::Project;
 use super::store;
@@ -88,13 +89,20 @@ pub fn generate(dir: &Path) -> Result<PathBuf> {
             path: dir.to_path_buf(),
         });
     }
+    // All or nothing: the samples and the project files are staged, then committed in one
+    // transaction (journal in the project folder); a failure leaves `dir` as it was.
     let audio = dir.join("AUDIO").join(AUDIO_SUBDIR);
-    std::fs::create_dir_all(&audio).map_err(|e| ProjectError::io(&audio, e))?;
-    let mut project = Project::new_blank(PROJECT_NAME);
     let proj_dir = dir.join(PROJECT_NAME);
+    let mut txn = durable::Txn::new(Some(&proj_dir));
+    txn.create_dir_all(&audio)?;
+    txn.create_dir_all(&proj_dir)?;
+    let mut project = Project::new_blank(PROJECT_NAME);
     let err = fmt_err(&proj_dir);
     for (i, sound) in wav::demo_sounds().iter().enumerate() {
-        store::write_atomic(&audio.join(sound.name), &sound.to_wav())?;
+        txn.push(durable::Item::new_file(
+            &audio.join(sound.name),
+            durable::Content::Bytes(sound.to_wav()),
+        ));
         let slot = SlotRef::Flex(i as u16 + 1);
         let path = format!("../AUDIO/{AUDIO_SUBDIR}/{}", sound.name);
         project
@@ -111,7 +119,17 @@ pub fn generate(dir: &Path) -> Result<PathBuf> {
         .set_tempo_bpm(122.0)
         .map_err(&err)?;
     build_bank(project.bank_mut(0)).map_err(&err)?;
-    project.save_as(&proj_dir)?;
+    for id in super::FileId::all() {
+        for stored in [false, true] {
+            if let Some(bytes) = project.file_bytes(id, stored) {
+                txn.push(durable::Item::new_file(
+                    &proj_dir.join(id.file_name(stored)),
+                    durable::Content::Bytes(bytes),
+                ));
+            }
+        }
+    }
+    txn.commit()?;
     drop(err);
     Ok(proj_dir)
 }

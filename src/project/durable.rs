@@ -448,6 +448,18 @@ pub enum Content {
     Bytes(Vec<u8>),
     /// A copy of this file, verified (size and SHA-256) after it is written.
     CopyOf(PathBuf),
+    /// Bytes produced when the file is staged (zip entries: one in memory at a time).
+    Later(Producer),
+}
+
+/// Produces a staged file's bytes on demand (see [`Content::Later`]).
+#[derive(Clone)]
+pub struct Producer(pub std::rc::Rc<dyn Fn() -> Result<Vec<u8>>>);
+
+impl std::fmt::Debug for Producer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Producer")
+    }
 }
 
 /// One file of a [`Txn`].
@@ -468,6 +480,15 @@ impl Item {
             target: target.to_path_buf(),
             content: Content::Bytes(bytes),
             new_only: false,
+        }
+    }
+
+    /// A new file at `target` (never replacing one) holding `content`.
+    pub fn new_file(target: &Path, content: Content) -> Self {
+        Self {
+            target: target.to_path_buf(),
+            content,
+            new_only: true,
         }
     }
 
@@ -755,14 +776,15 @@ impl Txn {
         for d in &dirs {
             let _ = disk.sync_dir(d);
         }
-        for d in self.new_dirs.iter().rev() {
-            let _ = disk.remove_dir(d);
-        }
+        // The journal first: it may live in a folder made for this transaction.
         if let Some(j) = journal {
             let jp = j.join(JOURNAL);
             if disk.remove(&jp).is_ok() {
                 let _ = disk.sync_dir(j);
             }
+        }
+        for d in self.new_dirs.iter().rev() {
+            let _ = disk.remove_dir(d);
         }
     }
 }
@@ -772,6 +794,10 @@ fn stage(disk: &dyn Disk, item: &Item, s: &Staged) -> Result<()> {
     let mut f = disk.create_new(&s.tmp).map_err(|e| err(&s.tmp, e))?;
     match &item.content {
         Content::Bytes(b) => f.write_all(b).map_err(|e| err(&s.target, e))?,
+        Content::Later(p) => {
+            let b = (p.0)()?;
+            f.write_all(&b).map_err(|e| err(&s.target, e))?
+        }
         Content::CopyOf(src) => {
             let mut r = File::open(src).map_err(|e| err(src, e))?;
             let mut buf = vec![0u8; 1 << 20];

@@ -5,6 +5,7 @@
 //! importing recreates exactly the same set of files.
 
 use super::anyfile::{AnyFile, Kind};
+use super::durable;
 use super::error::{ProjectError, Result};
 use super::files::FileId;
 use super::model::Project;
@@ -113,16 +114,17 @@ impl ProjectJson {
         Ok(doc)
     }
 
-    /// Writes every file into `dir` (absent or empty). Returns the files written.
+    /// Writes every file into `dir` (absent or empty), all or nothing: every file is staged
+    /// first, then committed (see [`super::durable::Txn`]); on a failure `dir` is left as it
+    /// was (absent or empty). Returns the files written.
     pub fn write_to(&self, dir: &Path) -> Result<Vec<PathBuf>> {
         if !store::is_free_target(dir)? {
             return Err(ProjectError::TargetExists {
                 path: dir.to_path_buf(),
             });
         }
-        std::fs::create_dir_all(dir).map_err(|e| ProjectError::io(dir, e))?;
-        let mut written = Vec::new();
         let roots = [dir.to_path_buf()];
+        let mut items = Vec::new();
         for (name, file) in &self.files {
             // Written under the device's own name for it, and only inside `dir`.
             let name = FileId::from_file_name(name)
@@ -131,10 +133,17 @@ impl ProjectJson {
             if super::contain::inside(&roots, dir, Path::new(&name)).is_none() {
                 return Err(super::contain::outside("file", name, &roots));
             }
-            let path = dir.join(&name);
-            store::write_atomic(&path, &file.to_bytes())?;
-            written.push(path);
+            items.push(durable::Item {
+                target: dir.join(&name),
+                content: durable::Content::Bytes(file.to_bytes()),
+                new_only: true,
+            });
         }
-        Ok(written)
+        let mut txn = durable::Txn::new(Some(dir));
+        txn.create_dir_all(dir)?;
+        for i in items {
+            txn.push(i);
+        }
+        txn.commit()
     }
 }

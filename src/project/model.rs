@@ -48,7 +48,7 @@ pub enum AudioPool {
 #[derive(Debug, Clone, Default)]
 pub struct OpenOptions {
     /// In a set or zip with several projects: the one with this folder name (default: the only or first).
-    pub project: Option<String>,
+    pub project: Option<std::ffi::OsString>,
     /// Never write anything: every save fails with [`ProjectError::ReadOnly`].
     pub read_only: bool,
 }
@@ -147,7 +147,21 @@ impl Project {
     /// (see [`super::durable::recover`]; reported as warnings).
     pub fn open(path: &Path, options: &OpenOptions) -> Result<Project> {
         let tree = Tree::open(path)?;
-        let Located { dir, name, audio } = tree.locate(options.project.as_deref())?;
+        let Located {
+            dir,
+            name,
+            audio,
+            folder,
+        } = tree.locate(options.project.as_deref())?;
+        // A project folder of a set is read under the name the OS has for it: the tree is
+        // re-rooted there (its lossy name in `dir` might name another folder or none).
+        let (tree, dir, audio, audio_dir) = match (tree, folder) {
+            (Tree::Dir(root), Some(f)) if !dir.is_empty() => {
+                let audio_dir = audio.map(|a| root.join(a));
+                (Tree::Dir(f), String::new(), None, audio_dir)
+            }
+            (t, _) => (t, dir, audio, None),
+        };
         let mut warnings = Vec::new();
         // A save interrupted by a crash is finished (or rolled back) before anything is read.
         let folder = match &tree {
@@ -198,7 +212,9 @@ impl Project {
                 } else {
                     root.join(dir.trim_end_matches('/'))
                 }),
-                audio.map(|a| AudioPool::Folder(root.join(a))),
+                audio_dir
+                    .or_else(|| audio.map(|a| root.join(a)))
+                    .map(AudioPool::Folder),
             ),
             Tree::Zip {
                 path,
@@ -387,9 +403,11 @@ impl Project {
     }
 
     /// Reads a sample named by a slot's `PATH` (relative to the project folder), from disk or the zip.
+    /// A path leading outside the project and `AUDIO` folders is refused, never read.
     pub fn read_sample(&self, slot_path: &str) -> Result<Vec<u8>> {
+        let inside = super::contain::slot_file(self, "slot", slot_path)?;
         match &self.location {
-            Location::Folder(p) => store::read(&p.join(slot_path)),
+            Location::Folder(p) => store::read(&inside.unwrap_or_else(|| p.join(slot_path))),
             Location::Zip {
                 archive,
                 dir,
@@ -414,15 +432,32 @@ impl Project {
         }
     }
 
-    /// The file on disk a slot's `PATH` points at (`None` for a zip or untitled project).
+    /// The file on disk a slot's `PATH` points at (joined to the project folder), when it,
+    /// resolved (symbolic links followed), stays inside the project folder or the set's `AUDIO` folder; `None` for a zip or
+    /// untitled project and for a path leading outside (see [`Project::sample_outside`]), which
+    /// is then never read or looked at.
     pub fn sample_path(&self, slot_path: &str) -> Option<PathBuf> {
-        self.path().map(|p| p.join(slot_path))
+        // Checked resolved; returned as written (`P/../AUDIO/x.wav`), as messages show it.
+        super::contain::slot_file(self, "slot", slot_path)
+            .ok()
+            .flatten()
+            .and(self.path().map(|p| p.join(slot_path)))
     }
 
-    /// True when a slot's `PATH` names an existing sample.
+    /// True when a slot's `PATH` leads outside the folders the device can reach (the project
+    /// folder and the set's `AUDIO` folder).
+    pub fn sample_outside(&self, slot_path: &str) -> bool {
+        !slot_path.is_empty() && super::contain::slot_file(self, "slot", slot_path).is_err()
+    }
+
+    /// True when a slot's `PATH` names an existing sample inside the project or `AUDIO`
+    /// folder (a path leading outside is never looked at: false).
     pub fn sample_exists(&self, slot_path: &str) -> bool {
+        if self.sample_outside(slot_path) {
+            return false;
+        }
         match &self.location {
-            Location::Folder(p) => p.join(slot_path).is_file(),
+            Location::Folder(_) => self.sample_path(slot_path).is_some_and(|f| f.is_file()),
             Location::Zip { dir, entries, .. } => source::join_rel(dir, slot_path)
                 .is_some_and(|rel| entries.iter().any(|e| e.name.eq_ignore_ascii_case(&rel))),
             Location::Untitled => false,

@@ -414,8 +414,10 @@ pub struct SlotInfo {
     pub slot: SlotRef,
     /// Its `[SAMPLE]` block (None: never assigned).
     pub block: Option<SampleSlot>,
-    /// Whether the file exists (None: no path).
+    /// Whether the file exists (None: no path; `Some(false)` when it leads outside).
     pub exists: Option<bool>,
+    /// The path leads outside the project and `AUDIO` folders (never read or looked at).
+    pub outside: bool,
     /// Its markers.
     pub markers: Option<SlotMarkers>,
     /// Where it is referenced.
@@ -452,6 +454,7 @@ pub fn list(p: &Project) -> Result<Vec<SlotInfo>> {
             SlotInfo {
                 slot,
                 exists,
+                outside: block.as_ref().is_some_and(|b| p.sample_outside(&b.path)),
                 markers: p.markers().slot(slot).ok(),
                 uses: uses.remove(&slot).unwrap_or_default(),
                 block,

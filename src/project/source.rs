@@ -32,6 +32,9 @@ pub struct Located {
     pub name: String,
     /// The set's audio pool (`AUDIO` beside the project), when present.
     pub audio: Option<String>,
+    /// For a folder tree: the project folder on disk under the name the OS has for it (`dir`
+    /// shows it lossily; two names differing only in bytes that are not UTF-8 stay apart).
+    pub folder: Option<PathBuf>,
 }
 
 /// True for a zip file name.
@@ -114,52 +117,71 @@ impl Tree {
     }
 
     /// Every project folder in the tree (folders holding `project.work` or `project.strd`),
-    /// as `/`-terminated relative prefixes (`""` = the root), sorted.
-    pub fn project_dirs(&self) -> Result<Vec<String>> {
+    /// as `/`-terminated relative prefixes (`""` = the root, names shown lossily), each with
+    /// its folder on disk under its real name (folder trees), sorted by real name.
+    fn project_dirs(&self) -> Result<Vec<(String, Option<PathBuf>)>> {
         let mut out = Vec::new();
         match self {
             Tree::Dir(d) => {
                 if has_project_file(d) {
-                    out.push(String::new());
+                    out.push((String::new(), Some(d.clone())));
                 } else {
                     let rd = std::fs::read_dir(d).map_err(|e| ProjectError::io(d, e))?;
+                    let mut found: Vec<(std::ffi::OsString, PathBuf)> = Vec::new();
                     for item in rd.flatten() {
                         let p = item.path();
                         if p.is_dir() && has_project_file(&p) {
-                            out.push(format!("{}/", item.file_name().to_string_lossy()));
+                            found.push((item.file_name(), p));
                         }
+                    }
+                    found.sort();
+                    for (n, p) in found {
+                        out.push((format!("{}/", n.to_string_lossy()), Some(p)));
                     }
                 }
             }
             Tree::Zip { entries, .. } => {
+                let mut dirs: Vec<String> = Vec::new();
                 for e in entries {
                     let (dir, file) = match e.name.rsplit_once('/') {
                         Some((d, f)) => (format!("{d}/"), f),
                         None => (String::new(), e.name.as_str()),
                     };
                     let f = file.to_ascii_lowercase();
-                    if (f == "project.work" || f == "project.strd") && !out.contains(&dir) {
-                        out.push(dir);
+                    if (f == "project.work" || f == "project.strd") && !dirs.contains(&dir) {
+                        dirs.push(dir);
                     }
                 }
+                dirs.sort();
+                out.extend(dirs.into_iter().map(|d| (d, None)));
             }
         }
-        out.sort();
         Ok(out)
     }
 
-    /// Finds the project to open: the one named `name` (folder name, case-insensitive), else the only or first one.
-    pub fn locate(&self, name: Option<&str>) -> Result<Located> {
+    /// Finds the project to open: the one named `name` (its folder's real name, else the name
+    /// case-insensitively), else the only or first one.
+    pub fn locate(&self, name: Option<&std::ffi::OsStr>) -> Result<Located> {
         let root = self.display("");
         let dirs = self.project_dirs()?;
-        let names: Vec<String> = dirs.iter().map(|d| self.dir_name(d)).collect();
+        let names: Vec<String> = dirs.iter().map(|(d, _)| self.dir_name(d)).collect();
+        let real = |i: usize| -> Option<std::ffi::OsString> {
+            dirs[i]
+                .1
+                .as_ref()
+                .and_then(|p| p.file_name())
+                .map(|n| n.to_os_string())
+        };
         let index = match name {
-            Some(n) => names
-                .iter()
-                .position(|x| x.eq_ignore_ascii_case(n))
+            Some(n) => (0..dirs.len())
+                .find(|&i| real(i).as_deref() == Some(n) || names[i].as_str() == n)
+                .or_else(|| {
+                    let n = n.to_string_lossy();
+                    names.iter().position(|x| x.eq_ignore_ascii_case(&n))
+                })
                 .ok_or_else(|| ProjectError::NoSuchProject {
                     path: root.clone(),
-                    name: n.to_string(),
+                    name: n.to_string_lossy().into_owned(),
                     available: names.clone(),
                 })?,
             None if dirs.is_empty() => {
@@ -170,12 +192,13 @@ impl Tree {
             }
             None => 0,
         };
-        let dir = dirs[index].clone();
+        let (dir, folder) = dirs[index].clone();
         let audio = self.audio_beside(&dir);
         Ok(Located {
             name: names[index].clone(),
             dir,
             audio,
+            folder,
         })
     }
 
@@ -260,9 +283,9 @@ mod tests {
         let l = t.locate(None).unwrap();
         assert_eq!((l.dir.as_str(), l.name.as_str()), ("A/", "A"));
         assert_eq!(l.audio.as_deref(), Some("AUDIO"));
-        let l = t.locate(Some("b")).unwrap();
+        let l = t.locate(Some("b".as_ref())).unwrap();
         assert_eq!(l.name, "B");
-        let e = t.locate(Some("C")).unwrap_err().to_string();
+        let e = t.locate(Some("C".as_ref())).unwrap_err().to_string();
         assert!(
             e.contains("MYSET") && e.contains("\"C\"") && e.contains("A, B"),
             "{e}"

@@ -67,7 +67,7 @@ fn classify(name: &str, bytes: Vec<u8>, sniff_any: bool, other: OtherSource) -> 
 }
 
 /// Where a non-Octatrack file's bytes are.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum OtherSource {
     /// On disk.
     Path(PathBuf),

@@ -124,6 +124,7 @@ impl SlotsView {
                     let b = i.block.as_ref();
                     vec![
                         match i.exists {
+                            _ if i.outside => "outside".into(),
                             None => "empty".into(),
                             Some(true) => "ok".into(),
                             Some(false) => "MISSING".into(),
@@ -174,6 +175,12 @@ impl SlotsView {
         let Some(block) = ctx.doc.project.project_file().slot(slot) else {
             return Outcome::Message(format!("{slot} has no sample"));
         };
+        if ctx.doc.project.sample_outside(&block.path) {
+            return Outcome::Error(format!(
+                "{slot}: PATH {} leads outside the project and AUDIO folders; not read",
+                block.path
+            ));
+        }
         let Some(path) = ctx.doc.project.sample_path(&block.path) else {
             return Outcome::Message(format!("{slot}: the sample is not on disk"));
         };
