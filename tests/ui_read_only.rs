@@ -128,8 +128,8 @@ fn read_only_every_view_every_edit_key_writes_nothing() {
     let first = screen(&mut a, 160, 50);
     let status = first.last().unwrap();
     assert!(
-        status.to_lowercase().contains("read-only"),
-        "status line says read-only from the start: {status:?}"
+        status.contains("READ-ONLY"),
+        "status line says READ-ONLY from the start: {status:?}"
     );
 
     // Open the other project beside it (read-only too, as the main one is).

@@ -701,7 +701,7 @@ impl App {
         };
         spans.push(Span::styled(name, theme.style("status")));
         if doc.read_only() {
-            spans.push(Span::styled("[read-only] ", theme.style("status.dirty")));
+            spans.push(Span::styled("READ-ONLY ", theme.style("status.dirty")));
         }
         let dirty: String = (0..16)
             .filter(|b| doc.bank_dirty(*b))
