@@ -4,6 +4,8 @@
 //! its own exit code and finishes its work; a full stdout is an error on stderr
 //! and exit 1. Never a panic (exit 101).
 
+mod common;
+use common::copy_dir;
 use octa::testutil::corpus;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
@@ -85,14 +87,6 @@ fn each_sink(what: &str, code: i32, make: impl Fn() -> Command) {
 
 fn p(path: &Path) -> String {
     path.to_string_lossy().into_owned()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-    }
 }
 
 /// Every file under `dir` (relative path -> bytes), ignoring octa's backups.

@@ -2,18 +2,12 @@
 //! reads and the UI previews never read or look at a file that a slot `PATH` leads to outside
 //! the project and the set's `AUDIO` folders; they say "outside" instead.
 
+mod common;
+use common::copy_dir;
 use octa::project::{OpenOptions, Project};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        fs::copy(e.path(), to.join(e.file_name())).unwrap();
-    }
-}
 
 /// `root/SET/HELLO` (hello-flex, samples in `root/SET/AUDIO/projects/HELLO FLEX`) whose Flex 1
 /// `PATH` is `evil`; `root/secret.wav` exists (a real WAV, outside the set).

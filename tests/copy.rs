@@ -1,6 +1,8 @@
 //! Copying between the corpus projects (multipart, hello-flex) in temporary sets, slot
 //! reuse / allocation / remapping, sample file copies, refusal when full, and slot dedupe.
 
+mod common;
+use common::copy_dir;
 use octa::format::bank::{
     AUDIO_TRACK_LEN, AUDIO_TRACKS_AT, BANK_LEN, PART_LEN, PARTS_AT, PATTERN_LEN, PATTERNS_AT,
 };
@@ -13,14 +15,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 const HELLO_POOL: &str = "AUDIO/projects/HELLO FLEX";
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-    }
-}
 
 /// A set holding hello-flex as `name` with its samples in its AUDIO pool.
 fn hello_set(root: &Path, name: &str) -> Option<PathBuf> {

@@ -3,6 +3,8 @@
 //! a copy with samples (and a crash at every operation, finished by the next open), backups at
 //! literal paths, restore and pruning, symlinked files written through.
 
+mod common;
+use common::copy_dir;
 use octa::project::durable::{self, Fault, Op, Recorder};
 use octa::project::{FileId, OpenOptions, Project, backups, copy, store::BACKUP_DIR};
 use octa::testutil::corpus;
@@ -10,19 +12,6 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            fs::copy(&p, to.join(e.file_name())).unwrap();
-        }
-    }
-}
 
 fn sha(bytes: &[u8]) -> String {
     Sha256::digest(bytes)

@@ -3,6 +3,8 @@
 //! cannot be replaced (`chattr +i`). After each, the destination's files are all old or all new
 //! (hashes), no sample is torn under its final name, and `octa check` is clean.
 
+mod common;
+use common::copy_dir;
 use octa::project::slots;
 use octa::project::{OpenOptions, Project, store::BACKUP_DIR};
 use octa::testutil::corpus;
@@ -12,19 +14,6 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            fs::copy(&p, to.join(e.file_name())).unwrap();
-        }
-    }
-}
 
 fn sha(bytes: &[u8]) -> String {
     Sha256::digest(bytes)

@@ -6,6 +6,8 @@
 
 #![cfg(unix)]
 
+mod common;
+use common::copy_dir;
 use std::ffi::OsStr;
 use std::fs;
 use std::io::{Read, Write};
@@ -145,14 +147,6 @@ fn probe() {
 fn new_project(dir: &Path) {
     let r = octa(&[os("new"), dir.as_os_str()]);
     assert_eq!(r.code, 0, "{}{}", r.out, r.err);
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        fs::copy(e.path(), to.join(e.file_name())).unwrap();
-    }
 }
 
 /// Every file under `dir` (relative path, bytes), sorted.

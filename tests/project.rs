@@ -1,25 +1,14 @@
 //! The on-disk layer: opening folders, sets and zips; saving only what changed, atomically,
 //! with backups; refusing to overwrite external changes; zip export/import and zip-slip.
 
+mod common;
+use common::copy_dir;
 use octa::project::{
     FileId, Location, OpenOptions, Project, ProjectError, archive, store::BACKUP_DIR,
 };
 use octa::testutil::corpus;
 use std::fs;
 use std::path::{Path, PathBuf};
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            fs::copy(&p, to.join(e.file_name())).unwrap();
-        }
-    }
-}
 
 /// Asserts two byte strings are equal, reporting the first difference (not the bytes).
 #[track_caller]

@@ -4,6 +4,8 @@
 //! `SETTINGS_KEYS`), and projects in ot-tools' style (`SLOT=1`, `TRIM_BARSx100=0`,
 //! `TRIGQUANTIZATION=255`) read leniently, kept byte-exact and copied.
 
+mod common;
+use common::copy_dir;
 use octa::format::project_file::{Problem, ProjectFile, SampleSlot, Severity, SlotAttr};
 use octa::format::slot_attrs::{SlotRef, TrigQuant};
 use octa::testutil::corpus;
@@ -524,14 +526,6 @@ fn ot_tools_values_read_as_the_device_does_and_stay_exact() {
             .set_slot_attr(SlotRef::Flex(1), SlotAttr::Gain(121))
             .is_err()
     );
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-    }
 }
 
 fn octa(args: &[&str]) -> (bool, String) {

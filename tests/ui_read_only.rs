@@ -4,6 +4,8 @@
 //! then saved and force-saved: not one byte of any file in the set changes, and the status line
 //! says read-only from the first frame.
 
+mod common;
+use common::copy_dir;
 use octa::project::{OpenOptions, Project};
 use octa::ui::App;
 use octa::ui::app::Overlay;
@@ -11,18 +13,6 @@ use octa::ui::testing::{app, press, screen, type_text};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::Path;
-
-fn copy_dir(src: &Path, dst: &Path) {
-    std::fs::create_dir_all(dst).unwrap();
-    for e in std::fs::read_dir(src).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dst.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), dst.join(e.file_name())).unwrap();
-        }
-    }
-}
 
 /// Every file under `dir` (recursively) with the SHA-256 of its bytes, plus every folder name.
 fn hashes(dir: &Path) -> BTreeMap<String, String> {

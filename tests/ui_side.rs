@@ -4,6 +4,8 @@
 
 mod facts;
 
+mod common;
+use common::copy_dir;
 use octa::format::bank::Bank;
 use octa::format::slot_attrs::SlotRef;
 use octa::project::slots::{self, part_refs};
@@ -14,14 +16,6 @@ use octa::ui::{App, Side};
 use std::path::{Path, PathBuf};
 
 const HELLO_POOL: &str = "AUDIO/projects/HELLO FLEX";
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-    }
-}
 
 /// Set S1 with hello-flex (samples in its pool) and set S2 with multipart (empty pool).
 fn two_sets(root: &Path) -> Option<(PathBuf, PathBuf)> {
