@@ -560,7 +560,7 @@ fn blank_project_equals_device_blank_project() {
 
 #[test]
 fn whole_projects_export_and_import_through_json() {
-    use octa::format::file::{FileType, OtFile};
+    use octa::format::file::{AnyFile, Kind};
     for dir in ["ot/multipart", "ot/hello-flex/project", "ot/blank-1.40B"] {
         let Some(root) = corpus(dir) else { return };
         let mut names: Vec<String> = std::fs::read_dir(&root)
@@ -568,18 +568,18 @@ fn whole_projects_export_and_import_through_json() {
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
         names.sort();
-        let files: Vec<(String, OtFile)> = names
+        let files: Vec<(String, AnyFile)> = names
             .iter()
             .map(|n| {
-                let kind = FileType::from_name(n).unwrap_or_else(|| panic!("{n}"));
+                let kind = Kind::from_name(n).unwrap_or_else(|| panic!("{n}"));
                 let bytes = std::fs::read(root.join(n)).unwrap();
-                let (f, warnings) = OtFile::parse(kind, &bytes).unwrap();
+                let (f, warnings) = AnyFile::parse(kind, &bytes).unwrap();
                 assert!(warnings.is_empty(), "{dir}/{n}: {warnings:?}");
                 (n.clone(), f)
             })
             .collect();
         let json = serde_json::to_string(&files).unwrap();
-        let back: Vec<(String, OtFile)> = serde_json::from_str(&json).unwrap();
+        let back: Vec<(String, AnyFile)> = serde_json::from_str(&json).unwrap();
         assert_eq!(back.len(), names.len());
         for (n, f) in back {
             assert!(
