@@ -1,6 +1,8 @@
 //! `octa copy` (banks, patterns, parts, tracks and scenes between projects, with their sample
 //! slots) and `octa slots` (list slots and their uses, merge duplicates, remove unused ones).
 
+use super::args::CopySpec;
+use crate::format::address::Selector;
 use crate::format::slot_attrs::SlotRef;
 use crate::project::copy::{self, CopyOptions, Target};
 use crate::project::slots::{self, SlotInfo};
@@ -16,10 +18,10 @@ pub struct CopyArgs {
     /// part (A.P2), scene (A.P2.S5), or sample slots (F1, S3, F1-F8; Flex 10-16 as F010 or
     /// FLEX10, since F10 is pattern F10).
     #[arg(value_parser = super::args::copy_spec)]
-    pub src: String,
+    pub src: CopySpec,
     /// Destination: PROJECT:WHAT of the same kind (PROJECT may be the source project).
     #[arg(value_parser = super::args::copy_spec)]
-    pub dst: String,
+    pub dst: CopySpec,
     /// Pattern: also copy the part it plays. Track: also copy its settings in the part.
     #[arg(long)]
     pub with_part: bool,
@@ -58,12 +60,16 @@ pub struct SlotsArgs {
     pub dry_run: bool,
 }
 
-/// Splits `PROJECT:WHAT` at its last colon.
-fn split_spec(spec: &str) -> Result<(PathBuf, Target), String> {
-    let (path, what) = spec
-        .rsplit_once(':')
-        .ok_or_else(|| format!("{spec:?}: expected PROJECT:WHAT, e.g. ./MyProject:A05"))?;
-    Ok((PathBuf::from(path), what.parse()?))
+/// The project and address of a `PROJECT:WHAT` that names no slots.
+fn split_spec(spec: &CopySpec) -> Result<(PathBuf, Target), String> {
+    match spec.what {
+        Selector::Address(a) => Ok((spec.path.clone(), a.into())),
+        Selector::Slots(_) => Err(format!(
+            "{}:{}: the source names a bank, pattern, part, track or scene, so the destination must too",
+            spec.path.display(),
+            spec.what
+        )),
+    }
 }
 
 fn open(path: &Path, read_only: bool) -> Result<Project, String> {
@@ -91,16 +97,15 @@ fn same_place(a: &Path, b: &Path) -> bool {
 /// `octa copy SRC:F1 DST:F1`: slot-to-slot copy (see [`crate::project::slot_copy`]).
 fn run_slot_copy(a: &CopyArgs) -> Result<(), String> {
     use crate::project::slot_copy;
-    let split = |spec: &str| -> Result<(PathBuf, Vec<SlotRef>), String> {
-        let (path, what) = spec
-            .rsplit_once(':')
-            .ok_or_else(|| format!("{spec:?}: expected PROJECT:SLOTS, e.g. ./MyProject:F1-F8"))?;
-        if !slot_copy::is_slot_spec(what) {
-            return Err(format!(
-                "{spec:?}: the source names slots, so the destination must too (F1, S3, F1-F8)"
-            ));
+    let split = |spec: &CopySpec| -> Result<(PathBuf, Vec<SlotRef>), String> {
+        match spec.what {
+            Selector::Slots(r) => Ok((spec.path.clone(), r.slots())),
+            Selector::Address(_) => Err(format!(
+                "{}:{}: the source names slots, so the destination must too (F1, S3, F1-F8)",
+                spec.path.display(),
+                spec.what
+            )),
         }
-        Ok((PathBuf::from(path), slot_copy::parse_slots(what)?))
     };
     let (src_path, from) = split(&a.src)?;
     let (dst_path, to) = split(&a.dst)?;
@@ -132,10 +137,7 @@ fn run_slot_copy(a: &CopyArgs) -> Result<(), String> {
 }
 
 fn run_copy(a: &CopyArgs) -> Result<(), String> {
-    if a.src
-        .rsplit_once(':')
-        .is_some_and(|(_, w)| crate::project::slot_copy::is_slot_spec(w))
-    {
+    if matches!(a.src.what, Selector::Slots(_)) {
         return run_slot_copy(a);
     }
     let (src_path, from) = split_spec(&a.src)?;

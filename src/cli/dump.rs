@@ -1,9 +1,10 @@
 //! `octa dump`: one pattern as a tracker-style text grid or as JSON.
 
+use crate::format::address::{BankId, PatternId};
 use crate::format::bank::{Bank, ScaleMode, StepKind};
 use crate::format::params;
 use crate::format::project_file::ProjectFile;
-use crate::format::types::{MachineType, bank_letter, note_name, parse_bank};
+use crate::format::types::{MachineType, bank_letter, note_name};
 use crate::project::{OpenOptions, Project};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
@@ -26,11 +27,11 @@ pub struct DumpArgs {
     /// A project folder, set folder or zip.
     pub path: PathBuf,
     /// Bank letter A..P.
-    #[arg(long, short, value_parser = super::args::bank)]
-    pub bank: String,
+    #[arg(long, short, value_parser = super::args::bank_id)]
+    pub bank: BankId,
     /// Pattern number 1..16.
-    #[arg(long, short, value_parser = clap::value_parser!(u8).range(1..=16))]
-    pub pattern: u8,
+    #[arg(long, short, value_parser = super::args::pattern_id)]
+    pub pattern: PatternId,
     /// Output format.
     #[arg(long, value_enum, default_value_t = DumpFormat::Text)]
     pub format: DumpFormat,
@@ -349,13 +350,7 @@ fn header(t: &TrackDump) -> String {
 
 /// Runs `octa dump`.
 pub fn dump(args: &DumpArgs) -> ExitCode {
-    let Some(b) = parse_bank(&args.bank) else {
-        crate::errln!(
-            "octa dump: --bank: expected a bank letter A..P, found {:?}",
-            args.bank
-        );
-        return ExitCode::from(2);
-    };
+    let b = args.bank.index();
     let p = match Project::open(
         &args.path,
         &OpenOptions {
@@ -369,7 +364,7 @@ pub fn dump(args: &DumpArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let Some(d) = dump_pattern(p.project_file(), p.bank(b), b, args.pattern as usize - 1) else {
+    let Some(d) = dump_pattern(p.project_file(), p.bank(b), b, args.pattern.index()) else {
         crate::errln!("octa dump: no pattern {}", args.pattern);
         return ExitCode::FAILURE;
     };

@@ -2,6 +2,7 @@
 //!
 //! Nothing here touches the file system, the terminal, audio or MIDI.
 
+pub mod address;
 pub mod arrangement;
 pub mod bank;
 pub mod blank;

@@ -383,12 +383,7 @@ pub fn bank_letter(bank: usize) -> char {
 
 /// Parses a bank letter (A..P, case-insensitive) to a 0-based index.
 pub fn parse_bank(s: &str) -> Option<usize> {
-    let mut chars = s.trim().chars();
-    let c = chars.next()?.to_ascii_uppercase();
-    if chars.next().is_some() || !('A'..='P').contains(&c) {
-        return None;
-    }
-    Some((c as u8 - b'A') as usize)
+    s.parse::<super::address::BankId>().ok().map(|b| b.index())
 }
 
 #[cfg(test)]

@@ -16,15 +16,15 @@ use super::slots::{
     self, RemapCount, Result, SlotError, SlotMap, SlotUse, lock_ref, machines, part_refs,
     remap_bank, remap_part,
 };
+use crate::format::address::{Address, AddressError, BankId, PartId, PatternId, SceneId, TrackId};
 use crate::format::bank::{
     AudioTrack, Bank, Bytes, LockRecords, MachineParams, MidiPageValues, MidiSetup, MidiTrack,
-    PARTS, PATTERNS, Part, Pattern, RecorderSetup, SCENES, SlotRecord, TrackPageSetups,
-    TrackPageValues,
+    PARTS, Part, Pattern, RecorderSetup, SlotRecord, TrackPageSetups, TrackPageValues,
 };
 use crate::format::markers::SlotMarkers;
 use crate::format::project_file::SampleSlot;
 use crate::format::slot_attrs::SlotRef;
-use crate::format::{FormatError, MachineType, parse_bank};
+use crate::format::{FormatError, MachineType};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -105,61 +105,64 @@ impl std::fmt::Display for Target {
 }
 
 impl std::str::FromStr for Target {
-    type Err = String;
+    type Err = AddressError;
     /// `A` (bank), `A05` (pattern), `A05.T3` / `A05.M2` (track), `A.P2` (part),
-    /// `A.P2.S5` (scene); case-insensitive.
-    fn from_str(s: &str) -> std::result::Result<Self, String> {
-        let bad = || {
-            format!(
-                "{s:?}: expected a bank (A), pattern (A05), track (A05.T3, A05.M2), part (A.P2) or scene (A.P2.S5)"
-            )
-        };
-        let up = s.trim().to_ascii_uppercase();
-        let mut it = up.split('.');
-        let head = it.next().ok_or_else(bad)?;
-        let bank = parse_bank(head.get(..1).ok_or_else(bad)?).ok_or_else(bad)?;
-        let num = |t: &str, max: usize| -> std::result::Result<usize, String> {
-            match t.parse::<usize>() {
-                Ok(n) if (1..=max).contains(&n) => Ok(n - 1),
-                _ => Err(bad()),
-            }
-        };
-        let rest: Vec<&str> = it.collect();
-        let pat = &head[1..];
-        if pat.is_empty() {
-            return match rest.as_slice() {
-                [] => Ok(Target::Bank { bank }),
-                [p] if p.starts_with('P') => Ok(Target::Part {
-                    bank,
-                    part: num(&p[1..], PARTS)?,
-                }),
-                [p, sc] if p.starts_with('P') && sc.starts_with('S') => Ok(Target::Scene {
-                    bank,
-                    part: num(&p[1..], PARTS)?,
-                    scene: num(&sc[1..], SCENES)?,
-                }),
-                _ => Err(bad()),
-            };
-        }
-        let pattern = num(pat, PATTERNS)?;
-        match rest.as_slice() {
-            [] => Ok(Target::Pattern { bank, pattern }),
-            [t] if t.starts_with('T') => Ok(Target::Track {
-                bank,
-                pattern,
-                track: num(&t[1..], 8)?,
-            }),
-            [t] if t.starts_with('M') => Ok(Target::Track {
-                bank,
-                pattern,
-                track: 8 + num(&t[1..], 8)?,
-            }),
-            _ => Err(bad()),
+    /// `A.P2.S5` (scene); case-insensitive (the grammar of [`Address`]).
+    fn from_str(s: &str) -> std::result::Result<Self, AddressError> {
+        s.parse::<Address>().map(Target::from)
+    }
+}
+
+impl From<Address> for Target {
+    fn from(a: Address) -> Self {
+        match a {
+            Address::Bank(b) => Target::Bank { bank: b.index() },
+            Address::Pattern(b, p) => Target::Pattern {
+                bank: b.index(),
+                pattern: p.index(),
+            },
+            Address::Part(b, p) => Target::Part {
+                bank: b.index(),
+                part: p.index(),
+            },
+            Address::Track(b, p, t) => Target::Track {
+                bank: b.index(),
+                pattern: p.index(),
+                track: t.index(),
+            },
+            Address::Scene(b, p, sc) => Target::Scene {
+                bank: b.index(),
+                part: p.index(),
+                scene: sc.index(),
+            },
         }
     }
 }
 
 impl Target {
+    /// The typed address (`A05.T3`); `None` when a number is out of range.
+    pub fn address(&self) -> Option<Address> {
+        Some(match *self {
+            Target::Bank { bank } => Address::Bank(BankId::new(bank)?),
+            Target::Pattern { bank, pattern } => {
+                Address::Pattern(BankId::new(bank)?, PatternId::new(pattern)?)
+            }
+            Target::Part { bank, part } => Address::Part(BankId::new(bank)?, PartId::new(part)?),
+            Target::Track {
+                bank,
+                pattern,
+                track,
+            } => Address::Track(
+                BankId::new(bank)?,
+                PatternId::new(pattern)?,
+                TrackId::new(track)?,
+            ),
+            Target::Scene { bank, part, scene } => {
+                Address::Scene(BankId::new(bank)?, PartId::new(part)?, SceneId::new(scene)?)
+            }
+        })
+    }
+
     /// The bank it is in.
     pub fn bank(&self) -> usize {
         match *self {
@@ -172,18 +175,7 @@ impl Target {
     }
 
     fn check(&self) -> Result<()> {
-        let ok = match *self {
-            Target::Bank { bank } => bank < 16,
-            Target::Pattern { bank, pattern } => bank < 16 && pattern < PATTERNS,
-            Target::Part { bank, part } => bank < 16 && part < PARTS,
-            Target::Track {
-                bank,
-                pattern,
-                track,
-            } => bank < 16 && pattern < PATTERNS && track < 16,
-            Target::Scene { bank, part, scene } => bank < 16 && part < PARTS && scene < SCENES,
-        };
-        if ok {
+        if self.address().is_some() {
             Ok(())
         } else {
             Err(SlotError::Invalid(format!("{self:?} is out of range")))

@@ -10,6 +10,7 @@ use super::Project;
 use super::copy::{self, CopyPlan, FileCopy, Payload, Taken, Target};
 use super::files::FileId;
 use super::slots::{self, RemapCount, Result, SlotError};
+use crate::format::address::SlotRange;
 use crate::format::markers::SlotMarkers;
 use crate::format::project_file::SampleSlot;
 use crate::format::slot_attrs::SlotRef;
@@ -48,77 +49,15 @@ pub struct SlotCopyPlan {
 
 /// Whether `what` names slots rather than a bank / pattern / part: `F1`, `S3`, `F1-F8`,
 /// `S3-5`, `FLEX12`, `STATIC3`, `F010`. A lone `F` with two digits 01-16 (`F05`, `F10`) is
-/// bank F's pattern, as everywhere else; write Flex slots 10-16 as `F010` or `FLEX10`.
+/// bank F's pattern, as everywhere else; write Flex slots 10-16 as `F010` or `FLEX10`
+/// (the grammar is [`SlotRange`]'s).
 pub fn is_slot_spec(what: &str) -> bool {
-    let w = what.trim().to_ascii_uppercase();
-    let one = |s: &str| -> bool {
-        let digits = s.trim_start_matches(|c: char| c.is_ascii_alphabetic());
-        let pool = &s[..s.len() - digits.len()];
-        matches!(pool, "F" | "S" | "FLEX" | "STATIC")
-            && !digits.is_empty()
-            && digits.bytes().all(|b| b.is_ascii_digit())
-    };
-    match w.split_once('-') {
-        Some((a, b)) => {
-            one(a) && (one(b) || (!b.is_empty() && b.bytes().all(|c| c.is_ascii_digit())))
-        }
-        None => {
-            let digits = w.trim_start_matches('F');
-            let pattern = w.starts_with('F')
-                && !w.starts_with("FLEX")
-                && digits.len() == 2
-                && digits.parse::<u8>().is_ok_and(|n| (1..=16).contains(&n));
-            one(&w) && !pattern
-        }
-    }
+    SlotRange::is_slot_text(what)
 }
 
 /// Parses `F1`, `S3`, `F1-F8`, `F1-8` into the slots named, in order (Flex and Static only).
 pub fn parse_slots(what: &str) -> std::result::Result<Vec<SlotRef>, String> {
-    let (a, b) = match what.trim().split_once('-') {
-        Some((a, b)) => (a, Some(b)),
-        None => (what.trim(), None),
-    };
-    let first: SlotRef = a.parse()?;
-    let (pool, start) = match first {
-        SlotRef::Flex(n) => (true, n),
-        SlotRef::Static(n) => (false, n),
-        SlotRef::Recorder(_) => {
-            return Err(format!(
-                "{what:?}: recorder buffers hold no sample file; copy Flex (F) or Static (S) slots"
-            ));
-        }
-    };
-    let make = |n: u16| {
-        if pool {
-            SlotRef::Flex(n)
-        } else {
-            SlotRef::Static(n)
-        }
-    };
-    let Some(b) = b else {
-        return Ok(vec![first]);
-    };
-    let end = if b.bytes().all(|c| c.is_ascii_digit()) {
-        b.parse::<u16>()
-            .map_err(|_| format!("{what:?}: bad range end"))?
-    } else {
-        match b.parse::<SlotRef>()? {
-            SlotRef::Flex(n) if pool => n,
-            SlotRef::Static(n) if !pool => n,
-            _ => {
-                return Err(format!(
-                    "{what:?}: a range stays in one pool (F1-F8, S3-S5)"
-                ));
-            }
-        }
-    };
-    if end < start || end > 128 {
-        return Err(format!(
-            "{what:?}: expected a range from low to high within 1-128"
-        ));
-    }
-    Ok((start..=end).map(make).collect())
+    Ok(what.parse::<SlotRange>()?.slots())
 }
 
 /// The destination slots for `count` source slots onto `to` (a start slot or a range as long).
