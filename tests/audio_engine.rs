@@ -11,7 +11,6 @@ use octa::audio::engine::EngineOptions;
 use octa::audio::output::NullOutput;
 use octa::audio::{
     AudioEngine, AudioError, AudioEvent, DeviceState, PreviewRequest, Region, RegionChoice,
-    region_from_ot_file,
 };
 use octa::testutil::corpus;
 
@@ -112,7 +111,8 @@ fn slice_three_of_the_chain_is_exactly_its_frames_and_plus_12_halves_it() {
     let Some(wav) = file("ot/sample-settings/chain-16/valid-1.wav") else {
         return;
     };
-    let region = region_from_ot_file(&wav, RegionChoice::Slice(3)).unwrap();
+    let ot = octa::project::sidecar::load(&wav).unwrap();
+    let region = Region::from_ot(&ot.settings, RegionChoice::Slice(3)).unwrap();
     assert_eq!(region, Region::frames(5358, 8037));
     let (got, _) = play(44_100, PreviewRequest::new(&wav).region(region));
     assert_eq!(got.len(), 2 * 2679);

@@ -24,7 +24,7 @@ pub use engine::{
     AudioEngine, AudioEvent, AudioStatus, DeviceState, PreviewHandle, PreviewRequest,
 };
 pub use output::{OutputBackend, OutputInfo};
-pub use region::{Region, RegionChoice, region_from_ot_file};
+pub use region::{Region, RegionChoice};
 
 use std::path::{Path, PathBuf};
 

@@ -1,11 +1,9 @@
 //! Which frames of a sample to play: the whole file, a slot's trim or loop, or a
 //! slice, in source frames (as the Octatrack stores them in `markers.work` and
 //! `.ot` files), plus the small adapters from the format module's markers and
-//! `.ot` sample settings.
+//! `.ot` sample settings. Pure: it gets parsed settings (or a `.ot` file's bytes), never a
+//! path; reading a sample's `.ot` file is `project::sidecar`'s job.
 
-use std::path::{Path, PathBuf};
-
-use super::AudioError;
 use crate::format::markers::SlotMarkers;
 use crate::format::ot::SampleSettings;
 use crate::format::regions::Slice;
@@ -132,6 +130,12 @@ impl Region {
         pick(m.trim_start, m.trim_end, m.loop_point, &m.slices, choice)
     }
 
+    /// From the bytes of a sample's `.ot` file (the error says what is wrong and where).
+    pub fn from_ot_bytes(bytes: &[u8], choice: RegionChoice) -> Result<Self, String> {
+        let ot = SampleSettings::parse(bytes).map_err(|e| e.to_string())?;
+        Self::from_ot(&ot, choice)
+    }
+
     /// From a sample's `.ot` settings.
     pub fn from_ot(ot: &SampleSettings, choice: RegionChoice) -> Result<Self, String> {
         pick(
@@ -165,31 +169,6 @@ fn pick(
     }
 }
 
-/// The `.ot` file beside a sample (same base name, in whatever case it has on disk; the
-/// lowercase name when there is none yet).
-pub fn ot_path_for(sample: &Path) -> PathBuf {
-    crate::project::sidecar::find(sample)
-        .unwrap_or_else(|| sample.with_extension(crate::project::sidecar::EXT))
-}
-
-/// Reads the `.ot` beside `sample` and picks a region from it.
-pub fn region_from_ot_file(sample: &Path, choice: RegionChoice) -> Result<Region, AudioError> {
-    let ot_path = ot_path_for(sample);
-    let bytes = crate::project::read::read_limited(
-        &ot_path,
-        crate::project::read::Limit::for_kind(crate::project::anyfile::Kind::SampleSettings),
-    )
-    .map_err(|e| AudioError::io(&ot_path, e))?;
-    let ot = SampleSettings::parse(&bytes).map_err(|e| AudioError::Region {
-        path: ot_path.clone(),
-        reason: e.to_string(),
-    })?;
-    Region::from_ot(&ot, choice).map_err(|reason| AudioError::Region {
-        path: ot_path,
-        reason,
-    })
-}
-
 impl Default for Region {
     fn default() -> Self {
         Self::WHOLE
@@ -215,30 +194,19 @@ mod tests {
     }
 
     #[test]
-    fn slice_three_from_ot_file() {
-        let Some(wav) = crate::testutil::corpus("ot/sample-settings/chain-16/valid-1.wav") else {
+    fn slice_three_from_ot_bytes() {
+        let Some(ot) = crate::testutil::corpus("ot/sample-settings/chain-16/valid-1.ot") else {
             return;
         };
-        let r = region_from_ot_file(&wav, RegionChoice::Slice(3)).unwrap();
+        let bytes = std::fs::read(ot).unwrap();
+        // valid-1.ot: 16 slices, slice 3 is frames 5358..8037, trim 0..42864.
+        let r = Region::from_ot_bytes(&bytes, RegionChoice::Slice(3)).unwrap();
         assert_eq!(r, Region::frames(5358, 8037));
-        let t = region_from_ot_file(&wav, RegionChoice::Trim).unwrap();
+        let t = Region::from_ot_bytes(&bytes, RegionChoice::Trim).unwrap();
         assert_eq!((t.start, t.end), (0, Some(42864)));
-        let e = region_from_ot_file(&wav, RegionChoice::Slice(17)).unwrap_err();
-        assert!(e.to_string().contains("valid-1.ot") && e.to_string().contains("16 slices"));
-    }
-
-    #[test]
-    fn an_uppercase_ot_file_is_found_as_the_device_would() {
-        let Some(src) = crate::testutil::corpus("ot/sample-settings/chain-16") else {
-            return;
-        };
-        let d = tempfile::tempdir().unwrap();
-        let wav = d.path().join("valid-1.wav");
-        std::fs::copy(src.join("valid-1.wav"), &wav).unwrap();
-        assert_eq!(ot_path_for(&wav), d.path().join("valid-1.ot"));
-        std::fs::copy(src.join("valid-1.ot"), d.path().join("VALID-1.OT")).unwrap();
-        assert_eq!(ot_path_for(&wav), d.path().join("VALID-1.OT"));
-        let r = region_from_ot_file(&wav, RegionChoice::Slice(3)).unwrap();
-        assert_eq!(r, Region::frames(5358, 8037));
+        let e = Region::from_ot_bytes(&bytes, RegionChoice::Slice(17)).unwrap_err();
+        assert!(e.contains("16 slices"), "{e}");
+        let e = Region::from_ot_bytes(&bytes[..100], RegionChoice::Trim).unwrap_err();
+        assert!(e.contains("832"), "{e}");
     }
 }

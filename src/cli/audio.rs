@@ -9,9 +9,7 @@ use clap::{Args, Subcommand};
 
 use crate::audio::decode::{device_compatibility, probe};
 use crate::audio::output::list_output_devices;
-use crate::audio::{
-    AudioEngine, AudioEvent, DeviceState, PreviewRequest, Region, RegionChoice, region_from_ot_file,
-};
+use crate::audio::{AudioEngine, AudioEvent, DeviceState, PreviewRequest, Region, RegionChoice};
 
 /// `octa preview FILE ...`
 #[derive(Debug, Args)]
@@ -70,6 +68,14 @@ fn device_choice(flag: Option<String>) -> Option<String> {
             None
         }
     }
+}
+
+/// A region of the `.ot` file beside `sample` (read by the project layer); the error names
+/// the `.ot` file.
+fn region_from_ot_file(sample: &std::path::Path, choice: RegionChoice) -> Result<Region, String> {
+    let ot = crate::project::sidecar::load(sample).map_err(|e| e.to_string())?;
+    Region::from_ot(&ot.settings, choice)
+        .map_err(|reason| format!("{}: {reason}", ot.path.display()))
 }
 
 /// Runs `octa preview`.

@@ -10,10 +10,10 @@ use super::view::{Ctx, Outcome, View, ViewInfo};
 use super::widgets::slice_edit::SliceEditor;
 use super::widgets::waveform::{Marker, MarkerKind, Waveform, slot_markers};
 use crate::audio::peaks::{PeakState, snap_to_zero_crossing};
-use crate::audio::region::ot_path_for;
 use crate::audio::{AudioFileInfo, AudioFormat, PreviewRequest, Region, device_compatibility};
 use crate::format::ot::SampleSettings;
 use crate::format::slot_attrs::SlotRef;
+use crate::project::sidecar::path_for as ot_path_for;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
@@ -303,20 +303,9 @@ impl SamplesView {
             .frames
             .and_then(|f| u32::try_from(f).ok())
             .ok_or_else(|| format!("{}: unknown length", path.display()))?;
-        let ot_path = ot_path_for(&path);
-        let (ot, read) = match crate::project::read::read_limited(
-            &ot_path,
-            crate::project::read::Limit::for_kind(crate::project::anyfile::Kind::SampleSettings),
-        ) {
-            Ok(b) => (
-                Some(
-                    SampleSettings::parse(&b)
-                        .map_err(|err| format!("{}: {err}", ot_path.display()))?,
-                ),
-                Some(crate::project::Fingerprint::of(&b)),
-            ),
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => (None, None),
-            Err(err) => return Err(format!("{}: {err}", ot_path.display())),
+        let (ot, read) = match crate::project::sidecar::read(&path).map_err(|e| e.to_string())? {
+            Some(s) => (Some(s.settings), Some(s.fingerprint)),
+            None => (None, None),
         };
         let slices = ot.as_ref().map(|o| o.slices()).unwrap_or_default();
         self.edit = Some(Edit {
