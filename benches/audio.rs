@@ -1,3 +1,10 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a benchmark: bad input data stops it; it reports on the console"
+)]
 //! Preview benchmarks on a generated 60 s, 44.1 kHz, stereo, 16-bit WAV:
 //! request-to-first-sample latency (software output driven like a callback),
 //! decoding speed, waveform peaks, and the memory a preview holds.

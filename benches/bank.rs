@@ -1,3 +1,10 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a benchmark: bad input data stops it; it reports on the console"
+)]
 //! Bank parse / write speed: one bank, and the 16 banks of a project.
 
 use criterion::{Criterion, criterion_group, criterion_main};

@@ -1,3 +1,10 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a benchmark: bad input data stops it; it reports on the console"
+)]
 //! Copying a full bank that uses 64 sample slots between two projects, where every one of those
 //! slot numbers is taken by another sample in the destination, so all 64 are moved to free
 //! slots and every reference is remapped. Sample file copies are not included (planned only).

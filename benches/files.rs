@@ -1,3 +1,10 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a benchmark: bad input data stops it; it reports on the console"
+)]
 //! Parse / write speed of the non-bank files: project.work, markers, arrangement, `.ot`.
 
 use criterion::{Criterion, criterion_group, criterion_main};

@@ -1,3 +1,10 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a benchmark: bad input data stops it; it reports on the console"
+)]
 //! Librarian benchmarks: importing the 1024-sound Blofeld bank (split, recognise, name,
 //! fingerprint, store) and split + recognise throughput.
 

@@ -1,3 +1,10 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a benchmark: bad input data stops it; it reports on the console"
+)]
 //! Scheduler output timing on a loopback transport: 300 BPM, 16 busy tracks.
 //!
 //! Run: `cargo bench --bench midi`. Prints jitter (send time minus ideal time) percentiles,

@@ -1,3 +1,10 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a benchmark: bad input data stops it; it reports on the console"
+)]
 //! Parse and write a whole project (the 26 files of blank-1.40B, from memory), and
 //! `octa check` on it as a whole process.
 

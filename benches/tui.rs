@@ -1,3 +1,10 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a benchmark: bad input data stops it; it reports on the console"
+)]
 //! Tracker speed: drawing a full 16-track x 64-step grid at 240x70 on TestBackend, and a key
 //! press plus redraw. Also prints resident memory with a whole project loaded.
 

@@ -17,6 +17,10 @@ const TRIM_THRESHOLD: libc::c_int = 64 << 20;
 
 /// Tells the C allocator to keep freed bank-sized blocks for reuse instead of returning
 /// them to the kernel. Call once at start-up; does nothing off glibc.
+#[allow(
+    unsafe_code,
+    reason = "mallopt is a C call; it only changes malloc's tuning"
+)]
 pub fn keep_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only changes malloc's tuning parameters; it is safe to call at any

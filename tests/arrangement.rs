@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! Arrangement files against the corpus: round trips, the rows of the real files, the
 //! wrong-checksum file, row editing and bad input.
 

@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! End to end through cpal and ALSA with no sound card: `octa preview` runs in a
 //! child process whose ALSA default PCM is a `file` plugin over `null`, so the
 //! device output lands in a raw file that is compared with the decoded samples.

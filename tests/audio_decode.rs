@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! Decoding every file of the shared audio corpus: frame counts, rates, channels
 //! and known sample values; the bad files give clear errors (or a warning).
 

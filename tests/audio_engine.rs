@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! The preview engine on a software output (no sound card): what reaches the
 //! device callback, regions, pitch, loops, volume, cancellation, errors and a
 //! vanishing device.

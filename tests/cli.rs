@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! The `octa` command line, run as a process: check, resave, new, info, export/import, dump, demo.
 
 use octa::testutil::corpus;

@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! Every invalid argument is a usage error: exit code 2 and a message naming the value, before
 //! anything is opened, played or written (the README's promise). Table-driven over the
 //! arguments whose text has a shape or a range.

@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! Every command that prints, run as the built binary with its stdout closed
 //! (before the first write, and after the first line was read) and with stdout
 //! on `/dev/full`: a closed pipe ends the printing quietly and the command keeps

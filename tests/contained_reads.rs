@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! Reads through slot paths stay contained: `octa info`, `octa slots`, the project's sample
 //! reads and the UI previews never read or look at a file that a slot `PATH` leads to outside
 //! the project and the set's `AUDIO` folders; they say "outside" instead.

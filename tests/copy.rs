@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! Copying between the corpus projects (multipart, hello-flex) in temporary sets, slot
 //! reuse / allocation / remapping, sample file copies, refusal when full, and slot dedupe.
 

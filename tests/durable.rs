@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! The one write path through its durability seam: the order of file operations (write, fsync
 //! file, rename, fsync folder), a failure injected at every operation of a multi-file save and of
 //! a copy with samples (and a crash at every operation, finished by the next open), backups at

@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! Multi-file writers other than save and copy, all or nothing through `durable::Txn`: a failure
 //! injected at every operation of `octa import` (and a crash at every operation, then recovery)
 //! leaves the target folder absent, or every file written byte-exact; a full disk after any

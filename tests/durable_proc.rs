@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! The write path under real failures, in child processes: `octa copy` killed (SIGKILL) at random
 //! points, two copies into one project at once, a full disk (a small tmpfs) and a file that
 //! cannot be replaced (`chattr +i`). After each, the destination's files are all old or all new
@@ -322,6 +327,10 @@ fn two_copies_into_one_project_at_once_never_mix() {
 }
 
 /// Mounts a tmpfs of `size` at `dir`; `None` (with a message) when mounting is refused.
+#[allow(
+    clippy::print_stderr,
+    reason = "says why the full-disk case did not run"
+)]
 fn tmpfs(dir: &Path, size: &str) -> Option<Mounted> {
     fs::create_dir_all(dir).unwrap();
     let ok = Command::new("mount")

@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! Values shown as the device means them, on real corpus projects: the tempo that plays,
 //! THRU/recorder INCD labels, MIDI chord offsets of 0, `dump` covering every step in PER TRACK
 //! mode.

@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! Bank format: round trips on real files, decoded facts checked against raw-byte
 //! arithmetic from the format doc, blank generation, edit isolation, bad input.
 

@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! Non-bank Octatrack files against the real corpus: byte-exact round trips (direct and
 //! through JSON), facts read from the files, typed edits, and bad input.
 

@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! Hostile input through the command line (issue 11, input side): slot paths, zip entries and
 //! JSON file names that climb out of their folder, symbolic links, FIFOs, `/dev/zero`, a 2 GB
 //! sparse file named like a bank, zip bombs (with the peak memory of the process asserted),
@@ -24,6 +29,7 @@ struct Run {
 
 /// Runs `octa` in a child process. A run that has not ended after 120 s is killed (a FIFO read
 /// would hang forever) and fails the test.
+#[allow(unsafe_code, reason = "the watchdog SIGKILLs a hung child")]
 fn octa(args: &[&OsStr]) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_octa"))
         .args(args)
@@ -357,6 +363,7 @@ fn import_refuses_content_of_another_kind_and_names_outside() {
     assert!(!target.exists() && !d.path().join("bank01.work").exists());
 }
 
+#[allow(unsafe_code, reason = "the test makes a FIFO with mkfifo")]
 fn mkfifo(p: &Path) {
     let c = std::ffi::CString::new(p.as_os_str().as_bytes()).unwrap();
     assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);

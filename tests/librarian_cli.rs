@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! `octa librarian` end to end with a temporary data dir: import, list, export offline;
 //! detect / fetch / send report that MIDI is unavailable.
 

@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! Every sysex corpus file splits, is recognised by its adaptation and yields the listed
 //! patches and names; renames keep fingerprints; the example scripts pass the same checks.
 

@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! The patch database: dedupe by fingerprint, name priority, byte-exact export, .mid
 //! import, and clear errors for malformed sysex.
 

@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! Detection, edit-buffer, program and bank flows against simulated devices on the
 //! transport trait: well-behaved, slow, silent, garbage, echoing thru, vanishing.
 

@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! Librarian conversions against messages built by hand in this file, with checksums and
 //! 8-in-7 packing computed by each manufacturer's published rule (Roland and Yamaha: the
 //! 7-bit two's complement of the sum; Waldorf: the 7-bit sum; Elektron: the 14-bit sum of

@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! Librarian trust, end to end with the built binary and a temporary data dir: a bank with a
 //! bad checksum is refused naming both checksums (never stored as one raw patch), bytes of
 //! 0x80 and above inside a message are malformed, `list` / `export` work while another

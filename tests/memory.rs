@@ -1,7 +1,13 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! The allocator tuning of `octa::memory` (one test: it needs a fresh process).
 
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[test]
+#[allow(unsafe_code, reason = "mallinfo2 is how glibc reports its heap")]
 fn bank_sized_blocks_stay_in_the_heap_and_are_kept_after_free() {
     let mapped = || unsafe { libc::mallinfo2() }.hblks;
     // Untuned, glibc maps a block this large on its own and unmaps it on free.

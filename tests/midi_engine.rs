@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! The engine against a simulated Octatrack: audition of real corpus patterns, playback,
 //! mute, panic, vanishing ports, no MIDI system, recording.
 

@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! Idle means idle: with nothing playing and no port to wait for, the MIDI engine's thread
 //! sleeps until a command arrives instead of waking up periodically.
 

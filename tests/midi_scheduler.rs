@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! Scheduler timing and condition semantics on a virtual clock (no wall clock involved).
 
 use octa::format::{MicroTiming, Scale, StepWord, TrigCondition};

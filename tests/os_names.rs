@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! Project folder names as the OS has them: two projects of a set whose names differ only in
 //! bytes that are not UTF-8 stay two projects, and `--project` picks the one with that name.
 

@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! The on-disk layer: opening folders, sets and zips; saving only what changed, atomically,
 //! with backups; refusing to overwrite external changes; zip export/import and zip-slip.
 

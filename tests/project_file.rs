@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! `project.work` against the corpus: byte-exact round trips, facts, typed edits, bad input.
 
 use octa::format::FormatError;

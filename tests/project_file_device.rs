@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! `project.work` checked as the device reads it: truncated, key-deleted, key-duplicated
 //! and out-of-range versions of the corpus files (built here from the corpus bytes),
 //! a key table written from the device's files and the format doc (not from the code's

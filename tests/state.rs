@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! The device's saved state (`octa state`): SAVE PROJECT writes only `.strd` files, SAVE PART
 //! changes only the part's saved copy (and its flags) inside the bank, RELOAD brings back the
 //! saved state, and a bank present only as `.strd` opens from it. Offsets from the format

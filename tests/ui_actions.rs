@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! Every editing action: state before, action, state after; undo / redo round trips.
 
 use octa::format::{MicroTiming, TrigCondition};

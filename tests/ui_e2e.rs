@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! End to end: the real binary in a pseudo-terminal, on a copy of a project. Keys add a trig, a
 //! p-lock, a condition and micro-timing, save and quit; the saved bank must equal the original
 //! with exactly those edits (made through the format module), and every other file is unchanged.

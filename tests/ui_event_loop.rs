@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! The tracker's event loop and device honesty, on a test backend: keys do nothing while the
 //! terminal is too small, background work redraws the screen with no key pressed, play and
 //! panic say so when MIDI is unavailable, and keys desktops take have a second binding.

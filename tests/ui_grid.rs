@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! The pattern grid shows the trigs, p-locks, conditions and micro-timing of real corpus
 //! patterns in the right cells; snapshots of the screens.
 

@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! Resident memory with a whole project loaded in the tracker stays under 40 MB.
 
 #[test]

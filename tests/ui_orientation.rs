@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! Tracker orientation: theme contrast, header, status line, prompts, help overlay, warnings,
 //! lock column names (issue 14, "Orientation").
 

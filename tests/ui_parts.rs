@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! The parts, arranger, settings, slots and overview views: real corpus values on
 //! screen (insta snapshots), and edits that touch only the bytes they should, undoably.
 

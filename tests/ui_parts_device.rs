@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! The parts and settings views in the device's terms: names on screen checked against the
 //! bytes of the corpus files read here independently (offsets and code tables from the format
 //! doc, written in this file), edits of setup values, LFO designer steps and arp notes that

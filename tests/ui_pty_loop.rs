@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! The tracker's event loop in a pseudo-terminal: a 4 KB burst of keys is applied completely
 //! without any further key, a lone Esc followed later by a key is read as two keys, and no
 //! ALSA text reaches the terminal; `octa demo` without a terminal writes the demo and exits.

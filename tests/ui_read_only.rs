@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! Read-only mode over every view's edit keys: a set (project folder + AUDIO with samples and
 //! `.ot` files) opened read-only, every key bound to every view's actions pressed in that view
 //! (taken from the keymap, so new bindings are covered), prompts answered, copies confirmed,

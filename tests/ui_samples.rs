@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! The sample browser (F11) and slot preview: corpus chain sample facts and slices on screen,
 //! previews reaching a software output, slice grids written to `.ot` files, the audio status.
 

@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! Saving from the tracker: only changed files, refusing files changed on disk unless forced,
 //! read-only never writes, quitting with changes asks.
 

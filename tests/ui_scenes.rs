@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! The scenes view: a scene of a corpus part as a grid of tracks x locked parameters with the
 //! real values on screen (insta snapshots), and lock / clear / copy / paste edits that touch only
 //! the bytes they should, undoably, down to the saved file.

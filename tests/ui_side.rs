@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! The side-by-side view, driven with keys: open hello-flex beside multipart (each in its own
 //! set with an AUDIO pool), copy a pattern with its part across after the summary overlay,
 //! undo / redo in the focused pane's project, save both, quit asks for either.

@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! The slots view's bulk operations: merging duplicate slots shows its plan and asks first, and
 //! changes only the banks whose references move; a file is assigned by picking it in the sample
 //! browser; the slot's whole path is shown.

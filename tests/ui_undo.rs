@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! Undo / redo round trips: random action sequences, then undo everything -> the original bytes;
 //! redo everything -> the edited bytes.
 

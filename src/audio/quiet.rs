@@ -6,6 +6,10 @@
 //! one that drops the text.
 
 /// Installs the silent ALSA error handler (once; a no-op off Linux).
+#[allow(
+    unsafe_code,
+    reason = "ALSA's error handler is set through its C API; the one transmute is explained at the call"
+)]
 pub fn silence_alsa() {
     #[cfg(target_os = "linux")]
     {

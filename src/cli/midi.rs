@@ -266,6 +266,10 @@ extern "C" fn on_interrupt(_: libc::c_int) {
 }
 
 /// Routes Ctrl-C to [`INTERRUPTED`] (Linux; elsewhere Ctrl-C ends the process).
+#[allow(
+    unsafe_code,
+    reason = "installing a signal handler needs libc::signal; the handler only stores to an atomic"
+)]
 fn catch_interrupt() {
     #[cfg(target_os = "linux")]
     {
@@ -457,6 +461,7 @@ mod tests {
 
     #[cfg(target_os = "linux")]
     #[test]
+    #[allow(unsafe_code, reason = "the test raises SIGINT to check the handler")]
     fn ctrl_c_stops_playback_without_hanging_notes() {
         let Some(path) = crate::testutil::corpus("ot/hello-flex/project") else {
             return;

@@ -63,14 +63,14 @@ fn run(a: &StateArgs) -> Result<(), String> {
     )
     .map_err(|e| e.to_string())?;
     for w in p.warnings() {
-        eprintln!("warning: {w}");
+        crate::errln!("warning: {w}");
     }
     let before: Vec<StateEntry> = state::diff(&p);
     let part = a.part.map(|n| n as usize - 1);
     let what = match (a.op, bank, part) {
         (StateOp::Diff, _, _) => {
             for l in state::diff_lines(&before) {
-                println!("{l}");
+                crate::outln!("{l}");
             }
             return Ok(());
         }
@@ -99,16 +99,16 @@ fn run(a: &StateArgs) -> Result<(), String> {
                 .map(|e| format!("  {} <- {}", e.id.file_name(true), e.id.file_name(false)))
                 .collect();
             if a.dry_run {
-                println!("save project state: {} file(s)", lines.len());
+                crate::outln!("save project state: {} file(s)", lines.len());
                 for l in &lines {
-                    println!("{l}");
+                    crate::outln!("{l}");
                 }
-                println!("dry run: nothing written");
+                crate::outln!("dry run: nothing written");
                 return Ok(());
             }
             let report = state::save_state(&mut p, a.force).map_err(|e| e.to_string())?;
             for w in &report.written {
-                println!("wrote {}", w.display());
+                crate::outln!("wrote {}", w.display());
             }
             return Ok(());
         }
@@ -156,14 +156,14 @@ fn run(a: &StateArgs) -> Result<(), String> {
         }
         (_, None, Some(_)) => unreachable!("checked above"),
     };
-    println!("{what}");
+    crate::outln!("{what}");
     if a.dry_run {
-        println!("dry run: nothing written");
+        crate::outln!("dry run: nothing written");
         return Ok(());
     }
     let report = p.save(a.force).map_err(|e| e.to_string())?;
     for w in &report.written {
-        println!("wrote {}", w.display());
+        crate::outln!("wrote {}", w.display());
     }
     Ok(())
 }
@@ -173,7 +173,7 @@ pub fn state(a: &StateArgs) -> ExitCode {
     match run(a) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("octa state: {e}");
+            crate::errln!("octa state: {e}");
             ExitCode::FAILURE
         }
     }

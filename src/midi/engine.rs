@@ -57,6 +57,10 @@ impl Default for EngineOptions {
 }
 
 /// Asks for real-time (SCHED_FIFO) scheduling of the calling thread; false when refused.
+#[allow(
+    unsafe_code,
+    reason = "real-time scheduling is asked for through pthread_setschedparam"
+)]
 fn raise_priority() -> bool {
     #[cfg(target_os = "linux")]
     {

@@ -116,6 +116,7 @@ impl Disk for RealDisk {
 
 /// Renames without replacing: `renameat2(RENAME_NOREPLACE)` on Linux, else a hard link then
 /// unlink (where the file system supports neither, an existence check then a rename).
+#[allow(unsafe_code, reason = "renameat2(RENAME_NOREPLACE) has no std wrapper")]
 pub fn rename_noreplace(from: &Path, to: &Path) -> io::Result<()> {
     #[cfg(target_os = "linux")]
     {
@@ -1125,6 +1126,7 @@ fn held() -> std::sync::MutexGuard<'static, Held> {
 
 impl ProjectLock {
     /// Waits for and takes the lock of project folder `dir`.
+    #[allow(unsafe_code, reason = "flock has no std wrapper in this Rust version")]
     pub fn acquire(dir: &Path) -> Result<Self> {
         let key = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
         {

@@ -277,6 +277,7 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
+    #[allow(unsafe_code, reason = "the test makes a FIFO with mkfifo")]
     fn devices_folders_and_fifos_are_refused() {
         let d = tempfile::tempdir().unwrap();
         let link = d.path().join("bank01.work");

@@ -160,7 +160,7 @@ pub fn run(opts: RunOptions) -> ExitCode {
     let project = match open_project(&opts) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("octa: {e}");
+            crate::errln!("octa: {e}");
             return ExitCode::FAILURE;
         }
     };
@@ -180,7 +180,7 @@ pub fn run(opts: RunOptions) -> ExitCode {
     match terminal::run_terminal(&mut app) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("octa: terminal error: {e}");
+            crate::errln!("octa: terminal error: {e}");
             ExitCode::FAILURE
         }
     }

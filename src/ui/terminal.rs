@@ -40,6 +40,7 @@ pub fn stderr_log_path() -> PathBuf {
 
 /// Sends stderr to [`stderr_log_path`] until the terminal is restored, so messages that libraries
 /// print (ALSA's, when there is no sound card or MIDI system) cannot garble the screen.
+#[allow(unsafe_code, reason = "stderr is redirected with dup/dup2 on fd 2")]
 pub fn redirect_stderr() {
     #[cfg(target_os = "linux")]
     {
@@ -71,6 +72,7 @@ pub fn redirect_stderr() {
 }
 
 /// Puts the real stderr back (no-op when it was not redirected).
+#[allow(unsafe_code, reason = "stderr is put back with dup2/close")]
 fn restore_stderr() {
     #[cfg(target_os = "linux")]
     {
@@ -101,7 +103,7 @@ fn install_panic_hook() {
         // a worker thread, must not tear the screen down under a tracker that keeps running:
         // log it (stderr goes to the log file while the tracker owns the screen).
         if crate::guard::is_catching() || std::thread::current().id() != ui_thread {
-            eprintln!("octa: a panic was caught and reported as an error: {info}");
+            crate::errln!("octa: a panic was caught and reported as an error: {info}");
             return;
         }
         restore();
@@ -116,11 +118,11 @@ fn install_panic_hook() {
             .map(std::fs::create_dir_all)
             .map(|_| std::fs::write(&path, &report));
         match written {
-            Some(Ok(())) => eprintln!(
+            Some(Ok(())) => crate::errln!(
                 "octa crashed; the terminal was restored and a report was written to {}",
                 path.display()
             ),
-            _ => eprintln!("octa crashed (could not write a report file):\n{report}"),
+            _ => crate::errln!("octa crashed (could not write a report file):\n{report}"),
         }
     }));
 }

@@ -1,3 +1,4 @@
+#![allow(clippy::expect_used)] // lints: pending edit13 merge
 //! Bank files (`bankNN.work` / `.strd`, 636113 bytes, version 23): 16 patterns,
 //! 4 working parts, 4 saved parts, part state and names (format doc §4).
 //!
