@@ -308,3 +308,37 @@ pub fn slots(a: &SlotsArgs) -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_and_destination_name_the_same_kind() {
+        let spec = |s: &str| super::super::args::copy_spec(s).unwrap();
+        assert_eq!(
+            split_spec(&spec("./P:b05.m2")).unwrap(),
+            (
+                PathBuf::from("./P"),
+                Target::Track {
+                    bank: 1,
+                    pattern: 4,
+                    track: 9
+                }
+            )
+        );
+        // `F1` is Flex slot 1, never pattern F01, so it is no destination for a pattern.
+        let e = split_spec(&spec("./P:F1")).unwrap_err();
+        assert_eq!(
+            e,
+            "./P:F1: the source names a bank, pattern, part, track or scene, so the destination must too"
+        );
+        assert_eq!(
+            split_spec(&spec("./P:F01")).unwrap().1,
+            Target::Pattern {
+                bank: 5,
+                pattern: 0
+            }
+        );
+    }
+}
