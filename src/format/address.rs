@@ -606,6 +606,21 @@ mod tests {
         }
 
         #[test]
+        fn any_text_parses_or_says_what_was_expected(text in "\\PC{0,12}|[A-Pa-p.0-9TMPSFtmpsf-]{0,10}") {
+            for e in [
+                text.parse::<Selector>().err(),
+                text.parse::<SlotRange>().err(),
+                text.parse::<TrackId>().err(),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let shown = e.to_string();
+                prop_assert!(shown.starts_with(&format!("{text:?}: expected ")), "{}", shown);
+            }
+        }
+
+        #[test]
         fn slots_display_and_parse_back(flex: bool, a in 1u16..=128, b in 1u16..=128) {
             let pool = if flex { Pool::Flex } else { Pool::Static };
             let r = SlotRange::new(pool, a.min(b), a.max(b)).unwrap();
