@@ -1,7 +1,6 @@
 //! The `.ot` sample settings file ("sidecar") the Octatrack keeps beside a sample: `foo.wav`
 //! may have `foo.ot` next to it (slices, trim, loop, gain; format doc §7). Whatever moves a
 //! sample file moves its sidecar with it, under the sample's new base name.
-
 //!
 //! Reading and writing `.ot` files belongs here (the audio layer gets parsed settings, never
 //! a path): [`read`] / [`load`] with the bounded reader, [`save`] through the one write path
@@ -122,7 +121,8 @@ pub fn destination(sample_dst: &Path, found: &Path) -> PathBuf {
 /// Writes a sample's `.ot` settings file through the project's write path: refused when the
 /// project is read-only, refused when the file changed on disk since it was read (`expected`:
 /// its fingerprint then, `None` when it was absent); the file it replaces is backed up to
-/// `.octa-backup/` beside it. Returns the backup's path.
+/// `.octa-backup/` beside it. Bytes that are not a valid `.ot` file are refused, naming the
+/// place. Returns the backup's path.
 pub fn save(
     project: &super::Project,
     path: &Path,
@@ -134,6 +134,10 @@ pub fn save(
             path: path.to_path_buf(),
         });
     }
+    SampleSettings::parse(bytes).map_err(|source| ProjectError::Format {
+        path: path.to_path_buf(),
+        source,
+    })?;
     if super::store::fingerprint_on_disk(path)? != expected {
         return Err(ProjectError::ChangedOnDisk {
             path: path.to_path_buf(),
@@ -259,6 +263,13 @@ mod tests {
         // Another program changed the file since it was read.
         let e = save(&p, &ot, &new, Some(Fingerprint::of(&settings(1)))).unwrap_err();
         assert!(matches!(e, ProjectError::ChangedOnDisk { .. }), "{e}");
+        // Bytes that are no .ot file are never written.
+        let e = save(&p, &ot, &new[..831], Some(Fingerprint::of(&old))).unwrap_err();
+        assert!(matches!(e, ProjectError::Format { .. }), "{e}");
+        assert!(
+            e.to_string().contains("kick.ot") && e.to_string().contains("832"),
+            "{e}"
+        );
         // It appeared on disk where octa read none.
         let e = save(&p, &ot, &new, None).unwrap_err();
         assert!(matches!(e, ProjectError::ChangedOnDisk { .. }), "{e}");
