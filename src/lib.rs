@@ -7,6 +7,7 @@
 //! - [`ui`]: the terminal tracker (ratatui), themes and keymaps.
 //! - [`audio`]: sample decoding, resampling and preview on the sound card.
 //! - [`midi`]: MIDI transport, auditioning, playback and recording.
+//! - [`seq`]: the sequencer shared by MIDI playback and the local sample engine.
 //! - [`librarian`]: the sysex librarian for the synths the Octatrack drives.
 
 pub mod audio;
@@ -18,6 +19,7 @@ pub mod librarian;
 pub mod memory;
 pub mod midi;
 pub mod project;
+pub mod seq;
 pub mod symbols;
 #[doc(hidden)]
 pub mod testutil;
