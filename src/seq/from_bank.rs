@@ -44,11 +44,18 @@ impl SeqPart {
             values[12..18].copy_from_slice(&pages.amp.0);
             values[18..24].copy_from_slice(&pages.fx1.0);
             values[24..30].copy_from_slice(&pages.fx2.0);
+            let setup = part.machine_setups[t]
+                .for_machine(machine)
+                .map_or(AudioPart::default().setup, |s| s.0);
             AudioPart {
                 machine,
                 fx1: part.fx1_types[t],
                 fx2: part.fx2_types[t],
                 values,
+                setup,
+                flex_slot: part.slots[t].flex_slot,
+                static_slot: part.slots[t].static_slot,
+                levels: part.volumes[t].0,
             }
         });
         let midi = std::array::from_fn(|t| {
