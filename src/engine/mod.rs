@@ -18,7 +18,7 @@ pub mod render;
 pub mod sample;
 pub mod voice;
 
-pub use render::{RenderOptions, Rendered, plan, render};
+pub use render::{Onset, RenderOptions, Rendered, plan, render, render_with_progress};
 pub use sample::{Sample, SampleRegion, Samples, SlotSound};
 
 /// The engine's sample rate (the device's).

@@ -186,6 +186,17 @@ pub fn render(
     samples: &Samples,
     opts: RenderOptions,
 ) -> Rendered {
+    render_with_progress(items, setup, samples, opts, &mut |_| {})
+}
+
+/// [`render`], calling `progress` with the number of tracks done (0..=8).
+pub fn render_with_progress(
+    items: Vec<PlayItem>,
+    setup: DeviceSetup,
+    samples: &Samples,
+    opts: RenderOptions,
+    progress: &mut dyn FnMut(usize),
+) -> Rendered {
     let (events, items, end) = plan(items, setup, opts.seed, opts.fill);
     let total = frames_of(end);
     let mut out = Rendered {
@@ -322,6 +333,7 @@ pub fn render(
             m[1] += s[1];
         }
         out.stems.push(buf);
+        progress(t + 1);
     }
     out
 }
