@@ -102,6 +102,7 @@ struct Trigger {
     frame: usize,
     spec: Option<VoiceSpec>,
     fx: [(u8, [u8; 6]); 2],
+    step_secs: f64,
 }
 
 fn frames_of(secs: f64) -> usize {
@@ -311,6 +312,7 @@ pub fn render_with_progress(
                     frame,
                     spec: spec.clone(),
                     fx,
+                    step_secs: ev.step_secs,
                 });
             }
         }
@@ -348,8 +350,8 @@ fn render_track(trigs: &[Trigger], buf: &mut [[f32; 2]]) {
         while next < trigs.len() && trigs[next].frame <= frame {
             let t = &trigs[next];
             voice = t.spec.clone().map(Voice::new);
-            fx[0].set(t.fx[0].0, t.fx[0].1);
-            fx[1].set(t.fx[1].0, t.fx[1].1);
+            fx[0].set(t.fx[0].0, t.fx[0].1, t.step_secs);
+            fx[1].set(t.fx[1].0, t.fx[1].1, t.step_secs);
             next += 1;
         }
         let mut x = [0.0f32; 2];
