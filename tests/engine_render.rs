@@ -503,3 +503,21 @@ fn local_and_midi_outputs_play_the_same_event_times() {
     assert!(!local.is_empty());
     assert_eq!(local, midi);
 }
+
+#[test]
+fn a_neighbor_track_takes_the_previous_track_through_its_own_gains() {
+    let s = samples(SlotSound::whole(mono(vec![0.5; 2000])));
+    let mut p = pattern("A01");
+    p.tracks[0].steps[0] = trig(&[]);
+    let direct = run(items(p.clone(), 1), 120.0, &s, 1, false);
+    assert!((direct.main[1000][0] - 0.5).abs() < 1e-6);
+    // T2 as Neighbor at VOL 32 (gain 0.25), BAL 127 (left muted): T1 reaches the main
+    // mix only through T2.
+    p.part.audio[1].machine = octa::format::MachineType::Neighbor;
+    p.part.audio[1].values[15] = 32;
+    p.part.audio[1].values[16] = 127;
+    let r = run(items(p, 1), 120.0, &s, 1, false);
+    assert!(r.main[1000][0].abs() < 1e-6, "{:?}", r.main[1000]);
+    assert!((r.main[1000][1] - 0.125).abs() < 1e-6, "{:?}", r.main[1000]);
+    assert!((r.stems[0][1000][0] - 0.5).abs() < 1e-6);
+}

@@ -252,13 +252,7 @@ pub fn render_with_progress(
                 );
                 None
             }
-            MachineType::Neighbor => {
-                note(
-                    &mut out.not_rendered,
-                    format!("{name}: NEIGHBOR not rendered, silent"),
-                );
-                None
-            }
+            MachineType::Neighbor => None,
             MachineType::Unknown(_) => None,
         };
         for (i, code) in [part.fx1, part.fx2].into_iter().enumerate() {
@@ -319,31 +313,80 @@ pub fn render_with_progress(
     }
     out.onsets
         .sort_by(|a, b| a.at.total_cmp(&b.at).then(a.track.cmp(&b.track)));
+    // The first item's part decides Neighbor routing and the FX a track starts with.
+    let first = items.first().map(|i| i.pattern.part.audio);
     for (t, trigs) in triggers.iter_mut().enumerate() {
         trigs.sort_by_key(|x| x.frame);
-        let mut buf = vec![
-            [0.0f32; 2];
-            if opts.tracks & (1 << t) != 0 {
-                total
-            } else {
-                0
-            }
-        ];
-        render_track(trigs, &mut buf);
-        for (m, s) in out.main.iter_mut().zip(&buf) {
-            m[0] += s[0];
-            m[1] += s[1];
+        let selected = opts.tracks & (1 << t) != 0;
+        let mut buf = vec![[0.0f32; 2]; if selected { total } else { 0 }];
+        let part = first.map(|p| p[t]);
+        let neighbor = t > 0 && part.is_some_and(|p| p.machine == MachineType::Neighbor);
+        let start = Start {
+            fx: part.map(|p| {
+                let six = |o: usize| {
+                    let mut a = [0u8; 6];
+                    a.copy_from_slice(&p.values[o..o + 6]);
+                    a
+                };
+                [(p.fx1, six(18)), (p.fx2, six(24))]
+            }),
+            step_secs: items
+                .first()
+                .map_or(0.125, |i| 60.0 / setup.tempo_for(&i.pattern) / 4.0),
+            input: None,
+        };
+        if neighbor && let Some(p) = part {
+            let (bl, br) = laws::balance_gains(p.values[16]);
+            let g = laws::volume_gain(p.values[15]) * laws::level_gain(p.levels[0]);
+            let input: &[[f32; 2]] = &out.stems[t - 1];
+            render_track(
+                trigs,
+                &mut buf,
+                Start {
+                    input: Some((input, [g * bl, g * br])),
+                    ..start
+                },
+            );
+        } else {
+            render_track(trigs, &mut buf, start);
         }
         out.stems.push(buf);
         progress(t + 1);
     }
+    // The main mix: every track except one feeding a Neighbor on the next track.
+    let feeds = |t: usize| {
+        t + 1 < AUDIO_TRACKS
+            && first.is_some_and(|p| p[t + 1].machine == MachineType::Neighbor)
+            && opts.tracks & (1 << (t + 1)) != 0
+    };
+    for (t, buf) in out.stems.iter().enumerate() {
+        if feeds(t) {
+            continue;
+        }
+        for (m, s) in out.main.iter_mut().zip(buf) {
+            m[0] += s[0];
+            m[1] += s[1];
+        }
+    }
     out
+}
+
+/// How a track starts: its FX values before the first trig, the step length they use,
+/// and for a Neighbor track the previous track's output with this track's gains.
+struct Start<'a> {
+    fx: Option<[(u8, [u8; 6]); 2]>,
+    step_secs: f64,
+    input: Option<(&'a [[f32; 2]], [f32; 2])>,
 }
 
 /// One track: a new trig cuts the voice before it (a track plays one sample at a time);
 /// the FX take the trig's values and keep their state.
-fn render_track(trigs: &[Trigger], buf: &mut [[f32; 2]]) {
+fn render_track(trigs: &[Trigger], buf: &mut [[f32; 2]], start: Start) {
     let mut fx = [FxBlock::default(), FxBlock::default()];
+    if let Some(f) = start.fx {
+        fx[0].set(f[0].0, f[0].1, start.step_secs);
+        fx[1].set(f[1].0, f[1].1, start.step_secs);
+    }
     let mut voice: Option<Voice> = None;
     let mut next = 0usize;
     for (frame, out) in buf.iter_mut().enumerate() {
@@ -354,7 +397,12 @@ fn render_track(trigs: &[Trigger], buf: &mut [[f32; 2]]) {
             fx[1].set(t.fx[1].0, t.fx[1].1, t.step_secs);
             next += 1;
         }
-        let mut x = [0.0f32; 2];
+        let mut x = match start.input {
+            Some((input, g)) => input
+                .get(frame)
+                .map_or([0.0; 2], |i| [i[0] * g[0], i[1] * g[1]]),
+            None => [0.0f32; 2],
+        };
         if let Some(v) = voice.as_mut()
             && !v.mix_next(&mut x)
         {
