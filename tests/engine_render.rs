@@ -521,3 +521,38 @@ fn a_neighbor_track_takes_the_previous_track_through_its_own_gains() {
     assert!((r.main[1000][1] - 0.125).abs() < 1e-6, "{:?}", r.main[1000]);
     assert!((r.stems[0][1000][0] - 0.5).abs() < 1e-6);
 }
+
+#[test]
+fn the_crossfader_moves_between_scene_a_and_scene_b() {
+    let s = samples(SlotSound::whole(mono(vec![0.5; 2000])));
+    let mut p = pattern("A01");
+    p.tracks[0].steps[0] = trig(&[]);
+    p.part.scene_ab = [2, 5];
+    let mut scenes = *p.part.scenes;
+    scenes[2][0][15] = 0; // scene A: VOL -64 (silent)
+    scenes[5][0][15] = 127; // scene B: VOL +63
+    scenes[5][0][17] = 64; // scene B: XLV about half
+    p.part.scenes = Arc::new(scenes);
+    let level = |fader: Option<u8>| {
+        let r = render(
+            items(p.clone(), 1),
+            setup(120.0),
+            &s,
+            RenderOptions {
+                crossfader: fader,
+                ..RenderOptions::default()
+            },
+        );
+        r.main[1000][0]
+    };
+    // Without the crossfader the part's VOL 64 plays: 0.5.
+    assert!((level(None) - 0.5).abs() < 1e-6);
+    // Fully on scene A: VOL 0, silence.
+    assert_eq!(level(Some(0)), 0.0);
+    // Fully on scene B: VOL 127 -> (127/64)^2, XLV 64 -> 64/127.
+    let b = 0.5 * (127.0f32 / 64.0).powi(2) * 64.0 / 127.0;
+    assert!((level(Some(127)) - b).abs() < 1e-5, "{}", level(Some(127)));
+    // Half way (64/127): VOL round(127 x 64/127) = 64 -> unity; XLV round(127 + (64 - 127) x 64/127) = 95.
+    let half = 0.5 * 95.0 / 127.0;
+    assert!((level(Some(64)) - half).abs() < 1e-5, "{}", level(Some(64)));
+}

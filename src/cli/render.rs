@@ -60,6 +60,9 @@ pub struct RenderArgs {
     /// Plays with FILL on.
     #[arg(long)]
     pub fill: bool,
+    /// Crossfader position 0 (scene A) ..= 127 (scene B); without it scenes are not applied.
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=127))]
+    pub xfader: Option<u8>,
     /// Sample format.
     #[arg(long, value_enum, default_value_t = Bits::I24)]
     pub bits: Bits,
@@ -215,6 +218,7 @@ pub fn render(args: &RenderArgs) -> ExitCode {
         seed: args.seed,
         fill: args.fill,
         tracks: mask,
+        crossfader: args.xfader,
     };
     let bar = std::io::stderr().is_terminal().then(|| {
         let b = indicatif::ProgressBar::new(8);

@@ -10,7 +10,7 @@ use crate::format::MachineType;
 use crate::format::params::fx_name;
 use crate::format::slot_attrs::LoopMode;
 use crate::seq::conditions::ConditionEngine;
-use crate::seq::model::{AudioPart, DeviceSetup, NO_LOCK};
+use crate::seq::model::{AudioPart, DeviceSetup, NO_LOCK, SeqPart};
 use crate::seq::timeline::{PlayItem, StepEvent, Timeline};
 
 /// Audio tracks the engine plays.
@@ -27,6 +27,8 @@ pub struct RenderOptions {
     pub fill: bool,
     /// Audio tracks played (bit per track 0..8); others are silent.
     pub tracks: u8,
+    /// Crossfader position 0 (scene A) ..= 127 (scene B); `None` leaves scenes out.
+    pub crossfader: Option<u8>,
 }
 
 impl Default for RenderOptions {
@@ -35,6 +37,7 @@ impl Default for RenderOptions {
             seed: 0,
             fill: false,
             tracks: 0xFF,
+            crossfader: None,
         }
     }
 }
@@ -85,6 +88,41 @@ pub fn plan(
     let items = timeline.items().to_vec();
     let events = events.into_iter().filter(|e| e.at < end).collect();
     (events, items, end)
+}
+
+/// The crossfader applied to a track's values: each parameter locked in scene A or B
+/// moves linearly from its scene A value (or its own value when A does not lock it) at 0
+/// to its scene B value at 127. Returns the XLV (scene slot 17) level factor.
+pub fn apply_scenes(v: &mut [u8; 30], part: &SeqPart, track: usize, fader: u8) -> f32 {
+    let x = f64::from(fader.min(127)) / 127.0;
+    let scene = |i: u8| part.scenes.get(usize::from(i)).map(|s| s[track]);
+    let (Some(a), Some(b)) = (scene(part.scene_ab[0]), scene(part.scene_ab[1])) else {
+        return 1.0;
+    };
+    let mix = |own: u8, la: u8, lb: u8| {
+        let va = if la != NO_LOCK {
+            f64::from(la)
+        } else {
+            f64::from(own)
+        };
+        let vb = if lb != NO_LOCK {
+            f64::from(lb)
+        } else {
+            f64::from(own)
+        };
+        (va + (vb - va) * x).round().clamp(0.0, 127.0) as u8
+    };
+    for i in 0..30 {
+        if i == 17 || (a[i] == NO_LOCK && b[i] == NO_LOCK) {
+            continue;
+        }
+        v[i] = mix(v[i], a[i], b[i]);
+    }
+    if a[17] == NO_LOCK && b[17] == NO_LOCK {
+        1.0
+    } else {
+        f32::from(mix(127, a[17], b[17])) / 127.0
+    }
 }
 
 /// The part values of a trig: the part's, overridden by the step's locks.
@@ -215,7 +253,10 @@ pub fn render_with_progress(
             continue;
         };
         let part = &item.pattern.part.audio[t];
-        let v = locked_values(part, &ev.data.locks);
+        let mut v = locked_values(part, &ev.data.locks);
+        let xlv = opts
+            .crossfader
+            .map_or(1.0, |x| apply_scenes(&mut v, &item.pattern.part, t, x));
         let name = format!("T{}", t + 1);
         let sound = match part.machine {
             MachineType::Flex | MachineType::Static => {
@@ -279,7 +320,12 @@ pub fn render_with_progress(
             a
         };
         let fx = [(part.fx1, fxv(18)), (part.fx2, fxv(24))];
-        let spec = sound.and_then(|s| voice_spec(part, &v, s, ev.step_secs));
+        let spec = sound
+            .and_then(|s| voice_spec(part, &v, s, ev.step_secs))
+            .map(|mut s| {
+                s.gain = [s.gain[0] * xlv, s.gain[1] * xlv];
+                s
+            });
         let plays = laws::retrig_plays(v[4]);
         let retrig = laws::retrig_steps(v[5]) * ev.step_secs;
         for k in 0..ev.repeats() {

@@ -69,10 +69,21 @@ impl SeqPart {
                 cc_numbers: setup.cc_numbers(),
             }
         });
+        let scenes = std::array::from_fn(|sc| {
+            std::array::from_fn(|t| {
+                part.scenes[sc]
+                    .rows()
+                    .get(t)
+                    .copied()
+                    .unwrap_or([crate::seq::model::NO_LOCK; 32])
+            })
+        });
         Self {
             id: part.id & 3,
             audio,
             midi,
+            scene_ab: [part.scene_a & 15, part.scene_b & 15],
+            scenes: std::sync::Arc::new(scenes),
         }
     }
 }

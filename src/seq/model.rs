@@ -172,6 +172,10 @@ pub struct SeqPart {
     pub audio: [AudioPart; 8],
     /// MIDI tracks 1-8.
     pub midi: [MidiPart; 8],
+    /// Active scenes A and B (0-based).
+    pub scene_ab: [u8; 2],
+    /// The 16 scenes: per audio track a lock record (255 = not locked in the scene).
+    pub scenes: std::sync::Arc<[[[u8; 32]; 8]; 16]>,
 }
 
 impl Default for SeqPart {
@@ -185,7 +189,13 @@ impl Default for SeqPart {
             static_slot: t as u8,
             ..AudioPart::default()
         });
-        Self { id: 0, audio, midi }
+        Self {
+            id: 0,
+            audio,
+            midi,
+            scene_ab: [0, 8],
+            scenes: std::sync::Arc::new([[[NO_LOCK; 32]; 8]; 16]),
+        }
     }
 }
 
