@@ -556,3 +556,21 @@ fn the_crossfader_moves_between_scene_a_and_scene_b() {
     let half = 0.5 * 95.0 / 127.0;
     assert!((level(Some(64)) - half).abs() < 1e-5, "{}", level(Some(64)));
 }
+
+#[test]
+fn a_trigless_trig_changes_the_playing_voice_without_restarting_it() {
+    let n = 40_000;
+    let s = samples(SlotSound::whole(ramp(n)));
+    let mut p = pattern("A01");
+    p.tracks[0].steps[0] = trig(&[]);
+    let mut lock = SeqStep::default();
+    lock.trigless = true;
+    lock.locks[15] = 32; // VOL: gain 0.25
+    p.tracks[0].steps[4] = lock;
+    let r = run(items(p, 1), 120.0, &s, 1, false);
+    let at = (4.0 * step_secs(120.0) * SR).round() as usize;
+    assert_eq!(r.main[at - 1][0], (at - 1) as f32 / n as f32);
+    assert_eq!(r.main[at][0], at as f32 / n as f32 * 0.25);
+    assert_eq!(r.main[at + 100][0], (at + 100) as f32 / n as f32 * 0.25);
+    assert_eq!(r.onsets.len(), 1);
+}

@@ -141,6 +141,7 @@ struct Trigger {
     spec: Option<VoiceSpec>,
     fx: [(u8, [u8; 6]); 2],
     step_secs: f64,
+    trigless: bool,
 }
 
 fn frames_of(secs: f64) -> usize {
@@ -246,7 +247,7 @@ pub fn render_with_progress(
     let mut triggers: Vec<Vec<Trigger>> = (0..AUDIO_TRACKS).map(|_| Vec::new()).collect();
     for ev in &events {
         let t = ev.track;
-        if t >= AUDIO_TRACKS || opts.tracks & (1 << t) == 0 || !ev.data.trig {
+        if t >= AUDIO_TRACKS || opts.tracks & (1 << t) == 0 || !(ev.data.trig || ev.data.trigless) {
             continue;
         }
         let Some(item) = items.get(ev.item) else {
@@ -328,6 +329,17 @@ pub fn render_with_progress(
             });
         let plays = laws::retrig_plays(v[4]);
         let retrig = laws::retrig_steps(v[5]) * ev.step_secs;
+        if !ev.data.trig {
+            // A trigless trig: its values reach the playing voice and the FX, nothing restarts.
+            triggers[t].push(Trigger {
+                frame: frames_of(ev.at),
+                spec,
+                fx,
+                step_secs: ev.step_secs,
+                trigless: true,
+            });
+            continue;
+        }
         for k in 0..ev.repeats() {
             let onset = ev.onset(k);
             let next = if k + 1 < ev.repeats() {
@@ -353,6 +365,7 @@ pub fn render_with_progress(
                     spec: spec.clone(),
                     fx,
                     step_secs: ev.step_secs,
+                    trigless: false,
                 });
             }
         }
@@ -438,7 +451,11 @@ fn render_track(trigs: &[Trigger], buf: &mut [[f32; 2]], start: Start) {
     for (frame, out) in buf.iter_mut().enumerate() {
         while next < trigs.len() && trigs[next].frame <= frame {
             let t = &trigs[next];
-            voice = t.spec.clone().map(Voice::new);
+            if !t.trigless {
+                voice = t.spec.clone().map(Voice::new);
+            } else if let (Some(v), Some(spec)) = (voice.as_mut(), t.spec.as_ref()) {
+                v.retune(spec.speed, spec.gain);
+            }
             fx[0].set(t.fx[0].0, t.fx[0].1, t.step_secs);
             fx[1].set(t.fx[1].0, t.fx[1].1, t.step_secs);
             next += 1;

@@ -110,6 +110,15 @@ impl Voice {
         }
     }
 
+    /// Takes a trigless trig's speed and gains without restarting (RATE 0 stops it).
+    pub fn retune(&mut self, speed: f64, gain: [f32; 2]) {
+        self.spec.speed = speed;
+        self.spec.gain = gain;
+        if speed == 0.0 {
+            self.done = true;
+        }
+    }
+
     /// Whether the voice has ended.
     pub fn is_done(&self) -> bool {
         self.done
