@@ -563,8 +563,10 @@ fn a_trigless_trig_changes_the_playing_voice_without_restarting_it() {
     let s = samples(SlotSound::whole(ramp(n)));
     let mut p = pattern("A01");
     p.tracks[0].steps[0] = trig(&[]);
-    let mut lock = SeqStep::default();
-    lock.trigless = true;
+    let mut lock = SeqStep {
+        trigless: true,
+        ..SeqStep::default()
+    };
     lock.locks[15] = 32; // VOL: gain 0.25
     p.tracks[0].steps[4] = lock;
     let r = run(items(p, 1), 120.0, &s, 1, false);
