@@ -5,19 +5,23 @@
 //! - [`project`]: projects on disk: folders, sets, zips, atomic writes, backups.
 //! - [`cli`]: the headless `octa` command line.
 //! - [`ui`]: the terminal tracker (ratatui), themes and keymaps.
+//! - [`engine`]: the local sample engine (audio tracks rendered on the computer).
 //! - [`audio`]: sample decoding, resampling and preview on the sound card.
 //! - [`midi`]: MIDI transport, auditioning, playback and recording.
+//! - [`seq`]: the sequencer shared by MIDI playback and the local sample engine.
 //! - [`librarian`]: the sysex librarian for the synths the Octatrack drives.
 
 pub mod audio;
 pub mod cli;
 pub mod config;
+pub mod engine;
 pub mod format;
 pub mod guard;
 pub mod librarian;
 pub mod memory;
 pub mod midi;
 pub mod project;
+pub mod seq;
 pub mod symbols;
 #[doc(hidden)]
 pub mod testutil;

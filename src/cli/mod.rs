@@ -12,6 +12,7 @@ mod librarian;
 pub mod midi;
 pub mod out;
 mod project_cmds;
+pub mod render;
 mod state;
 
 pub use check::{ResaveArgs, resave};
@@ -109,6 +110,8 @@ pub enum Command {
     Librarian(librarian::LibrarianArgs),
     /// MIDI: list ports, play a pattern to the device, monitor input.
     Midi(midi::MidiArgs),
+    /// Render a pattern, chain or arrangement with the local sample engine to a WAV file.
+    Render(render::RenderArgs),
     /// List a project's backups (`.octa-backup/`) or bring one back with --restore.
     Backups(backups::BackupsArgs),
 }
@@ -135,6 +138,7 @@ pub fn main() -> ExitCode {
             Command::Preview(args) => audio::run_preview(args, cli.audio_device),
             Command::Audio(cmd) => audio::run_audio(cmd),
             Command::Librarian(a) => librarian::run(&a),
+            Command::Render(a) => render::render(&a),
             Command::Midi(a) => midi::run(&a, cli.midi_out.as_deref(), cli.midi_in.as_deref()),
             // Without a terminal there is no tracker to open: write the demo and say where.
             Command::Demo(a) if a.generate_only || !demo::interactive() => demo::demo(&a),

@@ -3,17 +3,13 @@
 //! Layers: [`transport`] (trait, in-memory pairs) and [`ports`] (midir) at the bottom;
 //! [`message`] builds and parses bytes; [`model`] is the sequencer's view of a pattern;
 //! [`render`] turns a step into timed messages; [`conditions`] evaluates trig conditions;
-//! [`scheduler`] is the pure virtual-time sequencer; [`output`] keeps the port and held
+//! [`scheduler`] turns the `seq` timeline into messages; [`output`] keeps the port and held
 //! notes; [`record`] turns input notes into grid edits; [`engine`] runs it all on a thread.
-//! [`from_bank`] and [`arrange`] adapt the format models (banks, project.work, arrangements);
+//! [`from_bank`], [`arrange`], [`model`] and [`conditions`] are re-exported from [`crate::seq`];
 //! [`sim`] is a simulated device for tests.
 
-pub mod arrange;
-pub mod conditions;
 pub mod engine;
-pub mod from_bank;
 pub mod message;
-pub mod model;
 pub mod output;
 pub mod ports;
 pub mod record;
@@ -21,6 +17,9 @@ pub mod render;
 pub mod scheduler;
 pub mod sim;
 pub mod transport;
+
+// The sequencer layer moved to `crate::seq`; these keep the `midi::` paths working.
+pub use crate::seq::{arrange, conditions, from_bank, model};
 
 pub use engine::{Audition, EngineEvent, EngineOptions, EngineStatus, MidiEngine};
 pub use model::{DeviceSetup, SeqPart, SeqPattern, SeqStep, SeqTrack, TrackKind};

@@ -97,6 +97,14 @@ pub struct AudioPart {
     pub fx2: u8,
     /// Values in lock-record order: SRC 0-5, LFO 6-11, AMP 12-17, FX1 18-23, FX2 24-29.
     pub values: [u8; 30],
+    /// Machine SETUP values (Flex/Static: LOOP, SLIC, LEN, RATE, TSTR, TSNS).
+    pub setup: [u8; 6],
+    /// Flex slot, 0-based (128..136: recorder buffers).
+    pub flex_slot: u8,
+    /// Static slot, 0-based.
+    pub static_slot: u8,
+    /// Track level pair (main, cue; default 108).
+    pub levels: [u8; 2],
 }
 
 impl Default for AudioPart {
@@ -112,6 +120,10 @@ impl Default for AudioPart {
             fx1: 4,
             fx2: 8,
             values,
+            setup: [1, 0, 0, 0, 1, 64],
+            flex_slot: 0,
+            static_slot: 0,
+            levels: [108, 108],
         }
     }
 }
@@ -160,6 +172,10 @@ pub struct SeqPart {
     pub audio: [AudioPart; 8],
     /// MIDI tracks 1-8.
     pub midi: [MidiPart; 8],
+    /// Active scenes A and B (0-based).
+    pub scene_ab: [u8; 2],
+    /// The 16 scenes: per audio track a lock record (255 = not locked in the scene).
+    pub scenes: std::sync::Arc<[[[u8; 32]; 8]; 16]>,
 }
 
 impl Default for SeqPart {
@@ -168,10 +184,17 @@ impl Default for SeqPart {
         for (i, m) in midi.iter_mut().enumerate() {
             m.channel = 8 + i as u8;
         }
+        let audio = std::array::from_fn(|t| AudioPart {
+            flex_slot: t as u8,
+            static_slot: t as u8,
+            ..AudioPart::default()
+        });
         Self {
             id: 0,
-            audio: [AudioPart::default(); 8],
+            audio,
             midi,
+            scene_ab: [0, 8],
+            scenes: std::sync::Arc::new([[[NO_LOCK; 32]; 8]; 16]),
         }
     }
 }

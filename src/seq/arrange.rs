@@ -2,7 +2,7 @@
 //! are followed, and the row's tempo, mutes, window and MIDI transpose carry over.
 
 use super::model::SeqPattern;
-use super::scheduler::{PlayItem, RowOptions};
+use super::timeline::{PlayItem, RowOptions};
 use crate::format::arrangement::{ControlKind, Row, pattern_name};
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -44,11 +44,18 @@ impl SeqPart {
             values[12..18].copy_from_slice(&pages.amp.0);
             values[18..24].copy_from_slice(&pages.fx1.0);
             values[24..30].copy_from_slice(&pages.fx2.0);
+            let setup = part.machine_setups[t]
+                .for_machine(machine)
+                .map_or(AudioPart::default().setup, |s| s.0);
             AudioPart {
                 machine,
                 fx1: part.fx1_types[t],
                 fx2: part.fx2_types[t],
                 values,
+                setup,
+                flex_slot: part.slots[t].flex_slot,
+                static_slot: part.slots[t].static_slot,
+                levels: part.volumes[t].0,
             }
         });
         let midi = std::array::from_fn(|t| {
@@ -62,10 +69,21 @@ impl SeqPart {
                 cc_numbers: setup.cc_numbers(),
             }
         });
+        let scenes = std::array::from_fn(|sc| {
+            std::array::from_fn(|t| {
+                part.scenes[sc]
+                    .rows()
+                    .get(t)
+                    .copied()
+                    .unwrap_or([crate::seq::model::NO_LOCK; 32])
+            })
+        });
         Self {
             id: part.id & 3,
             audio,
             midi,
+            scene_ab: [part.scene_a & 15, part.scene_b & 15],
+            scenes: std::sync::Arc::new(scenes),
         }
     }
 }

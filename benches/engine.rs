@@ -1,0 +1,119 @@
+//! Offline render speed of the local sample engine: a 16-step pattern at 120 BPM with all
+//! 8 audio tracks busy (Flex samples, a trig on every step, retrigs, PTCH locks, FX1
+//! FILTER and FX2 EQ on every track), rendered 8 passes (16 s of audio).
+//!
+//! Run: `cargo bench --bench engine`. Prints the speed as a multiple of real time.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use octa::engine::sample::{Sample, Samples, SlotSound};
+use octa::engine::{RenderOptions, render};
+use octa::seq::model::{DeviceSetup, SeqPattern, SeqStep};
+use octa::seq::timeline::{PlayItem, RowOptions};
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::Instant;
+
+const PASSES: u32 = 8;
+
+fn samples() -> Samples {
+    let mut s = Samples::default();
+    for slot in 0..8u8 {
+        // One second of a decaying two-partial tone per slot, stereo.
+        let f = 110.0 * f64::from(slot + 1);
+        let frames = (0..44_100)
+            .map(|i| {
+                let t = f64::from(i) / 44_100.0;
+                let x = ((2.0 * std::f64::consts::PI * f * t).sin() * 0.6
+                    + (2.0 * std::f64::consts::PI * f * 2.7 * t).sin() * 0.3)
+                    * (-3.0 * t).exp();
+                [x as f32, (x * 0.9) as f32]
+            })
+            .collect();
+        let sample = Arc::new(Sample {
+            frames,
+            source_rate: 44_100,
+        });
+        s.flex.insert(slot, SlotSound::whole(sample));
+    }
+    s
+}
+
+fn busy() -> Vec<PlayItem> {
+    let mut p = SeqPattern::empty("A01");
+    for t in 0..8 {
+        let a = &mut p.part.audio[t];
+        a.flex_slot = t as u8;
+        a.fx1 = 4; // FILTER: high-pass at BASE, low-pass at BASE + WDTH
+        a.values[18..24].copy_from_slice(&[20, 80, 40, 64, 0, 64]);
+        a.fx2 = 12; // EQ: two peaking bands
+        a.values[24..30].copy_from_slice(&[40, 80, 30, 90, 50, 40]);
+        for step in 0..16 {
+            let mut s = SeqStep::trig();
+            s.locks[0] = 58 + ((step * 3 + t) % 12) as u8; // PTCH
+            s.locks[19] = 40 + (step * 5 % 60) as u8; // filter WDTH lock
+            if step % 4 == 3 {
+                s.word.set_repeats(4);
+            }
+            if step % 8 == 5 {
+                s.locks[4] = 3; // RTRG: 4 plays
+                s.locks[5] = 4; // RTIM: a quarter step
+            }
+            p.tracks[t].steps[step] = s;
+        }
+    }
+    vec![PlayItem {
+        pattern: Arc::new(p),
+        passes: Some(PASSES),
+        tempo: None,
+        row: RowOptions::default(),
+    }]
+}
+
+/// CPU seconds used by the calling thread.
+fn thread_cpu_secs() -> f64 {
+    #[cfg(target_os = "linux")]
+    {
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: clock_gettime writes into the timespec we own.
+        if unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) } == 0 {
+            return ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9;
+        }
+    }
+    0.0
+}
+
+fn benches(c: &mut Criterion) {
+    octa::memory::keep_freed_memory();
+    let s = samples();
+    let items = busy();
+    let setup = DeviceSetup::default();
+    // Timed runs for the headline figures: wall clock, and this thread's CPU time (the
+    // speed on one core, whatever else the machine runs).
+    for _ in 0..3 {
+        let cpu0 = thread_cpu_secs();
+        let start = Instant::now();
+        let r = render(items.clone(), setup, &s, RenderOptions::default());
+        let secs = start.elapsed().as_secs_f64();
+        let cpu = thread_cpu_secs() - cpu0;
+        let audio = r.main.len() as f64 / 44_100.0;
+        println!(
+            "engine: {audio:.1} s of audio (8 busy tracks, {} onsets) rendered in {secs:.3} s wall = {:.0}x real time; {cpu:.3} s CPU = {:.0}x real time on one core",
+            r.onsets.len(),
+            audio / secs,
+            audio / cpu.max(1e-9)
+        );
+    }
+    c.bench_function("render 16 s, 8 busy tracks", |b| {
+        b.iter(|| black_box(render(items.clone(), setup, &s, RenderOptions::default())))
+    });
+}
+
+criterion_group! {
+    name = engine;
+    config = Criterion::default().sample_size(10);
+    targets = benches
+}
+criterion_main!(engine);

@@ -1,0 +1,139 @@
+//! Loading the samples a render needs from a project (before rendering: the only I/O).
+//!
+//! A slot without a file, a file that is missing or outside the project's folders plays
+//! silence and is listed in `missing`; a file that does not decode plays silence and is a
+//! warning naming it. Nothing here stops a render.
+
+use super::sample::{Sample, Samples, SlotSound};
+use crate::format::MachineType;
+use crate::format::slot_attrs::{LoopMode, SlotRef};
+use crate::project::Project;
+use crate::seq::model::NO_LOCK;
+use crate::seq::timeline::PlayItem;
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The samples of a render and what could not be loaded.
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    /// The slots that play.
+    pub samples: Samples,
+    /// Slots that play silence because their sample is missing (`F3: kick.wav: missing`).
+    pub missing: Vec<String>,
+    /// Samples that failed to decode (`F4: AUDIO/x.wav: cannot decode (...)`).
+    pub warnings: Vec<String>,
+}
+
+/// The (is_static, 0-based slot) pairs the audio tracks of the items play, sample locks
+/// included; recorder buffers are left out (they hold nothing offline).
+pub fn used_slots(items: &[PlayItem]) -> BTreeSet<(bool, u8)> {
+    let mut used = BTreeSet::new();
+    for item in items {
+        let p = &item.pattern;
+        for t in 0..8 {
+            let part = &p.part.audio[t];
+            let is_static = match part.machine {
+                MachineType::Flex => false,
+                MachineType::Static => true,
+                _ => continue,
+            };
+            let Some(track) = p.tracks.get(t) else {
+                continue;
+            };
+            let base = if is_static {
+                part.static_slot
+            } else {
+                part.flex_slot
+            };
+            for s in track.steps.iter().filter(|s| s.trig) {
+                let lock = s.locks[31];
+                used.insert((is_static, if lock != NO_LOCK { lock } else { base }));
+            }
+        }
+    }
+    used.retain(|(_, s)| *s < 128);
+    used
+}
+
+/// Decodes a file into a [`Sample`] at 44.1 kHz.
+pub fn decode(path: &std::path::Path) -> Result<Sample, crate::audio::AudioError> {
+    let d = crate::audio::decode::decode_file(path)?;
+    Sample::from_interleaved(
+        &d.samples,
+        usize::from(d.info.channels.max(1)),
+        d.info.sample_rate,
+    )
+}
+
+/// Loads the slots the items use from a project (folder projects; a zip's samples are
+/// listed as missing since they are not extracted).
+pub fn load_samples(project: &Project, items: &[PlayItem]) -> Loaded {
+    let mut out = Loaded::default();
+    let mut cache: HashMap<PathBuf, Option<Arc<Sample>>> = HashMap::new();
+    for (is_static, slot) in used_slots(items) {
+        let n = u16::from(slot) + 1;
+        let slot_ref = if is_static {
+            SlotRef::Static(n)
+        } else {
+            SlotRef::Flex(n)
+        };
+        let label = if is_static {
+            format!("S{n}")
+        } else {
+            format!("F{n}")
+        };
+        let Some(info) = project
+            .project_file()
+            .slot(slot_ref)
+            .filter(|s| !s.path.is_empty())
+        else {
+            out.missing.push(format!("{label}: no sample assigned"));
+            continue;
+        };
+        let Some(path) = project.sample_path(&info.path) else {
+            let why = if project.sample_outside(&info.path) {
+                "leads outside the project and AUDIO folders"
+            } else {
+                "not readable here (zip or untitled project)"
+            };
+            out.missing.push(format!("{label}: {}: {why}", info.path));
+            continue;
+        };
+        if !path.is_file() {
+            out.missing.push(format!("{label}: {}: missing", info.path));
+            continue;
+        }
+        let sample = cache
+            .entry(path.clone())
+            .or_insert_with(|| match decode(&path) {
+                Ok(s) => Some(Arc::new(s)),
+                Err(e) => {
+                    out.warnings
+                        .push(format!("{label}: warning: {e}; plays silence"));
+                    None
+                }
+            })
+            .clone();
+        let Some(sample) = sample else {
+            continue;
+        };
+        let markers = project.markers().slot(slot_ref).ok();
+        let loop_mode = info.loop_mode.unwrap_or(LoopMode::Off);
+        let gain = super::laws::slot_gain(info.gain.unwrap_or(48));
+        let sound = match markers {
+            Some(m) => SlotSound::with_markers(sample, &m, loop_mode, gain),
+            None => SlotSound {
+                loop_mode,
+                gain,
+                ..SlotSound::whole(sample)
+            },
+        };
+        if is_static {
+            out.samples.statics.insert(slot, sound);
+        } else {
+            out.samples.flex.insert(slot, sound);
+        }
+    }
+    out
+}

@@ -1,0 +1,26 @@
+//! The local sample engine: the audio tracks T1-T8 played on the computer from the same
+//! sequencer events (`crate::seq`) that MIDI playback sends to the device.
+//!
+//! - [`laws`]: how stored parameter values become seconds, ratios and gains (each rule
+//!   and its source is written down in `docs/engine.md`).
+//! - [`sample`]: samples held in memory at 44.1 kHz with their slot's trim, loop and
+//!   slices; [`load`] reads them from a project (the only I/O, done before rendering).
+//! - [`voice`]: one playing sample with its AMP envelope.
+//! - [`fx`]: the FX1/FX2 blocks that are rendered (FILTER, EQ, DJ EQ, DELAY; others pass
+//!   through).
+//! - [`render`]: the offline renderer: events to per-track buffers and the main mix.
+//!
+//! Nothing in the render path does I/O; it allocates only its output buffers.
+
+pub mod fx;
+pub mod laws;
+pub mod load;
+pub mod render;
+pub mod sample;
+pub mod voice;
+
+pub use render::{Onset, RenderOptions, Rendered, plan, render, render_with_progress};
+pub use sample::{Sample, SampleRegion, Samples, SlotSound};
+
+/// The engine's sample rate (the device's).
+pub const SAMPLE_RATE: u32 = 44_100;

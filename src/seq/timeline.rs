@@ -1,0 +1,450 @@
+//! The device-neutral sequencer: a pure, virtual-time walk over play items.
+//!
+//! It visits the trig slots of every track in grid order (so conditions see PRE/NEI results
+//! as the device would), applies per-track length and scale, arrangement windows and mutes,
+//! evaluates conditions and hands out [`StepEvent`]s carrying the step's time with swing and
+//! micro-timing. Outputs (MIDI messages in `midi::scheduler`, the local sample engine in
+//! `engine`) consume the same events. Nothing here reads a clock.
+//!
+//! Grid positions are integers in ticks of 1/6 of a 1x step (= MIDI clock ticks at
+//! 24 PPQN), which every scale divides exactly; swing and micro-timing are added in seconds.
+
+use super::conditions::{ConditionEngine, TRACKS};
+use super::model::{DeviceSetup, SeqPattern, SeqStep};
+use crate::format::Scale;
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+/// Ticks per 1x step (also MIDI clocks per step).
+pub const TICKS_PER_STEP: u64 = 6;
+
+/// One entry of what to play: a pattern, how often, and at which tempo.
+#[derive(Debug, Clone)]
+pub struct PlayItem {
+    /// The pattern.
+    pub pattern: Arc<SeqPattern>,
+    /// Passes before moving on; `None` = until stopped.
+    pub passes: Option<u32>,
+    /// Tempo override (arrangement rows); `None` = project or pattern tempo.
+    pub tempo: Option<f64>,
+    /// Arrangement-row settings (offset, length, mutes, MIDI transpose).
+    pub row: RowOptions,
+}
+
+/// What an arrangement row adds to a pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RowOptions {
+    /// First step played (master steps); each pass restarts there.
+    pub offset: u16,
+    /// Steps played up to (exclusive, including the offset); `None` = the pattern length.
+    pub length: Option<u16>,
+    /// Tracks (bit per track 0..16) silenced for this item.
+    pub muted: u16,
+    /// Semitones added to MIDI tracks 1-8.
+    pub transpose: [i8; 8],
+}
+
+impl RowOptions {
+    fn windowed(&self) -> bool {
+        self.offset > 0 || self.length.is_some()
+    }
+}
+
+impl PlayItem {
+    /// A chain: each pattern `passes` times, in order, at the project or pattern tempo.
+    pub fn chain(patterns: &[Arc<SeqPattern>], passes: u32) -> Vec<Self> {
+        patterns
+            .iter()
+            .map(|p| Self {
+                pattern: Arc::clone(p),
+                passes: Some(passes.max(1)),
+                tempo: None,
+                row: RowOptions::default(),
+            })
+            .collect()
+    }
+}
+
+/// Ticks of one pass of a play item (the row's window, else the pattern length).
+pub fn pass_ticks(item: &PlayItem) -> u64 {
+    let p = &item.pattern;
+    let master = step_ticks(p.scale);
+    let steps = match item.row.length {
+        Some(l) => l.saturating_sub(item.row.offset).max(1),
+        None => p.master_length().saturating_sub(item.row.offset).max(1),
+    };
+    steps as u64 * master
+}
+
+/// Ticks of one step at a scale.
+pub fn step_ticks(scale: Scale) -> u64 {
+    match scale {
+        Scale::X2 => 3,
+        Scale::X3_2 => 4,
+        Scale::X1 => 6,
+        Scale::X3_4 => 8,
+        Scale::X1_2 => 12,
+        Scale::X1_4 => 24,
+        Scale::X1_8 => 48,
+        Scale::Unknown(_) => 6,
+    }
+}
+
+/// Seconds of one tick at a tempo.
+pub fn tick_secs(bpm: f64) -> f64 {
+    60.0 / (bpm * 24.0)
+}
+
+/// Delay of a swung step, in steps: amount 0..=30 is 50..80 % of a step pair.
+pub fn swing_delay_steps(amount: u8) -> f64 {
+    let pct = 50.0 + amount.min(30) as f64;
+    2.0 * pct / 100.0 - 1.0
+}
+
+/// Where playback is, for the UI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PlayPosition {
+    /// Index of the play item (pattern in the chain / arrangement row).
+    pub item: usize,
+    /// Pass of that item (0-based).
+    pub pass: u64,
+    /// Current step of each track (0-based).
+    pub steps: [u16; TRACKS],
+}
+
+/// One step that plays (its condition passed, its track not muted by the row).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StepEvent {
+    /// Seconds from playback start, with swing and micro-timing.
+    pub at: f64,
+    /// Absolute grid tick of the step's slot (no swing or micro-timing).
+    pub tick: u64,
+    /// Index of the play item.
+    pub item: usize,
+    /// Track 0..16 (0..8 audio, 8..16 MIDI).
+    pub track: usize,
+    /// Step index 0..64 within the track.
+    pub step: usize,
+    /// Seconds of one step of this track at the current tempo and scale.
+    pub step_secs: f64,
+    /// The track's pass (0-based).
+    pub track_loop: u64,
+    /// The pattern's pass (0-based).
+    pub pattern_loop: u64,
+    /// The step: trig or trigless, locks, repeat / micro-timing / condition word.
+    pub data: SeqStep,
+}
+
+impl StepEvent {
+    /// Number of trigs the step's repeat count plays (1..=8).
+    pub fn repeats(&self) -> usize {
+        self.data.word.repeats().max(1) as usize
+    }
+
+    /// Seconds between repeats: the step divided evenly.
+    pub fn spacing(&self) -> f64 {
+        self.step_secs / self.repeats() as f64
+    }
+
+    /// Time of the `k`-th repeat (0 = the step itself).
+    pub fn onset(&self, k: usize) -> f64 {
+        self.at + k as f64 * self.spacing()
+    }
+}
+
+/// What [`Timeline::next`] found.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Next {
+    /// A step that plays.
+    Trig(StepEvent),
+    /// A grid slot reached that plays nothing (clock outputs advance to it).
+    Slot {
+        /// Absolute grid tick.
+        tick: u64,
+    },
+    /// The current item ends at this tick (still timed with the item's tempo); the next
+    /// call enters the next item.
+    ItemEnd {
+        /// Absolute grid tick of the end.
+        tick: u64,
+    },
+    /// Nothing more before the horizon.
+    Later,
+    /// Everything played.
+    Finished,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    item: usize,
+    start_secs: f64,
+    tick_secs: f64,
+}
+
+/// The sequencer walk over play items.
+#[derive(Debug, Clone)]
+pub struct Timeline {
+    items: Vec<PlayItem>,
+    setup: DeviceSetup,
+    item: usize,
+    item_start_tick: u64,
+    item_start_secs: f64,
+    tick: f64,
+    pass_ticks: u64,
+    slot: [u64; TRACKS],
+    finished: bool,
+    pending_end: Option<u64>,
+    max_step_ticks: u64,
+    spans: VecDeque<Span>,
+}
+
+impl Timeline {
+    /// A walk over play items with the project's tempo settings.
+    pub fn new(items: Vec<PlayItem>, setup: DeviceSetup) -> Self {
+        let mut s = Self {
+            items,
+            setup,
+            item: 0,
+            item_start_tick: 0,
+            item_start_secs: 0.0,
+            tick: tick_secs(120.0),
+            pass_ticks: 96,
+            slot: [0; TRACKS],
+            finished: false,
+            pending_end: None,
+            max_step_ticks: 6,
+            spans: VecDeque::new(),
+        };
+        s.finished = s.items.is_empty();
+        if !s.finished {
+            s.enter_item(0, 0, 0.0);
+        }
+        s
+    }
+
+    fn enter_item(&mut self, item: usize, start_tick: u64, start_secs: f64) {
+        self.item = item;
+        self.item_start_tick = start_tick;
+        self.item_start_secs = start_secs;
+        self.slot = [0; TRACKS];
+        let it = &self.items[item];
+        let bpm = it
+            .tempo
+            .unwrap_or_else(|| self.setup.tempo_for(&it.pattern))
+            .clamp(20.0, 400.0);
+        self.tick = tick_secs(bpm);
+        self.pass_ticks = pass_ticks(it);
+        self.max_step_ticks = (0..it.pattern.tracks.len())
+            .map(|t| step_ticks(it.pattern.track_timing(t).1))
+            .max()
+            .unwrap_or(6);
+        self.spans.push_back(Span {
+            item,
+            start_secs,
+            tick_secs: self.tick,
+        });
+    }
+
+    /// Changes the tempo from `now` seconds on: the grid position at `now` stays put,
+    /// later slots move.
+    pub fn set_tempo(&mut self, bpm: f64, now: f64) {
+        let pos = (now - self.item_start_secs) / self.tick;
+        self.tick = tick_secs(bpm.clamp(20.0, 400.0));
+        self.item_start_secs = now - pos * self.tick;
+        if let Some(span) = self.spans.back_mut() {
+            span.start_secs = self.item_start_secs;
+            span.tick_secs = self.tick;
+        }
+    }
+
+    /// The current tempo in BPM.
+    pub fn tempo(&self) -> f64 {
+        60.0 / (self.tick * 24.0)
+    }
+
+    /// True when every item has played.
+    pub fn is_finished(&self) -> bool {
+        self.finished
+    }
+
+    /// Stops the walk: nothing more is handed out.
+    pub fn stop(&mut self) {
+        self.finished = true;
+    }
+
+    /// The play items.
+    pub fn items(&self) -> &[PlayItem] {
+        &self.items
+    }
+
+    /// The device settings the tempo comes from.
+    pub fn setup(&self) -> &DeviceSetup {
+        &self.setup
+    }
+
+    /// Seconds of an absolute tick position in the current item.
+    pub fn secs_of(&self, tick: u64) -> f64 {
+        self.item_start_secs + (tick as f64 - self.item_start_tick as f64) * self.tick
+    }
+
+    /// The tick the walk has reached at its end (meaningful once finished).
+    pub fn end_tick(&self) -> u64 {
+        self.item_start_tick
+    }
+
+    fn item_end_tick(&self) -> Option<u64> {
+        self.items[self.item]
+            .passes
+            .map(|p| self.item_start_tick + p.max(1) as u64 * self.pass_ticks)
+    }
+
+    fn close_item(&mut self, end: u64, conditions: &mut ConditionEngine) {
+        let next = self.item + 1;
+        let start_secs = self.secs_of(end);
+        if next < self.items.len() {
+            conditions.reset();
+            self.enter_item(next, end, start_secs);
+        } else {
+            self.item_start_secs = start_secs;
+            self.item_start_tick = end;
+            self.finished = true;
+        }
+    }
+
+    /// The next slot whose grid time is before `until` seconds plus two of the longest
+    /// steps (so negative micro-timing and swing land in order); conditions are evaluated
+    /// with `conditions` (reset when an item starts).
+    pub fn next(&mut self, until: f64, conditions: &mut ConditionEngine) -> Next {
+        if let Some(end) = self.pending_end.take() {
+            self.close_item(end, conditions);
+        }
+        if self.finished {
+            return Next::Finished;
+        }
+        let pattern = Arc::clone(&self.items[self.item].pattern);
+        // The track whose next slot comes first (ties: lower track first).
+        let mut best: Option<(u64, usize)> = None;
+        for t in 0..pattern.tracks.len().min(TRACKS) {
+            let (_, scale) = pattern.track_timing(t);
+            let at = self.item_start_tick + self.slot[t] * step_ticks(scale);
+            if best.is_none_or(|(b, _)| at < b) {
+                best = Some((at, t));
+            }
+        }
+        let Some((tick, track)) = best else {
+            self.finished = true;
+            return Next::Finished;
+        };
+        if let Some(end) = self.item_end_tick()
+            && tick >= end
+        {
+            self.pending_end = Some(end);
+            return Next::ItemEnd { tick: end };
+        }
+        let (len, scale) = pattern.track_timing(track);
+        let st = step_ticks(scale);
+        if self.secs_of(tick) - 2.0 * self.max_step_ticks as f64 * self.tick >= until {
+            return Next::Later;
+        }
+        let slot = self.slot[track];
+        self.slot[track] += 1;
+        let in_item = tick - self.item_start_tick;
+        let pattern_loop = in_item / self.pass_ticks;
+        let row = self.items[self.item].row;
+        let (step_idx, track_loop) = if row.windowed() {
+            // Each pass replays the row's window, starting at its offset.
+            let grid = row.offset as u64 * step_ticks(pattern.scale) + in_item % self.pass_ticks;
+            (((grid / st) % len as u64) as usize, pattern_loop)
+        } else {
+            ((slot % len as u64) as usize, slot / len as u64)
+        };
+        let t = &pattern.tracks[track];
+        let Some(step) = t.steps.get(step_idx) else {
+            return Next::Slot { tick };
+        };
+        if !step.trig && !step.trigless {
+            return Next::Slot { tick };
+        }
+        if !conditions.evaluate(track, step.word.condition(), track_loop, pattern_loop)
+            || row.muted & (1 << track) != 0
+        {
+            return Next::Slot { tick };
+        }
+        let step_secs = st as f64 * self.tick;
+        let mut at = self.secs_of(tick);
+        if step.swing {
+            at += swing_delay_steps(t.swing_amount) * step_secs;
+        }
+        at += step.word.micro_timing().0 as f64 / 24.0 * step_secs;
+        Next::Trig(StepEvent {
+            at,
+            tick,
+            item: self.item,
+            track,
+            step: step_idx,
+            step_secs,
+            track_loop,
+            pattern_loop,
+            data: *step,
+        })
+    }
+
+    /// Every step event up to `until` seconds (all of them for finite items and
+    /// `f64::INFINITY`), sorted by time (ties: track order, then grid order).
+    pub fn collect(&mut self, until: f64, conditions: &mut ConditionEngine) -> Vec<StepEvent> {
+        let mut v = Vec::new();
+        loop {
+            match self.next(until, conditions) {
+                Next::Trig(e) => v.push(e),
+                Next::Slot { .. } | Next::ItemEnd { .. } => {}
+                Next::Later | Next::Finished => break,
+            }
+        }
+        v.sort_by(|a, b| a.at.total_cmp(&b.at).then(a.track.cmp(&b.track)));
+        v
+    }
+
+    /// The fractional step position of a track at `now` seconds (for live recording).
+    pub fn track_position(&mut self, now: f64, track: usize) -> Option<f64> {
+        self.position_at(now);
+        let span = self.spans.front().copied()?;
+        let pattern = &self.items.get(span.item)?.pattern;
+        let (len, scale) = pattern.track_timing(track);
+        let steps = (now - span.start_secs) / span.tick_secs / step_ticks(scale) as f64;
+        Some(steps.rem_euclid(len as f64))
+    }
+
+    /// The play position at `now` seconds.
+    pub fn position_at(&mut self, now: f64) -> PlayPosition {
+        while self.spans.len() > 1 && self.spans[1].start_secs <= now {
+            self.spans.pop_front();
+        }
+        let Some(span) = self.spans.front().copied() else {
+            return PlayPosition::default();
+        };
+        let pattern = &self.items[span.item].pattern;
+        let ticks = ((now - span.start_secs).max(0.0) / span.tick_secs) as u64;
+        let item = &self.items[span.item];
+        let pass_ticks = pass_ticks(item);
+        let grid = if item.row.windowed() {
+            item.row.offset as u64 * step_ticks(pattern.scale) + ticks % pass_ticks
+        } else {
+            ticks
+        };
+        let mut steps = [0u16; TRACKS];
+        for (t, s) in steps.iter_mut().enumerate().take(pattern.tracks.len()) {
+            let (len, scale) = pattern.track_timing(t);
+            *s = ((grid / step_ticks(scale)) % len as u64) as u16;
+        }
+        PlayPosition {
+            item: span.item,
+            pass: ticks / pass_ticks,
+            steps,
+        }
+    }
+
+    /// Seconds from start at which playback ends (after the last item), once known.
+    pub fn end_secs(&self) -> Option<f64> {
+        (self.finished && self.pending_end.is_none()).then_some(self.item_start_secs)
+    }
+}
