@@ -1,3 +1,10 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a benchmark: bad input data stops it; it reports on the console"
+)]
 //! Offline render speed of the local sample engine: a 16-step pattern at 120 BPM with all
 //! 8 audio tracks busy (Flex samples, a trig on every step, retrigs, PTCH locks, FX1
 //! FILTER and FX2 EQ on every track), rendered 8 passes (16 s of audio).
@@ -78,7 +85,9 @@ fn thread_cpu_secs() -> f64 {
             tv_nsec: 0,
         };
         // SAFETY: clock_gettime writes into the timespec we own.
-        if unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) } == 0 {
+        #[allow(unsafe_code, reason = "per-thread CPU time has no safe std API")]
+        let ok = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) } == 0;
+        if ok {
             return ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9;
         }
     }

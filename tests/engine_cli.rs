@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! `octa render` end to end: a corpus project with its samples, the same project with its
 //! samples missing, a corrupt sample, sample formats, stems and a failing output path.
 

@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! The local sample engine rendered to memory and analysed: timing, pitch, start points,
 //! reverse, retrigs, envelope, gains, filter, conditions, chains, arrangements, seeds,
 //! and the same event times as the MIDI output. Samples are generated here; expected
