@@ -99,8 +99,11 @@ fn lock_columns_value_entry_and_clearing() {
     let mut a = blank();
     answer(&mut a, "alt+=", "VOL");
     press(&mut a, &["right", "right"]); // Trig, PCH, VOL
-    type_text(&mut a, "100");
-    assert_eq!(lock(&a, 0, 0, 15), Some(100));
+    // Typed in the device's unit (VOL shows stored - 64); nothing commits before Enter.
+    type_text(&mut a, "36");
+    assert_eq!(lock(&a, 0, 0, 15), None, "digits alone do not commit");
+    press(&mut a, &["enter"]);
+    assert_eq!(lock(&a, 0, 0, 15), Some(100), "VOL +36 is stored 100");
     assert_eq!(
         kind(&a, 0, 0),
         TrigKind::Lock,
@@ -108,13 +111,26 @@ fn lock_columns_value_entry_and_clearing() {
     );
     press(&mut a, &["alt+x"]);
     type_text(&mut a, "7f");
-    assert_eq!(lock(&a, 0, 1, 15), Some(127), "hex entry");
+    press(&mut a, &["enter"]);
+    assert_eq!(
+        lock(&a, 0, 1, 15),
+        Some(127),
+        "hex entry types stored bytes"
+    );
     press(&mut a, &["alt+x"]);
     type_text(&mut a, "12");
     press(&mut a, &["enter"]);
-    assert_eq!(lock(&a, 0, 2, 15), Some(12), "enter finishes a short value");
+    assert_eq!(
+        lock(&a, 0, 2, 15),
+        Some(76),
+        "VOL 12 is the byte shown as +12"
+    );
+    type_text(&mut a, "#12");
+    press(&mut a, &["enter"]);
+    assert_eq!(lock(&a, 0, 3, 15), Some(12), "#N is a stored byte");
     type_text(&mut a, "200");
-    assert_eq!(lock(&a, 0, 3, 15), None, "out of range is refused");
+    press(&mut a, &["enter"]);
+    assert_eq!(lock(&a, 0, 4, 15), None, "out of range is refused");
     press(&mut a, &["home", "delete"]);
     assert_eq!(lock(&a, 0, 0, 15), None);
     assert_eq!(
@@ -148,7 +164,7 @@ fn enter_on_a_lock_cell_takes_the_value_as_the_device_shows_it() {
     };
     assert_eq!(text, "+55");
     assert!(
-        title.starts_with("T1 VOL step 1: value as displayed (-64..+63)"),
+        title.starts_with("T1 VOL step 1: value as displayed (-64..+63 or #0..#127)"),
         "{title}"
     );
     press(&mut a, &["esc"]);
@@ -305,11 +321,13 @@ fn transpose_interpolate_and_randomize() {
     // Interpolate VOL from 0 at step 1 to 80 at step 9.
     answer(&mut a, "alt+=", "VOL");
     press(&mut a, &["right"]);
-    type_text(&mut a, "000");
+    type_text(&mut a, "#0");
+    press(&mut a, &["enter"]);
     for _ in 0..7 {
         press(&mut a, &["down"]);
     }
-    type_text(&mut a, "080");
+    type_text(&mut a, "+16");
+    press(&mut a, &["enter"]);
     press(&mut a, &["home", "alt+b"]);
     for _ in 0..8 {
         press(&mut a, &["down"]);
@@ -318,7 +336,8 @@ fn transpose_interpolate_and_randomize() {
     let vols: Vec<Option<u8>> = (0..9).map(|s| lock(&a, 0, s, 15)).collect();
     assert_eq!(vols, [0, 10, 20, 30, 40, 50, 60, 70, 80].map(Some));
     // Randomize only touches steps with a trig; values within the range.
-    answer(&mut a, "alt+n", "10 20");
+    // The range is typed as VOL shows values: -54..-44 are stored 10..20.
+    answer(&mut a, "alt+n", "-54 -44");
     for s in 0..9 {
         let v = lock(&a, 0, s, 15).unwrap();
         assert!((10..=20).contains(&v), "step {s}: {v}");
@@ -332,11 +351,12 @@ fn fill_euclid_rotate_reverse_double_halve() {
     answer(&mut a, "alt+f", "4");
     assert_eq!(trigs(&a, 0), [0, 4, 8, 12]);
     press(&mut a, &["ctrl+z"]);
+    // Euclid fills the track's length (16 steps): the 8-step rhythm twice.
     answer(&mut a, "alt+e", "3 8 0");
-    assert_eq!(trigs(&a, 0), [0, 3, 6]);
+    assert_eq!(trigs(&a, 0), [0, 3, 6, 8, 11, 14]);
     press(&mut a, &["ctrl+z"]);
     answer(&mut a, "alt+e", "3 8 2");
-    assert_eq!(trigs(&a, 0), [0, 2, 5]);
+    assert_eq!(trigs(&a, 0), [0, 2, 5, 8, 10, 13]);
     press(&mut a, &["ctrl+z", "right"]);
     press(&mut a, &["z"]); // trig + note on step 1
     press(&mut a, &["ctrl+down"]);

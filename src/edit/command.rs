@@ -482,12 +482,12 @@ fn double(doc: &mut Document, at: At, b: &Block) -> String {
         let mut rows = b.rows.clone();
         if r1 + 1 >= len {
             // The block ends at the track's end: the doubled steps need twice the room.
-            let want = (len + (r1 + 1 - r0)).min(STEPS);
-            if want > len {
-                set_track_len(doc, at, tr, want);
-                grown.push(want);
+            let new_end = (r0 + 2 * (r1 - r0 + 1) - 1).min(STEPS - 1);
+            if new_end + 1 > len {
+                set_track_len(doc, at, tr, new_end + 1);
+                grown.push(new_end + 1);
             }
-            rows = r0..=want - 1;
+            rows = r0..=new_end.max(r1);
         }
         let n = rows.end() - rows.start() + 1;
         end = end.max(*rows.end());

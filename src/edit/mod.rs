@@ -3,7 +3,7 @@
 //! trigless and lock trigs, locks, notes and chords), block operations, slot and slice edits,
 //! typed edit commands and the value language (values typed and shown in the device's units).
 //!
-//! Nothing here draws or reads keys: no ratatui, no crossterm, no `crate::ui` (a test checks).
+//! Nothing here draws or reads keys: no terminal library and no UI module (a test checks).
 //! The tracker renders the document and maps keys to these functions.
 
 pub mod block;

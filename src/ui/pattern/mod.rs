@@ -1000,7 +1000,8 @@ impl View for PatternView {
     }
 
     fn key_contexts(&self, _ctx: &Ctx) -> Vec<&'static str> {
-        if self.shown_col == Col::Note {
+        // Chord columns NOT2-NOT4 are note columns too: note keys enter absolute notes.
+        if self.shown_col == Col::Note || chord_index(self.cursor.track, self.shown_col).is_some() {
             vec!["pattern.note"]
         } else {
             vec!["pattern"]
