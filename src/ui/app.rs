@@ -484,7 +484,7 @@ impl App {
                 }
                 "app.save_as" => {
                     let dir = std::path::PathBuf::from(text.trim());
-                    match self.ctx.doc.project.save_as(&dir) {
+                    match self.ctx.doc.save_as(&dir) {
                         Ok(r) => self.info(format!(
                             "saved {} file(s) to {}",
                             r.written.len(),
