@@ -467,3 +467,62 @@ proptest! {
         prop_assert!(all_files(&doc.project) == edited, "redo all differs from applying");
     }
 }
+
+#[test]
+fn trig_rules_of_the_device() {
+    let mut doc = Document::new(Project::new_blank("t"));
+    let at = At::default();
+    // A lock on an empty step makes a lock trig; clearing its last lock removes it.
+    at.set_lock(&mut doc, 0, 3, 15, Some(100));
+    assert_eq!(at.trig_kind(&doc, 0, 3), TrigKind::Lock);
+    at.set_lock(&mut doc, 0, 3, 15, None);
+    assert_eq!(at.trig_kind(&doc, 0, 3), TrigKind::None);
+    // Removing a trig that carries locks leaves a lock trig: no lock is lost.
+    at.toggle_trig(&mut doc, 0, 4, Mask::Trig);
+    at.set_lock(&mut doc, 0, 4, 15, Some(90));
+    assert_eq!(at.trig_kind(&doc, 0, 4), TrigKind::Trig);
+    at.toggle_trig(&mut doc, 0, 4, Mask::Trig);
+    assert_eq!(at.trig_kind(&doc, 0, 4), TrigKind::Lock);
+    assert_eq!(at.lock(&doc, 0, 4, 15), Some(90));
+    // A trigless trig replaces a trig (one kind per step).
+    at.toggle_trig(&mut doc, 0, 4, Mask::Trigless);
+    assert_eq!(at.trig_kind(&doc, 0, 4), TrigKind::Trigless);
+    assert!(!at.mask(&doc, 0, Mask::LockOnly, 4));
+    // Notes: PTCH on audio tracks is 64 + semitones from C-4; NOTE on MIDI tracks is the
+    // note number; both bring a trig.
+    at.set_note(&mut doc, 0, 0, 62);
+    assert_eq!(at.lock(&doc, 0, 0, 0), Some(66));
+    assert_eq!(at.trig_kind(&doc, 0, 0), TrigKind::Trig);
+    at.set_note(&mut doc, 8, 0, 72);
+    assert_eq!(at.lock(&doc, 8, 0, 0), Some(72));
+    assert_eq!(at.note(&doc, 0, 0), Some(62));
+    // Clearing a step clears trigs, locks and its word, and keeps swing.
+    at.edit_word(&mut doc, 0, 0, |w| w.set_repeats(3));
+    let swing = at.mask(&doc, 0, Mask::Swing, 0);
+    at.clear_step(&mut doc, 0, 0);
+    assert_eq!(at.trig_kind(&doc, 0, 0), TrigKind::None);
+    assert_eq!(at.lock(&doc, 0, 0, 0), None);
+    assert_eq!(at.word(&doc, 0, 0).repeats(), 1);
+    assert_eq!(at.mask(&doc, 0, Mask::Swing, 0), swing);
+    // All of it is one undo step, and undoing it gives back the blank bank.
+    doc.commit("all");
+    doc.undo();
+    assert_eq!(
+        doc.bank(0).map(Bank::to_bytes),
+        Some(Bank::blank().to_bytes())
+    );
+}
+
+#[test]
+fn refused_commands_change_nothing_and_say_why() {
+    let mut doc = Document::new(Project::new_blank("t"));
+    let at = At::default();
+    let sc = scope(at, 8, 0, 0..=0);
+    let e = command::execute(&mut doc, &sc, &Command::ToggleFlag(Mask::Slide)).unwrap_err();
+    assert_eq!(e.to_string(), "MIDI tracks have no one-shot or slide trigs");
+    let e = command::execute(&mut doc, &sc, &Command::SetLength(65)).unwrap_err();
+    assert_eq!(e.to_string(), "length must be 1-64, got 65");
+    assert!(command::execute(&mut doc, &sc, &Command::SetMicro(24)).is_err());
+    assert_eq!(doc.history.undo_len(), 0);
+    assert!(!doc.is_dirty());
+}

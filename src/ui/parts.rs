@@ -486,11 +486,10 @@ impl Field {
         };
         let v = match typed.strip_prefix('#') {
             Some(raw) => stored(raw),
-            None => (lo..=hi)
-                .find(|&v| {
-                    let shown = self.show_value(p, t, v);
-                    !shown.starts_with('#') && shown.eq_ignore_ascii_case(typed)
-                }),
+            None => (lo..=hi).find(|&v| {
+                let shown = self.show_value(p, t, v);
+                !shown.starts_with('#') && shown.eq_ignore_ascii_case(typed)
+            }),
         };
         v.ok_or_else(|| format!("{label} takes {}, got {typed:?}", self.expected(p, t)))
     }
