@@ -391,6 +391,7 @@ fn arb_command() -> impl Strategy<Value = (Command, usize, usize, usize)> {
         (-23i8..=23).prop_map(Command::SetMicro),
         (-2i8..=2).prop_map(Command::NudgeMicro),
         (-2i8..=2).prop_map(Command::NudgeRetrig),
+        (0u8..10).prop_map(Command::SetRetrig),
         Just(Command::ToggleFlag(Mask::Slide)),
         Just(Command::ToggleFlag(Mask::Swing)),
         (-12i8..=12).prop_map(Command::Transpose),
@@ -525,4 +526,45 @@ fn refused_commands_change_nothing_and_say_why() {
     assert!(command::execute(&mut doc, &sc, &Command::SetMicro(24)).is_err());
     assert_eq!(doc.history.undo_len(), 0);
     assert!(!doc.is_dirty());
+}
+
+#[test]
+fn commands_on_a_corpus_bank_change_only_the_device_bytes() {
+    let mut doc = Document::new(corpus_project("ot/hello-flex/project"));
+    let before = doc.bank(0).map(Bank::to_bytes).expect("bank01");
+    let at = At {
+        bank: 0,
+        pattern: 0,
+    };
+    // Find an empty step of T2 (no trig, no lock): a lock there makes a lock trig, so the lock
+    // byte and one bit of the p-lock-only mask change (plus the checksum), nothing else.
+    let step = (0..16)
+        .find(|&s| at.trig_kind(&doc, 1, s) == TrigKind::None && !at.has_locks(&doc, 1, s))
+        .expect("an empty step of T2 in the first page");
+    let sc = scope(at, 1, step, step..=step);
+    command::execute(
+        &mut doc,
+        &sc,
+        &Command::SetLock {
+            idx: 15,
+            value: Some(84),
+        },
+    )
+    .expect("lock");
+    let after = doc.bank(0).map(Bank::to_bytes).expect("bank01");
+    let trac = audio_track(0, 1);
+    let lock = trac + 98 + step * 32 + 15;
+    let mask_byte = trac + 25 + 7 - step / 8;
+    assert_eq!(after[lock], 84);
+    assert_eq!(after[mask_byte] ^ before[mask_byte], 1 << (step % 8));
+    let d = diff(&before, &after);
+    assert!(
+        d.iter()
+            .all(|&i| i == lock || i == mask_byte || i >= CHECKSUM),
+        "{d:?}"
+    );
+    assert!(checksum_ok(&after));
+    // Undone: every byte back.
+    doc.undo();
+    assert_eq!(doc.bank(0).map(Bank::to_bytes), Some(before));
 }

@@ -164,7 +164,7 @@ fn enter_on_a_lock_cell_takes_the_value_as_the_device_shows_it() {
     };
     assert_eq!(text, "+55");
     assert!(
-        title.starts_with("T1 VOL step 1: value as displayed (-64..+63 or #0..#127)"),
+        title.starts_with("T1 VOL step 1: value as displayed (-64..+63)"),
         "{title}"
     );
     press(&mut a, &["esc"]);

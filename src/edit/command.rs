@@ -61,6 +61,8 @@ kinds! {
     SetMicro => "set_micro", "Set the micro-timing (-23..+23 in 1/384 notes)";
     /// Nudge micro-timing.
     NudgeMicro => "nudge_micro", "Nudge the micro-timing of the selected steps";
+    /// Set the retrig count.
+    SetRetrig => "set_retrig", "Set the retrig count (1..8) at the cursor";
     /// Nudge the retrig count.
     NudgeRetrig => "nudge_retrig", "Change the retrig count (1..8) of the selected steps";
     /// Toggle a flag.
@@ -130,6 +132,8 @@ pub enum Command {
     SetMicro(i8),
     /// Nudge the block's micro-timing.
     NudgeMicro(i8),
+    /// Set the retrig count at the cursor.
+    SetRetrig(u8),
     /// Nudge the block's retrig count.
     NudgeRetrig(i8),
     /// Toggle a one-shot / slide / swing flag at the cursor.
@@ -198,6 +202,7 @@ impl Command {
             Command::CycleCondition(_) => Kind::CycleCondition,
             Command::SetMicro(_) => Kind::SetMicro,
             Command::NudgeMicro(_) => Kind::NudgeMicro,
+            Command::SetRetrig(_) => Kind::SetRetrig,
             Command::NudgeRetrig(_) => Kind::NudgeRetrig,
             Command::ToggleFlag(_) => Kind::ToggleFlag,
             Command::Transpose(_) => Kind::Transpose,
@@ -358,6 +363,13 @@ fn run(doc: &mut Document, sc: &Scope, cmd: &Command) -> Result<String, CommandE
                     w.set_micro_timing(MicroTiming(m));
                 })
             });
+            String::new()
+        }
+        Command::SetRetrig(n) => {
+            if !(1..=8).contains(n) {
+                return Err(CommandError::Range(format!("RETRIG takes 1..8, got {n}")));
+            }
+            at.edit_word(doc, t, s, |w| w.set_repeats(*n));
             String::new()
         }
         Command::NudgeRetrig(d) => {

@@ -37,13 +37,21 @@ impl Unit {
         }
     }
 
-    /// The accepted forms, for prompts and errors (`-64..+63 or #0..#127`).
-    pub fn range_text(self) -> String {
-        let shown = match self {
+    /// The displayed range (`-64..+63`).
+    pub fn display_range(self) -> String {
+        match self {
             Unit::Display(d) => d.range_text(),
             Unit::Raw => "0..127".into(),
-        };
-        format!("{shown} or #0..#{}", self.max_stored())
+        }
+    }
+
+    /// The accepted forms, for errors (`-64..+63 (or a stored value #0..#127)`).
+    pub fn range_text(self) -> String {
+        format!(
+            "{} (or a stored value #0..#{})",
+            self.display_range(),
+            self.max_stored()
+        )
     }
 
     /// Parses a typed value: the displayed form, or `#N` for a stored byte N. A bare number
@@ -55,7 +63,10 @@ impl Unit {
         let v = match t.strip_prefix('#') {
             Some(raw) => raw.trim().parse::<u8>().ok().filter(|&v| v <= max),
             None => match self {
-                Unit::Display(d) => d.parse_display(t),
+                // A number the device shows as itself (an unnamed choice `5`) also reads back.
+                Unit::Display(d) => d
+                    .parse_display(t)
+                    .or_else(|| t.parse::<u8>().ok().filter(|&v| v <= max && d.show(v) == t)),
                 Unit::Raw => t.parse::<u8>().ok().filter(|&v| v <= max),
             },
         };
@@ -133,6 +144,7 @@ mod tests {
             ValueDisplay::Slot,
             ValueDisplay::Note,
             ValueDisplay::NoteLength,
+            ValueDisplay::Choice(&["OFF", "A+B", "A", "B", "A/B"]),
         ];
         for d in units {
             let u = Unit::Display(d);

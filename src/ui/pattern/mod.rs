@@ -257,12 +257,6 @@ impl PatternView {
         }
     }
 
-    /// Commits the document's pending changes as one undo step.
-    fn done(ctx: &mut Ctx, label: &str) -> Outcome {
-        ctx.doc.commit(label);
-        Outcome::Handled
-    }
-
     /// Runs an edit command of the editor core on `block` (cursor from the view) as one undo
     /// step; its report goes to the status line.
     fn exec(&self, ctx: &mut Ctx, block: Block, cmd: Command) -> Outcome {
@@ -325,7 +319,7 @@ impl PatternView {
         if text.is_empty() {
             return Outcome::Handled;
         }
-        let (t, s) = (self.cursor.track, self.cursor.row);
+        let t = self.cursor.track;
         let col = self.cursor_col(layout);
         let kind = &layout[t].kind;
         let stored = |unit: value::Unit, what: &str| -> Result<u8, String> {
@@ -359,13 +353,8 @@ impl PatternView {
                 }
             }
             Col::Retrig => match text.parse::<u8>() {
-                Ok(n @ 1..=8) => {
-                    let at = Self::at(ctx);
-                    at.cell_set(&mut ctx.doc, t, Col::Retrig, s, u16::from(n));
-                    self.advance(ctx);
-                    return Self::done(ctx, "retrig");
-                }
-                _ => return Outcome::Error(format!("RETRIG takes 1..8, got {text:?}")),
+                Ok(n) => Command::SetRetrig(n),
+                Err(_) => return Outcome::Error(format!("RETRIG takes 1..8, got {text:?}")),
             },
             _ => return Outcome::Handled,
         };
@@ -566,7 +555,7 @@ impl PatternView {
             "pattern.enter" if self.entry.is_empty() => match col {
                 Col::Lock(i) => {
                     let kind = &layout[t].kind;
-                    let range = value::Unit::of(kind.param(i)).range_text();
+                    let range = value::Unit::of(kind.param(i)).display_range();
                     let current = match chord_index(t, col) {
                         Some(ci) => at
                             .chord_note(&ctx.doc, t, s, ci)
@@ -582,7 +571,7 @@ impl PatternView {
                     };
                     Self::prompt(
                         &format!(
-                            "{} {} step {}: value as displayed ({range}), empty clears",
+                            "{} {} step {}: value as displayed ({range}), #N for a stored N, empty clears",
                             track_name(t),
                             kind.lock_name(i),
                             s + 1
