@@ -273,9 +273,9 @@ fn wire_err(e: binrw::Error, cur: &Cursor<&[u8]>) -> FormatError {
 impl Clone for Bank {
     fn clone(&self) -> Self {
         Bank {
-            patterns: boxed(self.patterns.iter().cloned().collect()),
-            parts: boxed(self.parts.iter().cloned().collect()),
-            saved_parts: boxed(self.saved_parts.iter().cloned().collect()),
+            patterns: boxed(self.patterns.to_vec()),
+            parts: boxed(self.parts.to_vec()),
+            saved_parts: boxed(self.saved_parts.to_vec()),
             parts_saved_state: self.parts_saved_state,
             parts_edited: self.parts_edited,
             part_names: self.part_names,
