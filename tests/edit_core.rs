@@ -568,3 +568,17 @@ fn commands_on_a_corpus_bank_change_only_the_device_bytes() {
     doc.undo();
     assert_eq!(doc.bank(0).map(Bank::to_bytes), Some(before));
 }
+
+#[test]
+fn a_bank_clones_on_a_small_stack() {
+    // The derived Clone built the 16 patterns on the stack and overflowed small thread stacks
+    // in debug builds; the heap clone runs on a 256 KiB stack.
+    let bank = Bank::blank();
+    let bytes = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(move || bank.clone().to_bytes())
+        .expect("spawn")
+        .join()
+        .expect("no stack overflow");
+    assert_eq!(bytes, Bank::blank().to_bytes());
+}

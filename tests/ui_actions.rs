@@ -468,3 +468,25 @@ fn vim_layout_edits() {
     press(&mut a, &["ctrl+r"]);
     assert_eq!(lock(&a, 0, 2, 0), Some(72));
 }
+
+#[test]
+fn chord_columns_take_note_keys_and_typed_names() {
+    let mut a = blank();
+    for _ in 0..8 {
+        press(&mut a, &["tab"]);
+    }
+    press(&mut a, &["right", "z", "up"]); // M1 NOTE C-4 on step 1
+    assert_eq!(lock(&a, 8, 0, 0), Some(60));
+    answer(&mut a, "alt+=", "NOT2");
+    press(&mut a, &["right", "right", "right"]); // VEL, LEN, NOT2
+    press(&mut a, &["c"]); // E-4 from the piano row: an absolute note
+    assert_eq!(lock(&a, 8, 0, 3), Some(64 + 4), "stored as +4 from NOTE");
+    press(&mut a, &["up"]);
+    answer(&mut a, "enter", "G-4");
+    assert_eq!(lock(&a, 8, 0, 3), Some(64 + 7));
+    let text = octa::ui::testing::screen(&mut a, 160, 20).join("\n");
+    assert!(
+        text.contains("G-4"),
+        "NOT2 shows the absolute note:\n{text}"
+    );
+}
