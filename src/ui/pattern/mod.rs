@@ -149,12 +149,7 @@ impl PatternView {
 
     /// A track's own length in steps.
     pub fn track_len(ctx: &Ctx, track: usize) -> usize {
-        let at = Self::at(ctx);
-        match ctx.doc.info(at.bank, at.pattern) {
-            Some(i) if i.per_track => at.get(&ctx.doc, Unit::TrackLength(track as u8)) as usize,
-            Some(i) => i.length as usize,
-            None => 16,
-        }
+        command::track_len(&ctx.doc, Self::at(ctx), track)
     }
 
     fn flat(&self, layout: &[TrackCols], track: usize, col: usize) -> usize {
