@@ -375,7 +375,7 @@ fn chord_columns_take_absolute_notes_and_paste_goes_by_parameter() {
     assert_eq!(at.chord_note(&doc, 9, 4, 1), Some(66));
 }
 
-/// Commands the property test draws from (with their scopes' tracks and rows).
+/// Grid commands the property test draws from (with their scopes' tracks and rows).
 fn arb_command() -> impl Strategy<Value = (Command, usize, usize, usize)> {
     let cmd = prop_oneof![
         (0u8..128).prop_map(Command::Note),
@@ -418,30 +418,115 @@ fn arb_command() -> impl Strategy<Value = (Command, usize, usize, usize)> {
     (cmd, 0usize..16, 0usize..64, 1usize..20)
 }
 
-fn apply(doc: &mut Document, cmds: &[(Command, usize, usize, usize)]) {
-    let at = At {
-        bank: 0,
-        pattern: 0,
-    };
-    for (cmd, track, step, rows) in cmds {
-        let end = (step + rows).min(63);
-        let sc = Scope {
-            at,
-            track: *track,
-            step: *step,
-            block: Block {
-                rows: *step..=end,
-                cols: vec![
-                    (*track, Col::Trig),
-                    (*track, Col::Note),
-                    (*track, Col::Lock(15)),
-                    (*track, Col::Lock(3)),
-                    (*track, Col::Cond),
-                ],
-            },
-        };
-        // Refused commands change nothing; the property holds for them too.
-        let _ = command::execute(doc, &sc, cmd);
+/// One step of the property test: a grid command somewhere, or a snapshot edit (a part, a
+/// bank-wide part save / reload, project.work, a slot operation over the project).
+#[derive(Debug, Clone)]
+enum Op {
+    Cmd {
+        cmd: Command,
+        bank: usize,
+        pattern: usize,
+        track: usize,
+        step: usize,
+        rows: usize,
+    },
+    PartMachine {
+        bank: usize,
+        part: usize,
+        track: usize,
+    },
+    SavePart {
+        bank: usize,
+        part: usize,
+        reload: bool,
+    },
+    ProjectTempo(u16),
+    SlotOp,
+}
+
+fn arb_op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        8 => (arb_command(), 0usize..2, 0usize..3).prop_map(|((cmd, track, step, rows), bank, pattern)| Op::Cmd {
+            cmd,
+            bank,
+            pattern,
+            track,
+            step,
+            rows,
+        }),
+        1 => (0usize..2, 0usize..4, 0usize..8).prop_map(|(bank, part, track)| Op::PartMachine { bank, part, track }),
+        1 => (0usize..2, 0usize..4, any::<bool>()).prop_map(|(bank, part, reload)| Op::SavePart { bank, part, reload }),
+        1 => (30u16..300).prop_map(Op::ProjectTempo),
+        1 => Just(Op::SlotOp),
+    ]
+}
+
+fn apply(doc: &mut Document, ops: &[Op]) {
+    for op in ops {
+        // Refused operations change nothing; the property holds for them too.
+        match op {
+            Op::Cmd {
+                cmd,
+                bank,
+                pattern,
+                track,
+                step,
+                rows,
+            } => {
+                let end = (step + rows).min(63);
+                let sc = Scope {
+                    at: At {
+                        bank: *bank,
+                        pattern: *pattern,
+                    },
+                    track: *track,
+                    step: *step,
+                    block: Block {
+                        rows: *step..=end,
+                        cols: vec![
+                            (*track, Col::Trig),
+                            (*track, Col::Note),
+                            (*track, Col::Lock(15)),
+                            (*track, Col::Lock(3)),
+                            (*track, Col::Cond),
+                        ],
+                    },
+                };
+                let _ = command::execute(doc, &sc, cmd);
+            }
+            Op::PartMachine { bank, part, track } => {
+                let _ = doc.edit_part(*bank, *part, "machine", |p| {
+                    use octa::format::MachineType::{Flex, Static};
+                    let m = if p.machine_type(*track) == Static {
+                        Flex
+                    } else {
+                        Static
+                    };
+                    p.set_machine_type(*track, m)
+                });
+            }
+            Op::SavePart { bank, part, reload } => {
+                let _ = doc.edit_bank(*bank, "part state", |b| {
+                    let r = if *reload {
+                        b.reload_part(*part)
+                    } else {
+                        b.save_part(*part)
+                    };
+                    r.map_err(|e| e.to_string())
+                });
+            }
+            Op::ProjectTempo(bpm) => {
+                let _ = doc.edit_project_file("tempo", |pf| pf.set_tempo_bpm(f64::from(*bpm)));
+            }
+            Op::SlotOp => {
+                let banks: Vec<usize> = (0..16).collect();
+                let _ = doc.edit_project("remove unused slots", &banks, |p| {
+                    octa::project::slots::remove_unused(p)
+                        .map(|r| format!("{} removed", r.len()))
+                        .map_err(|e| e.to_string())
+                });
+            }
+        }
     }
 }
 
@@ -450,11 +535,11 @@ proptest! {
 
     #[test]
     fn commands_undone_give_back_every_file_and_redone_the_same_bytes(
-        cmds in prop::collection::vec(arb_command(), 1..25)
+        ops in prop::collection::vec(arb_op(), 1..25)
     ) {
         let mut doc = Document::new(corpus_project("ot/hello-flex/project"));
         let original = all_files(&doc.project);
-        apply(&mut doc, &cmds);
+        apply(&mut doc, &ops);
         let edited = all_files(&doc.project);
         let n = doc.history.undo_len();
         for _ in 0..n {
