@@ -373,6 +373,19 @@ fn chord_columns_take_absolute_notes_and_paste_goes_by_parameter() {
     };
     command::execute(&mut doc, &sc, &Command::Transpose(2)).expect("transpose");
     assert_eq!(at.chord_note(&doc, 9, 4, 1), Some(66));
+    // NOT3 alone moves by itself; NOTE and NOT2 stay.
+    let sc = Scope {
+        block: Block {
+            rows: 4..=4,
+            cols: vec![(9, Col::Lock(4))],
+        },
+        ..sc
+    };
+    let msg = command::execute(&mut doc, &sc, &Command::Transpose(-1)).expect("transpose");
+    assert_eq!(msg, "transposed 1 note(s) by -1");
+    assert_eq!(at.chord_note(&doc, 9, 4, 2), Some(68));
+    assert_eq!(at.chord_note(&doc, 9, 4, 1), Some(66));
+    assert_eq!(at.lock(&doc, 9, 4, 0), Some(62));
 }
 
 /// Grid commands the property test draws from (with their scopes' tracks and rows).

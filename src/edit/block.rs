@@ -167,10 +167,26 @@ pub fn paste(
 }
 
 /// Transposes the notes in a block by semitones (a MIDI chord moves with its root: its notes
-/// are stored relative to NOTE); returns how many notes moved.
+/// are stored relative to NOTE; a chord column selected without its NOTE moves alone);
+/// returns how many notes moved.
 pub fn transpose(doc: &mut Document, at: At, b: &Block, semitones: i16) -> usize {
     let mut n = 0;
     for (t, c) in &b.cols {
+        if let Some(ci) = chord_index(*t, *c) {
+            // A chord note moves by itself only when its root is not moved too.
+            if b.cols.contains(&(*t, Col::Note)) {
+                continue;
+            }
+            for s in b.rows.clone() {
+                if let Some(v) = at.chord_note(doc, *t, s, ci) {
+                    let nv = (v as i16 + semitones).clamp(0, 127) as u8;
+                    if nv != v && at.set_chord_note(doc, *t, s, ci, nv).is_ok() {
+                        n += 1;
+                    }
+                }
+            }
+            continue;
+        }
         if *c != Col::Note {
             continue;
         }

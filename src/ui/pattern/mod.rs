@@ -693,7 +693,7 @@ impl PatternView {
                     _ => -12,
                 };
                 let mut b = self.block_or_cell(&layout);
-                if self.anchor.is_none() {
+                if self.anchor.is_none() && chord_index(t, col).is_none() {
                     b.cols = vec![(t, Col::Note)];
                 }
                 self.exec(ctx, b, Command::Transpose(semis))
