@@ -327,6 +327,18 @@ impl PatternView {
             unit.parse(what, &text).map_err(|e| e.to_string())
         };
         let cmd = match col {
+            // A chord column takes a note name (`E-4`); `#N` is its stored offset byte.
+            Col::Lock(i)
+                if chord_index(t, col).is_some() && !text.starts_with('#') && !self.hex =>
+            {
+                let note = value::Unit::Display(crate::format::params::ValueDisplay::Note)
+                    .parse(&kind.lock_name(i), &text);
+                match (note, chord_index(t, col)) {
+                    (Ok(note), Some(index)) => Command::ChordNote { index, note },
+                    (Err(e), _) => return Outcome::Error(e.to_string()),
+                    (Ok(_), None) => return Outcome::Handled,
+                }
+            }
             Col::Lock(i) => {
                 let name = kind.lock_name(i);
                 match stored(value::Unit::of(kind.param(i)), &name) {
@@ -338,11 +350,17 @@ impl PatternView {
                 }
             }
             Col::Note => {
+                // A typed note is a note, as from the piano keys: it brings a trig. (PTCH is
+                // stored as 64 + semitones from C-4.)
                 let unit = value::Unit::of(kind.param(0));
                 match stored(unit, &columns::column_name(kind, col)) {
-                    Ok(v) => Command::SetLock {
-                        idx: 0,
-                        value: Some(v),
+                    Ok(v) if is_midi(t) => Command::Note(v),
+                    Ok(v) => match u8::try_from(i16::from(v) - 4) {
+                        Ok(note) if note <= 127 => Command::Note(note),
+                        _ => Command::SetLock {
+                            idx: 0,
+                            value: Some(v),
+                        },
                     },
                     Err(e) => return Outcome::Error(e),
                 }
