@@ -454,7 +454,7 @@ enum Op {
         reload: bool,
     },
     ProjectTempo(u16),
-    SlotOp,
+    RemoveUnusedSlots,
 }
 
 fn arb_op() -> impl Strategy<Value = Op> {
@@ -470,7 +470,7 @@ fn arb_op() -> impl Strategy<Value = Op> {
         1 => (0usize..2, 0usize..4, 0usize..8).prop_map(|(bank, part, track)| Op::PartMachine { bank, part, track }),
         1 => (0usize..2, 0usize..4, any::<bool>()).prop_map(|(bank, part, reload)| Op::SavePart { bank, part, reload }),
         1 => (30u16..300).prop_map(Op::ProjectTempo),
-        1 => Just(Op::SlotOp),
+        1 => Just(Op::RemoveUnusedSlots),
     ]
 }
 
@@ -531,7 +531,7 @@ fn apply(doc: &mut Document, ops: &[Op]) {
             Op::ProjectTempo(bpm) => {
                 let _ = doc.edit_project_file("tempo", |pf| pf.set_tempo_bpm(f64::from(*bpm)));
             }
-            Op::SlotOp => {
+            Op::RemoveUnusedSlots => {
                 let banks: Vec<usize> = (0..16).collect();
                 let _ = doc.edit_project("remove unused slots", &banks, |p| {
                     octa::project::slots::remove_unused(p)
