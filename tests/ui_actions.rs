@@ -490,3 +490,30 @@ fn chord_columns_take_note_keys_and_typed_names() {
         "NOT2 shows the absolute note:\n{text}"
     );
 }
+
+#[test]
+fn the_unsaved_star_follows_undo_and_redo() {
+    let Some(path) = octa::testutil::corpus("ot/hello-flex/project") else {
+        return;
+    };
+    let mut a = app(
+        Project::open(&path, &OpenOptions::default()).unwrap(),
+        "tracker",
+    );
+    let status = |a: &mut App| {
+        let s = octa::ui::testing::screen(a, 120, 30);
+        s.last().cloned().unwrap_or_default()
+    };
+    assert!(!status(&mut a).contains('*'), "{}", status(&mut a));
+    press(&mut a, &["down", "space"]);
+    assert!(status(&mut a).contains("*A "), "{}", status(&mut a));
+    press(&mut a, &["ctrl+z"]);
+    assert!(
+        !status(&mut a).contains('*'),
+        "undo back to the opened state: {}",
+        status(&mut a)
+    );
+    assert!(!a.ctx.doc.is_dirty());
+    press(&mut a, &["ctrl+y"]);
+    assert!(status(&mut a).contains("*A "), "{}", status(&mut a));
+}

@@ -724,9 +724,9 @@ impl PatternView {
                 Self::prompt("Trig every N steps", "pattern.fill_every", "4".into())
             }
             "pattern.euclid" => Self::prompt(
-                "Euclidean: hits steps [rotation]",
+                "Euclidean: hits steps [rotation], repeated over the track's length",
                 "pattern.euclid",
-                "5 16 0".into(),
+                format!("5 {} 0", Self::track_len(ctx, t).clamp(1, STEPS)),
             ),
             "pattern.randomize" => {
                 let b = self.block_or_cell(&layout);
