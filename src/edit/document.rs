@@ -402,6 +402,8 @@ pub struct Document {
     pub project: Project,
     /// Undo / redo history.
     pub history: History,
+    /// Cells copied from the grid, by parameter (pasted with [`super::command::Command::Paste`]).
+    pub clipboard: super::block::Clipboard,
     pending: Vec<Change>,
 }
 
@@ -421,6 +423,7 @@ impl Document {
         Self {
             project,
             history,
+            clipboard: super::block::Clipboard::default(),
             pending: Vec::new(),
         }
     }

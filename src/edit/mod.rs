@@ -1,4 +1,4 @@
-//! The editor core, below the UI: the document (project, selection, clipboard), one undo
+//! The editor core, below the UI: the document (project, clipboard), one undo
 //! history of transactions with a saved-state marker, the device's editing rules (trigs,
 //! trigless and lock trigs, locks, notes and chords), block operations, slot and slice edits,
 //! typed edit commands and the value language (values typed and shown in the device's units).

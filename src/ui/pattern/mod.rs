@@ -6,7 +6,7 @@ pub mod columns;
 pub mod edit;
 mod render;
 
-use self::block::{Block, Clipboard};
+use self::block::Block;
 use self::columns::{Col, TrackKind, locked_bytes};
 use self::edit::{At, EMPTY, TrigKind};
 use crate::edit::command::{self, Command, Scope};
@@ -54,8 +54,6 @@ pub struct PatternView {
     pub hex: bool,
     /// Digits typed so far into a value cell.
     pub entry: String,
-    /// Copied cells.
-    pub clipboard: Clipboard,
     /// Lock columns added by the user, per track.
     pub extra: [BTreeSet<u8>; TRACKS],
     /// Lock columns removed by the user, per track.
@@ -90,7 +88,6 @@ impl PatternView {
             octave: 4,
             hex: false,
             entry: String::new(),
-            clipboard: Clipboard::default(),
             extra: Default::default(),
             hidden: Default::default(),
             scroll_row: 0,
@@ -681,7 +678,7 @@ impl PatternView {
             },
             "pattern.copy" | "pattern.cut" => {
                 let b = self.block_or_cell(&layout);
-                self.clipboard = block::copy(&ctx.doc, at, &b);
+                ctx.doc.clipboard = block::copy(&ctx.doc, at, &b);
                 if name == "pattern.cut" {
                     self.anchor = None;
                     return self.exec(ctx, b, Command::Cut);
@@ -689,13 +686,13 @@ impl PatternView {
                 self.anchor = None;
                 Outcome::Message(format!(
                     "copied {} x {}",
-                    self.clipboard.rows.len(),
-                    self.clipboard.cols.len()
+                    ctx.doc.clipboard.rows.len(),
+                    ctx.doc.clipboard.cols.len()
                 ))
             }
             "pattern.paste" | "pattern.mix_paste" => {
                 let cmd = Command::Paste {
-                    clip: self.clipboard.clone(),
+                    clip: ctx.doc.clipboard.clone(),
                     mix: name == "pattern.mix_paste",
                 };
                 self.exec(ctx, self.cell_block(&layout), cmd)
