@@ -1,10 +1,14 @@
 //! The pattern view: tracks as columns, steps as rows, p-locks as sub-columns.
 
 pub mod actions;
-pub mod block;
-pub mod columns;
-pub mod edit;
 mod render;
+
+/// Block operations (they live in [`crate::edit::block`]).
+pub use crate::edit::block;
+/// Track sub-columns (they live in [`crate::edit::columns`]).
+pub use crate::edit::columns;
+/// Editing one pattern: the trig rules (they live in [`crate::edit::trig`]).
+pub use crate::edit::trig as edit;
 
 use self::block::Block;
 use self::columns::{Col, TrackKind, locked_bytes};
