@@ -2,6 +2,8 @@
 //!
 //! Module map (each module has one job):
 //! - [`format`]: pure bytes <-> types for every Octatrack file (no I/O policy, no UI).
+//! - [`edit`]: the editor core below the UI: document, one undo history, typed edit commands,
+//!   device rules, the value language.
 //! - [`project`]: projects on disk: folders, sets, zips, atomic writes, backups.
 //! - [`cli`]: the headless `octa` command line.
 //! - [`ui`]: the terminal tracker (ratatui), themes and keymaps.
@@ -14,6 +16,7 @@
 pub mod audio;
 pub mod cli;
 pub mod config;
+pub mod edit;
 pub mod engine;
 pub mod format;
 pub mod guard;

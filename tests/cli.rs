@@ -541,6 +541,8 @@ fn dump_json_matches_the_raw_bytes_of_real_patterns() {
             assert_eq!(trigs, vec![1, 3, 5, 7, 8, 10, 12, 14, 15]);
             for st in t1["steps"].as_array().unwrap() {
                 assert_eq!(st["plocks"]["VOL"], 119);
+                // The device shows AMP VOL as stored - 64.
+                assert_eq!(st["plocks_shown"]["VOL"], "+55");
                 assert_eq!(st["condition"], "87%");
             }
             assert!(checked_locks >= 9 + 9, "{checked_locks}");

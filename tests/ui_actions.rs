@@ -104,8 +104,11 @@ fn lock_columns_value_entry_and_clearing() {
     let mut a = blank();
     answer(&mut a, "alt+=", "VOL");
     press(&mut a, &["right", "right"]); // Trig, PCH, VOL
-    type_text(&mut a, "100");
-    assert_eq!(lock(&a, 0, 0, 15), Some(100));
+    // Typed in the device's unit (VOL shows stored - 64); nothing commits before Enter.
+    type_text(&mut a, "36");
+    assert_eq!(lock(&a, 0, 0, 15), None, "digits alone do not commit");
+    press(&mut a, &["enter"]);
+    assert_eq!(lock(&a, 0, 0, 15), Some(100), "VOL +36 is stored 100");
     assert_eq!(
         kind(&a, 0, 0),
         TrigKind::Lock,
@@ -113,13 +116,26 @@ fn lock_columns_value_entry_and_clearing() {
     );
     press(&mut a, &["alt+x"]);
     type_text(&mut a, "7f");
-    assert_eq!(lock(&a, 0, 1, 15), Some(127), "hex entry");
+    press(&mut a, &["enter"]);
+    assert_eq!(
+        lock(&a, 0, 1, 15),
+        Some(127),
+        "hex entry types stored bytes"
+    );
     press(&mut a, &["alt+x"]);
     type_text(&mut a, "12");
     press(&mut a, &["enter"]);
-    assert_eq!(lock(&a, 0, 2, 15), Some(12), "enter finishes a short value");
+    assert_eq!(
+        lock(&a, 0, 2, 15),
+        Some(76),
+        "VOL 12 is the byte shown as +12"
+    );
+    type_text(&mut a, "#12");
+    press(&mut a, &["enter"]);
+    assert_eq!(lock(&a, 0, 3, 15), Some(12), "#N is a stored byte");
     type_text(&mut a, "200");
-    assert_eq!(lock(&a, 0, 3, 15), None, "out of range is refused");
+    press(&mut a, &["enter"]);
+    assert_eq!(lock(&a, 0, 4, 15), None, "out of range is refused");
     press(&mut a, &["home", "delete"]);
     assert_eq!(lock(&a, 0, 0, 15), None);
     assert_eq!(
@@ -310,11 +326,13 @@ fn transpose_interpolate_and_randomize() {
     // Interpolate VOL from 0 at step 1 to 80 at step 9.
     answer(&mut a, "alt+=", "VOL");
     press(&mut a, &["right"]);
-    type_text(&mut a, "000");
+    type_text(&mut a, "#0");
+    press(&mut a, &["enter"]);
     for _ in 0..7 {
         press(&mut a, &["down"]);
     }
-    type_text(&mut a, "080");
+    type_text(&mut a, "+16");
+    press(&mut a, &["enter"]);
     press(&mut a, &["home", "alt+b"]);
     for _ in 0..8 {
         press(&mut a, &["down"]);
@@ -323,7 +341,8 @@ fn transpose_interpolate_and_randomize() {
     let vols: Vec<Option<u8>> = (0..9).map(|s| lock(&a, 0, s, 15)).collect();
     assert_eq!(vols, [0, 10, 20, 30, 40, 50, 60, 70, 80].map(Some));
     // Randomize only touches steps with a trig; values within the range.
-    answer(&mut a, "alt+n", "10 20");
+    // The range is typed as VOL shows values: -54..-44 are stored 10..20.
+    answer(&mut a, "alt+n", "-54 -44");
     for s in 0..9 {
         let v = lock(&a, 0, s, 15).unwrap();
         assert!((10..=20).contains(&v), "step {s}: {v}");
@@ -337,11 +356,12 @@ fn fill_euclid_rotate_reverse_double_halve() {
     answer(&mut a, "alt+f", "4");
     assert_eq!(trigs(&a, 0), [0, 4, 8, 12]);
     press(&mut a, &["ctrl+z"]);
+    // Euclid fills the track's length (16 steps): the 8-step rhythm twice.
     answer(&mut a, "alt+e", "3 8 0");
-    assert_eq!(trigs(&a, 0), [0, 3, 6]);
+    assert_eq!(trigs(&a, 0), [0, 3, 6, 8, 11, 14]);
     press(&mut a, &["ctrl+z"]);
     answer(&mut a, "alt+e", "3 8 2");
-    assert_eq!(trigs(&a, 0), [0, 2, 5]);
+    assert_eq!(trigs(&a, 0), [0, 2, 5, 8, 10, 13]);
     press(&mut a, &["ctrl+z", "right"]);
     press(&mut a, &["z"]); // trig + note on step 1
     press(&mut a, &["ctrl+down"]);
@@ -452,4 +472,53 @@ fn vim_layout_edits() {
     assert_eq!(lock(&a, 0, 2, 0), None);
     press(&mut a, &["ctrl+r"]);
     assert_eq!(lock(&a, 0, 2, 0), Some(72));
+}
+
+#[test]
+fn chord_columns_take_note_keys_and_typed_names() {
+    let mut a = blank();
+    for _ in 0..8 {
+        press(&mut a, &["tab"]);
+    }
+    press(&mut a, &["right", "z", "up"]); // M1 NOTE C-4 on step 1
+    assert_eq!(lock(&a, 8, 0, 0), Some(60));
+    answer(&mut a, "alt+=", "NOT2");
+    press(&mut a, &["right", "right", "right"]); // VEL, LEN, NOT2
+    press(&mut a, &["c"]); // E-4 from the piano row: an absolute note
+    assert_eq!(lock(&a, 8, 0, 3), Some(64 + 4), "stored as +4 from NOTE");
+    press(&mut a, &["up"]);
+    answer(&mut a, "enter", "G-4");
+    assert_eq!(lock(&a, 8, 0, 3), Some(64 + 7));
+    let text = octa::ui::testing::screen(&mut a, 160, 20).join("\n");
+    assert!(
+        text.contains("G-4"),
+        "NOT2 shows the absolute note:\n{text}"
+    );
+}
+
+#[test]
+fn the_unsaved_star_follows_undo_and_redo() {
+    let Some(path) = octa::testutil::corpus("ot/hello-flex/project") else {
+        return;
+    };
+    let mut a = app(
+        Project::open(&path, &OpenOptions::default()).unwrap(),
+        "tracker",
+    );
+    let status = |a: &mut App| {
+        let s = octa::ui::testing::screen(a, 120, 30);
+        s.last().cloned().unwrap_or_default()
+    };
+    assert!(!status(&mut a).contains('*'), "{}", status(&mut a));
+    press(&mut a, &["down", "space"]);
+    assert!(status(&mut a).contains("*A "), "{}", status(&mut a));
+    press(&mut a, &["ctrl+z"]);
+    assert!(
+        !status(&mut a).contains('*'),
+        "undo back to the opened state: {}",
+        status(&mut a)
+    );
+    assert!(!a.ctx.doc.is_dirty());
+    press(&mut a, &["ctrl+y"]);
+    assert!(status(&mut a).contains("*A "), "{}", status(&mut a));
 }

@@ -87,7 +87,7 @@ fn edit_save_quit_in_a_pty() {
         b"\x1b[A", // back to step 2
         b"\x1b[C", // PCH column
         b"\x1b[C", // VOL column
-        b"100",    // VOL lock 100 (cursor moves on)
+        b"36\r",   // VOL +36 as the device shows it = stored 100; Enter commits, cursor moves on
         b"\x1b[A", // back to step 2
         b"\x1b[C", // COND column
         b"\x1bc",  // alt+c: condition prompt

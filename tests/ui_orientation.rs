@@ -316,8 +316,12 @@ fn prompts_show_their_whole_instructions_at_80_columns() {
     // The whole instruction, wrapped inside the box (before: cut at 28 columns).
     assert_eq!(
         popup_words(&s),
-        "Condition: FILL NOT FILL PRE NOT PRE NEI NOT NEI 1ST NOT 1ST 1%..99% A:B, - = none > 87%_"
+        "Condition: FILL NOT FILL PRE NOT PRE NEI NOT NEI 1ST NOT 1ST 1%..99% A:B, - = none > [87%]"
     );
+    // The prefilled value is selected: typing replaces it, Enter would keep it.
+    press(&mut a, &["5"]);
+    let s = screen(&mut a, 80, 24);
+    assert!(popup_words(&s).ends_with("> 5_"), "{}", popup_words(&s));
     let rows = popup_rows(&s);
     assert_eq!(rows.len(), 3, "{rows:?}");
     assert!(rows[0].chars().count() <= 76, "{rows:?}");

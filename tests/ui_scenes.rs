@@ -202,7 +202,13 @@ fn scene_lock_typed_as_displayed_touches_only_its_byte() {
         "AMP VOL takes -64..+63 (or a stored value #0..#127), got \"loud\""
     );
     // An empty answer clears; by name on another track; undo walks back to the file's bytes.
-    answer(&mut a, "enter", "");
+    // The prompt opens with the lock selected; Backspace empties it, and empty clears.
+    press(&mut a, &["enter"]);
+    let Overlay::Prompt { text, .. } = a.overlay.clone() else {
+        panic!("enter asks: {:?}", a.overlay);
+    };
+    assert_eq!(text, "-11", "the prompt starts from the lock as displayed");
+    press(&mut a, &["backspace", "enter"]);
     assert_eq!(part(&a).scene_lock(2, 1, 15), None);
     press(&mut a, &["down"]);
     answer(&mut a, "n", "FX1 BASE 40");

@@ -47,8 +47,10 @@ pub struct StepDump {
     pub step: usize,
     /// `"trig"`, `"trigless"`, `"lock"` (p-lock-only) or `"none"` (only a step word / lock).
     pub kind: &'static str,
-    /// P-locks by parameter name.
+    /// P-locks by parameter name: the stored byte.
     pub plocks: BTreeMap<String, u8>,
+    /// The same p-locks as the device displays them (`"+20"`, `"E-4"`, `"1/16"`).
+    pub plocks_shown: BTreeMap<String, String>,
     /// The trig condition's name (absent when none).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
@@ -114,6 +116,11 @@ fn audio_lock_name(machine: MachineType, fx: (u8, u8), idx: usize) -> String {
         .unwrap_or_else(|| format!("SLOT{idx}"))
 }
 
+/// A p-lock's stored byte as the device shows it (the stored number when the slot is unnamed).
+fn shown(param: Option<params::ParamInfo>, v: u8) -> String {
+    crate::edit::value::Unit::of(param).show(v)
+}
+
 /// The name of p-lock slot `idx` of a MIDI track.
 fn midi_lock_name(idx: usize) -> String {
     params::midi_param(idx)
@@ -144,12 +151,20 @@ pub fn dump_pattern(
                 let plocks: BTreeMap<String, u8> = (0..32)
                     .filter_map(|i| tr.plock(s, i).map(|v| (audio_lock_name(machine, fx, i), v)))
                     .collect();
+                let plocks_shown: BTreeMap<String, String> = (0..32)
+                    .filter_map(|i| {
+                        let p = params::audio_param(machine, fx.0, fx.1, i);
+                        tr.plock(s, i)
+                            .map(|v| (audio_lock_name(machine, fx, i), shown(p, v)))
+                    })
+                    .collect();
                 let w = tr.step_word(s);
                 let slide = tr.slide.get(s);
                 (kind != "none" || !plocks.is_empty() || w.0 != 0 || slide).then(|| StepDump {
                     step: s + 1,
                     kind,
                     plocks,
+                    plocks_shown,
                     condition: Some(w.condition())
                         .filter(|c| *c != crate::format::TrigCondition::None)
                         .map(|c| c.to_string()),
@@ -178,6 +193,12 @@ pub fn dump_pattern(
                 let plocks: BTreeMap<String, u8> = (0..32)
                     .filter_map(|i| tr.plock(s, i).map(|v| (midi_lock_name(i), v)))
                     .collect();
+                let plocks_shown: BTreeMap<String, String> = (0..32)
+                    .filter_map(|i| {
+                        tr.plock(s, i)
+                            .map(|v| (midi_lock_name(i), shown(params::midi_param(i), v)))
+                    })
+                    .collect();
                 let w = tr.step_word(s);
                 let notes = if kind == "trig" {
                     tr.notes(s, note_page)
@@ -193,6 +214,7 @@ pub fn dump_pattern(
                     step: s + 1,
                     kind,
                     plocks,
+                    plocks_shown,
                     condition: Some(w.condition())
                         .filter(|c| *c != crate::format::TrigCondition::None)
                         .map(|c| c.to_string()),

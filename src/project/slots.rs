@@ -5,9 +5,7 @@
 use super::error::ProjectError;
 use super::files::FileId;
 use super::model::{BANKS, Project};
-use crate::format::bank::{
-    AudioTrack, Bank, EDITED_MASK_AT, PART_LEN, PARTS, Part, SAVED_PARTS_AT, SlotRecord,
-};
+use crate::format::bank::{AudioTrack, Bank, PARTS, Part, SlotRecord};
 use crate::format::markers::SlotMarkers;
 use crate::format::project_file::{ProjectFile, SampleSlot, SlotAttr};
 use crate::format::slot_attrs::SlotRef;
@@ -15,9 +13,6 @@ use crate::format::{FormatError, MachineType};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use thiserror::Error;
-
-/// Offset of the slot records inside a part block (format doc §4.10.2).
-const PART_SLOTS_AT: usize = 723;
 
 /// Why a slot operation or a copy failed.
 #[derive(Debug, Error)]
@@ -350,45 +345,19 @@ pub fn remap_bank(bank: &mut Bank, map: &SlotMap) -> Result<RemapCount, FormatEr
             count.locks += remap_locks(pat, m, map);
         }
     }
-    let mut saved: Vec<Part> = bank.saved_parts().to_vec();
-    let mut saved_changed = false;
-    for part in saved.iter_mut() {
-        let n = remap_part(part, map);
-        saved_changed |= n > 0;
-        count.part_slots += n;
-    }
     let edited = bank.parts_edited_mask();
     for p in 0..PARTS {
+        count.part_slots += bank.edit_saved_part(p, |part| remap_part(part, map))?;
         count.part_slots += bank.edit_part(p, |part| remap_part(part, map))?;
     }
-    if saved_changed || bank.parts_edited_mask() != edited {
-        *bank = patch_bank(bank, |bytes| {
-            for (p, part) in saved.iter().enumerate() {
-                let at = SAVED_PARTS_AT + p * PART_LEN + PART_SLOTS_AT;
-                for (t, r) in part.slots.iter().enumerate() {
-                    bytes[at + t * 5] = r.static_slot;
-                    bytes[at + t * 5 + 1] = r.flex_slot;
-                }
-            }
-            bytes[EDITED_MASK_AT] = edited;
-        })?;
-    }
+    // Renaming slots is not a part edit: the edited bits stay as they were.
+    bank.set_parts_edited_mask(edited);
     Ok(count)
 }
 
-/// Edits a bank at the byte level (for the saved part copies, which the bank API keeps
-/// read-only) and parses it back.
-pub fn patch_bank(bank: &Bank, f: impl FnOnce(&mut [u8])) -> Result<Bank, FormatError> {
-    let mut bytes = bank.to_bytes();
-    f(&mut bytes);
-    crate::format::common::fix_checksum(&mut bytes);
-    Ok(Bank::from_bytes(&bytes)?.0)
-}
-
-/// A copy of a bank. (`Bank::clone` builds its pattern array on the stack, which overflows
-/// the small stacks of test and worker threads in debug builds; this goes through the bytes.)
+/// A copy of a bank (`Bank::clone` clones on the heap; kept for callers of this name).
 pub fn clone_bank(b: &Bank) -> Result<Bank, FormatError> {
-    Ok(Bank::from_bytes(&b.to_bytes())?.0)
+    Ok(b.clone())
 }
 
 /// Rewrites every reference in every bank of a project; marks changed banks dirty.

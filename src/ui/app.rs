@@ -58,6 +58,8 @@ pub struct App {
     pub message: Option<(String, bool)>,
     /// Set when the app should exit.
     pub quit: bool,
+    /// The prompt's prefilled text is selected (the next character replaces it).
+    pub prompt_selected: bool,
     /// The copy the confirm overlay shows.
     pub pending_copy: Option<PendingCopy>,
     /// What the help overlay's search holds.
@@ -84,6 +86,7 @@ impl App {
             overlay: Overlay::None,
             message: None,
             quit: false,
+            prompt_selected: false,
             too_small: false,
             pending_copy: None,
             help_filter: String::new(),
@@ -199,6 +202,7 @@ impl App {
                 tag,
                 mut text,
             } => {
+                let selected = std::mem::take(&mut self.prompt_selected);
                 match chord.code {
                     ChordKey::Named(NamedKey::Enter) => {
                         self.overlay = Overlay::None;
@@ -206,7 +210,11 @@ impl App {
                     }
                     ChordKey::Named(NamedKey::Esc) => self.overlay = Overlay::None,
                     ChordKey::Named(NamedKey::Backspace) => {
-                        text.pop();
+                        if selected {
+                            text.clear();
+                        } else {
+                            text.pop();
+                        }
                         self.overlay = Overlay::Prompt { title, tag, text };
                     }
                     ChordKey::Named(NamedKey::Tab) => {
@@ -217,6 +225,9 @@ impl App {
                     }
                     _ => {
                         if let Some(c) = chord.plain_char() {
+                            if selected {
+                                text.clear();
+                            }
                             text.push(c);
                         }
                         self.overlay = Overlay::Prompt { title, tag, text };
@@ -473,7 +484,7 @@ impl App {
                 }
                 "app.save_as" => {
                     let dir = std::path::PathBuf::from(text.trim());
-                    match self.ctx.doc.project.save_as(&dir) {
+                    match self.ctx.doc.save_as(&dir) {
                         Ok(r) => self.info(format!(
                             "saved {} file(s) to {}",
                             r.written.len(),
@@ -504,6 +515,8 @@ impl App {
                 tag,
                 initial,
             } => {
+                // The prefilled value is selected: typing replaces it, Enter keeps it.
+                self.prompt_selected = !initial.is_empty();
                 self.overlay = Overlay::Prompt {
                     title,
                     tag,
@@ -676,6 +689,7 @@ impl App {
                     text: title,
                     input: Some(text),
                     choices: &choices,
+                    selected: self.prompt_selected,
                 }
                 .render(frame, &self.ctx.theme, frame.area())
             }

@@ -12,7 +12,8 @@ pub mod keymap;
 pub mod keys;
 pub mod librarian;
 pub mod midi_link;
-pub mod model;
+/// The document the tracker edits (it lives in [`crate::edit::document`]).
+pub use crate::edit::document as model;
 pub mod pattern;
 pub mod theme;
 pub mod view;

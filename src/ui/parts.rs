@@ -457,15 +457,16 @@ impl Field {
         format!("{shown} (or a stored value #{lo}..#{hi})")
     }
 
-    /// A typed value on track `t` as the stored value: the displayed form (as [`Field::show_value`]
-    /// shows it, case-insensitive) or a stored number in [`Field::range`] (`#N` forces a stored
-    /// number). The error names the field and the accepted forms.
+    /// A typed value on track `t` as the stored value, in the value language of
+    /// [`crate::edit::value`]: the displayed form (as [`Field::show_value`] shows it,
+    /// case-insensitive), or `#N` for a stored number in [`Field::range`]. The error names the
+    /// field and the accepted forms.
     pub fn parse(self, p: &Part, t: usize, text: &str) -> Result<u8, String> {
         let (lo, hi) = self.range();
         let label = self.label();
         if let Some(info) = self.param(p, t) {
             let what = info.label();
-            return match info.display.parse(&what, text) {
+            return match crate::edit::value::Unit::Display(info.display).parse(&what, text) {
                 Ok(v) if (lo..=hi).contains(&v) => Ok(v),
                 Ok(v) => Err(format!("{what}: {v} is outside {lo}..={hi}")),
                 Err(e) => Err(e.to_string()),
@@ -485,12 +486,10 @@ impl Field {
         };
         let v = match typed.strip_prefix('#') {
             Some(raw) => stored(raw),
-            None => (lo..=hi)
-                .find(|&v| {
-                    let shown = self.show_value(p, t, v);
-                    !shown.starts_with('#') && shown.eq_ignore_ascii_case(typed)
-                })
-                .or_else(|| stored(typed)),
+            None => (lo..=hi).find(|&v| {
+                let shown = self.show_value(p, t, v);
+                !shown.starts_with('#') && shown.eq_ignore_ascii_case(typed)
+            }),
         };
         v.ok_or_else(|| format!("{label} takes {}, got {typed:?}", self.expected(p, t)))
     }
@@ -915,7 +914,9 @@ impl PartsView {
                             f.expected(part, t)
                         ),
                         tag: "parts.value",
-                        initial: String::new(),
+                        initial: f
+                            .get(part, t)
+                            .map_or_else(String::new, |v| f.show_value(part, t, v)),
                     };
                 }
                 "parts.copy_part" | "parts.copy_track" => {

@@ -340,7 +340,7 @@ impl ScenesView {
         if text.trim().is_empty() {
             return self.set(ctx, slot, &info, None);
         }
-        match info.display.parse(&name_of(&info), text) {
+        match crate::edit::value::Unit::Display(info.display).parse(&name_of(&info), text) {
             Ok(v) if v <= 127 => self.set(ctx, slot, &info, Some(v)),
             Ok(v) => Outcome::Error(format!("{}: {v} cannot be scene-locked", name_of(&info))),
             Err(e) => Outcome::Error(e.to_string()),
@@ -395,7 +395,7 @@ impl ScenesView {
         let v = if value.is_empty() {
             None
         } else {
-            match info.parse(&value) {
+            match crate::edit::value::Unit::Display(info.display).parse(&info.label(), &value) {
                 Ok(v) => Some(v),
                 Err(e) => return Outcome::Error(e.to_string()),
             }
@@ -565,7 +565,7 @@ impl View for ScenesView {
                     };
                     return Outcome::Prompt {
                         title: format!(
-                            "Scene {} T{} {} ({}): {} or #stored; empty clears",
+                            "Scene {} T{} {} ({}): {}; empty clears",
                             sc + 1,
                             t + 1,
                             name_of(&info),
@@ -573,10 +573,10 @@ impl View for ScenesView {
                                 "locked {}",
                                 info.show(v)
                             )),
-                            info.display.range_text()
+                            crate::edit::value::Unit::Display(info.display).range_text()
                         ),
                         tag: "scenes.edit",
-                        initial: String::new(),
+                        initial: lock.map_or_else(String::new, |v| info.show(v)),
                     };
                 }
                 "scenes.inc" => return self.step(ctx, 1),

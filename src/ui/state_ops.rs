@@ -213,10 +213,14 @@ pub fn apply(ctx: &mut Ctx, op: StateOp) -> Outcome {
             Err(e) => Outcome::Error(e),
         },
         StateOp::SaveProject => match state::save_state(&mut ctx.doc.project, false) {
-            Ok(r) => Outcome::Message(format!(
-                "saved the project state: {} file(s) written",
-                r.written.len()
-            )),
+            Ok(r) => {
+                // The .work files are on disk now: the unsaved star goes.
+                ctx.doc.history.mark_saved();
+                Outcome::Message(format!(
+                    "saved the project state: {} file(s) written",
+                    r.written.len()
+                ))
+            }
             Err(e) => Outcome::Error(e.to_string()),
         },
         StateOp::ReloadProject => {

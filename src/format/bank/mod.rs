@@ -170,7 +170,7 @@ pub struct StaleChecksum {
 }
 
 /// A whole bank.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Bank {
     /// Patterns 1..16.
     #[serde(with = "boxed_array")]
@@ -266,6 +266,22 @@ fn wire_err(e: binrw::Error, cur: &Cursor<&[u8]>) -> FormatError {
         offset: cur.position() as usize,
         expected: "a readable bank structure".into(),
         found: e.to_string(),
+    }
+}
+
+/// Clones on the heap: the derived `Clone` builds the 16-pattern array on the stack, which
+/// overflows the small stacks of test and worker threads in debug builds.
+impl Clone for Bank {
+    fn clone(&self) -> Self {
+        Bank {
+            patterns: boxed(self.patterns.to_vec()),
+            parts: boxed(self.parts.to_vec()),
+            saved_parts: boxed(self.saved_parts.to_vec()),
+            parts_saved_state: self.parts_saved_state,
+            parts_edited: self.parts_edited,
+            part_names: self.part_names,
+            stale_checksum: self.stale_checksum.clone(),
+        }
     }
 }
 
@@ -525,6 +541,35 @@ impl Bank {
     /// The raw edited bit mask (bits 4-7 kept as read).
     pub fn parts_edited_mask(&self) -> u8 {
         self.parts_edited
+    }
+    /// Sets the whole edited bit mask (what undo restores; bits 4-7 are kept as given).
+    pub fn set_parts_edited_mask(&mut self, mask: u8) {
+        self.parts_edited = mask;
+    }
+    /// Sets or clears part `p`'s edited bit (the device's `*` on the part).
+    pub fn set_part_edited(&mut self, p: usize, edited: bool) -> Result<(), FormatError> {
+        if p >= PARTS {
+            return Err(range_err("part", p, PARTS));
+        }
+        if edited {
+            self.parts_edited |= 1 << p;
+        } else {
+            self.parts_edited &= !(1 << p);
+        }
+        Ok(())
+    }
+    /// Runs `f` on the saved copy of part `p` (what RELOAD PART restores), e.g. to rename a
+    /// sample slot everywhere; the edited bits are left alone.
+    pub fn edit_saved_part<R>(
+        &mut self,
+        p: usize,
+        f: impl FnOnce(&mut Part) -> R,
+    ) -> Result<R, FormatError> {
+        let part = self
+            .saved_parts
+            .get_mut(p)
+            .ok_or_else(|| range_err("part", p, PARTS))?;
+        Ok(f(part))
     }
     /// Whether part `p` has been saved at least once.
     pub fn is_part_saved(&self, p: usize) -> bool {

@@ -88,7 +88,7 @@ pub const ACTIONS: &[ActionDef] = &[
     ),
     act(
         "pattern.enter",
-        "Finish a typed value; on a lock cell with nothing typed, type it as displayed",
+        "Commit a typed value (as displayed, #N stored); on a lock cell with nothing typed, open a prompt",
         &["enter"],
     ),
     act("pattern.octave_up", "Note entry octave up", &[">"]),
@@ -101,7 +101,7 @@ pub const ACTIONS: &[ActionDef] = &[
     act("pattern.edit_step_down", "Edit step -1", &["F9"]),
     act(
         "pattern.toggle_hex",
-        "Type values in hex / decimal",
+        "Type stored bytes in hex / values as displayed",
         &["alt+x"],
     ),
     act("pattern.cond_next", "Next trig condition", &["]"]),
@@ -177,7 +177,7 @@ pub const ACTIONS: &[ActionDef] = &[
     ),
     act(
         "pattern.euclid",
-        "Euclidean trigs: k of n, rotation",
+        "Euclidean trigs: k of n, rotation, repeated over the track's length",
         &["alt+e"],
     ),
     act(
@@ -193,12 +193,12 @@ pub const ACTIONS: &[ActionDef] = &[
     act("pattern.reverse", "Reverse the steps", &["alt+r"]),
     act(
         "pattern.randomize",
-        "Randomize locks within a range",
+        "Randomize locks within a range (in the values the device shows)",
         &["alt+n"],
     ),
     act(
         "pattern.double",
-        "Double: stretch steps to twice the span",
+        "Double: stretch steps to twice the span (the track grows up to 64 steps)",
         &["alt+d"],
     ),
     act(

@@ -1,15 +1,21 @@
 //! The pattern view: tracks as columns, steps as rows, p-locks as sub-columns.
 
 pub mod actions;
-pub mod block;
-pub mod columns;
-pub mod edit;
 mod render;
 
-use self::block::{Block, Clipboard};
+/// Block operations (they live in [`crate::edit::block`]).
+pub use crate::edit::block;
+/// Track sub-columns (they live in [`crate::edit::columns`]).
+pub use crate::edit::columns;
+/// Editing one pattern: the trig rules (they live in [`crate::edit::trig`]).
+pub use crate::edit::trig as edit;
+
+use self::block::Block;
 use self::columns::{Col, TrackKind, locked_bytes};
 use self::edit::{At, EMPTY, TrigKind};
-use crate::format::{MicroTiming, TrigCondition};
+use crate::edit::command::{self, Command, Scope};
+use crate::edit::value;
+use crate::format::TrigCondition;
 use crate::ui::action::{ActionDef, Input, act};
 use crate::ui::model::{Mask, STEPS, TRACKS, Unit, is_midi, track_name};
 use crate::ui::view::{Ctx, Outcome, View, ViewInfo};
@@ -52,8 +58,6 @@ pub struct PatternView {
     pub hex: bool,
     /// Digits typed so far into a value cell.
     pub entry: String,
-    /// Copied cells.
-    pub clipboard: Clipboard,
     /// Lock columns added by the user, per track.
     pub extra: [BTreeSet<u8>; TRACKS],
     /// Lock columns removed by the user, per track.
@@ -88,7 +92,6 @@ impl PatternView {
             octave: 4,
             hex: false,
             entry: String::new(),
-            clipboard: Clipboard::default(),
             extra: Default::default(),
             hidden: Default::default(),
             scroll_row: 0,
@@ -147,12 +150,7 @@ impl PatternView {
 
     /// A track's own length in steps.
     pub fn track_len(ctx: &Ctx, track: usize) -> usize {
-        let at = Self::at(ctx);
-        match ctx.doc.info(at.bank, at.pattern) {
-            Some(i) if i.per_track => at.get(&ctx.doc, Unit::TrackLength(track as u8)) as usize,
-            Some(i) => i.length as usize,
-            None => 16,
-        }
+        command::track_len(&ctx.doc, Self::at(ctx), track)
     }
 
     fn flat(&self, layout: &[TrackCols], track: usize, col: usize) -> usize {
@@ -255,10 +253,28 @@ impl PatternView {
         }
     }
 
-    /// Commits the document's pending changes as one undo step.
-    fn done(ctx: &mut Ctx, label: &str) -> Outcome {
-        ctx.doc.commit(label);
-        Outcome::Handled
+    /// Runs an edit command of the editor core on `block` (cursor from the view) as one undo
+    /// step; its report goes to the status line.
+    fn exec(&self, ctx: &mut Ctx, block: Block, cmd: Command) -> Outcome {
+        let scope = Scope {
+            at: Self::at(ctx),
+            track: self.cursor.track,
+            step: self.cursor.row,
+            block,
+        };
+        match command::execute(&mut ctx.doc, &scope, &cmd) {
+            Ok(m) if m.is_empty() => Outcome::Handled,
+            Ok(m) => Outcome::Message(m),
+            Err(e) => Outcome::Error(e.to_string()),
+        }
+    }
+
+    /// The block of the cursor cell.
+    fn cell_block(&self, layout: &[TrackCols]) -> Block {
+        Block {
+            rows: self.cursor.row..=self.cursor.row,
+            cols: vec![(self.cursor.track, self.cursor_col(layout))],
+        }
     }
 
     fn note_entry(&mut self, ctx: &mut Ctx, semis: u8) -> Outcome {
@@ -268,7 +284,18 @@ impl PatternView {
         }
         let at = Self::at(ctx);
         let (t, s) = (self.cursor.track, self.cursor.row);
-        at.set_note(&mut ctx.doc, t, s, note as u8);
+        let layout = self.layout(ctx);
+        let cmd = match chord_index(t, self.cursor_col(&layout)) {
+            Some(index) => Command::ChordNote {
+                index,
+                note: note as u8,
+            },
+            None => Command::Note(note as u8),
+        };
+        let out = self.exec(ctx, self.cell_block(&layout), cmd);
+        if matches!(out, Outcome::Error(_)) {
+            return out;
+        }
         let note = at.note(&ctx.doc, t, s);
         if let (Some(m), Some(bank), Some(n)) = (
             ctx.engines.midi_control.as_mut(),
@@ -278,71 +305,136 @@ impl PatternView {
             m.audition(bank, (at.bank, at.pattern), t, n, 100);
         }
         self.advance(ctx);
-        Self::done(ctx, "note")
+        out
     }
 
+    /// Commits the digits typed into a value cell, read in the unit the cell shows (VOL `20`
+    /// is the byte shown as +20; `#N` a stored byte; hex mode types stored bytes).
     fn commit_entry(&mut self, ctx: &mut Ctx, layout: &[TrackCols]) -> Outcome {
         let text = std::mem::take(&mut self.entry);
         if text.is_empty() {
             return Outcome::Handled;
         }
-        let radix = if self.hex { 16 } else { 10 };
-        let Ok(v) = u16::from_str_radix(&text, radix) else {
-            return Outcome::Error(format!("not a number: {text}"));
-        };
-        let at = Self::at(ctx);
-        let (t, s) = (self.cursor.track, self.cursor.row);
-        match self.cursor_col(layout) {
-            c @ (Col::Lock(_) | Col::Note) => {
-                if v > 127 && !matches!(c, Col::Lock(31)) {
-                    return Outcome::Error(format!("{v} is out of range 0-127"));
-                }
-                at.cell_set(&mut ctx.doc, t, c, s, v.min(254));
+        let t = self.cursor.track;
+        let col = self.cursor_col(layout);
+        let kind = &layout[t].kind;
+        let stored = |unit: value::Unit, what: &str| -> Result<u8, String> {
+            if self.hex {
+                return u8::from_str_radix(text.trim_start_matches('#'), 16)
+                    .ok()
+                    .filter(|&v| v <= unit.max_stored())
+                    .ok_or_else(|| format!("{what}: not a stored hex byte: {text}"));
             }
-            Col::Retrig => at.cell_set(&mut ctx.doc, t, Col::Retrig, s, v.clamp(1, 8)),
+            unit.parse(what, &text).map_err(|e| e.to_string())
+        };
+        let cmd = match col {
+            // A chord column takes a note name (`E-4`); `#N` is its stored offset byte.
+            Col::Lock(i)
+                if chord_index(t, col).is_some() && !text.starts_with('#') && !self.hex =>
+            {
+                let note = value::Unit::Display(crate::format::params::ValueDisplay::Note)
+                    .parse(&kind.lock_name(i), &text);
+                match (note, chord_index(t, col)) {
+                    (Ok(note), Some(index)) => Command::ChordNote { index, note },
+                    (Err(e), _) => return Outcome::Error(e.to_string()),
+                    (Ok(_), None) => return Outcome::Handled,
+                }
+            }
+            Col::Lock(i) => {
+                let name = kind.lock_name(i);
+                match stored(value::Unit::of(kind.param(i)), &name) {
+                    Ok(v) => Command::SetLock {
+                        idx: i,
+                        value: Some(v),
+                    },
+                    Err(e) => return Outcome::Error(e),
+                }
+            }
+            Col::Note => {
+                // A typed note is a note, as from the piano keys: it brings a trig. (PTCH is
+                // stored as 64 + semitones from C-4.)
+                let unit = value::Unit::of(kind.param(0));
+                match stored(unit, &columns::column_name(kind, col)) {
+                    Ok(v) if is_midi(t) => Command::Note(v),
+                    Ok(v) => match u8::try_from(i16::from(v) - 4) {
+                        Ok(note) if note <= 127 => Command::Note(note),
+                        _ => Command::SetLock {
+                            idx: 0,
+                            value: Some(v),
+                        },
+                    },
+                    Err(e) => return Outcome::Error(e),
+                }
+            }
+            Col::Retrig => match text.parse::<u8>() {
+                Ok(n) => Command::SetRetrig(n),
+                Err(_) => return Outcome::Error(format!("RETRIG takes 1..8, got {text:?}")),
+            },
             _ => return Outcome::Handled,
+        };
+        let out = self.exec(ctx, self.cell_block(layout), cmd);
+        if !matches!(out, Outcome::Error(_)) {
+            self.advance(ctx);
         }
-        self.advance(ctx);
-        Self::done(ctx, "value")
+        out
     }
 
     fn typed(&mut self, ctx: &mut Ctx, c: char, layout: &[TrackCols]) -> Outcome {
         let col = self.cursor_col(layout);
         let ok = match col {
-            Col::Lock(_) | Col::Note | Col::Retrig => {
+            Col::Lock(_) | Col::Note => {
                 if self.hex {
                     c.is_ascii_hexdigit()
                 } else {
-                    c.is_ascii_digit()
+                    // Device units: digits, a sign, `#` for a stored byte, note names and
+                    // fractions (`E-4`, `1/16`, `R2`).
+                    c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '#' | '/' | '.')
                 }
             }
+            Col::Retrig => c.is_ascii_digit(),
             _ => false,
         };
-        if !ok {
+        if !ok
+            || (self.entry.is_empty()
+                && col == Col::Note
+                && !self.hex
+                && !c.is_ascii_digit()
+                && c != '#')
+        {
             return Outcome::Ignored;
         }
-        self.entry.push(c.to_ascii_uppercase());
-        let full = match col {
-            Col::Retrig => 1,
-            _ if self.hex => 2,
-            _ => 3,
-        };
-        if self.entry.len() >= full {
+        // Nothing commits by itself: Enter commits, Esc cancels.
+        self.entry
+            .push(if self.hex { c.to_ascii_uppercase() } else { c });
+        if col == Col::Retrig {
             return self.commit_entry(ctx, layout);
         }
-        Outcome::Handled
+        Outcome::Message(format!(
+            "entry: {}_ (Enter commits, Esc cancels)",
+            self.entry
+        ))
     }
 
-    fn cycle_cond(ctx: &mut Ctx, at: At, b: &Block, d: i64) {
-        let all = TrigCondition::all();
-        for t in b.tracks() {
-            for s in b.rows.clone() {
-                at.edit_word(&mut ctx.doc, t, s, |w| {
-                    let i = all.iter().position(|c| *c == w.condition()).unwrap_or(0) as i64;
-                    let n = all[((i + d).rem_euclid(all.len() as i64)) as usize];
-                    w.set_condition(n);
-                });
-            }
+    /// The unit of a randomize range: the lock columns' shared display when the block's lock
+    /// columns all show values the same way, else stored bytes (typed `#N`).
+    fn range_unit(layout: &[TrackCols], b: &Block) -> value::Unit {
+        let units: BTreeSet<String> = b
+            .cols
+            .iter()
+            .filter_map(|(t, c)| match c {
+                Col::Note => Some(format!("{:?}", value::Unit::of(layout[*t].kind.param(0)))),
+                Col::Lock(i) => Some(format!("{:?}", value::Unit::of(layout[*t].kind.param(*i)))),
+                _ => None,
+            })
+            .collect();
+        let first = b.cols.iter().find_map(|(t, c)| match c {
+            Col::Note => Some(value::Unit::of(layout[*t].kind.param(0))),
+            Col::Lock(i) => Some(value::Unit::of(layout[*t].kind.param(*i))),
+            _ => None,
+        });
+        match first {
+            Some(u) if units.len() == 1 => u,
+            _ => value::Unit::Raw,
         }
     }
 
@@ -454,34 +546,43 @@ impl PatternView {
                 } else {
                     Mask::Trig
                 };
-                at.toggle_trig(&mut ctx.doc, t, s, m);
+                let cmd = if m == Mask::Trig {
+                    Command::ToggleTrig
+                } else {
+                    Command::ToggleTrigless
+                };
+                let out = self.exec(ctx, self.cell_block(&layout), cmd);
                 self.advance(ctx);
-                Self::done(ctx, "trig")
+                out
             }
-            "pattern.clear" => {
-                match self.selection(&layout) {
-                    Some(b) => block::clear(&mut ctx.doc, at, &b),
-                    None if col == Col::Trig => at.clear_step(&mut ctx.doc, t, s),
-                    None => at.cell_set(&mut ctx.doc, t, col, s, EMPTY),
+            "pattern.clear" => match self.selection(&layout) {
+                Some(b) => self.exec(ctx, b, Command::Clear),
+                None if col == Col::Trig => {
+                    self.exec(ctx, self.cell_block(&layout), Command::ClearStep)
                 }
-                Self::done(ctx, "clear")
-            }
+                None => self.exec(ctx, self.cell_block(&layout), Command::Clear),
+            },
             "pattern.clear_step" => {
                 let b = self.block_or_cell(&layout);
-                for tr in b.tracks() {
-                    for st in b.rows.clone() {
-                        at.clear_step(&mut ctx.doc, tr, st);
-                    }
-                }
-                Self::done(ctx, "clear step")
+                self.exec(ctx, b, Command::ClearStep)
             }
             "pattern.enter" if self.entry.is_empty() => match col {
                 Col::Lock(i) => {
                     let kind = &layout[t].kind;
-                    let range = kind
-                        .param(i)
-                        .map_or_else(|| "0..127".to_string(), |p| p.display.range_text());
-                    let current = Some(at.cell_get(&ctx.doc, t, col, s)).filter(|&v| v != EMPTY);
+                    let range = value::Unit::of(kind.param(i)).display_range();
+                    let current = match chord_index(t, col) {
+                        Some(ci) => at
+                            .chord_note(&ctx.doc, t, s, ci)
+                            .map(crate::format::note_name),
+                        None => Some(at.cell_get(&ctx.doc, t, col, s))
+                            .filter(|&v| v != EMPTY)
+                            .map(|v| kind.lock_value(i, v as u8)),
+                    };
+                    let range = if chord_index(t, col).is_some() {
+                        "a note name like E-4".to_string()
+                    } else {
+                        range
+                    };
                     Self::prompt(
                         &format!(
                             "{} {} step {}: value as displayed ({range}), #N for a stored N, empty clears",
@@ -490,7 +591,7 @@ impl PatternView {
                             s + 1
                         ),
                         "pattern.lock_value",
-                        current.map_or_else(String::new, |v| kind.lock_value(i, v as u8)),
+                        current.unwrap_or_default(),
                     )
                 }
                 _ => Outcome::Handled,
@@ -525,8 +626,8 @@ impl PatternView {
             }
             "pattern.cond_next" | "pattern.cond_prev" => {
                 let b = self.block_or_cell(&layout);
-                Self::cycle_cond(ctx, at, &b, if name.ends_with("next") { 1 } else { -1 });
-                Self::done(ctx, "condition")
+                let d = if name.ends_with("next") { 1 } else { -1 };
+                self.exec(ctx, b, Command::CycleCondition(d))
             }
             "pattern.cond_pick" => {
                 let cur = at.word(&ctx.doc, t, s).condition();
@@ -543,16 +644,7 @@ impl PatternView {
             "pattern.micro_inc" | "pattern.micro_dec" => {
                 let d: i8 = if name.ends_with("inc") { 1 } else { -1 };
                 let b = self.block_or_cell(&layout);
-                for tr in b.tracks() {
-                    for st in b.rows.clone() {
-                        at.edit_word(&mut ctx.doc, tr, st, |w| {
-                            let m =
-                                (w.micro_timing().0 + d).clamp(MicroTiming::MIN, MicroTiming::MAX);
-                            w.set_micro_timing(MicroTiming(m));
-                        });
-                    }
-                }
-                Self::done(ctx, "micro-timing")
+                self.exec(ctx, b, Command::NudgeMicro(d))
             }
             "pattern.micro_pick" => Self::prompt(
                 "Micro-timing in 1/384 steps (-23..23)",
@@ -562,14 +654,7 @@ impl PatternView {
             "pattern.retrig_inc" | "pattern.retrig_dec" => {
                 let d: i8 = if name.ends_with("inc") { 1 } else { -1 };
                 let b = self.block_or_cell(&layout);
-                for tr in b.tracks() {
-                    for st in b.rows.clone() {
-                        at.edit_word(&mut ctx.doc, tr, st, |w| {
-                            w.set_repeats((w.repeats() as i8 + d).clamp(1, 8) as u8)
-                        });
-                    }
-                }
-                Self::done(ctx, "retrig")
+                self.exec(ctx, b, Command::NudgeRetrig(d))
             }
             "pattern.toggle_oneshot" | "pattern.toggle_slide" | "pattern.toggle_swing" => {
                 let m = match name {
@@ -577,12 +662,7 @@ impl PatternView {
                     "pattern.toggle_slide" => Mask::Slide,
                     _ => Mask::Swing,
                 };
-                if is_midi(t) && m != Mask::Swing {
-                    return Outcome::Error("MIDI tracks have no one-shot or slide trigs".into());
-                }
-                let on = at.mask(&ctx.doc, t, m, s);
-                at.set_mask(&mut ctx.doc, t, m, s, !on);
-                Self::done(ctx, "flag")
+                self.exec(ctx, self.cell_block(&layout), Command::ToggleFlag(m))
             }
             "pattern.add_column" => Self::prompt(
                 "Add lock column: type a parameter name (or lock byte 0-31), tab completes",
@@ -602,37 +682,24 @@ impl PatternView {
             },
             "pattern.copy" | "pattern.cut" => {
                 let b = self.block_or_cell(&layout);
-                self.clipboard = block::copy(&ctx.doc, at, &b);
+                ctx.doc.clipboard = block::copy(&ctx.doc, at, &b);
                 if name == "pattern.cut" {
-                    block::clear(&mut ctx.doc, at, &b);
                     self.anchor = None;
-                    return Self::done(ctx, "cut");
+                    return self.exec(ctx, b, Command::Cut);
                 }
                 self.anchor = None;
                 Outcome::Message(format!(
                     "copied {} x {}",
-                    self.clipboard.rows.len(),
-                    self.clipboard.cols.len()
+                    ctx.doc.clipboard.rows.len(),
+                    ctx.doc.clipboard.cols.len()
                 ))
             }
             "pattern.paste" | "pattern.mix_paste" => {
-                let start = self.flat(&layout, t, self.cursor.col);
-                let total: usize = layout.iter().map(|x| x.cols.len()).sum();
-                let targets: Vec<(usize, Col)> = (start..total)
-                    .map(|i| {
-                        let (tt, c) = Self::unflat(&layout, i);
-                        (tt, layout[tt].cols[c])
-                    })
-                    .collect();
-                block::paste(
-                    &mut ctx.doc,
-                    at,
-                    &self.clipboard,
-                    s,
-                    &targets,
-                    name == "pattern.mix_paste",
-                );
-                Self::done(ctx, "paste")
+                let cmd = Command::Paste {
+                    clip: ctx.doc.clipboard.clone(),
+                    mix: name == "pattern.mix_paste",
+                };
+                self.exec(ctx, self.cell_block(&layout), cmd)
             }
             "pattern.transpose_up"
             | "pattern.transpose_down"
@@ -645,52 +712,51 @@ impl PatternView {
                     _ => -12,
                 };
                 let mut b = self.block_or_cell(&layout);
-                if self.anchor.is_none() {
+                if self.anchor.is_none() && chord_index(t, col).is_none() {
                     b.cols = vec![(t, Col::Note)];
                 }
-                block::transpose(&mut ctx.doc, at, &b, semis);
-                Self::done(ctx, "transpose")
+                self.exec(ctx, b, Command::Transpose(semis))
             }
             "pattern.interpolate" => match self.selection(&layout) {
-                Some(b) => {
-                    let n = block::interpolate(&mut ctx.doc, at, &b);
-                    ctx.doc.commit("interpolate");
-                    Outcome::Message(format!("interpolated {n} column(s)"))
-                }
+                Some(b) => self.exec(ctx, b, Command::Interpolate),
                 None => Outcome::Error("select rows of a lock column first".into()),
             },
             "pattern.fill_every" => {
                 Self::prompt("Trig every N steps", "pattern.fill_every", "4".into())
             }
             "pattern.euclid" => Self::prompt(
-                "Euclidean: hits steps [rotation]",
+                "Euclidean: hits steps [rotation], repeated over the track's length",
                 "pattern.euclid",
-                "5 16 0".into(),
+                format!("5 {} 0", Self::track_len(ctx, t).clamp(1, STEPS)),
             ),
-            "pattern.randomize" => Self::prompt(
-                "Randomize locks: min max",
-                "pattern.randomize",
-                "0 127".into(),
-            ),
+            "pattern.randomize" => {
+                let b = self.block_or_cell(&layout);
+                let unit = Self::range_unit(&layout, &b);
+                let (lo, hi) = (unit.show(0), unit.show(unit.max_stored().min(127)));
+                Self::prompt(
+                    &format!("Randomize locks: min max ({})", unit.range_text()),
+                    "pattern.randomize",
+                    format!("{lo} {hi}"),
+                )
+            }
             "pattern.rotate_down"
             | "pattern.rotate_up"
             | "pattern.reverse"
             | "pattern.double"
             | "pattern.halve" => {
                 let b = self.block_or_track(ctx, &layout);
-                let tracks = b.tracks();
-                match name {
-                    "pattern.rotate_down" => block::rotate(&mut ctx.doc, at, &tracks, b.rows, 1),
-                    "pattern.rotate_up" => block::rotate(&mut ctx.doc, at, &tracks, b.rows, -1),
-                    "pattern.reverse" => block::reverse(&mut ctx.doc, at, &tracks, b.rows),
-                    "pattern.double" => block::double(&mut ctx.doc, at, &tracks, b.rows),
-                    _ => block::halve(&mut ctx.doc, at, &tracks, b.rows),
-                }
-                Self::done(ctx, name.trim_start_matches("pattern."))
+                let cmd = match name {
+                    "pattern.rotate_down" => Command::Rotate(1),
+                    "pattern.rotate_up" => Command::Rotate(-1),
+                    "pattern.reverse" => Command::Reverse,
+                    "pattern.double" => Command::Double,
+                    _ => Command::Halve,
+                };
+                self.exec(ctx, b, cmd)
             }
             "pattern.assign_part" => {
-                at.set(&mut ctx.doc, Unit::Part, ctx.nav.part as u16);
-                Self::done(ctx, "part")
+                let p = ctx.nav.part as u8;
+                self.exec(ctx, self.cell_block(&layout), Command::AssignPart(p))
             }
             "pattern.set_length" => Self::prompt(
                 "Length in steps (1-64)",
@@ -717,8 +783,7 @@ impl PatternView {
 
     fn answer(&mut self, tag: &str, text: &str, ctx: &mut Ctx) -> Outcome {
         let layout = self.layout(ctx);
-        let at = Self::at(ctx);
-        let (t, s) = (self.cursor.track, self.cursor.row);
+        let t = self.cursor.track;
         let nums: Vec<i64> = text
             .split_whitespace()
             .filter_map(|x| x.parse().ok())
@@ -730,50 +795,50 @@ impl PatternView {
                     return Outcome::Error(format!("not a condition: {text}"));
                 };
                 let b = self.block_or_cell(&layout);
-                for tr in b.tracks() {
-                    for st in b.rows.clone() {
-                        at.edit_word(&mut ctx.doc, tr, st, |w| {
-                            w.set_condition(c);
-                        });
-                    }
-                }
-                Self::done(ctx, "condition")
+                self.exec(ctx, b, Command::SetCondition(c))
             }
             "pattern.micro" => match nums.first() {
                 Some(m) if (-23..=23).contains(m) => {
-                    at.edit_word(&mut ctx.doc, t, s, |w| {
-                        w.set_micro_timing(MicroTiming(*m as i8))
-                    });
-                    Self::done(ctx, "micro-timing")
+                    self.exec(ctx, self.cell_block(&layout), Command::SetMicro(*m as i8))
                 }
                 _ => Outcome::Error(format!("micro-timing must be -23..23, got `{text}`")),
             },
             "pattern.lock_value" => {
-                let Col::Lock(i) = self.cursor_col(&layout) else {
+                let col = self.cursor_col(&layout);
+                let Col::Lock(i) = col else {
                     return Outcome::Error("the cursor left the lock column".into());
                 };
                 let kind = &layout[t].kind;
+                let cell = self.cell_block(&layout);
                 if text.trim().is_empty() {
-                    at.cell_set(&mut ctx.doc, t, Col::Lock(i), s, EMPTY);
-                    return Self::done(ctx, "lock cleared");
+                    return self.exec(
+                        ctx,
+                        cell,
+                        Command::SetLock {
+                            idx: i,
+                            value: None,
+                        },
+                    );
                 }
-                let v = match kind.param(i) {
-                    Some(p) => match p.parse(text) {
-                        Ok(v) => v,
-                        Err(e) => return Outcome::Error(e.to_string()),
-                    },
-                    None => match text.trim().trim_start_matches('#').parse::<u8>() {
-                        Ok(v) if v <= 127 => v,
-                        _ => {
-                            return Outcome::Error(format!(
-                                "{} takes 0..127, got {text:?}",
-                                kind.lock_name(i)
-                            ));
-                        }
-                    },
-                };
-                at.cell_set(&mut ctx.doc, t, Col::Lock(i), s, u16::from(v));
-                Self::done(ctx, "value")
+                if let Some(index) = chord_index(t, col) {
+                    let note = value::Unit::Display(crate::format::params::ValueDisplay::Note)
+                        .parse(&kind.lock_name(i), text);
+                    return match note {
+                        Ok(note) => self.exec(ctx, cell, Command::ChordNote { index, note }),
+                        Err(e) => Outcome::Error(e.to_string()),
+                    };
+                }
+                match value::Unit::of(kind.param(i)).parse(&kind.lock_name(i), text) {
+                    Ok(v) => self.exec(
+                        ctx,
+                        cell,
+                        Command::SetLock {
+                            idx: i,
+                            value: Some(v),
+                        },
+                    ),
+                    Err(e) => Outcome::Error(e.to_string()),
+                }
             }
             "pattern.add_column" => match layout[t].kind.parse_lock(text) {
                 Some(i) => {
@@ -790,58 +855,46 @@ impl PatternView {
             "pattern.fill_every" => match nums.first() {
                 Some(n @ 1..=64) => {
                     let b = self.block_or_track(ctx, &layout);
-                    block::fill_every(&mut ctx.doc, at, &b.tracks(), b.rows, *n as usize);
-                    Self::done(ctx, "fill")
+                    self.exec(ctx, b, Command::FillEvery(*n as u8))
                 }
                 _ => Outcome::Error(format!("N must be 1-64, got `{text}`")),
             },
             "pattern.euclid" => match nums.as_slice() {
                 [k, n, rest @ ..] if *n >= 1 && *n <= 64 && *k >= 0 && *k <= *n => {
-                    let rot = rest.first().copied().unwrap_or(0).rem_euclid(*n) as usize;
+                    let rotation = rest.first().copied().unwrap_or(0).rem_euclid(*n) as u8;
                     let b = self.block_or_track(ctx, &layout);
-                    block::euclid(
-                        &mut ctx.doc,
-                        at,
-                        &b.tracks(),
-                        *b.rows.start(),
-                        *k as usize,
-                        *n as usize,
-                        rot,
-                    );
-                    Self::done(ctx, "euclid")
+                    let cmd = Command::Euclid {
+                        hits: *k as u8,
+                        steps: *n as u8,
+                        rotation,
+                    };
+                    self.exec(ctx, b, cmd)
                 }
                 _ => Outcome::Error(format!(
                     "expected `hits steps [rotation]` with hits <= steps <= 64, got `{text}`"
                 )),
             },
-            "pattern.randomize" => match nums.as_slice() {
-                [lo, hi] if (0..=127).contains(lo) && (0..=127).contains(hi) => {
-                    let b = self.block_or_cell(&layout);
-                    block::randomize(&mut ctx.doc, at, &b, *lo as u8, *hi as u8, &mut self.rng);
-                    Self::done(ctx, "randomize")
+            "pattern.randomize" => {
+                let b = self.block_or_cell(&layout);
+                let unit = Self::range_unit(&layout, &b);
+                match value::parse_range(unit, "range", text) {
+                    Ok((lo, hi)) => {
+                        let seed = rand::Rng::random(&mut self.rng);
+                        self.exec(ctx, b, Command::Randomize { lo, hi, seed })
+                    }
+                    Err(e) => Outcome::Error(e.to_string()),
                 }
-                _ => Outcome::Error(format!("expected `min max` within 0-127, got `{text}`")),
-            },
+            }
             "pattern.length" => match nums.first() {
                 Some(n @ 1..=64) => {
-                    let per_track = ctx
-                        .doc
-                        .info(at.bank, at.pattern)
-                        .is_some_and(|i| i.per_track);
-                    let unit = if per_track {
-                        Unit::TrackLength(t as u8)
-                    } else {
-                        Unit::Length
-                    };
-                    at.set(&mut ctx.doc, unit, *n as u16);
-                    Self::done(ctx, "length")
+                    self.exec(ctx, self.cell_block(&layout), Command::SetLength(*n as u8))
                 }
                 _ => Outcome::Error(format!("length must be 1-64, got `{text}`")),
             },
             "pattern.tempo" => match text.trim().parse::<f64>() {
                 Ok(bpm) if (30.0..=300.0).contains(&bpm) => {
-                    at.set(&mut ctx.doc, Unit::Tempo, (bpm * 24.0).round() as u16);
-                    Self::done(ctx, "tempo")
+                    let x24 = (bpm * 24.0).round() as u16;
+                    self.exec(ctx, self.cell_block(&layout), Command::SetTempo(x24))
                 }
                 _ => Outcome::Error(format!("tempo must be 30-300 BPM, got `{text}`")),
             },
@@ -950,7 +1003,8 @@ impl View for PatternView {
     }
 
     fn key_contexts(&self, _ctx: &Ctx) -> Vec<&'static str> {
-        if self.shown_col == Col::Note {
+        // Chord columns NOT2-NOT4 are note columns too: note keys enter absolute notes.
+        if self.shown_col == Col::Note || chord_index(self.cursor.track, self.shown_col).is_some() {
             vec!["pattern.note"]
         } else {
             vec!["pattern"]
@@ -1074,6 +1128,14 @@ impl TrackCols {
             .map(|c| c.width() + 1)
             .sum::<u16>()
             .saturating_sub(1)
+    }
+}
+
+/// The chord column index (1..=3 for NOT2..NOT4) of a MIDI track's column.
+pub fn chord_index(track: usize, col: Col) -> Option<u8> {
+    match col {
+        Col::Lock(i @ 3..=5) if is_midi(track) => Some(i - 2),
+        _ => None,
     }
 }
 

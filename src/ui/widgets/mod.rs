@@ -5,5 +5,6 @@
 //! - [`slice_edit`]: adding, moving, deleting, gridding and snapping slices.
 
 pub mod prompt;
-pub mod slice_edit;
+/// Slice editing (it lives in [`crate::edit::slice`]).
+pub use crate::edit::slice as slice_edit;
 pub mod waveform;

@@ -53,6 +53,8 @@ pub struct Popup<'a> {
     pub input: Option<&'a str>,
     /// Choices offered (name, description), already filtered.
     pub choices: &'a [(String, String)],
+    /// The input is a prefilled value shown selected (`[+55]`): typing replaces it.
+    pub selected: bool,
 }
 
 impl Popup<'_> {
@@ -105,7 +107,12 @@ impl Popup<'_> {
             .map(|l| (l, "popup"))
             .collect();
         if let Some(i) = self.input {
-            out.push((format!("> {i}_"), "popup.title"));
+            let line = if self.selected {
+                format!("> [{i}]")
+            } else {
+                format!("> {i}_")
+            };
+            out.push((line, "popup.title"));
         }
         if !self.choices.is_empty() {
             let nw = self

@@ -1,9 +1,9 @@
 //! Editing one pattern: cells, steps and the trig rules, all through undoable document units.
 
 use super::columns::Col;
+use crate::edit::document::{Document, LOCKS, Loc, Mask, Unit, is_midi};
 use crate::format::StepWord;
 use crate::format::bank::NO_LOCK;
-use crate::ui::model::{Document, LOCKS, Loc, Mask, Unit, is_midi};
 
 /// The empty value of a cell (see [`cell_get`]).
 pub const EMPTY: u16 = u16::MAX;
@@ -182,6 +182,53 @@ impl At {
                 self.set_mask(doc, track, m, step, m == Mask::Trig);
             }
         }
+    }
+
+    /// The absolute note of chord column `index` (1..=3 = NOT2..NOT4) of a MIDI step: NOTE plus
+    /// the stored offset, when both are locked and the offset adds a note.
+    pub fn chord_note(self, doc: &Document, track: usize, step: usize, index: u8) -> Option<u8> {
+        if !is_midi(track) || !(1..=3).contains(&index) {
+            return None;
+        }
+        let root = self.lock(doc, track, step, 0)?;
+        let off = self.lock(doc, track, step, 2 + index)? as i16 - 64;
+        let n = root as i16 + off;
+        (off != 0 && (0..=127).contains(&n)).then_some(n as u8)
+    }
+
+    /// Enters an absolute note in chord column `index` (1..=3) of a MIDI step; it is stored as
+    /// an offset from the step's NOTE (a step without a NOTE lock gets `note` as its NOTE
+    /// instead, and a trig). Refused when the note is more than -64..+63 from NOTE.
+    pub fn set_chord_note(
+        self,
+        doc: &mut Document,
+        track: usize,
+        step: usize,
+        index: u8,
+        note: u8,
+    ) -> Result<(), String> {
+        if !is_midi(track) || !(1..=3).contains(&index) {
+            return Err("chord notes NOT2-NOT4 are on MIDI tracks".into());
+        }
+        let Some(root) = self.lock(doc, track, step, 0) else {
+            self.set_note(doc, track, step, note);
+            return Ok(());
+        };
+        let d = note as i16 - root as i16;
+        if !(-64..=63).contains(&d) {
+            return Err(format!(
+                "{} is {d:+} semitones from the step's NOTE {}; a chord note is within -64..+63",
+                crate::format::note_name(note),
+                crate::format::note_name(root)
+            ));
+        }
+        self.set_lock(doc, track, step, 2 + index, Some((64 + d) as u8));
+        if self.trig_kind(doc, track, step) != TrigKind::Trig {
+            for m in [Mask::Trig, Mask::Trigless, Mask::LockOnly] {
+                self.set_mask(doc, track, m, step, m == Mask::Trig);
+            }
+        }
+        Ok(())
     }
 
     /// The note of a step as a MIDI note number, when locked.

@@ -1,9 +1,12 @@
-//! The document the tracker edits: banks addressed by small units, dirty flags and undo history.
+//! The document the tracker edits: banks addressed by small units, the one undo history and the
+//! saved-state marker behind the unsaved star.
 //!
 //! Every edit goes through [`Document::set`], which records a compact before/after delta of the
 //! smallest changed unit (one trig bit, one lock byte, one step word, one setting); actions group
-//! their deltas into one undo step with [`Document::commit`].
+//! their deltas into one undo step with [`Document::commit`]. Bigger edits (a part, a bank, a
+//! project-wide slot operation) record a [`Snap`] in the same history.
 
+use super::snap::Snap;
 use crate::format::bank::{Bank, NO_LOCK, Pattern, TrackSettings, TrigMask};
 use crate::format::{Scale, StepWord};
 use crate::project::{BANKS, FileId, Project, ProjectError, SaveReport};
@@ -283,16 +286,6 @@ pub fn pattern_info(
     })
 }
 
-/// A change that is not a pattern unit (other views' edits); undone and redone on the document.
-pub trait CustomChange: std::fmt::Debug {
-    /// Restores the state before the change.
-    fn undo(&self, doc: &mut Document);
-    /// Applies the change again.
-    fn redo(&self, doc: &mut Document);
-    /// The bank it touches, for dirty flags (None: project-level).
-    fn bank(&self) -> Option<usize>;
-}
-
 /// One recorded change.
 #[derive(Debug)]
 pub enum Change {
@@ -305,24 +298,48 @@ pub enum Change {
         /// New value.
         after: u16,
     },
-    /// A change made by another view.
-    Custom(Box<dyn CustomChange>),
+    /// A before/after snapshot of a bigger unit (a part, a pattern, a bank, project.work,
+    /// markers, an arrangement).
+    Snap(Snap),
+}
+
+impl Change {
+    /// The file the change touches.
+    pub fn file(&self) -> FileId {
+        match self {
+            Change::Unit { loc, .. } => FileId::Bank(loc.bank as usize),
+            Change::Snap(s) => s.file(),
+        }
+    }
 }
 
 /// One undo step: a labelled group of changes.
 #[derive(Debug)]
 pub struct Transaction {
+    /// Identifies the document state this step leads to (never reused).
+    pub id: u64,
     /// What the user did, shown on undo / redo.
     pub label: String,
     /// The changes in the order they were made.
     pub changes: Vec<Change>,
 }
 
-/// Unlimited undo / redo stacks.
+impl Transaction {
+    fn touches(&self, id: FileId) -> bool {
+        self.changes.iter().any(|c| c.file() == id)
+    }
+}
+
+/// The one undo / redo history of a document (unlimited), with a marker of the state last
+/// saved (or opened), so the unsaved star follows the document.
 #[derive(Debug, Default)]
 pub struct History {
     undo: Vec<Transaction>,
     redo: Vec<Transaction>,
+    next_id: u64,
+    /// The state on disk: `Some(0)` = before the first step; `None` once that state can no
+    /// longer be reached (edited after undoing past it).
+    saved: Option<u64>,
 }
 
 impl History {
@@ -334,6 +351,49 @@ impl History {
     pub fn redo_len(&self) -> usize {
         self.redo.len()
     }
+    /// The state the document is in (0 = as opened, else the id of the last step applied).
+    pub fn state(&self) -> u64 {
+        self.undo.last().map_or(0, |t| t.id)
+    }
+    /// Labels of the undo steps, oldest first.
+    pub fn labels(&self) -> Vec<&str> {
+        self.undo.iter().map(|t| t.label.as_str()).collect()
+    }
+    /// Marks the current state as the one on disk.
+    pub fn mark_saved(&mut self) {
+        self.saved = Some(self.state());
+    }
+    /// The steps between the saved state and now (`None` when the saved state is unreachable).
+    fn since_saved(&self) -> Option<Vec<&Transaction>> {
+        let saved = self.saved?;
+        if saved == self.state() {
+            return Some(Vec::new());
+        }
+        if saved == 0 {
+            return Some(self.undo.iter().collect());
+        }
+        if let Some(i) = self.undo.iter().position(|t| t.id == saved) {
+            return Some(self.undo[i + 1..].iter().collect());
+        }
+        // Undone past the save: the saved state is reached by redoing up to its step.
+        let i = self.redo.iter().position(|t| t.id == saved)?;
+        Some(self.redo[i..].iter().collect())
+    }
+    fn push(&mut self, label: &str, changes: Vec<Change>) {
+        self.next_id += 1;
+        if let Some(s) = self.saved
+            && self.redo.iter().any(|t| t.id == s)
+        {
+            // The saved state was undone and is now replaced by a new branch.
+            self.saved = None;
+        }
+        self.undo.push(Transaction {
+            id: self.next_id,
+            label: label.to_string(),
+            changes,
+        });
+        self.redo.clear();
+    }
 }
 
 /// The project as the tracker sees it.
@@ -342,6 +402,8 @@ pub struct Document {
     pub project: Project,
     /// Undo / redo history.
     pub history: History,
+    /// Cells copied from the grid, by parameter (pasted with [`super::command::Command::Paste`]).
+    pub clipboard: super::block::Clipboard,
     pending: Vec<Change>,
 }
 
@@ -354,11 +416,14 @@ impl std::fmt::Debug for Document {
 }
 
 impl Document {
-    /// A document over an opened project.
+    /// A document over an opened project (the opened state counts as saved).
     pub fn new(project: Project) -> Self {
+        let mut history = History::default();
+        history.mark_saved();
         Self {
             project,
-            history: History::default(),
+            history,
+            clipboard: super::block::Clipboard::default(),
             pending: Vec::new(),
         }
     }
@@ -384,9 +449,24 @@ impl Document {
         (bank < BANKS).then(|| self.project.bank_mut(bank))
     }
 
+    /// True when a file differs from the state last saved or opened: the project layer says
+    /// it was changed and the history does not know it to be back where it was saved.
+    pub fn file_dirty(&self, id: FileId) -> bool {
+        if !self.project.is_dirty(id) {
+            return false;
+        }
+        if self.pending.iter().any(|c| c.file() == id) {
+            return true;
+        }
+        match self.history.since_saved() {
+            Some(steps) => steps.iter().any(|t| t.touches(id)),
+            None => true,
+        }
+    }
+
     /// True when the bank file has unsaved changes.
     pub fn bank_dirty(&self, bank: usize) -> bool {
-        bank < BANKS && self.project.is_dirty(FileId::Bank(bank))
+        bank < BANKS && self.file_dirty(FileId::Bank(bank))
     }
 
     /// Reads a unit (0 when the bank is absent).
@@ -416,14 +496,10 @@ impl Document {
         true
     }
 
-    /// Records a change another view has already applied.
-    pub fn record(&mut self, change: Box<dyn CustomChange>) {
-        if let Some(b) = change.bank()
-            && b < BANKS
-        {
-            self.project.mark_dirty(FileId::Bank(b));
-        }
-        self.pending.push(Change::Custom(change));
+    /// Records a snapshot change already applied to the project.
+    pub fn record(&mut self, snap: Snap) {
+        self.project.mark_dirty(snap.file());
+        self.pending.push(Change::Snap(snap));
     }
 
     /// Closes the current group of changes as one undo step; returns false if it was empty.
@@ -432,11 +508,7 @@ impl Document {
             return false;
         }
         let changes = std::mem::take(&mut self.pending);
-        self.history.undo.push(Transaction {
-            label: label.to_string(),
-            changes,
-        });
-        self.history.redo.clear();
+        self.history.push(label, changes);
         true
     }
 
@@ -446,15 +518,23 @@ impl Document {
         }
     }
 
+    fn apply(&mut self, c: &Change, after: bool) {
+        match c {
+            Change::Unit {
+                loc,
+                before,
+                after: a,
+            } => self.raw_set(*loc, if after { *a } else { *before }),
+            Change::Snap(s) => s.put(&mut self.project, after),
+        }
+    }
+
     /// Undoes the last step; returns its label.
     pub fn undo(&mut self) -> Option<String> {
         self.commit("edit");
         let t = self.history.undo.pop()?;
         for c in t.changes.iter().rev() {
-            match c {
-                Change::Unit { loc, before, .. } => self.raw_set(*loc, *before),
-                Change::Custom(c) => c.undo(self),
-            }
+            self.apply(c, false);
         }
         let label = t.label.clone();
         self.history.redo.push(t);
@@ -465,10 +545,7 @@ impl Document {
     pub fn redo(&mut self) -> Option<String> {
         let t = self.history.redo.pop()?;
         for c in &t.changes {
-            match c {
-                Change::Unit { loc, after, .. } => self.raw_set(*loc, *after),
-                Change::Custom(c) => c.redo(self),
-            }
+            self.apply(c, true);
         }
         let label = t.label.clone();
         self.history.undo.push(t);
@@ -493,14 +570,9 @@ impl Document {
         }))
     }
 
-    /// Any unsaved change in any file.
+    /// Any unsaved change in any file (undoing back to the saved state clears it).
     pub fn is_dirty(&self) -> bool {
-        let untitled = matches!(self.project.location(), crate::project::Location::Untitled);
-        if untitled {
-            // A new project is all blank files: unsaved only once something was edited.
-            return self.history.undo_len() > 0 || !self.pending.is_empty();
-        }
-        self.project.any_dirty()
+        FileId::all().into_iter().any(|id| self.file_dirty(id))
     }
 }
 
@@ -509,6 +581,17 @@ impl Document {
     /// changed on disk unless `force`).
     pub fn save(&mut self, force: bool) -> Result<SaveReport, ProjectError> {
         self.commit("edit");
-        self.project.save(force)
+        let r = self.project.save(force)?;
+        self.history.mark_saved();
+        Ok(r)
+    }
+
+    /// Saves the whole project to a new folder (see [`Project::save_as`]); the document then
+    /// counts as saved.
+    pub fn save_as(&mut self, dir: &std::path::Path) -> Result<SaveReport, ProjectError> {
+        self.commit("edit");
+        let r = self.project.save_as(dir)?;
+        self.history.mark_saved();
+        Ok(r)
     }
 }

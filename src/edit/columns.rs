@@ -1,9 +1,9 @@
 //! The sub-columns of a track in the grid, their widths, labels and cell text.
 
+use crate::edit::document::{LOCKS, STEPS, is_midi};
 use crate::format::bank::{Bank, NO_LOCK};
 use crate::format::params::{ParamInfo, audio_param, midi_param};
 use crate::format::{MachineType, StepWord, TrigCondition};
-use crate::ui::model::{LOCKS, STEPS, is_midi};
 use std::collections::BTreeSet;
 
 /// One sub-column of a track.

@@ -1,8 +1,8 @@
 //! Block operations on a selection of rows x (track, sub-column) cells.
 
 use super::columns::Col;
-use super::edit::{At, EMPTY, StepData};
-use crate::ui::model::{Document, Mask, STEPS};
+use super::trig::{At, EMPTY, StepData};
+use crate::edit::document::{Document, Mask, STEPS, TRACKS, is_midi};
 use std::collections::BTreeSet;
 use std::ops::RangeInclusive;
 
@@ -23,34 +23,75 @@ impl Block {
     }
 }
 
-/// Copied cells: column kinds and rows of values ([`EMPTY`] = empty).
+/// Copied cells: the parameter of each column (with its track, counted from the block's
+/// first track, and whether that track is a MIDI track) and rows of values ([`EMPTY`] =
+/// empty). Chord columns NOT2-NOT4 hold absolute notes, as shown.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Clipboard {
-    /// The column kinds, left to right.
-    pub cols: Vec<Col>,
+    /// The columns, left to right: (track offset, MIDI track, column).
+    pub cols: Vec<(usize, bool, Col)>,
     /// Values, one row per step.
     pub rows: Vec<Vec<u16>>,
 }
 
-/// Whether a value of column kind `from` can go into a column `to`.
-fn compatible(from: Col, to: Col) -> bool {
-    match (from, to) {
-        (Col::Lock(_) | Col::Note, Col::Lock(_) | Col::Note) => true,
-        (a, b) => a == b,
+/// What a paste did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PasteReport {
+    /// Cells written.
+    pub written: usize,
+    /// Cells skipped because the target track has no such parameter (audio <-> MIDI).
+    pub skipped: usize,
+    /// Rows past the last step (64), not pasted.
+    pub rows_cut: usize,
+}
+
+impl PasteReport {
+    /// The status line.
+    pub fn message(&self) -> String {
+        let mut m = format!("pasted {} cell(s)", self.written);
+        if self.skipped > 0 {
+            m.push_str(&format!(
+                "; {} skipped (no such parameter on the target track)",
+                self.skipped
+            ));
+        }
+        if self.rows_cut > 0 {
+            m.push_str(&format!(
+                "; {} row(s) past step 64 not pasted",
+                self.rows_cut
+            ));
+        }
+        m
     }
 }
 
-/// Copies a block.
+/// A chord column of a MIDI track (lock bytes NOT2..NOT4) and its index 1..=3.
+fn chord_index(track: usize, col: Col) -> Option<u8> {
+    match col {
+        Col::Lock(i @ 3..=5) if is_midi(track) => Some(i - 2),
+        _ => None,
+    }
+}
+
+/// Copies a block, column by column as parameters.
 pub fn copy(doc: &Document, at: At, b: &Block) -> Clipboard {
+    let first = b.cols.first().map_or(0, |(t, _)| *t);
     Clipboard {
-        cols: b.cols.iter().map(|(_, c)| *c).collect(),
+        cols: b
+            .cols
+            .iter()
+            .map(|(t, c)| (t - first.min(*t), is_midi(*t), *c))
+            .collect(),
         rows: b
             .rows
             .clone()
             .map(|s| {
                 b.cols
                     .iter()
-                    .map(|(t, c)| at.cell_get(doc, *t, *c, s))
+                    .map(|(t, c)| match chord_index(*t, *c) {
+                        Some(i) => at.chord_note(doc, *t, s, i).map_or(EMPTY, u16::from),
+                        None => at.cell_get(doc, *t, *c, s),
+                    })
                     .collect()
             })
             .collect(),
@@ -67,36 +108,85 @@ pub fn clear(doc: &mut Document, at: At, b: &Block) {
     }
 }
 
-/// Pastes at a row and a list of target columns (from the cursor rightwards). With `mix`, only
-/// fills cells that are empty, from cells that are not.
+/// Pastes at a row, the clipboard's first track on `track`, each value into the same
+/// parameter of its track (never into another one: a lock or note column goes only to a track
+/// of the same kind, audio or MIDI; a column the target does not show yet appears because it
+/// is now locked). With `mix`, only fills cells that are empty, from cells that are not.
 pub fn paste(
     doc: &mut Document,
     at: At,
     clip: &Clipboard,
     row: usize,
-    targets: &[(usize, Col)],
+    track: usize,
     mix: bool,
-) {
-    for (r, values) in clip.rows.iter().enumerate() {
-        let s = row + r;
+) -> PasteReport {
+    let mut r = PasteReport::default();
+    for (i, values) in clip.rows.iter().enumerate() {
+        let s = row + i;
         if s >= STEPS {
-            break;
+            r.rows_cut += 1;
+            continue;
         }
-        for ((from, v), (t, to)) in clip.cols.iter().zip(values).zip(targets) {
-            if !compatible(*from, *to) {
+        for (&(dt, midi, col), v) in clip.cols.iter().zip(values) {
+            let t = track + dt;
+            if t >= TRACKS {
+                r.skipped += 1;
                 continue;
             }
-            if mix && (*v == EMPTY || at.cell_get(doc, *t, *to, s) != EMPTY) {
+            let typed = matches!(col, Col::Note | Col::Lock(_));
+            if typed && midi != is_midi(t) {
+                r.skipped += 1;
                 continue;
             }
-            at.cell_set(doc, *t, *to, s, *v);
+            if let Some(ci) = chord_index(t, col) {
+                if mix && (*v == EMPTY || at.chord_note(doc, t, s, ci).is_some()) {
+                    continue;
+                }
+                let ok = match *v {
+                    EMPTY => {
+                        at.set_lock(doc, t, s, ci + 2, None);
+                        true
+                    }
+                    n => at.set_chord_note(doc, t, s, ci, n.min(127) as u8).is_ok(),
+                };
+                if ok {
+                    r.written += 1;
+                } else {
+                    r.skipped += 1;
+                }
+                continue;
+            }
+            if mix && (*v == EMPTY || at.cell_get(doc, t, col, s) != EMPTY) {
+                continue;
+            }
+            at.cell_set(doc, t, col, s, *v);
+            r.written += 1;
         }
     }
+    r
 }
 
-/// Transposes the notes in a block by semitones.
-pub fn transpose(doc: &mut Document, at: At, b: &Block, semitones: i16) {
+/// Transposes the notes in a block by semitones (a MIDI chord moves with its root: its notes
+/// are stored relative to NOTE; a chord column selected without its NOTE moves alone);
+/// returns how many notes moved.
+pub fn transpose(doc: &mut Document, at: At, b: &Block, semitones: i16) -> usize {
+    let mut n = 0;
     for (t, c) in &b.cols {
+        if let Some(ci) = chord_index(*t, *c) {
+            // A chord note moves by itself only when its root is not moved too.
+            if b.cols.contains(&(*t, Col::Note)) {
+                continue;
+            }
+            for s in b.rows.clone() {
+                if let Some(v) = at.chord_note(doc, *t, s, ci) {
+                    let nv = (v as i16 + semitones).clamp(0, 127) as u8;
+                    if nv != v && at.set_chord_note(doc, *t, s, ci, nv).is_ok() {
+                        n += 1;
+                    }
+                }
+            }
+            continue;
+        }
         if *c != Col::Note {
             continue;
         }
@@ -104,18 +194,21 @@ pub fn transpose(doc: &mut Document, at: At, b: &Block, semitones: i16) {
             if let Some(v) = at.lock(doc, *t, s, 0) {
                 let nv = (v as i16 + semitones).clamp(0, 127) as u8;
                 at.set_lock(doc, *t, s, 0, Some(nv));
+                n += usize::from(nv != v);
             }
         }
     }
+    n
 }
 
 /// Interpolates each lock / note column linearly between its first and last row (both must be
-/// locked); returns the number of columns interpolated.
-pub fn interpolate(doc: &mut Document, at: At, b: &Block) -> usize {
+/// locked); returns the number of columns interpolated and of values written between them.
+pub fn interpolate(doc: &mut Document, at: At, b: &Block) -> (usize, usize) {
     let (r0, r1) = (*b.rows.start(), *b.rows.end());
     let mut n = 0;
+    let mut values = 0;
     if r1 <= r0 {
-        return 0;
+        return (0, 0);
     }
     for (t, c) in &b.cols {
         let idx = match c {
@@ -131,9 +224,10 @@ pub fn interpolate(doc: &mut Document, at: At, b: &Block) -> usize {
             let v = (a as f64 + (z as f64 - a as f64) * f).round() as u8;
             at.set_lock(doc, *t, s, idx, Some(v));
         }
+        values += r1 - r0 - 1;
         n += 1;
     }
-    n
+    (n, values)
 }
 
 /// Places a trig every `n` steps from the first row of the block on each of its tracks.
@@ -164,8 +258,9 @@ pub fn euclid_hit(k: usize, n: usize, rot: usize, i: usize) -> bool {
     (j * k) % n < k
 }
 
-/// Writes a euclidean rhythm (k hits over n steps, rotated) into the trigs of the given tracks,
-/// from `start`; steps of the rhythm without a hit lose their trig.
+/// Writes a euclidean rhythm (k hits over n steps, rotated, repeated) into `len` steps of the
+/// trigs of the given tracks from `start`; steps of the rhythm without a hit lose their trig.
+#[allow(clippy::too_many_arguments)]
 pub fn euclid(
     doc: &mut Document,
     at: At,
@@ -174,11 +269,13 @@ pub fn euclid(
     k: usize,
     n: usize,
     rot: usize,
+    len: usize,
 ) {
+    let n = n.max(1);
     for &t in tracks {
-        for i in 0..n.min(STEPS - start.min(STEPS)) {
+        for i in 0..len.min(STEPS - start.min(STEPS)) {
             let s = start + i;
-            let hit = euclid_hit(k.min(n), n, rot, i);
+            let hit = euclid_hit(k.min(n), n, rot, i % n);
             if hit != at.mask(doc, t, Mask::Trig, s) {
                 at.toggle_trig(doc, t, s, Mask::Trig);
             }
@@ -244,9 +341,17 @@ pub fn halve(doc: &mut Document, at: At, tracks: &[usize], rows: RangeInclusive<
 }
 
 /// Sets each lock / note cell of the block that has a trig of any kind to a random value in
-/// `lo..=hi` (device values).
-pub fn randomize(doc: &mut Document, at: At, b: &Block, lo: u8, hi: u8, rng: &mut impl rand::Rng) {
+/// `lo..=hi` (stored values; the caller reads the range in device units); returns how many.
+pub fn randomize(
+    doc: &mut Document,
+    at: At,
+    b: &Block,
+    lo: u8,
+    hi: u8,
+    rng: &mut impl rand::Rng,
+) -> usize {
     let (lo, hi) = (lo.min(hi), hi.max(lo).min(254));
+    let mut n = 0;
     for (t, c) in &b.cols {
         let idx = match c {
             Col::Note => 0,
@@ -254,11 +359,13 @@ pub fn randomize(doc: &mut Document, at: At, b: &Block, lo: u8, hi: u8, rng: &mu
             _ => continue,
         };
         for s in b.rows.clone() {
-            if at.trig_kind(doc, *t, s) == super::edit::TrigKind::None {
+            if at.trig_kind(doc, *t, s) == super::trig::TrigKind::None {
                 continue;
             }
             let v = rng.random_range(lo..=hi);
             at.set_lock(doc, *t, s, idx, Some(v));
+            n += 1;
         }
     }
+    n
 }
