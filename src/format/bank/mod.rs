@@ -1,4 +1,3 @@
-#![allow(clippy::expect_used)] // lints: pending edit13 merge
 //! Bank files (`bankNN.work` / `.strd`, 636113 bytes, version 23): 16 patterns,
 //! 4 working parts, 4 saved parts, part state and names (format doc §4).
 //!
@@ -388,6 +387,10 @@ impl Bank {
     /// bank whose file had a wrong checksum keeps that stored value.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut cur = Cursor::new(Vec::with_capacity(BANK_LEN));
+        #[expect(
+            clippy::expect_used,
+            reason = "a Cursor over a Vec grows on demand and the bank's writers have no asserts"
+        )]
         self.write_body(&mut cur)
             .expect("writing to a Vec cannot fail");
         let mut out = cur.into_inner();
