@@ -14,7 +14,7 @@ use crate::midi::model::{DeviceSetup, SeqPattern};
 use crate::midi::output::PortStatus;
 use crate::midi::ports::open_system;
 use crate::midi::scheduler::{PlayItem, RowOptions};
-use crate::midi::transport::{MidiError, MidiSystem, resolve_port};
+use crate::midi::transport::{MidiError, MidiSystem};
 use clap::{Args, Subcommand};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -332,22 +332,25 @@ pub fn monitor(
     in_choice: Option<String>,
     out: &mut dyn Write,
 ) -> Result<(), MidiCliError> {
-    let names = system.inputs()?;
-    let name = match in_choice {
-        Some(c) => resolve_port(&names, &c)?,
-        None => names
+    let choice = match in_choice {
+        Some(c) => c,
+        None => system
+            .inputs()?
             .first()
             .cloned()
             .ok_or_else(|| MidiCliError::Port("no MIDI input port".into()))?,
     };
-    let mut port = system.open_in(&name)?;
+    let (name, mut port) = crate::midi::capture::open_in(system, &choice)?;
     writeln!(out, "listening on {name}")?;
     let start = Instant::now();
     let mut n = 0usize;
     // Monitoring only prints: once stdout is closed there is nothing left to do.
     while args.count.is_none_or(|c| n < c) && !super::out::gone() {
-        let Some(m) = port.recv_timeout(Duration::from_millis(500))? else {
-            continue;
+        let m = match port.recv_timeout(Duration::from_millis(500)) {
+            Ok(Some(m)) => m,
+            Ok(None) => continue,
+            Err(MidiError::Ended(_)) => break,
+            Err(e) => return Err(e.into()),
         };
         if m.bytes == [CLOCK] && !args.clock {
             continue;

@@ -11,7 +11,7 @@ use super::output::{Output, PortStatus};
 use super::record::{RecordSettings, RecordedNote, Recorder};
 use super::render::{MsgRole, Renderer, Silent, TimedMsg, note_to_pitch};
 use super::scheduler::{MsgQueue, PlayItem, PlayPosition, Sequencer};
-use super::transport::{MidiIn, MidiSystem, TimedMessage, resolve_port};
+use super::transport::{MidiIn, MidiSystem, TimedMessage};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU16, AtomicU32, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
@@ -375,10 +375,7 @@ impl InputSide {
             return;
         };
         self.last_try = Some(Instant::now());
-        let opened = system
-            .inputs()
-            .and_then(|names| resolve_port(&names, &choice))
-            .and_then(|name| system.open_in(&name).map(|p| (name, p)));
+        let opened = super::capture::open_in(system, &choice);
         match opened {
             Ok((name, port)) => {
                 self.stop = Arc::new(AtomicBool::new(false));
@@ -418,6 +415,8 @@ fn forward_input(mut port: Box<dyn MidiIn>, tx: Sender<Command>, stop: Arc<Atomi
                 }
             }
             Ok(None) => {}
+            // A `file:` input played to its end: nothing more will come, nothing to reopen.
+            Err(super::transport::MidiError::Ended(_)) => return,
             Err(_) => {
                 let _ = tx.send(Command::InputGone(port.name().to_string()));
                 return;

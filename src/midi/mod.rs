@@ -6,9 +6,10 @@
 //! [`scheduler`] is the pure virtual-time sequencer; [`output`] keeps the port and held
 //! notes; [`record`] turns input notes into grid edits; [`engine`] runs it all on a thread.
 //! [`from_bank`] and [`arrange`] adapt the format models (banks, project.work, arrangements);
-//! [`sim`] is a simulated device for tests.
+//! [`sim`] is a simulated device for tests; [`capture`] is the `file:PATH` port (out and in).
 
 pub mod arrange;
+pub mod capture;
 pub mod conditions;
 pub mod engine;
 pub mod from_bank;
