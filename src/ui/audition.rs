@@ -1,0 +1,239 @@
+//! The tracker's MIDI at app level: the edit-audition hook, the project settings kept in
+//! step with the engine, and the MIDI keys (mute, solo, play the step / row / from the
+//! cursor, edit audition on or off).
+//!
+//! The hook is one place: [`before`] takes what the step under the cursor plays before a
+//! key's action, [`after`] compares it afterwards and auditions the step when it changed
+//! (a trig toggled, a note, lock, condition, slide or retrig edited), unless the action
+//! auditioned by itself (note entry) or edit audition is off.
+
+use super::action::{ActionDef, act};
+use super::app::App;
+use super::engines::{NO_PLAY, midi_ready, track_set};
+use crate::midi::{PlayItem, RowOptions, SeqPattern, SeqStep};
+use std::sync::Arc;
+
+/// The MIDI actions the app handles in every view.
+pub const ACTIONS: &[ActionDef] = &[
+    act(
+        "app.mute",
+        "Mute / unmute the cursor's track (muted tracks send nothing)",
+        &["ctrl+k"],
+    ),
+    act("app.solo", "Solo / unsolo the cursor's track", &["ctrl+l"]),
+    act(
+        "app.unmute_all",
+        "Unmute and unsolo every track",
+        &["alt+q"],
+    ),
+    act(
+        "app.audition_toggle",
+        "Edit audition on / off (play a step when an edit changes it)",
+        &["alt+a"],
+    ),
+    act(
+        "app.play_step",
+        "Play the step under the cursor on the device",
+        &["alt+k"],
+    ),
+    act(
+        "app.play_row",
+        "Play the row under the cursor (every track)",
+        &["alt+j"],
+    ),
+    act(
+        "app.play_from_cursor",
+        "Play the pattern from the cursor's step (then loop it)",
+        &["ctrl+f"],
+    ),
+];
+
+/// Whether an action is one of [`ACTIONS`].
+pub fn handles(name: &str) -> bool {
+    ACTIONS.iter().any(|a| a.name == name)
+}
+
+/// What the step under the cursor played before an action.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Before {
+    bank: usize,
+    pattern: usize,
+    track: usize,
+    step: usize,
+    plays: Option<SeqStep>,
+    auditions: u64,
+}
+
+/// The cursor of the current view as (track, step), when it has one.
+fn cursor(app: &App) -> Option<(usize, usize)> {
+    app.views.get(app.current)?.cursor_step(&app.ctx)
+}
+
+fn step_of(app: &App, at: (usize, usize), track: usize, step: usize) -> Option<SeqStep> {
+    let bank = app.ctx.doc.bank(at.0)?;
+    let p = SeqPattern::from_bank(bank, at.0, at.1)?;
+    p.tracks.get(track)?.steps.get(step).copied()
+}
+
+/// Takes what the step under the cursor plays (nothing when edit audition is off, there is
+/// no MIDI engine or the view has no cursor).
+pub fn before(app: &App) -> Option<Before> {
+    if app.ctx.engines.edit_audition_off {
+        return None;
+    }
+    let m = app.ctx.engines.midi_control.as_ref()?;
+    if !midi_ready(m.as_ref()) {
+        return None;
+    }
+    let (track, step) = cursor(app)?;
+    let at = (app.ctx.nav.bank, app.ctx.nav.pattern);
+    Some(Before {
+        bank: at.0,
+        pattern: at.1,
+        track,
+        step,
+        plays: step_of(app, at, track, step),
+        auditions: m.auditions(),
+    })
+}
+
+/// Auditions the step taken by [`before`] when the action changed what it plays and did not
+/// audition by itself.
+pub fn after(app: &mut App, before: Option<Before>) {
+    let Some(b) = before else {
+        return;
+    };
+    let now = step_of(app, (b.bank, b.pattern), b.track, b.step);
+    if now == b.plays || !now.is_some_and(|s| s.trig || s.trigless) {
+        return;
+    }
+    let Some(bank) = app.ctx.doc.bank(b.bank) else {
+        return;
+    };
+    if let Some(m) = app.ctx.engines.midi_control.as_mut()
+        && m.auditions() == b.auditions
+    {
+        m.audition_step(bank, (b.bank, b.pattern), b.track, b.step);
+    }
+}
+
+/// Each event-loop pass: the engine gets the project's MIDI settings and tempo when they
+/// changed, and its notices go to the status line. Never blocks.
+pub fn tick(app: &mut App) {
+    let Some(m) = app.ctx.engines.midi_control.as_mut() else {
+        return;
+    };
+    m.sync_project(app.ctx.doc.project.project_file());
+    if let Some(n) = m.notices().pop() {
+        app.error(n);
+    }
+}
+
+fn track_name(t: usize) -> String {
+    track_set(1 << t)
+}
+
+/// Runs one of [`ACTIONS`].
+pub fn action(app: &mut App, name: &str) {
+    let track = cursor(app).map_or(0, |c| c.0);
+    let step = cursor(app).map_or(0, |c| c.1);
+    let at = (app.ctx.nav.bank, app.ctx.nav.pattern);
+    if name == "app.audition_toggle" {
+        let e = &mut app.ctx.engines;
+        e.edit_audition_off = !e.edit_audition_off;
+        let on = !e.edit_audition_off;
+        app.info(if on {
+            "edit audition on"
+        } else {
+            "edit audition off"
+        });
+        return;
+    }
+    let Some(m) = app.ctx.engines.midi_control.as_mut() else {
+        app.error(NO_PLAY);
+        return;
+    };
+    let (mute, solo) = m.mutes();
+    let msg = match name {
+        "app.mute" => {
+            let on = mute & (1 << track) == 0;
+            m.set_mute(track, on);
+            format!(
+                "{} {}",
+                track_name(track),
+                if on { "muted" } else { "unmuted" }
+            )
+        }
+        "app.solo" => {
+            let on = solo & (1 << track) == 0;
+            m.set_solo(track, on);
+            format!(
+                "{} {}",
+                track_name(track),
+                if on { "soloed" } else { "unsoloed" }
+            )
+        }
+        "app.unmute_all" => {
+            for t in 0..16 {
+                m.set_mute(t, false);
+                m.set_solo(t, false);
+            }
+            "every track unmuted".to_string()
+        }
+        _ => {
+            if !midi_ready(m.as_ref()) {
+                app.error(NO_PLAY);
+                return;
+            }
+            let Some(bank) = app.ctx.doc.bank(at.0) else {
+                app.error("this bank is not loaded: nothing to play");
+                return;
+            };
+            match name {
+                "app.play_step" => {
+                    m.audition_step(bank, at, track, step);
+                    format!("played {} step {}", track_name(track), step + 1)
+                }
+                "app.play_row" => {
+                    m.audition_row(bank, at, step);
+                    format!("played row {}", step + 1)
+                }
+                "app.play_from_cursor" => {
+                    let Some(p) = SeqPattern::from_bank(bank, at.0, at.1).map(Arc::new) else {
+                        app.error("no such pattern");
+                        return;
+                    };
+                    let items = from_step(p, step as u16);
+                    m.play_items(items);
+                    format!("playing from step {}", step + 1)
+                }
+                _ => return,
+            }
+        }
+    };
+    app.info(msg);
+}
+
+/// Play items for a pattern started at `step`: the rest of one pass, then the whole
+/// pattern looped.
+pub fn from_step(pattern: Arc<SeqPattern>, step: u16) -> Vec<PlayItem> {
+    let mut items = Vec::new();
+    if step > 0 {
+        items.push(PlayItem {
+            pattern: Arc::clone(&pattern),
+            passes: Some(1),
+            tempo: None,
+            row: RowOptions {
+                offset: step,
+                ..RowOptions::default()
+            },
+        });
+    }
+    items.push(PlayItem {
+        pattern,
+        passes: None,
+        tempo: None,
+        row: RowOptions::default(),
+    });
+    items
+}
