@@ -1,0 +1,174 @@
+//! The tracker and the MIDI engine together, on a simulated device: the engine plays on the
+//! project's channels (not the defaults), every edit that changes a step auditions it, the
+//! MIDI keys (play step / row, mute, solo, edit audition off) do what they say.
+
+mod common;
+
+use octa::midi::sim::SimSystem;
+use octa::project::{OpenOptions, Project};
+use octa::ui::App;
+use octa::ui::midi_link::MidiLink;
+use octa::ui::testing::{app, press};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// A copy of hello-flex whose T3 trig channel is 12 (`MIDI_TRIG_CH3=11`), written here.
+fn project_with_t3_on_channel_12(tmp: &Path) -> Option<std::path::PathBuf> {
+    let src = octa::testutil::corpus("ot/hello-flex/project")?;
+    let dir = tmp.join("HELLO");
+    common::copy_dir(&src, &dir);
+    let pf = dir.join("project.work");
+    let text = std::fs::read_to_string(&pf).unwrap();
+    assert!(text.contains("MIDI_TRIG_CH3=2\r\n"));
+    std::fs::write(
+        &pf,
+        text.replace("MIDI_TRIG_CH3=2\r\n", "MIDI_TRIG_CH3=11\r\n"),
+    )
+    .unwrap();
+    Some(dir)
+}
+
+fn tracker(dir: &Path, sim: &SimSystem) -> App {
+    let project = Project::open(dir, &OpenOptions::default()).unwrap();
+    let mut a = app(project, "tracker");
+    let link = MidiLink::start_on(Box::new(sim.clone()), Some("OT".into()), None);
+    a.ctx.engines.midi_control = Some(Box::new(link));
+    // The first pass of the event loop gives the engine the project.
+    a.tick();
+    a
+}
+
+/// Waits (bounded) until the device received a message matching `f`; all messages so far.
+fn wait_for(sim: &SimSystem, f: impl Fn(&[u8]) -> bool) -> Vec<Vec<u8>> {
+    let start = Instant::now();
+    loop {
+        let m = sim.messages();
+        if m.iter().any(|b| f(b)) || start.elapsed() > Duration::from_secs(10) {
+            return m;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+const CH12_ON: u8 = 0x9B;
+const CH12_OFF: u8 = 0x8B;
+
+#[test]
+fn edits_audition_on_the_projects_channel_and_mutes_silence_a_track() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(dir) = project_with_t3_on_channel_12(tmp.path()) else {
+        return;
+    };
+    let sim = SimSystem::with_device("OT");
+    let mut a = tracker(&dir, &sim);
+    // Cursor to T3 step 2 (empty in A01), toggle a trig: the hook auditions it on channel 12
+    // as the sample at its own pitch (84), with its note off.
+    press(&mut a, &["tab", "tab", "down", "space"]);
+    let m = wait_for(&sim, |b| b == [CH12_OFF, 84, 0]);
+    assert!(m.contains(&vec![CH12_ON, 84, 100]), "{m:?}");
+    assert!(m.contains(&vec![CH12_OFF, 84, 0]), "{m:?}");
+    assert!(
+        !m.iter().any(|b| b[0] == 0x92),
+        "nothing on the default channel 3: {m:?}"
+    );
+    // Step 1 of T3 holds VOL=88 (AMP VOL is CC 25): play-step sends the lock, then the note.
+    sim.clear();
+    press(&mut a, &["home", "alt+k"]);
+    let m = wait_for(&sim, |b| b == [CH12_OFF, 84, 0]);
+    let lock = m.iter().position(|b| b == &vec![0xBB, 25, 88]);
+    let on = m.iter().position(|b| b == &vec![CH12_ON, 84, 100]);
+    assert!(lock.is_some() && on.is_some() && lock < on, "{m:?}");
+    // A move is no edit: nothing is auditioned.
+    sim.clear();
+    press(&mut a, &["down", "down", "up"]);
+    // Mute T3: toggling a trig there (step 4) sends nothing; then play row 1 (T1 T2 T3 T8
+    // hold trigs there): everything but T3 sounds.
+    press(&mut a, &["ctrl+k"]);
+    assert_eq!(a.message, Some(("T3 muted".to_string(), false)));
+    press(
+        &mut a,
+        &["home", "down", "down", "down", "space", "home", "alt+j"],
+    );
+    let m = wait_for(&sim, |b| b[0] == 0x80);
+    assert!(
+        m.iter().any(|b| b[0] == 0x90),
+        "T1 played in the row: {m:?}"
+    );
+    assert!(
+        !m.iter().any(|b| b[0] & 0x0F == 11),
+        "muted T3 sent nothing: {m:?}"
+    );
+    let mut label = String::new();
+    if let Some(mc) = a.ctx.engines.midi_control.as_ref() {
+        label = mc.label();
+    }
+    assert_eq!(label, "out OT | mute T3");
+    // Solo T3 (the cursor's track): a row plays only T3, muted or not? Solo wins as on the
+    // device: soloed tracks play.
+    press(&mut a, &["ctrl+k", "ctrl+l"]);
+    assert_eq!(a.message, Some(("T3 soloed".to_string(), false)));
+    sim.clear();
+    press(&mut a, &["alt+j"]);
+    let m = wait_for(&sim, |b| b == [CH12_OFF, 84, 0]);
+    assert!(
+        m.iter()
+            .filter(|b| b[0] & 0xE0 == 0x80)
+            .all(|b| b[0] & 0x0F == 11),
+        "only T3 plays while soloed: {m:?}"
+    );
+    // Edit audition off: a toggle sends nothing.
+    press(&mut a, &["alt+q", "alt+a"]);
+    assert_eq!(a.message, Some(("edit audition off".to_string(), false)));
+    sim.clear();
+    press(&mut a, &["home", "down", "down", "down", "down", "space"]);
+    press(&mut a, &["alt+a", "home", "alt+k"]);
+    let m = wait_for(&sim, |b| b[0] == CH12_OFF);
+    let ons: Vec<&Vec<u8>> = m.iter().filter(|b| b[0] == CH12_ON).collect();
+    assert_eq!(
+        ons,
+        [&vec![CH12_ON, 84, 100]],
+        "only the play-step key sounded: {m:?}"
+    );
+    assert!(m.contains(&vec![0xBB, 25, 88]), "step 1's lock: {m:?}");
+}
+
+#[test]
+fn the_engine_follows_a_tempo_change_of_the_project() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(dir) = project_with_t3_on_channel_12(tmp.path()) else {
+        return;
+    };
+    let sim = SimSystem::with_device("OT");
+    let mut a = tracker(&dir, &sim);
+    press(&mut a, &["ctrl+space"]);
+    assert_eq!(a.message, Some(("playing".to_string(), false)));
+    let _ = wait_for(&sim, |b| b[0] == 0x91);
+    // T2 trigs at steps 1 3 6 8 11 13 15; at 124 BPM steps are 121 ms. Change the tempo to
+    // 300 BPM (50 ms steps) in project.work while playing.
+    a.ctx
+        .doc
+        .project
+        .project_file_mut()
+        .set_tempo_bpm(300.0)
+        .unwrap();
+    a.tick();
+    std::thread::sleep(Duration::from_millis(1500));
+    press(&mut a, &["ctrl+space"]);
+    let start = Instant::now();
+    while a.ctx.engines.midi_control.as_ref().unwrap().is_playing()
+        && start.elapsed() < Duration::from_secs(10)
+    {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let log = sim.log();
+    let t2: Vec<Instant> = log
+        .iter()
+        .filter(|r| r.bytes[0] == 0x91)
+        .map(|r| r.at)
+        .collect();
+    // At 124 BPM 1.5 s holds about 7 T2 notes; at 300 BPM about 16.
+    assert!(t2.len() >= 12, "{} T2 notes", t2.len());
+    let ons = log.iter().filter(|r| r.bytes[0] & 0xF0 == 0x90).count();
+    let offs = log.iter().filter(|r| r.bytes[0] & 0xF0 == 0x80).count();
+    assert_eq!(ons, offs, "no hanging notes after stop");
+}
