@@ -41,6 +41,8 @@ pub enum MidiCommand {
     Play(PlayArgs),
     /// Print incoming MIDI messages from the input port (--midi-in).
     Monitor(MonitorArgs),
+    /// Record notes from a MIDI input into a track of a pattern (one take, saved).
+    Record(super::midi_record::RecordArgs),
 }
 
 /// `octa midi play` arguments.
@@ -99,6 +101,9 @@ pub enum MidiCliError {
     /// A bad argument.
     #[error("{0}")]
     Arg(String),
+    /// The project could not be opened or saved.
+    #[error("{0}")]
+    Project(String),
     /// Writing the output failed.
     #[error("output: {0}")]
     Io(#[from] std::io::Error),
@@ -117,6 +122,19 @@ pub fn run(args: &MidiArgs, out_choice: Option<&str>, in_choice: Option<&str>) -
         MidiCommand::Ports => ports(&*open_system(), &mut stdout),
         MidiCommand::Play(a) => play(open_system(), a, out_choice, &mut stdout),
         MidiCommand::Monitor(a) => monitor(&mut *open_system(), a, in_choice, &mut stdout),
+        MidiCommand::Record(a) => {
+            let input = a.input.clone().or(in_choice);
+            match super::midi_record::record(open_system(), a, out_choice, input, &mut stdout) {
+                Ok(r) => match r.lost {
+                    Some(why) => Err(MidiCliError::Port(format!(
+                        "the take ended early: {why}; the {} note(s) recorded before were saved",
+                        r.notes
+                    ))),
+                    None => Ok(()),
+                },
+                Err(e) => Err(e),
+            }
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -258,7 +276,7 @@ pub fn load_play(args: &PlayArgs) -> Result<(Vec<PlayItem>, DeviceSetup, String)
 }
 
 /// Set by Ctrl-C while `octa midi play` runs, so playback stops cleanly (no hanging notes).
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+pub(crate) static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 #[cfg(target_os = "linux")]
 extern "C" fn on_interrupt(_: libc::c_int) {
@@ -266,7 +284,7 @@ extern "C" fn on_interrupt(_: libc::c_int) {
 }
 
 /// Routes Ctrl-C to [`INTERRUPTED`] (Linux; elsewhere Ctrl-C ends the process).
-fn catch_interrupt() {
+pub(crate) fn catch_interrupt() {
     #[cfg(target_os = "linux")]
     {
         let handler = on_interrupt as extern "C" fn(libc::c_int);

@@ -10,6 +10,7 @@ mod demo;
 mod dump;
 mod librarian;
 pub mod midi;
+pub mod midi_record;
 pub mod out;
 mod project_cmds;
 mod state;
