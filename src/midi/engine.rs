@@ -51,7 +51,8 @@ impl Default for EngineOptions {
             send_transport: false,
             follow_clock: false,
             seed: 0,
-            realtime: true,
+            // OCTA_MIDI_REALTIME=0 keeps normal priority (for comparing timing).
+            realtime: std::env::var_os("OCTA_MIDI_REALTIME").is_none_or(|v| v != "0"),
         }
     }
 }

@@ -423,6 +423,10 @@ impl App {
     pub fn send(&mut self, input: Input) {
         if let Input::Answer(tag, text) = &input {
             match *tag {
+                t if super::audition::handles_answer(t) => {
+                    super::audition::answer(self, t, text.trim());
+                    return;
+                }
                 "app.goto_bank" => {
                     match crate::format::parse_bank(text) {
                         Some(b) => {
@@ -798,9 +802,12 @@ impl App {
     /// description contains it, ignoring case).
     pub fn prompt_choices(&self, tag: &str, typed: &str) -> Vec<(String, String)> {
         let want = typed.trim().to_ascii_lowercase();
-        self.views
-            .get(self.current)
-            .map(|v| v.prompt_choices(tag, &self.ctx))
+        super::audition::prompt_choices(self, tag)
+            .or_else(|| {
+                self.views
+                    .get(self.current)
+                    .map(|v| v.prompt_choices(tag, &self.ctx))
+            })
             .unwrap_or_default()
             .into_iter()
             .filter(|(n, d)| {

@@ -46,7 +46,98 @@ pub const ACTIONS: &[ActionDef] = &[
         "Play the pattern from the cursor's step (then loop it)",
         &["ctrl+f"],
     ),
+    act(
+        "app.midi_ports",
+        "Choose the MIDI output and input ports (remembered in the config)",
+        &["alt+y"],
+    ),
 ];
+
+/// Prompt tags of the port choice.
+const OUT_TAG: &str = "app.midi_out";
+const IN_TAG: &str = "app.midi_in";
+
+/// Whether a prompt answer is one of the port prompts.
+pub fn handles_answer(tag: &str) -> bool {
+    tag == OUT_TAG || tag == IN_TAG
+}
+
+/// The ports a port prompt offers, as (name, description); `None` for other prompts.
+pub fn prompt_choices(app: &App, tag: &str) -> Option<Vec<(String, String)>> {
+    if !handles_answer(tag) {
+        return None;
+    }
+    let (outs, ins) = app
+        .ctx
+        .engines
+        .midi_control
+        .as_ref()
+        .map(|m| m.port_names())
+        .unwrap_or_default();
+    let list = if tag == OUT_TAG { outs } else { ins };
+    Some(
+        list.into_iter()
+            .enumerate()
+            .map(|(i, n)| (n, format!("port {i}")))
+            .collect(),
+    )
+}
+
+fn port_prompt(app: &mut App, tag: &'static str) {
+    let (out, inp) = &app.ctx.engines.midi_ports;
+    let (what, now, empty) = if tag == OUT_TAG {
+        ("output", out, "the first port")
+    } else {
+        ("input", inp, "no input")
+    };
+    let names = prompt_choices(app, tag)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect::<Vec<_>>()
+        .join(", ");
+    app.overlay = super::app::Overlay::Prompt {
+        title: format!(
+            "MIDI {what} (now {}; empty: {empty}; or file:PATH) [{}]",
+            now.as_deref().unwrap_or(empty),
+            if names.is_empty() { "no ports" } else { &names }
+        ),
+        tag,
+        text: now.clone().unwrap_or_default(),
+    };
+}
+
+/// Applies a port prompt's answer: the output, then the input is asked; both are switched
+/// to and remembered in the config file.
+pub fn answer(app: &mut App, tag: &str, text: &str) {
+    let choice = (!text.is_empty()).then(|| text.to_string());
+    if tag == OUT_TAG {
+        app.ctx.engines.midi_ports.0 = choice;
+        port_prompt(app, IN_TAG);
+        return;
+    }
+    app.ctx.engines.midi_ports.1 = choice;
+    let (out, inp) = app.ctx.engines.midi_ports.clone();
+    if let Some(m) = app.ctx.engines.midi_control.as_mut() {
+        m.set_ports(out.clone(), inp.clone());
+    }
+    let saved = crate::config::config_dir()
+        .map(|d| d.join("config.toml"))
+        .map(|p| {
+            crate::config::remember(&p, "midi_out", out.as_deref())
+                .and_then(|()| crate::config::remember(&p, "midi_in", inp.as_deref()))
+        });
+    let what = format!(
+        "MIDI output {}, input {}",
+        out.as_deref().unwrap_or("(first port)"),
+        inp.as_deref().unwrap_or("(none)")
+    );
+    match saved {
+        Some(Ok(())) => app.info(format!("{what}; remembered in config.toml")),
+        Some(Err(e)) => app.error(format!("{what}; not remembered: {e}")),
+        None => app.info(format!("{what}; no config directory to remember it in")),
+    }
+}
 
 /// Whether an action is one of [`ACTIONS`].
 pub fn handles(name: &str) -> bool {
@@ -138,6 +229,10 @@ pub fn action(app: &mut App, name: &str) {
     let track = cursor(app).map_or(0, |c| c.0);
     let step = cursor(app).map_or(0, |c| c.1);
     let at = (app.ctx.nav.bank, app.ctx.nav.pattern);
+    if name == "app.midi_ports" {
+        port_prompt(app, OUT_TAG);
+        return;
+    }
     if name == "app.audition_toggle" {
         let e = &mut app.ctx.engines;
         e.edit_audition_off = !e.edit_audition_off;

@@ -75,6 +75,10 @@ pub trait MidiControl {
     }
     /// Switches the output and input ports (`None` input: no input).
     fn set_ports(&mut self, _output: Option<String>, _input: Option<String>) {}
+    /// The MIDI system's output and input port names (for choosing one).
+    fn port_names(&self) -> (Vec<String>, Vec<String>) {
+        (Vec::new(), Vec::new())
+    }
     /// What the status line says about MIDI: output, input, mutes and solos.
     fn label(&self) -> String {
         self.status().to_string()
@@ -126,6 +130,8 @@ pub struct Engines {
     pub peaks: PeakCache,
     /// Edit audition is off (`app.audition_toggle`; config `audition = false`).
     pub edit_audition_off: bool,
+    /// The MIDI output and input the user chose (`None`: the first output / no input).
+    pub midi_ports: (Option<String>, Option<String>),
 }
 
 impl Engines {

@@ -177,6 +177,14 @@ impl MidiControl for MidiLink {
         self.engine.set_input(input);
     }
 
+    fn port_names(&self) -> (Vec<String>, Vec<String>) {
+        let sys = crate::midi::ports::open_system();
+        (
+            sys.outputs().unwrap_or_default(),
+            sys.inputs().unwrap_or_default(),
+        )
+    }
+
     fn label(&self) -> String {
         let st = self.engine.status();
         let mut s = match &st.output {

@@ -179,6 +179,7 @@ pub fn run(opts: RunOptions) -> ExitCode {
         .midi_in
         .clone()
         .or(Config::load().ok().and_then(|c| c.midi_in));
+    app.ctx.engines.midi_ports = (port.clone(), input.clone());
     app.ctx.engines.midi_control = Some(Box::new(midi_link::MidiLink::start_with(port, input)));
     // The engine knows the project's channels and tempo from the start.
     audition::tick(&mut app);
