@@ -226,3 +226,30 @@ fn trig_channels_off_send_nothing_for_audio_tracks_and_say_why() {
         "no note and no CC: {m:?}"
     );
 }
+
+#[test]
+fn ports_are_chosen_in_the_tracker_and_remembered() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(dir) = hello_t3_on_12(tmp.path()) else {
+        return;
+    };
+    let cap = tmp.path().join("chosen.cap");
+    let mut s = Session::start(&[dir.to_str().unwrap()], tmp.path());
+    assert!(s.wait_for("PCH", 0), "did not start: {}", s.tail());
+    // alt+y asks for the output, then the input (empty: none).
+    let mark = s.text().len();
+    s.send(b"\x1by");
+    assert!(s.wait_for("MIDI output", mark), "{}", s.tail());
+    s.send(format!("file:{}\r", cap.display()).as_bytes());
+    let mark = s.text().len();
+    assert!(s.wait_for("MIDI input", mark), "{}", s.tail());
+    s.send(b"\r");
+    assert!(s.wait_for("remembered in config.toml", mark), "{}", s.tail());
+    // The engine now plays into the capture file: T1 step 1 (channel 1).
+    s.send(b"\x1bk");
+    let m = wait_capture(&cap, |b| b[0] == 0x80);
+    assert!(m.iter().any(|b| b[0] == 0x90), "{m:?}");
+    assert!(s.quit(), "{}", s.tail());
+    let config = std::fs::read_to_string(tmp.path().join("config/config.toml")).unwrap();
+    assert_eq!(config, format!("midi_out = \"file:{}\"\n", cap.display()));
+}
