@@ -244,7 +244,11 @@ fn ports_are_chosen_in_the_tracker_and_remembered() {
     let mark = s.text().len();
     assert!(s.wait_for("MIDI input", mark), "{}", s.tail());
     s.send(b"\r");
-    assert!(s.wait_for("remembered in config.toml", mark), "{}", s.tail());
+    assert!(
+        s.wait_for("remembered in config.toml", mark),
+        "{}",
+        s.tail()
+    );
     // The engine now plays into the capture file: T1 step 1 (channel 1).
     s.send(b"\x1bk");
     let m = wait_capture(&cap, |b| b[0] == 0x80);
