@@ -154,6 +154,8 @@ struct Shared {
     mute: AtomicU32,
     solo: AtomicU32,
     fill: AtomicBool,
+    /// The tempo playback runs at (f64 bits).
+    tempo: AtomicU64,
     /// Passes of the worker loop (wake-ups), for tests that check idle means idle.
     wakes: AtomicU64,
 }
@@ -186,6 +188,7 @@ impl MidiEngine {
             mute: AtomicU32::new(0),
             solo: AtomicU32::new(0),
             fill: AtomicBool::new(false),
+            tempo: AtomicU64::new(0),
             wakes: AtomicU64::new(0),
         });
         let mut worker = Worker {
@@ -358,6 +361,14 @@ impl MidiEngine {
             *s = a.load(Ordering::Relaxed);
         }
         Some(p)
+    }
+
+    /// The tempo playback runs at (BPM), or `None` when stopped.
+    pub fn tempo(&self) -> Option<f64> {
+        self.shared
+            .playing
+            .load(Ordering::Acquire)
+            .then(|| f64::from_bits(self.shared.tempo.load(Ordering::Relaxed)))
     }
 
     /// How many times the engine thread has woken up so far (each pass of its loop). While
@@ -718,6 +729,9 @@ impl Worker {
             return;
         };
         let p = seq.position_at(now - self.play_start);
+        self.shared
+            .tempo
+            .store(seq.tempo().to_bits(), Ordering::Relaxed);
         self.shared.item.store(p.item as u32, Ordering::Relaxed);
         self.shared.pass.store(p.pass, Ordering::Relaxed);
         for (a, s) in self.shared.steps.iter().zip(p.steps) {
@@ -739,6 +753,9 @@ impl Worker {
         // negative micro-timing on the first step can be honoured.
         let early = seq.peek_time(0.0).map_or(0.0, |t| (-t).max(0.0));
         self.play_start = self.now() + 0.005 + early;
+        self.shared
+            .tempo
+            .store(seq.tempo().to_bits(), Ordering::Relaxed);
         self.seq = Some(seq);
         self.shared.playing.store(true, Ordering::Release);
         if self.opts.send_transport {
@@ -918,6 +935,9 @@ impl Worker {
         let rel = self.now() - self.play_start;
         if let Some(seq) = self.seq.as_mut() {
             seq.set_tempo(bpm, rel);
+            self.shared
+                .tempo
+                .store(seq.tempo().to_bits(), Ordering::Relaxed);
         }
     }
 

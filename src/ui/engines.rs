@@ -58,6 +58,10 @@ pub trait MidiControl {
     fn is_playing(&self) -> bool {
         false
     }
+    /// The tempo playback runs at, while playing.
+    fn play_tempo(&self) -> Option<f64> {
+        None
+    }
     /// The playhead: item, pass and the step of every track, while playing.
     fn play_position(&self) -> Option<crate::midi::PlayPosition> {
         None

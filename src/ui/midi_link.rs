@@ -135,6 +135,10 @@ impl MidiControl for MidiLink {
         self.engine.position().is_some()
     }
 
+    fn play_tempo(&self) -> Option<f64> {
+        self.engine.tempo()
+    }
+
     fn play_position(&self) -> Option<PlayPosition> {
         self.engine.position()
     }
