@@ -180,3 +180,54 @@ fn the_engine_follows_a_tempo_change_of_the_project() {
     let offs = log.iter().filter(|r| r.bytes[0] & 0xF0 == 0x80).count();
     assert_eq!(ons, offs, "no hanging notes after stop");
 }
+
+#[test]
+fn chains_and_arrangements_play_from_the_tracker() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(dir) = project_with_t3_on_channel_12(tmp.path()) else {
+        return;
+    };
+    let sim = SimSystem::with_device("OT");
+    let mut a = tracker(&dir, &sim);
+    // hello-flex's arrangement 1 is empty: said plainly, nothing plays.
+    press(&mut a, &["alt+u"]);
+    octa::ui::testing::type_text(&mut a, "arr 1");
+    press(&mut a, &["enter"]);
+    assert_eq!(
+        a.message,
+        Some(("arrangement 1 has no pattern rows".to_string(), true))
+    );
+    press(&mut a, &["alt+u"]);
+    octa::ui::testing::type_text(&mut a, "1 x");
+    press(&mut a, &["enter"]);
+    assert_eq!(
+        a.message,
+        Some((
+            "`x`: expected a pattern number 1..16 or `arr N`".to_string(),
+            true
+        ))
+    );
+    // A chain of A01 and A02 plays each once, then stops by itself.
+    press(&mut a, &["alt+u"]);
+    octa::ui::testing::type_text(&mut a, "1 2");
+    press(&mut a, &["enter"]);
+    assert_eq!(
+        a.message,
+        Some(("playing chain A01 A02".to_string(), false))
+    );
+    let link = a.ctx.engines.midi_control.as_ref().unwrap();
+    let start = Instant::now();
+    let mut items_seen = std::collections::BTreeSet::new();
+    while start.elapsed() < Duration::from_secs(20) {
+        match link.play_position() {
+            Some(p) => {
+                items_seen.insert(p.item);
+            }
+            None if !items_seen.is_empty() => break,
+            None => {}
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(items_seen.into_iter().collect::<Vec<_>>(), [0, 1]);
+    assert!(!link.is_playing(), "the chain ended by itself");
+}

@@ -47,6 +47,11 @@ pub const ACTIONS: &[ActionDef] = &[
         &["ctrl+f"],
     ),
     act(
+        "app.play_chain",
+        "Play a chain (`1 2 5`: patterns of this bank) or an arrangement (`arr 3`) (asks)",
+        &["alt+u"],
+    ),
+    act(
         "app.midi_ports",
         "Choose the MIDI output and input ports (remembered in the config)",
         &["alt+y"],
@@ -57,9 +62,69 @@ pub const ACTIONS: &[ActionDef] = &[
 const OUT_TAG: &str = "app.midi_out";
 const IN_TAG: &str = "app.midi_in";
 
-/// Whether a prompt answer is one of the port prompts.
+/// Prompt tag of the chain / arrangement question.
+const CHAIN_TAG: &str = "app.play_chain";
+
+/// Whether a prompt answer is one of this module's prompts.
 pub fn handles_answer(tag: &str) -> bool {
-    tag == OUT_TAG || tag == IN_TAG
+    tag == OUT_TAG || tag == IN_TAG || tag == CHAIN_TAG
+}
+
+/// What `app.play_chain` plays: `arr N` (arrangement N, 1..8) or pattern numbers (1..16) of
+/// the current bank, each once, in order. An error names what was not understood.
+pub fn chain_items(app: &App, text: &str) -> Result<(Vec<PlayItem>, String), String> {
+    let doc = &app.ctx.doc;
+    let pattern = |bank: usize, p: usize| {
+        doc.bank(bank)
+            .and_then(|b| SeqPattern::from_bank(b, bank, p))
+            .map(Arc::new)
+    };
+    let t = text.trim().to_ascii_lowercase();
+    if let Some(n) = t.strip_prefix("arr") {
+        let n: usize = n
+            .trim()
+            .parse()
+            .ok()
+            .filter(|n| (1..=8).contains(n))
+            .ok_or_else(|| format!("`{text}`: expected `arr 1`..`arr 8`"))?;
+        let rows = doc
+            .project
+            .arrangement(n - 1)
+            .rows(crate::format::arrangement::Block::Working);
+        let play = crate::midi::arrange::arrangement_items(&rows, |id| {
+            pattern(id as usize / 16, id as usize % 16)
+        });
+        if play.items.is_empty() {
+            return Err(format!("arrangement {n} has no pattern rows"));
+        }
+        let desc = format!("arrangement {n} ({} items)", play.items.len());
+        return Ok((play.items, desc));
+    }
+    let bank = app.ctx.nav.bank;
+    let mut items = Vec::new();
+    let mut names = Vec::new();
+    for w in t
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|w| !w.is_empty())
+    {
+        let n: usize = w
+            .parse()
+            .ok()
+            .filter(|n| (1..=16).contains(n))
+            .ok_or_else(|| format!("`{w}`: expected a pattern number 1..16 or `arr N`"))?;
+        let p = pattern(bank, n - 1).ok_or_else(|| format!("pattern {n} is not loaded"))?;
+        names.push(p.name.clone());
+        items.push(PlayItem {
+            pattern: p,
+            passes: Some(1),
+            tempo: None,
+            row: RowOptions::default(),
+        });
+    }
+    if items.is_empty() {
+        return Err("type pattern numbers (`1 2 5`) or `arr N`".into());
+    }
+    Ok((items, format!("chain {}", names.join(" "))))
 }
 
 /// The ports a port prompt offers, as (name, description); `None` for other prompts.
@@ -110,6 +175,28 @@ fn port_prompt(app: &mut App, tag: &'static str) {
 /// Applies a port prompt's answer: the output, then the input is asked; both are switched
 /// to and remembered in the config file.
 pub fn answer(app: &mut App, tag: &str, text: &str) {
+    if tag == CHAIN_TAG {
+        let ready = app
+            .ctx
+            .engines
+            .midi_control
+            .as_ref()
+            .is_some_and(|m| midi_ready(m.as_ref()));
+        if !ready {
+            app.error(NO_PLAY);
+            return;
+        }
+        match chain_items(app, text) {
+            Ok((items, desc)) => {
+                if let Some(m) = app.ctx.engines.midi_control.as_mut() {
+                    m.play_items(items);
+                }
+                app.info(format!("playing {desc}"));
+            }
+            Err(e) => app.error(e),
+        }
+        return;
+    }
     let choice = (!text.is_empty()).then(|| text.to_string());
     if tag == OUT_TAG {
         app.ctx.engines.midi_ports.0 = choice;
@@ -229,6 +316,14 @@ pub fn action(app: &mut App, name: &str) {
     let track = cursor(app).map_or(0, |c| c.0);
     let step = cursor(app).map_or(0, |c| c.1);
     let at = (app.ctx.nav.bank, app.ctx.nav.pattern);
+    if name == "app.play_chain" {
+        app.overlay = super::app::Overlay::Prompt {
+            title: "Play: pattern numbers of this bank (1 2 5) or an arrangement (arr 1)".into(),
+            tag: CHAIN_TAG,
+            text: String::new(),
+        };
+        return;
+    }
     if name == "app.midi_ports" {
         port_prompt(app, OUT_TAG);
         return;
