@@ -156,12 +156,11 @@ pub fn remember(path: &Path, key: &str, value: Option<&str>) -> Result<(), Confi
         path: path.to_path_buf(),
         message: e.to_string(),
     })?;
+    let write = |e: crate::project::ProjectError| io(std::io::Error::other(e.to_string()));
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(io)?;
+        crate::project::durable::create_dir_all(dir).map_err(write)?;
     }
-    let tmp = path.with_extension("toml.tmp");
-    std::fs::write(&tmp, out).map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(io)
+    crate::project::durable::write_file(path, out.as_bytes()).map_err(write)
 }
 
 #[cfg(test)]
