@@ -91,7 +91,11 @@ fn channel_tempo_and_mute_changes_apply_while_playing() {
     e.stop();
     let m = wait_until(&sys, |m| count(m, 0x95) == count(m, 0x85));
     assert_eq!(count(&m, 0x95), count(&m, 0x85));
-    assert_eq!(e.tempo(), None);
+    let t = Instant::now();
+    while e.tempo().is_some() && t.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    assert_eq!(e.tempo(), None, "stopped");
 }
 
 #[test]
