@@ -231,3 +231,25 @@ fn chains_and_arrangements_play_from_the_tracker() {
     assert_eq!(items_seen.into_iter().collect::<Vec<_>>(), [0, 1]);
     assert!(!link.is_playing(), "the chain ended by itself");
 }
+
+#[test]
+fn note_entry_auditions_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(dir) = project_with_t3_on_channel_12(tmp.path()) else {
+        return;
+    };
+    let sim = SimSystem::with_device("OT");
+    let mut a = tracker(&dir, &sim);
+    // T3 step 2, the note (PCH) column: `z` enters C of the current octave. The view
+    // auditions the note itself; the edit hook must not play the step a second time.
+    press(&mut a, &["tab", "tab", "down", "right", "z"]);
+    let cursor = a.views[a.current].cursor_line(&a.ctx).unwrap_or_default();
+    assert!(cursor.starts_with("T3 step 03/16 PTCH"), "{cursor}");
+    let m = wait_for(&sim, |b| b[0] == CH12_OFF);
+    std::thread::sleep(Duration::from_millis(300));
+    let m2 = sim.messages();
+    // The step now holds a trig (the hook saw a change and still stayed quiet).
+    assert!(a.ctx.doc.bank(0).unwrap().patterns[0].audio[2].trigs.get(1));
+    let ons = m2.iter().filter(|b| b[0] == CH12_ON).count();
+    assert_eq!(ons, 1, "{cursor}: {m:?} then {m2:?} ({:?})", a.message);
+}
