@@ -253,3 +253,64 @@ fn note_entry_auditions_once() {
     let ons = m2.iter().filter(|b| b[0] == CH12_ON).count();
     assert_eq!(ons, 1, "{cursor}: {m:?} then {m2:?} ({:?})", a.message);
 }
+
+#[test]
+fn step_recording_from_the_input_is_one_undo_step() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(dir) = project_with_t3_on_channel_12(tmp.path()) else {
+        return;
+    };
+    let sim = SimSystem::with_device("OT");
+    let project = Project::open(&dir, &OpenOptions::default()).unwrap();
+    let mut a = app(project, "tracker");
+    let link = MidiLink::start_on(Box::new(sim.clone()), Some("OT".into()), Some("OT".into()));
+    a.ctx.engines.midi_control = Some(Box::new(link));
+    a.ctx.engines.midi_ports = (Some("OT".into()), Some("OT".into()));
+    a.tick();
+    // C01: empty in hello-flex.
+    a.ctx.nav.bank = 2;
+    a.ctx.nav.pattern = 0;
+    let before = a.ctx.doc.bank(2).unwrap().patterns[0].clone();
+    // T3 step 2, record: two notes from the controller land on steps 2 and 3.
+    press(&mut a, &["tab", "tab", "down", "alt+z"]);
+    assert_eq!(
+        a.message,
+        Some(("recording T3 from OT (alt+z stops)".to_string(), false))
+    );
+    let label = a.ctx.engines.midi_control.as_ref().unwrap().label();
+    assert!(label.ends_with("| REC"), "{label}");
+    // The input opens on the engine thread: feed until the first note is recorded.
+    let start = Instant::now();
+    let t3 = |a: &App| a.ctx.doc.bank(2).unwrap().patterns[0].audio[2].clone();
+    while !t3(&a).trigs.get(1) && start.elapsed() < Duration::from_secs(10) {
+        sim.feed("OT", &[0x90, 86, 100]);
+        sim.feed("OT", &[0x80, 86, 0]);
+        std::thread::sleep(Duration::from_millis(20));
+        a.tick();
+    }
+    // Whatever came in flight before the first note was seen went to the next steps; one
+    // more note after the others.
+    std::thread::sleep(Duration::from_millis(100));
+    a.tick();
+    let next = (0..16).find(|&s| s > 1 && !t3(&a).trigs.get(s)).unwrap();
+    sim.feed("OT", &[0x90, 72, 100]);
+    sim.feed("OT", &[0x80, 72, 0]);
+    let start = Instant::now();
+    while !t3(&a).trigs.get(next) && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(10));
+        a.tick();
+    }
+    assert_eq!(t3(&a).plock(1, 0), Some(66), "86 = D6: PTCH +2");
+    assert_eq!(t3(&a).plock(next, 0), Some(52), "72 = C5: PTCH -12");
+    press(&mut a, &["alt+z"]);
+    let msg = a.message.clone().unwrap().0;
+    assert!(
+        msg.starts_with("take ended: ") && msg.ends_with("into T3 (one undo step)"),
+        "{msg}"
+    );
+    // Thru/audition: the notes were heard on T3's channel.
+    assert!(sim.messages().iter().any(|b| b == &vec![CH12_ON, 86, 100]));
+    // One undo takes the whole take back.
+    press(&mut a, &["ctrl+z"]);
+    assert!(a.ctx.doc.bank(2).unwrap().patterns[0] == before);
+}

@@ -52,6 +52,11 @@ pub const ACTIONS: &[ActionDef] = &[
         &["alt+u"],
     ),
     act(
+        "app.record",
+        "Record from the MIDI input into the cursor's track: step entry, or live while playing (again: stop; one undo step per take)",
+        &["alt+z"],
+    ),
+    act(
         "app.midi_ports",
         "Choose the MIDI output and input ports (remembered in the config)",
         &["alt+y"],
@@ -253,6 +258,125 @@ fn step_of(app: &App, at: (usize, usize), track: usize, step: usize) -> Option<S
     p.tracks.get(track)?.steps.get(step).copied()
 }
 
+/// A take being recorded from the MIDI input into one pattern (one undo step when it ends).
+#[derive(Debug, Clone)]
+pub struct Take {
+    bank: usize,
+    pattern: usize,
+    track: usize,
+    before: Box<crate::format::bank::Pattern>,
+    notes: usize,
+}
+
+fn start_take(app: &mut App, track: usize, step: usize) {
+    let at = (app.ctx.nav.bank, app.ctx.nav.pattern);
+    let Some(bank) = app.ctx.doc.bank(at.0) else {
+        app.error("this bank is not loaded: nothing to record into");
+        return;
+    };
+    let (Some(before), Some(seq)) = (
+        bank.patterns.get(at.1).cloned(),
+        SeqPattern::from_bank(bank, at.0, at.1),
+    ) else {
+        app.error("no such pattern");
+        return;
+    };
+    if app.ctx.doc.read_only() {
+        app.error("read-only: nothing can be recorded");
+        return;
+    }
+    let kind = if track < 8 {
+        crate::midi::TrackKind::Audio
+    } else {
+        crate::midi::TrackKind::Midi
+    };
+    let settings = crate::midi::RecordSettings {
+        track,
+        kind,
+        cursor: step as u16,
+        edit_step: app.ctx.edit_step.clamp(1, 64) as u16,
+        length: seq.track_timing(track).0,
+        capture_micro_timing: true,
+        channel: None,
+    };
+    let input = app.ctx.engines.midi_ports.1.clone();
+    let Some(m) = app.ctx.engines.midi_control.as_mut() else {
+        app.error(NO_PLAY);
+        return;
+    };
+    m.set_recording(Some(settings), Some(Arc::new(seq)));
+    app.ctx.engines.take = Some(Take {
+        bank: at.0,
+        pattern: at.1,
+        track,
+        before: Box::new(before),
+        notes: 0,
+    });
+    app.info(format!(
+        "recording {} from {} (alt+z stops)",
+        track_name(track),
+        input
+            .as_deref()
+            .unwrap_or("no input: choose one with alt+y")
+    ));
+}
+
+fn stop_take(app: &mut App) {
+    let Some(take) = app.ctx.engines.take.take() else {
+        return;
+    };
+    apply_recorded(app);
+    if let Some(m) = app.ctx.engines.midi_control.as_mut() {
+        m.set_recording(None, None);
+    }
+    let after = app
+        .ctx
+        .doc
+        .bank(take.bank)
+        .and_then(|b| b.patterns.get(take.pattern).cloned());
+    if let Some(after) = after
+        && after != *take.before
+    {
+        app.ctx.doc.record(Box::new(super::edits::Snap::Pattern {
+            bank: take.bank,
+            pattern: take.pattern,
+            before: take.before,
+            after: Box::new(after),
+        }));
+        app.ctx.doc.commit("record");
+    }
+    app.info(format!(
+        "take ended: {} note(s) into {} (one undo step)",
+        take.notes,
+        track_name(take.track)
+    ));
+}
+
+/// Writes the notes recorded since the last pass into the take's pattern.
+fn apply_recorded(app: &mut App) {
+    let Some(m) = app.ctx.engines.midi_control.as_mut() else {
+        return;
+    };
+    let notes = m.recorded();
+    let Some(take) = app.ctx.engines.take.as_mut() else {
+        return;
+    };
+    if notes.is_empty() {
+        return;
+    }
+    take.notes += notes.len();
+    let (bank, pattern) = (take.bank, take.pattern);
+    let result = app
+        .ctx
+        .doc
+        .bank_mut(bank)
+        .and_then(|b| b.patterns.get_mut(pattern))
+        .map(|p| crate::midi::record::write_take(p, &notes));
+    if let Some(Err(e)) = result {
+        app.error(format!("recording: {e}"));
+    }
+}
+
 /// Takes what the step under the cursor plays (nothing when edit audition is off, there is
 /// no MIDI engine or the view has no cursor).
 pub fn before(app: &App) -> Option<Before> {
@@ -305,6 +429,7 @@ pub fn tick(app: &mut App) {
     if let Some(n) = m.notices().pop() {
         app.error(n);
     }
+    apply_recorded(app);
 }
 
 fn track_name(t: usize) -> String {
@@ -326,6 +451,14 @@ pub fn action(app: &mut App, name: &str) {
     }
     if name == "app.midi_ports" {
         port_prompt(app, OUT_TAG);
+        return;
+    }
+    if name == "app.record" {
+        if app.ctx.engines.take.is_some() {
+            stop_take(app);
+        } else {
+            start_take(app, track, step);
+        }
         return;
     }
     if name == "app.audition_toggle" {

@@ -87,6 +87,18 @@ pub trait MidiControl {
     fn label(&self) -> String {
         self.status().to_string()
     }
+    /// Starts (`Some`) or ends (`None`) recording notes from the input; `pattern` is the
+    /// one being recorded into (recorded notes are auditioned from it).
+    fn set_recording(
+        &mut self,
+        _settings: Option<crate::midi::RecordSettings>,
+        _pattern: Option<std::sync::Arc<crate::midi::SeqPattern>>,
+    ) {
+    }
+    /// Notes recorded from the input since the last call (never blocks).
+    fn recorded(&mut self) -> Vec<crate::midi::RecordedNote> {
+        Vec::new()
+    }
     /// Messages from the engine since the last call (a track without a channel, a port
     /// that vanished or came back). Never blocks.
     fn notices(&mut self) -> Vec<String> {
@@ -136,6 +148,8 @@ pub struct Engines {
     pub edit_audition_off: bool,
     /// The MIDI output and input the user chose (`None`: the first output / no input).
     pub midi_ports: (Option<String>, Option<String>),
+    /// The take being recorded from the MIDI input (`app.record`).
+    pub take: Option<super::audition::Take>,
 }
 
 impl Engines {

@@ -5,7 +5,7 @@ use crate::format::bank::Bank;
 use crate::format::project_file::ProjectFile;
 use crate::midi::{
     Audition, DeviceSetup, EngineEvent, EngineOptions, MidiEngine, MidiSystem, PlayItem,
-    PlayPosition, PortStatus, RowOptions, SeqPattern,
+    PlayPosition, PortStatus, RecordSettings, RecordedNote, RowOptions, SeqPattern,
 };
 use std::sync::Arc;
 
@@ -15,6 +15,9 @@ pub struct MidiLink {
     /// The setup last given to the engine (`None`: none given yet).
     setup: Option<DeviceSetup>,
     auditions: u64,
+    recorded: Vec<RecordedNote>,
+    recording: bool,
+    pending_notices: Vec<String>,
 }
 
 impl MidiLink {
@@ -44,6 +47,9 @@ impl MidiLink {
             engine: MidiEngine::start(system, opts),
             setup: None,
             auditions: 0,
+            recorded: Vec::new(),
+            recording: false,
+            pending_notices: Vec::new(),
         }
     }
 
@@ -205,14 +211,44 @@ impl MidiControl for MidiLink {
         if solo != 0 {
             s.push_str(&format!(" | solo {}", track_set(solo)));
         }
+        if self.recording {
+            s.push_str(" | REC");
+        }
         s
     }
 
+    fn set_recording(
+        &mut self,
+        settings: Option<RecordSettings>,
+        pattern: Option<Arc<SeqPattern>>,
+    ) {
+        self.recording = settings.is_some();
+        self.engine.set_recording(settings, pattern);
+    }
+
+    fn recorded(&mut self) -> Vec<RecordedNote> {
+        // Engine events are drained by `notices` (called first each loop pass); recorded
+        // notes wait here.
+        let n = self.notices_buffered();
+        self.pending_notices.extend(n);
+        std::mem::take(&mut self.recorded)
+    }
+
     fn notices(&mut self) -> Vec<String> {
+        let mut v = std::mem::take(&mut self.pending_notices);
+        v.extend(self.notices_buffered());
+        v
+    }
+}
+
+impl MidiLink {
+    /// Drains the engine's events: notices returned, recorded notes kept for `recorded`.
+    fn notices_buffered(&mut self) -> Vec<String> {
         let mut v = Vec::new();
         while let Some(e) = self.engine.poll_event() {
             match e {
                 EngineEvent::Notice(m) => v.push(m),
+                EngineEvent::Recorded(n) => self.recorded.push(n),
                 EngineEvent::Status(s) => {
                     if let PortStatus::Vanished(_) = s.output {
                         v.push(s.output.to_string());
