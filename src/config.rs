@@ -106,9 +106,91 @@ impl Config {
     }
 }
 
+/// Sets (`Some`) or removes (`None`) one top-level string setting in a config file, keeping
+/// its other lines and comments (the tracker remembers chosen MIDI ports this way). The file
+/// is created when missing; the result must still be a valid config, else nothing is written.
+pub fn remember(path: &Path, key: &str, value: Option<&str>) -> Result<(), ConfigError> {
+    let io = |source| ConfigError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(io(e)),
+    };
+    let is_key = |l: &str| {
+        l.trim_start()
+            .strip_prefix(key)
+            .is_some_and(|r| r.trim_start().starts_with('='))
+    };
+    let first_table = text
+        .lines()
+        .position(|l| l.trim_start().starts_with('['))
+        .unwrap_or(usize::MAX);
+    let new_line = value.map(|v| format!("{key} = {}", toml::Value::String(v.to_string())));
+    let mut lines: Vec<String> = Vec::new();
+    let mut done = false;
+    for (i, l) in text.lines().enumerate() {
+        if i < first_table && is_key(l) {
+            if let (Some(n), false) = (&new_line, done) {
+                lines.push(n.clone());
+            }
+            done = true;
+        } else {
+            if i == first_table && !done {
+                if let Some(n) = &new_line {
+                    lines.push(n.clone());
+                }
+                done = true;
+            }
+            lines.push(l.to_string());
+        }
+    }
+    if !done && let Some(n) = new_line {
+        lines.push(n);
+    }
+    let mut out = lines.join("\n");
+    out.push('\n');
+    toml::from_str::<Config>(&out).map_err(|e| ConfigError::Parse {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let write = |e: crate::project::ProjectError| io(std::io::Error::other(e.to_string()));
+    if let Some(dir) = path.parent() {
+        crate::project::durable::create_dir_all(dir).map_err(write)?;
+    }
+    crate::project::durable::write_file(path, out.as_bytes()).map_err(write)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remember_keeps_other_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("sub").join("config.toml");
+        remember(&p, "midi_out", Some("file:/tmp/a b")).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&p).unwrap(),
+            "midi_out = \"file:/tmp/a b\"\n"
+        );
+        std::fs::write(&p, "# mine\ntheme = \"light\"\nmidi_out = \"x\"\n").unwrap();
+        remember(&p, "midi_out", Some("Octatrack")).unwrap();
+        remember(&p, "midi_in", Some("Keystep \"37\"")).unwrap();
+        let c = Config::load_from(&p).unwrap();
+        assert_eq!(c.midi_out.as_deref(), Some("Octatrack"));
+        assert_eq!(c.midi_in.as_deref(), Some("Keystep \"37\""));
+        assert_eq!(c.theme.as_deref(), Some("light"));
+        assert!(std::fs::read_to_string(&p).unwrap().starts_with("# mine\n"));
+        remember(&p, "midi_in", None).unwrap();
+        assert_eq!(Config::load_from(&p).unwrap().midi_in, None);
+        // A key the config does not know is refused and the file is left alone.
+        let before = std::fs::read_to_string(&p).unwrap();
+        assert!(remember(&p, "bogus", Some("1")).is_err());
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), before);
+    }
 
     #[test]
     fn parses_and_reports_bad_keys() {

@@ -14,7 +14,7 @@ use crate::midi::model::{DeviceSetup, SeqPattern};
 use crate::midi::output::PortStatus;
 use crate::midi::ports::open_system;
 use crate::midi::scheduler::{PlayItem, RowOptions};
-use crate::midi::transport::{MidiError, MidiSystem, resolve_port};
+use crate::midi::transport::{MidiError, MidiSystem};
 use clap::{Args, Subcommand};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -41,6 +41,8 @@ pub enum MidiCommand {
     Play(PlayArgs),
     /// Print incoming MIDI messages from the input port (--midi-in).
     Monitor(MonitorArgs),
+    /// Record notes from a MIDI input into a track of a pattern (one take, saved).
+    Record(super::midi_record::RecordArgs),
 }
 
 /// `octa midi play` arguments.
@@ -99,6 +101,9 @@ pub enum MidiCliError {
     /// A bad argument.
     #[error("{0}")]
     Arg(String),
+    /// The project could not be opened or saved.
+    #[error("{0}")]
+    Project(String),
     /// Writing the output failed.
     #[error("output: {0}")]
     Io(#[from] std::io::Error),
@@ -117,6 +122,19 @@ pub fn run(args: &MidiArgs, out_choice: Option<&str>, in_choice: Option<&str>) -
         MidiCommand::Ports => ports(&*open_system(), &mut stdout),
         MidiCommand::Play(a) => play(open_system(), a, out_choice, &mut stdout),
         MidiCommand::Monitor(a) => monitor(&mut *open_system(), a, in_choice, &mut stdout),
+        MidiCommand::Record(a) => {
+            let input = a.input.clone().or(in_choice);
+            match super::midi_record::record(open_system(), a, out_choice, input, &mut stdout) {
+                Ok(r) => match r.lost {
+                    Some(why) => Err(MidiCliError::Port(format!(
+                        "the take ended early: {why}; the {} note(s) recorded before were saved",
+                        r.notes
+                    ))),
+                    None => Ok(()),
+                },
+                Err(e) => Err(e),
+            }
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -258,7 +276,7 @@ pub fn load_play(args: &PlayArgs) -> Result<(Vec<PlayItem>, DeviceSetup, String)
 }
 
 /// Set by Ctrl-C while `octa midi play` runs, so playback stops cleanly (no hanging notes).
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+pub(crate) static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 #[cfg(target_os = "linux")]
 extern "C" fn on_interrupt(_: libc::c_int) {
@@ -270,7 +288,7 @@ extern "C" fn on_interrupt(_: libc::c_int) {
     unsafe_code,
     reason = "installing a signal handler needs libc::signal; the handler only stores to an atomic"
 )]
-fn catch_interrupt() {
+pub(crate) fn catch_interrupt() {
     #[cfg(target_os = "linux")]
     {
         let handler = on_interrupt as extern "C" fn(libc::c_int);
@@ -336,22 +354,25 @@ pub fn monitor(
     in_choice: Option<String>,
     out: &mut dyn Write,
 ) -> Result<(), MidiCliError> {
-    let names = system.inputs()?;
-    let name = match in_choice {
-        Some(c) => resolve_port(&names, &c)?,
-        None => names
+    let choice = match in_choice {
+        Some(c) => c,
+        None => system
+            .inputs()?
             .first()
             .cloned()
             .ok_or_else(|| MidiCliError::Port("no MIDI input port".into()))?,
     };
-    let mut port = system.open_in(&name)?;
+    let (name, mut port) = crate::midi::capture::open_in(system, &choice)?;
     writeln!(out, "listening on {name}")?;
     let start = Instant::now();
     let mut n = 0usize;
     // Monitoring only prints: once stdout is closed there is nothing left to do.
     while args.count.is_none_or(|c| n < c) && !super::out::gone() {
-        let Some(m) = port.recv_timeout(Duration::from_millis(500))? else {
-            continue;
+        let m = match port.recv_timeout(Duration::from_millis(500)) {
+            Ok(Some(m)) => m,
+            Ok(None) => continue,
+            Err(MidiError::Ended(_)) => break,
+            Err(e) => return Err(e.into()),
         };
         if m.bytes == [CLOCK] && !args.clock {
             continue;

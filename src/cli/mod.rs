@@ -10,6 +10,7 @@ mod demo;
 mod dump;
 mod librarian;
 pub mod midi;
+pub mod midi_record;
 pub mod out;
 mod project_cmds;
 pub mod render;
@@ -71,6 +72,7 @@ fn tracker_options(
         keymap: keymap.clone(),
         demo_dir: None,
         midi_out: None,
+        midi_in: None,
         audio_device: None,
         other: None,
     }
@@ -145,12 +147,14 @@ pub fn main() -> ExitCode {
             Command::Demo(a) => crate::ui::run(crate::ui::RunOptions {
                 demo_dir: a.dir,
                 midi_out: cli.midi_out.clone(),
+                midi_in: cli.midi_in.clone(),
                 audio_device: cli.audio_device.clone(),
                 ..tracker_options(&cli.theme, &cli.keymap, None, true, cli.read_only)
             }),
         }),
         None => crate::ui::run(crate::ui::RunOptions {
             midi_out: cli.midi_out.clone(),
+            midi_in: cli.midi_in.clone(),
             audio_device: cli.audio_device.clone(),
             other: cli.other.clone(),
             ..tracker_options(&cli.theme, &cli.keymap, cli.path, cli.demo, cli.read_only)

@@ -5,14 +5,14 @@
 //! vanished port, publishes the play position in atomics, and reports status changes
 //! and recorded notes as [`EngineEvent`]s. Dropping the engine releases every held note.
 
-use super::message::{MidiMessage, START, STOP};
+use super::message::{MidiMessage, START, STOP, ShortMsg};
 use super::model::{DeviceSetup, SeqPattern, SeqStep, TrackKind};
 use super::output::{Output, PortStatus};
 use super::record::{RecordSettings, RecordedNote, Recorder};
 use super::render::{MsgRole, Renderer, Silent, TimedMsg, note_to_pitch};
 use super::scheduler::{MsgQueue, PlayItem, PlayPosition, Sequencer};
-use super::transport::{MidiIn, MidiSystem, TimedMessage, resolve_port};
-use std::collections::VecDeque;
+use super::transport::{MidiIn, MidiSystem, TimedMessage};
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU16, AtomicU32, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::sync::{Arc, Mutex};
@@ -51,7 +51,8 @@ impl Default for EngineOptions {
             send_transport: false,
             follow_clock: false,
             seed: 0,
-            realtime: true,
+            // OCTA_MIDI_REALTIME=0 keeps normal priority (for comparing timing).
+            realtime: std::env::var_os("OCTA_MIDI_REALTIME").is_none_or(|v| v != "0"),
         }
     }
 }
@@ -133,6 +134,9 @@ pub struct EngineStatus {
 
 enum Command {
     Setup(DeviceSetup),
+    Output(Option<String>),
+    Input(Option<String>),
+    Send(ShortMsg),
     Tempo(f64),
     Audition(Arc<SeqPattern>, Audition),
     Play(Vec<PlayItem>),
@@ -154,6 +158,8 @@ struct Shared {
     mute: AtomicU32,
     solo: AtomicU32,
     fill: AtomicBool,
+    /// The tempo playback runs at (f64 bits).
+    tempo: AtomicU64,
     /// Passes of the worker loop (wake-ups), for tests that check idle means idle.
     wakes: AtomicU64,
 }
@@ -186,6 +192,7 @@ impl MidiEngine {
             mute: AtomicU32::new(0),
             solo: AtomicU32::new(0),
             fill: AtomicBool::new(false),
+            tempo: AtomicU64::new(0),
             wakes: AtomicU64::new(0),
         });
         let mut worker = Worker {
@@ -212,6 +219,8 @@ impl MidiEngine {
             last_items: Vec::new(),
             clocks: VecDeque::new(),
             realtime: false,
+            played_setup: opts.setup,
+            routed: HashMap::new(),
             due: Vec::with_capacity(256),
             opts,
         };
@@ -252,9 +261,38 @@ impl MidiEngine {
         !matches!(self.status().output, PortStatus::Unavailable(_))
     }
 
-    /// Replaces the device setup (trig channels, auto channel, tempo).
+    /// Replaces the device setup (trig channels, auto channel, tempo). While playing, audio
+    /// tracks move to their new channels at once (held notes end on the channel they started
+    /// on) and an item without its own tempo follows the new project or pattern tempo.
     pub fn set_setup(&self, setup: DeviceSetup) {
         self.send(Command::Setup(setup));
+    }
+
+    /// Switches the output port (a name, part of a name, index or `file:PATH`; `None`: the
+    /// first port). Held notes are released on the old port first.
+    pub fn set_output(&self, choice: Option<String>) {
+        self.send(Command::Output(choice));
+    }
+
+    /// Switches the input port (`None`: no input).
+    pub fn set_input(&self, choice: Option<String>) {
+        self.send(Command::Input(choice));
+    }
+
+    /// Sends one message now (MIDI thru while recording); notes are tracked like every
+    /// other note, so panic and quitting release them.
+    pub fn send_message(&self, msg: ShortMsg) {
+        self.send(Command::Send(msg));
+    }
+
+    /// Muted tracks (bit per track 0..16).
+    pub fn mutes(&self) -> u32 {
+        self.shared.mute.load(Ordering::Relaxed)
+    }
+
+    /// Soloed tracks (bit per track 0..16).
+    pub fn solos(&self) -> u32 {
+        self.shared.solo.load(Ordering::Relaxed)
     }
 
     /// Changes the tempo of the running playback (from now on).
@@ -329,6 +367,14 @@ impl MidiEngine {
         Some(p)
     }
 
+    /// The tempo playback runs at (BPM), or `None` when stopped.
+    pub fn tempo(&self) -> Option<f64> {
+        self.shared
+            .playing
+            .load(Ordering::Acquire)
+            .then(|| f64::from_bits(self.shared.tempo.load(Ordering::Relaxed)))
+    }
+
     /// How many times the engine thread has woken up so far (each pass of its loop). While
     /// nothing plays and no port is being waited for, it sleeps until a command arrives.
     pub fn wakes(&self) -> u64 {
@@ -379,10 +425,7 @@ impl InputSide {
             return;
         };
         self.last_try = Some(Instant::now());
-        let opened = system
-            .inputs()
-            .and_then(|names| resolve_port(&names, &choice))
-            .and_then(|name| system.open_in(&name).map(|p| (name, p)));
+        let opened = super::capture::open_in(system, &choice);
         match opened {
             Ok((name, port)) => {
                 self.stop = Arc::new(AtomicBool::new(false));
@@ -422,6 +465,8 @@ fn forward_input(mut port: Box<dyn MidiIn>, tx: Sender<Command>, stop: Arc<Atomi
                 }
             }
             Ok(None) => {}
+            // A `file:` input played to its end: nothing more will come, nothing to reopen.
+            Err(super::transport::MidiError::Ended(_)) => return,
             Err(_) => {
                 let _ = tx.send(Command::InputGone(port.name().to_string()));
                 return;
@@ -462,6 +507,11 @@ struct Worker {
     last_items: Vec<PlayItem>,
     clocks: VecDeque<Instant>,
     realtime: bool,
+    /// The setup the running sequencer renders with (its channels are remapped to the
+    /// current setup's on the way out).
+    played_setup: DeviceSetup,
+    /// Notes sent on a remapped channel: (rendered channel, note) -> channel sent on.
+    routed: HashMap<(u8, u8), u8>,
     due: Vec<TimedMsg>,
     opts: EngineOptions,
 }
@@ -635,10 +685,13 @@ impl Worker {
         }
         let finished = seq.is_finished();
         for m in &due {
-            if matches!(m.role, MsgRole::NoteOn | MsgRole::Lock) && !self.audible(m.track) {
+            // Muted tracks send nothing: only note offs of notes already playing.
+            if !matches!(m.role, MsgRole::NoteOff | MsgRole::Realtime) && !self.audible(m.track) {
                 continue;
             }
-            self.out.send(&m.msg);
+            if let Some(msg) = self.route(m) {
+                self.out.send(&msg);
+            }
         }
         self.due = due;
         if finished {
@@ -646,11 +699,43 @@ impl Worker {
         }
     }
 
+    /// The message as it goes out: an audio track's message rendered for the channel of
+    /// the setup playback started with moves to the track's channel in the current setup
+    /// (`None`: the track has no channel any more); a note off follows its note on.
+    fn route(&mut self, m: &TimedMsg) -> Option<ShortMsg> {
+        let track = m.track as usize;
+        let Some(ch) = m.msg.channel() else {
+            return Some(m.msg);
+        };
+        if let Some((c, n)) = m.msg.note_off_parts() {
+            return Some(match self.routed.remove(&(c, n)) {
+                Some(to) => m.msg.on_channel(to),
+                None => m.msg,
+            });
+        }
+        if track >= 8 || self.played_setup == self.renderer.setup {
+            return Some(m.msg);
+        }
+        let was = self.played_setup.audio_channel(track);
+        let now = self.renderer.setup.audio_channel(track);
+        if was != Some(ch) || was == now {
+            return Some(m.msg);
+        }
+        let to = now?;
+        if let Some((c, n)) = m.msg.note_on_parts() {
+            self.routed.insert((c, n), to);
+        }
+        Some(m.msg.on_channel(to))
+    }
+
     fn update_position(&mut self, now: f64) {
         let Some(seq) = self.seq.as_mut() else {
             return;
         };
         let p = seq.position_at(now - self.play_start);
+        self.shared
+            .tempo
+            .store(seq.tempo().to_bits(), Ordering::Relaxed);
         self.shared.item.store(p.item as u32, Ordering::Relaxed);
         self.shared.pass.store(p.pass, Ordering::Relaxed);
         for (a, s) in self.shared.steps.iter().zip(p.steps) {
@@ -665,11 +750,16 @@ impl Worker {
         }
         self.last_items = items.clone();
         let mut seq = Sequencer::new(items, self.renderer.setup, self.opts.seed);
+        self.played_setup = self.renderer.setup;
+        self.routed.clear();
         seq.send_clock = self.opts.send_clock;
         // Start a little ahead so the first step is not late, and late enough that a
         // negative micro-timing on the first step can be honoured.
         let early = seq.peek_time(0.0).map_or(0.0, |t| (-t).max(0.0));
         self.play_start = self.now() + 0.005 + early;
+        self.shared
+            .tempo
+            .store(seq.tempo().to_bits(), Ordering::Relaxed);
         self.seq = Some(seq);
         self.shared.playing.store(true, Ordering::Release);
         if self.opts.send_transport {
@@ -739,6 +829,8 @@ impl Worker {
                 render(&mut self.renderer, track, &s)
             }
         };
+        // Muted tracks stay silent when auditioned too (as on the device).
+        out.retain(|m| m.role == MsgRole::NoteOff || self.audible(m.track));
         if let Err(Silent::NoChannel) = outcome {
             let _ = self.events.send(EngineEvent::Notice(
                 "audio track has no MIDI trig channel (set PROJECT > MIDI > CHANNELS)".into(),
@@ -824,10 +916,32 @@ impl Worker {
         }
     }
 
+    fn set_setup(&mut self, s: DeviceSetup) {
+        let old = std::mem::replace(&mut self.renderer.setup, s);
+        // An item without its own tempo follows the project (or pattern) tempo.
+        let rel = self.now() - self.play_start;
+        let Some(seq) = self.seq.as_mut() else {
+            return;
+        };
+        let item = seq.position_at(rel).item;
+        let Some(it) = seq.items().get(item) else {
+            return;
+        };
+        if it.tempo.is_none() {
+            let (was, now) = (old.tempo_for(&it.pattern), s.tempo_for(&it.pattern));
+            if (was - now).abs() > 1e-9 {
+                self.change_tempo(now);
+            }
+        }
+    }
+
     fn change_tempo(&mut self, bpm: f64) {
         let rel = self.now() - self.play_start;
         if let Some(seq) = self.seq.as_mut() {
             seq.set_tempo(bpm, rel);
+            self.shared
+                .tempo
+                .store(seq.tempo().to_bits(), Ordering::Relaxed);
         }
     }
 
@@ -838,7 +952,29 @@ impl Worker {
     /// Handles a command; false to quit.
     fn handle(&mut self, c: Command) -> bool {
         match c {
-            Command::Setup(s) => self.renderer.setup = s,
+            Command::Setup(s) => self.set_setup(s),
+            Command::Output(choice) => {
+                for m in self.audition.drain_releases() {
+                    self.out.send(&m.msg);
+                }
+                if let Some(seq) = self.seq.as_mut() {
+                    for m in seq.drain_releases() {
+                        self.out.send(&m.msg);
+                    }
+                }
+                self.out.release_all();
+                self.out = Output::open(&mut *self.system, choice);
+                self.renderer.forget_programs();
+            }
+            Command::Input(choice) => {
+                self.input.close();
+                self.input.status = None;
+                self.input.choice = choice;
+                self.input.try_open(&mut *self.system, &self.tx);
+            }
+            Command::Send(m) => {
+                self.out.send(&m);
+            }
             Command::Tempo(bpm) => self.change_tempo(bpm),
             Command::Audition(p, what) => self.audition(&p, what),
             Command::Play(items) => self.start_playback(items),

@@ -72,6 +72,39 @@ impl ShortMsg {
     pub fn as_bytes(&self) -> &[u8] {
         &self.bytes[..self.len as usize]
     }
+    /// The channel of a channel message (status 0x80..0xEF), 0-based.
+    pub fn channel(&self) -> Option<u8> {
+        (0x80..0xF0)
+            .contains(&self.bytes[0])
+            .then_some(self.bytes[0] & 0x0F)
+    }
+    /// The same message on another channel (channel messages only; others unchanged).
+    pub fn on_channel(mut self, channel: u8) -> Self {
+        if self.channel().is_some() {
+            self.bytes[0] = (self.bytes[0] & 0xF0) | (channel & 0x0F);
+        }
+        self
+    }
+    /// A channel message from raw bytes (note on/off, CC, program, pressure, bend);
+    /// `None` for anything else (sysex, realtime, incomplete).
+    pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
+        let status = *bytes.first()?;
+        let len = match status & 0xF0 {
+            0x80 | 0x90 | 0xA0 | 0xB0 | 0xE0 => 3,
+            0xC0 | 0xD0 => 2,
+            _ => return None,
+        };
+        let data = bytes.get(1..len)?;
+        if data.iter().any(|b| b & 0x80 != 0) {
+            return None;
+        }
+        let mut m = Self {
+            bytes: [status, 0, 0],
+            len: len as u8,
+        };
+        m.bytes[1..len].copy_from_slice(data);
+        Some(m)
+    }
     /// `Some((channel, note))` when this is a note on with velocity > 0.
     pub fn note_on_parts(&self) -> Option<(u8, u8)> {
         (self.len == 3 && self.bytes[0] & 0xF0 == 0x90 && self.bytes[2] > 0)

@@ -6,8 +6,9 @@
 //! [`scheduler`] turns the `seq` timeline into messages; [`output`] keeps the port and held
 //! notes; [`record`] turns input notes into grid edits; [`engine`] runs it all on a thread.
 //! [`from_bank`], [`arrange`], [`model`] and [`conditions`] are re-exported from [`crate::seq`];
-//! [`sim`] is a simulated device for tests.
+//! [`sim`] is a simulated device for tests; [`capture`] is the `file:PATH` port (out and in).
 
+pub mod capture;
 pub mod engine;
 pub mod message;
 pub mod output;

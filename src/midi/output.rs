@@ -69,6 +69,21 @@ impl Output {
 
     fn try_open(&mut self, system: &mut dyn MidiSystem) {
         self.last_try = Some(Instant::now());
+        if let Some(path) = self.choice.as_deref().and_then(super::capture::file_choice) {
+            match super::capture::CaptureOut::open(path) {
+                Ok(p) => {
+                    self.status = PortStatus::Connected(p.name().to_string());
+                    self.port = Some(Box::new(p));
+                }
+                Err(_) => {
+                    let c = self.choice.clone().unwrap_or_default();
+                    if !matches!(self.status, PortStatus::Vanished(_)) {
+                        self.status = PortStatus::NotFound(c);
+                    }
+                }
+            }
+            return;
+        }
         let names = match system.outputs() {
             Ok(n) => n,
             Err(MidiError::Unavailable(r)) => {

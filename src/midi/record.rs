@@ -3,7 +3,8 @@
 
 use super::model::TrackKind;
 use super::render::note_to_pitch;
-use crate::format::MicroTiming;
+use crate::format::bank::{Pattern, StepKind, midi_slot};
+use crate::format::{FormatError, MicroTiming};
 
 /// How notes are recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,12 +49,29 @@ pub struct RecordedNote {
 pub struct Recorder {
     /// Current settings (the cursor advances with step entry).
     pub settings: RecordSettings,
+    /// Step entry: the step the last note went to (a chord adds to it).
+    last: Option<u16>,
 }
 
 impl Recorder {
     /// A recorder with these settings.
     pub fn new(settings: RecordSettings) -> Self {
-        Self { settings }
+        Self {
+            settings,
+            last: None,
+        }
+    }
+
+    /// Step entry of a note played while others are still held: on MIDI tracks it joins
+    /// the chord on the step the last note went to (the cursor does not move); on audio
+    /// tracks, or with no step entered yet, it is a new step.
+    pub fn step_entry_chord(&mut self, note: u8, velocity: u8) -> RecordedNote {
+        match (self.settings.kind, self.last) {
+            (TrackKind::Midi, Some(step)) => {
+                self.note(step, note, velocity, 0, self.settings.cursor)
+            }
+            _ => self.step_entry(note, velocity),
+        }
     }
 
     /// Whether a note on this channel is recorded.
@@ -82,6 +100,7 @@ impl Recorder {
         let step = self.settings.cursor % len;
         let next = (step + self.settings.edit_step) % len;
         self.settings.cursor = next;
+        self.last = Some(step);
         self.note(step, note, velocity, 0, next)
     }
 
@@ -99,6 +118,69 @@ impl Recorder {
         };
         let step = (nearest as u16) % len as u16;
         self.note(step, note, velocity, mt, self.settings.cursor)
+    }
+}
+
+/// Writes a take into a pattern: each note sets a trig on its step (replacing what the step
+/// held on that track) with its micro-timing; audio tracks get the PTCH lock the note stands
+/// for (notes outside 72..=96 play the sample at its pitch); MIDI tracks get NOTE (and
+/// NOT2-4 for chords: the notes that fell on the same step, in arrival order, up to 4) and
+/// VEL locks. A later note on a step of an audio track replaces an earlier one. Returns
+/// the steps written (0-based, ascending).
+pub fn write_take(pattern: &mut Pattern, take: &[RecordedNote]) -> Result<Vec<u16>, FormatError> {
+    let mut steps: Vec<(usize, u16)> = take.iter().map(|n| (n.track, n.step)).collect();
+    steps.sort_unstable();
+    steps.dedup();
+    for &(track, step) in &steps {
+        let s = step as usize;
+        let here: Vec<&RecordedNote> = take
+            .iter()
+            .filter(|n| n.track == track && n.step == step)
+            .collect();
+        let Some(first) = here.first() else {
+            continue;
+        };
+        let mt = first.micro_timing;
+        if track < 8 {
+            let t = pattern.audio.get_mut(track).ok_or_else(|| range(track))?;
+            t.clear_step(s)?;
+            t.set_step_kind(s, StepKind::Trig)?;
+            t.set_micro_timing(s, mt)?;
+            if let Some(p) = here.last().and_then(|n| n.pitch_lock) {
+                t.set_plock(s, 0, Some(p))?;
+            }
+        } else {
+            let t = pattern
+                .midi
+                .get_mut(track - 8)
+                .ok_or_else(|| range(track))?;
+            t.clear_step(s)?;
+            t.set_step_kind(s, StepKind::Trig)?;
+            t.set_micro_timing(s, mt)?;
+            let mut notes: Vec<u8> = Vec::new();
+            for n in &here {
+                if notes.len() < 4 && !notes.contains(&n.note) {
+                    notes.push(n.note);
+                }
+            }
+            // Chord notes further than the device's offsets reach from the root are dropped.
+            notes.retain(|n| (-64..=63).contains(&(*n as i16 - notes_root(&here) as i16)));
+            t.set_notes(s, &notes)?;
+            t.set_plock(s, midi_slot::VEL, Some(first.velocity.clamp(1, 127)))?;
+        }
+    }
+    Ok(steps.into_iter().map(|(_, s)| s).collect())
+}
+
+fn notes_root(here: &[&RecordedNote]) -> u8 {
+    here.first().map_or(0, |n| n.note)
+}
+
+fn range(track: usize) -> FormatError {
+    FormatError::Range {
+        field: "track".into(),
+        value: track as i64,
+        range: "0..16".into(),
     }
 }
 
@@ -147,5 +229,61 @@ mod tests {
         r.settings.channel = Some(4);
         assert_eq!(r.live(60, 100, 0.0).pitch_lock, None);
         assert!(r.accepts(4) && !r.accepts(5));
+    }
+
+    #[test]
+    fn step_entry_chords_on_midi_tracks_only() {
+        let mut r = Recorder::new(RecordSettings {
+            kind: TrackKind::Midi,
+            track: 9,
+            cursor: 0,
+            edit_step: 4,
+            ..settings()
+        });
+        let a = r.step_entry_chord(60, 100);
+        let b = r.step_entry_chord(64, 90);
+        let c = r.step_entry(67, 80);
+        assert_eq!((a.step, b.step, c.step), (0, 0, 4));
+        let mut audio = Recorder::new(RecordSettings {
+            cursor: 0,
+            ..settings()
+        });
+        audio.step_entry(84, 1);
+        assert_eq!(audio.step_entry_chord(86, 1).step, 1);
+    }
+
+    #[test]
+    fn a_take_writes_trigs_locks_micro_timing_and_chords() {
+        let mut p = Pattern::blank();
+        let n = |track: usize, step: u16, note: u8, mt: i8| RecordedNote {
+            track,
+            step,
+            note,
+            velocity: 90,
+            micro_timing: MicroTiming(mt),
+            pitch_lock: if track < 8 { note_to_pitch(note) } else { None },
+            next_cursor: 0,
+        };
+        let take = [
+            n(2, 4, 86, 5),
+            n(2, 0, 60, 0),
+            n(9, 3, 60, -3),
+            n(9, 3, 64, -3),
+            n(9, 3, 67, -3),
+        ];
+        assert_eq!(write_take(&mut p, &take).unwrap(), vec![0, 4, 3]);
+        let t3 = &p.audio[2];
+        assert!(t3.trigs.get(4) && t3.trigs.get(0) && !t3.trigs.get(1));
+        assert_eq!(t3.plock(4, 0), Some(66));
+        assert_eq!(t3.plock(0, 0), None, "note 60 is no chromatic note");
+        assert_eq!(t3.micro_timing(4), MicroTiming(5));
+        let m2 = &p.midi[1];
+        assert!(m2.trigs.get(3));
+        assert_eq!(
+            m2.notes(3, [48, 100, 6, 64, 64, 64]).notes,
+            vec![60, 64, 67]
+        );
+        assert_eq!(m2.plock(3, midi_slot::VEL), Some(90));
+        assert_eq!(m2.micro_timing(3), MicroTiming(-3));
     }
 }

@@ -19,6 +19,9 @@ pub enum MidiError {
     /// The port went away (unplugged, closed).
     #[error("MIDI port '{0}' vanished")]
     Disconnected(String),
+    /// An input has no more messages (a `file:` input played to its end).
+    #[error("MIDI input '{0}' ended")]
+    Ended(String),
     /// Sending failed for another reason.
     #[error("MIDI send on '{port}' failed: {reason}")]
     Send {

@@ -109,6 +109,7 @@ impl App {
     /// Every action of the app and the given views.
     pub fn actions_of(views: &[Box<dyn View>]) -> Vec<ActionDef> {
         let mut v: Vec<ActionDef> = GLOBAL_ACTIONS.to_vec();
+        v.extend_from_slice(super::audition::ACTIONS);
         for view in views {
             v.push(view.info().switch);
             v.extend_from_slice(view.actions());
@@ -147,6 +148,7 @@ impl App {
         for (m, err) in self.ctx.engines.audio_messages() {
             self.message = Some((m, err));
         }
+        super::audition::tick(self);
     }
 
     /// Handles one key.
@@ -242,6 +244,7 @@ impl App {
             .get(self.current)
             .map(|v| v.key_contexts(&self.ctx))
             .unwrap_or_default();
+        let before = super::audition::before(self);
         match self.keymap.lookup(&contexts, chord) {
             Some(action) => self.action(action),
             None => {
@@ -250,6 +253,7 @@ impl App {
                 }
             }
         }
+        super::audition::after(self, before);
     }
 
     /// Runs a named action (global ones here, the rest in the current view).
@@ -315,6 +319,7 @@ impl App {
                     _ => self.error(super::engines::NO_PLAY),
                 }
             }
+            n if super::audition::handles(n) => super::audition::action(self, n),
             "app.bank_next" => self.nav_bank(1),
             "app.bank_prev" => self.nav_bank(-1),
             "app.pattern_next" => self.nav_pattern(1),
@@ -429,6 +434,10 @@ impl App {
     pub fn send(&mut self, input: Input) {
         if let Input::Answer(tag, text) = &input {
             match *tag {
+                t if super::audition::handles_answer(t) => {
+                    super::audition::answer(self, t, text.trim());
+                    return;
+                }
                 "app.goto_bank" => {
                     match crate::format::parse_bank(text) {
                         Some(b) => {
@@ -739,8 +748,8 @@ impl App {
             self.doc_status(other, side == Side::Other, &mut spans);
         }
         let midi = match &self.ctx.engines.midi_control {
-            Some(m) => m.status(),
-            None => self.ctx.engines.midi.clone(),
+            Some(m) => m.label(),
+            None => self.ctx.engines.midi.to_string(),
         };
         spans.push(Span::styled(
             format!("{}  MIDI: {midi}  ", self.ctx.engines.audio_label()),
@@ -807,9 +816,12 @@ impl App {
     /// description contains it, ignoring case).
     pub fn prompt_choices(&self, tag: &str, typed: &str) -> Vec<(String, String)> {
         let want = typed.trim().to_ascii_lowercase();
-        self.views
-            .get(self.current)
-            .map(|v| v.prompt_choices(tag, &self.ctx))
+        super::audition::prompt_choices(self, tag)
+            .or_else(|| {
+                self.views
+                    .get(self.current)
+                    .map(|v| v.prompt_choices(tag, &self.ctx))
+            })
             .unwrap_or_default()
             .into_iter()
             .filter(|(n, d)| {

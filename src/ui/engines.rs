@@ -39,6 +39,86 @@ pub trait MidiControl {
     fn position(&self, track: usize) -> Option<usize>;
     /// The engine's state for the status line.
     fn status(&self) -> EngineStatus;
+    /// Plays one step of one track now (audition of an edit, or the step under the cursor).
+    fn audition_step(&mut self, _bank: &Bank, _at: (usize, usize), _track: usize, _step: usize) {}
+    /// Plays one row (that step on every track) now.
+    fn audition_row(&mut self, _bank: &Bank, _at: (usize, usize), _step: usize) {}
+    /// How many auditions were asked for so far (the edit-audition hook skips an edit that
+    /// already auditioned itself, such as note entry).
+    fn auditions(&self) -> u64 {
+        0
+    }
+    /// Starts playing items (a pattern, from a step, a chain, an arrangement); true when started.
+    fn play_items(&mut self, _items: Vec<crate::midi::PlayItem>) -> bool {
+        false
+    }
+    /// Stops playback.
+    fn stop(&mut self) {}
+    /// Whether playback runs.
+    fn is_playing(&self) -> bool {
+        false
+    }
+    /// The tempo playback runs at, while playing.
+    fn play_tempo(&self) -> Option<f64> {
+        None
+    }
+    /// The playhead: item, pass and the step of every track, while playing.
+    fn play_position(&self) -> Option<crate::midi::PlayPosition> {
+        None
+    }
+    /// Gives the engine the project's MIDI settings and tempo (trig channels, auto channel,
+    /// tempo, pattern tempo); sent on only when they changed.
+    fn sync_project(&mut self, _project: &crate::format::project_file::ProjectFile) {}
+    /// Mutes or unmutes a track (0..16): a muted track sends nothing.
+    fn set_mute(&mut self, _track: usize, _on: bool) {}
+    /// Solos or unsolos a track (0..16): while any track is soloed only soloed tracks play.
+    fn set_solo(&mut self, _track: usize, _on: bool) {}
+    /// Muted and soloed tracks (bit per track 0..16).
+    fn mutes(&self) -> (u32, u32) {
+        (0, 0)
+    }
+    /// Switches the output and input ports (`None` input: no input).
+    fn set_ports(&mut self, _output: Option<String>, _input: Option<String>) {}
+    /// The MIDI system's output and input port names (for choosing one).
+    fn port_names(&self) -> (Vec<String>, Vec<String>) {
+        (Vec::new(), Vec::new())
+    }
+    /// What the status line says about MIDI: output, input, mutes and solos.
+    fn label(&self) -> String {
+        self.status().to_string()
+    }
+    /// Starts (`Some`) or ends (`None`) recording notes from the input; `pattern` is the
+    /// one being recorded into (recorded notes are auditioned from it).
+    fn set_recording(
+        &mut self,
+        _settings: Option<crate::midi::RecordSettings>,
+        _pattern: Option<std::sync::Arc<crate::midi::SeqPattern>>,
+    ) {
+    }
+    /// Notes recorded from the input since the last call (never blocks).
+    fn recorded(&mut self) -> Vec<crate::midi::RecordedNote> {
+        Vec::new()
+    }
+    /// Messages from the engine since the last call (a track without a channel, a port
+    /// that vanished or came back). Never blocks.
+    fn notices(&mut self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// Track names as the grid shows them (`T1`..`T8`, `M1`..`M8`) for a bit set.
+pub fn track_set(bits: u32) -> String {
+    (0..16)
+        .filter(|t| bits & (1 << t) != 0)
+        .map(|t| {
+            if t < 8 {
+                format!("T{}", t + 1)
+            } else {
+                format!("M{}", t - 7)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// What play says when no MIDI output can be played to.
@@ -64,6 +144,12 @@ pub struct Engines {
     pub audio_engine: Option<AudioEngine>,
     /// Waveform peaks, computed in the background and cached.
     pub peaks: PeakCache,
+    /// Edit audition is off (`app.audition_toggle`; config `audition = false`).
+    pub edit_audition_off: bool,
+    /// The MIDI output and input the user chose (`None`: the first output / no input).
+    pub midi_ports: (Option<String>, Option<String>),
+    /// The take being recorded from the MIDI input (`app.record`).
+    pub take: Option<super::audition::Take>,
 }
 
 impl Engines {

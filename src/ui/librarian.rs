@@ -3,18 +3,22 @@
 //! (send to the edit buffer, optionally on every cursor move); store to a slot; link a patch to
 //! an Octatrack MIDI track (writes CHAN, BANK, SBNK and PROG of the current part's NOTE SETUP).
 //!
-//! MIDI sends run on a short-lived thread so the UI never waits for a device.
+//! MIDI sends run on a short-lived thread so the UI never waits for a device; so do device
+//! detection and fetches (edit buffer, programs, banks), with their progress in the title,
+//! the CLI's timeouts, and a cancel key; their results are stored in the database here.
 
 use super::action::{ActionDef, Input, act};
 use super::view::{Ctx, Outcome, View, ViewInfo};
 use crate::librarian::Registry;
 use crate::librarian::db::{Database, PatchFilter, PatchRow};
-use crate::librarian::device::{self, Cancel, SendTarget};
+use crate::librarian::device::{self, Cancel, FetchResult, Found, Progress, SendTarget, Timing};
 use crate::librarian::octatrack;
+use crate::midi::MidiSystem;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 const INFO: ViewInfo = ViewInfo {
@@ -66,7 +70,57 @@ pub const ACTIONS: &[ActionDef] = &[
         &["L"],
     ),
     act("librarian.reload", "Reload the database", &["R"]),
+    act(
+        "librarian.detect",
+        "Detect synths on every MIDI port (in the background)",
+        &["d"],
+    ),
+    act(
+        "librarian.fetch",
+        "Fetch from a synth: DEVICE [bank N | program N] (asks; edit buffer by default)",
+        &["F"],
+    ),
+    act(
+        "librarian.cancel",
+        "Cancel the running detect or fetch",
+        &["x"],
+    ),
 ];
+
+/// Makes the MIDI system a background job talks to (the machine's, or a simulated one).
+pub type SystemFactory = Arc<dyn Fn() -> Box<dyn MidiSystem> + Send + Sync>;
+
+/// What a background job reports.
+enum JobMsg {
+    Progress(String),
+    Detected(Result<Vec<Found>, String>),
+    Fetched {
+        device: String,
+        source: String,
+        result: Result<FetchResult, String>,
+    },
+}
+
+/// A running detect or fetch.
+struct Job {
+    what: String,
+    progress: String,
+    cancel: Cancel,
+    rx: Receiver<JobMsg>,
+}
+
+fn progress_text(p: &Progress) -> String {
+    match p {
+        Progress::Probing {
+            device,
+            port,
+            done,
+            total,
+        } => format!("{device}: probing {port} ({}/{total})", done + 1),
+        Progress::Fetching { done, total } => format!("{done}/{total}"),
+        Progress::Sending { done, total } => format!("sent {done}/{total}"),
+    }
+}
 
 /// The librarian view.
 pub struct LibrarianView {
@@ -81,6 +135,11 @@ pub struct LibrarianView {
     pending_slot: Option<u32>,
     results: (Sender<String>, Receiver<String>),
     loaded: bool,
+    job: Option<Job>,
+    /// The last finished job's outcome (shown in the title).
+    last_job: Option<String>,
+    system: SystemFactory,
+    timing: Timing,
 }
 
 impl Default for LibrarianView {
@@ -104,7 +163,269 @@ impl LibrarianView {
             pending_slot: None,
             results: channel(),
             loaded: false,
+            job: None,
+            last_job: None,
+            system: Arc::new(crate::midi::ports::open_system),
+            timing: Timing::default(),
         }
+    }
+
+    /// Uses another MIDI system and timing for detect and fetch (tests, embedding).
+    pub fn with_midi(mut self, system: SystemFactory, timing: Timing) -> Self {
+        self.system = system;
+        self.timing = timing;
+        self
+    }
+
+    /// Whether a detect or fetch runs.
+    pub fn busy(&self) -> bool {
+        self.job.is_some()
+    }
+
+    fn start_job(
+        &mut self,
+        what: String,
+        work: impl FnOnce(&Sender<JobMsg>, &Cancel) + Send + 'static,
+    ) -> Outcome {
+        if let Some(j) = &self.job {
+            return Outcome::Error(format!("{} is still running (x cancels it)", j.what));
+        }
+        let (tx, rx) = channel();
+        let cancel = Cancel::new();
+        let c = cancel.clone();
+        let spawned = std::thread::Builder::new()
+            .name("octa-librarian".into())
+            .spawn(move || {
+                work(&tx, &c);
+                crate::wake::wake();
+            });
+        if let Err(e) = spawned {
+            return Outcome::Error(format!("cannot start {what}: {e}"));
+        }
+        let shown = format!("{what}... (x cancels)");
+        self.job = Some(Job {
+            what,
+            progress: String::new(),
+            cancel,
+            rx,
+        });
+        Outcome::Message(shown)
+    }
+
+    fn detect(&mut self) -> Outcome {
+        let adaptations = self.registry.all().to_vec();
+        let (system, timing) = (Arc::clone(&self.system), self.timing);
+        self.start_job("detect".into(), move |tx, cancel| {
+            let mut sys = system();
+            let r = device::detect(sys.as_mut(), &adaptations, &timing, cancel, &mut |p| {
+                let _ = tx.send(JobMsg::Progress(progress_text(&p)));
+                crate::wake::wake();
+            });
+            let _ = tx.send(JobMsg::Detected(r.map_err(|e| e.to_string())));
+        })
+    }
+
+    fn fetch(&mut self, text: &str) -> Outcome {
+        let mut words: Vec<&str> = text.split_whitespace().collect();
+        // DEVICE may have spaces: the last two words may be `bank N` / `program N`.
+        let mut what: Option<(bool, u32)> = None;
+        if words.len() >= 2 {
+            let (k, n) = (words[words.len() - 2], words[words.len() - 1]);
+            if let Ok(n) = n.parse::<u32>() {
+                match k {
+                    "bank" => what = Some((true, n)),
+                    "program" => what = Some((false, n)),
+                    _ => {}
+                }
+            }
+            if what.is_some() {
+                words.truncate(words.len() - 2);
+            }
+        }
+        let name = if words.is_empty() {
+            match self.current() {
+                Some(p) => p.device.clone(),
+                None => return Outcome::Error("type a device name (no patch selected)".into()),
+            }
+        } else {
+            words.join(" ")
+        };
+        let Some(a) = self.registry.find(&name) else {
+            return Outcome::Error(format!("no adaptation named '{name}'"));
+        };
+        let loc = match self.db.as_ref().map(|db| db.device_location(&a.name())) {
+            Some(Ok(Some(l))) => l,
+            Some(Err(e)) => return Outcome::Error(e.to_string()),
+            _ => {
+                return Outcome::Error(format!(
+                    "{} has no known port: detect it first (d)",
+                    a.name()
+                ));
+            }
+        };
+        let bank = match what {
+            Some((true, 0)) => return Outcome::Error("banks are numbered from 1".into()),
+            Some((true, b)) => Some(b - 1),
+            _ => None,
+        };
+        let program = what.filter(|w| !w.0).map(|w| w.1);
+        let (system, timing) = (Arc::clone(&self.system), self.timing);
+        let device = a.name();
+        let label = match (bank, program) {
+            (Some(b), _) => format!("fetch {device} bank {}", b + 1),
+            (None, Some(n)) => format!("fetch {device} program {n}"),
+            _ => format!("fetch {device} edit buffer"),
+        };
+        self.start_job(label, move |tx, cancel| {
+            let mut sys = system();
+            let progress = &mut |p: Progress| {
+                let _ = tx.send(JobMsg::Progress(progress_text(&p)));
+                crate::wake::wake();
+            };
+            let outs = sys
+                .outputs()
+                .and_then(|o| crate::midi::transport::resolve_port(&o, &loc.out_port));
+            let ins = sys
+                .inputs()
+                .and_then(|i| crate::midi::transport::resolve_port(&i, &loc.in_port));
+            let link = match (outs, ins) {
+                (Ok(o), Ok(i)) => {
+                    device::Link::open(sys.as_mut(), &o, &i, loc.channel).map_err(|e| e.to_string())
+                }
+                (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
+            };
+            let result = link.and_then(|mut link| {
+                let source = format!("synth:{}", link.out.name());
+                let r =
+                    match (bank, program) {
+                        (Some(b), _) => {
+                            device::fetch_bank(&mut link, a.as_ref(), b, &timing, cancel, progress)
+                        }
+                        (None, Some(n)) => device::fetch_programs(
+                            &mut link,
+                            a.as_ref(),
+                            &[n],
+                            &timing,
+                            cancel,
+                            progress,
+                        ),
+                        _ => device::fetch_edit_buffer(&mut link, a.as_ref(), &timing, cancel).map(
+                            |p| FetchResult {
+                                messages: crate::librarian::sysex::messages(&p.data),
+                                patches: vec![p],
+                                ..FetchResult::default()
+                            },
+                        ),
+                    };
+                r.map(|r| (source, r)).map_err(|e| e.to_string())
+            });
+            let (source, result) = match result {
+                Ok((s, r)) => (s, Ok(r)),
+                Err(e) => (String::new(), Err(e)),
+            };
+            let _ = tx.send(JobMsg::Fetched {
+                device,
+                source,
+                result,
+            });
+        })
+    }
+
+    /// Applies what the running job reported; the finished job's outcome, once.
+    fn poll_job(&mut self) -> Option<String> {
+        let job = self.job.as_mut()?;
+        let mut done = None;
+        while let Ok(m) = job.rx.try_recv() {
+            match m {
+                JobMsg::Progress(p) => job.progress = p,
+                JobMsg::Detected(r) => done = Some(Ok(r)),
+                JobMsg::Fetched {
+                    device,
+                    source,
+                    result,
+                } => done = Some(Err((device, source, result))),
+            }
+        }
+        let finished = done?;
+        let cancelled = job.cancel.is_cancelled();
+        self.job = None;
+        let text = match finished {
+            Ok(Ok(found)) => self.store_found(&found),
+            Ok(Err(e)) => format!("detect failed: {e}"),
+            Err((device, source, Ok(r))) => self.store_fetch(&device, &source, &r),
+            Err((_, _, Err(e))) => format!("fetch failed: {e}"),
+        };
+        let text = if cancelled {
+            format!("cancelled; {text}")
+        } else {
+            text
+        };
+        self.reload();
+        self.last_job = Some(text.clone());
+        Some(text)
+    }
+
+    fn store_found(&mut self, found: &[Found]) -> String {
+        if found.is_empty() {
+            return "detect: no synth answered".into();
+        }
+        let Some(db) = self.db.as_ref() else {
+            return "detect: no database to remember the ports in".into();
+        };
+        let mut names = Vec::new();
+        for f in found {
+            let pinned = db
+                .device_location(&f.device)
+                .ok()
+                .flatten()
+                .is_some_and(|l| l.pinned);
+            if !pinned {
+                let loc = crate::librarian::db::DeviceLocation {
+                    out_port: f.out_port.clone(),
+                    in_port: f.in_port.clone(),
+                    channel: f.channel,
+                    pinned: false,
+                };
+                if let Err(e) = db.set_device_location(&f.device, &loc) {
+                    return format!("detect: {e}");
+                }
+            }
+            names.push(format!(
+                "{} on {} channel {}",
+                f.device,
+                f.out_port,
+                f.channel + 1
+            ));
+        }
+        format!("found {}", names.join("; "))
+    }
+
+    fn store_fetch(&mut self, device: &str, source: &str, r: &FetchResult) -> String {
+        let Some(a) = self.registry.find(device) else {
+            return format!("the adaptation '{device}' is not loaded");
+        };
+        let Some(db) = self.db.as_mut() else {
+            return "no database to store the patches in".into();
+        };
+        let loaded = crate::librarian::adaptation::Loaded {
+            patches: r.patches.clone(),
+            ..Default::default()
+        };
+        let mut text = match db.store_import(a.as_ref(), source, &r.messages, &loaded) {
+            Ok(s) => format!(
+                "{device}: {} patch(es) arrived, {} new",
+                r.patches.len(),
+                s.added
+            ),
+            Err(e) => return format!("{device}: not stored: {e}"),
+        };
+        if !r.missing.is_empty() {
+            text.push_str(&format!("; {} missing", r.missing.len()));
+        }
+        if let Some(e) = &r.error {
+            text.push_str(&format!("; {e}"));
+        }
+        text
     }
 
     /// A view over a given database and adaptations (tests, embedding).
@@ -308,6 +629,19 @@ impl LibrarianView {
                 self.reload();
                 Outcome::Handled
             }
+            "librarian.detect" => self.detect(),
+            "librarian.fetch" => Outcome::Prompt {
+                title: "Fetch from DEVICE [bank N | program N] (empty: the current patch's device, edit buffer)".into(),
+                tag: "librarian.fetch",
+                initial: String::new(),
+            },
+            "librarian.cancel" => match &self.job {
+                Some(j) => {
+                    j.cancel.cancel();
+                    Outcome::Message(format!("cancelling {}...", j.what))
+                }
+                None => Outcome::Message("nothing to cancel".into()),
+            },
             _ => Outcome::Ignored,
         }
     }
@@ -374,6 +708,7 @@ impl LibrarianView {
                 _ => Outcome::Message("not stored".into()),
             },
             "librarian.link" => self.link(text, ctx),
+            "librarian.fetch" => self.fetch(text),
             _ => Outcome::Handled,
         }
     }
@@ -461,7 +796,16 @@ impl View for LibrarianView {
         if self.auto_audition {
             t.push_str(" [audition]");
         }
+        match (&self.job, &self.last_job) {
+            (Some(j), _) => t.push_str(&format!(" [{} {} - x cancels]", j.what, j.progress)),
+            (None, Some(m)) => t.push_str(&format!(" [{m}]")),
+            _ => {}
+        }
         t
+    }
+
+    fn animating(&self, _ctx: &Ctx) -> bool {
+        self.job.is_some()
     }
 
     fn actions(&self) -> &'static [ActionDef] {
@@ -470,6 +814,7 @@ impl View for LibrarianView {
 
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
         self.ensure_loaded();
+        self.poll_job();
         let theme = &ctx.theme;
         let mut lines: Vec<Line> = Vec::new();
         lines.push(Line::styled(
@@ -540,7 +885,8 @@ impl View for LibrarianView {
             Input::Click { y, .. } => self.move_to(self.top + usize::from(y.saturating_sub(1))),
             Input::Char(_) => Outcome::Ignored,
         };
-        match (out, self.drain_results()) {
+        let job = self.poll_job();
+        match (out, self.drain_results().or(job)) {
             (Outcome::Handled, Some(m)) => Outcome::Message(m),
             (o, _) => o,
         }
@@ -742,5 +1088,134 @@ mod tests {
         let out = v.handle(Input::Answer("librarian.link", "9".into()), &mut ctx);
         assert!(matches!(out, Outcome::Error(_)), "{out:?}");
         assert_eq!(ctx.doc.bank(1).unwrap().to_bytes(), bank_before.to_bytes());
+    }
+
+    /// Calls `handle` with a harmless action until the background job ends; its message.
+    fn wait_job(v: &mut LibrarianView, ctx: &mut Ctx) -> String {
+        let start = std::time::Instant::now();
+        while start.elapsed() < std::time::Duration::from_secs(30) {
+            let busy = v.busy();
+            let out = v.handle(Input::Action("librarian.top"), ctx);
+            if busy && let Outcome::Message(m) = out {
+                return m;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        panic!("the job did not end: {}", v.title(ctx));
+    }
+
+    fn fast() -> Timing {
+        Timing {
+            reply_timeout: std::time::Duration::from_millis(100),
+            retries: 0,
+            item_limit: std::time::Duration::from_secs(2),
+            detect_limit: std::time::Duration::from_millis(100),
+        }
+    }
+
+    #[test]
+    fn detect_runs_in_the_background_and_remembers_the_port() {
+        use crate::midi::sim::SimSystem;
+        let sim = SimSystem::with_device("Synth");
+        let device = sim.clone();
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopped = Arc::clone(&stop);
+        // A Blofeld: answers the universal identity request with its identity.
+        let responder = std::thread::spawn(move || {
+            let mut seen = 0;
+            while !stopped.load(std::sync::atomic::Ordering::Relaxed) {
+                let m = device.messages();
+                for r in &m[seen.min(m.len())..] {
+                    if r == &[0xF0, 0x7E, 0x7F, 0x06, 0x01, 0xF7] {
+                        device.feed(
+                            "Synth",
+                            &[
+                                0xF0, 0x7E, 0x00, 0x06, 0x02, 0x3E, 0x13, 0x00, 0x00, 0x00, 0x01,
+                                0x02, 0x03, 0x04, 0xF7,
+                            ],
+                        );
+                    }
+                }
+                seen = m.len();
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+        });
+        let db = Database::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        let factory: SystemFactory = {
+            let sim = sim.clone();
+            Arc::new(move || Box::new(sim.clone()) as Box<dyn MidiSystem>)
+        };
+        let mut v =
+            LibrarianView::with_database(db, Registry::builtin()).with_midi(factory, fast());
+        let mut ctx = Ctx::new(Document::new(Project::new_blank("T")));
+        let out = v.handle(Input::Action("librarian.detect"), &mut ctx);
+        assert_eq!(out, Outcome::Message("detect... (x cancels)".into()));
+        // A second job waits for the first.
+        let again = v.handle(Input::Action("librarian.detect"), &mut ctx);
+        assert_eq!(
+            again,
+            Outcome::Error("detect is still running (x cancels it)".into())
+        );
+        let m = wait_job(&mut v, &mut ctx);
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let _ = responder.join();
+        assert!(m.contains("Waldorf Blofeld on Synth channel 1"), "{m}");
+        let loc =
+            v.db.as_ref()
+                .and_then(|db| db.device_location("Waldorf Blofeld").ok().flatten());
+        assert_eq!(loc.map(|l| l.out_port), Some("Synth".to_string()));
+        assert!(
+            v.title(&ctx).contains("[found Waldorf Blofeld"),
+            "{}",
+            v.title(&ctx)
+        );
+    }
+
+    #[test]
+    fn a_fetch_from_a_silent_synth_is_cancelled_and_says_so() {
+        use crate::midi::sim::SimSystem;
+        let sim = SimSystem::with_device("Synth");
+        let db = Database::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        db.set_device_location(
+            "Waldorf Blofeld",
+            &crate::librarian::db::DeviceLocation {
+                out_port: "Synth".into(),
+                in_port: "Synth".into(),
+                channel: 0,
+                pinned: false,
+            },
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let factory: SystemFactory = {
+            let sim = sim.clone();
+            Arc::new(move || Box::new(sim.clone()) as Box<dyn MidiSystem>)
+        };
+        let mut v =
+            LibrarianView::with_database(db, Registry::builtin()).with_midi(factory, fast());
+        let mut ctx = Ctx::new(Document::new(Project::new_blank("T")));
+        let out = v.handle(
+            Input::Answer("librarian.fetch", "Waldorf Blofeld bank 1".into()),
+            &mut ctx,
+        );
+        assert_eq!(
+            out,
+            Outcome::Message("fetch Waldorf Blofeld bank 1... (x cancels)".into())
+        );
+        // Requests go out while the UI goes on.
+        let start = std::time::Instant::now();
+        while sim.messages().is_empty() && start.elapsed() < std::time::Duration::from_secs(10) {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        assert!(!sim.messages().is_empty());
+        let c = v.handle(Input::Action("librarian.cancel"), &mut ctx);
+        assert_eq!(
+            c,
+            Outcome::Message("cancelling fetch Waldorf Blofeld bank 1...".into())
+        );
+        let m = wait_job(&mut v, &mut ctx);
+        assert!(m.starts_with("cancelled; "), "{m}");
+        // Unknown devices and devices without a port are refused before anything starts.
+        let e = v.handle(Input::Answer("librarian.fetch", "Nope".into()), &mut ctx);
+        assert_eq!(e, Outcome::Error("no adaptation named 'Nope'".into()));
     }
 }

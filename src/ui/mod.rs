@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod app;
+pub mod audition;
 pub mod chrome;
 pub mod engines;
 pub mod help;
@@ -62,8 +63,10 @@ pub struct RunOptions {
     pub keymap: Option<String>,
     /// Where to write the demo (default: a fresh folder under the data dir).
     pub demo_dir: Option<PathBuf>,
-    /// MIDI output port (name or index; none: the config's, else the first port).
+    /// MIDI output port (name or index, or `file:PATH`; none: the config's, else the first port).
     pub midi_out: Option<String>,
+    /// MIDI input port (name or index, or `file:PATH`; none: the config's, else no input).
+    pub midi_in: Option<String>,
     /// Audio output device (none: the config's, else the default device).
     pub audio_device: Option<String>,
     /// Another project to open beside the first (the side-by-side view).
@@ -121,6 +124,7 @@ pub fn build_app(project: Project, opts: &RunOptions) -> App {
         notes.push(format!("{e}; using the default theme"));
     }
     ctx.edit_step = config.edit_step.map_or(1, |s| s as usize);
+    ctx.engines.edit_audition_off = config.audition == Some(false);
     if let Some((b, p)) = pattern::first_pattern_with_trigs(&ctx.doc) {
         ctx.nav.bank = b;
         ctx.nav.pattern = p;
@@ -172,7 +176,14 @@ pub fn run(opts: RunOptions) -> ExitCode {
         .midi_out
         .clone()
         .or(Config::load().ok().and_then(|c| c.midi_out));
-    app.ctx.engines.midi_control = Some(Box::new(midi_link::MidiLink::start(port)));
+    let input = opts
+        .midi_in
+        .clone()
+        .or(Config::load().ok().and_then(|c| c.midi_in));
+    app.ctx.engines.midi_ports = (port.clone(), input.clone());
+    app.ctx.engines.midi_control = Some(Box::new(midi_link::MidiLink::start_with(port, input)));
+    // The engine knows the project's channels and tempo from the start.
+    audition::tick(&mut app);
     let device = opts
         .audio_device
         .clone()

@@ -158,6 +158,11 @@ pub trait View {
     fn cursor_line(&self, _ctx: &Ctx) -> Option<String> {
         None
     }
+    /// The cursor as (track 0..16, step 0..64), for views with a step grid (MIDI audition
+    /// and mute keys act there).
+    fn cursor_step(&self, _ctx: &Ctx) -> Option<(usize, usize)> {
+        None
+    }
     /// True while something moves on screen (e.g. playback); the app then redraws periodically.
     fn animating(&self, _ctx: &Ctx) -> bool {
         false

@@ -1054,6 +1054,10 @@ impl View for PatternView {
         Some(self.cursor_text(ctx))
     }
 
+    fn cursor_step(&self, _ctx: &Ctx) -> Option<(usize, usize)> {
+        Some((self.cursor.track, self.cursor.row))
+    }
+
     fn animating(&self, ctx: &Ctx) -> bool {
         ctx.engines
             .midi_control
