@@ -337,12 +337,12 @@ fn stop_take(app: &mut App) {
     if let Some(after) = after
         && after != *take.before
     {
-        app.ctx.doc.record(Box::new(super::edits::Snap::Pattern {
+        app.ctx.doc.record(crate::edit::snap::Snap::Pattern {
             bank: take.bank,
             pattern: take.pattern,
             before: take.before,
             after: Box::new(after),
-        }));
+        });
         app.ctx.doc.commit("record");
     }
     app.info(format!(
