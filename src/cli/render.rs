@@ -159,6 +159,32 @@ pub fn encode_wav(frames: &[[f32; 2]], bits: Bits) -> Result<Vec<u8>, hound::Err
     Ok(cursor.into_inner())
 }
 
+/// Samples of `frames` beyond full scale, and the peak (1.0 = full scale).
+pub fn clipping(frames: &[[f32; 2]]) -> (usize, f32) {
+    frames
+        .iter()
+        .flatten()
+        .filter(|x| x.is_finite())
+        .fold((0, 0.0f32), |(n, peak), &x| {
+            (n + usize::from(x.abs() > 1.0), peak.max(x.abs()))
+        })
+}
+
+/// The warning for a file whose integer samples were clipped, if any were.
+pub fn clip_warning(path: &Path, frames: &[[f32; 2]], bits: Bits) -> Option<String> {
+    if matches!(bits, Bits::F32) {
+        return None;
+    }
+    let (n, peak) = clipping(frames);
+    (n > 0).then(|| {
+        format!(
+            "{}: {n} sample(s) clipped at full scale (peak {:+.1} dBFS); lower the track levels or use --bits 32f",
+            path.display(),
+            20.0 * peak.log10()
+        )
+    })
+}
+
 /// `OUT.wav` -> `OUT-T3.wav`.
 fn stem_path(out: &Path, track: usize) -> PathBuf {
     let stem = out
@@ -174,6 +200,9 @@ fn stem_path(out: &Path, track: usize) -> PathBuf {
 
 /// Writes one WAV through the project layer's atomic write path (temp file, fsync, rename).
 fn write_wav(path: &Path, frames: &[[f32; 2]], bits: Bits) -> Result<(), String> {
+    if let Some(w) = clip_warning(path, frames, bits) {
+        crate::errln!("octa render: warning: {w}");
+    }
     let bytes = encode_wav(frames, bits)
         .map_err(|e| format!("{}: encoding the WAV failed: {e}", path.display()))?;
     crate::project::durable::write_file(path, &bytes)
@@ -269,4 +298,25 @@ pub fn render(args: &RenderArgs) -> ExitCode {
         args.output.display()
     );
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod clip_tests {
+    use super::*;
+
+    #[test]
+    fn clipped_samples_are_counted_and_the_peak_given_in_dbfs() {
+        let frames = [[0.5, -0.25], [1.5, -2.0], [1.0, f32::NAN]];
+        assert_eq!(clipping(&frames), (2, 2.0));
+        let w = clip_warning(Path::new("/x/out.wav"), &frames, Bits::I24).unwrap();
+        assert_eq!(
+            w,
+            "/x/out.wav: 2 sample(s) clipped at full scale (peak +6.0 dBFS); lower the track levels or use --bits 32f"
+        );
+        assert_eq!(clip_warning(Path::new("o.wav"), &frames, Bits::F32), None);
+        assert_eq!(
+            clip_warning(Path::new("o.wav"), &[[1.0, -1.0]], Bits::I16),
+            None
+        );
+    }
 }
