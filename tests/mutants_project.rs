@@ -224,3 +224,27 @@ fn a_zip_opened_by_a_relative_path_is_saved_with_its_backup_beside_it() {
     assert_eq!(fs::read(&b).unwrap(), old);
     assert_ne!(fs::read(&zip).unwrap(), old);
 }
+
+#[test]
+fn saving_a_zip_prunes_the_backups_beside_it() {
+    let Some((t, proj)) = blank() else { return };
+    let zip = t.path().join("p.zip");
+    let entries = archive::collect_dir(&proj, "PROJ/").unwrap();
+    fs::write(&zip, archive::write_zip(&zip, &entries).unwrap()).unwrap();
+    // 21 old saves beside the zip; with this save 22: the default rule keeps the newest 20
+    let root = t.path().join(BACKUP_DIR);
+    for day in 1..=21 {
+        let f = root.join(format!("202001{day:02}-000000"));
+        fs::create_dir_all(&f).unwrap();
+        fs::write(f.join("p.zip"), b"old").unwrap();
+    }
+    let mut p = open(&zip);
+    flip(&mut p, 0, 4000);
+    let r = p.save(false).unwrap();
+    assert_eq!(
+        r.pruned,
+        vec![root.join("20200101-000000"), root.join("20200102-000000")]
+    );
+    assert!(!root.join("20200102-000000").exists());
+    assert!(root.join("20200103-000000").exists());
+}
