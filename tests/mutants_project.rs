@@ -210,6 +210,7 @@ fn a_zip_opened_by_a_relative_path_is_saved_with_its_backup_beside_it() {
     let entries = archive::collect_dir(&proj, "PROJ/").unwrap();
     fs::write(&zip, archive::write_zip(&zip, &entries).unwrap()).unwrap();
     let old = fs::read(&zip).unwrap();
+    let was = std::env::current_dir().unwrap();
     std::env::set_current_dir(t.path()).unwrap();
     let mut p = open(Path::new("rel.zip"));
     flip(&mut p, 0, 4000);
@@ -223,6 +224,7 @@ fn a_zip_opened_by_a_relative_path_is_saved_with_its_backup_beside_it() {
     );
     assert_eq!(fs::read(&b).unwrap(), old);
     assert_ne!(fs::read(&zip).unwrap(), old);
+    std::env::set_current_dir(was).unwrap();
 }
 
 #[test]
