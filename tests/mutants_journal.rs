@@ -178,7 +178,7 @@ fn a_damaged_journal_is_refused_and_left_in_place() {
 }
 
 #[test]
-fn temp_files_of_dead_processes_are_swept_and_others_kept() {
+fn the_sweep_removes_temp_files_of_dead_processes_only() {
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
     let me = std::process::id();
@@ -219,4 +219,27 @@ fn temp_files_of_dead_processes_are_swept_and_others_kept() {
         assert!(f.exists(), "{}", f.display());
     }
     assert!(durable::leftover_temps(&d.join("absent")).is_empty());
+}
+
+#[test]
+fn interrupted_saves_of_a_set_name_each_journal() {
+    let t = tempfile::tempdir().unwrap();
+    let set = t.path();
+    for p in ["P1", "P2", "P3"] {
+        fs::create_dir(set.join(p)).unwrap();
+    }
+    assert_eq!(durable::interrupted_saves(set), Vec::<String>::new());
+    journal(&set.join("P2"), "octa-journal 1\nstate commit\n");
+    fs::write(set.join("P3").join("bank01.work"), b"x").unwrap();
+    assert_eq!(
+        durable::interrupted_saves(set),
+        [format!(
+            "{}: interrupted save (its journal is left); any octa command opening the project \
+             finishes or rolls it back",
+            set.join("P2").join(JOURNAL).display()
+        )]
+    );
+    // the project folder itself
+    assert_eq!(durable::interrupted_saves(&set.join("P2")).len(), 1);
+    assert!(durable::interrupted_saves(&set.join("P3")).is_empty());
 }
