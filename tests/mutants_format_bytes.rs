@@ -21,6 +21,8 @@ fn trig_mask_bits() {
     assert_eq!(on, [0, 2, 63]);
     assert_eq!(m.steps().collect::<Vec<_>>(), [0, 2, 63]);
     assert_eq!(TrigMask::from_steps([63, 2, 0, 64, 100]), m);
+    // a step given twice is set once
+    assert_eq!(TrigMask::from_steps([2, 0, 2, 63, 63]), m);
     assert_eq!(m.count(), 3);
     assert!(!m.is_empty());
     assert!(TrigMask::default().is_empty());
