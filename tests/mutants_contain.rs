@@ -97,3 +97,16 @@ fn the_check_as_a_folder_and_a_zip_project_call_it() {
     let u = Project::new_blank("U");
     assert_eq!(slot_file(&u, "Flex 1", "../../anything").unwrap(), None);
 }
+
+#[test]
+fn a_project_folder_not_made_yet_resolves_by_name() {
+    let t = tempfile::tempdir().unwrap();
+    let set = t.path().join("SET");
+    fs::create_dir_all(set.join("AUDIO")).unwrap();
+    let p = set.join("NEW");
+    assert_eq!(
+        slot_path_in(&p, None, "Flex 1", "../AUDIO/a.wav").unwrap(),
+        set.canonicalize().unwrap().join("AUDIO/a.wav")
+    );
+    assert!(slot_path_in(&p, None, "Flex 1", "../../a.wav").is_err());
+}

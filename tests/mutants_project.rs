@@ -250,3 +250,26 @@ fn saving_a_zip_prunes_the_backups_beside_it() {
     assert!(!root.join("20200102-000000").exists());
     assert!(root.join("20200103-000000").exists());
 }
+
+#[test]
+fn the_state_listing_counts_the_bytes_that_differ() {
+    use octa::project::state::{self, FileState};
+    let Some((_t, proj)) = blank() else { return };
+    // bank01.strd = bank01.work with three bytes of pattern 1 changed (checksum left as it was)
+    let mut strd = fs::read(proj.join("bank01.work")).unwrap();
+    for at in [1000, 2000, 3000] {
+        strd[at] ^= 1;
+    }
+    fs::write(proj.join("bank01.strd"), &strd).unwrap();
+    let p = open(&proj);
+    let e = state::diff(&p);
+    let bank1 = e.iter().find(|e| e.id == FileId::Bank(0)).unwrap();
+    assert_eq!(bank1.state, FileState::Differs(3));
+    let lines = state::diff_lines(&e);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("bank01.work: differs from bank01.strd in 3 bytes")),
+        "{lines:?}"
+    );
+}
