@@ -273,3 +273,20 @@ fn the_state_listing_counts_the_bytes_that_differ() {
         "{lines:?}"
     );
 }
+
+#[test]
+fn the_state_listing_skips_files_missing_on_both_sides() {
+    use octa::project::state;
+    let Some((_t, proj)) = blank() else { return };
+    fs::remove_file(proj.join("markers.work")).unwrap();
+    let p = open(&proj);
+    let e = state::diff(&p);
+    // every .work file on disk is listed (no .strd in a blank project), the missing one is not
+    assert!(e.iter().all(|e| e.id != FileId::Markers), "{e:?}");
+    assert_eq!(e.len(), 25);
+    assert!(
+        !state::diff_lines(&e)
+            .iter()
+            .any(|l| l.starts_with("markers.work"))
+    );
+}
