@@ -180,3 +180,25 @@ fn digests_and_hex_text() {
     assert_eq!(sysex::to_hex(&[0xF0, 0x0A, 0xF7]), "F0 0A F7");
     assert_eq!(sysex::to_hex(&[]), "");
 }
+
+#[test]
+fn program_numbers_across_banks() {
+    use octa::librarian::adaptation::{BankDescriptor, bank_start, locate};
+    let bank = |bank: u32, size: u32| BankDescriptor {
+        bank,
+        name: format!("B{bank}"),
+        size,
+        kind: "Patch".into(),
+        is_rom: false,
+    };
+    // banks 3 (100 programs) then 7 (28): programs 0..99 in bank 3, 100..127 in bank 7
+    let banks = [bank(3, 100), bank(7, 28)];
+    assert_eq!(locate(&banks, 0), Some((3, 0)));
+    assert_eq!(locate(&banks, 99), Some((3, 99)));
+    assert_eq!(locate(&banks, 100), Some((7, 0)));
+    assert_eq!(locate(&banks, 127), Some((7, 27)));
+    assert_eq!(locate(&banks, 128), None);
+    assert_eq!(bank_start(&banks, 3), Some(0));
+    assert_eq!(bank_start(&banks, 7), Some(100));
+    assert_eq!(bank_start(&banks, 0), None);
+}
