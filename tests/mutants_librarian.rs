@@ -202,3 +202,47 @@ fn program_numbers_across_banks() {
     assert_eq!(bank_start(&banks, 7), Some(100));
     assert_eq!(bank_start(&banks, 0), None);
 }
+
+/// An adaptation with only what it must have, and two banks (3 "A" of 100, 7 "B" of 28).
+struct Minimal;
+
+impl octa::librarian::adaptation::Adaptation for Minimal {
+    fn name(&self) -> String {
+        "Minimal".into()
+    }
+    fn create_device_detect_message(&self, _channel: u8) -> Vec<u8> {
+        vec![0xF0, 0xF7]
+    }
+    fn channel_if_valid_device_response(&self, _message: &[u8]) -> Option<u8> {
+        None
+    }
+    fn bank_descriptors(&self) -> Vec<octa::librarian::adaptation::BankDescriptor> {
+        let bank = |bank: u32, name: &str, size: u32| octa::librarian::adaptation::BankDescriptor {
+            bank,
+            name: name.into(),
+            size,
+            kind: "Patch".into(),
+            is_rom: false,
+        };
+        vec![bank(3, "A", 100), bank(7, "B", 28)]
+    }
+}
+
+#[test]
+fn an_adaptation_s_defaults() {
+    use octa::librarian::adaptation::Adaptation;
+    let a = Minimal;
+    assert_eq!(a.rename_patch(&[0xF0, 0xF7], "NEW"), None, "cannot rename");
+    assert_eq!(a.friendly_bank_name(3), "A");
+    assert_eq!(a.friendly_bank_name(7), "B");
+    assert_eq!(a.friendly_bank_name(0), "Bank 1");
+    assert_eq!(a.friendly_program_name(100), "B-001");
+    assert_eq!(a.friendly_program_name(99), "A-100");
+    assert_eq!(a.friendly_program_name(500), "500");
+    assert!(a.is_default_name("  "));
+    assert!(!a.is_default_name("Lead"));
+    assert_eq!(
+        a.fingerprint(b"abc"),
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    );
+}
