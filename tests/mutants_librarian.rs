@@ -246,3 +246,29 @@ fn an_adaptation_s_defaults() {
         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
     );
 }
+
+#[test]
+fn an_import_is_stamped_with_the_time_it_was_made() {
+    use octa::librarian::{Registry, db::Database, import_file};
+    use std::time::{SystemTime, UNIX_EPOCH};
+    let Some(path) =
+        octa::testutil::corpus("sysex/waldorf-blofeld/Waldorf_Blofeld_Blo Factory_2008.syx")
+    else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = Database::open(&dir.path().join("librarian.sqlite")).unwrap();
+    let secs = || {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64
+    };
+    let before = secs();
+    import_file(&mut db, &Registry::builtin(), &path, None).unwrap();
+    let after = secs();
+    let imports = db.imports().unwrap();
+    assert_eq!(imports.len(), 1);
+    let at = imports[0].imported_at;
+    assert!(before <= at && at <= after, "{before} <= {at} <= {after}");
+}
