@@ -9,43 +9,13 @@
 //! literal paths, restore and pruning, symlinked files written through.
 
 mod common;
-use common::copy_dir;
+use common::{copy_dir, sha, tree};
 use octa::project::durable::{self, Fault, Op, Recorder};
 use octa::project::{FileId, OpenOptions, Project, backups, copy, store::BACKUP_DIR};
 use octa::testutil::corpus;
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-
-fn sha(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// Every file under `dir` (recursively, backups included) as relative path -> SHA-256.
-fn tree(dir: &Path) -> BTreeMap<String, String> {
-    fn walk(root: &Path, d: &Path, out: &mut BTreeMap<String, String>) {
-        let Ok(rd) = fs::read_dir(d) else {
-            return;
-        };
-        for e in rd {
-            let e = e.unwrap();
-            let p = e.path();
-            if p.is_dir() {
-                walk(root, &p, out);
-            } else {
-                let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
-                out.insert(rel, sha(&fs::read(&p).unwrap()));
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
-}
 
 /// Every folder under `dir`, relative.
 fn folders(dir: &Path) -> Vec<String> {

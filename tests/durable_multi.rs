@@ -8,6 +8,8 @@
 //! leaves the target folder absent, or every file written byte-exact; a full disk after any
 //! number of bytes the same.
 
+mod common;
+use common::tree_bytes as tree;
 use octa::project::durable::{self, Fault, Op, Recorder};
 use octa::project::json::ProjectJson;
 use octa::project::{OpenOptions, Project};
@@ -15,26 +17,6 @@ use octa::testutil::corpus;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
-
-/// Every entry under `dir` (recursively): relative path -> bytes (folders as empty).
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(root: &Path, d: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        let Ok(rd) = fs::read_dir(d) else { return };
-        for e in rd {
-            let p = e.unwrap().path();
-            let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
-            if p.is_dir() {
-                out.insert(rel + "/", Vec::new());
-                walk(root, &p, out);
-            } else {
-                out.insert(rel, fs::read(&p).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
-}
 
 /// A scratch folder, in memory when `/dev/shm` exists (fsync there costs nothing).
 fn scratch() -> tempfile::TempDir {

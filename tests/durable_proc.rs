@@ -9,47 +9,19 @@
 //! (hashes), no sample is torn under its final name, and `octa check` is clean.
 
 mod common;
-use common::copy_dir;
+use common::{copy_dir, sha};
 use octa::project::slots;
 use octa::project::{OpenOptions, Project, store::BACKUP_DIR};
 use octa::testutil::corpus;
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-fn sha(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// Every file under `dir` except backups and the lock file, as relative path -> SHA-256.
+/// Every file under `dir` except the backup folder, as relative path -> SHA-256.
 fn tree(dir: &Path) -> BTreeMap<String, String> {
-    fn walk(root: &Path, d: &Path, out: &mut BTreeMap<String, String>) {
-        let Ok(rd) = fs::read_dir(d) else {
-            return;
-        };
-        for e in rd {
-            let p = e.unwrap().path();
-            let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            if name == BACKUP_DIR {
-                continue;
-            }
-            if p.is_dir() {
-                walk(root, &p, out);
-            } else {
-                let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
-                out.insert(rel, sha(&fs::read(&p).unwrap()));
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
+    common::tree_skipping(dir, Some(BACKUP_DIR))
 }
 
 /// A 16-bit mono 44.1 kHz WAV of `frames` frames of noise from `seed`.
