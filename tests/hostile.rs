@@ -12,7 +12,7 @@
 #![cfg(unix)]
 
 mod common;
-use common::copy_dir;
+use common::{copy_dir, mkfifo};
 use std::ffi::OsStr;
 use std::fs;
 use std::io::{Read, Write};
@@ -361,12 +361,6 @@ fn import_refuses_content_of_another_kind_and_names_outside() {
         r.err
     );
     assert!(!target.exists() && !d.path().join("bank01.work").exists());
-}
-
-#[allow(unsafe_code, reason = "the test makes a FIFO with mkfifo")]
-fn mkfifo(p: &Path) {
-    let c = std::ffi::CString::new(p.as_os_str().as_bytes()).unwrap();
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
 }
 
 #[test]

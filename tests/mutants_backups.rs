@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! Backups (`src/project/backups.rs`): stamps read back against the calendar (seconds from
 //! Python's `datetime`, UTC), the listing's order and filters, pruning at the exact horizon,
 //! finding a backup by its name or a unique beginning, and the configured rule.

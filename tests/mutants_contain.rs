@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! Containment of slot paths (`src/project/contain.rs`): Linux's limit of 40 symbolic links in
 //! one resolution, a folder whose name only begins like the pool's (`AUDIOX`), FAT's case-blind
 //! names in zips, and the check as the project calls it for a folder and for a zip.

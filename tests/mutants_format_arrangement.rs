@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! The JSON form of arrangements (`src/format/arrangement.rs`) holds the rows up to the last one
 //! with any non-zero byte, counted here from the file map of the format doc §6 (working block at
 //! byte 24, saved block at 5676, rows of 22 bytes from byte 18 of a block).

@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! The bank's byte containers (`src/format/bank/bytes.rs`) against hand-computed bytes: trig
 //! masks are big-endian u64s with bit k = step k+1 (the last byte holds steps 1-8), lock bytes
 //! of 255 mean "no lock", step words are big-endian u16s; and their JSON forms and errors.

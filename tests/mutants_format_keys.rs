@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! `project.work` MIDI channel keys (`src/format/project_file/keys.rs`): stored 0..15 for
 //! channels 1..16 and -1 for AUTO (the blank 1.40B project stores `-1`), read from and written
 //! to the text.

@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! `markers.work` (`src/format/markers.rs`) against the file map of the format doc §5: a 22-byte
 //! header (version 4 at byte 21), 264 records of 784 bytes from byte 22 (Flex 1..128, then
 //! recorder buffers 1..8, then Static 1..128), each u32 big-endian: trim start +0, trim end +4,

@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! `.ot` sample settings (`src/format/ot.rs`) against the byte layout of the format doc §7,
 //! worked by hand: byte 22 unknown (1), tempo × 24 at 23, trim length × 100 at 27, loop length
 //! × 100 at 31, time-stretch at 35, loop mode at 39 (u32 big-endian each), gain at 43 (u16,

@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! Recovery from an interrupted save (`src/project/durable.rs`), driven by journals written by
 //! hand in the documented format (`octa-journal 1`, `state commit|staging`, `dir HEX`,
 //! `file new|replace TMP TARGET OLD|-`, paths as hex bytes) rather than by octa's own writer;

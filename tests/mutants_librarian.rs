@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! Sysex helpers (`src/librarian/sysex.rs`) against hand-built streams and the vendors'
 //! formulas worked by hand: Roland's GS reset (`F0 41 10 42 12 40 00 7F 00 41 F7`), 8-in-7
 //! packing in both bit orders, nibbles, 14-bit values, name fields, SHA-256 of "abc".

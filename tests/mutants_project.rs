@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! Saving (`src/project/save.rs`), pinned where a mutation run found the other tests silent:
 //! what a save leaves marked changed, a save that changes nothing, `.strd` saves that repeat,
 //! the paths and words of the errors, sample files committed with a save, zips by a relative path.

@@ -1,7 +1,14 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! Bounded reads (`src/project/read.rs`): the limits' sizes (1 MiB, 256 MiB, 64 MiB, FAT32's
 //! 4 GiB - 1), the exact words for what a non-regular file is, reads at and one byte past a
 //! limit, and the streamed fingerprint equal to the reference hash (Python, values below)
 //! across its 64 KiB blocks.
+
+mod common;
 
 use octa::project::read::{self, ANY, Limit, PROJECT_FILE_MAX, PROJECT_JSON, SYSEX_FILE};
 use octa::project::store::Fingerprint;
@@ -29,8 +36,7 @@ fn the_limits() {
 fn what_is_not_a_regular_file() {
     let t = tempfile::tempdir().unwrap();
     let fifo = t.path().join("fifo");
-    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    common::mkfifo(&fifo);
     for (path, what) in [
         (fifo.as_path(), "a FIFO (named pipe)"),
         (std::path::Path::new("/dev/null"), "a character device"),

@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! Disk primitives (`src/project/store.rs`) against facts computed outside octa: fingerprints
 //! by a reference implementation of the documented hash (Python, values below), backup stamps
 //! by the calendar (Python's `datetime`, UTC), and the answers of the small file helpers.

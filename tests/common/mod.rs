@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 /// Copies the folder `from` into `to` (created), subfolders included.
@@ -74,4 +75,14 @@ pub fn tree_bytes(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             None => (rel + "/", Vec::new()),
         })
         .collect()
+}
+
+/// Makes a FIFO (named pipe) at `p`.
+#[allow(
+    unsafe_code,
+    reason = "the test makes a FIFO with mkfifo, which std lacks"
+)]
+pub fn mkfifo(p: &Path) {
+    let c = std::ffi::CString::new(p.as_os_str().as_bytes()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
 }
