@@ -13,7 +13,7 @@ use octa::midi::sim::SimSystem;
 use octa::project::{OpenOptions, Project};
 use octa::ui::App;
 use octa::ui::midi_link::MidiLink;
-use octa::ui::testing::{app, press};
+use octa::ui::testing::{app, press, screen};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -318,4 +318,66 @@ fn step_recording_from_the_input_is_one_undo_step() {
     // One undo takes the whole take back.
     press(&mut a, &["ctrl+z"]);
     assert!(a.ctx.doc.bank(2).unwrap().patterns[0] == before);
+}
+
+/// The step T1 is playing, if the engine plays.
+fn playing_step(a: &App) -> Option<usize> {
+    a.ctx.engines.midi_control.as_ref()?.position(0)
+}
+
+#[test]
+fn follow_moves_the_cursor_with_the_playhead_and_off_leaves_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(dir) = project_with_t3_on_channel_12(tmp.path()) else {
+        return;
+    };
+    let sim = SimSystem::with_device("OT");
+    let mut a = tracker(&dir, &sim);
+    press(&mut a, &["ctrl+alt+f"]);
+    assert_eq!(
+        a.message,
+        Some((
+            "follow: the cursor moves with the playhead".to_string(),
+            false
+        ))
+    );
+    press(&mut a, &["ctrl+space"]);
+    // Each draw while playing puts the cursor on the step T1 plays: checked on draws during
+    // which the playhead did not move, at three different steps.
+    let mut seen = std::collections::BTreeSet::new();
+    let start = Instant::now();
+    while seen.len() < 3 && start.elapsed() < Duration::from_secs(20) {
+        let before = playing_step(&a);
+        let shown = screen(&mut a, 200, 50).join("\n");
+        if let Some(step) = before
+            && playing_step(&a) == before
+        {
+            let want = format!("T1 step {:02}/16", step + 1);
+            assert!(shown.contains(&want), "{want} not in:\n{shown}");
+            assert!(shown.contains("playing, follow"), "{shown}");
+            seen.insert(step);
+        }
+        std::thread::sleep(Duration::from_millis(7));
+    }
+    assert_eq!(seen.len(), 3, "the playhead was seen at {seen:?}");
+    // Follow off: the cursor stays where it is while the playhead moves on.
+    press(&mut a, &["ctrl+alt+f"]);
+    let stays = screen(&mut a, 200, 50)
+        .join("\n")
+        .split("T1 step ")
+        .nth(1)
+        .map(|s| s[..2].to_string())
+        .unwrap();
+    let moved_from = playing_step(&a);
+    let start = Instant::now();
+    while playing_step(&a) == moved_from && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert_ne!(playing_step(&a), moved_from, "the playhead did not move");
+    let shown = screen(&mut a, 200, 50).join("\n");
+    assert!(
+        shown.contains(&format!("T1 step {stays}/16")),
+        "the cursor moved without follow:\n{shown}"
+    );
+    press(&mut a, &["ctrl+space"]);
 }

@@ -100,6 +100,11 @@ pub const ACTIONS: &[ActionDef] = &[
     ),
     act("pattern.edit_step_down", "Edit step -1", &["F9"]),
     act(
+        "pattern.follow",
+        "Follow the playhead: while playing, the cursor moves with the played step",
+        &["ctrl+alt+f"],
+    ),
+    act(
         "pattern.toggle_hex",
         "Type stored bytes in hex / values as displayed",
         &["alt+x"],

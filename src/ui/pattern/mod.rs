@@ -56,6 +56,8 @@ pub struct PatternView {
     pub octave: u8,
     /// Values typed in hex.
     pub hex: bool,
+    /// The cursor follows the playhead while playing.
+    pub follow: bool,
     /// Digits typed so far into a value cell.
     pub entry: String,
     /// Lock columns added by the user, per track.
@@ -91,6 +93,7 @@ impl PatternView {
             sticky: false,
             octave: 4,
             hex: false,
+            follow: false,
             entry: String::new(),
             extra: Default::default(),
             hidden: Default::default(),
@@ -613,6 +616,17 @@ impl PatternView {
                 ctx.edit_step = ctx.edit_step.saturating_sub(1);
                 Outcome::Message(format!("edit step {}", ctx.edit_step))
             }
+            "pattern.follow" => {
+                self.follow = !self.follow;
+                Outcome::Message(
+                    if self.follow {
+                        "follow: the cursor moves with the playhead"
+                    } else {
+                        "follow off"
+                    }
+                    .into(),
+                )
+            }
             "pattern.toggle_hex" => {
                 self.hex = !self.hex;
                 Outcome::Message(
@@ -1093,7 +1107,12 @@ impl PatternView {
             self.octave,
             ctx.edit_step,
             if self.hex { "hex" } else { "dec" },
-            if playing { "playing" } else { "stopped" },
+            match (playing, self.follow) {
+                (true, true) => "playing, follow",
+                (true, false) => "playing",
+                (false, true) => "stopped, follow",
+                (false, false) => "stopped",
+            },
             if ctx.doc.read_only() {
                 "read-only"
             } else {

@@ -355,6 +355,15 @@ fn col_style(st: &Styles, col: Col, kind: TrigKind) -> Style {
 
 /// Draws the view.
 pub fn render(view: &mut PatternView, frame: &mut Frame, area: Rect, ctx: &Ctx) {
+    if view.follow
+        && let Some(row) = ctx
+            .engines
+            .midi_control
+            .as_ref()
+            .and_then(|m| m.position(view.cursor.track))
+    {
+        view.cursor.row = row;
+    }
     let layout = view.layout(ctx);
     view.clamp_cursor(ctx, &layout);
     view.shown_col = view.cursor_col(&layout);
