@@ -9,21 +9,13 @@
 
 use octa::format::bank::Bank;
 use octa::format::{MicroTiming, TrigCondition};
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-fn wait_for(out: &Arc<Mutex<Vec<u8>>>, needle: &str, limit: Duration) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if String::from_utf8_lossy(&out.lock().unwrap()).contains(needle) {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    false
-}
+mod common;
+#[path = "common/pty.rs"]
+mod pty;
+
+use pty::Session;
 
 #[test]
 fn edit_save_quit_in_a_pty() {
@@ -32,11 +24,7 @@ fn edit_save_quit_in_a_pty() {
     };
     let dir = tempfile::tempdir().unwrap();
     let proj = dir.path().join("HELLO");
-    std::fs::create_dir(&proj).unwrap();
-    for e in std::fs::read_dir(&src).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), proj.join(e.file_name())).unwrap();
-    }
+    common::copy_dir(&src, &proj);
     let before: Vec<(String, Vec<u8>)> = std::fs::read_dir(&proj)
         .unwrap()
         .map(|e| e.unwrap())
@@ -48,38 +36,11 @@ fn edit_save_quit_in_a_pty() {
         })
         .collect();
 
-    let pty = native_pty_system()
-        .openpty(PtySize {
-            rows: 40,
-            cols: 200,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_octa"));
-    cmd.arg(&proj);
-    cmd.env("TERM", "xterm-256color");
-    cmd.env("OCTA_CONFIG_DIR", dir.path().join("config"));
-    cmd.env("OCTA_DATA_DIR", dir.path().join("data"));
-    let mut child = pty.slave.spawn_command(cmd).unwrap();
-    drop(pty.slave);
-    let out = Arc::new(Mutex::new(Vec::new()));
-    let mut reader = pty.master.try_clone_reader().unwrap();
-    let sink = out.clone();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            sink.lock().unwrap().extend_from_slice(&buf[..n]);
-        }
-    });
-    let mut w = pty.master.take_writer().unwrap();
+    let mut s = Session::start(&[proj.to_str().unwrap()], dir.path());
     assert!(
-        wait_for(&out, "Bank A Pattern 01", Duration::from_secs(20)),
+        s.wait_for("Bank A Pattern 01", 0),
         "the tracker did not start: {}",
-        String::from_utf8_lossy(&out.lock().unwrap())
+        s.tail()
     );
     let keys: &[&[u8]] = &[
         b"\x1b[B", // down to step 2
@@ -98,26 +59,16 @@ fn edit_save_quit_in_a_pty() {
         b"\x11",   // ctrl+q
     ];
     for k in keys {
-        w.write_all(k).unwrap();
-        w.flush().unwrap();
+        s.send(k);
         // Let each key arrive as its own read, so escape sequences are not merged.
         std::thread::sleep(Duration::from_millis(60));
     }
-    let start = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if start.elapsed() > Duration::from_secs(20) {
-            let _ = child.kill();
-            panic!(
-                "octa did not quit: {}",
-                String::from_utf8_lossy(&out.lock().unwrap())
-            );
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    assert!(status.success(), "exit status {status:?}");
+    assert_eq!(
+        s.exited(),
+        Some(true),
+        "octa did not quit cleanly: {}",
+        s.tail()
+    );
 
     for (name, bytes) in &before {
         let now = std::fs::read(proj.join(name)).unwrap();
