@@ -122,7 +122,8 @@ pub fn destination(sample_dst: &Path, found: &Path) -> PathBuf {
 /// project is read-only, refused when the file changed on disk since it was read (`expected`:
 /// its fingerprint then, `None` when it was absent); the file it replaces is backed up to
 /// `.octa-backup/` beside it. Bytes that are not a valid `.ot` file are refused, naming the
-/// place. Returns the backup's path.
+/// place. The sidecar's folder is locked (as a project's is) while it is checked and written.
+/// Returns the backup's path.
 pub fn save(
     project: &super::Project,
     path: &Path,
@@ -138,6 +139,13 @@ pub fn save(
         path: path.to_path_buf(),
         source,
     })?;
+    // The check for changes and the write happen under the folder's lock, so another octa
+    // process cannot write the same sidecar in between.
+    let folder = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let _lock = super::durable::ProjectLock::acquire(folder)?;
     if super::store::fingerprint_on_disk(path)? != expected {
         return Err(ProjectError::ChangedOnDisk {
             path: path.to_path_buf(),
