@@ -373,12 +373,18 @@ fn header(t: &TrackDump) -> String {
 /// Runs `octa dump`.
 pub fn dump(args: &DumpArgs) -> ExitCode {
     let b = args.bank.index();
-    let p = match Project::open(
+    // One bank is read: the other 15 and every `.strd` are not needed for one pattern.
+    let only = crate::project::Partial {
+        banks: vec![b],
+        stored: false,
+    };
+    let p = match Project::open_partial(
         &args.path,
         &OpenOptions {
             project: args.project.clone(),
             read_only: true,
         },
+        &only,
     ) {
         Ok(p) => p,
         Err(e) => {

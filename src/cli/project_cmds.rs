@@ -131,10 +131,18 @@ pub fn import(args: &ImportArgs) -> ExitCode {
 
 /// Runs `octa info`.
 pub fn info(args: &InfoArgs) -> ExitCode {
+    // Every bank, but no `.strd`: info shows the files as they are being worked on.
+    let only = crate::project::Partial {
+        banks: (0..BANKS).collect(),
+        stored: false,
+    };
+    let opts = OpenOptions {
+        project: args.which.project.clone(),
+        read_only: true,
+    };
     finish(
         "info",
-        args.which
-            .open(&args.path)
+        Project::open_partial(&args.path, &opts, &only)
             .map(|p| crate::out!("{}", describe(&p))),
     )
 }

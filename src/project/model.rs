@@ -53,6 +53,16 @@ pub struct OpenOptions {
     pub read_only: bool,
 }
 
+/// The files a partly read project holds (see [`Project::open_partial`]): `project.work`, the markers and arrangements, and
+/// the banks listed. Banks not listed are blank placeholders that must not be looked at.
+#[derive(Debug, Clone, Default)]
+pub struct Partial {
+    /// The banks to read (0..16).
+    pub banks: Vec<usize>,
+    /// Whether to read the `.strd` (saved state) files too.
+    pub stored: bool,
+}
+
 /// A non-fatal finding while opening, naming the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenWarning {
@@ -87,12 +97,15 @@ pub struct Project {
     pub(super) markers: Pair<Markers>,
     pub(super) arrangements: Vec<Pair<Arrangement>>,
     pub(super) warnings: Vec<OpenWarning>,
+    /// Opened with [`Project::open_partial`]: some files were not read.
+    pub(super) partial: bool,
 }
 
 fn load<T: OtFile>(
     tree: &Tree,
     dir: &str,
     id: FileId,
+    stored: bool,
     warnings: &mut Vec<OpenWarning>,
 ) -> Result<Pair<T>> {
     let mut read = |stored: bool| -> Result<Option<FileSlot<T>>> {
@@ -112,7 +125,12 @@ fn load<T: OtFile>(
         Ok(Some(slot))
     };
     let work = read(false)?;
-    let strd = read(true)?;
+    // Without `stored`, a `.strd` is still read when its `.work` is missing (it is then opened).
+    let strd = if stored || work.is_none() {
+        read(true)?
+    } else {
+        None
+    };
     let work = match (work, &strd) {
         (Some(w), _) => w,
         (None, Some(s)) => {
@@ -146,6 +164,17 @@ impl Project {
     /// a crash is first finished or rolled back, and temp files of dead octa processes removed
     /// (see [`super::durable::recover`]; reported as warnings).
     pub fn open(path: &Path, options: &OpenOptions) -> Result<Project> {
+        Self::open_with(path, options, None)
+    }
+
+    /// Opens only some of a project's files, for commands that look at a part of it (`octa dump`
+    /// of one pattern reads one bank; `octa info` no `.strd`). The project is read-only, cannot
+    /// be saved under another name, and the banks not read are blank placeholders.
+    pub fn open_partial(path: &Path, options: &OpenOptions, only: &Partial) -> Result<Project> {
+        Self::open_with(path, options, Some(only))
+    }
+
+    fn open_with(path: &Path, options: &OpenOptions, only: Option<&Partial>) -> Result<Project> {
         let tree = Tree::open(path)?;
         let Located {
             dir,
@@ -182,7 +211,10 @@ impl Project {
                 message: format!("an interrupted save could not be finished: {e}"),
             }),
         }
-        let project: Pair<ProjectFile> = load(&tree, &dir, FileId::Project, &mut warnings)?;
+        let stored = only.is_none_or(|o| o.stored);
+        let wanted = |b: usize| only.is_none_or(|o| o.banks.contains(&b));
+        let project: Pair<ProjectFile> =
+            load(&tree, &dir, FileId::Project, stored, &mut warnings)?;
         if project.work.origin() == super::files::Origin::Absent && project.strd.is_none() {
             return Err(ProjectError::NotAProject {
                 path: tree.display(&format!("{dir}project.work")),
@@ -193,7 +225,14 @@ impl Project {
         let indices: Vec<usize> = (0..BANKS).collect();
         let loaded = super::par::map(&indices, |&i| {
             let mut w = Vec::new();
-            load(&tree, &dir, FileId::Bank(i), &mut w).map(|pair| (pair, w))
+            if !wanted(i) {
+                let blank = Pair {
+                    work: FileSlot::absent(FileId::Bank(i)),
+                    strd: None,
+                };
+                return Ok((blank, w));
+            }
+            load(&tree, &dir, FileId::Bank(i), stored, &mut w).map(|pair| (pair, w))
         });
         let mut banks = Vec::with_capacity(BANKS);
         for r in loaded {
@@ -201,9 +240,9 @@ impl Project {
             warnings.extend(w);
             banks.push(pair);
         }
-        let markers = load(&tree, &dir, FileId::Markers, &mut warnings)?;
+        let markers = load(&tree, &dir, FileId::Markers, stored, &mut warnings)?;
         let arrangements = (0..ARRANGEMENTS)
-            .map(|i| load(&tree, &dir, FileId::Arrangement(i), &mut warnings))
+            .map(|i| load(&tree, &dir, FileId::Arrangement(i), stored, &mut warnings))
             .collect::<Result<Vec<_>>>()?;
         let (location, audio) = match tree {
             Tree::Dir(root) => (
@@ -234,12 +273,13 @@ impl Project {
             name,
             location,
             audio,
-            read_only: options.read_only,
+            read_only: options.read_only || only.is_some(),
             project,
             banks,
             markers,
             arrangements,
             warnings,
+            partial: only.is_some(),
         })
     }
 
@@ -263,6 +303,7 @@ impl Project {
                 .map(|i| fresh(FileId::Arrangement(i)))
                 .collect(),
             warnings: Vec::new(),
+            partial: false,
         }
     }
 
@@ -294,9 +335,14 @@ impl Project {
         self.read_only
     }
 
-    /// Switches read-only mode.
+    /// Switches read-only mode (a partly read project stays read-only).
     pub fn set_read_only(&mut self, read_only: bool) {
-        self.read_only = read_only;
+        self.read_only = read_only || self.partial;
+    }
+
+    /// True when opened with [`Project::open_partial`]: some files were not read.
+    pub fn is_partial(&self) -> bool {
+        self.partial
     }
 
     /// What was found while opening (missing files, checksum mismatches), each naming its file.

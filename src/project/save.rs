@@ -155,6 +155,12 @@ impl Project {
     /// Saves every file (all 26 `.work` files and the `.strd` files present) into `dir`, which must
     /// be absent or empty, and makes `dir` the project's location. Samples are not copied.
     pub fn save_as(&mut self, dir: &Path) -> Result<SaveReport> {
+        if self.partial {
+            // Banks that were not read would be written as blanks.
+            return Err(ProjectError::ReadOnly {
+                path: self.location_path(),
+            });
+        }
         if !store::is_free_target(dir)? {
             return Err(ProjectError::TargetExists {
                 path: dir.to_path_buf(),
@@ -188,7 +194,7 @@ impl Project {
     }
 
     pub(super) fn check_writable(&self) -> Result<()> {
-        if self.read_only {
+        if self.read_only || self.partial {
             return Err(ProjectError::ReadOnly {
                 path: self.location_path(),
             });
