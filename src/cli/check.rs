@@ -46,7 +46,7 @@ fn parse_items(items: &[Item], verbose: bool) -> (Vec<Option<Parsed>>, usize, us
     let (mut errors, mut warnings) = (0, 0);
     // Parse on all cores first (a set holds hundreds of 636 KB banks), then report in order.
     let results = crate::project::par::map(items, |item| match &item.content {
-        Content::Ot(kind, bytes) => Some(AnyFile::parse(*kind, bytes)),
+        Content::Ot(kind, bytes) => Some(AnyFile::parse_shared(*kind, bytes)),
         _ => None,
     });
     let parsed = items
@@ -266,7 +266,7 @@ fn run_resave(args: &ResaveArgs) -> Result<ExitCode, ProjectError> {
             (Content::Ot(_, original), Some(Parsed::Ok(file))) => {
                 let bytes = file.to_bytes();
                 rewritten += 1;
-                if &bytes == original {
+                if bytes == **original {
                     identical += 1;
                 } else {
                     changed += 1;

@@ -36,8 +36,9 @@ pub struct Item {
 /// The content of an [`Item`].
 #[derive(Debug)]
 pub enum Content {
-    /// An Octatrack file (by name, or by header for a single file given explicitly).
-    Ot(Kind, Vec<u8>),
+    /// An Octatrack file (by name, or by header for a single file given explicitly); shared so
+    /// that a parsed bank keeps views into it rather than a second copy.
+    Ot(Kind, std::sync::Arc<Vec<u8>>),
     /// Any other file: where to read it from.
     Other(OtherSource),
     /// A folder.
@@ -60,7 +61,7 @@ fn is_state_file(name: &str) -> bool {
 /// Classifies a file's bytes by name, then (for `.work`/`.strd` or `sniff_any`) by header.
 fn classify(name: &str, bytes: Vec<u8>, sniff_any: bool, other: OtherSource) -> Content {
     match Kind::from_name(name).or_else(|| Kind::sniff(&bytes)) {
-        Some(k) => Content::Ot(k, bytes),
+        Some(k) => Content::Ot(k, std::sync::Arc::new(bytes)),
         None if is_state_file(name) || sniff_any => Content::Unrecognized(bytes),
         None => Content::Other(other),
     }
@@ -138,7 +139,7 @@ pub fn walk(path: &Path) -> Result<(Root, Vec<Item>)> {
                     (true, Some(k)) => Content::DirNamedLikeFile(k),
                     (true, None) => Content::Dir,
                     (false, Some(k)) => match index.read(e, read::Limit::for_kind(k)) {
-                        Ok(bytes) => Content::Ot(k, bytes),
+                        Ok(bytes) => Content::Ot(k, std::sync::Arc::new(bytes)),
                         Err(err) => Content::Unreadable(err),
                     },
                     (false, None) if is_state_file(base) => {
@@ -226,7 +227,7 @@ fn walk_dir(dir: &Path, prefix: &Path, out: &mut Vec<Item>) -> Result<()> {
             };
             let content = match kind {
                 Some(k) => read_as(read::Limit::for_kind(k))
-                    .map(|b| Content::Ot(k, b))
+                    .map(|b| Content::Ot(k, std::sync::Arc::new(b)))
                     .unwrap_or_else(|c| c),
                 None if is_state_file(&name) => read_as(state_limit(None))
                     .map(|b| classify(&name, b, false, OtherSource::Path(p.clone())))
