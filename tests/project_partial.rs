@@ -131,3 +131,13 @@ fn a_partly_read_project_is_never_written() {
     assert!(!target.exists(), "nothing written for the refused save-as");
     assert_eq!(common::tree(t.path()), before, "the project is unchanged");
 }
+
+#[test]
+fn a_file_id_out_of_range_is_an_error_not_a_panic() {
+    use octa::project::FileId;
+    let mut p = Project::new_blank("x");
+    assert_eq!(p.file_bytes(FileId::Bank(16), false), None);
+    assert_eq!(p.file_bytes(FileId::Arrangement(8), true), None);
+    let e = octa::project::state::reload_file(&mut p, FileId::Bank(99)).unwrap_err();
+    assert!(e.to_string().contains("bank"), "{e}");
+}

@@ -142,8 +142,7 @@ pub fn info(args: &InfoArgs) -> ExitCode {
     };
     finish(
         "info",
-        Project::open_partial(&args.path, &opts, &only)
-            .map(|p| crate::out!("{}", describe(&p))),
+        Project::open_partial(&args.path, &opts, &only).map(|p| crate::out!("{}", describe(&p))),
     )
 }
 

@@ -38,6 +38,8 @@ pub mod wav;
 pub use error::{ProjectError, Result};
 pub use files::{FileId, FileSlot, Origin, OtFile};
 pub use kinds::{Arrangement, Bank, Markers, ProjectFile};
-pub use model::{ARRANGEMENTS, AudioPool, BANKS, Location, OpenOptions, OpenWarning, Partial, Project};
+pub use model::{
+    ARRANGEMENTS, AudioPool, BANKS, Location, OpenOptions, OpenWarning, Partial, Project,
+};
 pub use save::SaveReport;
 pub use store::Fingerprint;

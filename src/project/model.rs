@@ -213,8 +213,7 @@ impl Project {
         }
         let stored = only.is_none_or(|o| o.stored);
         let wanted = |b: usize| only.is_none_or(|o| o.banks.contains(&b));
-        let project: Pair<ProjectFile> =
-            load(&tree, &dir, FileId::Project, stored, &mut warnings)?;
+        let project: Pair<ProjectFile> = load(&tree, &dir, FileId::Project, stored, &mut warnings)?;
         if project.work.origin() == super::files::Origin::Absent && project.strd.is_none() {
             return Err(ProjectError::NotAProject {
                 path: tree.display(&format!("{dir}project.work")),
@@ -529,9 +528,10 @@ impl Project {
         }
         match id {
             FileId::Project => f(view(&self.project, stored)),
-            FileId::Bank(i) => f(view(&self.banks[i], stored)),
+            // An index out of range names no file: nothing to look at, never a panic.
+            FileId::Bank(i) => f(self.banks.get(i).and_then(|p| view(p, stored))),
             FileId::Markers => f(view(&self.markers, stored)),
-            FileId::Arrangement(i) => f(view(&self.arrangements[i], stored)),
+            FileId::Arrangement(i) => f(self.arrangements.get(i).and_then(|p| view(p, stored))),
         }
     }
 }
