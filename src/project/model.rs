@@ -156,6 +156,14 @@ fn load<T: OtFile>(
     Ok(Pair { work, strd })
 }
 
+/// A bank not read by [`Project::open_partial`]: the blank bank, its lock records shared with
+/// one copy of the blank bytes (cheap: 15 full blank banks cost more than reading one bank).
+fn placeholder_bank() -> Bank {
+    static BYTES: std::sync::OnceLock<std::sync::Arc<Vec<u8>>> = std::sync::OnceLock::new();
+    let bytes = BYTES.get_or_init(|| std::sync::Arc::new(Bank::blank().to_bytes()));
+    Bank::from_shared(bytes).map_or_else(|_| Bank::blank(), |(b, _)| b)
+}
+
 impl Project {
     /// Opens a project folder, a set folder, or a `.zip` of either.
     ///
@@ -221,24 +229,26 @@ impl Project {
             });
         }
         // The 16 banks (and their saved copies) are 20 MB to read and parse: all cores at once.
-        let indices: Vec<usize> = (0..BANKS).collect();
+        let indices: Vec<usize> = (0..BANKS).filter(|&i| wanted(i)).collect();
         let loaded = super::par::map(&indices, |&i| {
             let mut w = Vec::new();
-            if !wanted(i) {
-                let blank = Pair {
-                    work: FileSlot::absent(FileId::Bank(i)),
-                    strd: None,
-                };
-                return Ok((blank, w));
-            }
             load(&tree, &dir, FileId::Bank(i), stored, &mut w).map(|pair| (pair, w))
         });
-        let mut banks = Vec::with_capacity(BANKS);
-        for r in loaded {
+        let mut read: Vec<Option<Pair<Bank>>> = (0..BANKS).map(|_| None).collect();
+        for (&i, r) in indices.iter().zip(loaded) {
             let (pair, w) = r?;
             warnings.extend(w);
-            banks.push(pair);
+            read[i] = Some(pair);
         }
+        let banks: Vec<Pair<Bank>> = read
+            .into_iter()
+            .map(|pair| {
+                pair.unwrap_or_else(|| Pair {
+                    work: FileSlot::absent_with(placeholder_bank()),
+                    strd: None,
+                })
+            })
+            .collect();
         let markers = load(&tree, &dir, FileId::Markers, stored, &mut warnings)?;
         let arrangements = (0..ARRANGEMENTS)
             .map(|i| load(&tree, &dir, FileId::Arrangement(i), stored, &mut warnings))
