@@ -757,6 +757,22 @@ impl LibrarianView {
             note[4] = s.sub_bank;
             Ok(())
         });
+        if out == Outcome::Handled {
+            // The patch itself goes to its synth when M<n> is auditioned (app.send_linked).
+            let port = self
+                .db
+                .as_ref()
+                .and_then(|db| db.device_location(&p.device).ok().flatten());
+            let msgs =
+                octatrack::audition_sysex(a.as_ref(), &p.sysex, s.channel).unwrap_or_default();
+            let link = super::engines::PatchLink {
+                name: p.name.trim().to_string(),
+                device: p.device.clone(),
+                port: port.map(|l| l.out_port),
+                messages: msgs,
+            };
+            super::audition::link_patch(&mut ctx.engines, (bank, part, t), link);
+        }
         match out {
             Outcome::Handled => Outcome::Message(format!(
                 "part {} M{}: CHAN {} BANK {} SBNK {} PROG {}",
