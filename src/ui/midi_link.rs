@@ -323,18 +323,14 @@ impl MidiControl for MidiLink {
             s.push_str(&format!(" | COUNT-IN {left}"));
         }
         if let Some(r) = &self.recording {
-            let live = st.playing && self.engine.count_in().is_none();
-            s.push_str(&format!(
-                " | REC {} {}",
-                track_set(1 << r.track),
-                if live {
-                    "live"
-                } else if st.playing {
-                    "armed"
-                } else {
-                    "step"
-                }
-            ));
+            let state = if self.engine.count_in().is_some() {
+                "armed"
+            } else if self.engine.position().is_some() {
+                "live"
+            } else {
+                "step"
+            };
+            s.push_str(&format!(" | REC {} {state}", track_set(1 << r.track)));
         }
         if st.playing && self.played.len() > 1 {
             let item = self.engine.position().map_or(0, |p| p.item);
