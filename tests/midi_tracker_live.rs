@@ -515,3 +515,45 @@ fn the_playhead_is_drawn_per_track_on_the_playing_pattern_only_and_headers_mute_
     a.mouse(x1 + 1, y + 4, 0);
     assert_eq!(label(&a), "out OT | solo T3");
 }
+
+#[test]
+fn the_queued_chain_is_kept_for_the_session_and_shown_while_it_plays() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(dir) = hello(tmp.path()) else {
+        return;
+    };
+    let sim = SimSystem::with_device("OT");
+    let link = MidiLink::start_on(Box::new(sim.clone()), Some("OT".into()), None);
+    let mut a = tracker(&dir, link);
+    // hello-flex's project.work holds no queued chain (the device keeps none there): the
+    // first question starts empty.
+    press(&mut a, &["alt+u"]);
+    match &a.overlay {
+        octa::ui::app::Overlay::Prompt { text, .. } => assert_eq!(text, ""),
+        o => panic!("{o:?}"),
+    }
+    octa::ui::testing::type_text(&mut a, "1 2");
+    press(&mut a, &["enter"]);
+    assert_eq!(message(&a), "playing chain A01 A02");
+    // While it plays the status line names the pattern and the item.
+    assert!(
+        tick_until(&mut a, |a| label(a).contains("| A02 2/2")),
+        "{}",
+        label(&a)
+    );
+    assert!(tick_until(&mut a, |a| !a
+        .ctx
+        .engines
+        .midi_control
+        .as_ref()
+        .unwrap()
+        .is_playing()));
+    assert_eq!(label(&a), "out OT");
+    // Asked again: the last chain is offered.
+    press(&mut a, &["alt+u"]);
+    match &a.overlay {
+        octa::ui::app::Overlay::Prompt { text, .. } => assert_eq!(text, "1 2"),
+        o => panic!("{o:?}"),
+    }
+    press(&mut a, &["esc"]);
+}

@@ -640,6 +640,8 @@ impl Worker {
                 (None, c) => c,
             };
             let Some(wait) = wait else {
+                // Going idle: the status says so first (playback may just have ended).
+                self.publish_status();
                 match self.rx.recv() {
                     Ok(c) => {
                         if !self.handle(c) {

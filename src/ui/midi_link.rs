@@ -332,8 +332,10 @@ impl MidiControl for MidiLink {
             };
             s.push_str(&format!(" | REC {} {state}", track_set(1 << r.track)));
         }
-        if st.playing && self.played.len() > 1 {
-            let item = self.engine.position().map_or(0, |p| p.item);
+        if let Some(p) = self.engine.position()
+            && self.played.len() > 1
+        {
+            let item = p.item;
             s.push_str(&format!(
                 " | {} {}/{}",
                 self.played.get(item).map_or("", |n| n.as_str()),
