@@ -557,3 +557,42 @@ fn the_queued_chain_is_kept_for_the_session_and_shown_while_it_plays() {
     }
     press(&mut a, &["esc"]);
 }
+
+#[test]
+fn without_an_output_the_count_in_is_only_shown_and_the_take_still_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(dir) = hello(tmp.path()) else {
+        return;
+    };
+    let sim = SimSystem::with_device("KEYS");
+    let link = MidiLink::start_on(
+        Box::new(sim.clone()),
+        Some("NOPE".into()),
+        Some("KEYS".into()),
+    );
+    let mut a = tracker(&dir, link);
+    a.ctx.engines.midi_ports = (Some("NOPE".into()), Some("KEYS".into()));
+    a.ctx.engines.metronome_channel = Some(15);
+    a.ctx.engines.count_in_bars = Some(2);
+    a.ctx.nav.bank = 2;
+    a.ctx.nav.pattern = 0;
+    press(&mut a, &["tab", "tab", "ctrl+alt+z"]);
+    assert_eq!(
+        message(&a),
+        "count-in 2 bar(s) (no MIDI output: shown only), then recording T3 from KEYS (alt+z stops)"
+    );
+    // Two bars: 8 beats counted down on the status line, then the take runs.
+    assert!(
+        tick_until(&mut a, |a| label(a).contains("COUNT-IN 8 | REC T3 armed")),
+        "{}",
+        label(&a)
+    );
+    assert!(
+        tick_until(&mut a, |a| label(a).contains("| REC T3 live")),
+        "{}",
+        label(&a)
+    );
+    press(&mut a, &["alt+z"]);
+    assert_eq!(message(&a), "take ended: 0 note(s) into T3 (one undo step)");
+    assert!(sim.messages().is_empty(), "{:?}", sim.messages());
+}

@@ -339,16 +339,16 @@ fn start_take(app: &mut App, track: usize, step: usize) -> bool {
 /// `app.record_live`: a take into the cursor's track while the pattern plays from its
 /// start after the count-in (clicks on the metronome channel, or only shown).
 fn start_live_take(app: &mut App, track: usize) {
-    let ready = app
+    let Some(ready) = app
         .ctx
         .engines
         .midi_control
         .as_ref()
-        .is_some_and(|m| midi_ready(m.as_ref()));
-    if !ready {
+        .map(|m| midi_ready(m.as_ref()))
+    else {
         app.error(NO_PLAY);
         return;
-    }
+    };
     let at = (app.ctx.nav.bank, app.ctx.nav.pattern);
     let Some(p) = app
         .ctx
@@ -366,12 +366,14 @@ fn start_live_take(app: &mut App, track: usize) {
     let bars = app.ctx.engines.count_in_bars.unwrap_or(1);
     let count_in = crate::midi::CountIn {
         beats: u32::from(bars) * 4,
-        channel: app.ctx.engines.metronome_channel,
+        channel: app.ctx.engines.metronome_channel.filter(|_| ready),
         note: METRONOME_NOTE,
         restart_file_input: true,
     };
+    // Without an output the take still runs on the engine's clock; the count-in is shown.
     let clicks = match count_in.channel {
         Some(c) => format!("clicks on channel {}", c + 1),
+        None if !ready => "no MIDI output: shown only".into(),
         None => "no metronome channel: shown only".into(),
     };
     let msg = app.message.clone().map(|m| m.0).unwrap_or_default();

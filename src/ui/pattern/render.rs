@@ -360,7 +360,8 @@ pub fn render(view: &mut PatternView, frame: &mut Frame, area: Rect, ctx: &Ctx) 
             .engines
             .midi_control
             .as_ref()
-            .and_then(|m| m.position(view.cursor.track))
+            .and_then(|m| m.playhead((ctx.nav.bank, ctx.nav.pattern)))
+            .map(|h| h[view.cursor.track.min(15)] as usize)
     {
         view.cursor.row = row;
     }
