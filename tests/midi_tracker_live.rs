@@ -105,7 +105,7 @@ fn a_live_take_after_the_count_in_writes_quantized_notes_with_micro_timing() {
     a.ctx.engines.midi_ports = (Some(out), Some(inp.clone()));
     // Clicks on channel 16 (metronome_channel = 16 in the config).
     a.ctx.engines.metronome_channel = Some(15);
-    // C01 is empty in hello-flex; the cursor on T3.
+    // C01 is empty in hello-flex (its part has Static machines); the cursor on T3.
     a.ctx.nav.bank = 2;
     a.ctx.nav.pattern = 0;
     let before = a.ctx.doc.bank(2).unwrap().patterns[0].clone();
@@ -125,6 +125,13 @@ fn a_live_take_after_the_count_in_writes_quantized_notes_with_micro_timing() {
     );
     let l = label(&a);
     assert!(l.contains("| REC T3 armed"), "{l}");
+    // The grid marks the track being recorded.
+    let s = screen(&mut a, 200, 50);
+    assert!(
+        s.iter().any(|l| l.contains("T3 REC STATIC")),
+        "{}",
+        s.join("\n")
+    );
     let t3 = |a: &App| a.ctx.doc.bank(2).unwrap().patterns[0].audio[2].clone();
     let trigs = |a: &App| (0..64).filter(|&s| t3(a).trigs.get(s)).collect::<Vec<_>>();
     assert!(

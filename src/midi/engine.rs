@@ -1061,7 +1061,10 @@ impl Worker {
 
     fn send_sysex(&mut self, port: Option<String>, msgs: Vec<Vec<u8>>) {
         let out = match port {
-            Some(choice) if Some(&choice) != self.opts.output.as_ref() => {
+            Some(choice)
+                if !matches!(self.out.status(), PortStatus::Connected(n) if *n == choice)
+                    && Some(&choice) != self.opts.output.as_ref() =>
+            {
                 let system = &mut *self.system;
                 let o = self
                     .extra_outs

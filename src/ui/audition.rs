@@ -269,6 +269,11 @@ fn step_of(app: &App, at: (usize, usize), track: usize, step: usize) -> Option<S
     p.tracks.get(track)?.steps.get(step).copied()
 }
 
+/// The track (0..16) a take records into, while recording (the grid marks its header).
+pub fn recording_track(e: &super::engines::Engines) -> Option<usize> {
+    e.take.as_ref().map(|t| t.track)
+}
+
 /// A take being recorded from the MIDI input into one pattern (one undo step when it ends).
 #[derive(Debug, Clone)]
 pub struct Take {

@@ -482,6 +482,9 @@ pub fn render(view: &mut PatternView, frame: &mut Frame, area: Rect, ctx: &Ctx) 
         };
         text.clear();
         let _ = write!(text, "{}", track_name(t));
+        if crate::ui::audition::recording_track(&ctx.engines) == Some(t) {
+            text.push_str(" REC");
+        }
         if soloed & (1 << t) != 0 {
             text.push_str(" SOLO");
         } else if muted & (1 << t) != 0 {
