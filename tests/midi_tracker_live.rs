@@ -384,6 +384,25 @@ fn a_linked_patch_goes_to_its_synth_before_its_tracks_note_when_sending_is_on() 
     press(&mut a, &["alt+k"]);
     assert!(tick_until(&mut a, |_| notes(&captured(&cap)) >= 3));
     assert_eq!(sysex(&captured(&cap)), 1);
+    // A synth found on its own port gets its patch there, not on the Octatrack's output:
+    // M2's link, auditioned by toggling a trig on M2 step 2.
+    let synth = tmp.path().join("synth.cap");
+    let patch2 = vec![0xF0, 0x7D, 0x05, 0x06, 0xF7];
+    octa::ui::audition::link_patch(
+        &mut a.ctx.engines,
+        (bank, part, 1),
+        octa::ui::engines::PatchLink {
+            name: "Bass".into(),
+            device: "Other synth".into(),
+            port: Some(format!("file:{}", synth.display())),
+            messages: vec![patch2.clone()],
+        },
+    );
+    press(&mut a, &["tab", "space"]);
+    assert!(tick_until(&mut a, |_| captured(&synth).len() == 1));
+    assert_eq!(captured(&synth)[0].1, patch2);
+    assert!(tick_until(&mut a, |_| notes(&captured(&cap)) >= 4));
+    assert!(!captured(&cap).iter().any(|(_, b)| *b == patch2));
     press(&mut a, &["ctrl+alt+l"]);
     assert_eq!(message(&a), "linked patches are not sent");
 }
