@@ -26,6 +26,12 @@ pub struct Config {
     pub audition: Option<bool>,
     /// Preview samples on every cursor move.
     pub auto_preview: Option<bool>,
+    /// Bars of count-in before a live take in the tracker (default 1; 0: none).
+    pub count_in_bars: Option<u8>,
+    /// MIDI channel 1-16 of the count-in clicks (absent: the count-in is only shown).
+    pub metronome_channel: Option<u8>,
+    /// Send a MIDI track's linked librarian patch to its synth when the track is auditioned.
+    pub send_linked_patch: Option<bool>,
     /// Backups kept after each save: the newest this many (default 20)...
     pub backup_keep_last: Option<usize>,
     /// ...and every backup younger than this many days (default 7).

@@ -426,3 +426,87 @@ fn arrangement_row_window_mutes_and_transpose() {
     );
     assert_eq!(s.position_at(0.13).steps[0], 5);
 }
+
+#[test]
+fn an_edited_pattern_replaces_the_playing_one_from_the_next_slot_not_yet_rendered() {
+    // T1 on every step at 120 BPM (125 ms steps), looped. After 0.5 s the edit moves T1 to
+    // the odd steps only and puts a trig on T2's step 9; a pattern of another name is not
+    // taken.
+    let mut p = SeqPattern::empty("A01");
+    for s in 0..16 {
+        p.tracks[0].steps[s] = SeqStep::trig();
+    }
+    let p = Arc::new(p);
+    let mut s = Sequencer::new(
+        vec![PlayItem {
+            pattern: Arc::clone(&p),
+            passes: None,
+            tempo: None,
+            row: RowOptions::default(),
+        }],
+        setup(120.0),
+        1,
+    );
+    let early = s.collect_until(0.5);
+    close(&note_ons(&early, 0), &[0.0, 0.125, 0.25, 0.375, 0.5]);
+    let mut other = SeqPattern::empty("A02");
+    other.tracks[1].steps[0] = SeqStep::trig();
+    assert!(!s.replace_pattern(&Arc::new(other)));
+    let mut edited = (*p).clone();
+    for st in (0..16).step_by(2) {
+        edited.tracks[0].steps[st] = SeqStep::default();
+    }
+    edited.tracks[1].steps[8] = SeqStep::trig();
+    assert!(s.replace_pattern(&Arc::new(edited)));
+    let late = s.collect_until(2.0 - 1e-6);
+    // Slots less than two steps past 0.5 s were rendered with the old pattern (0.625);
+    // from 0.75 s on only odd steps (0-based) play, and T2 plays step 9 at 1.0 s.
+    close(
+        &note_ons(&late, 0),
+        &[0.625, 0.875, 1.125, 1.375, 1.625, 1.875],
+    );
+    close(&note_ons(&late, 1), &[1.0]);
+    assert_eq!(s.tempo(), 120.0);
+}
+
+#[test]
+fn a_midi_channel_changed_in_the_part_while_playing_moves_later_notes() {
+    // M1 on every step at 120 BPM on its part's channel; the part moves it to another
+    // channel at 0.5 s.
+    let mut p = SeqPattern::empty("B03");
+    for s in 0..16 {
+        p.tracks[8].steps[s] = SeqStep::trig();
+    }
+    assert_eq!(p.tracks[8].kind, TrackKind::Midi);
+    let was = p.part.midi[0].channel;
+    let now = (was + 5) % 16;
+    let p = Arc::new(p);
+    let mut s = Sequencer::new(
+        vec![PlayItem {
+            pattern: Arc::clone(&p),
+            passes: None,
+            tempo: None,
+            row: RowOptions::default(),
+        }],
+        setup(120.0),
+        1,
+    );
+    let early = s.collect_until(0.5);
+    let mut edited = (*p).clone();
+    edited.part.midi[0].channel = now;
+    assert!(s.replace_pattern(&Arc::new(edited)));
+    let late = s.collect_until(1.5 - 1e-6);
+    let channels = |v: &[TimedMsg]| {
+        v.iter()
+            .filter_map(|m| m.msg.note_on_parts().map(|(c, _)| (m.at, c)))
+            .collect::<Vec<_>>()
+    };
+    let early = channels(&early);
+    assert_eq!(early.len(), 5, "{early:?}");
+    assert!(early.iter().all(|(_, c)| *c == was), "{early:?}");
+    // 0.625 was rendered before the change; 0.75 .. 1.375 play on the new channel.
+    let late = channels(&late);
+    assert_eq!(late[0], (0.625, was));
+    assert_eq!(late.len(), 7, "{late:?}");
+    assert!(late[1..].iter().all(|(_, c)| *c == now), "{late:?}");
+}

@@ -283,7 +283,7 @@ fn step_recording_from_the_input_is_one_undo_step() {
         Some(("recording T3 from OT (alt+z stops)".to_string(), false))
     );
     let label = a.ctx.engines.midi_control.as_ref().unwrap().label();
-    assert!(label.ends_with("| REC"), "{label}");
+    assert!(label.ends_with("| REC T3 step"), "{label}");
     // The input opens on the engine thread: feed until the first note is recorded.
     let start = Instant::now();
     let t3 = |a: &App| a.ctx.doc.bank(2).unwrap().patterns[0].audio[2].clone();

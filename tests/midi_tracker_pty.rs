@@ -81,7 +81,9 @@ fn a_toggled_trig_is_heard_on_the_projects_channel_and_a_muted_track_is_silent()
     // Step 1 of T3 holds VOL=88: alt+k plays it, the lock as CC 25 on channel 12 first.
     s.send(HOME);
     s.send(b"\x1bk");
-    let m = wait_capture(&cap, |b| b == [0xBB, 25, 88]);
+    let _ = wait_capture(&cap, |b| b == [0xBB, 25, 88]);
+    // The note ends and VOL goes back to the part's 64 before T3 is muted below.
+    let m = wait_capture(&cap, |b| b == [0xBB, 25, 64]);
     let lock = m.iter().position(|b| b == &vec![0xBB, 25, 88]);
     let last_on = m.iter().rposition(|b| b == &vec![0x9B, 84, 100]);
     assert!(lock.is_some() && lock < last_on, "{m:?}");
@@ -173,4 +175,57 @@ fn ports_are_chosen_in_the_tracker_and_remembered() {
     assert!(s.quit(), "{}", s.tail());
     let config = std::fs::read_to_string(tmp.path().join("config/config.toml")).unwrap();
     assert_eq!(config, format!("midi_out = \"file:{}\"\n", cap.display()));
+}
+
+#[test]
+fn a_click_on_a_track_header_mutes_it_and_a_right_click_solos_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(dir) = hello_t3_on_12(tmp.path()) else {
+        return;
+    };
+    // Where T3's header is on a 200x40 screen: the same layout drawn in-process.
+    let project =
+        octa::project::Project::open(&dir, &octa::project::OpenOptions::default()).unwrap();
+    let mut a = octa::ui::testing::app(project, "tracker");
+    let screen = octa::ui::testing::screen(&mut a, 200, 40);
+    let y = screen.iter().position(|l| l.contains("T3 ")).unwrap();
+    let line = &screen[y];
+    let x = line[..line.find("T3 ").unwrap()].chars().count() + 1;
+    let cap = tmp.path().join("out.cap");
+    let out = format!("file:{}", cap.display());
+    let mut s = Session::start(&["--midi-out", &out, dir.to_str().unwrap()], tmp.path());
+    assert!(s.wait_for("PCH", 0), "did not start: {}", s.tail());
+    // SGR mouse reports (1-based cells): left button press and release on T3's header.
+    let click = |button: u8| {
+        format!(
+            "\x1b[<{button};{};{}M\x1b[<{button};{};{}m",
+            x + 1,
+            y + 1,
+            x + 1,
+            y + 1
+        )
+    };
+    let mark = s.text().len();
+    s.send(click(0).as_bytes());
+    // The header and the status line say so (the screen is redrawn by differences: only
+    // the new words are written; the message line may show the audio engine's start-up
+    // error instead of `T3 muted`).
+    assert!(s.wait_for("MUTE", mark), "{}", s.tail());
+    assert!(s.wait_for("| mute", mark), "{}", s.tail());
+    // Row 1 plays everything but T3 (channel 12).
+    s.send(HOME);
+    s.send(b"\x1bj");
+    let m = wait_capture(&cap, |b| b[0] == 0x80);
+    assert!(m.iter().any(|b| b[0] == 0x90), "{m:?}");
+    assert!(!m.iter().any(|b| b[0] & 0x0F == 11), "muted T3: {m:?}");
+    let mark = s.text().len();
+    s.send(click(0).as_bytes());
+    // (The status line is redrawn by differences: "T3 muted" becomes "T3 unmuted" by
+    // writing the changed part only.)
+    assert!(s.wait_for("unmuted", mark), "{}", s.tail());
+    let mark = s.text().len();
+    s.send(click(2).as_bytes());
+    assert!(s.wait_for("soloed", mark), "{}", s.tail());
+    assert!(s.wait_for("SOLO", mark), "{}", s.tail());
+    assert!(s.quit(), "{}", s.tail());
 }

@@ -216,8 +216,17 @@ pub fn open_in(
     system: &mut dyn MidiSystem,
     choice: &str,
 ) -> Result<(String, Box<dyn MidiIn>), MidiError> {
+    open_in_at(system, choice, None)
+}
+
+/// [`open_in`] with the instant a `file:` input's time 0 stands for (`None`: now).
+pub fn open_in_at(
+    system: &mut dyn MidiSystem,
+    choice: &str,
+    anchor: Option<Instant>,
+) -> Result<(String, Box<dyn MidiIn>), MidiError> {
     if let Some(path) = file_choice(choice) {
-        let port = FileIn::open(path, None)?;
+        let port = FileIn::open(path, anchor)?;
         return Ok((port.name().to_string(), Box::new(port)));
     }
     let names = system.inputs()?;

@@ -101,6 +101,22 @@ pub enum Audition {
     },
 }
 
+/// A count-in before playback (and a live take) starts: `beats` quarter notes at the
+/// first item's tempo, each a click on `channel` (a note, the first of every bar accented)
+/// when one is given; the status shows the beats left either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CountIn {
+    /// Quarter notes before the first step (4 per bar).
+    pub beats: u32,
+    /// Channel (0..16) of the metronome clicks; `None`: silent, only shown.
+    pub channel: Option<u8>,
+    /// Note of the clicks.
+    pub note: u8,
+    /// A `file:` input is reopened so that its time 0 is the first step (as
+    /// `octa midi record --live` reads it).
+    pub restart_file_input: bool,
+}
+
 /// What the engine reports to the UI.
 #[derive(Debug, Clone, PartialEq)]
 pub enum EngineEvent {
@@ -117,6 +133,9 @@ pub enum EngineEvent {
     Stopped,
     /// A short message for the status line (e.g. why nothing was heard).
     Notice(String),
+    /// The input port vanished while recording (its name); notes recorded before were
+    /// already reported.
+    InputLost(String),
 }
 
 /// Port and transport state.
@@ -140,6 +159,9 @@ enum Command {
     Tempo(f64),
     Audition(Arc<SeqPattern>, Audition),
     Play(Vec<PlayItem>),
+    PlayCountIn(Vec<PlayItem>, CountIn),
+    Pattern(Arc<SeqPattern>),
+    Sysex(Option<String>, Vec<Vec<u8>>),
     Arm(Vec<PlayItem>),
     Stop,
     Panic,
@@ -162,6 +184,9 @@ struct Shared {
     tempo: AtomicU64,
     /// Passes of the worker loop (wake-ups), for tests that check idle means idle.
     wakes: AtomicU64,
+    /// Count-in beats left (0: none) and the count-in's length, while counting in.
+    count_in: AtomicU32,
+    count_in_beats: AtomicU32,
 }
 
 /// The handle the tracker holds.
@@ -194,6 +219,8 @@ impl MidiEngine {
             fill: AtomicBool::new(false),
             tempo: AtomicU64::new(0),
             wakes: AtomicU64::new(0),
+            count_in: AtomicU32::new(0),
+            count_in_beats: AtomicU32::new(0),
         });
         let mut worker = Worker {
             system,
@@ -221,6 +248,8 @@ impl MidiEngine {
             realtime: false,
             played_setup: opts.setup,
             routed: HashMap::new(),
+            count_in: None,
+            extra_outs: HashMap::new(),
             due: Vec::with_capacity(256),
             opts,
         };
@@ -308,6 +337,31 @@ impl MidiEngine {
     /// Starts playback of play items (a pattern, a chain, an arrangement).
     pub fn play(&self, items: Vec<PlayItem>) {
         self.send(Command::Play(items));
+    }
+
+    /// Starts playback after a count-in (see [`CountIn`]).
+    pub fn play_after_count_in(&self, items: Vec<PlayItem>, count_in: CountIn) {
+        self.send(Command::PlayCountIn(items, count_in));
+    }
+
+    /// Gives the running playback the edited version of a pattern it plays (same name,
+    /// e.g. `A01`): its steps, lengths, part (MIDI channels) and tempo are followed from
+    /// the next step not yet rendered on; a pattern tempo change applies at once.
+    pub fn update_pattern(&self, pattern: Arc<SeqPattern>) {
+        self.send(Command::Pattern(pattern));
+    }
+
+    /// Sends sysex messages (a linked patch) now: to the output (`None`) or to another
+    /// port choice (opened on first use and kept).
+    pub fn send_sysex(&self, port: Option<String>, messages: Vec<Vec<u8>>) {
+        self.send(Command::Sysex(port, messages));
+    }
+
+    /// While counting in: (beats left, beats of the count-in).
+    pub fn count_in(&self) -> Option<(u32, u32)> {
+        let left = self.shared.count_in.load(Ordering::Relaxed);
+        (left > 0 && self.shared.playing.load(Ordering::Acquire))
+            .then(|| (left, self.shared.count_in_beats.load(Ordering::Relaxed)))
     }
 
     /// Sets what an incoming MIDI Start plays when following an external clock
@@ -421,11 +475,21 @@ struct InputSide {
 
 impl InputSide {
     fn try_open(&mut self, system: &mut dyn MidiSystem, tx: &Sender<Command>) {
+        self.try_open_at(system, tx, None);
+    }
+
+    /// Opens the input; a `file:` input's time 0 is `anchor` (`None`: now).
+    fn try_open_at(
+        &mut self,
+        system: &mut dyn MidiSystem,
+        tx: &Sender<Command>,
+        anchor: Option<Instant>,
+    ) {
         let Some(choice) = self.choice.clone() else {
             return;
         };
         self.last_try = Some(Instant::now());
-        let opened = super::capture::open_in(system, &choice);
+        let opened = super::capture::open_in_at(system, &choice, anchor);
         match opened {
             Ok((name, port)) => {
                 self.stop = Arc::new(AtomicBool::new(false));
@@ -512,6 +576,10 @@ struct Worker {
     played_setup: DeviceSetup,
     /// Notes sent on a remapped channel: (rendered channel, note) -> channel sent on.
     routed: HashMap<(u8, u8), u8>,
+    /// The running count-in: (absolute seconds of the first step, seconds per beat).
+    count_in: Option<(f64, f64)>,
+    /// Ports other than the output that linked patches were sent to, by choice.
+    extra_outs: HashMap<String, Output>,
     due: Vec<TimedMsg>,
     opts: EngineOptions,
 }
@@ -572,6 +640,8 @@ impl Worker {
                 (None, c) => c,
             };
             let Some(wait) = wait else {
+                // Going idle: the status says so first (playback may just have ended).
+                self.publish_status();
                 match self.rx.recv() {
                     Ok(c) => {
                         if !self.handle(c) {
@@ -628,6 +698,18 @@ impl Worker {
     /// Position for the UI, port reopening, status.
     fn housekeeping(&mut self, now: f64) {
         self.update_position(now);
+        let left = match self.count_in {
+            Some((first, beat)) if now < first && self.seq.is_some() => {
+                ((first - now) / beat - 1e-6).ceil().max(1.0) as u32
+            }
+            _ => {
+                self.count_in = None;
+                0
+            }
+        };
+        if self.shared.count_in.swap(left, Ordering::Relaxed) != left {
+            crate::wake::wake();
+        }
         if self.out.maintain(&mut *self.system) {
             self.renderer.forget_programs();
         }
@@ -744,6 +826,11 @@ impl Worker {
     }
 
     fn start_playback(&mut self, items: Vec<PlayItem>) {
+        self.start_playback_at(items, 0.0);
+    }
+
+    /// Starts playback `lead` seconds later than at once (a count-in).
+    fn start_playback_at(&mut self, items: Vec<PlayItem>, lead: f64) {
         self.stop_playback();
         if items.is_empty() {
             return;
@@ -756,7 +843,7 @@ impl Worker {
         // Start a little ahead so the first step is not late, and late enough that a
         // negative micro-timing on the first step can be honoured.
         let early = seq.peek_time(0.0).map_or(0.0, |t| (-t).max(0.0));
-        self.play_start = self.now() + 0.005 + early;
+        self.play_start = self.now() + 0.005 + early + lead;
         self.shared
             .tempo
             .store(seq.tempo().to_bits(), Ordering::Relaxed);
@@ -782,6 +869,8 @@ impl Worker {
             self.out.send_raw(&[STOP]);
         }
         self.shared.playing.store(false, Ordering::Release);
+        self.count_in = None;
+        self.shared.count_in.store(0, Ordering::Relaxed);
         self.renderer.forget_programs();
         let _ = self.events.send(EngineEvent::Stopped);
         crate::wake::wake();
@@ -888,10 +977,15 @@ impl Worker {
                 }
                 let track = rec.settings.track;
                 let at = m.at.saturating_duration_since(self.epoch).as_secs_f64();
-                let pos = self
-                    .seq
-                    .as_mut()
-                    .and_then(|s| s.track_position(at - self.play_start, track));
+                let rel = at - self.play_start;
+                // During a count-in a note more than half a step before the first step is
+                // not part of the take (it would wrap to the pattern's end).
+                if let Some(seq) = self.seq.as_ref()
+                    && rel < -0.5 * 15.0 / seq.tempo()
+                {
+                    return;
+                }
+                let pos = self.seq.as_mut().and_then(|s| s.track_position(rel, track));
                 let Some(rec) = self.recorder.as_mut() else {
                     return;
                 };
@@ -923,6 +1017,7 @@ impl Worker {
         let Some(seq) = self.seq.as_mut() else {
             return;
         };
+        seq.set_setup(s);
         let item = seq.position_at(rel).item;
         let Some(it) = seq.items().get(item) else {
             return;
@@ -932,6 +1027,121 @@ impl Worker {
             if (was - now).abs() > 1e-9 {
                 self.change_tempo(now);
             }
+        }
+    }
+
+    fn update_pattern(&mut self, p: Arc<SeqPattern>) {
+        if self
+            .record_pattern
+            .as_ref()
+            .is_some_and(|r| r.name == p.name)
+        {
+            self.record_pattern = Some(Arc::clone(&p));
+        }
+        let rel = self.now() - self.play_start;
+        let setup = self.renderer.setup;
+        let Some(seq) = self.seq.as_mut() else {
+            return;
+        };
+        let item = seq.position_at(rel).item;
+        // The tempo the playing item had, when it plays this pattern at the setup's tempo.
+        let was = seq
+            .items()
+            .get(item)
+            .filter(|it| it.pattern.name == p.name && it.tempo.is_none())
+            .map(|it| setup.tempo_for(&it.pattern));
+        seq.replace_pattern(&p);
+        if let Some(was) = was {
+            let now = setup.tempo_for(&p);
+            if (was - now).abs() > 1e-9 {
+                self.change_tempo(now);
+            }
+        }
+    }
+
+    fn send_sysex(&mut self, port: Option<String>, msgs: Vec<Vec<u8>>) {
+        let out = match port {
+            Some(choice)
+                if !matches!(self.out.status(), PortStatus::Connected(n) if *n == choice)
+                    && Some(&choice) != self.opts.output.as_ref() =>
+            {
+                let system = &mut *self.system;
+                let o = self
+                    .extra_outs
+                    .entry(choice.clone())
+                    .or_insert_with(|| Output::open(system, Some(choice)));
+                if !o.is_connected() {
+                    o.maintain(system);
+                }
+                o
+            }
+            _ => &mut self.out,
+        };
+        let mut sent = 0;
+        for m in &msgs {
+            if out.send_raw(m) {
+                sent += 1;
+            }
+        }
+        if sent < msgs.len() {
+            let _ = self.events.send(EngineEvent::Notice(format!(
+                "linked patch not sent: {}",
+                out.status()
+            )));
+        }
+    }
+
+    fn start_with_count_in(&mut self, items: Vec<PlayItem>, c: CountIn) {
+        let Some(first) = items.first() else {
+            return;
+        };
+        let tempo = first
+            .tempo
+            .unwrap_or_else(|| self.renderer.setup.tempo_for(&first.pattern))
+            .clamp(20.0, 400.0);
+        let beat = 60.0 / tempo;
+        let lead = f64::from(c.beats) * beat;
+        let start = self.now() + 0.005;
+        self.start_playback_at(items, lead);
+        if self.seq.is_none() {
+            return;
+        }
+        if let Some(ch) = c.channel {
+            for k in 0..c.beats {
+                let at = start + f64::from(k) * beat;
+                let velocity = if k % 4 == 0 { 127 } else { 90 };
+                self.audition.push(TimedMsg {
+                    at,
+                    role: MsgRole::NoteOn,
+                    track: 255,
+                    msg: ShortMsg::note_on(ch, c.note, velocity),
+                });
+                self.audition.push(TimedMsg {
+                    at: at + (beat / 4.0).min(0.05),
+                    role: MsgRole::NoteOff,
+                    track: 255,
+                    msg: ShortMsg::note_off(ch, c.note),
+                });
+            }
+        }
+        if c.beats > 0 {
+            self.count_in = Some((self.play_start, beat));
+            self.shared.count_in.store(c.beats, Ordering::Relaxed);
+            self.shared.count_in_beats.store(c.beats, Ordering::Relaxed);
+        }
+        if c.restart_file_input
+            && self
+                .input
+                .choice
+                .as_deref()
+                .and_then(super::capture::file_choice)
+                .is_some()
+        {
+            self.input.close();
+            self.input.status = None;
+            let anchor = self.epoch + Duration::from_secs_f64(self.play_start.max(0.0));
+            self.input
+                .try_open_at(&mut *self.system, &self.tx, Some(anchor));
         }
     }
 
@@ -978,6 +1188,9 @@ impl Worker {
             Command::Tempo(bpm) => self.change_tempo(bpm),
             Command::Audition(p, what) => self.audition(&p, what),
             Command::Play(items) => self.start_playback(items),
+            Command::PlayCountIn(items, c) => self.start_with_count_in(items, c),
+            Command::Pattern(p) => self.update_pattern(p),
+            Command::Sysex(port, msgs) => self.send_sysex(port, msgs),
             Command::Arm(items) => self.last_items = items,
             Command::Stop => self.stop_playback(),
             Command::Panic => {
@@ -992,6 +1205,10 @@ impl Worker {
             }
             Command::Incoming(m) => self.incoming(m),
             Command::InputGone(name) => {
+                if self.recorder.is_some() {
+                    let _ = self.events.send(EngineEvent::InputLost(name.clone()));
+                    crate::wake::wake();
+                }
                 self.input.thread = None;
                 self.input.status = Some(PortStatus::Vanished(name));
                 self.input.last_try = Some(Instant::now());

@@ -22,7 +22,7 @@ pub mod transport;
 // The sequencer layer moved to `crate::seq`; these keep the `midi::` paths working.
 pub use crate::seq::{arrange, conditions, from_bank, model};
 
-pub use engine::{Audition, EngineEvent, EngineOptions, EngineStatus, MidiEngine};
+pub use engine::{Audition, CountIn, EngineEvent, EngineOptions, EngineStatus, MidiEngine};
 pub use model::{DeviceSetup, SeqPart, SeqPattern, SeqStep, SeqTrack, TrackKind};
 pub use output::PortStatus;
 pub use record::{RecordSettings, RecordedNote};

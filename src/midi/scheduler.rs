@@ -122,6 +122,19 @@ impl Sequencer {
         self.timeline.tempo()
     }
 
+    /// Replaces the device settings: items entered later take their tempo from them (the
+    /// running item's tempo is changed with [`Sequencer::set_tempo`]).
+    pub fn set_setup(&mut self, setup: DeviceSetup) {
+        self.timeline.set_setup(setup);
+    }
+
+    /// Replaces a pattern being played (same name, e.g. `A01`) by its edited version: steps
+    /// not yet rendered (more than about two steps ahead) play the new one. True when it
+    /// is being played.
+    pub fn replace_pattern(&mut self, pattern: &Arc<super::model::SeqPattern>) -> bool {
+        self.timeline.replace_pattern(pattern)
+    }
+
     /// True when every item has played and every message was handed out.
     pub fn is_finished(&self) -> bool {
         self.timeline.is_finished() && self.queue.is_empty()

@@ -282,6 +282,33 @@ impl Timeline {
         &self.setup
     }
 
+    /// Replaces the device settings (items entered later take their tempo from them).
+    pub fn set_setup(&mut self, setup: DeviceSetup) {
+        self.setup = setup;
+    }
+
+    /// Replaces the pattern of every item playing one named like `pattern` (`A01`), for an
+    /// edit made while playing: the walk goes on where it is and reads the new steps from
+    /// the next slot on. True when an item plays it.
+    pub fn replace_pattern(&mut self, pattern: &Arc<SeqPattern>) -> bool {
+        let mut found = false;
+        for (i, it) in self.items.iter_mut().enumerate() {
+            if it.pattern.name != pattern.name {
+                continue;
+            }
+            it.pattern = Arc::clone(pattern);
+            found = true;
+            if i == self.item {
+                self.pass_ticks = pass_ticks(it);
+                self.max_step_ticks = (0..pattern.tracks.len())
+                    .map(|t| step_ticks(pattern.track_timing(t).1))
+                    .max()
+                    .unwrap_or(6);
+            }
+        }
+        found
+    }
+
     /// Seconds of an absolute tick position in the current item.
     pub fn secs_of(&self, tick: u64) -> f64 {
         self.item_start_secs + (tick as f64 - self.item_start_tick as f64) * self.tick

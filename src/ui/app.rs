@@ -67,7 +67,7 @@ pub struct App {
     /// The warnings list's lines (made when it opens).
     pub warnings: Vec<String>,
     /// Where the body was drawn last (for mouse events).
-    body: Rect,
+    pub(crate) body: Rect,
     /// The last frame showed "Terminal too small": keys and clicks do nothing until it grows.
     too_small: bool,
 }
@@ -626,6 +626,9 @@ impl App {
         let b = self.body;
         if self.overlay != Overlay::None || x < b.x || y < b.y || x >= b.right() || y >= b.bottom()
         {
+            return;
+        }
+        if scroll == 0 && super::audition::header_click(self, x, y, false) {
             return;
         }
         if scroll != 0 {

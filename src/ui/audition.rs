@@ -57,6 +57,16 @@ pub const ACTIONS: &[ActionDef] = &[
         &["alt+z"],
     ),
     act(
+        "app.record_live",
+        "Count in (count_in_bars, 1 bar by default), then play the pattern from its start and record live into the cursor's track (again: stop)",
+        &["ctrl+alt+z"],
+    ),
+    act(
+        "app.send_linked",
+        "Send a MIDI track's linked patch to its synth when the track is auditioned: on / off",
+        &["ctrl+alt+l"],
+    ),
+    act(
         "app.midi_ports",
         "Choose the MIDI output and input ports (remembered in the config)",
         &["alt+y"],
@@ -193,6 +203,7 @@ pub fn answer(app: &mut App, tag: &str, text: &str) {
         }
         match chain_items(app, text) {
             Ok((items, desc)) => {
+                app.ctx.engines.queued_chain = Some(text.to_string());
                 if let Some(m) = app.ctx.engines.midi_control.as_mut() {
                     m.play_items(items);
                 }
@@ -258,6 +269,11 @@ fn step_of(app: &App, at: (usize, usize), track: usize, step: usize) -> Option<S
     p.tracks.get(track)?.steps.get(step).copied()
 }
 
+/// The track (0..16) a take records into, while recording (the grid marks its header).
+pub fn recording_track(e: &super::engines::Engines) -> Option<usize> {
+    e.take.as_ref().map(|t| t.track)
+}
+
 /// A take being recorded from the MIDI input into one pattern (one undo step when it ends).
 #[derive(Debug, Clone)]
 pub struct Take {
@@ -266,24 +282,26 @@ pub struct Take {
     track: usize,
     before: Box<crate::format::bank::Pattern>,
     notes: usize,
+    /// The take started playback (`app.record_live`): ending it stops playback.
+    playing: bool,
 }
 
-fn start_take(app: &mut App, track: usize, step: usize) {
+fn start_take(app: &mut App, track: usize, step: usize) -> bool {
     let at = (app.ctx.nav.bank, app.ctx.nav.pattern);
     let Some(bank) = app.ctx.doc.bank(at.0) else {
         app.error("this bank is not loaded: nothing to record into");
-        return;
+        return false;
     };
     let (Some(before), Some(seq)) = (
         bank.patterns.get(at.1).cloned(),
         SeqPattern::from_bank(bank, at.0, at.1),
     ) else {
         app.error("no such pattern");
-        return;
+        return false;
     };
     if app.ctx.doc.read_only() {
         app.error("read-only: nothing can be recorded");
-        return;
+        return false;
     }
     let kind = if track < 8 {
         crate::midi::TrackKind::Audio
@@ -302,7 +320,7 @@ fn start_take(app: &mut App, track: usize, step: usize) {
     let input = app.ctx.engines.midi_ports.1.clone();
     let Some(m) = app.ctx.engines.midi_control.as_mut() else {
         app.error(NO_PLAY);
-        return;
+        return false;
     };
     m.set_recording(Some(settings), Some(Arc::new(seq)));
     app.ctx.engines.take = Some(Take {
@@ -311,6 +329,7 @@ fn start_take(app: &mut App, track: usize, step: usize) {
         track,
         before: Box::new(before),
         notes: 0,
+        playing: false,
     });
     app.info(format!(
         "recording {} from {} (alt+z stops)",
@@ -319,15 +338,78 @@ fn start_take(app: &mut App, track: usize, step: usize) {
             .as_deref()
             .unwrap_or("no input: choose one with alt+y")
     ));
+    true
 }
 
+/// `app.record_live`: a take into the cursor's track while the pattern plays from its
+/// start after the count-in (clicks on the metronome channel, or only shown).
+fn start_live_take(app: &mut App, track: usize) {
+    let Some(ready) = app
+        .ctx
+        .engines
+        .midi_control
+        .as_ref()
+        .map(|m| midi_ready(m.as_ref()))
+    else {
+        app.error(NO_PLAY);
+        return;
+    };
+    let at = (app.ctx.nav.bank, app.ctx.nav.pattern);
+    let Some(p) = app
+        .ctx
+        .doc
+        .bank(at.0)
+        .and_then(|b| SeqPattern::from_bank(b, at.0, at.1))
+        .map(Arc::new)
+    else {
+        app.error("no such pattern");
+        return;
+    };
+    if !start_take(app, track, 0) {
+        return;
+    }
+    let bars = app.ctx.engines.count_in_bars.unwrap_or(1);
+    let count_in = crate::midi::CountIn {
+        beats: u32::from(bars) * 4,
+        channel: app.ctx.engines.metronome_channel.filter(|_| ready),
+        note: METRONOME_NOTE,
+        restart_file_input: true,
+    };
+    // Without an output the take still runs on the engine's clock; the count-in is shown.
+    let clicks = match count_in.channel {
+        Some(c) => format!("clicks on channel {}", c + 1),
+        None if !ready => "no MIDI output: shown only".into(),
+        None => "no metronome channel: shown only".into(),
+    };
+    let msg = app.message.clone().map(|m| m.0).unwrap_or_default();
+    if let Some(m) = app.ctx.engines.midi_control.as_mut() {
+        m.play_count_in(from_step(p, 0), count_in);
+    }
+    if let Some(t) = app.ctx.engines.take.as_mut() {
+        t.playing = true;
+    }
+    app.info(format!("count-in {bars} bar(s) ({clicks}), then {msg}"));
+}
+
+/// The note of the count-in clicks (E5, a high click on most drum maps and synths).
+pub const METRONOME_NOTE: u8 = 76;
+
 fn stop_take(app: &mut App) {
+    stop_take_because(app, None);
+}
+
+/// Ends the take (one undo step); `why` names what ended it when it was not the user.
+fn stop_take_because(app: &mut App, why: Option<String>) {
+    // The notes still on their way are written into the take first.
+    apply_recorded(app);
     let Some(take) = app.ctx.engines.take.take() else {
         return;
     };
-    apply_recorded(app);
     if let Some(m) = app.ctx.engines.midi_control.as_mut() {
         m.set_recording(None, None);
+        if take.playing {
+            m.stop();
+        }
     }
     let after = app
         .ctx
@@ -345,11 +427,15 @@ fn stop_take(app: &mut App) {
         });
         app.ctx.doc.commit("record");
     }
-    app.info(format!(
+    let ended = format!(
         "take ended: {} note(s) into {} (one undo step)",
         take.notes,
         track_name(take.track)
-    ));
+    );
+    match why {
+        Some(w) => app.error(format!("{w}: {ended}, kept")),
+        None => app.info(ended),
+    }
 }
 
 /// Writes the notes recorded since the last pass into the take's pattern.
@@ -426,10 +512,97 @@ pub fn tick(app: &mut App) {
         return;
     };
     m.sync_project(app.ctx.doc.project.project_file());
+    let at = (app.ctx.nav.bank, app.ctx.nav.pattern);
+    if let Some(bank) = app.ctx.doc.bank(at.0) {
+        m.follow_edits(bank, at);
+    }
+    let lost = m.input_lost();
     if let Some(n) = m.notices().pop() {
         app.error(n);
     }
     apply_recorded(app);
+    if let Some(name) = lost
+        && app.ctx.engines.take.is_some()
+    {
+        stop_take_because(
+            app,
+            Some(format!("MIDI input {name} vanished while recording")),
+        );
+    }
+}
+
+/// Applies the config's MIDI settings to the engines (count-in bars, metronome channel,
+/// sending linked patches).
+pub fn configure(e: &mut super::engines::Engines, config: &crate::config::Config) {
+    e.count_in_bars = config.count_in_bars;
+    e.metronome_channel = config
+        .metronome_channel
+        .filter(|c| (1..=16).contains(c))
+        .map(|c| c - 1);
+    e.patch_links.send = config.send_linked_patch == Some(true);
+}
+
+/// Links a librarian patch to MIDI track `track` (0..8) of part `part` of bank `bank`: it
+/// is sent to its synth when that track is auditioned and sending is on.
+pub fn link_patch(
+    e: &mut super::engines::Engines,
+    (bank, part, track): (usize, usize, usize),
+    link: super::engines::PatchLink,
+) {
+    e.patch_links.links.insert((bank, part, track), link);
+    if let Some(m) = e.midi_control.as_mut() {
+        m.set_patch_links(&e.patch_links);
+    }
+}
+
+/// A click on a track header of the grid: mutes (`solo`: solos) that track; true when the
+/// click was on a header. `x`, `y` are the terminal's cell.
+pub fn header_click(app: &mut App, x: u16, y: u16, solo: bool) -> bool {
+    let b = app.body;
+    if app.overlay != super::app::Overlay::None
+        || x < b.x
+        || y < b.y
+        || x >= b.right()
+        || y >= b.bottom()
+    {
+        return false;
+    }
+    let Some(track) = app
+        .views
+        .get(app.current)
+        .and_then(|v| v.header_track(x - b.x, y - b.y))
+    else {
+        return false;
+    };
+    let Some(m) = app.ctx.engines.midi_control.as_mut() else {
+        app.error(NO_PLAY);
+        return true;
+    };
+    let msg = toggle_mute(m.as_mut(), track, solo);
+    app.info(msg);
+    true
+}
+
+/// Mutes or solos a track, or undoes it; what the status line says.
+fn toggle_mute(m: &mut dyn super::engines::MidiControl, track: usize, solo: bool) -> String {
+    let (mute, solos) = m.mutes();
+    if solo {
+        let on = solos & (1 << track) == 0;
+        m.set_solo(track, on);
+        format!(
+            "{} {}",
+            track_name(track),
+            if on { "soloed" } else { "unsoloed" }
+        )
+    } else {
+        let on = mute & (1 << track) == 0;
+        m.set_mute(track, on);
+        format!(
+            "{} {}",
+            track_name(track),
+            if on { "muted" } else { "unmuted" }
+        )
+    }
 }
 
 fn track_name(t: usize) -> String {
@@ -445,12 +618,35 @@ pub fn action(app: &mut App, name: &str) {
         app.overlay = super::app::Overlay::Prompt {
             title: "Play: pattern numbers of this bank (1 2 5) or an arrangement (arr 1)".into(),
             tag: CHAIN_TAG,
-            text: String::new(),
+            text: app.ctx.engines.queued_chain.clone().unwrap_or_default(),
         };
         return;
     }
     if name == "app.midi_ports" {
         port_prompt(app, OUT_TAG);
+        return;
+    }
+    if name == "app.record_live" {
+        if app.ctx.engines.take.is_some() {
+            stop_take(app);
+        } else {
+            start_live_take(app, track);
+        }
+        return;
+    }
+    if name == "app.send_linked" {
+        let e = &mut app.ctx.engines;
+        e.patch_links.send = !e.patch_links.send;
+        let on = e.patch_links.send;
+        let n = e.patch_links.links.len();
+        if let Some(m) = e.midi_control.as_mut() {
+            m.set_patch_links(&e.patch_links);
+        }
+        app.info(if on {
+            format!("linked patches are sent when their track is auditioned ({n} linked)")
+        } else {
+            "linked patches are not sent".to_string()
+        });
         return;
     }
     if name == "app.record" {
@@ -476,26 +672,9 @@ pub fn action(app: &mut App, name: &str) {
         app.error(NO_PLAY);
         return;
     };
-    let (mute, solo) = m.mutes();
     let msg = match name {
-        "app.mute" => {
-            let on = mute & (1 << track) == 0;
-            m.set_mute(track, on);
-            format!(
-                "{} {}",
-                track_name(track),
-                if on { "muted" } else { "unmuted" }
-            )
-        }
-        "app.solo" => {
-            let on = solo & (1 << track) == 0;
-            m.set_solo(track, on);
-            format!(
-                "{} {}",
-                track_name(track),
-                if on { "soloed" } else { "unsoloed" }
-            )
-        }
+        "app.mute" => toggle_mute(m.as_mut(), track, false),
+        "app.solo" => toggle_mute(m.as_mut(), track, true),
         "app.unmute_all" => {
             for t in 0..16 {
                 m.set_mute(t, false);

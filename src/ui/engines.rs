@@ -104,6 +104,60 @@ pub trait MidiControl {
     fn notices(&mut self) -> Vec<String> {
         Vec::new()
     }
+    /// Starts playing items after a count-in; true when started.
+    fn play_count_in(
+        &mut self,
+        _items: Vec<crate::midi::PlayItem>,
+        _count_in: crate::midi::CountIn,
+    ) -> bool {
+        false
+    }
+    /// While counting in: (beats left, beats of the count-in).
+    fn count_in(&self) -> Option<(u32, u32)> {
+        None
+    }
+    /// Gives running playback the pattern at `at` of `bank` when it plays it and it changed
+    /// since it was last given (edits made while playing are heard from the next step).
+    fn follow_edits(&mut self, _bank: &Bank, _at: (usize, usize)) {}
+    /// The step of every track while the pattern at `at` (bank, pattern) is the one
+    /// playing; `None` when stopped or another pattern plays.
+    fn playhead(&self, _at: (usize, usize)) -> Option<[u16; 16]> {
+        None
+    }
+    /// Sends sysex messages now, to the output (`None`) or another port choice.
+    fn send_sysex(&mut self, _port: Option<String>, _messages: Vec<Vec<u8>>) {}
+    /// Gives the engine side the patch links (and whether they are sent on audition).
+    fn set_patch_links(&mut self, _links: &PatchLinks) {}
+    /// The input port that vanished while recording, once (its name).
+    fn input_lost(&mut self) -> Option<String> {
+        None
+    }
+}
+
+/// A librarian patch linked to an Octatrack MIDI track (`librarian.link`), sent to its
+/// synth when that track is auditioned and sending is on (`app.send_linked`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatchLink {
+    /// The patch's name.
+    pub name: String,
+    /// The synth (adaptation name).
+    pub device: String,
+    /// The port the synth was found on (`None`: the tracker's output).
+    pub port: Option<String>,
+    /// The sysex messages that put the patch into the synth's edit buffer.
+    pub messages: Vec<Vec<u8>>,
+}
+
+/// Patch links by (bank 0..16, part 0..4, MIDI track 0..8), kept for the session.
+#[derive(Debug, Clone, Default)]
+pub struct PatchLinks {
+    /// The links.
+    pub links: std::collections::BTreeMap<(usize, usize, usize), PatchLink>,
+    /// Send a linked patch when its track is auditioned (config `send_linked_patch`).
+    pub send: bool,
+    /// The patch last sent to each synth (device name -> patch name), so an audition sends
+    /// a patch only when the synth holds another one.
+    pub sent: std::collections::BTreeMap<String, String>,
 }
 
 /// Track names as the grid shows them (`T1`..`T8`, `M1`..`M8`) for a bit set.
@@ -150,6 +204,17 @@ pub struct Engines {
     pub midi_ports: (Option<String>, Option<String>),
     /// The take being recorded from the MIDI input (`app.record`).
     pub take: Option<super::audition::Take>,
+    /// Bars of count-in before a live take (`app.record_live`; config `count_in_bars`,
+    /// `None`: 1 bar).
+    pub count_in_bars: Option<u8>,
+    /// Channel (0..16) of the count-in clicks (config `metronome_channel` 1-16); `None`:
+    /// the count-in is only shown.
+    pub metronome_channel: Option<u8>,
+    /// Patches linked to MIDI tracks, and whether they are sent on audition.
+    pub patch_links: PatchLinks,
+    /// The chain or arrangement last asked for with `app.play_chain` (session state: the
+    /// device keeps no queued chain in its project files).
+    pub queued_chain: Option<String>,
 }
 
 impl Engines {

@@ -757,6 +757,22 @@ impl LibrarianView {
             note[4] = s.sub_bank;
             Ok(())
         });
+        if out == Outcome::Handled {
+            // The patch itself goes to its synth when M<n> is auditioned (app.send_linked).
+            let port = self
+                .db
+                .as_ref()
+                .and_then(|db| db.device_location(&p.device).ok().flatten());
+            let msgs =
+                octatrack::audition_sysex(a.as_ref(), &p.sysex, s.channel).unwrap_or_default();
+            let link = super::engines::PatchLink {
+                name: p.name.trim().to_string(),
+                device: p.device.clone(),
+                port: port.map(|l| l.out_port),
+                messages: msgs,
+            };
+            super::audition::link_patch(&mut ctx.engines, (bank, part, t), link);
+        }
         match out {
             Outcome::Handled => Outcome::Message(format!(
                 "part {} M{}: CHAN {} BANK {} SBNK {} PROG {}",
@@ -1041,6 +1057,16 @@ mod tests {
             out,
             Outcome::Message("part 3 M3: CHAN 5 BANK OFF SBNK 1 PROG 2".into())
         );
+        // Linked for the session: auditioning M3 of part 3 sends the patch as a Prophet '08
+        // edit buffer dump (DSI id 01, device 23, command 03), not as the stored program
+        // dump (command 02).
+        let link = ctx.engines.patch_links.links.get(&(1, 2, 2));
+        let link = link.unwrap_or_else(|| panic!("no link"));
+        assert_eq!(link.name, "Tom Sawyer");
+        assert_eq!(patch.sysex[..4], [0xF0, 0x01, 0x23, 0x02]);
+        assert_eq!(link.messages.len(), 1);
+        assert_eq!(link.messages[0][..4], [0xF0, 0x01, 0x23, 0x03]);
+        assert_eq!(link.messages[0].last(), Some(&0xF7));
         let after_bank = ctx.doc.bank(1).unwrap_or_else(|| panic!()).clone();
         let after = after_bank.part(2).unwrap().midi_setups[2].note.0;
         let part = after_bank.part(2).unwrap();

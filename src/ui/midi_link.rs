@@ -1,6 +1,6 @@
 //! The MIDI engine behind the tracker's small [`MidiControl`] interface.
 
-use super::engines::{EngineStatus, MidiControl, track_set};
+use super::engines::{EngineStatus, MidiControl, PatchLinks, track_set};
 use crate::format::bank::Bank;
 use crate::format::project_file::ProjectFile;
 use crate::midi::{
@@ -16,8 +16,14 @@ pub struct MidiLink {
     setup: Option<DeviceSetup>,
     auditions: u64,
     recorded: Vec<RecordedNote>,
-    recording: bool,
+    recording: Option<RecordSettings>,
     pending_notices: Vec<String>,
+    /// The pattern name of each play item of the running playback (`A01`).
+    played: Vec<String>,
+    /// The version of each played pattern last given to the engine, by name.
+    given: std::collections::HashMap<String, Arc<SeqPattern>>,
+    input_lost: Option<String>,
+    links: PatchLinks,
 }
 
 impl MidiLink {
@@ -48,8 +54,12 @@ impl MidiLink {
             setup: None,
             auditions: 0,
             recorded: Vec::new(),
-            recording: false,
+            recording: None,
             pending_notices: Vec::new(),
+            played: Vec::new(),
+            given: std::collections::HashMap::new(),
+            input_lost: None,
+            links: PatchLinks::default(),
         }
     }
 
@@ -62,10 +72,56 @@ impl MidiLink {
         SeqPattern::from_bank(bank, at.0, at.1).map(Arc::new)
     }
 
+    /// Remembers what a playback plays (for the playhead and following edits).
+    fn remember_items(&mut self, items: &[PlayItem]) {
+        self.played = items.iter().map(|i| i.pattern.name.clone()).collect();
+        self.given = items
+            .iter()
+            .map(|i| (i.pattern.name.clone(), Arc::clone(&i.pattern)))
+            .collect();
+    }
+
     fn audition_what(&mut self, bank: &Bank, at: (usize, usize), what: Audition) {
         self.auditions += 1;
         if let Some(p) = Self::pattern(bank, at) {
+            self.send_links(&p, at.0, what);
             self.engine.audition(p, what);
+        }
+    }
+
+    /// Before an audition: the patches linked to the MIDI tracks it plays go to their
+    /// synths (when sending is on and the synth does not hold that patch already).
+    fn send_links(&mut self, p: &SeqPattern, bank: usize, what: Audition) {
+        if !self.links.send || self.links.links.is_empty() {
+            return;
+        }
+        let plays = |t: usize, s: usize| {
+            p.tracks
+                .get(t)
+                .and_then(|tr| tr.steps.get(s))
+                .is_some_and(|st| st.trig)
+        };
+        let tracks: Vec<usize> = match what {
+            Audition::Note { track, .. } => vec![track],
+            Audition::Step { track, step } => vec![track]
+                .into_iter()
+                .filter(|&t| plays(t, step))
+                .collect(),
+            Audition::Row { step } => (8..16).filter(|&t| plays(t, step)).collect(),
+        };
+        let part = usize::from(p.part.id);
+        for t in tracks.into_iter().filter(|t| (8..16).contains(t)) {
+            let Some(link) = self.links.links.get(&(bank, part, t - 8)) else {
+                continue;
+            };
+            if self.links.sent.get(&link.device) == Some(&link.name) {
+                continue;
+            }
+            self.links
+                .sent
+                .insert(link.device.clone(), link.name.clone());
+            self.engine
+                .send_sysex(link.port.clone(), link.messages.clone());
         }
     }
 }
@@ -129,8 +185,60 @@ impl MidiControl for MidiLink {
         if items.is_empty() {
             return false;
         }
+        self.remember_items(&items);
         self.engine.play(items);
         true
+    }
+
+    fn play_count_in(&mut self, items: Vec<PlayItem>, count_in: crate::midi::CountIn) -> bool {
+        if items.is_empty() {
+            return false;
+        }
+        self.remember_items(&items);
+        self.engine.play_after_count_in(items, count_in);
+        true
+    }
+
+    fn count_in(&self) -> Option<(u32, u32)> {
+        self.engine.count_in()
+    }
+
+    fn follow_edits(&mut self, bank: &Bank, at: (usize, usize)) {
+        let name = pattern_name(at);
+        if !self.played.contains(&name) || self.engine.position().is_none() {
+            return;
+        }
+        let Some(p) = SeqPattern::from_bank(bank, at.0, at.1) else {
+            return;
+        };
+        if self.given.get(&name).is_some_and(|g| **g == p) {
+            return;
+        }
+        let p = Arc::new(p);
+        self.given.insert(name, Arc::clone(&p));
+        self.engine.update_pattern(p);
+    }
+
+    fn playhead(&self, at: (usize, usize)) -> Option<[u16; 16]> {
+        let p = self.engine.position()?;
+        (self.played.get(p.item) == Some(&pattern_name(at))).then_some(p.steps)
+    }
+
+    fn send_sysex(&mut self, port: Option<String>, messages: Vec<Vec<u8>>) {
+        self.engine.send_sysex(port, messages);
+    }
+
+    fn set_patch_links(&mut self, links: &PatchLinks) {
+        let sent = std::mem::take(&mut self.links.sent);
+        self.links = links.clone();
+        // A synth keeps the patch last sent to it whatever the links say now.
+        self.links.sent = sent;
+    }
+
+    fn input_lost(&mut self) -> Option<String> {
+        let n = self.notices_buffered();
+        self.pending_notices.extend(n);
+        self.input_lost.take()
     }
 
     fn stop(&mut self) {
@@ -211,8 +319,29 @@ impl MidiControl for MidiLink {
         if solo != 0 {
             s.push_str(&format!(" | solo {}", track_set(solo)));
         }
-        if self.recording {
-            s.push_str(" | REC");
+        if let Some((left, _)) = self.engine.count_in() {
+            s.push_str(&format!(" | COUNT-IN {left}"));
+        }
+        if let Some(r) = &self.recording {
+            let state = if self.engine.count_in().is_some() {
+                "armed"
+            } else if self.engine.position().is_some() {
+                "live"
+            } else {
+                "step"
+            };
+            s.push_str(&format!(" | REC {} {state}", track_set(1 << r.track)));
+        }
+        if let Some(p) = self.engine.position()
+            && self.played.len() > 1
+        {
+            let item = p.item;
+            s.push_str(&format!(
+                " | {} {}/{}",
+                self.played.get(item).map_or("", |n| n.as_str()),
+                item + 1,
+                self.played.len()
+            ));
         }
         s
     }
@@ -222,7 +351,7 @@ impl MidiControl for MidiLink {
         settings: Option<RecordSettings>,
         pattern: Option<Arc<SeqPattern>>,
     ) {
-        self.recording = settings.is_some();
+        self.recording = settings;
         self.engine.set_recording(settings, pattern);
     }
 
@@ -249,6 +378,7 @@ impl MidiLink {
             match e {
                 EngineEvent::Notice(m) => v.push(m),
                 EngineEvent::Recorded(n) => self.recorded.push(n),
+                EngineEvent::InputLost(name) => self.input_lost = Some(name),
                 EngineEvent::Status(s) => {
                     if let PortStatus::Vanished(_) = s.output {
                         v.push(s.output.to_string());
@@ -259,4 +389,9 @@ impl MidiLink {
         }
         v
     }
+}
+
+/// The device's name of a pattern (`A01`), as [`SeqPattern::from_bank`] gives it.
+fn pattern_name(at: (usize, usize)) -> String {
+    format!("{}{:02}", crate::format::bank_letter(at.0), at.1 + 1)
 }

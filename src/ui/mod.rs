@@ -125,6 +125,7 @@ pub fn build_app(project: Project, opts: &RunOptions) -> App {
     }
     ctx.edit_step = config.edit_step.map_or(1, |s| s as usize);
     ctx.engines.edit_audition_off = config.audition == Some(false);
+    audition::configure(&mut ctx.engines, &config);
     if let Some((b, p)) = pattern::first_pattern_with_trigs(&ctx.doc) {
         ctx.nav.bank = b;
         ctx.nav.pattern = p;

@@ -215,6 +215,9 @@ fn handle<B: Backend>(app: &mut App, terminal: &mut Terminal<B>, e: Event) -> st
         }
         Event::Mouse(m) => match m.kind {
             MouseEventKind::Down(MouseButton::Left) => app.mouse(m.column, m.row, 0),
+            MouseEventKind::Down(MouseButton::Right) => {
+                super::audition::header_click(app, m.column, m.row, true);
+            }
             MouseEventKind::ScrollUp => app.mouse(m.column, m.row, -1),
             MouseEventKind::ScrollDown => app.mouse(m.column, m.row, 1),
             _ => {}

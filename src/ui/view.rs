@@ -163,6 +163,10 @@ pub trait View {
     fn cursor_step(&self, _ctx: &Ctx) -> Option<(usize, usize)> {
         None
     }
+    /// The track whose header is at `x`, `y` of the view (a click there mutes or solos it).
+    fn header_track(&self, _x: u16, _y: u16) -> Option<usize> {
+        None
+    }
     /// True while something moves on screen (e.g. playback); the app then redraws periodically.
     fn animating(&self, _ctx: &Ctx) -> bool {
         false

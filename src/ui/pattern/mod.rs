@@ -1072,6 +1072,11 @@ impl View for PatternView {
         Some((self.cursor.track, self.cursor.row))
     }
 
+    fn header_track(&self, x: u16, y: u16) -> Option<usize> {
+        let hit = self.hit.iter().find(|(cx, w, _, _)| x >= *cx && x < cx + w);
+        hit.filter(|_| y + 2 == self.grid_top).map(|h| h.2)
+    }
+
     fn animating(&self, ctx: &Ctx) -> bool {
         ctx.engines
             .midi_control

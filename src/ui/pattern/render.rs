@@ -360,7 +360,8 @@ pub fn render(view: &mut PatternView, frame: &mut Frame, area: Rect, ctx: &Ctx) 
             .engines
             .midi_control
             .as_ref()
-            .and_then(|m| m.position(view.cursor.track))
+            .and_then(|m| m.playhead((ctx.nav.bank, ctx.nav.pattern)))
+            .map(|h| h[view.cursor.track.min(15)] as usize)
     {
         view.cursor.row = row;
     }
@@ -413,11 +414,18 @@ pub fn render(view: &mut PatternView, frame: &mut Frame, area: Rect, ctx: &Ctx) 
         )
     });
     let _ = selection;
-    let playhead = ctx
+    // The step each track plays, while this pattern is the one playing.
+    let heads = ctx
         .engines
         .midi_control
         .as_ref()
-        .and_then(|m| m.position(view.cursor.track));
+        .and_then(|m| m.playhead((at.bank, at.pattern)));
+    let playhead = heads.map(|h| h[view.cursor.track.min(15)] as usize);
+    let (muted, soloed) = ctx
+        .engines
+        .midi_control
+        .as_ref()
+        .map_or((0, 0), |m| m.mutes());
 
     // Row numbers column.
     put(buf, area.x, area.y, right, "", ROWNUM, st.grid_track);
@@ -474,6 +482,14 @@ pub fn render(view: &mut PatternView, frame: &mut Frame, area: Rect, ctx: &Ctx) 
         };
         text.clear();
         let _ = write!(text, "{}", track_name(t));
+        if crate::ui::audition::recording_track(&ctx.engines) == Some(t) {
+            text.push_str(" REC");
+        }
+        if soloed & (1 << t) != 0 {
+            text.push_str(" SOLO");
+        } else if muted & (1 << t) != 0 {
+            text.push_str(" MUTE");
+        }
         if !is_midi(t) {
             let _ = write!(text, " {}", tc.kind.machine.name());
         }
@@ -512,7 +528,8 @@ pub fn render(view: &mut PatternView, frame: &mut Frame, area: Rect, ctx: &Ctx) 
         // Cells.
         for (i, row) in (view.scroll_row..rows.min(view.scroll_row + visible)).enumerate() {
             let y = area.y + 2 + i as u16;
-            let rstyle = row_style(&st, row, view.cursor.row, playhead);
+            let head = heads.map(|h| h[t.min(15)] as usize);
+            let rstyle = row_style(&st, row, view.cursor.row, head);
             let dim = row >= tlen;
             let cells = StepCells::read(pat, t, row);
             let kind = cells.kind;
