@@ -339,7 +339,8 @@ impl Scan {
 }
 
 /// Finds every set and project under `roots` (see the module docs). A root that is a project
-/// folder is listed with its set when its parent is one, else as a project outside any set.
+/// folder is listed with its set when its parent has an `AUDIO` pool, else as a project
+/// outside any set.
 pub fn discover(roots: &[PathBuf], limits: ScanLimits) -> Discovery {
     let mut scan = Scan {
         limits,
@@ -368,7 +369,7 @@ pub fn discover(roots: &[PathBuf], limits: ScanLimits) -> Discovery {
             Ok(_) => {}
         }
         if is_project(root) {
-            match root.parent().filter(|p| is_set(p)) {
+            match root.parent().filter(|p| p.join("AUDIO").is_dir()) {
                 Some(parent) if seen.insert(parent.to_path_buf()) => {
                     scan.search(parent, 0, &mut out)
                 }
