@@ -399,20 +399,26 @@ pub fn execute(plan: &CopyPlan, watch: Option<Watch>) -> Result<Report> {
     if let Some(w) = watch {
         txn.on_progress(durable::Progress(w));
     }
-    let written = txn.commit()?;
-    if let Err(e) = durable::rename_noreplace_synced(staging, &plan.dest) {
-        // The copy is whole but its name was taken meanwhile: take the staged copy away again.
-        let inside: Vec<&PathBuf> = written.iter().filter(|w| w.starts_with(staging)).collect();
-        for w in inside {
-            let _ = durable::remove_file(w);
+    let written = match txn.commit() {
+        Ok(w) => w,
+        Err(e) => {
+            // Failing after its renames (a folder flush), the transaction keeps what it wrote:
+            // the hidden copy goes again, so no partial project is left.
+            remove_staging(plan);
+            return Err(e.into());
         }
-        for d in plan.dirs.iter().rev() {
-            let _ = durable::remove_dir(&staging.join(d));
-        }
-        let _ = durable::remove_dir(staging);
-        return Err(e.into());
-    }
+    };
     let mut lines = plan.slot_changes.clone();
+    if let Err(e) = durable::rename_noreplace_synced(staging, &plan.dest) {
+        if fs::symlink_metadata(staging).is_err() && plan.dest.is_dir() {
+            // Renamed; only flushing the folder failed: the copy is whole and in place.
+            lines.push(format!("warning: the folder flush after the rename failed: {e}"));
+        } else {
+            // The copy is whole but its name was taken meanwhile: take the staged copy away.
+            remove_staging(plan);
+            return Err(e.into());
+        }
+    }
     lines.extend(plan.pool.iter().map(|f| {
         format!("copied into the pool: {}", f.to.display())
     }));
@@ -424,6 +430,32 @@ pub fn execute(plan: &CopyPlan, watch: Option<Watch>) -> Result<Report> {
         trashed: None,
         lines,
     })
+}
+
+/// Removes what a failed copy left in its hidden staging folder (only the files and folders
+/// the plan names, and octa's own temp files and journal there), then the folder.
+fn remove_staging(plan: &CopyPlan) {
+    let staging = &plan.staging;
+    if fs::symlink_metadata(staging).is_err() {
+        return;
+    }
+    let mut dirs: Vec<PathBuf> = vec![staging.clone()];
+    dirs.extend(plan.dirs.iter().map(|d| staging.join(d)));
+    for d in dirs.iter().rev() {
+        let Ok(rd) = fs::read_dir(d) else { continue };
+        for e in rd.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let rel = e.path().strip_prefix(staging).map(Path::to_path_buf).unwrap_or_default();
+            let ours = plan.files.iter().any(|(_, r)| *r == rel)
+                || plan.rewritten.iter().any(|(r, _)| *r == rel)
+                || name == durable::JOURNAL
+                || name.contains(durable::TMP_MARK);
+            if ours && e.file_type().is_ok_and(|t| t.is_file()) {
+                let _ = durable::remove_file(&e.path());
+            }
+        }
+        let _ = durable::remove_dir(d);
+    }
 }
 
 /// Compares every file of a finished copy with its source (size and SHA-256): the mismatches,

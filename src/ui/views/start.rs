@@ -30,8 +30,8 @@ pub enum Item {
         name: String,
         /// Its folder.
         path: PathBuf,
-        /// Pool and device, as shown.
-        about: String,
+        /// The device it is on, its project count and its pool, as shown.
+        about: [String; 3],
     },
     /// A project.
     Project(ProjectEntry),
@@ -94,7 +94,11 @@ fn items_of(d: &Discovery) -> Vec<Item> {
         out.push(Item::Set {
             name: s.name.clone(),
             path: s.path.clone(),
-            about: format!("{} · {} projects · {pool}", s.device.label(), s.projects.len()),
+            about: [
+                s.device.label().to_string(),
+                format!("{} projects", s.projects.len()),
+                format!("pool: {pool}"),
+            ],
         });
         out.extend(s.projects.iter().cloned().map(Item::Project));
     }
@@ -102,7 +106,7 @@ fn items_of(d: &Discovery) -> Vec<Item> {
         out.push(Item::Set {
             name: "(outside any set)".into(),
             path: PathBuf::new(),
-            about: String::new(),
+            about: Default::default(),
         });
         out.extend(d.loose.iter().cloned().map(Item::Project));
     }
@@ -287,10 +291,10 @@ impl StartScreen {
             .map(|i| match i {
                 Item::Set { name, about, .. } => Row::new(vec![
                     format!("▸ {name}"),
-                    about.clone(),
+                    about[0].clone(),
                     String::new(),
-                    String::new(),
-                    String::new(),
+                    about[1].clone(),
+                    about[2].clone(),
                 ])
                 .style(Style::default().add_modifier(Modifier::BOLD)),
                 Item::Project(p) => {
@@ -324,7 +328,7 @@ impl StartScreen {
                 Constraint::Length(18),
                 Constraint::Length(7),
                 Constraint::Length(18),
-                Constraint::Length(10),
+                Constraint::Min(10),
             ],
         )
         .header(
