@@ -131,7 +131,10 @@ fn discovery_lists_sets_projects_pools_and_loose_projects() {
     write(&elsewhere.path().join("FAR/AUDIO/x.wav"), b"x");
     std::os::unix::fs::symlink(elsewhere.path().join("FAR"), f.root.join("link-to-far")).unwrap();
     let absent = f.root.join("no-such-folder");
-    let d = sets::discover(&[f.root.clone(), loose.clone(), absent.clone()], ScanLimits::default());
+    let d = sets::discover(
+        &[f.root.clone(), loose.clone(), absent.clone()],
+        ScanLimits::default(),
+    );
     let names: Vec<&str> = d.sets.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["SET_A", "SET_B"]);
     let a = &d.sets[0];
@@ -154,13 +157,19 @@ fn discovery_lists_sets_projects_pools_and_loose_projects() {
     assert_eq!(d.loose.len(), 1);
     assert_eq!(d.loose[0].path, loose);
     assert!(
-        d.problems.iter().any(|p| p.starts_with(&format!("{}:", absent.display()))),
+        d.problems
+            .iter()
+            .any(|p| p.starts_with(&format!("{}:", absent.display()))),
         "{:?}",
         d.problems
     );
     // The CLI: JSON with the same facts; an unreadable root is reported and exit 1.
     let out = octa(&["sets", "--json", f.root.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["sets"][0]["name"], "SET_A");
     assert_eq!(v["sets"][0]["pool"]["status"], "present");
@@ -191,10 +200,18 @@ fn copy_brings_every_sample_and_keeps_each_slot_resolving_to_the_same_bytes() {
     assert_eq!(fs::read(f.set("SET_B/AUDIO/snare.wav")).unwrap(), SNARE_B);
     assert_eq!(fs::read(f.set("SET_B/AUDIO/snare-2.wav")).unwrap(), SNARE_A);
     assert!(!f.set("SET_B/AUDIO/drums/kick-2.wav").exists());
-    assert!(r.lines.iter().any(|l| l.contains("gone.wav")), "{:?}", r.lines);
+    assert!(
+        r.lines.iter().any(|l| l.contains("gone.wav")),
+        "{:?}",
+        r.lines
+    );
     // The source set is untouched; nothing hidden is left in the destination.
     assert_eq!(common::tree(&f.set("SET_A")), src_tree);
-    assert!(names(&f.set("SET_B")).iter().all(|n| !n.contains(".octa")), "{:?}", names(&f.set("SET_B")));
+    assert!(
+        names(&f.set("SET_B")).iter().all(|n| !n.contains(".octa")),
+        "{:?}",
+        names(&f.set("SET_B"))
+    );
     check_clean(&dst);
     // Within its own set under another name: paths unchanged, nothing added to the pool.
     let pool_before = common::tree(&f.set("SET_A/AUDIO"));
@@ -219,7 +236,11 @@ fn move_copies_then_sends_the_source_to_its_trash() {
     assert_eq!(fs::read(f.set("SET_B/AUDIO/pad.wav")).unwrap(), PAD);
     assert!(!src.exists());
     let trashed = r.trashed.unwrap();
-    assert!(trashed.starts_with(f.set("SET_A").join(TRASH)), "{}", trashed.display());
+    assert!(
+        trashed.starts_with(f.set("SET_A").join(TRASH)),
+        "{}",
+        trashed.display()
+    );
     check_clean(&f.set("SET_B/SONG2"));
     // The pool sample stays in the source set for its other projects.
     assert_eq!(fs::read(f.set("SET_A/AUDIO/pad.wav")).unwrap(), PAD);
@@ -232,7 +253,10 @@ fn rename_follows_the_device_rules() {
     for (bad, says) in [
         ("PAD/2", "character '/' at position 4"),
         ("PAD€", "character '€' (U+20AC) at position 4"),
-        ("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456", "33 characters; the device takes at most 32"),
+        (
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456",
+            "33 characters; the device takes at most 32",
+        ),
         ("audio", "reserved"),
     ] {
         let e = manage::rename_project(&src, bad).unwrap_err();
@@ -241,7 +265,11 @@ fn rename_follows_the_device_rules() {
     }
     let out = octa(&["project", "rename", src.to_str().unwrap(), "SONG\t2"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("'\\t'"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("'\\t'"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let before = common::tree(&src);
     manage::rename_project(&src, "ÉTÉ 2026 (live)").unwrap();
     assert!(!src.exists());
@@ -267,8 +295,17 @@ fn delete_goes_to_the_trash_and_restores() {
     let d = sets::discover(&[f.set("SET_A")], ScanLimits::default());
     assert_eq!(d.sets[0].projects.len(), 1);
     assert_eq!(d.sets[0].trashed.len(), 1);
-    let out = octa(&["project", "restore", f.set("SET_A").to_str().unwrap(), "SONG1"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = octa(&[
+        "project",
+        "restore",
+        f.set("SET_A").to_str().unwrap(),
+        "SONG1",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(common::tree(&src), before);
     assert!(manage::trash_list(&f.set("SET_A")).is_empty());
     assert!(matches!(
@@ -319,7 +356,8 @@ fn a_cancelled_copy_leaves_no_partial_project() {
     let probe = tempfile::tempdir().unwrap();
     common::copy_dir(&f.set("SET_B"), &probe.path().join("SET_B"));
     let probe_plan =
-        manage::plan_project_copy(&f.set("SET_A/SONG1"), &probe.path().join("SET_B"), "SONG1").unwrap();
+        manage::plan_project_copy(&f.set("SET_A/SONG1"), &probe.path().join("SET_B"), "SONG1")
+            .unwrap();
     with_recorder(&clean, || manage::execute(&probe_plan, None)).unwrap();
     let total = clean.ops().len();
     assert!(total > 28 * 3, "{total} operations");
@@ -340,7 +378,10 @@ fn a_cancelled_copy_leaves_no_partial_project() {
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
-        assert!(left.iter().all(|n| !n.starts_with('.')), "op {op}: {left:?}");
+        assert!(
+            left.iter().all(|n| !n.starts_with('.')),
+            "op {op}: {left:?}"
+        );
         let mut now = common::tree(&f.set("SET_B"));
         if let Some(extra) = now.remove("AUDIO/snare-2.wav") {
             assert_eq!(extra, common::sha(SNARE_A), "op {op}");
@@ -358,8 +399,15 @@ fn set_copy_is_verified_and_new_set_has_a_pool() {
     let f = Fixture::new();
     let backup = tempfile::tempdir().unwrap();
     let r = manage::copy_set(&f.set("SET_A"), backup.path(), Some("SET_A BACKUP"), None).unwrap();
-    assert!(r.lines.iter().any(|l| l.starts_with("verified 56 files")), "{:?}", r.lines);
-    assert_eq!(common::tree(&backup.path().join("SET_A BACKUP")), common::tree(&f.set("SET_A")));
+    assert!(
+        r.lines.iter().any(|l| l.starts_with("verified 56 files")),
+        "{:?}",
+        r.lines
+    );
+    assert_eq!(
+        common::tree(&backup.path().join("SET_A BACKUP")),
+        common::tree(&f.set("SET_A"))
+    );
     manage::new_set(&f.root.join("SET_C")).unwrap();
     assert!(f.root.join("SET_C/AUDIO").is_dir());
     manage::new_project(&f.root.join("SET_C/FIRST")).unwrap();
@@ -374,7 +422,14 @@ fn a_destination_without_room_is_refused_before_writing() {
     let f = Fixture::new();
     let mnt = tempfile::tempdir().unwrap();
     let ok = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt.path().to_str().unwrap()])
+        .args([
+            "-t",
+            "tmpfs",
+            "-o",
+            "size=1m",
+            "tmpfs",
+            mnt.path().to_str().unwrap(),
+        ])
         .status()
         .is_ok_and(|s| s.success());
     if !ok {
@@ -396,7 +451,12 @@ fn a_destination_without_room_is_refused_before_writing() {
     assert!(e.to_string().contains("nothing was written"), "{e}");
     assert_eq!(names(mnt.path()), Vec::<String>::new());
     assert_eq!(fs::read_dir(&set).unwrap().count(), 1, "only AUDIO");
-    let out = octa(&["project", "copy", f.set("SET_A/SONG1").to_str().unwrap(), set.to_str().unwrap()]);
+    let out = octa(&[
+        "project",
+        "copy",
+        f.set("SET_A/SONG1").to_str().unwrap(),
+        set.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("bytes free"));
 }

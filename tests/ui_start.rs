@@ -17,7 +17,11 @@ fn screen(s: &mut StartScreen) -> String {
     t.draw(|f| s.render(f, f.area())).unwrap();
     let buf = t.backend().buffer().clone();
     (0..buf.area.height)
-        .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect::<String>())
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -93,7 +97,10 @@ fn lists_projects_opens_one_and_deletes_to_the_trash() {
         KeyCode::Char('o'),
         KeyModifiers::CONTROL | KeyModifiers::ALT
     )));
-    assert!(!is_back_key(&KeyEvent::new(KeyCode::Char('o'), KeyModifiers::CONTROL)));
+    assert!(!is_back_key(&KeyEvent::new(
+        KeyCode::Char('o'),
+        KeyModifiers::CONTROL
+    )));
 }
 
 #[test]

@@ -6,8 +6,8 @@
 #[path = "common/pty.rs"]
 mod pty;
 
-use pty::Session;
 use octa::project::Project;
+use pty::Session;
 
 #[test]
 fn a_set_opens_on_the_start_screen_and_ctrl_alt_o_comes_back() {
@@ -18,8 +18,16 @@ fn a_set_opens_on_the_start_screen_and_ctrl_alt_o_comes_back() {
         Project::new_blank(name).save_as(&set.join(name)).unwrap();
     }
     let mut s = Session::start(&[set.to_str().unwrap()], tmp.path());
-    assert!(s.wait_for("sets and projects in", 0), "no start screen: {}", s.tail());
-    assert!(s.wait_for("ALPHA", 0) && s.wait_for("BETA", 0), "{}", s.tail());
+    assert!(
+        s.wait_for("sets and projects in", 0),
+        "no start screen: {}",
+        s.tail()
+    );
+    assert!(
+        s.wait_for("ALPHA", 0) && s.wait_for("BETA", 0),
+        "{}",
+        s.tail()
+    );
     let from = s.text().len();
     s.send(b"\x1b[B");
     std::thread::sleep(std::time::Duration::from_millis(200));
@@ -34,5 +42,10 @@ fn a_set_opens_on_the_start_screen_and_ctrl_alt_o_comes_back() {
         s.tail()
     );
     s.send(b"q");
-    assert_eq!(s.exited(), Some(true), "q on the start screen: {}", s.tail());
+    assert_eq!(
+        s.exited(),
+        Some(true),
+        "q on the start screen: {}",
+        s.tail()
+    );
 }

@@ -13,8 +13,8 @@ pub mod midi;
 pub mod midi_record;
 pub mod out;
 mod project_cmds;
-mod sets;
 pub mod render;
+mod sets;
 mod state;
 
 pub use check::{ResaveArgs, resave};

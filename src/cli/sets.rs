@@ -136,9 +136,9 @@ pub fn listing(d: &Discovery) -> String {
     let mut s = String::new();
     for set in &d.sets {
         let pool = match set.pool {
-            Pool::Present {
-                samples, bytes, ..
-            } => format!("pool {samples} samples, {}", human_bytes(bytes)),
+            Pool::Present { samples, bytes, .. } => {
+                format!("pool {samples} samples, {}", human_bytes(bytes))
+            }
             Pool::Missing => "no AUDIO pool".into(),
             Pool::Unreadable => "pool not readable".into(),
         };
@@ -158,8 +158,16 @@ pub fn listing(d: &Discovery) -> String {
                 p.name,
                 when(p.modified),
                 human_bytes(p.bytes),
-                if p.saved_state { "" } else { "  (never saved on the device)" },
-                if p.interrupted { "  (interrupted save)" } else { "" }
+                if p.saved_state {
+                    ""
+                } else {
+                    "  (never saved on the device)"
+                },
+                if p.interrupted {
+                    "  (interrupted save)"
+                } else {
+                    ""
+                }
             );
         }
         if !set.trashed.is_empty() {
@@ -210,34 +218,61 @@ pub fn sets(args: &SetsArgs) -> ExitCode {
         crate::out!("{}", listing(&d));
     }
     // Every root given explicitly must be readable.
-    if !args.paths.is_empty() && d.problems.iter().any(|p| args.paths.iter().any(|r| p.starts_with(&format!("{}:", r.display())))) {
+    if !args.paths.is_empty()
+        && d.problems.iter().any(|p| {
+            args.paths
+                .iter()
+                .any(|r| p.starts_with(&format!("{}:", r.display())))
+        })
+    {
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
 }
 
-/// Progress on stderr (a bar on a terminal) and Ctrl-C to cancel.
+/// Clears the progress bar when the copy ends (done, cancelled or failed).
+struct Bar(indicatif::ProgressBar);
+
+impl Drop for Bar {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
+    }
+}
+
+/// Progress on stderr (a bar on a terminal; `total` 0: bytes so far) and Ctrl-C to cancel.
 fn watch(total: u64, files: usize) -> Watch {
     super::midi::catch_interrupt();
-    let bar = indicatif::ProgressBar::with_draw_target(
-        Some(total),
-        indicatif::ProgressDrawTarget::stderr(),
-    );
+    let bar = if total > 0 {
+        indicatif::ProgressBar::with_draw_target(
+            Some(total),
+            indicatif::ProgressDrawTarget::stderr(),
+        )
+    } else {
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr())
+    };
+    let template = if total > 0 {
+        "{bar:30} {bytes}/{total_bytes} {msg}"
+    } else {
+        "{spinner} {bytes} {msg}"
+    };
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:30} {bytes}/{total_bytes} {msg}")
+        indicatif::ProgressStyle::with_template(template)
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
+    let bar = Bar(bar);
     let mut done = 0usize;
     Box::new(move |path: &Path, bytes: u64| {
         done += 1;
-        bar.inc(bytes);
-        bar.set_message(format!(
-            "{done}/{files} {}",
+        bar.0.inc(bytes);
+        let of = if files > 0 {
+            format!("/{files}")
+        } else {
+            String::new()
+        };
+        bar.0.set_message(format!(
+            "{done}{of} {} (Ctrl-C cancels)",
             path.file_name().unwrap_or_default().to_string_lossy()
         ));
-        if done == files {
-            bar.finish_and_clear();
-        }
         !super::midi::INTERRUPTED.load(Ordering::SeqCst)
     })
 }
@@ -298,7 +333,11 @@ pub fn project(args: &ProjectArgs) -> ExitCode {
                         outln!("  {l}");
                     }
                     for f in &plan.pool {
-                        outln!("  into the pool: {} <- {}", f.to.display(), f.from.display());
+                        outln!(
+                            "  into the pool: {} <- {}",
+                            f.to.display(),
+                            f.from.display()
+                        );
                     }
                     for n in &plan.notes {
                         outln!("  {n}");
@@ -315,8 +354,11 @@ pub fn project(args: &ProjectArgs) -> ExitCode {
             }
         }
         ProjectCommand::Move { project, set, name } => {
-            let w = watch(0, usize::MAX);
-            report("moved", manage::move_project(project, set, name.as_deref(), Some(w)))
+            let w = watch(0, 0);
+            report(
+                "moved",
+                manage::move_project(project, set, name.as_deref(), Some(w)),
+            )
         }
         ProjectCommand::Rename { project, name } => {
             report("renamed", manage::rename_project(project, name))
@@ -344,8 +386,11 @@ pub fn set(args: &SetArgs) -> ExitCode {
     match &args.command {
         SetCommand::New { dir } => report("created", manage::new_set(dir)),
         SetCommand::Copy { set, dest, name } => {
-            let w = watch(0, usize::MAX);
-            report("copied", manage::copy_set(set, dest, name.as_deref(), Some(w)))
+            let w = watch(0, 0);
+            report(
+                "copied",
+                manage::copy_set(set, dest, name.as_deref(), Some(w)),
+            )
         }
         SetCommand::Rename { set, name } => report("renamed", manage::rename_set(set, name)),
         SetCommand::Delete { set } => report("deleted", manage::delete_set(set)),

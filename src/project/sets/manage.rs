@@ -213,12 +213,17 @@ fn tree(root: &Path, plan: &mut CopyPlan) -> Result<()> {
                 continue;
             }
             let r = rel.join(&name);
-            let ft = e.file_type().map_err(|err| ProjectError::io(e.path(), err))?;
+            let ft = e
+                .file_type()
+                .map_err(|err| ProjectError::io(e.path(), err))?;
             if ft.is_dir() {
                 plan.dirs.push(r.clone());
                 stack.push(r);
             } else if ft.is_file() {
-                let len = e.metadata().map_err(|err| ProjectError::io(e.path(), err))?.len();
+                let len = e
+                    .metadata()
+                    .map_err(|err| ProjectError::io(e.path(), err))?
+                    .len();
                 plan.bytes += len;
                 plan.files.push((e.path(), r));
             } else {
@@ -268,7 +273,11 @@ pub fn plan_project_copy(src: &Path, dst_set: &Path, name: &str) -> Result<CopyP
     let mut taken = Taken::new();
     for file in ["project.work", "project.strd"] {
         let path = src.join(file);
-        let Some(bytes) = read::read_optional(&path, read::Limit::for_kind(crate::format::file::Kind::Project))? else {
+        let Some(bytes) = read::read_optional(
+            &path,
+            read::Limit::for_kind(crate::format::file::Kind::Project),
+        )?
+        else {
             continue;
         };
         let mut pf = ProjectFile::parse(&bytes).map_err(|e| ProjectError::format(&path, e))?;
@@ -280,7 +289,9 @@ pub fn plan_project_copy(src: &Path, dst_set: &Path, name: &str) -> Result<CopyP
             let what = format!("{} {file} {}", source.name(), slot.slot);
             // Only paths inside the project or its set's AUDIO folder (else refused, named).
             let resolved = crate::project::contain::slot_file(&source, &what, &slot.path)?;
-            let local = resolved.as_ref().is_some_and(|r| canon(r).starts_with(&src_dir))
+            let local = resolved
+                .as_ref()
+                .is_some_and(|r| canon(r).starts_with(&src_dir))
                 || !slot.path.replace('\\', "/").starts_with("../");
             if local {
                 if !resolved.is_some_and(|r| r.is_file()) {
@@ -301,7 +312,8 @@ pub fn plan_project_copy(src: &Path, dst_set: &Path, name: &str) -> Result<CopyP
                 continue;
             }
             let before = plan.notes.len();
-            let (new_path, files) = place_file(&source, &target, &slot.path, &taken, &mut plan.notes);
+            let (new_path, files) =
+                place_file(&source, &target, &slot.path, &taken, &mut plan.notes);
             for n in &mut plan.notes[before..] {
                 *n = format!("{file} {}: {n}", slot.slot);
             }
@@ -317,10 +329,8 @@ pub fn plan_project_copy(src: &Path, dst_set: &Path, name: &str) -> Result<CopyP
             if new_path != slot.path {
                 pf.set_slot_attr(slot.slot, SlotAttr::Path(new_path.clone()))
                     .map_err(|e| ProjectError::format(&path, e))?;
-                plan.slot_changes.push(format!(
-                    "{file} {}: {} -> {new_path}",
-                    slot.slot, slot.path
-                ));
+                plan.slot_changes
+                    .push(format!("{file} {}: {} -> {new_path}", slot.slot, slot.path));
                 changed = true;
             }
         }
@@ -394,7 +404,10 @@ pub fn execute(plan: &CopyPlan, watch: Option<Watch>) -> Result<Report> {
         txn.push(Item::copy_new(&staging.join(rel), from));
     }
     for (rel, bytes) in &plan.rewritten {
-        txn.push(Item::new_file(&staging.join(rel), Content::Bytes(bytes.clone())));
+        txn.push(Item::new_file(
+            &staging.join(rel),
+            Content::Bytes(bytes.clone()),
+        ));
     }
     if let Some(w) = watch {
         txn.on_progress(durable::Progress(w));
@@ -412,16 +425,20 @@ pub fn execute(plan: &CopyPlan, watch: Option<Watch>) -> Result<Report> {
     if let Err(e) = durable::rename_noreplace_synced(staging, &plan.dest) {
         if fs::symlink_metadata(staging).is_err() && plan.dest.is_dir() {
             // Renamed; only flushing the folder failed: the copy is whole and in place.
-            lines.push(format!("warning: the folder flush after the rename failed: {e}"));
+            lines.push(format!(
+                "warning: the folder flush after the rename failed: {e}"
+            ));
         } else {
             // The copy is whole but its name was taken meanwhile: take the staged copy away.
             remove_staging(plan);
             return Err(e.into());
         }
     }
-    lines.extend(plan.pool.iter().map(|f| {
-        format!("copied into the pool: {}", f.to.display())
-    }));
+    lines.extend(
+        plan.pool
+            .iter()
+            .map(|f| format!("copied into the pool: {}", f.to.display())),
+    );
     lines.extend(plan.notes.iter().cloned());
     Ok(Report {
         dest: plan.dest.clone(),
@@ -445,7 +462,11 @@ fn remove_staging(plan: &CopyPlan) {
         let Ok(rd) = fs::read_dir(d) else { continue };
         for e in rd.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
-            let rel = e.path().strip_prefix(staging).map(Path::to_path_buf).unwrap_or_default();
+            let rel = e
+                .path()
+                .strip_prefix(staging)
+                .map(Path::to_path_buf)
+                .unwrap_or_default();
             let ours = plan.files.iter().any(|(_, r)| *r == rel)
                 || plan.rewritten.iter().any(|(r, _)| *r == rel)
                 || name == durable::JOURNAL
@@ -462,17 +483,18 @@ fn remove_staging(plan: &CopyPlan) {
 /// one line each (empty when all match).
 pub fn verify(plan: &CopyPlan) -> Vec<String> {
     let mut bad = Vec::new();
-    let mut check = |from: &Path, to: &Path| match (durable::hash_file(from), durable::hash_file(to)) {
-        (Ok(a), Ok(b)) if a == b => {}
-        (Ok(a), Ok(b)) => bad.push(format!(
-            "{}: differs from {} ({} and {} bytes)",
-            to.display(),
-            from.display(),
-            b.0,
-            a.0
-        )),
-        (Err(e), _) | (_, Err(e)) => bad.push(e.to_string()),
-    };
+    let mut check =
+        |from: &Path, to: &Path| match (durable::hash_file(from), durable::hash_file(to)) {
+            (Ok(a), Ok(b)) if a == b => {}
+            (Ok(a), Ok(b)) => bad.push(format!(
+                "{}: differs from {} ({} and {} bytes)",
+                to.display(),
+                from.display(),
+                b.0,
+                a.0
+            )),
+            (Err(e), _) | (_, Err(e)) => bad.push(e.to_string()),
+        };
     for (from, rel) in &plan.files {
         check(from, &plan.dest.join(rel));
     }
@@ -483,7 +505,12 @@ pub fn verify(plan: &CopyPlan) -> Vec<String> {
 }
 
 /// Copies the project in `src` into the set `dst_set` as `name` (default: its own name).
-pub fn copy_project(src: &Path, dst_set: &Path, name: Option<&str>, watch: Option<Watch>) -> Result<Report> {
+pub fn copy_project(
+    src: &Path,
+    dst_set: &Path,
+    name: Option<&str>,
+    watch: Option<Watch>,
+) -> Result<Report> {
     let name = name.map_or_else(|| folder_name(src), str::to_string);
     let _lock = ProjectLock::acquire(src)?;
     let plan = plan_project_copy(src, dst_set, &name)?;
@@ -492,7 +519,12 @@ pub fn copy_project(src: &Path, dst_set: &Path, name: Option<&str>, watch: Optio
 
 /// Moves the project in `src` into the set `dst_set` (as `name`): within its set, a rename;
 /// else a copy (samples brought along) after which the source goes to its set's trash.
-pub fn move_project(src: &Path, dst_set: &Path, name: Option<&str>, watch: Option<Watch>) -> Result<Report> {
+pub fn move_project(
+    src: &Path,
+    dst_set: &Path,
+    name: Option<&str>,
+    watch: Option<Watch>,
+) -> Result<Report> {
     let name = name.map_or_else(|| folder_name(src), str::to_string);
     if canon(dst_set) == parent_of(src) {
         return rename_project(src, &name);
@@ -656,7 +688,12 @@ pub fn new_project(dir: &Path) -> Result<Report> {
 
 /// Copies the set `src` into `dst_parent` as `name` (default: its own name), then verifies
 /// every file by size and SHA-256 (a backup of a card, or back).
-pub fn copy_set(src: &Path, dst_parent: &Path, name: Option<&str>, watch: Option<Watch>) -> Result<Report> {
+pub fn copy_set(
+    src: &Path,
+    dst_parent: &Path,
+    name: Option<&str>,
+    watch: Option<Watch>,
+) -> Result<Report> {
     let name = name.map_or_else(|| folder_name(src), str::to_string);
     let plan = plan_set_copy(src, dst_parent, &name)?;
     let mut report = execute(&plan, watch)?;
@@ -664,11 +701,16 @@ pub fn copy_set(src: &Path, dst_parent: &Path, name: Option<&str>, watch: Option
     if !bad.is_empty() {
         return Err(SetError::Refused {
             path: plan.dest.clone(),
-            why: format!("copied, but {} file(s) differ from the source: {}", bad.len(), bad.join("; ")),
+            why: format!(
+                "copied, but {} file(s) differ from the source: {}",
+                bad.len(),
+                bad.join("; ")
+            ),
         });
     }
-    report
-        .lines
-        .push(format!("verified {} files (size and SHA-256)", plan.files.len()));
+    report.lines.push(format!(
+        "verified {} files (size and SHA-256)",
+        plan.files.len()
+    ));
     Ok(report)
 }

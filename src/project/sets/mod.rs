@@ -267,7 +267,11 @@ impl Scan {
         }
     }
 
-    fn set(&mut self, dir: &Path, entries: &[(std::ffi::OsString, fs::FileType, PathBuf)]) -> SetEntry {
+    fn set(
+        &mut self,
+        dir: &Path,
+        entries: &[(std::ffi::OsString, fs::FileType, PathBuf)],
+    ) -> SetEntry {
         let mut set = SetEntry {
             name: dir
                 .file_name()
@@ -319,9 +323,9 @@ impl Scan {
     /// Looks for sets in `dir` and below (down to `depth` more levels).
     fn search(&mut self, dir: &Path, depth: usize, out: &mut Discovery) {
         let entries = self.list(dir);
-        let set_like = entries.iter().any(|(n, ft, p)| {
-            ft.is_dir() && (n == "AUDIO" || (!hidden(n) && is_project(p)))
-        });
+        let set_like = entries
+            .iter()
+            .any(|(n, ft, p)| ft.is_dir() && (n == "AUDIO" || (!hidden(n) && is_project(p))));
         if set_like {
             out.sets.push(self.set(dir, &entries));
             return;
@@ -400,7 +404,13 @@ pub fn default_roots() -> Vec<PathBuf> {
         }
     }
     if let Some(home) = std::env::var_os("HOME").map(PathBuf::from) {
-        for sub in ["Music", "music", "Octatrack", "Documents/Octatrack", "Desktop"] {
+        for sub in [
+            "Music",
+            "music",
+            "Octatrack",
+            "Documents/Octatrack",
+            "Desktop",
+        ] {
             let d = home.join(sub);
             if d.is_dir() {
                 roots.push(d);

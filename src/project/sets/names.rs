@@ -23,7 +23,9 @@ pub enum NameError {
         len: usize,
     },
     /// A character outside the device's set.
-    #[error("{name:?}: character {ch:?} (U+{code:04X}) at position {pos} is not in the device's character set")]
+    #[error(
+        "{name:?}: character {ch:?} (U+{code:04X}) at position {pos} is not in the device's character set"
+    )]
     NotOnDevice {
         /// The name.
         name: String,
@@ -146,10 +148,20 @@ mod tests {
         );
         assert!(matches!(
             check("A/B"),
-            Err(NameError::NotInFolderName { ch: '/', pos: 2, .. })
+            Err(NameError::NotInFolderName {
+                ch: '/',
+                pos: 2,
+                ..
+            })
         ));
-        assert!(matches!(check("A\tB"), Err(NameError::NotOnDevice { ch: '\t', .. })));
-        assert!(matches!(check("SONG."), Err(NameError::BadEnd { ch: '.', .. })));
+        assert!(matches!(
+            check("A\tB"),
+            Err(NameError::NotOnDevice { ch: '\t', .. })
+        ));
+        assert!(matches!(
+            check("SONG."),
+            Err(NameError::BadEnd { ch: '.', .. })
+        ));
         assert!(matches!(check("audio"), Err(NameError::Reserved { .. })));
         assert!(matches!(check(".trash"), Err(NameError::Reserved { .. })));
         assert_eq!(check("  "), Err(NameError::Empty));

@@ -40,13 +40,17 @@ pub fn free_bytes(path: &Path) -> std::io::Result<u64> {
     use std::os::unix::ffi::OsStrExt;
     let c = std::ffi::CString::new(path.as_os_str().as_bytes())
         .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidInput, "NUL in a path"))?;
-    // SAFETY: zeroed statvfs is a valid out-parameter; c lives across the call.
+    // SAFETY: an all-zero statvfs is a valid value for this plain C struct (out-parameter).
     let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: `c` is a NUL-terminated path living across the call; `st` is a valid out-pointer.
     let r = unsafe { libc::statvfs(c.as_ptr(), &mut st) };
     if r != 0 {
         return Err(std::io::Error::last_os_error());
     }
-    #[allow(clippy::unnecessary_cast, reason = "the field types differ between targets")]
+    #[allow(
+        clippy::unnecessary_cast,
+        reason = "the field types differ between targets"
+    )]
     Ok(st.f_bavail as u64 * st.f_frsize as u64)
 }
 
@@ -65,7 +69,9 @@ fn unescape(s: &str) -> String {
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'\\'
-            && let Some(v) = s.get(i + 1..i + 4).and_then(|o| u8::from_str_radix(o, 8).ok())
+            && let Some(v) = s
+                .get(i + 1..i + 4)
+                .and_then(|o| u8::from_str_radix(o, 8).ok())
         {
             out.push(v);
             i += 4;
@@ -108,9 +114,7 @@ pub fn removable_mounts() -> Vec<PathBuf> {
     mounts()
         .into_iter()
         .map(|m| m.point)
-        .filter(|p| {
-            p.starts_with("/media") || p.starts_with("/run/media") || p.starts_with("/mnt")
-        })
+        .filter(|p| p.starts_with("/media") || p.starts_with("/run/media") || p.starts_with("/mnt"))
         .collect()
 }
 

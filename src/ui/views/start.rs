@@ -73,7 +73,13 @@ fn when(secs: Option<u64>) -> String {
             std::time::UNIX_EPOCH + std::time::Duration::from_secs(s),
         );
         // 20261207-215500 -> 2026-12-07 21:55
-        match (stamp.get(0..4), stamp.get(4..6), stamp.get(6..8), stamp.get(9..11), stamp.get(11..13)) {
+        match (
+            stamp.get(0..4),
+            stamp.get(4..6),
+            stamp.get(6..8),
+            stamp.get(9..11),
+            stamp.get(11..13),
+        ) {
             (Some(y), Some(m), Some(d), Some(h), Some(mi)) => format!("{y}-{m}-{d} {h}:{mi}"),
             _ => stamp,
         }
@@ -137,24 +143,42 @@ impl StartScreen {
         self.items = items_of(&d);
         self.summaries.clear();
         self.cursor = keep
-            .and_then(|k| self.items.iter().position(|i| matches!(i, Item::Project(p) if p.path == k)))
-            .or_else(|| self.items.iter().position(|i| matches!(i, Item::Project(_))))
+            .and_then(|k| {
+                self.items
+                    .iter()
+                    .position(|i| matches!(i, Item::Project(p) if p.path == k))
+            })
+            .or_else(|| {
+                self.items
+                    .iter()
+                    .position(|i| matches!(i, Item::Project(_)))
+            })
             .unwrap_or(0);
         let n = self.projects();
         self.message = format!(
             "{n} project(s) in {} set(s){}",
-            self.items.iter().filter(|i| matches!(i, Item::Set { path, .. } if !path.as_os_str().is_empty())).count(),
+            self.items
+                .iter()
+                .filter(|i| matches!(i, Item::Set { path, .. } if !path.as_os_str().is_empty()))
+                .count(),
             if self.problems.is_empty() {
                 String::new()
             } else {
-                format!(" · {} folder(s) not read: {}", self.problems.len(), self.problems[0])
+                format!(
+                    " · {} folder(s) not read: {}",
+                    self.problems.len(),
+                    self.problems[0]
+                )
             }
         );
     }
 
     /// Projects listed.
     pub fn projects(&self) -> usize {
-        self.items.iter().filter(|i| matches!(i, Item::Project(_))).count()
+        self.items
+            .iter()
+            .filter(|i| matches!(i, Item::Project(_)))
+            .count()
     }
 
     /// The project folder under the cursor.
@@ -181,7 +205,11 @@ impl StartScreen {
         let n = self.items.len();
         let mut c = self.cursor;
         for _ in 0..n {
-            c = if down { (c + 1).min(n.saturating_sub(1)) } else { c.saturating_sub(1) };
+            c = if down {
+                (c + 1).min(n.saturating_sub(1))
+            } else {
+                c.saturating_sub(1)
+            };
             if matches!(self.items.get(c), Some(Item::Project(_))) {
                 self.cursor = c;
                 return;
@@ -349,7 +377,10 @@ impl StartScreen {
                         if b.is_empty() {
                             "none".to_string()
                         } else {
-                            b.iter().map(|i| ((b'A' + *i as u8) as char).to_string()).collect::<Vec<_>>().join(" ")
+                            b.iter()
+                                .map(|i| ((b'A' + *i as u8) as char).to_string())
+                                .collect::<Vec<_>>()
+                                .join(" ")
                         }
                     })
                     .unwrap_or_default();
@@ -362,7 +393,9 @@ impl StartScreen {
                         s.missing,
                         s.problem.map(|e| format!(" · {e}")).unwrap_or_default()
                     )),
-                    Line::from("Enter: open · d: delete (to the set's trash) · r: search again · q: quit · ctrl+alt+o in a project: back here"),
+                    Line::from(
+                        "Enter: open · d: delete (to the set's trash) · r: search again · q: quit · ctrl+alt+o in a project: back here",
+                    ),
                 ]
             }
             None => vec![Line::from(
@@ -390,7 +423,8 @@ fn home() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
 pub fn is_back_key(k: &KeyEvent) -> bool {
     k.kind != KeyEventKind::Release
         && matches!(k.code, KeyCode::Char('o') | KeyCode::Char('O'))
-        && k.modifiers.contains(KeyModifiers::CONTROL | KeyModifiers::ALT)
+        && k.modifiers
+            .contains(KeyModifiers::CONTROL | KeyModifiers::ALT)
 }
 
 /// The tracker's hook: the back key quits the tracker (asking about unsaved changes as
@@ -442,7 +476,10 @@ pub fn choose(mut opts: crate::ui::RunOptions) -> Option<crate::ui::RunOptions> 
         None => {
             // Opened directly: coming back shows the project's set.
             if let Some(p) = &opts.path
-                && let Some(parent) = p.canonicalize().ok().and_then(|c| c.parent().map(Path::to_path_buf))
+                && let Some(parent) = p
+                    .canonicalize()
+                    .ok()
+                    .and_then(|c| c.parent().map(Path::to_path_buf))
             {
                 *home() = vec![parent];
             }
@@ -483,16 +520,17 @@ pub fn run(screen: &mut StartScreen) -> std::io::Result<Option<PathBuf>> {
         return Err(e);
     }
     let result = (|| {
-        let mut terminal = ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(
-            std::io::stdout(),
-        ))?;
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(std::io::stdout()))?;
         let (tx, rx) = std::sync::mpsc::channel();
         crate::ui::input_route::listen(tx)?;
         loop {
             terminal
                 .draw(|f| screen.render(f, f.area()))
                 .map_err(|e| std::io::Error::other(e.to_string()))?;
-            let w = rx.recv().map_err(|_| std::io::Error::other("terminal input ended"))?;
+            let w = rx
+                .recv()
+                .map_err(|_| std::io::Error::other("terminal input ended"))?;
             match w {
                 crate::ui::terminal::Wake::Input(Event::Key(k)) => match screen.key(k) {
                     StartOutcome::Stay => {}
