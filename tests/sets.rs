@@ -130,6 +130,9 @@ fn discovery_lists_sets_projects_pools_and_loose_projects() {
     let elsewhere = tempfile::tempdir().unwrap();
     write(&elsewhere.path().join("FAR/AUDIO/x.wav"), b"x");
     std::os::unix::fs::symlink(elsewhere.path().join("FAR"), f.root.join("link-to-far")).unwrap();
+    // A copy that never finished (a crash) is reported, not listed as a project.
+    let unfinished = f.set("SET_B/.SONG9.octa-copy-1-0");
+    fs::create_dir_all(&unfinished).unwrap();
     let absent = f.root.join("no-such-folder");
     let d = sets::discover(
         &[f.root.clone(), loose.clone(), absent.clone()],
@@ -154,6 +157,7 @@ fn discovery_lists_sets_projects_pools_and_loose_projects() {
     assert!(!song1.saved_state);
     assert!(song1.bytes > 16 * 636_113);
     assert_eq!(d.sets[1].projects.len(), 1);
+    assert_eq!(d.sets[1].unfinished, [unfinished]);
     assert_eq!(d.loose.len(), 1);
     assert_eq!(d.loose[0].path, loose);
     assert!(

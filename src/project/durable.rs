@@ -521,7 +521,10 @@ fn err(path: &Path, e: io::Error) -> ProjectError {
 
 /// Called after each file of a [`Txn`] is staged (its target and size); returning false
 /// cancels the transaction, which then removes everything it staged.
-pub struct Progress(pub Box<dyn FnMut(&Path, u64) -> bool>);
+pub struct Progress(pub OnStaged);
+
+/// The callback of a [`Progress`]: the staged file's target and size; false cancels.
+pub type OnStaged = Box<dyn FnMut(&Path, u64) -> bool>;
 
 impl std::fmt::Debug for Progress {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

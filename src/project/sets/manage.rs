@@ -634,8 +634,7 @@ pub fn restore_project(set: &Path, name: &str, stamp: Option<&str>) -> Result<Re
     let all = trash_list(set);
     let hit = all
         .iter()
-        .filter(|(s, n, _)| n == name && stamp.is_none_or(|st| s.starts_with(st)))
-        .next_back()
+        .rfind(|(s, n, _)| n == name && stamp.is_none_or(|st| s.starts_with(st)))
         .ok_or_else(|| SetError::NotInTrash {
             set: set.to_path_buf(),
             name: name.into(),
