@@ -9,6 +9,7 @@ octa=${1:-target/debug/octa}
 runs=${2:-5}
 root=$(mktemp -d "${TMPDIR:-/tmp}/octa-bench-sets.XXXXXX")
 trap 'rm -rf "$root"' EXIT
+mkdir -p "$root/card"
 projects=(14 13 13)
 samples=(1667 1667 1666)
 for s in 0 1 2; do

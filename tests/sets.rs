@@ -417,6 +417,10 @@ fn set_copy_is_verified_and_new_set_has_a_pool() {
     manage::new_project(&f.root.join("SET_C/FIRST")).unwrap();
     assert!(sets::is_project(&f.root.join("SET_C/FIRST")));
     assert!(manage::new_set(&f.root.join("SET:D")).is_err());
+    assert!(matches!(
+        manage::new_set(&f.root.join("absent/SET_E")),
+        Err(SetError::NotAFolder(p)) if p == f.root.join("absent")
+    ));
     assert!(!f.root.join("SET:D").exists());
 }
 

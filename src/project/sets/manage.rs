@@ -656,6 +656,11 @@ pub fn restore_project(set: &Path, name: &str, stamp: Option<&str>) -> Result<Re
 /// Creates an empty set `dir` (with its `AUDIO` folder), all or nothing.
 pub fn new_set(dir: &Path) -> Result<Report> {
     names::check(&folder_name(dir))?;
+    need_dir(
+        dir.parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new(".")),
+    )?;
     need_free(dir)?;
     let staging = staging_for(dir);
     durable::create_dir(&staging)?;
