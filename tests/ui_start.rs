@@ -92,6 +92,35 @@ fn lists_projects_opens_one_and_deletes_to_the_trash() {
     assert!(text.contains("moved to the trash"), "{text}");
     assert!(!text.contains("  BETA "), "{text}");
     assert_eq!(s.projects(), 2);
+    // Rename by the device's rules: a refused character is named and the name stays to fix.
+    s.key(key(KeyCode::Char('m')));
+    for c in "€".chars() {
+        s.key(key(KeyCode::Char(c)));
+    }
+    s.key(key(KeyCode::Enter));
+    let text = screen(&mut s);
+    assert!(text.contains("rename to: ALPHA€"), "{text}");
+    assert!(
+        text.contains("character '€' (U+20AC) at position 6"),
+        "{text}"
+    );
+    assert!(set.join("ALPHA").is_dir());
+    s.key(key(KeyCode::Backspace));
+    for c in " LIVE".chars() {
+        s.key(key(KeyCode::Char(c)));
+    }
+    s.key(key(KeyCode::Enter));
+    assert!(set.join("ALPHA LIVE").is_dir() && !set.join("ALPHA").exists());
+    assert_eq!(s.selected(), Some(set.join("ALPHA LIVE").as_path()));
+    // A new blank project in the cursor's set.
+    s.key(key(KeyCode::Char('n')));
+    for c in "DELTA".chars() {
+        s.key(key(KeyCode::Char(c)));
+    }
+    s.key(key(KeyCode::Enter));
+    assert!(octa::project::sets::is_project(&set.join("DELTA")));
+    assert!(screen(&mut s).contains("  DELTA"));
+    assert_eq!(s.projects(), 3);
     assert_eq!(s.key(key(KeyCode::Char('q'))), StartOutcome::Quit);
     assert!(is_back_key(&KeyEvent::new(
         KeyCode::Char('o'),

@@ -5,8 +5,9 @@
 //!
 //! Shown when the tracker is started on a folder that is not a project (a set, a folder of
 //! sets), or without a path when sets are found on the mounted drives or in the music folders.
-//! `d` deletes the project under the cursor after asking (it goes to its set's trash), `r`
-//! searches again, `q` / Esc quits.
+//! `n` makes a new project in the cursor's set and `m` renames the project under it (names by
+//! the device's rules: a refused character is named), `d` deletes it after asking (it goes to
+//! its set's trash), `r` searches again, `q` / Esc quits.
 
 use crate::project::sets::summary::{self, Summary};
 use crate::project::sets::{self, Discovery, ProjectEntry, ScanLimits};
@@ -37,6 +38,17 @@ pub enum Item {
     Project(ProjectEntry),
 }
 
+/// A name being typed on the start screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    /// A new project in this set (`true`), or a new name for this project (`false`).
+    pub new_in_set: bool,
+    /// The set or project folder.
+    pub target: PathBuf,
+    /// The text so far.
+    pub text: String,
+}
+
 /// What a key did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StartOutcome {
@@ -63,6 +75,8 @@ pub struct StartScreen {
     pub message: String,
     /// A delete waiting for `y`.
     pub confirm_delete: Option<PathBuf>,
+    /// A name being typed: for a new project in a set, or a project's new name.
+    pub prompt: Option<Prompt>,
     /// What discovery reported (unreadable folders).
     pub problems: Vec<String>,
 }
@@ -129,6 +143,7 @@ impl StartScreen {
             summaries: HashMap::new(),
             message: String::new(),
             confirm_delete: None,
+            prompt: None,
             problems: Vec::new(),
         };
         s.refresh();
@@ -222,6 +237,46 @@ impl StartScreen {
         if k.kind == KeyEventKind::Release {
             return StartOutcome::Stay;
         }
+        if let Some(mut p) = self.prompt.take() {
+            match k.code {
+                KeyCode::Esc => self.message = "cancelled".into(),
+                KeyCode::Backspace => {
+                    p.text.pop();
+                    self.prompt = Some(p);
+                }
+                KeyCode::Char(c) => {
+                    p.text.push(c);
+                    self.prompt = Some(p);
+                }
+                KeyCode::Enter => {
+                    let done = if p.new_in_set {
+                        sets::manage::new_project(&p.target.join(&p.text))
+                    } else {
+                        sets::manage::rename_project(&p.target, &p.text)
+                    };
+                    match done {
+                        Ok(r) => {
+                            self.refresh();
+                            if let Some(i) = self
+                                .items
+                                .iter()
+                                .position(|i| matches!(i, Item::Project(e) if e.path == r.dest))
+                            {
+                                self.cursor = i;
+                            }
+                            self.message = format!("done: {}", r.dest.display());
+                        }
+                        Err(e) => {
+                            // The name stays to be corrected; the message names what is refused.
+                            self.message = format!("refused: {e}");
+                            self.prompt = Some(p);
+                        }
+                    }
+                }
+                _ => self.prompt = Some(p),
+            }
+            return StartOutcome::Stay;
+        }
         if let Some(dir) = self.confirm_delete.take() {
             if matches!(k.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
                 self.message = match sets::manage::delete_project(&dir) {
@@ -267,6 +322,42 @@ impl StartScreen {
                         "its files and project-local samples"
                     );
                     self.confirm_delete = Some(p);
+                }
+            }
+            KeyCode::Char('n') => {
+                let set = self
+                    .selected()
+                    .and_then(Path::parent)
+                    .map(Path::to_path_buf)
+                    .or_else(|| {
+                        self.items.iter().find_map(|i| match i {
+                            Item::Set { path, .. } if !path.as_os_str().is_empty() => {
+                                Some(path.clone())
+                            }
+                            _ => None,
+                        })
+                    });
+                if let Some(set) = set {
+                    self.message.clear();
+                    self.prompt = Some(Prompt {
+                        new_in_set: true,
+                        target: set,
+                        text: String::new(),
+                    });
+                }
+            }
+            KeyCode::Char('m') => {
+                if let Some(p) = self.selected().map(Path::to_path_buf) {
+                    self.message.clear();
+                    self.prompt = Some(Prompt {
+                        new_in_set: false,
+                        text: p
+                            .file_name()
+                            .unwrap_or_default()
+                            .to_string_lossy()
+                            .into_owned(),
+                        target: p,
+                    });
                 }
             }
             KeyCode::Char('q') | KeyCode::Esc => return StartOutcome::Quit,
@@ -394,7 +485,7 @@ impl StartScreen {
                         s.problem.map(|e| format!(" · {e}")).unwrap_or_default()
                     )),
                     Line::from(
-                        "Enter: open · d: delete (to the set's trash) · r: search again · q: quit · ctrl+alt+o in a project: back here",
+                        "Enter: open · n: new project · m: rename · d: delete (to the set's trash) · r: search again · q: quit · ctrl+alt+o in a project: back here",
                     ),
                 ]
             }
@@ -403,7 +494,24 @@ impl StartScreen {
             )],
         };
         f.render_widget(Paragraph::new(detail_text), detail);
-        f.render_widget(Paragraph::new(self.message.as_str()), status);
+        let status_text = match &self.prompt {
+            Some(p) => format!(
+                "{}: {}▏ (Enter: apply, Esc: cancel){}",
+                if p.new_in_set {
+                    "new project name"
+                } else {
+                    "rename to"
+                },
+                p.text,
+                if self.message.is_empty() {
+                    String::new()
+                } else {
+                    format!(" · {}", self.message)
+                }
+            ),
+            None => self.message.clone(),
+        };
+        f.render_widget(Paragraph::new(status_text), status);
     }
 }
 
