@@ -124,10 +124,7 @@ pub enum SetCommand {
 }
 
 fn when(secs: Option<u64>) -> String {
-    secs.map(|s| {
-        crate::project::store::utc_stamp(std::time::UNIX_EPOCH + std::time::Duration::from_secs(s))
-    })
-    .unwrap_or_else(|| "-".into())
+    sets::utc_minutes(secs)
 }
 
 /// The listing `octa sets` prints.
@@ -281,8 +278,10 @@ fn report(what: &str, r: Result<Report, SetError>) -> ExitCode {
     match r {
         Ok(r) => {
             outln!("{what}: {}", r.dest.display());
-            if r.written > 0 {
-                outln!("{} files, {}", r.written, human_bytes(r.bytes));
+            match (r.written, r.bytes) {
+                (0, _) => {}
+                (n, 0) => outln!("{n} files"),
+                (n, b) => outln!("{n} files, {}", human_bytes(b)),
             }
             for l in &r.lines {
                 outln!("  {l}");

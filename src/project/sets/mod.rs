@@ -420,6 +420,24 @@ pub fn default_roots() -> Vec<PathBuf> {
     roots
 }
 
+/// A time in seconds since the epoch as `2026-12-07 21:55` (UTC); `-` when unknown.
+pub fn utc_minutes(secs: Option<u64>) -> String {
+    let Some(s) = secs else {
+        return "-".into();
+    };
+    let stamp = super::store::utc_stamp(std::time::UNIX_EPOCH + std::time::Duration::from_secs(s));
+    match (
+        stamp.get(0..4),
+        stamp.get(4..6),
+        stamp.get(6..8),
+        stamp.get(9..11),
+        stamp.get(11..13),
+    ) {
+        (Some(y), Some(m), Some(d), Some(h), Some(mi)) => format!("{y}-{m}-{d} {h}:{mi}"),
+        _ => stamp,
+    }
+}
+
 /// Bytes as people read them (`1.5 MB`).
 pub fn human_bytes(n: u64) -> String {
     const U: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];

@@ -82,23 +82,7 @@ pub struct StartScreen {
 }
 
 fn when(secs: Option<u64>) -> String {
-    secs.map(|s| {
-        let stamp = crate::project::store::utc_stamp(
-            std::time::UNIX_EPOCH + std::time::Duration::from_secs(s),
-        );
-        // 20261207-215500 -> 2026-12-07 21:55
-        match (
-            stamp.get(0..4),
-            stamp.get(4..6),
-            stamp.get(6..8),
-            stamp.get(9..11),
-            stamp.get(11..13),
-        ) {
-            (Some(y), Some(m), Some(d), Some(h), Some(mi)) => format!("{y}-{m}-{d} {h}:{mi}"),
-            _ => stamp,
-        }
-    })
-    .unwrap_or_else(|| "-".into())
+    sets::utc_minutes(secs)
 }
 
 fn items_of(d: &Discovery) -> Vec<Item> {
