@@ -14,6 +14,7 @@ pub mod midi_record;
 pub mod out;
 mod project_cmds;
 pub mod render;
+mod sets;
 mod state;
 
 pub use check::{ResaveArgs, resave};
@@ -116,6 +117,12 @@ pub enum Command {
     Render(render::RenderArgs),
     /// List a project's backups (`.octa-backup/`) or bring one back with --restore.
     Backups(backups::BackupsArgs),
+    /// List every set and project under folders (default: mounted drives, music folders).
+    Sets(sets::SetsArgs),
+    /// Create, copy, move, rename, delete or restore a project of a set.
+    Project(sets::ProjectArgs),
+    /// Create, copy (backup), rename or delete a set.
+    Set(sets::SetArgs),
 }
 
 /// Entry point of the `octa` binary.
@@ -130,6 +137,9 @@ pub fn main() -> ExitCode {
             Command::Resave(a) => check::resave(&a),
             Command::Copy(a) => copy::copy(&a),
             Command::Backups(a) => backups::backups(&a),
+            Command::Sets(a) => sets::sets(&a),
+            Command::Project(a) => sets::project(&a),
+            Command::Set(a) => sets::set(&a),
             Command::Slots(a) => copy::slots(&a),
             Command::State(a) => state::state(&a),
             Command::New(a) => project_cmds::new(&a),

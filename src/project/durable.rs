@@ -519,6 +519,19 @@ fn err(path: &Path, e: io::Error) -> ProjectError {
     ProjectError::io(path, e)
 }
 
+/// Called after each file of a [`Txn`] is staged (its target and size); returning false
+/// cancels the transaction, which then removes everything it staged.
+pub struct Progress(pub OnStaged);
+
+/// The callback of a [`Progress`]: the staged file's target and size; false cancels.
+pub type OnStaged = Box<dyn FnMut(&Path, u64) -> bool>;
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
+}
+
 /// Several files written all or nothing (see the module docs). Commit order: the items' order,
 /// which callers choose as backups, samples and `.ot` files, then project files.
 #[derive(Debug)]
@@ -529,6 +542,8 @@ pub struct Txn {
     new_dirs: Vec<PathBuf>,
     /// Set once committed (else dropping it removes the folders it made).
     done: bool,
+    /// Told of each staged file; may cancel.
+    progress: Option<Progress>,
 }
 
 impl Drop for Txn {
@@ -552,7 +567,14 @@ impl Txn {
             items: Vec::new(),
             new_dirs: Vec::new(),
             done: false,
+            progress: None,
         }
+    }
+
+    /// Calls `progress` after each file is staged; when it returns false the transaction is
+    /// cancelled (everything staged removed, an `Interrupted` error returned).
+    pub fn on_progress(&mut self, progress: Progress) {
+        self.progress = Some(progress);
     }
 
     /// Adds a file (committed in the order added).
@@ -671,6 +693,19 @@ impl Txn {
             if let Err(e) = stage(disk, &items[i], &staged[i]) {
                 self.roll_back(disk, &staged, 0, journal);
                 return Err(e);
+            }
+            if let Some(p) = &mut self.progress {
+                let size = fs::metadata(&staged[i].tmp).map_or(0, |m| m.len());
+                if !(p.0)(&staged[i].target, size) {
+                    self.roll_back(disk, &staged, 0, journal);
+                    return Err(err(
+                        &staged[i].target,
+                        io::Error::new(
+                            io::ErrorKind::Interrupted,
+                            "cancelled; everything staged was removed, nothing was changed",
+                        ),
+                    ));
+                }
             }
             let Some(old) = staged[i].old.clone() else {
                 continue;
@@ -1185,6 +1220,22 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
 /// Creates a folder and its parents through the write path.
 pub fn create_dir_all(dir: &Path) -> Result<()> {
     disk().create_dir_all(dir).map_err(|e| err(dir, e))
+}
+
+/// Renames a file or folder without replacing anything at `to` (then flushes both folders):
+/// project and set renames, moves into and out of a trash folder.
+pub fn rename_noreplace_synced(from: &Path, to: &Path) -> Result<()> {
+    let disk = disk();
+    disk.rename_noreplace(from, to).map_err(|e| err(to, e))?;
+    for d in [parent_dir(from), parent_dir(to)] {
+        disk.sync_dir(&d).map_err(|e| err(&d, e))?;
+    }
+    Ok(())
+}
+
+/// Creates one folder (which must not exist) through the write path.
+pub fn create_dir(dir: &Path) -> Result<()> {
+    disk().create_dir(dir).map_err(|e| err(dir, e))
 }
 
 /// Removes a file through the write path (pruning backups).

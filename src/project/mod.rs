@@ -26,6 +26,7 @@ pub mod par;
 pub mod read;
 pub mod sample_file;
 mod save;
+pub mod sets;
 pub mod sidecar;
 pub mod slot_copy;
 pub mod slots;

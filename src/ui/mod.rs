@@ -9,6 +9,7 @@ pub mod chrome;
 pub mod engines;
 pub mod help;
 pub mod inherit;
+pub mod input_route;
 pub mod keymap;
 pub mod keys;
 pub mod librarian;
@@ -163,6 +164,10 @@ pub fn build_app(project: Project, opts: &RunOptions) -> App {
 
 /// Opens the tracker (the `octa [PATH]` command).
 pub fn run(opts: RunOptions) -> ExitCode {
+    // The start screen (sets and projects) when the path is not a project: views/start.rs.
+    let Some(opts) = views::start::choose(opts) else {
+        return ExitCode::SUCCESS;
+    };
     let project = match open_project(&opts) {
         Ok(p) => p,
         Err(e) => {
@@ -191,6 +196,10 @@ pub fn run(opts: RunOptions) -> ExitCode {
         .or(Config::load().ok().and_then(|c| c.audio_device));
     app.ctx.engines.audio_engine = Some(crate::audio::AudioEngine::new(device));
     match terminal::run_terminal(&mut app) {
+        Ok(()) if views::start::back_requested() => {
+            drop(app);
+            run(opts)
+        }
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             crate::errln!("octa: terminal error: {e}");

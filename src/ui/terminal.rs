@@ -3,7 +3,7 @@
 use super::app::App;
 use super::keys::Chord;
 use crossterm::event::{
-    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind, MouseButton, MouseEventKind,
+    DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind, MouseButton, MouseEventKind,
 };
 use crossterm::execute;
 use crossterm::terminal::{
@@ -162,27 +162,6 @@ pub enum Wake {
     Failed(std::io::Error),
 }
 
-/// Reads terminal events on a thread of its own and sends them down the one channel the event
-/// loop waits on. Reading blocks on a level-triggered poll of the terminal (crossterm's
-/// `use-dev-tty` source), so a burst of any size is read completely, not 1 KB per wake.
-fn spawn_input(tx: Sender<Wake>) -> std::io::Result<()> {
-    std::thread::Builder::new()
-        .name("octa-input".into())
-        .spawn(move || {
-            loop {
-                let w = match event::read() {
-                    Ok(e) => Wake::Input(e),
-                    Err(e) => Wake::Failed(e),
-                };
-                let failed = matches!(w, Wake::Failed(_));
-                if tx.send(w).is_err() || failed {
-                    return;
-                }
-            }
-        })
-        .map(|_| ())
-}
-
 /// Routes [`crate::wake::wake`] calls into the event loop's channel until dropped.
 #[doc(hidden)]
 pub struct WakeRoute;
@@ -209,7 +188,9 @@ impl Drop for WakeRoute {
 fn handle<B: Backend>(app: &mut App, terminal: &mut Terminal<B>, e: Event) -> std::io::Result<()> {
     match e {
         Event::Key(k) if k.kind != KeyEventKind::Release => {
-            if let Some(c) = Chord::from_event(&k) {
+            if super::views::start::intercept(app, &k) {
+                // ctrl+alt+o: back to the start screen (views/start.rs)
+            } else if let Some(c) = Chord::from_event(&k) {
                 app.key(c);
             }
         }
@@ -239,7 +220,8 @@ fn event_loop(app: &mut App) -> std::io::Result<()> {
     let mut terminal = Terminal::new(backend)?;
     let (tx, rx) = channel::<Wake>();
     let _route = WakeRoute::new(tx.clone());
-    spawn_input(tx)?;
+    // One reader thread for the process (the start screen reads through it too).
+    super::input_route::listen(tx)?;
     loop {
         draw(app, &mut terminal)?;
         if app.quit || !pump(app, &mut terminal, &rx)? {

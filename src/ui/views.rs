@@ -2,6 +2,8 @@
 //!
 //! Adding a view: one line in [`all_views`].
 
+pub mod start;
+
 use super::librarian::LibrarianView;
 use super::pattern::PatternView;
 use super::view::View;
