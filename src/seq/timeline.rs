@@ -261,6 +261,23 @@ impl Timeline {
         self
     }
 
+    /// Tracks (bit per track) whose sound from the previous item is cut when item `item`
+    /// starts: START SILENT of the item's pattern (nothing for the first item).
+    pub fn silenced_on_entry(&self, item: usize) -> u16 {
+        if item == 0 {
+            return 0;
+        }
+        self.items.get(item).map_or(0, |it| {
+            it.pattern
+                .tracks
+                .iter()
+                .take(16)
+                .enumerate()
+                .filter(|(_, t)| t.play.start_silent)
+                .fold(0, |m, (i, _)| m | 1 << i)
+        })
+    }
+
     /// The one-shot and free-track state (to re-arm one-shot trigs).
     pub fn play_state(&mut self) -> &mut PlayState {
         &mut self.play

@@ -1,21 +1,24 @@
-//! Per-track play state: one-shot trigs, tracks that play free (started and stopped by a
-//! track trigger, with START SILENT, ONESHOT TRK, TRIG MODE and TRIG QUANT), and the MIDI
+//! Per-track play state: one-shot trigs, tracks that play free (restarted and stopped by a
+//! track trigger, with ONESHOT TRK, TRIG MODE and TRIG QUANT), START SILENT, and the MIDI
 //! note a recorder trig stands for.
 //!
-//! What each setting does on the device, and which parts of that are unverified, is in
+//! What each setting does on the device, where that comes from and what is unverified is in
 //! `docs/sequencer.md`. In short, as modelled here:
 //!
 //! * A one-shot trig plays once, then stays silent until re-armed ([`PlayState::arm`],
-//!   [`PlayState::arm_all`]; on the device `[YES]` / `[FUNC]+[YES]`). Every one-shot trig is
+//!   [`PlayState::arm_all`]; on the device `[FUNC]+[YES]` arms them). Every one-shot trig is
 //!   armed when a pattern starts.
-//! * A track whose PLAYS FREE is off follows the pattern; START SILENT, ONESHOT TRK, TRIG MODE
-//!   and TRIG QUANT only matter for tracks that play free.
-//! * A free track runs on its own position, counted from where it was started. With START
-//!   SILENT it waits for a trigger when the pattern starts, else it starts with the pattern.
-//!   A trigger starts it at the next TRIG QUANT boundary (DIRECT: the next step; TR.LEN: the
-//!   track's length; N steps). TRIG MODE: ONE restarts it on each trigger, ONE2 stops it
-//!   when it is running, HOLD plays it while the trigger is held ([`PlayState::release`]).
-//!   ONESHOT TRK stops it after one pass of its length.
+//! * START SILENT is the per-track form of the project's SILENCE TRACKS: when a new pattern
+//!   starts, the track's sound from the previous pattern is cut. It changes no step, so the
+//!   walk only reports it ([`crate::seq::Timeline::silenced_on_entry`]).
+//! * A track whose PLAYS FREE is off follows the pattern; ONESHOT TRK, TRIG MODE and TRIG
+//!   QUANT only matter for tracks that play free.
+//! * A free track starts with the pattern and runs on its own position, counted from its last
+//!   start. A track trigger (re)starts it at the next TRIG QUANT boundary (DIRECT: the next
+//!   step; TR.LEN: the track's length; N steps). TRIG MODE: ONE restarts it on each trigger,
+//!   ONE2 stops it when it is running, HOLD stops it when the trigger is let go
+//!   ([`PlayState::release`]). ONESHOT TRK stops it after one pass of its length, until the
+//!   next trigger.
 
 use super::conditions::TRACKS;
 use super::model::{SeqPattern, SeqStep};
@@ -81,14 +84,13 @@ pub struct PlayState {
 }
 
 impl PlayState {
-    /// A pattern starts: every one-shot trig is armed; free tracks start with it unless
-    /// START SILENT (they then wait for a trigger).
+    /// A pattern starts: every one-shot trig is armed; free tracks start with it.
     pub fn enter(&mut self, pattern: &SeqPattern) {
         self.spent = [0; TRACKS];
         for (t, tr) in pattern.tracks.iter().enumerate().take(TRACKS) {
             if tr.play.plays_free {
                 self.free[t] = Free {
-                    start: (!tr.play.start_silent).then_some(0),
+                    start: Some(0),
                     ..Free::default()
                 };
             }
@@ -300,83 +302,118 @@ mod tests {
     }
 
     #[test]
-    fn start_silent_waits_for_a_trigger_and_plays_free_counts_from_it() {
+    fn a_free_track_starts_with_the_pattern_and_counts_from_its_last_trigger() {
         let mut tl = walk(free(0, 255, true, false), 4);
         let mut c = ConditionEngine::new(1);
         let early = tl.collect(1.0, &mut c);
-        assert!(times(&early, 1).is_empty());
-        // triggered at 3.0 s (pass 1, step 9), DIRECT: the track's step 1 plays there
-        tl.trigger_track(1, 3.0);
+        // triggered at 2.5 s (pass 1, step 5), DIRECT: the track's step 1 plays there
+        tl.trigger_track(1, 2.5);
         let ev = tl.collect(f64::INFINITY, &mut c);
-        assert_eq!(steps_at(&times(&ev, 1)), vec![24, 32, 40, 48, 56]);
-        // the pattern's other track is unaffected
+        let all = [early, ev].concat();
         assert_eq!(
-            steps_at(&times(&[early, ev].concat(), 0)),
-            vec![0, 16, 32, 48]
+            steps_at(&times(&all, 1)),
+            vec![0, 8, 16, 20, 28, 36, 44, 52, 60]
         );
-        // without START SILENT the track starts with the pattern
-        let ev = walk(free(0, 255, false, false), 2).collect(f64::INFINITY, &mut c);
-        assert_eq!(steps_at(&times(&ev, 1)), vec![0, 8, 16, 24]);
+        // the pattern's other track is unaffected
+        assert_eq!(steps_at(&times(&all, 0)), vec![0, 16, 32, 48]);
     }
 
     #[test]
-    fn trig_quant_delays_the_start_to_the_next_boundary() {
-        // TR.LEN (0): the next multiple of the track's 16 steps after 3.0 s = step 32
-        let mut tl = walk(free(0, 0, true, false), 3);
+    fn start_silent_cuts_the_previous_sound_when_a_new_pattern_starts() {
+        let mut a = SeqPattern::empty("A01");
+        let mut b = SeqPattern::empty("A02");
+        a.tracks[0].steps[0] = SeqStep::trig();
+        b.tracks[0].steps[0] = SeqStep::trig();
+        for t in 0..16 {
+            a.tracks[t].play.start_silent = false;
+            b.tracks[t].play.start_silent = t == 1 || t == 9;
+        }
+        let tl = Timeline::new(
+            PlayItem::chain(&[Arc::new(a.clone()), Arc::new(b)], 2),
+            DeviceSetup::default(),
+        );
+        assert_eq!(tl.silenced_on_entry(0), 0);
+        assert_eq!(tl.silenced_on_entry(1), 1 << 1 | 1 << 9);
+        // it changes no step: the same trigs play with and without it
         let mut c = ConditionEngine::new(1);
-        tl.collect(1.0, &mut c);
-        tl.trigger_track(1, 3.0);
-        let ev = tl.collect(f64::INFINITY, &mut c);
-        assert_eq!(steps_at(&times(&ev, 1)), vec![32, 40]);
-        // code 6 = 8 steps: 3.1 s is step 24.8, the next multiple of 8 is step 32
-        let mut tl = walk(free(0, 6, true, false), 3);
-        tl.collect(1.0, &mut c);
-        tl.trigger_track(1, 3.1);
-        let ev = tl.collect(f64::INFINITY, &mut c);
-        assert_eq!(steps_at(&times(&ev, 1)), vec![32, 40]);
+        let mut quiet = a.clone();
+        quiet.tracks[0].play.start_silent = true;
+        let x = walk(a, 3).collect(f64::INFINITY, &mut c);
+        let y = walk(quiet, 3).collect(f64::INFINITY, &mut c);
+        assert_eq!(x, y);
+    }
+
+    #[test]
+    fn trig_quant_delays_the_restart_to_the_next_boundary() {
+        let mut c = ConditionEngine::new(1);
+        // code 3 = 3 steps: 2.6 s is step 20.8, the next multiple of 3 is step 21
+        let mut tl = walk(free(0, 3, true, false), 3);
+        let a = tl.collect(1.0, &mut c);
+        tl.trigger_track(1, 2.6);
+        let b = tl.collect(f64::INFINITY, &mut c);
+        assert_eq!(
+            steps_at(&times(&[a, b].concat(), 1)),
+            vec![0, 8, 16, 21, 29, 37, 45]
+        );
+        // TR.LEN (0): the next multiple of the track's 16 steps, step 32
+        let mut tl = walk(free(0, 0, true, false), 3);
+        let a = tl.collect(1.0, &mut c);
+        tl.trigger_track(1, 2.6);
+        let b = tl.collect(f64::INFINITY, &mut c);
+        let all = [a, b].concat();
+        let t2: Vec<&StepEvent> = all.iter().filter(|e| e.track == 1).collect();
+        assert_eq!(
+            t2.iter().map(|e| (e.tick / 6, e.step)).collect::<Vec<_>>(),
+            vec![(0, 0), (8, 8), (16, 0), (24, 8), (32, 0), (40, 8)]
+        );
     }
 
     #[test]
     fn trig_modes_and_the_one_shot_track() {
         let mut c = ConditionEngine::new(1);
-        // ONE2: a second trigger stops the running track
+        // ONE2: a trigger stops the running track, the next one starts it
         let mut tl = walk(free(1, 255, true, false), 4);
-        tl.collect(0.5, &mut c);
+        let a = tl.collect(0.5, &mut c);
         tl.trigger_track(1, 1.0);
-        let a = tl.collect(2.5, &mut c);
+        let b = tl.collect(2.5, &mut c);
         tl.trigger_track(1, 4.0);
-        let b = tl.collect(f64::INFINITY, &mut c);
-        let all = [a, b].concat();
-        assert_eq!(steps_at(&times(&all, 1)), vec![8, 16, 24]);
-        // HOLD: plays while held, stops when let go
-        let mut tl = walk(free(2, 255, true, false), 4);
-        tl.collect(0.5, &mut c);
-        tl.trigger_track(1, 1.0);
-        let a = tl.collect(2.5, &mut c);
-        let b = tl.collect(3.8, &mut c);
-        tl.release_track(1, 4.0);
         let rest = tl.collect(f64::INFINITY, &mut c);
-        let all: Vec<f64> = times(&[a, b, rest].concat(), 1);
-        assert!(all.iter().all(|&t| t < 4.3), "{all:?}");
-        assert_eq!(steps_at(&all)[..3], [8, 16, 24]);
+        assert_eq!(
+            steps_at(&times(&[a, b, rest].concat(), 1)),
+            vec![0, 32, 40, 48, 56]
+        );
+        // HOLD: stops when the trigger is let go, plays again while held
+        let mut tl = walk(free(2, 255, true, false), 4);
+        let a = tl.collect(0.5, &mut c);
+        tl.release_track(1, 1.0);
+        let b = tl.collect(2.5, &mut c);
+        tl.trigger_track(1, 3.0);
+        let d = tl.collect(4.2, &mut c);
+        tl.release_track(1, 4.6);
+        let rest = tl.collect(f64::INFINITY, &mut c);
+        assert_eq!(
+            steps_at(&times(&[a, b, d, rest].concat(), 1)),
+            vec![0, 24, 32]
+        );
         // ONE: a trigger while running restarts from step 1
         let mut tl = walk(free(0, 255, true, false), 4);
-        tl.collect(0.5, &mut c);
-        tl.trigger_track(1, 1.0);
         let a = tl.collect(1.6, &mut c);
         tl.trigger_track(1, 2.5);
         let b = tl.collect(f64::INFINITY, &mut c);
-        let all = [a, b].concat();
         assert_eq!(
-            steps_at(&times(&all, 1)),
-            vec![8, 16, 20, 28, 36, 44, 52, 60]
+            steps_at(&times(&[a, b].concat(), 1)),
+            vec![0, 8, 16, 20, 28, 36, 44, 52, 60]
         );
         // ONESHOT TRK: one pass of the track's 16 steps, then silent until triggered again
         let mut tl = walk(free(0, 255, true, true), 4);
-        tl.collect(0.5, &mut c);
-        tl.trigger_track(1, 1.0);
-        let ev = tl.collect(f64::INFINITY, &mut c);
-        assert_eq!(steps_at(&times(&ev, 1)), vec![8, 16]);
+        let a = tl.collect(0.5, &mut c);
+        let b = tl.collect(2.5, &mut c);
+        tl.trigger_track(1, 3.0);
+        let rest = tl.collect(f64::INFINITY, &mut c);
+        assert_eq!(
+            steps_at(&times(&[a, b, rest].concat(), 1)),
+            vec![0, 8, 24, 32]
+        );
     }
 
     #[test]
@@ -427,7 +464,7 @@ mod tests {
     }
 
     #[test]
-    fn multipart_free_tracks_start_silent_and_recorder_trigs_come_from_the_masks() {
+    fn multipart_free_tracks_settings_and_recorder_trigs_come_from_the_bytes() {
         let Some(bp) = crate::testutil::corpus("ot/multipart/bank01.work") else {
             return;
         };
@@ -454,18 +491,29 @@ mod tests {
         assert_eq!(p.tracks[1].steps[16].recorder, 7);
         let mut c = ConditionEngine::new(1);
         let ev = walk(p.clone(), 2).collect(f64::INFINITY, &mut c);
-        // T1 (not free) plays, T2-T4 (free, start silent) wait for a trigger
-        assert!(!times(&ev, 0).is_empty());
-        for t in 1..4 {
-            assert!(times(&ev, t).is_empty(), "T{}", t + 1);
+        // the free tracks T2-T4 start with the pattern: without a trigger they play what
+        // they would play with PLAYS FREE off
+        assert!(!times(&ev, 1).is_empty() && !times(&ev, 3).is_empty());
+        let mut fixed = p.clone();
+        for t in 0..8 {
+            fixed.tracks[t].play.plays_free = false;
         }
-        // triggered (HOLD, quant 6 steps): T2 plays from the next 6-step boundary
+        let ev2 = walk(fixed, 2).collect(f64::INFINITY, &mut c);
+        assert_eq!(ev, ev2);
+        // triggered (HOLD, quant 6 steps): T2 restarts at the next 6-step boundary
         let mut tl = walk(p, 2);
         tl.collect(0.2, &mut c);
         tl.trigger_track(1, 0.5);
         let ev = tl.collect(f64::INFINITY, &mut c);
-        let first = ev.iter().find(|e| e.track == 1).unwrap();
-        // 0.5 s = tick 24; 6 steps = 36 ticks: the next boundary is tick 36, T2's step 1
-        assert_eq!((first.tick, first.step), (36, 0));
+        // 0.5 s = tick 24; 6 steps = 36 ticks: T2's step 1 plays at tick 36
+        assert!(
+            ev.iter()
+                .any(|e| e.track == 1 && e.tick == 36 && e.step == 0),
+            "{:?}",
+            ev.iter()
+                .filter(|e| e.track == 1)
+                .map(|e| (e.tick, e.step))
+                .collect::<Vec<_>>()
+        );
     }
 }

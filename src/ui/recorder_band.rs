@@ -36,7 +36,8 @@ pub fn step_char(r: RecorderTrig) -> char {
 pub const LEGEND: &str = "A INAB  C INCD  S SRC3  * several  lower case: one-shot";
 
 /// Draws the band into `area` (its top [`BAND_HEIGHT`] lines): steps 1..64 left to right,
-/// a space every 16 steps; the cursor's track and step are highlighted.
+/// a space every 16 steps; the cursor's track and step and, while playing, each track's
+/// played step are highlighted.
 pub fn render(buf: &mut Buffer, area: Rect, ctx: &Ctx, at: At, track: usize, step: usize) {
     let th = &ctx.theme;
     let base = th.style("base");
@@ -83,6 +84,11 @@ pub fn render(buf: &mut Buffer, area: Rect, ctx: &Ctx, at: At, track: usize, ste
         put(buf, area.x, y, &format!("T{} ", t + 1), label_style);
         let Some(p) = pat else { continue };
         let tr = &p.audio[t];
+        let playhead = ctx
+            .engines
+            .midi_control
+            .as_ref()
+            .and_then(|m| m.position(t));
         for s in 0..64u16 {
             let x = area.x + LEFT + s + s / 16;
             let ch = step_char(tr.recorder_trig(s as usize));
@@ -91,6 +97,9 @@ pub fn render(buf: &mut Buffer, area: Rect, ctx: &Ctx, at: At, track: usize, ste
             } else {
                 th.raw("cell.flag")
             };
+            if playhead == Some(s as usize) {
+                style = style.patch(th.raw("grid.playhead"));
+            }
             if t == track && s as usize == step {
                 style = style.patch(cursor);
             }
