@@ -52,7 +52,7 @@ kinds! {
     /// Clear cells.
     Clear => "clear", "Clear the selected cells (or the cell at the cursor)";
     /// Clear whole steps.
-    ClearStep => "clear_step", "Clear whole steps: trigs, locks, condition, micro-timing";
+    ClearStep => "clear_step", "Clear whole steps: trigs, locks, condition, micro-timing, recorder trigs";
     /// Set the condition.
     SetCondition => "set_condition", "Set the trig condition of the selected steps";
     /// Step through conditions.

@@ -336,6 +336,44 @@ mod tests {
     }
 
     #[test]
+    fn step_operations_carry_recorder_trigs_with_their_steps() {
+        let mut doc = Document::new(Project::new_blank("t"));
+        let at = At::default();
+        at.toggle_recorder_source(&mut doc, 2, 1, RecorderSource::Src3)
+            .unwrap();
+        at.toggle_recorder_oneshot(&mut doc, 2, 1).unwrap();
+        let block = Block {
+            rows: 0..=15,
+            cols: vec![(2, Col::Trig)],
+        };
+        let sc = Scope {
+            at,
+            track: 2,
+            step: 0,
+            block,
+        };
+        command::execute(&mut doc, &sc, &Command::Rotate(2)).unwrap();
+        let want = RecorderTrig {
+            in_ab: false,
+            in_cd: false,
+            src3: true,
+            oneshot: true,
+        };
+        assert_eq!(at.recorder(&doc, 2, 3), want);
+        assert_eq!(at.recorder(&doc, 2, 1), RecorderTrig::default());
+        command::execute(&mut doc, &sc, &Command::Reverse).unwrap();
+        assert_eq!(at.recorder(&doc, 2, 12), want);
+        command::execute(&mut doc, &sc, &Command::ClearStep).unwrap();
+        assert!((0..64).all(|s| at.recorder(&doc, 2, s) == RecorderTrig::default()));
+        assert!(
+            doc.bank(0).unwrap().patterns[0].audio[2]
+                .recorder
+                .iter()
+                .all(|m| m.is_empty())
+        );
+    }
+
+    #[test]
     fn removing_the_last_source_clears_the_one_shot_flag() {
         let mut doc = Document::new(Project::new_blank("t"));
         let at = At::default();
