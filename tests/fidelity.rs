@@ -280,7 +280,11 @@ fn dump_covers_every_step_any_track_plays_in_per_track_mode() {
     for (c, head) in heads.iter().enumerate() {
         let name = head.split_whitespace().next().unwrap();
         // a `T2 REC` column holds the track's recorder trigs
-        let key = if head.ends_with(" REC") { "recorder" } else { "steps" };
+        let key = if head.ends_with(" REC") {
+            "recorder"
+        } else {
+            "steps"
+        };
         let jt = j["tracks"]
             .as_array()
             .unwrap()
