@@ -374,6 +374,41 @@ mod tests {
     }
 
     #[test]
+    fn copy_cut_and_paste_of_the_trig_column_carry_recorder_trigs() {
+        use crate::edit::block;
+        let mut doc = Document::new(Project::new_blank("t"));
+        let at = At::default();
+        at.toggle_recorder_source(&mut doc, 0, 2, RecorderSource::InAb)
+            .unwrap();
+        at.toggle_recorder_source(&mut doc, 0, 2, RecorderSource::Src3)
+            .unwrap();
+        let b = Block {
+            rows: 0..=3,
+            cols: vec![(0, Col::Trig)],
+        };
+        let clip = block::copy(&doc, at, &b);
+        assert_eq!(clip.recorder, vec![(0, vec![0, 0, 5, 0])]);
+        // pasted on T3 step 9: step 11 gets INAB+SRC3
+        block::paste(&mut doc, at, &clip, 8, 2, false);
+        assert_eq!(at.recorder(&doc, 2, 10).bits(), 5);
+        // not onto a MIDI track
+        let r = block::paste(&mut doc, at, &clip, 0, 8, false);
+        assert_eq!(r.written, 4);
+        assert_eq!(
+            doc.bank(0).unwrap().patterns[0].midi[0],
+            crate::format::bank::MidiTrack::blank(0)
+        );
+        // mix: only onto steps without one
+        at.toggle_recorder_source(&mut doc, 4, 2, RecorderSource::InCd)
+            .unwrap();
+        block::paste(&mut doc, at, &clip, 0, 4, true);
+        assert_eq!(at.recorder(&doc, 4, 2).bits(), 2);
+        // clearing the trig column clears them
+        block::clear(&mut doc, at, &b);
+        assert_eq!(at.recorder(&doc, 0, 2).bits(), 0);
+    }
+
+    #[test]
     fn removing_the_last_source_clears_the_one_shot_flag() {
         let mut doc = Document::new(Project::new_blank("t"));
         let at = At::default();
