@@ -260,7 +260,12 @@ fn dump_covers_every_step_any_track_plays_in_per_track_mode() {
     let t = dump_text(&mp, "A", "1");
     let lines: Vec<&str> = t.lines().collect();
     assert!(lines[0].contains("length 64 (per track)"), "{}", lines[0]);
-    // one header row, then exactly 64 step rows
+    // one header row, then exactly 64 step rows (the track settings list follows them)
+    let lines: Vec<&str> = lines
+        .iter()
+        .copied()
+        .take_while(|l| *l != "track settings:")
+        .collect();
     let rows: Vec<usize> = lines[2..]
         .iter()
         .map(|l| l.split('|').next().unwrap().trim().parse().unwrap())
@@ -274,13 +279,19 @@ fn dump_covers_every_step_any_track_plays_in_per_track_mode() {
         .collect();
     for (c, head) in heads.iter().enumerate() {
         let name = head.split_whitespace().next().unwrap();
+        // a `T2 REC` column holds the track's recorder trigs
+        let key = if head.ends_with(" REC") {
+            "recorder"
+        } else {
+            "steps"
+        };
         let jt = j["tracks"]
             .as_array()
             .unwrap()
             .iter()
             .find(|t| t["track"] == name)
             .unwrap();
-        let json_steps: Vec<u64> = jt["steps"]
+        let json_steps: Vec<u64> = jt[key]
             .as_array()
             .unwrap()
             .iter()

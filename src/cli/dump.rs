@@ -1,7 +1,7 @@
 //! `octa dump`: one pattern as a tracker-style text grid or as JSON.
 
 use crate::format::address::{BankId, PatternId};
-use crate::format::bank::{Bank, ScaleMode, StepKind};
+use crate::format::bank::{AudioTrack, Bank, ScaleMode, StepKind, TrackSettings, trig_quant_name};
 use crate::format::params;
 use crate::format::project_file::ProjectFile;
 use crate::format::types::{MachineType, bank_letter, note_name};
@@ -83,6 +83,93 @@ pub struct TrackDump {
     pub plock_only: Vec<usize>,
     /// Steps that hold anything, in order.
     pub steps: Vec<StepDump>,
+    /// Recorder trigs (audio tracks only; absent for MIDI tracks).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recorder: Option<Vec<RecorderStepDump>>,
+    /// The track's sequencer settings in the device's terms.
+    pub settings: SettingsDump,
+}
+
+/// One recorder trig (a step with any recorder mask bit).
+#[derive(Debug, Serialize)]
+pub struct RecorderStepDump {
+    /// 1-based step number.
+    pub step: usize,
+    /// Sources recorded from: `"INAB"`, `"INCD"`, `"SRC3"` (empty: only the one-shot bit).
+    pub sources: Vec<&'static str>,
+    /// The recorder trig is one-shot.
+    pub oneshot: bool,
+}
+
+/// A track's sequencer settings as the device shows them (format doc §4.9).
+#[derive(Debug, Serialize, PartialEq)]
+pub struct SettingsDump {
+    /// Swing amount, 50..80 %.
+    pub swing: u16,
+    /// `ONE`, `ONE2` or `HOLD`.
+    pub trig_mode: String,
+    /// `DIRECT`, `TR.LEN` or a step count.
+    pub trig_quant: String,
+    /// START SILENT.
+    pub start_silent: bool,
+    /// PLAYS FREE.
+    pub plays_free: bool,
+    /// ONESHOT TRK.
+    pub oneshot_track: bool,
+}
+
+impl SettingsDump {
+    /// The dump of a track's settings.
+    pub fn of(s: &TrackSettings) -> Self {
+        Self {
+            swing: s.swing_percent(),
+            trig_mode: s.trig_mode().name(),
+            trig_quant: trig_quant_name(s.trig_quant()),
+            start_silent: s.start_silent(),
+            plays_free: s.plays_free(),
+            oneshot_track: s.oneshot_track(),
+        }
+    }
+    /// The text form: `swing 50% trig ONE quant TR.LEN silent ON free OFF oneshot OFF`.
+    pub fn text(&self) -> String {
+        let f = |b: bool| if b { "ON" } else { "OFF" };
+        format!(
+            "swing {}%  trig {}  quant {}  start silent {}  plays free {}  oneshot trk {}",
+            self.swing,
+            self.trig_mode,
+            self.trig_quant,
+            f(self.start_silent),
+            f(self.plays_free),
+            f(self.oneshot_track)
+        )
+    }
+}
+
+/// The recorder trigs of an audio track.
+pub fn recorder_dump(tr: &AudioTrack) -> Vec<RecorderStepDump> {
+    (0..64)
+        .filter_map(|s| {
+            let r = tr.recorder_trig(s);
+            (r.is_trig() || r.oneshot).then(|| RecorderStepDump {
+                step: s + 1,
+                sources: r.sources().into_iter().map(|x| x.name()).collect(),
+                oneshot: r.oneshot,
+            })
+        })
+        .collect()
+}
+
+/// The text cell of a recorder trig: sources joined by `+`, then ` 1SHOT` when one-shot.
+pub fn recorder_cell(r: &RecorderStepDump) -> String {
+    let mut c = if r.sources.is_empty() {
+        "-".to_string()
+    } else {
+        r.sources.join("+")
+    };
+    if r.oneshot {
+        c.push_str(" 1SHOT");
+    }
+    c
 }
 
 /// One pattern, as dumped.
@@ -183,6 +270,8 @@ pub fn dump_pattern(
             trigless: tr.trigless.steps().map(|s| s + 1).collect(),
             plock_only: tr.plock_only.steps().map(|s| s + 1).collect(),
             steps,
+            recorder: Some(recorder_dump(tr)),
+            settings: SettingsDump::of(&tr.settings),
         });
     }
     for (t, tr) in pt.midi.iter().enumerate() {
@@ -233,6 +322,8 @@ pub fn dump_pattern(
             trigless: tr.trigless.steps().map(|s| s + 1).collect(),
             plock_only: tr.plock_only.steps().map(|s| s + 1).collect(),
             steps,
+            recorder: None,
+            settings: SettingsDump::of(&tr.settings),
         });
     }
     let per_track = pt.scale_mode() == ScaleMode::PerTrack;
@@ -279,14 +370,25 @@ pub fn to_text(d: &PatternDump) -> String {
         crate::format::tempo::bpm_text((d.tempo * 24.0).round() as u32),
         d.tempo_source.name()
     );
-    let cols: Vec<&TrackDump> = d.tracks.iter().filter(|t| !t.steps.is_empty()).collect();
+    let has_rec = |t: &TrackDump| t.recorder.as_ref().is_some_and(|r| !r.is_empty());
+    let cols: Vec<&TrackDump> = d
+        .tracks
+        .iter()
+        .filter(|t| !t.steps.is_empty() || has_rec(t))
+        .collect();
     if cols.is_empty() {
         let _ = writeln!(s, "(empty pattern)");
+        settings_text(&mut s, d);
         return s;
     }
     let rows = cols
         .iter()
-        .flat_map(|t| t.steps.iter().map(|st| st.step))
+        .flat_map(|t| {
+            t.steps
+                .iter()
+                .map(|st| st.step)
+                .chain(t.recorder.iter().flatten().map(|r| r.step))
+        })
         .max()
         .unwrap_or(0)
         .max(d.length as usize)
@@ -328,39 +430,60 @@ pub fn to_text(d: &PatternDump) -> String {
         );
         parts.join(" ")
     };
-    let grid: Vec<Vec<String>> = cols
-        .iter()
-        .map(|t| {
+    // (header, cells): each track's column, then its recorder sub-column when it has any
+    let mut grid: Vec<(String, Vec<String>)> = Vec::new();
+    for t in &cols {
+        if !t.steps.is_empty() {
             let mut c = vec![".".to_string(); rows];
             for st in &t.steps {
                 if st.step <= rows {
                     c[st.step - 1] = cell(st);
                 }
             }
-            c
-        })
-        .collect();
-    let widths: Vec<usize> = cols
+            grid.push((header(t), c));
+        }
+        if has_rec(t) {
+            let mut c = vec![".".to_string(); rows];
+            for r in t.recorder.iter().flatten() {
+                if r.step <= rows {
+                    c[r.step - 1] = recorder_cell(r);
+                }
+            }
+            grid.push((format!("{} REC", t.track), c));
+        }
+    }
+    let widths: Vec<usize> = grid
         .iter()
-        .zip(&grid)
-        .map(|(t, c)| {
-            let head = header(t).len();
-            c.iter().map(|x| x.len()).max().unwrap_or(1).max(head)
-        })
+        .map(|(head, c)| c.iter().map(|x| x.len()).max().unwrap_or(1).max(head.len()))
         .collect();
     let mut line = String::from("    ");
-    for (t, w) in cols.iter().zip(&widths) {
-        let _ = write!(line, " | {:<w$}", header(t), w = *w);
+    for ((head, _), w) in grid.iter().zip(&widths) {
+        let _ = write!(line, " | {:<w$}", head, w = *w);
     }
     let _ = writeln!(s, "{}", line.trim_end());
     for r in 0..rows {
         let mut line = format!("{:>3} ", r + 1);
-        for (c, w) in grid.iter().zip(&widths) {
+        for ((_, c), w) in grid.iter().zip(&widths) {
             let _ = write!(line, " | {:<w$}", c[r], w = *w);
         }
         let _ = writeln!(s, "{}", line.trim_end());
     }
+    settings_text(&mut s, d);
     s
+}
+
+/// After the grid: one line per track whose sequencer settings differ from a new track's.
+fn settings_text(s: &mut String, d: &PatternDump) {
+    use std::fmt::Write;
+    let default = SettingsDump::of(&TrackSettings::default());
+    let changed: Vec<&TrackDump> = d.tracks.iter().filter(|t| t.settings != default).collect();
+    if changed.is_empty() {
+        return;
+    }
+    let _ = writeln!(s, "track settings:");
+    for t in changed {
+        let _ = writeln!(s, "  {:<3} {}", t.track, t.settings.text());
+    }
 }
 
 fn header(t: &TrackDump) -> String {
@@ -416,5 +539,117 @@ fn kind_name(kind: StepKind) -> &'static str {
         StepKind::Trigless => "trigless",
         StepKind::LockOnly => "lock",
         StepKind::Empty => "none",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Steps (1-based) of the 8-byte mask at `o`, by hand (format doc §4.5: byte 7 = steps 1-8).
+    fn mask_steps(b: &[u8], o: usize) -> Vec<usize> {
+        let mut v: Vec<usize> = (0..64)
+            .filter(|k| b[o + 7 - k / 8] & (1 << (k % 8)) != 0)
+            .map(|k| k + 1)
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn multipart_recorder_trigs_in_json_and_text_agree_with_the_bytes() {
+        let (Some(bp), Some(pp)) = (
+            crate::testutil::corpus("ot/multipart/bank01.work"),
+            crate::testutil::corpus("ot/multipart/project.work"),
+        ) else {
+            return;
+        };
+        let bytes = std::fs::read(bp).unwrap();
+        let (bank, _) = Bank::from_bytes(&bytes).unwrap();
+        let project = ProjectFile::parse(&std::fs::read(pp).unwrap()).unwrap();
+        let mut seen = 0;
+        for pat in 0..16 {
+            let d = dump_pattern(&project, &bank, 0, pat).unwrap();
+            let json = serde_json::to_value(&d).unwrap();
+            let text = to_text(&d);
+            let lines: Vec<&str> = text.lines().collect();
+            for t in 0..8 {
+                // audio track t of pattern `pat`: 22 + pat*36588 + 8 + t*2338; masks at +41
+                let o = 22 + pat * 36588 + 8 + t * 2338 + 41;
+                let (ab, cd, s3, one) = (
+                    mask_steps(&bytes, o),
+                    mask_steps(&bytes, o + 8),
+                    mask_steps(&bytes, o + 16),
+                    mask_steps(&bytes, o + 24),
+                );
+                let mut want: Vec<usize> = [&ab[..], &cd[..], &s3[..], &one[..]].concat();
+                want.sort();
+                want.dedup();
+                let rec = json["tracks"][t]["recorder"].as_array().unwrap();
+                let got: Vec<usize> = rec
+                    .iter()
+                    .map(|r| r["step"].as_u64().unwrap() as usize)
+                    .collect();
+                assert_eq!(got, want, "pattern {} T{}", pat + 1, t + 1);
+                let head = format!("T{} REC", t + 1);
+                let col = lines
+                    .get(1)
+                    .and_then(|l| l.split(" | ").position(|c| c.trim() == head));
+                assert_eq!(col.is_some(), !want.is_empty(), "{text}");
+                for r in rec {
+                    seen += 1;
+                    let step = r["step"].as_u64().unwrap() as usize;
+                    let src: Vec<&str> = r["sources"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|x| x.as_str().unwrap())
+                        .collect();
+                    let mut hand = Vec::new();
+                    if ab.contains(&step) {
+                        hand.push("INAB");
+                    }
+                    if cd.contains(&step) {
+                        hand.push("INCD");
+                    }
+                    if s3.contains(&step) {
+                        hand.push("SRC3");
+                    }
+                    assert_eq!(src, hand);
+                    assert_eq!(r["oneshot"], one.contains(&step));
+                    // the text row of that step shows the same cell in the REC column
+                    let row = lines[1 + step];
+                    let cell = row.split(" | ").nth(col.unwrap()).unwrap().trim();
+                    let mut want_cell = hand.join("+");
+                    if one.contains(&step) {
+                        want_cell.push_str(" 1SHOT");
+                    }
+                    assert_eq!(cell, want_cell, "{row}");
+                }
+                // settings in device terms, from bytes +91..+96
+                let so = o - 41;
+                let st = &json["tracks"][t]["settings"];
+                assert_eq!(st["swing"], 50 + bytes[so + 91] as u64);
+                assert_eq!(
+                    st["trig_mode"],
+                    ["ONE", "ONE2", "HOLD"][bytes[so + 94] as usize]
+                );
+                assert_eq!(st["plays_free"], bytes[so + 93] != 0);
+                assert_eq!(st["oneshot_track"], bytes[so + 96] != 0);
+            }
+            // MIDI tracks carry no recorder
+            assert!(json["tracks"][8].get("recorder").is_none());
+        }
+        // A01 T2/T3/T4: 2 + 4 + 4 recorder trigs
+        assert_eq!(seen, 10);
+        let d = dump_pattern(&project, &bank, 0, 0).unwrap();
+        let text = to_text(&d);
+        assert!(
+            text.contains(
+                "  T2  swing 50%  trig HOLD  quant 6  start silent ON  plays free ON  oneshot trk OFF"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("  T7  swing 50%  trig HOLD  quant 4  start silent ON  plays free ON  oneshot trk ON"), "{text}");
     }
 }

@@ -32,6 +32,9 @@ pub struct Clipboard {
     pub cols: Vec<(usize, bool, Col)>,
     /// Values, one row per step.
     pub rows: Vec<Vec<u16>>,
+    /// Recorder trigs of the audio tracks whose trig column was copied: (track offset, one
+    /// [`crate::format::bank::RecorderTrig::bits`] per row).
+    pub recorder: Vec<(usize, Vec<u8>)>,
 }
 
 /// What a paste did.
@@ -95,6 +98,15 @@ pub fn copy(doc: &Document, at: At, b: &Block) -> Clipboard {
                     .collect()
             })
             .collect(),
+        recorder: b
+            .cols
+            .iter()
+            .filter(|(t, c)| *c == Col::Trig && !is_midi(*t))
+            .map(|(t, _)| {
+                let bits = b.rows.clone().map(|s| at.recorder(doc, *t, s).bits());
+                (t - first.min(*t), bits.collect())
+            })
+            .collect(),
     }
 }
 
@@ -104,8 +116,42 @@ pub fn clear(doc: &mut Document, at: At, b: &Block) {
         // Locks first, so the trig column's rule (locks keep a lock trig) sees the result.
         for (t, c) in b.cols.iter().rev() {
             at.cell_set(doc, *t, *c, s, EMPTY);
+            if *c == Col::Trig {
+                at.clear_recorder(doc, *t, s);
+            }
         }
     }
+}
+
+/// Pastes the recorder trigs of a clipboard (audio tracks only; with `mix`, only onto steps
+/// without one); returns the steps written.
+fn paste_recorder(
+    doc: &mut Document,
+    at: At,
+    clip: &Clipboard,
+    row: usize,
+    track: usize,
+    mix: bool,
+) -> usize {
+    let mut n = 0;
+    for (dt, bits) in &clip.recorder {
+        let t = track + dt;
+        if is_midi(t) || t >= TRACKS {
+            continue;
+        }
+        for (i, &b) in bits.iter().enumerate() {
+            let s = row + i;
+            if s >= STEPS || (mix && (b == 0 || at.recorder(doc, t, s).bits() != 0)) {
+                continue;
+            }
+            for m in 0..4 {
+                let unit = crate::edit::recorder::recorder_unit(t, m, s);
+                at.set(doc, unit, (b >> m & 1) as u16);
+            }
+            n += (b != 0) as usize;
+        }
+    }
+    n
 }
 
 /// Pastes at a row, the clipboard's first track on `track`, each value into the same
@@ -163,6 +209,7 @@ pub fn paste(
             r.written += 1;
         }
     }
+    r.written += paste_recorder(doc, at, clip, row, track, mix);
     r
 }
 

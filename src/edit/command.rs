@@ -52,7 +52,7 @@ kinds! {
     /// Clear cells.
     Clear => "clear", "Clear the selected cells (or the cell at the cursor)";
     /// Clear whole steps.
-    ClearStep => "clear_step", "Clear whole steps: trigs, locks, condition, micro-timing";
+    ClearStep => "clear_step", "Clear whole steps: trigs, locks, condition, micro-timing, recorder trigs";
     /// Set the condition.
     SetCondition => "set_condition", "Set the trig condition of the selected steps";
     /// Step through conditions.
@@ -95,6 +95,14 @@ kinds! {
     SetTempo => "set_tempo", "Set the pattern tempo";
     /// Assign a part.
     AssignPart => "assign_part", "Make the pattern use a part";
+    /// Toggle a recorder trig source.
+    ToggleRecorder => "toggle_recorder", "Toggle a recorder trig source (INAB, INCD, SRC3) at the cursor";
+    /// Toggle a recorder trig's one-shot flag.
+    ToggleRecorderOneShot => "toggle_recorder_oneshot", "Toggle the one-shot flag of the recorder trig at the cursor";
+    /// Clear recorder trigs.
+    ClearRecorder => "clear_recorder", "Clear the recorder trigs of the selected steps";
+    /// Set a track setting.
+    SetTrackSetting => "set_track_setting", "Set a track's sequencer setting (swing, trig mode, trig quant, start silent, plays free, one-shot track)";
 }
 
 /// A command with its arguments.
@@ -185,6 +193,14 @@ pub enum Command {
     SetTempo(u16),
     /// Part 0..4.
     AssignPart(u8),
+    /// Toggle one source of the recorder trig at the cursor (audio tracks).
+    ToggleRecorder(crate::format::bank::RecorderSource),
+    /// Toggle the one-shot flag of the recorder trig at the cursor (audio tracks).
+    ToggleRecorderOneShot,
+    /// Clear the recorder trigs of the block's audio steps.
+    ClearRecorder,
+    /// A track setting's stored byte, for the cursor's track.
+    SetTrackSetting(super::recorder::Setting, u8),
 }
 
 impl Command {
@@ -219,6 +235,10 @@ impl Command {
             Command::SetLength(_) => Kind::SetLength,
             Command::SetTempo(_) => Kind::SetTempo,
             Command::AssignPart(_) => Kind::AssignPart,
+            Command::ToggleRecorder(_) => Kind::ToggleRecorder,
+            Command::ToggleRecorderOneShot => Kind::ToggleRecorderOneShot,
+            Command::ClearRecorder => Kind::ClearRecorder,
+            Command::SetTrackSetting(..) => Kind::SetTrackSetting,
         }
     }
 }
@@ -379,6 +399,27 @@ fn run(doc: &mut Document, sc: &Scope, cmd: &Command) -> Result<String, CommandE
                 })
             });
             String::new()
+        }
+        Command::ToggleRecorder(src) => {
+            let on = at
+                .toggle_recorder_source(doc, t, s, *src)
+                .map_err(CommandError::NotHere)?;
+            format!("recorder {} {}", src.name(), if on { "on" } else { "off" })
+        }
+        Command::ToggleRecorderOneShot => {
+            let on = at
+                .toggle_recorder_oneshot(doc, t, s)
+                .map_err(CommandError::NotHere)?;
+            format!("recorder one-shot {}", if on { "on" } else { "off" })
+        }
+        Command::ClearRecorder => {
+            each_step(b, |tr, st| at.clear_recorder(doc, tr, st));
+            String::new()
+        }
+        Command::SetTrackSetting(setting, v) => {
+            at.set_setting(doc, t, *setting, *v);
+            let now = at.setting(doc, t, *setting);
+            format!("{} {}", setting.label(), setting.show(now))
         }
         Command::ToggleFlag(m) => {
             if midi && *m != Mask::Swing {

@@ -89,6 +89,22 @@ pub enum Unit {
     Part,
     /// Pattern tempo x24.
     Tempo,
+    /// One bit of a recorder mask of an audio track (0 INAB, 1 INCD, 2 SRC3, 3 one-shot).
+    Recorder {
+        /// Track 0..8.
+        track: u8,
+        /// Which of the four masks.
+        mask: u8,
+        /// Step 0..64.
+        step: u8,
+    },
+    /// A per-track sequencer setting's stored byte.
+    Setting {
+        /// Track 0..16.
+        track: u8,
+        /// Which setting.
+        setting: super::recorder::Setting,
+    },
 }
 
 /// A unit in a pattern of a bank.
@@ -176,6 +192,15 @@ pub fn unit_get(bank: &Bank, pattern: usize, unit: Unit) -> u16 {
         Unit::Scale => p.master_scale as u16,
         Unit::Part => p.part as u16,
         Unit::Tempo => p.tempo_x24,
+        Unit::Recorder { track, mask, step } => {
+            p.audio
+                .get(track as usize)
+                .and_then(|a| a.recorder.get(mask as usize))
+                .is_some_and(|m| m.get(step as usize)) as u16
+        }
+        Unit::Setting { track, setting } => {
+            super::recorder::settings_of(p, track as usize).map_or(0, |s| setting.get(s) as u16)
+        }
     }
 }
 
@@ -257,6 +282,20 @@ pub fn unit_set(bank: &mut Bank, pattern: usize, unit: Unit, value: u16) {
         Unit::Scale => p.master_scale = byte.min(6),
         Unit::Part => p.part = byte.min(3),
         Unit::Tempo => p.tempo_x24 = value.clamp(30 * 24, 300 * 24),
+        Unit::Recorder { track, mask, step } => {
+            if let Some(m) = p
+                .audio
+                .get_mut(track as usize)
+                .and_then(|a| a.recorder.get_mut(mask as usize))
+            {
+                let _ = m.set(step as usize, value != 0);
+            }
+        }
+        Unit::Setting { track, setting } => {
+            if let Some(s) = super::recorder::settings_of_mut(p, track as usize) {
+                setting.set(s, byte);
+            }
+        }
     }
 }
 

@@ -10,6 +10,7 @@ pub mod block;
 pub mod columns;
 pub mod command;
 pub mod document;
+pub mod recorder;
 pub mod slice;
 pub mod snap;
 pub mod trig;

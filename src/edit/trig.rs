@@ -48,6 +48,8 @@ pub struct StepData {
     pub locks: [u8; LOCKS],
     /// Repeat / micro-timing / condition word.
     pub word: u16,
+    /// Recorder trig bits (audio tracks; see [`crate::format::bank::RecorderTrig::bits`]).
+    pub recorder: u8,
 }
 
 impl StepData {
@@ -56,6 +58,7 @@ impl StepData {
         masks: [false; 6],
         locks: [NO_LOCK; LOCKS],
         word: 0,
+        recorder: 0,
     };
 }
 
@@ -251,6 +254,7 @@ impl At {
             d.locks[i] = self.get(doc, lock_unit(track, step, i as u8)) as u8;
         }
         d.word = self.get(doc, word_unit(track, step));
+        d.recorder = self.recorder(doc, track, step).bits();
         d
     }
 
@@ -273,9 +277,13 @@ impl At {
             self.set(doc, lock_unit(track, step, i as u8), d.locks[i] as u16);
         }
         self.set(doc, word_unit(track, step), d.word);
+        for m in 0..4 {
+            let unit = crate::edit::recorder::recorder_unit(track, m, step);
+            self.set(doc, unit, (d.recorder >> m & 1) as u16);
+        }
     }
 
-    /// Clears a step: trigs, flags, locks and its word (swing stays).
+    /// Clears a step: trigs, flags, locks, its word and its recorder trig (swing stays).
     pub fn clear_step(self, doc: &mut Document, track: usize, step: usize) {
         self.put_step(doc, track, step, &StepData::EMPTY, false);
     }

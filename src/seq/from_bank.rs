@@ -106,6 +106,8 @@ fn track(
             swing: swing.get(s),
             locks: locks(s),
             word: word(s),
+            oneshot: false,
+            recorder: 0,
         })
         .collect();
     SeqTrack {
@@ -114,6 +116,13 @@ fn track(
         length: settings.length.max(1) as u16,
         scale: settings.scale(),
         swing_amount: settings.swing_amount.min(30),
+        play: super::track_play::TrackPlay {
+            start_silent: settings.start_silent(),
+            plays_free: settings.plays_free(),
+            trig_mode: settings.trig_mode,
+            trig_quant: settings.trig_quant,
+            oneshot_track: settings.oneshot_track(),
+        },
     }
 }
 
@@ -124,7 +133,7 @@ impl SeqPattern {
             .audio
             .iter()
             .map(|t| {
-                track(
+                let mut tr = track(
                     TrackKind::Audio,
                     t.trigs,
                     t.trigless,
@@ -133,7 +142,14 @@ impl SeqPattern {
                     &t.settings,
                     |s| t.plocks.record(s).map(|r| r.0).unwrap_or([255; 32]),
                     |s| t.step_word(s),
-                )
+                );
+                for (s, st) in tr.steps.iter_mut().enumerate() {
+                    // a one-shot trig plays a sample like a trig (once until re-armed)
+                    st.oneshot = t.oneshot.get(s);
+                    st.trig |= st.oneshot;
+                    st.recorder = t.recorder_trig(s).bits();
+                }
+                tr
             })
             .collect();
         tracks.extend(pattern.midi.iter().map(|t| {

@@ -11,6 +11,7 @@ pub mod conditions;
 pub mod from_bank;
 pub mod model;
 pub mod timeline;
+pub mod track_play;
 
 pub use model::{DeviceSetup, SeqPart, SeqPattern, SeqStep, SeqTrack, TrackKind};
 pub use timeline::{Next, PlayItem, PlayPosition, RowOptions, StepEvent, Timeline};

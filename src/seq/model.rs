@@ -34,6 +34,10 @@ pub struct SeqStep {
     pub locks: [u8; 32],
     /// Repeats, micro-timing and condition.
     pub word: StepWord,
+    /// A one-shot trig: plays once until re-armed (`seq::track_play`).
+    pub oneshot: bool,
+    /// Recorder trig bits: 1 INAB, 2 INCD, 4 SRC3, 8 one-shot (`format::bank::RecorderTrig::bits`).
+    pub recorder: u8,
 }
 
 impl Default for SeqStep {
@@ -44,6 +48,8 @@ impl Default for SeqStep {
             swing: false,
             locks: [NO_LOCK; 32],
             word: StepWord::default(),
+            oneshot: false,
+            recorder: 0,
         }
     }
 }
@@ -71,6 +77,8 @@ pub struct SeqTrack {
     pub scale: Scale,
     /// Swing amount 0..=30 (50..80 %).
     pub swing_amount: u8,
+    /// Start silent, plays free, trig mode, trig quant, one-shot track.
+    pub play: super::track_play::TrackPlay,
 }
 
 impl SeqTrack {
@@ -82,6 +90,7 @@ impl SeqTrack {
             length: 16,
             scale: Scale::X1,
             swing_amount: 0,
+            play: Default::default(),
         }
     }
 }

@@ -11,6 +11,7 @@
 
 use super::conditions::{ConditionEngine, TRACKS};
 use super::model::{DeviceSetup, SeqPattern, SeqStep};
+use super::track_play::PlayState;
 use crate::format::Scale;
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -196,6 +197,10 @@ pub struct Timeline {
     pending_end: Option<u64>,
     max_step_ticks: u64,
     spans: VecDeque<Span>,
+    /// One-shot trigs and tracks that play free (`track_play`).
+    play: PlayState,
+    /// Hand out recorder-only steps as events too (off by default).
+    recorder_events: bool,
 }
 
 impl Timeline {
@@ -214,6 +219,8 @@ impl Timeline {
             pending_end: None,
             max_step_ticks: 6,
             spans: VecDeque::new(),
+            play: PlayState::default(),
+            recorder_events: false,
         };
         s.finished = s.items.is_empty();
         if !s.finished {
@@ -243,6 +250,73 @@ impl Timeline {
             start_secs,
             tick_secs: self.tick,
         });
+        let pattern = Arc::clone(&self.items[item].pattern);
+        self.play.enter(&pattern);
+    }
+
+    /// Also hands out steps that hold only a recorder trig (no trig, no trigless), so an
+    /// output can send their note ([`super::track_play::recorder_note`]); off by default.
+    pub fn with_recorder_events(mut self, on: bool) -> Self {
+        self.recorder_events = on;
+        self
+    }
+
+    /// Tracks (bit per track) whose sound from the previous item is cut when item `item`
+    /// starts: START SILENT of the item's pattern (nothing for the first item).
+    pub fn silenced_on_entry(&self, item: usize) -> u16 {
+        if item == 0 {
+            return 0;
+        }
+        self.items.get(item).map_or(0, |it| {
+            it.pattern
+                .tracks
+                .iter()
+                .take(16)
+                .enumerate()
+                .filter(|(_, t)| t.play.start_silent)
+                .fold(0, |m, (i, _)| m | 1 << i)
+        })
+    }
+
+    /// The one-shot and free-track state (to re-arm one-shot trigs).
+    pub fn play_state(&mut self) -> &mut PlayState {
+        &mut self.play
+    }
+
+    /// A track trigger (the device's track key, MIDI notes 24-31) at `now` seconds: starts,
+    /// restarts or stops a track that plays free, as its TRIG MODE and TRIG QUANT say.
+    pub fn trigger_track(&mut self, track: usize, now: f64) {
+        if self.finished {
+            return;
+        }
+        let pattern = Arc::clone(&self.items[self.item].pattern);
+        let Some(t) = pattern.tracks.get(track) else {
+            return;
+        };
+        let (len, scale) = pattern.track_timing(track);
+        let tick = self.item_start_tick
+            + ((now - self.item_start_secs) / self.tick).max(0.0).ceil() as u64;
+        self.play.trigger(
+            &t.play,
+            track,
+            tick,
+            self.item_start_tick,
+            step_ticks(scale),
+            len as u64,
+        );
+    }
+
+    /// The trigger of a track is let go at `now` seconds (stops a HOLD track that plays free).
+    pub fn release_track(&mut self, track: usize, now: f64) {
+        if self.finished {
+            return;
+        }
+        let tick = self.item_start_tick
+            + ((now - self.item_start_secs) / self.tick).max(0.0).ceil() as u64;
+        if let Some(t) = self.items[self.item].pattern.tracks.get(track) {
+            let play = t.play;
+            self.play.release(&play, track, tick);
+        }
     }
 
     /// Changes the tempo from `now` seconds on: the grid position at `now` stays put,
@@ -386,15 +460,44 @@ impl Timeline {
             ((slot % len as u64) as usize, slot / len as u64)
         };
         let t = &pattern.tracks[track];
+        // Tracks that play free run on their own position (or are silent).
+        let Some((step_idx, track_loop)) = self.play.locate(
+            &t.play,
+            track,
+            slot,
+            tick,
+            len as u64,
+            (step_idx, track_loop),
+        ) else {
+            return Next::Slot { tick };
+        };
         let Some(step) = t.steps.get(step_idx) else {
             return Next::Slot { tick };
         };
         if !step.trig && !step.trigless {
+            if self.recorder_events && step.recorder & 7 != 0 && row.muted & (1 << track) == 0 {
+                let step_secs = st as f64 * self.tick;
+                return Next::Trig(StepEvent {
+                    at: self.secs_of(tick),
+                    tick,
+                    item: self.item,
+                    track,
+                    step: step_idx,
+                    step_secs,
+                    track_loop,
+                    pattern_loop,
+                    data: *step,
+                });
+            }
             return Next::Slot { tick };
         }
         if !conditions.evaluate(track, step.word.condition(), track_loop, pattern_loop)
             || row.muted & (1 << track) != 0
         {
+            return Next::Slot { tick };
+        }
+        // A one-shot trig plays once until re-armed.
+        if step.oneshot && !self.play.take_oneshot(track, step_idx) {
             return Next::Slot { tick };
         }
         let step_secs = st as f64 * self.tick;

@@ -17,7 +17,9 @@ pub mod midi_link;
 /// The document the tracker edits (it lives in [`crate::edit::document`]).
 pub use crate::edit::document as model;
 pub mod pattern;
+pub mod recorder_band;
 pub mod theme;
+pub mod track_settings;
 pub mod view;
 pub mod views;
 pub mod widgets;

@@ -24,6 +24,7 @@
 mod bytes;
 mod part;
 mod pattern;
+mod recorder;
 
 pub use bytes::{
     Bytes, Grid, LockRecord, LockRecords, NO_LOCK, Raw, STEPS, SharedBytes, StepWords, TrigMask,
@@ -36,6 +37,10 @@ pub use pattern::{
     AUDIO_TRACK_LEN, AUDIO_TRACKS_AT, AudioTrack, DEFAULT_SWING, DEFAULT_TEMPO_X24, MIDI_TRACK_LEN,
     MIDI_TRACKS_AT, MidiNotes, MidiTrack, PATTERN_LEN, Pattern, ScaleMode, StepKind, TrackSettings,
     audio_slot, midi_slot,
+};
+pub use recorder::{
+    RECORDER_MASKS_AT, RECORDER_ONESHOT_MASK, RecorderSource, RecorderTrig, TrigMode,
+    trig_quant_name,
 };
 
 use binrw::{BinRead, BinWrite};

@@ -251,4 +251,35 @@ pub const ACTIONS: &[ActionDef] = &[
     act("pattern.note.n26", "Enter note D (octave +2)", &["o"]),
     act("pattern.note.n27", "Enter note D# (octave +2)", &["0"]),
     act("pattern.note.n28", "Enter note E (octave +2)", &["p"]),
+    // recorder trigs and the track settings panel (crate::ui::track_settings)
+    act(
+        "pattern.recorder_band",
+        "Show / hide the recorder trigs band below the grid",
+        &["ctrl+alt+b"],
+    ),
+    act(
+        "pattern.rec_inab",
+        "Toggle recorder trig source INAB (inputs A/B) at the cursor",
+        &["ctrl+alt+a"],
+    ),
+    act(
+        "pattern.rec_incd",
+        "Toggle recorder trig source INCD (inputs C/D) at the cursor",
+        &["ctrl+alt+c"],
+    ),
+    act(
+        "pattern.rec_src3",
+        "Toggle recorder trig source SRC3 at the cursor",
+        &["ctrl+alt+x"],
+    ),
+    act(
+        "pattern.rec_oneshot",
+        "Toggle the one-shot flag of the recorder trig at the cursor",
+        &["ctrl+alt+o"],
+    ),
+    act(
+        "pattern.track_settings",
+        "Open / close the track settings panel (up/down choose, left/right change)",
+        &["ctrl+alt+t"],
+    ),
 ];

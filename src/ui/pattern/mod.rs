@@ -71,6 +71,8 @@ pub struct PatternView {
     hit: Vec<(u16, u16, usize, usize)>,
     grid_top: u16,
     rng: rand::rngs::StdRng,
+    /// Recorder band and track-settings panel (`crate::ui::track_settings`).
+    pub recorder: crate::ui::track_settings::RecorderUi,
 }
 
 impl Default for PatternView {
@@ -103,6 +105,7 @@ impl PatternView {
             hit: Vec::new(),
             grid_top: 0,
             rng: rand::rngs::StdRng::seed_from_u64(0x0c7a),
+            recorder: Default::default(),
         }
     }
 
@@ -457,6 +460,16 @@ impl PatternView {
                 return Outcome::Ignored;
             };
             return self.note_entry(ctx, semis);
+        }
+        if let Some(out) = crate::ui::track_settings::action(
+            &mut self.recorder,
+            name,
+            ctx,
+            Self::at(ctx),
+            self.cursor.track,
+            self.cursor.row,
+        ) {
+            return out;
         }
         if name != "pattern.enter" && !self.entry.is_empty() {
             self.entry.clear();
@@ -1005,7 +1018,17 @@ impl View for PatternView {
     }
 
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx) {
-        render::render(self, frame, area, ctx);
+        let (grid, band, panel) = crate::ui::track_settings::split(area, &self.recorder);
+        render::render(self, frame, grid, ctx);
+        crate::ui::track_settings::render(
+            frame.buffer_mut(),
+            &self.recorder,
+            (band, panel),
+            ctx,
+            Self::at(ctx),
+            self.cursor.track,
+            self.cursor.row,
+        );
     }
 
     fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Outcome {
