@@ -275,7 +275,7 @@ pub const ACTIONS: &[ActionDef] = &[
     act(
         "pattern.rec_oneshot",
         "Toggle the one-shot flag of the recorder trig at the cursor",
-        &["ctrl+alt+o"],
+        &["ctrl+alt+e"],
     ),
     act(
         "pattern.track_settings",
