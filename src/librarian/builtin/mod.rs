@@ -13,7 +13,7 @@ pub use elektron::{Elektron, SOUND_MAGIC};
 pub use korg::KorgM1;
 pub use raw::{RAW_NAME, RawSysex};
 pub use roland::RolandJv1080;
-pub use sequential::{IDENTITY_REQUEST, Sequential};
+pub use sequential::{IDENTITY_REQUEST, Numbering, Sequential, Spec};
 pub use waldorf::Blofeld;
 pub use yamaha::{YamahaDx7, unpack_voice};
 
@@ -22,20 +22,20 @@ use std::sync::Arc;
 
 /// Every built-in adaptation (without the raw device), in recognition order.
 pub fn builtins() -> Vec<Arc<dyn Adaptation>> {
-    vec![
+    let mut all: Vec<Arc<dyn Adaptation>> = vec![
         Arc::new(Elektron::digitone()),
         Arc::new(Elektron::analog_rytm()),
         Arc::new(Elektron::analog_four()),
-        Arc::new(Sequential::prophet08()),
-        Arc::new(Sequential::ob6()),
-        Arc::new(Sequential::tetra()),
-        Arc::new(Sequential::mopho()),
-        Arc::new(Sequential::prophet6()),
-        Arc::new(Sequential::trigon6()),
+    ];
+    for s in Sequential::family() {
+        all.push(Arc::new(s));
+    }
+    all.extend::<[Arc<dyn Adaptation>; _]>([
         Arc::new(KorgM1),
         Arc::new(RolandJv1080),
         Arc::new(YamahaDx7::dx7()),
         Arc::new(YamahaDx7::tx7()),
         Arc::new(Blofeld),
-    ]
+    ]);
+    all
 }
