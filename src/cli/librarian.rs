@@ -136,7 +136,8 @@ fn midi_system() -> Box<dyn MidiSystem> {
 
 fn registry() -> Registry {
     let r = Registry::load();
-    for e in &r.errors {
+    r.wait_for_python();
+    for e in r.errors.iter().chain(r.python().map_or(&[][..], |p| &p.errors)) {
         crate::errln!("octa: adaptation script disabled: {e}");
     }
     r
@@ -144,7 +145,7 @@ fn registry() -> Registry {
 
 fn find(registry: &Registry, name: &str) -> Result<Arc<dyn Adaptation>, String> {
     registry.find(name).ok_or_else(|| {
-        let names: Vec<String> = registry.all().iter().map(|a| a.name()).collect();
+        let names: Vec<String> = registry.everything().iter().map(|a| a.name()).collect();
         format!("no device matches '{name}'; known: {}", names.join(", "))
     })
 }
@@ -266,8 +267,8 @@ fn run_inner(args: &LibrarianArgs) -> Result<(), String> {
         }
         LibrarianCommand::Devices => {
             let db = open_db()?;
-            let registry = Registry::load();
-            for a in registry.all() {
+            let registry = registry();
+            for a in registry.everything() {
                 let loc = db.device_location(&a.name()).map_err(|e| e.to_string())?;
                 let caps = [
                     a.edit_buffer().map(|_| "edit buffer"),
@@ -386,7 +387,7 @@ fn detect_cmd() -> Result<(), String> {
     let db = open_db()?;
     let found: Vec<Found> = device::detect(
         system.as_mut(),
-        registry.all(),
+        &registry.everything(),
         &Timing::default(),
         &Cancel::new(),
         &mut print_progress,

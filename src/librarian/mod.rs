@@ -8,6 +8,7 @@ pub mod db;
 pub mod device;
 pub mod file;
 pub mod octatrack;
+pub mod python;
 pub mod registry;
 pub mod script;
 pub mod selection;

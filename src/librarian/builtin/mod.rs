@@ -1,6 +1,7 @@
 //! Built-in adaptations for the synths whose real dumps octa is tested with, plus family
 //! members sharing their formats, and the raw sysex device.
 
+mod dx7ii;
 mod elektron;
 mod korg;
 mod raw;
@@ -9,6 +10,7 @@ mod sequential;
 mod waldorf;
 mod yamaha;
 
+pub use dx7ii::YamahaDx7ii;
 pub use elektron::{Elektron, SOUND_MAGIC};
 pub use korg::KorgM1;
 pub use raw::{RAW_NAME, RawSysex};
@@ -35,6 +37,7 @@ pub fn builtins() -> Vec<Arc<dyn Adaptation>> {
         Arc::new(RolandJv1080),
         Arc::new(YamahaDx7::dx7()),
         Arc::new(YamahaDx7::tx7()),
+        Arc::new(YamahaDx7ii),
         Arc::new(Blofeld),
     ]);
     all
