@@ -137,7 +137,7 @@ fn midi_system() -> Box<dyn MidiSystem> {
 fn registry() -> Registry {
     let r = Registry::load();
     r.wait_for_python();
-    for e in r.errors.iter().chain(r.python().map_or(&[][..], |p| &p.errors)) {
+    for e in r.errors.iter().chain(r.python().map_or(&[][..], |p| p.errors.as_slice())) {
         crate::errln!("octa: adaptation script disabled: {e}");
     }
     r
@@ -196,6 +196,9 @@ fn run_inner(args: &LibrarianArgs) -> Result<(), String> {
                         }
                         if r.stray > 0 {
                             crate::outln!("  skipped {} stray bytes between messages", r.stray);
+                        }
+                        for o in &r.other {
+                            crate::outln!("  kept, not a patch: {o}");
                         }
                         for p in &r.problems {
                             crate::outln!("  warning: {p}");

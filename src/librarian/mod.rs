@@ -52,6 +52,9 @@ pub struct ImportReport {
     pub stray: usize,
     /// Broken or unrecognised messages, explained.
     pub problems: Vec<String>,
+    /// Messages of the device that hold no patch (global data, system setup, ...): what
+    /// each is. They are kept with the import.
+    pub other: Vec<String>,
 }
 
 /// Imports one `.syx` / `.mid` file into the database (device named or recognised).
@@ -100,5 +103,11 @@ pub fn import_file(
         summary,
         stray: m.stray,
         problems,
+        other: r
+            .loaded
+            .other
+            .iter()
+            .map(|(i, what)| format!("message {}: {what}", i + 1))
+            .collect(),
     })
 }

@@ -144,7 +144,12 @@ impl PythonHost {
             stdin,
             lines: rx,
         };
-        let load = json!({ "load": self.paths });
+        let paths: Vec<Value> = self
+            .paths
+            .iter()
+            .map(|p| Value::from(p.to_string_lossy().into_owned()))
+            .collect();
+        let load = json!({ "load": paths });
         let first = send(&mut p, &load, LOAD_TIMEOUT)?;
         let results = first
             .as_array()

@@ -146,7 +146,9 @@ impl Registry {
     }
 
     fn python_list(&self) -> &[Arc<dyn Adaptation>] {
-        self.python.get().map_or(&[], |p| p.adaptations.as_slice())
+        self.python
+            .get()
+            .map_or(&[][..], |p| p.adaptations.as_slice())
     }
 
     /// Loads every `*.rhai` in `dir` (sorted by file name); broken scripts go to `errors`.
