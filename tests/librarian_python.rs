@@ -186,3 +186,86 @@ fn a_hanging_adaptation_times_out_and_the_host_restarts() {
     assert_eq!(ok[1].friendly_program_name(7), "007");
     assert!(ok[1].failure().is_none());
 }
+
+/// A stand-in for KnobKraft's `testing` package (the attribute names its
+/// `make_test_data()` functions use), written for this test.
+const TESTING: &str = "\
+class ProgramTestData:
+    def __init__(self, message, name=None, number=None, friendly_number=None,
+                 rename_name=None, dont_rename=False, second_layer_name=None):
+        self.message = message
+        self.name = name
+        self.number = number
+        self.friendly_number = friendly_number
+        self.rename_name = rename_name
+        self.dont_rename = dont_rename
+        self.second_layer_name = second_layer_name
+
+
+class TestData:
+    def __init__(self, sysex=None, program_generator=None, expected_patch_count=1,
+                 device_detect_reply=None, friendly_bank_name=None):
+        self.sysex = sysex
+        data = open(sysex, 'rb').read() if sysex else b''
+        self.all_messages = []
+        start = 0
+        for i, b in enumerate(data):
+            if b == 0xF0:
+                start = i
+            elif b == 0xF7:
+                self.all_messages.append(list(data[start:i + 1]))
+        self.programs = list(program_generator(self)) if program_generator else []
+        self.expected_patch_count = expected_patch_count
+        self.device_detect_reply = device_detect_reply
+        self.friendly_bank_name = friendly_bank_name
+";
+
+fn with_test_data(name: &str, sysex: &Path, expected_name: &str) -> String {
+    let base = std::fs::read_to_string(kk_prophet6()).unwrap();
+    format!(
+        "{}\n\ndef make_test_data():\n    import testing\n\n    def programs(data):\n        \
+         yield testing.ProgramTestData(message=data.all_messages[2], name='{expected_name}', number=2, friendly_number='002')\n\n    \
+         return testing.TestData(sysex='{}', program_generator=programs, expected_patch_count=500,\n        \
+         device_detect_reply=([0xF0, 0x7E, 0x03, 0x06, 0x02, 0x01, 0x2D, 1, 0, 0, 1, 0, 0, 0xF7], 3))\n",
+        base.replace("Prophet-6 (KnobKraft style)", name),
+        sysex.display()
+    )
+}
+
+#[test]
+fn make_test_data_runs_inside_octa_and_counts_passes() {
+    use octa::librarian::kk_test;
+    if !python_or_skip() {
+        return;
+    }
+    let Some(sysex) = corpus("sysex/sequential-prophet6/P6_Programs_v1.01.syx") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("testing")).unwrap();
+    std::fs::write(dir.path().join("testing/__init__.py"), TESTING).unwrap();
+    std::fs::write(
+        dir.path().join("a_good.py"),
+        with_test_data("P6 good", &sysex, "Thick Low Brass"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("b_wrong.py"),
+        with_test_data("P6 wrong", &sysex, "Thin High Brass"),
+    )
+    .unwrap();
+    std::fs::copy(kk_prophet6(), dir.path().join("c_no_data.py")).unwrap();
+    let (ok, errors) = python::load_files(&python::adaptation_files(dir.path()));
+    assert!(errors.is_empty(), "{errors:?}");
+    let results: Vec<Option<kk_test::SelfTest>> = ok.iter().map(kk_test::run).collect();
+    let good = results[0].as_ref().unwrap();
+    assert!(good.passed(), "{:?}", good.failures);
+    // isSingleProgramDump, name, number, friendly number, rename, fingerprint, detect
+    // reply, patch count.
+    assert_eq!(good.checks, 8, "{good:?}");
+    let wrong = results[1].as_ref().unwrap();
+    assert!(!wrong.passed());
+    assert_eq!(wrong.failures.len(), 1, "{:?}", wrong.failures);
+    assert!(wrong.failures[0].contains("Thin High Brass"), "{:?}", wrong.failures);
+    assert!(results[2].is_none());
+}

@@ -30,6 +30,12 @@ pub enum LibrarianCommand {
     Detect,
     /// List the known adaptations (built-in and scripts), their locations and script errors.
     Devices,
+    /// Run the test data (`make_test_data`) of KnobKraft `.py` adaptations inside octa and
+    /// count how many pass (default folder: the config dir's `adaptations/`).
+    KkTest {
+        /// Folders holding KnobKraft adaptations.
+        dirs: Vec<PathBuf>,
+    },
     /// Pin a synth to a port and channel (detection will not change it).
     Pin {
         /// Device (adaptation) name or unique part of it.
@@ -150,6 +156,48 @@ fn find(registry: &Registry, name: &str) -> Result<Arc<dyn Adaptation>, String> 
     })
 }
 
+fn kk_test(dirs: &[PathBuf]) -> Result<(), String> {
+    use crate::librarian::{kk_test, python};
+    let dirs: Vec<PathBuf> = if dirs.is_empty() {
+        crate::config::config_dir()
+            .map(|c| vec![c.join("adaptations")])
+            .unwrap_or_default()
+    } else {
+        dirs.to_vec()
+    };
+    if !python::available() {
+        return Err(format!(
+            "{} does not run: KnobKraft adaptations need Python 3 (OCTA_PYTHON names another)",
+            python::interpreter().display()
+        ));
+    }
+    let (mut with_data, mut passed) = (0, 0);
+    for dir in &dirs {
+        let (adaptations, errors) = python::load_files(&python::adaptation_files(dir));
+        for e in &errors {
+            crate::outln!("NOT LOADED {e}");
+        }
+        for a in &adaptations {
+            let Some(t) = kk_test::run(a) else {
+                crate::outln!("no test data  {} ({})", a.name(), a.path().display());
+                continue;
+            };
+            with_data += 1;
+            if t.passed() {
+                passed += 1;
+                crate::outln!("PASS {} ({} checks)", t.name, t.checks);
+            } else {
+                crate::outln!("FAIL {} ({} of {} checks failed)", t.name, t.failures.len(), t.checks);
+                for f in &t.failures {
+                    crate::outln!("    {f}");
+                }
+            }
+        }
+    }
+    crate::outln!("{passed} of {with_data} adaptations with test data pass their own tests in octa");
+    Ok(())
+}
+
 /// Runs `octa librarian ...`.
 pub fn run(args: &LibrarianArgs) -> ExitCode {
     match run_inner(args) {
@@ -268,6 +316,7 @@ fn run_inner(args: &LibrarianArgs) -> Result<(), String> {
             crate::outln!("wrote {} ({} bytes)", out.display(), n);
             Ok(())
         }
+        LibrarianCommand::KkTest { dirs } => kk_test(dirs),
         LibrarianCommand::Devices => {
             let db = open_db()?;
             let registry = registry();

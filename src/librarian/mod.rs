@@ -7,6 +7,7 @@ pub mod builtin;
 pub mod db;
 pub mod device;
 pub mod file;
+pub mod kk_test;
 pub mod octatrack;
 pub mod python;
 pub mod registry;

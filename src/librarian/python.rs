@@ -359,6 +359,27 @@ impl PythonAdaptation {
             }
         }
     }
+    /// The adaptation's `make_test_data()` as plain data (programs, edit buffers, detect
+    /// messages, test file and patch count; see `python_host.py`); `None` when it has none.
+    /// An error there is returned and does not disable the adaptation.
+    pub fn test_data(&self) -> Option<Result<Value, String>> {
+        if !self.has("make_test_data") {
+            return None;
+        }
+        Some(
+            match self.host.call(self.module, "__octa_test_data__", vec![]) {
+                Ok(v) => Ok(v),
+                Err(CallError::Raised(message, file, line)) => {
+                    let file = file.unwrap_or_else(|| self.path.clone());
+                    Err(match line {
+                        Some(l) => format!("{}:{l}: {message}", file.display()),
+                        None => format!("{}: {message}", file.display()),
+                    })
+                }
+                Err(CallError::Host(e)) => Err(e),
+            },
+        )
+    }
     fn fail(&self, e: ScriptError) {
         if let Ok(mut f) = self.failure.lock()
             && f.is_none()

@@ -75,10 +75,45 @@ for i, path in enumerate(paths):
         results.append(failure(e, path))
 send(results)
 
+def message(m):
+    return plain(getattr(m, "byte_list", m))
+
+
+def test_data(mod):
+    """What make_test_data() (KnobKraft's testing.TestData) holds, as plain data."""
+    td = mod.make_test_data()
+    get = lambda o, k, d=None: getattr(o, k, d)
+
+    def item(p):
+        return {
+            "message": message(get(p, "message")),
+            "name": get(p, "name"),
+            "number": get(p, "number"),
+            "friendly_number": get(p, "friendly_number"),
+            "rename_name": get(p, "rename_name"),
+            "dont_rename": bool(get(p, "dont_rename", False)),
+            "second_layer_name": get(p, "second_layer_name"),
+        }
+
+    reply = get(td, "device_detect_reply")
+    return {
+        "sysex": get(td, "sysex"),
+        "programs": [item(p) for p in (get(td, "programs") or [])],
+        "edit_buffers": [item(p) for p in (get(td, "edit_buffers") or [])],
+        "expected_patch_count": get(td, "expected_patch_count"),
+        "device_detect_call": None if get(td, "device_detect_call") is None else message(td.device_detect_call),
+        "device_detect_reply": None if reply is None else [message(reply[0]), reply[1]],
+        "friendly_bank_name": plain(get(td, "friendly_bank_name")),
+    }
+
+
 for line in sys.stdin:
     req = json.loads(line)
     mod, path = modules[req["m"]]
     try:
-        send({"ok": plain(getattr(mod, req["f"])(*req["a"]))})
+        if req["f"] == "__octa_test_data__":
+            send({"ok": test_data(mod)})
+        else:
+            send({"ok": plain(getattr(mod, req["f"])(*req["a"]))})
     except BaseException as e:
         send(failure(e, path))
