@@ -7,8 +7,8 @@
 //! patches and names; renames keep fingerprints; the example scripts pass the same checks.
 
 use octa::librarian::Registry;
-use octa::librarian::db::Database;
 use octa::librarian::builtin::{Elektron, SOUND_MAGIC};
+use octa::librarian::db::Database;
 use octa::librarian::file::{read_messages, recognise};
 use octa::librarian::script::ScriptAdaptation;
 use octa::testutil::corpus;

@@ -62,7 +62,14 @@ fn trigon6_names_are_read_at_116_and_numbered_in_hundreds() {
     // test data #2 "Dakota Chorale" (number 2), #127 "Oil Cans" (number 127).
     let a = Sequential::trigon6();
     let m = program(0x01, 0x39, 0, 2, 1024, 116, "Dakota Chorale");
-    assert_eq!(read_one(&m), ("Sequential Trigon-6".into(), "Dakota Chorale".into(), Some(2)));
+    assert_eq!(
+        read_one(&m),
+        (
+            "Sequential Trigon-6".into(),
+            "Dakota Chorale".into(),
+            Some(2)
+        )
+    );
     let m = program(0x01, 0x39, 1, 27, 1024, 116, "Oil Cans");
     assert_eq!(read_one(&m).1, "Oil Cans");
     assert_eq!(read_one(&m).2, Some(127));
@@ -75,12 +82,78 @@ fn trigon6_names_are_read_at_116_and_numbered_in_hundreds() {
 fn family_members_built_from_the_published_layouts() {
     // (device, manufacturer, id, raw length, name offset, bank, prog, name, number, friendly)
     let cases: &[(&str, u8, u8, usize, usize, u8, u8, &str, u32, &str)] = &[
-        ("Sequential Take 5", 0x01, 0x35, 4102, 195, 0, 2, "Prophetic Sync", 2, "002"),
-        ("DSI Pro 2", 0x01, 0x2C, 1024, 378, 0, 1, "Cascades", 1, "bank 1 - 02"),
-        ("DSI Prophet 12", 0x01, 0x2A, 1024, 402, 0, 5, "Wurly Trem ModWheel", 5, "bank 1 - 06"),
-        ("DSI Tetra", 0x01, 0x26, 384, 184, 0, 1, "Tom Sawyer", 1, "bank 1 - 2"),
-        ("Sequential Prophet-5", 0x01, 0x33, 133, 65, 1, 3, "Desktop", 43, "2-004"),
-        ("Oberheim TEO-5", 0x10, 0x5A, 4102, 159, 5, 0, "FlyLike a TEO", 80, "500"),
+        (
+            "Sequential Take 5",
+            0x01,
+            0x35,
+            4102,
+            195,
+            0,
+            2,
+            "Prophetic Sync",
+            2,
+            "002",
+        ),
+        (
+            "DSI Pro 2",
+            0x01,
+            0x2C,
+            1024,
+            378,
+            0,
+            1,
+            "Cascades",
+            1,
+            "bank 1 - 02",
+        ),
+        (
+            "DSI Prophet 12",
+            0x01,
+            0x2A,
+            1024,
+            402,
+            0,
+            5,
+            "Wurly Trem ModWheel",
+            5,
+            "bank 1 - 06",
+        ),
+        (
+            "DSI Tetra",
+            0x01,
+            0x26,
+            384,
+            184,
+            0,
+            1,
+            "Tom Sawyer",
+            1,
+            "bank 1 - 2",
+        ),
+        (
+            "Sequential Prophet-5",
+            0x01,
+            0x33,
+            133,
+            65,
+            1,
+            3,
+            "Desktop",
+            43,
+            "2-004",
+        ),
+        (
+            "Oberheim TEO-5",
+            0x10,
+            0x5A,
+            4102,
+            159,
+            5,
+            0,
+            "FlyLike a TEO",
+            80,
+            "500",
+        ),
     ];
     for &(device, mf, id, len, at, bank, prog, name, number, friendly) in cases {
         // (The Tetra's name field is 16 bytes: the 20 written here are cut to 16.)
@@ -89,7 +162,11 @@ fn family_members_built_from_the_published_layouts() {
         assert_eq!(d, device);
         assert!(n.starts_with(name.trim()), "{device}: {n}");
         assert_eq!(num, Some(number), "{device}");
-        assert_eq!(find(device).friendly_program_name(number), friendly, "{device}");
+        assert_eq!(
+            find(device).friendly_program_name(number),
+            friendly,
+            "{device}"
+        );
     }
     // Friendly bank names KnobKraft's tests give: Take 5 and TEO-5 bank 11 is "B",
     // Pro 3 bank 4 is "F5" (factory), OB-X8 bank 5 is "User".
@@ -151,7 +228,12 @@ fn obx8_singles_and_splits() {
     assert_eq!(moved[3], 0x07, "a split stays a split");
     assert_eq!(a.name_from_dump(&moved).unwrap(), "Default Split");
     // A split has no single-program edit buffer form.
-    assert!(a.edit_buffer().unwrap().convert_to_edit_buffer(0, &split).is_none());
+    assert!(
+        a.edit_buffer()
+            .unwrap()
+            .convert_to_edit_buffer(0, &split)
+            .is_none()
+    );
 }
 
 #[test]
@@ -177,7 +259,9 @@ fn detect_replies_from_knobkraft_tests() {
     // Requests: program 130 of the Pro 3 is bank 1 program 2.
     let p3 = find("Sequential Pro 3");
     assert_eq!(
-        p3.program_dump().unwrap().create_program_dump_request(0, 130),
+        p3.program_dump()
+            .unwrap()
+            .create_program_dump_request(0, 130),
         [0xF0, 0x01, 0x31, 0x05, 1, 2, 0xF7]
     );
     assert_eq!(
@@ -206,12 +290,18 @@ fn evolver_programs_carry_a_version_byte() {
     assert_eq!(r.loaded.patches[0].number, Some(263));
     assert_eq!(r.loaded.other.len(), 1);
     assert!(r.loaded.unclaimed.is_empty());
-    let eb = a.edit_buffer().unwrap().convert_to_edit_buffer(0, &m).unwrap();
+    let eb = a
+        .edit_buffer()
+        .unwrap()
+        .convert_to_edit_buffer(0, &m)
+        .unwrap();
     assert_eq!(eb[..5], [0xF0, 0x01, 0x20, 0x01, 0x03]);
     assert_eq!(eb.len(), 226);
     assert_eq!(a.fingerprint(&eb), a.fingerprint(&m));
     assert_eq!(
-        a.program_dump().unwrap().create_program_dump_request(0, 263),
+        a.program_dump()
+            .unwrap()
+            .create_program_dump_request(0, 263),
         [0xF0, 0x01, 0x20, 0x01, 0x05, 2, 7, 0xF7]
     );
 }
@@ -220,14 +310,46 @@ fn evolver_programs_carry_a_version_byte() {
 #[test]
 fn corpus_numbers_and_friendly_numbers() {
     let cases: &[(&str, &str, &[(usize, u32, &str)])] = &[
-        ("sysex/sequential-ob6/OB6_Programs_v1.01.syx", "Sequential OB-6", &[(0, 0, "000"), (200, 200, "200")]),
-        ("sysex/sequential-prophet6/P6_Programs_v1.01.syx", "Sequential Prophet 6", &[(2, 2, "002")]),
-        ("sysex/sequential-prophet5/P5_Factory_Programs_v1.02.syx", "Sequential Prophet-5", &[(2, 2, "1-003"), (199, 199, "5-040")]),
-        ("sysex/sequential-pro3/P3_Factory_Sounds_v1.01.syx", "Sequential Pro 3", &[(2, 2, "U1-P3"), (511, 511, "U4-P128")]),
-        ("sysex/sequential-prophetx/PX_Programs_v2.0.syx", "Sequential Prophet X", &[(2, 2, "1-003")]),
-        ("sysex/dsi-mopho-x4/Mopho_x4_AllBanks_V1.01.syx", "DSI Mopho x4", &[(0, 0, "1-001"), (511, 511, "4-128")]),
-        ("sysex/oberheim-obx8/OBx8-prest.syx", "Oberheim OB-X8", &[(0, 22, "OB-X8-023")]),
-        ("sysex/oberheim-teo5/TEO5_Factory_Programs_v1.00.syx", "Oberheim TEO-5", &[(2, 2, "002"), (17, 17, "101"), (80, 80, "500")]),
+        (
+            "sysex/sequential-ob6/OB6_Programs_v1.01.syx",
+            "Sequential OB-6",
+            &[(0, 0, "000"), (200, 200, "200")],
+        ),
+        (
+            "sysex/sequential-prophet6/P6_Programs_v1.01.syx",
+            "Sequential Prophet 6",
+            &[(2, 2, "002")],
+        ),
+        (
+            "sysex/sequential-prophet5/P5_Factory_Programs_v1.02.syx",
+            "Sequential Prophet-5",
+            &[(2, 2, "1-003"), (199, 199, "5-040")],
+        ),
+        (
+            "sysex/sequential-pro3/P3_Factory_Sounds_v1.01.syx",
+            "Sequential Pro 3",
+            &[(2, 2, "U1-P3"), (511, 511, "U4-P128")],
+        ),
+        (
+            "sysex/sequential-prophetx/PX_Programs_v2.0.syx",
+            "Sequential Prophet X",
+            &[(2, 2, "1-003")],
+        ),
+        (
+            "sysex/dsi-mopho-x4/Mopho_x4_AllBanks_V1.01.syx",
+            "DSI Mopho x4",
+            &[(0, 0, "1-001"), (511, 511, "4-128")],
+        ),
+        (
+            "sysex/oberheim-obx8/OBx8-prest.syx",
+            "Oberheim OB-X8",
+            &[(0, 22, "OB-X8-023")],
+        ),
+        (
+            "sysex/oberheim-teo5/TEO5_Factory_Programs_v1.00.syx",
+            "Oberheim TEO-5",
+            &[(2, 2, "002"), (17, 17, "101"), (80, 80, "500")],
+        ),
     ];
     for &(file, device, facts) in cases {
         let Some(path) = corpus(file) else { return };
@@ -236,7 +358,11 @@ fn corpus_numbers_and_friendly_numbers() {
         assert_eq!(r.device.name(), device);
         for &(i, number, friendly) in facts {
             assert_eq!(r.loaded.patches[i].number, Some(number), "{file} #{i}");
-            assert_eq!(r.device.friendly_program_name(number), friendly, "{file} #{i}");
+            assert_eq!(
+                r.device.friendly_program_name(number),
+                friendly,
+                "{file} #{i}"
+            );
         }
     }
     // The Prophet X is layered: layer B of program 2 is "Poly Super B"; both names are

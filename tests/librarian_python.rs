@@ -100,7 +100,11 @@ fn a_knobkraft_adaptation_passes_the_prophet6_corpus_checks() {
         assert_eq!(a.fingerprint(&renamed), p.fingerprint);
         assert_ne!(renamed, p.data);
         assert_eq!(a.rename_patch(&p.data, &p.name).unwrap(), p.data);
-        let eb = a.edit_buffer().unwrap().convert_to_edit_buffer(0, &p.data).unwrap();
+        let eb = a
+            .edit_buffer()
+            .unwrap()
+            .convert_to_edit_buffer(0, &p.data)
+            .unwrap();
         assert!(a.edit_buffer().unwrap().is_edit_buffer_dump(&eb));
         // Built-in and Python agree on the edit buffer bytes.
         let b = builtin.device.edit_buffer().unwrap();
@@ -122,7 +126,11 @@ fn broken_adaptations_are_disabled_naming_file_and_line() {
     let missing = dir.path().join("missing.py");
     std::fs::write(&missing, "def name():\n    return 'Half'\n").unwrap();
     let raises = dir.path().join("raises.py");
-    std::fs::write(&raises, "import sys\n\nx = 1\nraise RuntimeError('at import')\n").unwrap();
+    std::fs::write(
+        &raises,
+        "import sys\n\nx = 1\nraise RuntimeError('at import')\n",
+    )
+    .unwrap();
     let good = dir.path().join("zz_good.py");
     std::fs::copy(kk_prophet6(), &good).unwrap();
     let files = python::adaptation_files(dir.path());
@@ -135,13 +143,19 @@ fn broken_adaptations_are_disabled_naming_file_and_line() {
     let errors: Vec<String> = set.errors.iter().map(|e| e.to_string()).collect();
     assert_eq!(errors.len(), 3, "{errors:?}");
     let has = |file: &Path, line: &str, what: &str| {
-        errors.iter().any(|e| {
-            e.starts_with(&format!("{}{line}", file.display())) && e.contains(what)
-        })
+        errors
+            .iter()
+            .any(|e| e.starts_with(&format!("{}{line}", file.display())) && e.contains(what))
     };
     assert!(has(&syntax, ":4: ", "SyntaxError"), "{errors:?}");
-    assert!(has(&raises, ":4: ", "RuntimeError: at import"), "{errors:?}");
-    assert!(has(&missing, ": ", "createDeviceDetectMessage() is missing"), "{errors:?}");
+    assert!(
+        has(&raises, ":4: ", "RuntimeError: at import"),
+        "{errors:?}"
+    );
+    assert!(
+        has(&missing, ": ", "createDeviceDetectMessage() is missing"),
+        "{errors:?}"
+    );
     assert_eq!(set.adaptations.len(), 2);
 
     // The broken one fails at run time: disabled with its line, the good one goes on.
@@ -150,14 +164,19 @@ fn broken_adaptations_are_disabled_naming_file_and_line() {
     assert_eq!(b.name_from_dump(&msg), None);
     let f = b.failure().unwrap();
     assert!(
-        f.starts_with(&format!("{}:26: in nameFromDump(): ValueError: broken on purpose", broken.display())),
+        f.starts_with(&format!(
+            "{}:26: in nameFromDump(): ValueError: broken on purpose",
+            broken.display()
+        )),
         "{f}"
     );
     // Disabled: it answers nothing any more.
     assert!(!b.edit_buffer().unwrap().is_edit_buffer_dump(&msg));
     let g = registry.find("Prophet-6 (KnobKraft style)").unwrap();
     assert_eq!(
-        g.program_dump().unwrap().create_program_dump_request(0, 205),
+        g.program_dump()
+            .unwrap()
+            .create_program_dump_request(0, 205),
         [0xF0, 0x01, 0x2D, 0x05, 2, 5, 0xF7]
     );
     assert!(g.failure().is_none());
@@ -266,6 +285,10 @@ fn make_test_data_runs_inside_octa_and_counts_passes() {
     let wrong = results[1].as_ref().unwrap();
     assert!(!wrong.passed());
     assert_eq!(wrong.failures.len(), 1, "{:?}", wrong.failures);
-    assert!(wrong.failures[0].contains("Thin High Brass"), "{:?}", wrong.failures);
+    assert!(
+        wrong.failures[0].contains("Thin High Brass"),
+        "{:?}",
+        wrong.failures
+    );
     assert!(results[2].is_none());
 }

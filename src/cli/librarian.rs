@@ -143,7 +143,11 @@ fn midi_system() -> Box<dyn MidiSystem> {
 fn registry() -> Registry {
     let r = Registry::load();
     r.wait_for_python();
-    for e in r.errors.iter().chain(r.python().map_or(&[][..], |p| p.errors.as_slice())) {
+    for e in r
+        .errors
+        .iter()
+        .chain(r.python().map_or(&[][..], |p| p.errors.as_slice()))
+    {
         crate::errln!("octa: adaptation script disabled: {e}");
     }
     r
@@ -187,14 +191,21 @@ fn kk_test(dirs: &[PathBuf]) -> Result<(), String> {
                 passed += 1;
                 crate::outln!("PASS {} ({} checks)", t.name, t.checks);
             } else {
-                crate::outln!("FAIL {} ({} of {} checks failed)", t.name, t.failures.len(), t.checks);
+                crate::outln!(
+                    "FAIL {} ({} of {} checks failed)",
+                    t.name,
+                    t.failures.len(),
+                    t.checks
+                );
                 for f in &t.failures {
                     crate::outln!("    {f}");
                 }
             }
         }
     }
-    crate::outln!("{passed} of {with_data} adaptations with test data pass their own tests in octa");
+    crate::outln!(
+        "{passed} of {with_data} adaptations with test data pass their own tests in octa"
+    );
     Ok(())
 }
 

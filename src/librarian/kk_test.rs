@@ -55,7 +55,9 @@ impl Run<'_> {
         let a = self.a;
         let program = kind == "program";
         if program {
-            let ok = a.program_dump().is_some_and(|pd| pd.is_single_program_dump(&m));
+            let ok = a
+                .program_dump()
+                .is_some_and(|pd| pd.is_single_program_dump(&m));
             self.check(format!("{kind} #{i}: isSingleProgramDump"), ok);
         } else {
             let ok = a.edit_buffer().is_some_and(|eb| eb.is_edit_buffer_dump(&m));
@@ -72,7 +74,10 @@ impl Run<'_> {
             self.check(format!("{kind} #{i}: number {n}, got {got:?}"), ok);
             if let Some(f) = p["friendly_number"].as_str() {
                 let got = a.friendly_program_name(n as u32);
-                self.check(format!("{kind} #{i}: friendly number {f:?}, got {got:?}"), got == f);
+                self.check(
+                    format!("{kind} #{i}: friendly number {f:?}, got {got:?}"),
+                    got == f,
+                );
             }
         }
         if let Some(layer) = p["second_layer_name"].as_str() {
@@ -89,7 +94,10 @@ impl Run<'_> {
                     let ok = got.as_deref().map(str::trim) == Some(new.trim());
                     self.check(format!("{kind} #{i}: renamed to {new:?}, got {got:?}"), ok);
                     let same = a.fingerprint(&r) == a.fingerprint(&m);
-                    self.check(format!("{kind} #{i}: fingerprint unchanged by rename"), same);
+                    self.check(
+                        format!("{kind} #{i}: fingerprint unchanged by rename"),
+                        same,
+                    );
                 }
                 None => self.check(format!("{kind} #{i}: renamePatch gave nothing"), false),
             }
@@ -124,10 +132,14 @@ pub fn run(a: &PythonAdaptation) -> Option<SelfTest> {
     }
     if let Some(call) = bytes(&td["device_detect_call"]) {
         let got = a.create_device_detect_message(0);
-        run.check(format!("detect message {call:02X?}, got {got:02X?}"), got == call);
+        run.check(
+            format!("detect message {call:02X?}, got {got:02X?}"),
+            got == call,
+        );
     }
     if let Some(r) = td["device_detect_reply"].as_array()
-        && let (Some(reply), Some(ch)) = (r.first().and_then(bytes), r.get(1).and_then(Value::as_u64))
+        && let (Some(reply), Some(ch)) =
+            (r.first().and_then(bytes), r.get(1).and_then(Value::as_u64))
     {
         let got = a.channel_if_valid_device_response(&reply);
         run.check(
@@ -136,13 +148,19 @@ pub fn run(a: &PythonAdaptation) -> Option<SelfTest> {
         );
     }
     if let Some(fb) = td["friendly_bank_name"].as_array()
-        && let (Some(bank), Some(name)) = (fb.first().and_then(Value::as_u64), fb.get(1).and_then(Value::as_str))
+        && let (Some(bank), Some(name)) = (
+            fb.first().and_then(Value::as_u64),
+            fb.get(1).and_then(Value::as_str),
+        )
     {
         let got = a.friendly_bank_name(bank as u32);
         run.check(format!("bank {bank} is {name:?}, got {got:?}"), got == name);
     }
     if let (Some(file), Some(n)) = (td["sysex"].as_str(), td["expected_patch_count"].as_u64()) {
-        let path = a.path().parent().map_or_else(|| file.into(), |d| d.join(file));
+        let path = a
+            .path()
+            .parent()
+            .map_or_else(|| file.into(), |d| d.join(file));
         match read_messages(&path) {
             Ok(m) => {
                 let got = load_patches(a, &m.messages).patches.len();

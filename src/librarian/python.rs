@@ -192,11 +192,12 @@ fn send(p: &mut Proc, req: &Value, timeout: Duration) -> Result<Value, String> {
         .and_then(|()| p.stdin.flush())
         .map_err(|e| format!("the Python host stopped ({e})"))?;
     match p.lines.recv_timeout(timeout) {
-        Ok(l) => serde_json::from_str(&l).map_err(|e| format!("bad answer from the Python host: {e}")),
-        Err(RecvTimeoutError::Timeout) => Err(format!(
-            "no answer within {} s (killed)",
-            timeout.as_secs()
-        )),
+        Ok(l) => {
+            serde_json::from_str(&l).map_err(|e| format!("bad answer from the Python host: {e}"))
+        }
+        Err(RecvTimeoutError::Timeout) => {
+            Err(format!("no answer within {} s (killed)", timeout.as_secs()))
+        }
         Err(RecvTimeoutError::Disconnected) => Err("the Python host exited".into()),
     }
 }
@@ -241,7 +242,11 @@ pub fn load_files(paths: &[PathBuf]) -> (Vec<PythonAdaptation>, Vec<ScriptError>
         }
         let fns: HashSet<String> = r["ok"]
             .as_array()
-            .map(|a| a.iter().filter_map(|f| f.as_str().map(String::from)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|f| f.as_str().map(String::from))
+                    .collect()
+            })
             .unwrap_or_default();
         match PythonAdaptation::new(host.clone(), i, path, fns) {
             Ok(a) => ok.push(a),
@@ -297,7 +302,9 @@ impl PythonAdaptation {
             "channelIfValidDeviceResponse",
         ] {
             if !fns.contains(required) {
-                return Err(err(format!("the required function {required}() is missing")));
+                return Err(err(format!(
+                    "the required function {required}() is missing"
+                )));
             }
         }
         let mut a = Self {
@@ -500,7 +507,9 @@ impl Adaptation for PythonAdaptation {
                 .iter()
                 .enumerate()
                 .map(|(i, d)| BankDescriptor {
-                    bank: d["bank"].as_u64().map_or(i as u32, |b| b.min(1 << 20) as u32),
+                    bank: d["bank"]
+                        .as_u64()
+                        .map_or(i as u32, |b| b.min(1 << 20) as u32),
                     name: d["name"]
                         .as_str()
                         .map_or_else(|| format!("Bank {}", i + 1), String::from),
@@ -567,10 +576,7 @@ impl Adaptation for PythonAdaptation {
             .collect()
     }
     fn rename_layer(&self, data: &[u8], layer: usize, name: &str) -> Option<Vec<u8>> {
-        self.call_bytes(
-            "setLayerName",
-            vec![bytes(data), layer.into(), name.into()],
-        )
+        self.call_bytes("setLayerName", vec![bytes(data), layer.into(), name.into()])
     }
 }
 

@@ -223,7 +223,9 @@ impl BankDumpCapability for YamahaDx7ii {
     fn create_bank_dump_request(&self, channel: u8, _bank: u32) -> Option<Vec<u8>> {
         // AMEM first, so the VMEM (which completes a bank) arrives last.
         let c = 0x20 | (channel & 0x0F);
-        Some(vec![0xF0, YAMAHA, c, AMEM, 0xF7, 0xF0, YAMAHA, c, VMEM, 0xF7])
+        Some(vec![
+            0xF0, YAMAHA, c, AMEM, 0xF7, 0xF0, YAMAHA, c, VMEM, 0xF7,
+        ])
     }
     fn is_part_of_bank_dump(&self, m: &[u8]) -> bool {
         is_vmem(m) || is_amem(m)

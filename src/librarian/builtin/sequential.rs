@@ -156,7 +156,14 @@ impl Sequential {
     }
     /// Sequential Prophet-5 / Prophet-10 rev4 (id 32; the desktop answers 33).
     pub fn prophet5() -> Self {
-        Self::from_spec(Spec::new("Sequential Prophet-5", &[0x32, 0x33], 10, 40, 65, 20))
+        Self::from_spec(Spec::new(
+            "Sequential Prophet-5",
+            &[0x32, 0x33],
+            10,
+            40,
+            65,
+            20,
+        ))
     }
     /// Sequential Pro 3: user banks U1-U4, factory banks F5-F8, 50 ms between messages.
     pub fn pro3() -> Self {
