@@ -379,3 +379,84 @@ fn corpus_numbers_and_friendly_numbers() {
     assert_eq!(r.device.fingerprint(&b), p.fingerprint);
     assert_ne!(b, p.data);
 }
+
+#[test]
+fn tempest_flash_and_ram_sounds() {
+    // KnobKraft (DSI_Tempest): FLASH sounds (command 63) hold a NUL-terminated name from
+    // byte 6, seven name bytes in every eight; RAM sounds (command 60) are named after their
+    // slot ("RAM sound 12"). Test data: "/S/Toms/Zap~~Lo".
+    let name = b"/S/Toms/Zap~~Lo\0";
+    let mut data = Vec::new();
+    for chunk in name.chunks(7) {
+        data.extend_from_slice(chunk);
+        data.resize(data.len() + (7 - chunk.len()), 0);
+        data.push(0x55); // not name data
+    }
+    data.extend([0x11; 40]);
+    let mut flash = vec![0xF0, 0x01, 0x28, 0x63, 0x00, 0x01];
+    flash.extend(&data);
+    flash.push(0xF7);
+    let ram = [0xF0, 0x01, 0x28, 0x60, 0x12, 0x00, 0x01, 0x02, 0x03, 0xF7];
+    let pattern = [0xF0, 0x01, 0x28, 0x70, 0x00, 0x01, 0xF7];
+    let r = recognise(
+        &Registry::builtin(),
+        &[flash.clone(), ram.to_vec(), pattern.to_vec()],
+        None,
+    )
+    .unwrap();
+    assert_eq!(r.device.name(), "DSI Tempest");
+    let names: Vec<&str> = r.loaded.patches.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["/S/Toms/Zap~~Lo", "RAM sound 12"]);
+    assert_eq!(r.loaded.other.len(), 1);
+    assert!(r.loaded.unclaimed.is_empty());
+}
+
+#[test]
+fn bass_station2_sounds_detect_and_names() {
+    // KnobKraft (Novation_Bass_Station_II): 154-byte sounds `F0 00 20 29 00 33 00 01 nn`
+    // (stored) or `... 00 00` (current), name of 16 at byte 137; test data #0 "Anabass 1"
+    // (number 0), #70 "INIT PATCH" (number 70); detect call `f0 00 20 29 00 33 00 44 f7`,
+    // reply `f0 00 20 29 00 33 00 04 00 0a ...` on channel 9.
+    let a = find("Novation Bass Station II");
+    let sound = |kind: u8, n: u8, name: &str| {
+        let mut m = vec![0xF0, 0x00, 0x20, 0x29, 0x00, 0x33, 0x00, kind, n];
+        m.extend((9..137).map(|i| (i * 7 % 128) as u8));
+        let mut nm = name.as_bytes().to_vec();
+        nm.resize(16, b' ');
+        m.extend(nm);
+        m.push(0xF7);
+        assert_eq!(m.len(), 154);
+        m
+    };
+    let p0 = sound(0x01, 0, "Anabass 1");
+    let p70 = sound(0x01, 70, "INIT PATCH");
+    let r = recognise(&Registry::builtin(), &[p0.clone(), p70], None).unwrap();
+    assert_eq!(r.device.name(), "Novation Bass Station II");
+    let got: Vec<(&str, Option<u32>)> = r
+        .loaded
+        .patches
+        .iter()
+        .map(|p| (p.display_name(), p.number))
+        .collect();
+    assert_eq!(got, [("Anabass 1", Some(0)), ("INIT PATCH", Some(70))]);
+    assert!(a.is_default_name("INIT PATCH"));
+    assert_eq!(
+        a.create_device_detect_message(0),
+        [0xF0, 0x00, 0x20, 0x29, 0x00, 0x33, 0x00, 0x44, 0xF7]
+    );
+    let reply = [
+        0xF0, 0x00, 0x20, 0x29, 0x00, 0x33, 0x00, 0x04, 0x00, 0x0A, 0x40, 0x00, 0x05, 0x01, 0x00,
+        0x08, 0x00, 0xF7,
+    ];
+    assert_eq!(a.channel_if_valid_device_response(&reply), Some(9));
+    let eb = a
+        .edit_buffer()
+        .unwrap()
+        .convert_to_edit_buffer(0, &p0)
+        .unwrap();
+    assert!(a.edit_buffer().unwrap().is_edit_buffer_dump(&eb));
+    assert_eq!(a.fingerprint(&eb), a.fingerprint(&p0));
+    let renamed = a.rename_patch(&p0, "Poison").unwrap();
+    assert_eq!(a.name_from_dump(&renamed).unwrap(), "Poison          ");
+    assert_eq!(a.fingerprint(&renamed), a.fingerprint(&p0));
+}

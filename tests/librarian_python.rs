@@ -1,7 +1,8 @@
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
-    reason = "a test: a panic is a failed test"
+    clippy::print_stderr,
+    reason = "a test: a panic is a failed test; a skip says why on stderr"
 )]
 //! KnobKraft `.py` adaptations run unmodified by octa's Python host: one written for the
 //! test (`tests/adaptations/kk_prophet6.py`) passes the same corpus checks as the built-in

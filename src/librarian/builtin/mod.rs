@@ -4,18 +4,22 @@
 mod dx7ii;
 mod elektron;
 mod korg;
+mod novation;
 mod raw;
 mod roland;
 mod sequential;
+mod tempest;
 mod waldorf;
 mod yamaha;
 
 pub use dx7ii::YamahaDx7ii;
 pub use elektron::{Elektron, SOUND_MAGIC};
 pub use korg::KorgM1;
+pub use novation::BassStation2;
 pub use raw::{RAW_NAME, RawSysex};
 pub use roland::RolandJv1080;
 pub use sequential::{IDENTITY_REQUEST, Numbering, Sequential, Spec};
+pub use tempest::Tempest;
 pub use waldorf::Blofeld;
 pub use yamaha::{YamahaDx7, unpack_voice};
 
@@ -32,6 +36,7 @@ pub fn builtins() -> Vec<Arc<dyn Adaptation>> {
     for s in Sequential::family() {
         all.push(Arc::new(s));
     }
+    all.push(Arc::new(Tempest));
     all.extend::<[Arc<dyn Adaptation>; _]>([
         Arc::new(KorgM1),
         Arc::new(RolandJv1080),
@@ -39,6 +44,7 @@ pub fn builtins() -> Vec<Arc<dyn Adaptation>> {
         Arc::new(YamahaDx7::tx7()),
         Arc::new(YamahaDx7ii),
         Arc::new(Blofeld),
+        Arc::new(BassStation2),
     ]);
     all
 }
