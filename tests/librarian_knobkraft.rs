@@ -78,10 +78,30 @@ fn trigon6_names_are_read_at_116_and_numbered_in_hundreds() {
     assert!(a.bank_descriptors().iter().all(|b| b.size == 100));
 }
 
+/// (device, manufacturer, id, raw length, name offset, bank, prog, name, number, friendly)
+type Layout = (
+    &'static str,
+    u8,
+    u8,
+    usize,
+    usize,
+    u8,
+    u8,
+    &'static str,
+    u32,
+    &'static str,
+);
+/// (file, device, [(index, number, friendly number)])
+type CorpusFacts = (
+    &'static str,
+    &'static str,
+    &'static [(usize, u32, &'static str)],
+);
+
 #[test]
 fn family_members_built_from_the_published_layouts() {
     // (device, manufacturer, id, raw length, name offset, bank, prog, name, number, friendly)
-    let cases: &[(&str, u8, u8, usize, usize, u8, u8, &str, u32, &str)] = &[
+    let cases: &[Layout] = &[
         (
             "Sequential Take 5",
             0x01,
@@ -309,7 +329,7 @@ fn evolver_programs_carry_a_version_byte() {
 /// Corpus facts: (file, device, [(index, number, friendly number)]).
 #[test]
 fn corpus_numbers_and_friendly_numbers() {
-    let cases: &[(&str, &str, &[(usize, u32, &str)])] = &[
+    let cases: &[CorpusFacts] = &[
         (
             "sysex/sequential-ob6/OB6_Programs_v1.01.syx",
             "Sequential OB-6",
