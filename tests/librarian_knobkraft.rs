@@ -480,3 +480,40 @@ fn bass_station2_sounds_detect_and_names() {
     assert_eq!(a.name_from_dump(&renamed).unwrap(), "Poison          ");
     assert_eq!(a.fingerprint(&renamed), a.fingerprint(&p0));
 }
+
+#[test]
+fn korg_03rw_bank_of_172_byte_programs() {
+    // KnobKraft (Korg_03RW): model 30, all-program dump `F0 42 3g 30 4C 00` + LSB-first
+    // packed 172-byte programs, name in the first 10 bytes; its bank file's first program is
+    // "AnalogFeel" and holds 100 programs.
+    let mut raw = Vec::new();
+    for i in 0..100u32 {
+        let mut p: Vec<u8> = (0..172).map(|j| ((i * 3 + j) % 256) as u8).collect();
+        let name = if i == 0 {
+            *b"AnalogFeel"
+        } else {
+            *b"Program   "
+        };
+        p[..10].copy_from_slice(&name);
+        raw.extend(p);
+    }
+    let mut bank = vec![0xF0, 0x42, 0x30, 0x30, 0x4C, 0x00];
+    bank.extend(pack_lsb(&raw));
+    bank.push(0xF7);
+    let r = recognise(&Registry::builtin(), &[bank], None).unwrap();
+    assert_eq!(r.device.name(), "Korg 03R/W");
+    assert_eq!(r.loaded.patches.len(), 100);
+    assert_eq!(r.loaded.patches[0].name, "AnalogFeel");
+    assert_eq!(r.loaded.patches[1].name, "Program   ");
+    let a = find("Korg 03R/W");
+    assert_eq!(a.message_delay_ms(), 400);
+    let p = &r.loaded.patches[0];
+    let renamed = a.rename_patch(&p.data, "New").unwrap();
+    assert_eq!(a.fingerprint(&renamed), p.fingerprint);
+    // An M1 program is not a 03R/W one.
+    assert!(
+        !a.edit_buffer()
+            .unwrap()
+            .is_edit_buffer_dump(&[0xF0, 0x42, 0x30, 0x19, 0x40, 0xF7])
+    );
+}

@@ -14,7 +14,7 @@ mod yamaha;
 
 pub use dx7ii::YamahaDx7ii;
 pub use elektron::{Elektron, SOUND_MAGIC};
-pub use korg::KorgM1;
+pub use korg::{Korg, KorgM1};
 pub use novation::BassStation2;
 pub use raw::{RAW_NAME, RawSysex};
 pub use roland::RolandJv1080;
@@ -39,6 +39,7 @@ pub fn builtins() -> Vec<Arc<dyn Adaptation>> {
     all.push(Arc::new(Tempest));
     all.extend::<[Arc<dyn Adaptation>; _]>([
         Arc::new(KorgM1),
+        Arc::new(Korg::R03W),
         Arc::new(RolandJv1080),
         Arc::new(YamahaDx7::dx7()),
         Arc::new(YamahaDx7::tx7()),
