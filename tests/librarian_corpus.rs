@@ -8,6 +8,7 @@
 
 use octa::librarian::Registry;
 use octa::librarian::builtin::{Elektron, SOUND_MAGIC};
+use octa::librarian::db::Database;
 use octa::librarian::file::{read_messages, recognise};
 use octa::librarian::script::ScriptAdaptation;
 use octa::testutil::corpus;
@@ -21,6 +22,8 @@ struct Case {
     message_len: Option<usize>,
     stray: usize,
     patches: usize,
+    /// Messages of the device that hold no patch (kept with the import, never raw).
+    other: usize,
     names: &'static [(usize, &'static str)],
 }
 
@@ -32,6 +35,7 @@ const CASES: &[Case] = &[
         message_len: Some(361),
         stray: 0,
         patches: 124,
+        other: 0,
         names: &[
             (0, "DEEP CHORD"),
             (1, "DARK PAD"),
@@ -48,6 +52,7 @@ const CASES: &[Case] = &[
         message_len: Some(207),
         stray: 0,
         patches: 7,
+        other: 0,
         names: &[
             (0, "909 TRIANGLE"),
             (1, "909 SINE"),
@@ -65,6 +70,7 @@ const CASES: &[Case] = &[
         message_len: Some(446),
         stray: 0,
         patches: 256,
+        other: 0,
         names: &[
             (0, "Wagnerian       "),
             (1, "Tom Sawyer      "),
@@ -80,6 +86,7 @@ const CASES: &[Case] = &[
         message_len: Some(1178),
         stray: 0,
         patches: 500,
+        other: 0,
         names: &[
             (0, "Welcome Back Tom!   "),
             (1, "Orbiter             "),
@@ -94,6 +101,7 @@ const CASES: &[Case] = &[
         message_len: Some(16350),
         stray: 0,
         patches: 100,
+        other: 0,
         names: &[
             (0, "Grandbient"),
             (1, "FreshHeir "),
@@ -108,6 +116,7 @@ const CASES: &[Case] = &[
         message_len: Some(16350),
         stray: 161,
         patches: 100,
+        other: 0,
         names: &[],
     },
     Case {
@@ -117,6 +126,7 @@ const CASES: &[Case] = &[
         message_len: None,
         stray: 0,
         patches: 46,
+        other: 0,
         names: &[
             (0, "RedPowerBass"),
             (1, "Sinus QSB   "),
@@ -131,6 +141,7 @@ const CASES: &[Case] = &[
         message_len: Some(4104),
         stray: 0,
         patches: 32,
+        other: 0,
         names: &[(0, "SYN-LEAD 2"), (4, "SYN-CLAV 1"), (31, "EXPLOSION ")],
     },
     Case {
@@ -140,12 +151,100 @@ const CASES: &[Case] = &[
         message_len: Some(392),
         stray: 0,
         patches: 1024,
+        other: 0,
         names: &[
             (0, "With Love    WMF"),
             (1, "ScaramangAtmo  T"),
             (128, "Flups Bass    ST"),
             (1023, "Zwitscher 1     "),
         ],
+    },
+    Case {
+        file: "sysex/sequential-prophet6/P6_Programs_v1.01.syx",
+        device: "Sequential Prophet 6",
+        messages: 500,
+        message_len: Some(1178),
+        stray: 0,
+        patches: 500,
+        other: 0,
+        names: &[(2, "Thick Low Brass     ")],
+    },
+    Case {
+        file: "sysex/sequential-prophet5/P5_Factory_Programs_v1.02.syx",
+        device: "Sequential Prophet-5",
+        messages: 200,
+        message_len: Some(159),
+        stray: 0,
+        patches: 200,
+        other: 0,
+        names: &[(2, "Forever Keys        ")],
+    },
+    Case {
+        file: "sysex/sequential-pro3/P3_Factory_Sounds_v1.01.syx",
+        device: "Sequential Pro 3",
+        messages: 512,
+        message_len: Some(4695),
+        stray: 0,
+        patches: 512,
+        other: 0,
+        names: &[(2, "Staircase           ")],
+    },
+    Case {
+        file: "sysex/sequential-prophetx/PX_Programs_v2.0.syx",
+        device: "Sequential Prophet X",
+        messages: 513,
+        message_len: None,
+        stray: 0,
+        patches: 512,
+        // One message with command 5C that is not a program.
+        other: 1,
+        names: &[(2, "Poly Super          ")],
+    },
+    Case {
+        file: "sysex/dsi-mopho-x4/Mopho_x4_AllBanks_V1.01.syx",
+        device: "DSI Mopho x4",
+        messages: 512,
+        message_len: Some(300),
+        stray: 0,
+        patches: 512,
+        other: 0,
+        names: &[(0, "Moonster        ")],
+    },
+    Case {
+        file: "sysex/oberheim-obx8/OBx8-prest.syx",
+        device: "Oberheim OB-X8",
+        messages: 1,
+        message_len: Some(599),
+        stray: 0,
+        patches: 1,
+        other: 0,
+        names: &[(0, "Jersey Girl B")],
+    },
+    Case {
+        file: "sysex/oberheim-teo5/TEO5_Factory_Programs_v1.00.syx",
+        device: "Oberheim TEO-5",
+        messages: 256,
+        message_len: Some(4695),
+        stray: 0,
+        patches: 256,
+        other: 0,
+        names: &[
+            (2, "OB-X Pad            "),
+            (17, "Waterfall Cavern    "),
+            (80, "FlyLike a TEO       "),
+        ],
+    },
+    Case {
+        file: "sysex/yamaha-dx7ii/yamahaDX7II-STUDIOREINE BANK.syx",
+        device: "Yamaha DX7II",
+        messages: 10,
+        message_len: None,
+        stray: 0,
+        patches: 64,
+        // Two parameter changes, two fractional scaling dumps, the system setup and the
+        // performances: recognised, kept with the import, no voice.
+        other: 6,
+        names: &[(0, "Talkbox001"), (32, "OrganX01..")],
     },
 ];
 
@@ -175,11 +274,32 @@ fn check(case: &Case, registry: &Registry, device: &str) {
         case.file,
         r.loaded.unclaimed
     );
+    assert_eq!(
+        r.loaded.other.len(),
+        case.other,
+        "{}: other data {:?}",
+        case.file,
+        r.loaded.other
+    );
     let patches = &r.loaded.patches;
     assert_eq!(patches.len(), case.patches, "{}: patches", case.file);
     for &(i, name) in case.names {
         assert_eq!(patches[i].name, name, "{} #{i}", case.file);
         assert_eq!(patches[i].display_name(), name.trim(), "{} #{i}", case.file);
+    }
+    // Import then export: the stored import gives the file back byte for byte (without
+    // the stray bytes between messages, which are not sysex).
+    let mut db = Database::open_in_memory().unwrap();
+    let summary = db
+        .store_import(r.device.as_ref(), case.file, &m.messages, &r.loaded)
+        .unwrap();
+    assert_eq!(summary.patches, case.patches, "{}: stored", case.file);
+    let exported = db.import_sysex(summary.import_id).unwrap();
+    let file = std::fs::read(&path).unwrap();
+    if case.stray == 0 {
+        assert!(exported == file, "{}: export is not the file", case.file);
+    } else {
+        assert_eq!(exported.len(), file.len() - case.stray, "{}", case.file);
     }
     // Every patch is recognised again on its own, and renaming keeps its fingerprint.
     let a = r.device.clone();

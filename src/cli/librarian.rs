@@ -30,6 +30,12 @@ pub enum LibrarianCommand {
     Detect,
     /// List the known adaptations (built-in and scripts), their locations and script errors.
     Devices,
+    /// Run the test data (`make_test_data`) of KnobKraft `.py` adaptations inside octa and
+    /// count how many pass (default folder: the config dir's `adaptations/`).
+    KkTest {
+        /// Folders holding KnobKraft adaptations.
+        dirs: Vec<PathBuf>,
+    },
     /// Pin a synth to a port and channel (detection will not change it).
     Pin {
         /// Device (adaptation) name or unique part of it.
@@ -136,7 +142,12 @@ fn midi_system() -> Box<dyn MidiSystem> {
 
 fn registry() -> Registry {
     let r = Registry::load();
-    for e in &r.errors {
+    r.wait_for_python();
+    for e in r
+        .errors
+        .iter()
+        .chain(r.python().map_or(&[][..], |p| p.errors.as_slice()))
+    {
         crate::errln!("octa: adaptation script disabled: {e}");
     }
     r
@@ -144,9 +155,58 @@ fn registry() -> Registry {
 
 fn find(registry: &Registry, name: &str) -> Result<Arc<dyn Adaptation>, String> {
     registry.find(name).ok_or_else(|| {
-        let names: Vec<String> = registry.all().iter().map(|a| a.name()).collect();
+        let names: Vec<String> = registry.everything().iter().map(|a| a.name()).collect();
         format!("no device matches '{name}'; known: {}", names.join(", "))
     })
+}
+
+fn kk_test(dirs: &[PathBuf]) -> Result<(), String> {
+    use crate::librarian::{kk_test, python};
+    let dirs: Vec<PathBuf> = if dirs.is_empty() {
+        crate::config::config_dir()
+            .map(|c| vec![c.join("adaptations")])
+            .unwrap_or_default()
+    } else {
+        dirs.to_vec()
+    };
+    if !python::available() {
+        return Err(format!(
+            "{} does not run: KnobKraft adaptations need Python 3 (OCTA_PYTHON names another)",
+            python::interpreter().display()
+        ));
+    }
+    let (mut with_data, mut passed) = (0, 0);
+    for dir in &dirs {
+        let (adaptations, errors) = python::load_files(&python::adaptation_files(dir));
+        for e in &errors {
+            crate::outln!("NOT LOADED {e}");
+        }
+        for a in &adaptations {
+            let Some(t) = kk_test::run(a) else {
+                crate::outln!("no test data  {} ({})", a.name(), a.path().display());
+                continue;
+            };
+            with_data += 1;
+            if t.passed() {
+                passed += 1;
+                crate::outln!("PASS {} ({} checks)", t.name, t.checks);
+            } else {
+                crate::outln!(
+                    "FAIL {} ({} of {} checks failed)",
+                    t.name,
+                    t.failures.len(),
+                    t.checks
+                );
+                for f in &t.failures {
+                    crate::outln!("    {f}");
+                }
+            }
+        }
+    }
+    crate::outln!(
+        "{passed} of {with_data} adaptations with test data pass their own tests in octa"
+    );
+    Ok(())
 }
 
 /// Runs `octa librarian ...`.
@@ -195,6 +255,9 @@ fn run_inner(args: &LibrarianArgs) -> Result<(), String> {
                         }
                         if r.stray > 0 {
                             crate::outln!("  skipped {} stray bytes between messages", r.stray);
+                        }
+                        for o in &r.other {
+                            crate::outln!("  kept, not a patch: {o}");
                         }
                         for p in &r.problems {
                             crate::outln!("  warning: {p}");
@@ -264,10 +327,11 @@ fn run_inner(args: &LibrarianArgs) -> Result<(), String> {
             crate::outln!("wrote {} ({} bytes)", out.display(), n);
             Ok(())
         }
+        LibrarianCommand::KkTest { dirs } => kk_test(dirs),
         LibrarianCommand::Devices => {
             let db = open_db()?;
-            let registry = Registry::load();
-            for a in registry.all() {
+            let registry = registry();
+            for a in registry.everything() {
                 let loc = db.device_location(&a.name()).map_err(|e| e.to_string())?;
                 let caps = [
                     a.edit_buffer().map(|_| "edit buffer"),
@@ -386,7 +450,7 @@ fn detect_cmd() -> Result<(), String> {
     let db = open_db()?;
     let found: Vec<Found> = device::detect(
         system.as_mut(),
-        registry.all(),
+        &registry.everything(),
         &Timing::default(),
         &Cancel::new(),
         &mut print_progress,

@@ -188,6 +188,21 @@ pub trait Adaptation: Send + Sync {
     fn failure(&self) -> Option<String> {
         None
     }
+    /// What a message of this synth that holds no patch is (global settings, a system
+    /// setup, a parameter change, ...): such messages are recognised and kept with the
+    /// import (so it exports byte for byte) but make no patch. `None` for anything else.
+    fn other_data(&self, _message: &[u8]) -> Option<String> {
+        None
+    }
+    /// The names of the layers of a layered patch (Prophet 12, Prophet X: layer A and B),
+    /// untrimmed; empty for formats without layers.
+    fn layer_names(&self, _data: &[u8]) -> Vec<String> {
+        Vec::new()
+    }
+    /// The dump with layer `layer` (0-based) renamed; `None` when there is no such layer.
+    fn rename_layer(&self, _data: &[u8], _layer: usize, _name: &str) -> Option<Vec<u8>> {
+        None
+    }
 }
 
 /// (bank, index in bank) of a linear program number.
@@ -341,6 +356,8 @@ pub struct Loaded {
     pub problems: Vec<(usize, SysexError)>,
     /// Banks found: for each, the indices into `patches` in bank order.
     pub banks: Vec<Vec<usize>>,
+    /// Messages of the synth that hold no patch (index, what it is), kept with the import.
+    pub other: Vec<(usize, String)>,
 }
 
 /// Finds program dumps, edit buffers and banks of one adaptation in a list of messages.
@@ -397,6 +414,10 @@ pub fn load_patches(a: &dyn Adaptation, messages: &[Vec<u8>]) -> Loaded {
                 bank.remove(0);
             }
         }
+        if !claimed && let Some(what) = a.other_data(m) {
+            claimed = true;
+            out.other.push((i, what));
+        }
         if !claimed {
             out.unclaimed.push(i);
         }
@@ -425,6 +446,7 @@ pub fn claims(a: &dyn Adaptation, messages: &[Vec<u8>]) -> usize {
                 || a.edit_buffer()
                     .is_some_and(|e| e.is_part_of_edit_buffer_dump(m).is_part())
                 || a.bank_dump().is_some_and(|b| b.is_part_of_bank_dump(m))
+                || a.other_data(m).is_some()
         })
         .count()
 }

@@ -7,7 +7,9 @@ pub mod builtin;
 pub mod db;
 pub mod device;
 pub mod file;
+pub mod kk_test;
 pub mod octatrack;
+pub mod python;
 pub mod registry;
 pub mod script;
 pub mod selection;
@@ -51,6 +53,9 @@ pub struct ImportReport {
     pub stray: usize,
     /// Broken or unrecognised messages, explained.
     pub problems: Vec<String>,
+    /// Messages of the device that hold no patch (global data, system setup, ...): what
+    /// each is. They are kept with the import.
+    pub other: Vec<String>,
 }
 
 /// Imports one `.syx` / `.mid` file into the database (device named or recognised).
@@ -99,5 +104,11 @@ pub fn import_file(
         summary,
         stray: m.stray,
         problems,
+        other: r
+            .loaded
+            .other
+            .iter()
+            .map(|(i, what)| format!("message {}: {what}", i + 1))
+            .collect(),
     })
 }

@@ -1,19 +1,25 @@
 //! Built-in adaptations for the synths whose real dumps octa is tested with, plus family
 //! members sharing their formats, and the raw sysex device.
 
+mod dx7ii;
 mod elektron;
 mod korg;
+mod novation;
 mod raw;
 mod roland;
 mod sequential;
+mod tempest;
 mod waldorf;
 mod yamaha;
 
+pub use dx7ii::YamahaDx7ii;
 pub use elektron::{Elektron, SOUND_MAGIC};
-pub use korg::KorgM1;
+pub use korg::{Korg, KorgM1};
+pub use novation::BassStation2;
 pub use raw::{RAW_NAME, RawSysex};
 pub use roland::RolandJv1080;
-pub use sequential::{IDENTITY_REQUEST, Sequential};
+pub use sequential::{IDENTITY_REQUEST, Numbering, Sequential, Spec};
+pub use tempest::Tempest;
 pub use waldorf::Blofeld;
 pub use yamaha::{YamahaDx7, unpack_voice};
 
@@ -22,20 +28,24 @@ use std::sync::Arc;
 
 /// Every built-in adaptation (without the raw device), in recognition order.
 pub fn builtins() -> Vec<Arc<dyn Adaptation>> {
-    vec![
+    let mut all: Vec<Arc<dyn Adaptation>> = vec![
         Arc::new(Elektron::digitone()),
         Arc::new(Elektron::analog_rytm()),
         Arc::new(Elektron::analog_four()),
-        Arc::new(Sequential::prophet08()),
-        Arc::new(Sequential::ob6()),
-        Arc::new(Sequential::tetra()),
-        Arc::new(Sequential::mopho()),
-        Arc::new(Sequential::prophet6()),
-        Arc::new(Sequential::trigon6()),
+    ];
+    for s in Sequential::family() {
+        all.push(Arc::new(s));
+    }
+    all.push(Arc::new(Tempest));
+    all.extend::<[Arc<dyn Adaptation>; _]>([
         Arc::new(KorgM1),
+        Arc::new(Korg::R03W),
         Arc::new(RolandJv1080),
         Arc::new(YamahaDx7::dx7()),
         Arc::new(YamahaDx7::tx7()),
+        Arc::new(YamahaDx7ii),
         Arc::new(Blofeld),
-    ]
+        Arc::new(BassStation2),
+    ]);
+    all
 }

@@ -47,6 +47,11 @@ fn is_single(m: &[u8]) -> bool {
     is_kind(m, SINGLE_HEADER, VOICE_SIZE) && checksum_ok(m)
 }
 
+/// True for a single voice dump (format 0, 155 bytes) with a valid checksum.
+pub(crate) fn is_single_voice(m: &[u8]) -> bool {
+    is_single(m)
+}
+
 fn is_bank(m: &[u8]) -> bool {
     is_kind(m, BANK_HEADER, PACKED_VOICE_SIZE * VOICES_PER_BANK) && checksum_ok(m)
 }
