@@ -510,3 +510,53 @@ fn a_midi_channel_changed_in_the_part_while_playing_moves_later_notes() {
     assert_eq!(late.len(), 7, "{late:?}");
     assert!(late[1..].iter().all(|(_, c)| *c == now), "{late:?}");
 }
+
+#[test]
+fn recorder_trigs_go_out_as_the_standard_note_maps_recorder_notes() {
+    // Facts from the Octatrack's standard note map for audio tracks (manual appendix C):
+    // 60 combo rec, 61 INAB rec, 62 INCD rec, 63 SRC3 rec, on the track's trig channel.
+    let mut p = SeqPattern::empty("A01");
+    // T2: a recorder trig alone (INAB) on step 5.
+    p.tracks[1].steps[4].recorder = 1;
+    // T3: a trig with a recorder trig from INCD and SRC3 (two sources: combo) on step 1.
+    p.tracks[2].steps[0] = SeqStep::trig();
+    p.tracks[2].steps[0].recorder = 2 | 4;
+    // T4: one-shot flag only (bit 8): no source, no note.
+    p.tracks[3].steps[2].recorder = 8;
+    let msgs = run(once(p, 1), 120.0, 1);
+    let notes: Vec<(f64, Vec<u8>)> = msgs
+        .iter()
+        .filter(|m| m.track < 8)
+        .map(|m| (m.at, m.msg.as_bytes().to_vec()))
+        .collect();
+    let has = |at: f64, bytes: &[u8]| {
+        notes
+            .iter()
+            .any(|(t, b)| (t - at).abs() < EPS && b.as_slice() == bytes)
+    };
+    // Default trig channels: T2 on channel 2 (0x_1), T3 on channel 3 (0x_2).
+    assert!(has(0.5, &[0x91, 61, 100]), "{notes:?}");
+    assert!(
+        has(0.5 + 0.0625, &[0x81, 61, 0]) || has(0.5 + 0.0625, &[0x91, 61, 0]),
+        "{notes:?}"
+    );
+    assert!(has(0.0, &[0x92, 60, 100]), "{notes:?}");
+    // T3's trig still plays its own note; T2 plays nothing but the recorder note.
+    assert!(
+        notes
+            .iter()
+            .any(|(t, b)| *t == 0.0 && b[0] == 0x92 && b[1] != 60),
+        "{notes:?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .filter(|(_, b)| b[0] == 0x91 && b[2] > 0)
+            .all(|(_, b)| b[1] == 61),
+        "{notes:?}"
+    );
+    assert!(
+        !notes.iter().any(|(_, b)| b[0] & 0x0F == 3),
+        "T4: {notes:?}"
+    );
+}

@@ -100,7 +100,8 @@ impl Sequencer {
     /// A sequencer over play items; `seed` seeds the probability conditions.
     pub fn new(items: Vec<PlayItem>, setup: DeviceSetup, seed: u64) -> Self {
         Self {
-            timeline: Timeline::new(items, setup),
+            // Recorder trigs go out as the standard note map's recorder notes (60-63).
+            timeline: Timeline::new(items, setup).with_recorder_events(true),
             renderer: Renderer::new(setup),
             conditions: ConditionEngine::new(seed),
             send_clock: false,
@@ -178,9 +179,37 @@ impl Sequencer {
                         self.push(m);
                     }
                     self.scratch = scratch;
+                    self.recorder_note(&ev);
                 }
             }
         }
+    }
+
+    /// A recorder trig of an audio track: its note on the standard note map (60 combo, 61 INAB,
+    /// 62 INCD, 63 SRC3) on the track's trig channel, for half a step.
+    fn recorder_note(&mut self, ev: &crate::seq::timeline::StepEvent) {
+        let Some(note) = crate::seq::track_play::recorder_note(&ev.data) else {
+            return;
+        };
+        let Some(ch) = (ev.track < 8)
+            .then(|| self.renderer.setup.audio_channel(ev.track))
+            .flatten()
+        else {
+            return;
+        };
+        let track = ev.track as u8;
+        self.push(TimedMsg {
+            at: ev.at,
+            role: MsgRole::NoteOn,
+            track,
+            msg: ShortMsg::note_on(ch, note, 100),
+        });
+        self.push(TimedMsg {
+            at: ev.at + ev.step_secs / 2.0,
+            role: MsgRole::NoteOff,
+            track,
+            msg: ShortMsg::note_off(ch, note),
+        });
     }
 
     fn emit_clock_until(&mut self, tick: u64) {
