@@ -11,28 +11,22 @@ pub mod help;
 pub mod inherit;
 pub mod keymap;
 pub mod keys;
-pub mod librarian;
 pub mod midi_link;
 /// The document the tracker edits (it lives in [`crate::edit::document`]).
 pub use crate::edit::document as model;
-pub mod pattern;
 pub mod theme;
 pub mod view;
 pub mod views;
 pub mod widgets;
-// Parts, scenes, slots, arranger, settings and overview views (and their undoable edits).
-pub mod arranger;
 pub mod copying;
 pub mod edits;
-pub mod overview;
-pub mod parts;
-pub mod samples_view;
-pub mod scenes;
-pub mod settings;
 pub mod sheet;
-pub mod side_view;
-pub mod slots_view;
 pub mod state_ops;
+// The views live in `views/`; their old paths (`ui::pattern`, `ui::parts`, ...) stay.
+pub use views::{
+    arranger, librarian, overview, parts, pattern, samples_view, scenes, settings, side_view,
+    slots_view,
+};
 
 pub use action::{ActionDef, Input};
 pub use app::App;

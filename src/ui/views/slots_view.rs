@@ -3,10 +3,10 @@
 //! file from the set's AUDIO folder (project.work block + markers trim end), change settings,
 //! merge duplicates and remove unused slots; every change is undoable.
 
-use super::action::{ActionDef, Input, act};
-use super::edits;
-use super::sheet::{self, Pos, Sheet};
-use super::view::{Ctx, Outcome, View, ViewInfo};
+use crate::ui::action::{ActionDef, Input, act};
+use crate::ui::edits;
+use crate::ui::sheet::{self, Pos, Sheet};
+use crate::ui::view::{Ctx, Outcome, View, ViewInfo};
 use crate::audio::{PreviewRequest, Region, RegionChoice};
 use crate::format::project_file::SlotAttr;
 use crate::format::slot_attrs::{LoopMode, SlotRef, TimeStretch, gain_db};

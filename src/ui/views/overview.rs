@@ -2,10 +2,10 @@
 //! length. Enter jumps to the pattern in the grid. Copy a pattern (with its part) or a whole bank
 //! to the cursor, after a summary of what the copy does; one undo step.
 
-use super::action::{ActionDef, Input, act};
-use super::model::Document;
-use super::sheet::{self, Pos, Sheet};
-use super::view::{CopyRequest, Ctx, Outcome, Side, View, ViewInfo};
+use crate::ui::action::{ActionDef, Input, act};
+use crate::ui::model::Document;
+use crate::ui::sheet::{self, Pos, Sheet};
+use crate::ui::view::{CopyRequest, Ctx, Outcome, Side, View, ViewInfo};
 use crate::format::bank::{Bank, PATTERNS};
 use crate::format::bank_letter;
 use crate::project::copy::{CopyOptions, Target};

@@ -4,10 +4,10 @@
 //! Lock, step, clear (cell, track, scene), copy and paste scenes; every edit is one undo step
 //! that sets only the part's edited bit.
 
-use super::action::{ActionDef, Input, act};
-use super::edits;
-use super::sheet::{self, Pos, Sheet};
-use super::view::{CopyRequest, Ctx, Outcome, Side, View, ViewInfo};
+use crate::ui::action::{ActionDef, Input, act};
+use crate::ui::edits;
+use crate::ui::sheet::{self, Pos, Sheet};
+use crate::ui::view::{CopyRequest, Ctx, Outcome, Side, View, ViewInfo};
 use crate::format::bank::{LockRecords, Part, SCENES, audio_slot};
 use crate::format::params::{self, ParamInfo, ValueDisplay};
 use crate::project::copy::{CopyOptions, Target};

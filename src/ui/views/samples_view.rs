@@ -4,11 +4,11 @@
 //! the sample's `.ot` file, and slice editing written to that `.ot` file (and, for a file a slot
 //! uses, to the slot's markers, undoably).
 
-use super::action::{ActionDef, Input, act};
-use super::edits;
-use super::view::{Ctx, Outcome, View, ViewInfo};
-use super::widgets::slice_edit::SliceEditor;
-use super::widgets::waveform::{Marker, MarkerKind, Waveform, slot_markers};
+use crate::ui::action::{ActionDef, Input, act};
+use crate::ui::edits;
+use crate::ui::view::{Ctx, Outcome, View, ViewInfo};
+use crate::ui::widgets::slice_edit::SliceEditor;
+use crate::ui::widgets::waveform::{Marker, MarkerKind, Waveform, slot_markers};
 use crate::audio::peaks::{PeakState, snap_to_zero_crossing};
 use crate::audio::{AudioFileInfo, AudioFormat, PreviewRequest, Region, device_compatibility};
 use crate::format::ot::SampleSettings;
@@ -261,7 +261,7 @@ impl SamplesView {
             ));
         };
         ctx.pick_slot = None;
-        let outcome = super::edits::edit_project(ctx, &format!("assign {slot}"), |p| {
+        let outcome = crate::ui::edits::edit_project(ctx, &format!("assign {slot}"), |p| {
             let info =
                 crate::project::slots::assign_file(p, slot, &rel).map_err(|e| e.to_string())?;
             Ok(format!("{slot}: {} ({} frames)", rel, info.frames))

@@ -4,10 +4,10 @@
 //! (ON/OFF, channels, BPM, levels), from [`crate::format::project_menu`]. Values are typed as
 //! shown; a value outside the range is refused with a message. Edits are undoable.
 
-use super::action::{ActionDef, Input, act};
-use super::edits;
-use super::sheet::{self, Pos, Sheet};
-use super::view::{Ctx, Outcome, View, ViewInfo};
+use crate::ui::action::{ActionDef, Input, act};
+use crate::ui::edits;
+use crate::ui::sheet::{self, Pos, Sheet};
+use crate::ui::view::{Ctx, Outcome, View, ViewInfo};
 use crate::format::project_menu::{MenuItem, project_menu};
 use ratatui::Frame;
 use ratatui::layout::Rect;

@@ -3,10 +3,10 @@
 //! MIDI tracks (channel, bank, program, note defaults, arp, CC assignments and values) and
 //! recorder setups. Edits set only that part's edited bit; save / reload part as on the device.
 
-use super::action::{ActionDef, Input, act};
-use super::edits;
-use super::sheet::{self, Pos, Sheet};
-use super::view::{CopyRequest, Ctx, Outcome, Side, View, ViewInfo};
+use crate::ui::action::{ActionDef, Input, act};
+use crate::ui::edits;
+use crate::ui::sheet::{self, Pos, Sheet};
+use crate::ui::view::{CopyRequest, Ctx, Outcome, Side, View, ViewInfo};
 use crate::format::MachineType;
 use crate::format::bank::Part;
 use crate::format::params::{self, FX_TYPES, MACHINE_NAMES, Page, ValueError};

@@ -2,10 +2,10 @@
 //! (pattern, repeats, offset, length, scenes, tempo, mutes), loop / jump / halt rows and
 //! reminders. Edit a field, insert, delete and move rows, rename; every edit is undoable.
 
-use super::action::{ActionDef, Input, act};
-use super::edits;
-use super::sheet::{self, Pos, Sheet};
-use super::view::{Ctx, Outcome, View, ViewInfo};
+use crate::ui::action::{ActionDef, Input, act};
+use crate::ui::edits;
+use crate::ui::sheet::{self, Pos, Sheet};
+use crate::ui::view::{Ctx, Outcome, View, ViewInfo};
 use crate::format::arrangement::{
     Arrangement, Block, ControlRow, PatternRow, Row, parse_pattern, pattern_name,
 };

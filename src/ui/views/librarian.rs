@@ -7,8 +7,8 @@
 //! detection and fetches (edit buffer, programs, banks), with their progress in the title,
 //! the CLI's timeouts, and a cancel key; their results are stored in the database here.
 
-use super::action::{ActionDef, Input, act};
-use super::view::{Ctx, Outcome, View, ViewInfo};
+use crate::ui::action::{ActionDef, Input, act};
+use crate::ui::view::{Ctx, Outcome, View, ViewInfo};
 use crate::librarian::Registry;
 use crate::librarian::db::{Database, PatchFilter, PatchRow};
 use crate::librarian::device::{self, Cancel, FetchResult, Found, Progress, SendTarget, Timing};
@@ -749,7 +749,7 @@ impl LibrarianView {
         let (bank, part) = (ctx.nav.bank, ctx.nav.part);
         let label = format!("link '{}' to part {} M{}", p.name.trim(), part + 1, s.track);
         let t = usize::from(s.track - 1);
-        let out = super::edits::edit_part(ctx, bank, part, &label, |x| {
+        let out = crate::ui::edits::edit_part(ctx, bank, part, &label, |x| {
             let note = &mut x.midi_setups[t].note.0;
             note[0] = s.channel;
             note[1] = s.bank;

@@ -4,11 +4,11 @@
 //! after the app has shown the plan (slots brought along, files copied). Undo and redo act on
 //! the focused pane's project.
 
-use super::action::{ActionDef, Input, act};
-use super::model::Document;
-use super::overview::bank_sheet;
-use super::sheet::{self, Pos};
-use super::view::{CopyRequest, Ctx, Outcome, Side, View, ViewInfo};
+use crate::ui::action::{ActionDef, Input, act};
+use crate::ui::model::Document;
+use crate::ui::overview::bank_sheet;
+use crate::ui::sheet::{self, Pos};
+use crate::ui::view::{CopyRequest, Ctx, Outcome, Side, View, ViewInfo};
 use crate::format::bank::PATTERNS;
 use crate::format::bank_letter;
 use crate::project::copy::{CopyOptions, Target};
@@ -258,7 +258,7 @@ impl SideView {
             return Outcome::Error("the other project was closed; nothing changed".into());
         };
         let first = plan.summary().get(1).cloned().unwrap_or_default();
-        let out = super::edits::edit_doc(doc, &label, &[], |p| {
+        let out = crate::ui::edits::edit_doc(doc, &label, &[], |p| {
             slot_copy::apply(&plan, p).map_err(|e| e.to_string())?;
             Ok(String::new())
         });
