@@ -453,7 +453,10 @@ fn help_opens_on_the_views_keys_pages_searches_and_stops_at_its_end() {
     // characters, plus one space), so two bindings never run into the text.
     assert_eq!(
         rows[2],
-        format!("  {:<25}Cursor up one step  (pattern.up)", "up")
+        format!(
+            "  {:<25}Cursor to the next track  (pattern.next_track)",
+            "tab"
+        )
     );
     {
         let mut b = app(open("ot/hello-flex/project").expect("corpus"), "tracker");
@@ -480,9 +483,9 @@ fn help_opens_on_the_views_keys_pages_searches_and_stops_at_its_end() {
         [
             "pattern",
             "pattern.note",
+            "nav",
             "global",
             "views",
-            "grid symbols (also in octa dump)"
         ]
     );
     // PgDn moves one page (24 lines): the first row shown is help line 24.

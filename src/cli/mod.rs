@@ -8,6 +8,7 @@ mod check;
 mod copy;
 mod demo;
 mod dump;
+mod keys;
 mod librarian;
 pub mod midi;
 pub mod midi_record;
@@ -116,6 +117,8 @@ pub enum Command {
     Render(render::RenderArgs),
     /// List a project's backups (`.octa-backup/`) or bring one back with --restore.
     Backups(backups::BackupsArgs),
+    /// Print a keymap's whole table (every command, its keys and help) as a keymap file.
+    Keys(keys::KeysArgs),
 }
 
 /// Entry point of the `octa` binary.
@@ -130,6 +133,7 @@ pub fn main() -> ExitCode {
             Command::Resave(a) => check::resave(&a),
             Command::Copy(a) => copy::copy(&a),
             Command::Backups(a) => backups::backups(&a),
+            Command::Keys(a) => keys::keys(&a),
             Command::Slots(a) => copy::slots(&a),
             Command::State(a) => state::state(&a),
             Command::New(a) => project_cmds::new(&a),

@@ -3,6 +3,7 @@
 //! Adding a view: see [`view::View`] and [`views::all_views`].
 
 pub mod action;
+pub mod command;
 pub mod app;
 pub mod audition;
 pub mod chrome;

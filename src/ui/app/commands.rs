@@ -2,13 +2,36 @@
 //! answers and what a view's handling asks for (messages, prompts, switches, copies).
 
 use super::*;
+use crate::ui::action::GlobalCmd;
+use crate::ui::command::NavCmd;
 
 impl App {
-    /// Runs a named action (global ones here, the rest in the current view).
+    /// Runs a named action: a global command here, an audition command in `audition`, a view
+    /// switch, a shared motion (`nav.*`) or the current view's own command.
     pub fn action(&mut self, name: &'static str) {
         self.message = None;
-        match name {
-            "app.quit" => {
+        if let Some(cmd) = GlobalCmd::from_name(name) {
+            self.global(cmd);
+        } else if crate::ui::audition::handles(name) {
+            crate::ui::audition::action(self, name);
+        } else if let Some(i) = self.views.iter().position(|v| v.info().switch.name == name) {
+            self.current = i;
+        } else if let Some(nav) = NavCmd::from_name(name) {
+            self.send(Input::Nav(nav));
+        } else {
+            self.send(Input::Action(name));
+        }
+    }
+
+    /// Runs a global command.
+    pub fn global(&mut self, cmd: GlobalCmd) {
+        let prompt = |title: &str, tag: &'static str| Overlay::Prompt {
+            title: title.into(),
+            tag,
+            text: String::new(),
+        };
+        match cmd {
+            GlobalCmd::Quit => {
                 let unsaved = |d: &crate::ui::model::Document| d.is_dirty() && !d.read_only();
                 if unsaved(&self.ctx.doc) || self.ctx.other.as_ref().is_some_and(unsaved) {
                     self.overlay = Overlay::ConfirmQuit;
@@ -16,46 +39,39 @@ impl App {
                     self.quit = true;
                 }
             }
-            "app.save" => {
+            GlobalCmd::Save => {
                 self.save(false);
             }
-            "app.force_save" => {
+            GlobalCmd::ForceSave => {
                 self.save(true);
             }
-            "app.state" => {
-                self.overlay = Overlay::Prompt {
-                    title: crate::ui::state_ops::menu_title(&self.ctx),
-                    tag: "app.state",
-                    text: String::new(),
-                }
+            GlobalCmd::State => {
+                self.overlay = prompt(&crate::ui::state_ops::menu_title(&self.ctx), "app.state")
             }
-            "app.undo" | "app.redo" => self.undo_redo(name == "app.undo"),
-            "app.open_other" => {
-                self.overlay = Overlay::Prompt {
-                    title: "Open beside (project folder, set or zip)".into(),
-                    tag: "app.open_other",
-                    text: String::new(),
-                }
+            GlobalCmd::Undo => self.undo_redo(true),
+            GlobalCmd::Redo => self.undo_redo(false),
+            GlobalCmd::OpenOther => {
+                self.overlay = prompt("Open beside (project folder, set or zip)", "app.open_other")
             }
-            "app.help" => {
+            GlobalCmd::Help => {
                 self.help_filter.clear();
                 self.overlay = Overlay::Help(0);
             }
-            "app.warnings" => {
+            GlobalCmd::Warnings => {
                 self.warnings = crate::ui::help::collect_warnings(&self.ctx);
                 self.overlay = Overlay::Warnings(0);
             }
-            "app.next_view" => {
+            GlobalCmd::NextView => {
                 self.current = (self.current + 1) % self.views.len().max(1);
             }
-            "app.panic" => match self.ctx.engines.midi_control.as_mut() {
+            GlobalCmd::Panic => match self.ctx.engines.midi_control.as_mut() {
                 Some(m) if crate::ui::engines::midi_ready(m.as_ref()) => {
                     m.panic();
                     self.info("MIDI panic sent");
                 }
                 _ => self.error(crate::ui::engines::NO_PANIC),
             },
-            "app.play" => {
+            GlobalCmd::Play => {
                 let at = (self.ctx.nav.bank, self.ctx.nav.pattern);
                 let bank = self.ctx.doc.bank(at.0);
                 match (self.ctx.engines.midi_control.as_mut(), bank) {
@@ -67,34 +83,13 @@ impl App {
                     _ => self.error(crate::ui::engines::NO_PLAY),
                 }
             }
-            n if crate::ui::audition::handles(n) => crate::ui::audition::action(self, n),
-            "app.bank_next" => self.nav_bank(1),
-            "app.bank_prev" => self.nav_bank(-1),
-            "app.pattern_next" => self.nav_pattern(1),
-            "app.pattern_prev" => self.nav_pattern(-1),
-            "app.part_next" => self.ctx.nav.part = (self.ctx.nav.part + 1) % 4,
-            "app.part_prev" => self.ctx.nav.part = (self.ctx.nav.part + 3) % 4,
-            "app.goto_bank" => {
-                self.overlay = Overlay::Prompt {
-                    title: "Bank (A-P)".into(),
-                    tag: "app.goto_bank",
-                    text: String::new(),
-                }
+            GlobalCmd::Bank(d) => self.nav_bank(i32::from(d)),
+            GlobalCmd::Pattern(d) => self.nav_pattern(i32::from(d)),
+            GlobalCmd::Part(d) => {
+                self.ctx.nav.part = (self.ctx.nav.part as i32 + i32::from(d)).rem_euclid(4) as usize
             }
-            "app.goto_pattern" => {
-                self.overlay = Overlay::Prompt {
-                    title: "Pattern (1-16)".into(),
-                    tag: "app.goto_pattern",
-                    text: String::new(),
-                }
-            }
-            _ => {
-                if let Some(i) = self.views.iter().position(|v| v.info().switch.name == name) {
-                    self.current = i;
-                } else {
-                    self.send(Input::Action(name));
-                }
-            }
+            GlobalCmd::GotoBank => self.overlay = prompt("Bank (A-P)", "app.goto_bank"),
+            GlobalCmd::GotoPattern => self.overlay = prompt("Pattern (1-16)", "app.goto_pattern"),
         }
     }
 

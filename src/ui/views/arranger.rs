@@ -15,10 +15,6 @@ use ratatui::layout::Rect;
 const W: Block = Block::Working;
 
 const ACTIONS: &[ActionDef] = &[
-    act("arranger.up", "Previous row", &["up"]),
-    act("arranger.down", "Next row", &["down"]),
-    act("arranger.left", "Previous field", &["left"]),
-    act("arranger.right", "Next field", &["right"]),
     act("arranger.next", "Next arrangement", &["]"]),
     act("arranger.prev", "Previous arrangement", &["["]),
     act("arranger.inc", "Increase the field", &["+", "="]),
@@ -284,10 +280,6 @@ impl View for ArrangerView {
         let i = self.pos.row;
         match input {
             Input::Action(a) => match a {
-                "arranger.up" => self.pos.step(-1, 0, n, c),
-                "arranger.down" => self.pos.step(1, 0, n, c),
-                "arranger.left" => self.pos.step(0, -1, n, c),
-                "arranger.right" => self.pos.step(0, 1, n, c),
                 "arranger.next" | "arranger.prev" => {
                     let d = if a == "arranger.next" { 1 } else { 7 };
                     self.index = (self.index + d) % 8;
@@ -345,6 +337,7 @@ impl View for ArrangerView {
                 }
                 _ => return Outcome::Ignored,
             },
+            Input::Nav(nav) => self.pos.nav(nav, n, c, 16),
             Input::Answer("arranger.value", text) => return self.set_field(ctx, 0, Some(&text)),
             Input::Answer("arranger.name", text) => {
                 return self.edit(ctx, "rename", |a| a.set_name(W, &text));

@@ -7,6 +7,7 @@
 //! detection and fetches (edit buffer, programs, banks), with their progress in the title,
 //! the CLI's timeouts, and a cancel key; their results are stored in the database here.
 
+use crate::ui::command::NavCmd;
 use crate::ui::action::{ActionDef, Input, act};
 use crate::ui::view::{Ctx, Outcome, View, ViewInfo};
 use crate::librarian::Registry;
@@ -32,12 +33,6 @@ const INFO: ViewInfo = ViewInfo {
 
 /// Every action of the librarian view.
 pub const ACTIONS: &[ActionDef] = &[
-    act("librarian.up", "Previous patch", &["up"]),
-    act("librarian.down", "Next patch", &["down"]),
-    act("librarian.page_up", "Up one page", &["pageup"]),
-    act("librarian.page_down", "Down one page", &["pagedown"]),
-    act("librarian.top", "First patch", &["home"]),
-    act("librarian.bottom", "Last patch", &["end"]),
     act("librarian.search", "Filter by name", &["/"]),
     act("librarian.tag_filter", "Filter by tag", &["#"]),
     act(
@@ -545,15 +540,22 @@ impl LibrarianView {
         }
     }
 
-    fn action(&mut self, name: &str) -> Outcome {
+    /// A shared motion over the patch list.
+    fn nav(&mut self, nav: NavCmd) -> Outcome {
         let page = 16;
+        match nav {
+            NavCmd::Up => self.move_to(self.cursor.saturating_sub(1)),
+            NavCmd::Down => self.move_to(self.cursor + 1),
+            NavCmd::PageUp => self.move_to(self.cursor.saturating_sub(page)),
+            NavCmd::PageDown => self.move_to(self.cursor + page),
+            NavCmd::Top => self.move_to(0),
+            NavCmd::Bottom => self.move_to(self.rows.len()),
+            NavCmd::Left | NavCmd::Right => Outcome::Ignored,
+        }
+    }
+
+    fn action(&mut self, name: &str) -> Outcome {
         match name {
-            "librarian.up" => self.move_to(self.cursor.saturating_sub(1)),
-            "librarian.down" => self.move_to(self.cursor + 1),
-            "librarian.page_up" => self.move_to(self.cursor.saturating_sub(page)),
-            "librarian.page_down" => self.move_to(self.cursor + page),
-            "librarian.top" => self.move_to(0),
-            "librarian.bottom" => self.move_to(self.rows.len()),
             "librarian.search" => Outcome::Prompt {
                 title: "Filter by name (empty: all)".into(),
                 tag: "librarian.search",
@@ -877,6 +879,7 @@ impl View for LibrarianView {
         self.ensure_loaded();
         let out = match input {
             Input::Action(name) => self.action(name),
+            Input::Nav(nav) => self.nav(nav),
             Input::Answer(tag, text) => self.answer(tag, &text, ctx),
             Input::Scroll(d) => {
                 let row = (self.cursor as i64 + i64::from(d) * 3).max(0) as usize;
@@ -950,7 +953,7 @@ mod tests {
             v.title(&ctx)
         );
 
-        v.handle(Input::Action("librarian.down"), &mut ctx);
+        v.handle(Input::Nav(NavCmd::Down), &mut ctx);
         let s = screen(&mut v, &ctx);
         assert!(s[2].contains("Tom Sawyer"), "{s:?}");
 
@@ -965,7 +968,7 @@ mod tests {
         );
         assert!(names.contains(&"T8 Strings".to_string()));
 
-        v.handle(Input::Action("librarian.top"), &mut ctx);
+        v.handle(Input::Nav(NavCmd::Top), &mut ctx);
         let id = v.current().map(|p| p.id).unwrap_or_default();
         v.handle(
             Input::Answer("librarian.rename", "Lush Strings".into()),
@@ -1026,7 +1029,7 @@ mod tests {
         ctx.nav.bank = 1;
         ctx.nav.part = 2;
         // The second patch, "Tom Sawyer" (program 1 of bank 1 on the Prophet '08).
-        v.handle(Input::Action("librarian.down"), &mut ctx);
+        v.handle(Input::Nav(NavCmd::Down), &mut ctx);
         let patch = v.current().cloned().unwrap_or_else(|| panic!("no patch"));
         assert_eq!(patch.name.trim(), "Tom Sawyer");
         let program = patch.program.unwrap_or_else(|| panic!("no program"));
@@ -1095,7 +1098,7 @@ mod tests {
         let start = std::time::Instant::now();
         while start.elapsed() < std::time::Duration::from_secs(30) {
             let busy = v.busy();
-            let out = v.handle(Input::Action("librarian.top"), ctx);
+            let out = v.handle(Input::Nav(NavCmd::Top), ctx);
             if busy && let Outcome::Message(m) = out {
                 return m;
             }

@@ -13,10 +13,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 const ACTIONS: &[ActionDef] = &[
-    act("overview.up", "Previous bank", &["up"]),
-    act("overview.down", "Next bank", &["down"]),
-    act("overview.left", "Previous pattern", &["left"]),
-    act("overview.right", "Next pattern", &["right"]),
     act("overview.open", "Open the pattern in the grid", &["enter"]),
     act("overview.copy", "Copy this pattern (with its part)", &["c"]),
     act("overview.copy_bank", "Copy this whole bank", &["b"]),
@@ -129,10 +125,6 @@ impl View for OverviewView {
     fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Outcome {
         match input {
             Input::Action(a) => match a {
-                "overview.up" => self.pos.step(-1, 0, 16, PATTERNS),
-                "overview.down" => self.pos.step(1, 0, 16, PATTERNS),
-                "overview.left" => self.pos.step(0, -1, 16, PATTERNS),
-                "overview.right" => self.pos.step(0, 1, 16, PATTERNS),
                 "overview.open" => {
                     ctx.nav.bank = self.pos.row;
                     ctx.nav.pattern = self.pos.col;
@@ -172,6 +164,7 @@ impl View for OverviewView {
                 }
                 _ => return Outcome::Ignored,
             },
+            Input::Nav(nav) => self.pos.nav(nav, 16, PATTERNS, 4),
             _ => return Outcome::Ignored,
         }
         Outcome::Handled

@@ -3,6 +3,7 @@
 //! MIDI tracks (channel, bank, program, note defaults, arp, CC assignments and values) and
 //! recorder setups. Edits set only that part's edited bit; save / reload part as on the device.
 
+use crate::ui::command::NavCmd;
 use crate::ui::action::{ActionDef, Input, act};
 use crate::ui::edits;
 use crate::ui::sheet::{self, Pos, Sheet};
@@ -550,12 +551,6 @@ fn recorder_bytes(p: &Part, t: usize) -> [u8; 12] {
 }
 
 const ACTIONS: &[ActionDef] = &[
-    act("parts.up", "Previous parameter", &["up"]),
-    act("parts.down", "Next parameter", &["down"]),
-    act("parts.left", "Previous track", &["left"]),
-    act("parts.right", "Next track", &["right"]),
-    act("parts.page_up", "Up 8 parameters", &["pageup"]),
-    act("parts.page_down", "Down 8 parameters", &["pagedown"]),
     act("parts.inc", "Increase the value", &["+", "="]),
     act("parts.dec", "Decrease the value", &["-"]),
     act(
@@ -847,17 +842,28 @@ impl View for PartsView {
     }
     fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Outcome {
         if self.page == PartsPage::Designer
-            && let Input::Action(a) = input
+            && let Input::Nav(nav) = input
         {
             // Rows are tracks, columns steps: left/right pick a step, up/down change its value,
             // shift+left/right (or [ ]) pick the track.
+            match nav {
+                NavCmd::Left => self.pos.step(0, -1, 16, 16),
+                NavCmd::Right => self.pos.step(0, 1, 16, 16),
+                NavCmd::Up => return self.step(ctx, 1),
+                NavCmd::Down => return self.step(ctx, -1),
+                NavCmd::PageUp => return self.step(ctx, 16),
+                NavCmd::PageDown => return self.step(ctx, -16),
+                NavCmd::Top => self.pos.step(0, -16, 16, 16),
+                NavCmd::Bottom => self.pos.step(0, 16, 16, 16),
+            }
+            return Outcome::Handled;
+        }
+        if self.page == PartsPage::Designer
+            && let Input::Action(a) = input
+        {
             match a {
-                "parts.left" => self.pos.step(0, -1, 16, 16),
-                "parts.right" => self.pos.step(0, 1, 16, 16),
-                "parts.up" | "parts.inc" => return self.step(ctx, 1),
-                "parts.down" | "parts.dec" => return self.step(ctx, -1),
-                "parts.page_up" => return self.step(ctx, 16),
-                "parts.page_down" => return self.step(ctx, -16),
+                "parts.inc" => return self.step(ctx, 1),
+                "parts.dec" => return self.step(ctx, -1),
                 "parts.inc_big" => self.pos.step(1, 0, 16, 16),
                 "parts.dec_big" => self.pos.step(-1, 0, 16, 16),
                 _ => return self.handle_common(input, ctx),
@@ -877,12 +883,6 @@ impl PartsView {
         let cols = self.page.tracks();
         match input {
             Input::Action(a) => match a {
-                "parts.up" => self.pos.step(-1, 0, n, cols),
-                "parts.down" => self.pos.step(1, 0, n, cols),
-                "parts.left" => self.pos.step(0, -1, n, cols),
-                "parts.right" => self.pos.step(0, 1, n, cols),
-                "parts.page_up" => self.pos.step(-8, 0, n, cols),
-                "parts.page_down" => self.pos.step(8, 0, n, cols),
                 "parts.inc" => return self.step(ctx, 1),
                 "parts.dec" => return self.step(ctx, -1),
                 "parts.inc_big" => return self.step(ctx, 8),
@@ -969,6 +969,7 @@ impl PartsView {
                 }
                 _ => return Outcome::Ignored,
             },
+            Input::Nav(nav) => self.pos.nav(nav, n, cols, 8),
             Input::Answer("parts.value", text) => {
                 let (f, t) = self.cursor();
                 let Some(part) = ctx

@@ -4,6 +4,7 @@
 //! the sample's `.ot` file, and slice editing written to that `.ot` file (and, for a file a slot
 //! uses, to the slot's markers, undoably).
 
+use crate::ui::command::NavCmd;
 use crate::ui::action::{ActionDef, Input, act};
 use crate::ui::edits;
 use crate::ui::view::{Ctx, Outcome, View, ViewInfo};
@@ -21,10 +22,6 @@ use ratatui::widgets::Paragraph;
 use std::path::{Path, PathBuf};
 
 const ACTIONS: &[ActionDef] = &[
-    act("samples.up", "Previous file", &["up"]),
-    act("samples.down", "Next file", &["down"]),
-    act("samples.page_up", "Up 16 files", &["pageup"]),
-    act("samples.page_down", "Down 16 files", &["pagedown"]),
     act(
         "samples.preview",
         "Preview the file (the selected slice when there is one)",
@@ -42,8 +39,6 @@ const ACTIONS: &[ActionDef] = &[
         &["o"],
     ),
     act("samples.rescan", "Scan the folders again", &["R"]),
-    act("samples.cursor_left", "Edit cursor left", &["left"]),
-    act("samples.cursor_right", "Edit cursor right", &["right"]),
     act("samples.next_slice", "Select the next slice", &["tab"]),
     act(
         "samples.prev_slice",
@@ -489,6 +484,36 @@ const INFO: ViewInfo = ViewInfo {
     ),
 };
 
+impl SamplesView {
+    /// A shared motion: up/down/page/top/bottom move through the files, left/right move the
+    /// edit cursor in the waveform.
+    fn nav(&mut self, nav: NavCmd, ctx: &mut Ctx) -> Outcome {
+        if let NavCmd::Left | NavCmd::Right = nav {
+            if let Err(e) = self.load_edit() {
+                return Outcome::Error(e);
+            }
+            if let Some(ed) = self.edit.as_mut() {
+                let d = (u64::from(ed.frames) / 64).max(1);
+                ed.cursor = if nav == NavCmd::Left {
+                    ed.cursor.saturating_sub(d)
+                } else {
+                    (ed.cursor + d).min(u64::from(ed.frames.saturating_sub(1)))
+                };
+            }
+            return Outcome::Handled;
+        }
+        let n = self.entries().len();
+        let (d, _) = nav.delta(16, n);
+        let before = self.row;
+        self.row = (self.row as i64 + d).clamp(0, n.saturating_sub(1) as i64) as usize;
+        if self.row == before {
+            return Outcome::Handled;
+        }
+        let _ = self.load_edit();
+        self.moved(ctx)
+    }
+}
+
 impl View for SamplesView {
     fn info(&self) -> ViewInfo {
         INFO
@@ -611,25 +636,11 @@ impl View for SamplesView {
                     self.row = step(self.row, d as i64);
                     self.moved(ctx)
                 }
+                Input::Nav(nav) => self.nav(nav, ctx),
                 _ => Outcome::Ignored,
             };
         };
         match a {
-            "samples.up" | "samples.down" | "samples.page_up" | "samples.page_down" => {
-                let d = match a {
-                    "samples.up" => -1,
-                    "samples.down" => 1,
-                    "samples.page_up" => -16,
-                    _ => 16,
-                };
-                let before = self.row;
-                self.row = step(self.row, d);
-                if self.row == before {
-                    return Outcome::Handled;
-                }
-                let _ = self.load_edit();
-                self.moved(ctx)
-            }
             "samples.preview" => {
                 let _ = self.load_edit();
                 self.preview(ctx)
@@ -654,20 +665,6 @@ impl View for SamplesView {
                 self.entries = None;
                 self.ensure(ctx);
                 Outcome::Message(format!("{n} audio file(s)"))
-            }
-            "samples.cursor_left" | "samples.cursor_right" => {
-                if let Err(e) = self.load_edit() {
-                    return Outcome::Error(e);
-                }
-                if let Some(ed) = self.edit.as_mut() {
-                    let d = (u64::from(ed.frames) / 64).max(1);
-                    ed.cursor = if a == "samples.cursor_left" {
-                        ed.cursor.saturating_sub(d)
-                    } else {
-                        (ed.cursor + d).min(u64::from(ed.frames.saturating_sub(1)))
-                    };
-                }
-                Outcome::Handled
             }
             "samples.next_slice" | "samples.prev_slice" => {
                 if let Err(e) = self.load_edit() {

@@ -4,6 +4,7 @@
 //! Lock, step, clear (cell, track, scene), copy and paste scenes; every edit is one undo step
 //! that sets only the part's edited bit.
 
+use crate::ui::command::NavCmd;
 use crate::ui::action::{ActionDef, Input, act};
 use crate::ui::edits;
 use crate::ui::sheet::{self, Pos, Sheet};
@@ -17,12 +18,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 const ACTIONS: &[ActionDef] = &[
-    act("scenes.up", "Previous track", &["up"]),
-    act("scenes.down", "Next track", &["down"]),
-    act("scenes.left", "Previous parameter column", &["left"]),
-    act("scenes.right", "Next parameter column", &["right"]),
-    act("scenes.prev_scene", "Previous scene", &["pageup", "["]),
-    act("scenes.next_scene", "Next scene", &["pagedown", "]"]),
+    act("scenes.prev_scene", "Previous scene", &["["]),
+    act("scenes.next_scene", "Next scene", &["]"]),
     act(
         "scenes.edit",
         "Type the cell's lock value (as displayed, or #stored; empty clears)",
@@ -551,10 +548,6 @@ impl View for ScenesView {
         let (sc, t) = (self.scene, self.track);
         match input {
             Input::Action(a) => match a {
-                "scenes.up" => self.track = t.saturating_sub(1),
-                "scenes.down" => self.track = (t + 1).min(7),
-                "scenes.left" => self.move_col(ctx, -1),
-                "scenes.right" => self.move_col(ctx, 1),
                 "scenes.prev_scene" => self.scene = sc.saturating_sub(1),
                 "scenes.next_scene" => self.scene = (sc + 1).min(SCENES - 1),
                 "scenes.all" => self.all = !self.all,
@@ -625,6 +618,16 @@ impl View for ScenesView {
                     };
                 }
                 _ => return Outcome::Ignored,
+            },
+            Input::Nav(nav) => match nav {
+                NavCmd::Left => self.move_col(ctx, -1),
+                NavCmd::Right => self.move_col(ctx, 1),
+                NavCmd::PageUp => self.scene = sc.saturating_sub(1),
+                NavCmd::PageDown => self.scene = (sc + 1).min(SCENES - 1),
+                NavCmd::Up | NavCmd::Down | NavCmd::Top | NavCmd::Bottom => {
+                    let (d, _) = nav.delta(8, 8);
+                    self.track = (t as i64 + d).clamp(0, 7) as usize;
+                }
             },
             Input::Answer("scenes.edit", text) => return self.answer_edit(ctx, &text),
             Input::Answer("scenes.lock_named", text) => return self.lock_named(ctx, &text),

@@ -13,10 +13,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 const ACTIONS: &[ActionDef] = &[
-    act("settings.up", "Previous setting", &["up"]),
-    act("settings.down", "Next setting", &["down"]),
-    act("settings.page_up", "Up 16 settings", &["pageup"]),
-    act("settings.page_down", "Down 16 settings", &["pagedown"]),
     act("settings.inc", "Increase the value", &["+", "="]),
     act("settings.dec", "Decrease the value", &["-"]),
     act("settings.enter", "Type a value", &["enter"]),
@@ -126,10 +122,6 @@ impl View for SettingsView {
         let n = project_menu().len();
         match input {
             Input::Action(a) => match a {
-                "settings.up" => self.pos.step(-1, 0, n, 1),
-                "settings.down" => self.pos.step(1, 0, n, 1),
-                "settings.page_up" => self.pos.step(-16, 0, n, 1),
-                "settings.page_down" => self.pos.step(16, 0, n, 1),
                 "settings.inc" | "settings.dec" => {
                     let r = self.item();
                     let Some(v) = Self::value(ctx, &r) else {
@@ -148,6 +140,7 @@ impl View for SettingsView {
                 }
                 _ => return Outcome::Ignored,
             },
+            Input::Nav(nav) => self.pos.nav(nav, n, 1, 16),
             Input::Answer("settings.value", text) => {
                 let r = self.item();
                 return match r.parse(&text) {

@@ -22,10 +22,6 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 pub const ID: &str = "side";
 
 const ACTIONS: &[ActionDef] = &[
-    act("side.up", "Previous bank", &["up"]),
-    act("side.down", "Next bank", &["down"]),
-    act("side.left", "Previous pattern", &["left"]),
-    act("side.right", "Next pattern", &["right"]),
     act("side.focus", "Focus the other pane", &["tab"]),
     act(
         "side.copy",
@@ -440,6 +436,11 @@ impl View for SideView {
                 };
             }
             Input::Answer("side.slots", text) => return self.preview_slots(ctx, &text),
+            Input::Nav(nav) => {
+                let i = index(self.focused(ctx));
+                self.pos[i].nav(nav, 16, PATTERNS, 4);
+                return Outcome::Handled;
+            }
             Input::Answer("side.slots_confirm", text) => return self.copy_slots(ctx, &text),
             Input::Answer("side.scene", text) => {
                 return match self.request(ctx, "side.copy_scene", &text) {
@@ -449,12 +450,7 @@ impl View for SideView {
             }
             _ => return Outcome::Ignored,
         };
-        let i = index(self.focused(ctx));
         match a {
-            "side.up" => self.pos[i].step(-1, 0, 16, PATTERNS),
-            "side.down" => self.pos[i].step(1, 0, 16, PATTERNS),
-            "side.left" => self.pos[i].step(0, -1, 16, PATTERNS),
-            "side.right" => self.pos[i].step(0, 1, 16, PATTERNS),
             "side.focus" => {
                 if ctx.other.is_none() {
                     return Outcome::Message("no other project: app.open_other opens one".into());

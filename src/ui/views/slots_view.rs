@@ -15,10 +15,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 const ACTIONS: &[ActionDef] = &[
-    act("slots.up", "Previous slot", &["up"]),
-    act("slots.down", "Next slot", &["down"]),
-    act("slots.page_up", "Up 16 slots", &["pageup"]),
-    act("slots.page_down", "Down 16 slots", &["pagedown"]),
     act("slots.gain_up", "Gain +0.5 dB", &["+", "="]),
     act("slots.gain_down", "Gain -0.5 dB", &["-"]),
     act(
@@ -372,17 +368,11 @@ impl View for SlotsView {
             };
         }
         match input {
+            Input::Nav(nav) => {
+                self.pos.nav(nav, n, 6, 16);
+                return self.moved(before, ctx);
+            }
             Input::Action(a) => match a {
-                "slots.up" | "slots.down" | "slots.page_up" | "slots.page_down" => {
-                    let d = match a {
-                        "slots.up" => -1,
-                        "slots.down" => 1,
-                        "slots.page_up" => -16,
-                        _ => 16,
-                    };
-                    self.pos.step(d, 0, n, 6);
-                    return self.moved(before, ctx);
-                }
                 "slots.preview" => return self.preview(ctx),
                 "slots.stop" => ctx.engines.stop_preview(),
                 "slots.auto" => {

@@ -1,7 +1,9 @@
 //! Dispatch: actions, clicks and typed keys to cursor moves and edit commands (one undo step
 //! each).
 
+use super::actions::PatternCmd;
 use super::*;
+use crate::ui::command::NavCmd;
 
 impl PatternView {
     /// Runs an edit command of the editor core on `block` (cursor from the view) as one undo
@@ -20,74 +22,61 @@ impl PatternView {
         }
     }
 
-    pub(super) fn action(&mut self, name: &str, ctx: &mut Ctx) -> Outcome {
+    /// A shared motion: moves the cursor (a selection started by `pattern.mark` follows it,
+    /// any other selection is dropped).
+    pub(super) fn nav(&mut self, nav: NavCmd, ctx: &mut Ctx) -> Outcome {
         let layout = self.layout(ctx);
         self.clamp_cursor(ctx, &layout);
-        if let Some(n) = name.strip_prefix("pattern.note.n") {
-            let Ok(semis) = n.parse::<u8>() else {
-                return Outcome::Ignored;
-            };
+        self.entry.clear();
+        self.motion(nav, ctx, &layout);
+        if !self.sticky {
+            self.anchor = None;
+        }
+        Outcome::Handled
+    }
+
+    fn motion(&mut self, nav: NavCmd, ctx: &Ctx, layout: &[TrackCols]) {
+        match nav {
+            NavCmd::Up => self.move_rows(ctx, -1),
+            NavCmd::Down => self.move_rows(ctx, 1),
+            NavCmd::Left => self.move_cols(layout, -1),
+            NavCmd::Right => self.move_cols(layout, 1),
+            NavCmd::PageUp => self.move_rows(ctx, -16),
+            NavCmd::PageDown => self.move_rows(ctx, 16),
+            NavCmd::Top => self.cursor.row = 0,
+            NavCmd::Bottom => self.cursor.row = Self::rows(ctx) - 1,
+        }
+    }
+
+    /// Runs one of the view's commands.
+    pub(super) fn command(&mut self, cmd: PatternCmd, ctx: &mut Ctx) -> Outcome {
+        let layout = self.layout(ctx);
+        self.clamp_cursor(ctx, &layout);
+        if let PatternCmd::Note(semis) = cmd {
             return self.note_entry(ctx, semis);
         }
-        if name != "pattern.enter" && !self.entry.is_empty() {
+        if cmd != PatternCmd::Enter && !self.entry.is_empty() {
             self.entry.clear();
         }
         let at = Self::at(ctx);
         let (t, s) = (self.cursor.track, self.cursor.row);
         let col = self.cursor_col(&layout);
-        let selecting = name.starts_with("pattern.select_") && name != "pattern.select_clear";
-        if name.starts_with("pattern.select_")
-            && !matches!(
-                name,
-                "pattern.select_track" | "pattern.select_all" | "pattern.select_clear"
-            )
-        {
-            self.start_select(&layout);
-        }
-        let out = match name {
-            "pattern.up" | "pattern.select_up" => {
-                self.move_rows(ctx, -1);
+        let out = match cmd {
+            PatternCmd::Note(_) => Outcome::Handled,
+            PatternCmd::Select(nav) => {
+                self.start_select(&layout);
+                self.motion(nav, ctx, &layout);
                 Outcome::Handled
             }
-            "pattern.down" | "pattern.select_down" => {
-                self.move_rows(ctx, 1);
-                Outcome::Handled
-            }
-            "pattern.left" | "pattern.select_left" => {
-                self.move_cols(&layout, -1);
-                Outcome::Handled
-            }
-            "pattern.right" | "pattern.select_right" => {
-                self.move_cols(&layout, 1);
-                Outcome::Handled
-            }
-            "pattern.page_up" => {
-                self.move_rows(ctx, -16);
-                Outcome::Handled
-            }
-            "pattern.page_down" => {
-                self.move_rows(ctx, 16);
-                Outcome::Handled
-            }
-            "pattern.top" => {
-                self.cursor.row = 0;
-                Outcome::Handled
-            }
-            "pattern.bottom" => {
-                self.cursor.row = Self::rows(ctx) - 1;
-                Outcome::Handled
-            }
-            "pattern.next_track" => {
-                self.cursor.track = (t + 1) % TRACKS;
+            PatternCmd::Track(d) => {
+                self.cursor.track = (t as i64 + i64::from(d)).rem_euclid(TRACKS as i64) as usize;
                 self.cursor.col = 0;
+                if !self.sticky {
+                    self.anchor = None;
+                }
                 Outcome::Handled
             }
-            "pattern.prev_track" => {
-                self.cursor.track = (t + TRACKS - 1) % TRACKS;
-                self.cursor.col = 0;
-                Outcome::Handled
-            }
-            "pattern.mark" => {
+            PatternCmd::Mark => {
                 if self.anchor.is_some() {
                     self.anchor = None;
                 } else {
@@ -96,31 +85,26 @@ impl PatternView {
                 }
                 Outcome::Handled
             }
-            "pattern.select_track" => {
+            PatternCmd::SelectTrack => {
                 self.anchor = Some((0, self.flat(&layout, t, 0)));
                 self.cursor.row = Self::rows(ctx) - 1;
                 self.cursor.col = layout[t].cols.len() - 1;
                 Outcome::Handled
             }
-            "pattern.select_all" => {
+            PatternCmd::SelectAll => {
                 self.anchor = Some((0, 0));
                 self.cursor.row = Self::rows(ctx) - 1;
                 self.cursor.track = TRACKS - 1;
                 self.cursor.col = layout[TRACKS - 1].cols.len() - 1;
                 Outcome::Handled
             }
-            "pattern.select_clear" => {
+            PatternCmd::SelectClear => {
                 self.anchor = None;
                 self.entry.clear();
                 Outcome::Handled
             }
-            "pattern.toggle_trig" | "pattern.toggle_trigless" => {
-                let m = if name.ends_with("trigless") {
-                    Mask::Trigless
-                } else {
-                    Mask::Trig
-                };
-                let cmd = if m == Mask::Trig {
+            PatternCmd::ToggleTrig | PatternCmd::ToggleTrigless => {
+                let cmd = if cmd == PatternCmd::ToggleTrig {
                     Command::ToggleTrig
                 } else {
                     Command::ToggleTrigless
@@ -129,18 +113,18 @@ impl PatternView {
                 self.advance(ctx);
                 out
             }
-            "pattern.clear" => match self.selection(&layout) {
+            PatternCmd::Clear => match self.selection(&layout) {
                 Some(b) => self.exec(ctx, b, Command::Clear),
                 None if col == Col::Trig => {
                     self.exec(ctx, self.cell_block(&layout), Command::ClearStep)
                 }
                 None => self.exec(ctx, self.cell_block(&layout), Command::Clear),
             },
-            "pattern.clear_step" => {
+            PatternCmd::ClearStep => {
                 let b = self.block_or_cell(&layout);
                 self.exec(ctx, b, Command::ClearStep)
             }
-            "pattern.enter" if self.entry.is_empty() => match col {
+            PatternCmd::Enter if self.entry.is_empty() => match col {
                 Col::Lock(i) => {
                     let kind = &layout[t].kind;
                     let range = value::Unit::of(kind.param(i)).display_range();
@@ -170,24 +154,16 @@ impl PatternView {
                 }
                 _ => Outcome::Handled,
             },
-            "pattern.enter" => self.commit_entry(ctx, &layout),
-            "pattern.octave_up" => {
-                self.octave = (self.octave + 1).min(8);
+            PatternCmd::Enter => self.commit_entry(ctx, &layout),
+            PatternCmd::Octave(d) => {
+                self.octave = (i16::from(self.octave) + i16::from(d)).clamp(0, 8) as u8;
                 Outcome::Message(format!("octave {}", self.octave))
             }
-            "pattern.octave_down" => {
-                self.octave = self.octave.saturating_sub(1);
-                Outcome::Message(format!("octave {}", self.octave))
-            }
-            "pattern.edit_step_up" => {
-                ctx.edit_step = (ctx.edit_step + 1).min(16);
+            PatternCmd::EditStep(d) => {
+                ctx.edit_step = (ctx.edit_step as i64 + i64::from(d)).clamp(0, 16) as usize;
                 Outcome::Message(format!("edit step {}", ctx.edit_step))
             }
-            "pattern.edit_step_down" => {
-                ctx.edit_step = ctx.edit_step.saturating_sub(1);
-                Outcome::Message(format!("edit step {}", ctx.edit_step))
-            }
-            "pattern.follow" => {
+            PatternCmd::Follow => {
                 self.follow = !self.follow;
                 Outcome::Message(
                     if self.follow {
@@ -198,7 +174,7 @@ impl PatternView {
                     .into(),
                 )
             }
-            "pattern.toggle_hex" => {
+            PatternCmd::ToggleHex => {
                 self.hex = !self.hex;
                 Outcome::Message(
                     if self.hex {
@@ -209,12 +185,11 @@ impl PatternView {
                     .into(),
                 )
             }
-            "pattern.cond_next" | "pattern.cond_prev" => {
+            PatternCmd::Cond(d) => {
                 let b = self.block_or_cell(&layout);
-                let d = if name.ends_with("next") { 1 } else { -1 };
                 self.exec(ctx, b, Command::CycleCondition(d))
             }
-            "pattern.cond_pick" => {
+            PatternCmd::CondPick => {
                 let cur = at.word(&ctx.doc, t, s).condition();
                 Self::prompt(
                     "Condition: FILL NOT FILL PRE NOT PRE NEI NOT NEI 1ST NOT 1ST 1%..99% A:B, - = none",
@@ -226,35 +201,26 @@ impl PatternView {
                     },
                 )
             }
-            "pattern.micro_inc" | "pattern.micro_dec" => {
-                let d: i8 = if name.ends_with("inc") { 1 } else { -1 };
+            PatternCmd::Micro(d) => {
                 let b = self.block_or_cell(&layout);
                 self.exec(ctx, b, Command::NudgeMicro(d))
             }
-            "pattern.micro_pick" => Self::prompt(
+            PatternCmd::MicroPick => Self::prompt(
                 "Micro-timing in 1/384 steps (-23..23)",
                 "pattern.micro",
                 at.word(&ctx.doc, t, s).micro_timing().0.to_string(),
             ),
-            "pattern.retrig_inc" | "pattern.retrig_dec" => {
-                let d: i8 = if name.ends_with("inc") { 1 } else { -1 };
+            PatternCmd::Retrig(d) => {
                 let b = self.block_or_cell(&layout);
                 self.exec(ctx, b, Command::NudgeRetrig(d))
             }
-            "pattern.toggle_oneshot" | "pattern.toggle_slide" | "pattern.toggle_swing" => {
-                let m = match name {
-                    "pattern.toggle_oneshot" => Mask::OneShot,
-                    "pattern.toggle_slide" => Mask::Slide,
-                    _ => Mask::Swing,
-                };
-                self.exec(ctx, self.cell_block(&layout), Command::ToggleFlag(m))
-            }
-            "pattern.add_column" => Self::prompt(
+            PatternCmd::Flag(m) => self.exec(ctx, self.cell_block(&layout), Command::ToggleFlag(m)),
+            PatternCmd::AddColumn => Self::prompt(
                 "Add lock column: type a parameter name (or lock byte 0-31), tab completes",
                 "pattern.add_column",
                 String::new(),
             ),
-            "pattern.remove_column" => match col {
+            PatternCmd::RemoveColumn => match col {
                 Col::Lock(i) => {
                     self.extra[t].remove(&i);
                     self.hidden[t].insert(i);
@@ -265,56 +231,47 @@ impl PatternView {
                 }
                 _ => Outcome::Error("only lock columns can be removed".into()),
             },
-            "pattern.copy" | "pattern.cut" => {
+            PatternCmd::Copy | PatternCmd::Cut => {
                 let b = self.block_or_cell(&layout);
                 ctx.doc.clipboard = block::copy(&ctx.doc, at, &b);
-                if name == "pattern.cut" {
-                    self.anchor = None;
-                    return self.exec(ctx, b, Command::Cut);
-                }
                 self.anchor = None;
-                Outcome::Message(format!(
-                    "copied {} x {}",
-                    ctx.doc.clipboard.rows.len(),
-                    ctx.doc.clipboard.cols.len()
-                ))
+                if cmd == PatternCmd::Cut {
+                    self.exec(ctx, b, Command::Cut)
+                } else {
+                    Outcome::Message(format!(
+                        "copied {} x {}",
+                        ctx.doc.clipboard.rows.len(),
+                        ctx.doc.clipboard.cols.len()
+                    ))
+                }
             }
-            "pattern.paste" | "pattern.mix_paste" => {
+            PatternCmd::Paste(mix) => {
                 let cmd = Command::Paste {
                     clip: ctx.doc.clipboard.clone(),
-                    mix: name == "pattern.mix_paste",
+                    mix,
                 };
                 self.exec(ctx, self.cell_block(&layout), cmd)
             }
-            "pattern.transpose_up"
-            | "pattern.transpose_down"
-            | "pattern.transpose_oct_up"
-            | "pattern.transpose_oct_down" => {
-                let semis = match name {
-                    "pattern.transpose_up" => 1,
-                    "pattern.transpose_down" => -1,
-                    "pattern.transpose_oct_up" => 12,
-                    _ => -12,
-                };
+            PatternCmd::Transpose(semis) => {
                 let mut b = self.block_or_cell(&layout);
                 if self.anchor.is_none() && chord_index(t, col).is_none() {
                     b.cols = vec![(t, Col::Note)];
                 }
                 self.exec(ctx, b, Command::Transpose(semis))
             }
-            "pattern.interpolate" => match self.selection(&layout) {
+            PatternCmd::Interpolate => match self.selection(&layout) {
                 Some(b) => self.exec(ctx, b, Command::Interpolate),
                 None => Outcome::Error("select rows of a lock column first".into()),
             },
-            "pattern.fill_every" => {
+            PatternCmd::FillEvery => {
                 Self::prompt("Trig every N steps", "pattern.fill_every", "4".into())
             }
-            "pattern.euclid" => Self::prompt(
+            PatternCmd::Euclid => Self::prompt(
                 "Euclidean: hits steps [rotation], repeated over the track's length",
                 "pattern.euclid",
                 format!("5 {} 0", Self::track_len(ctx, t).clamp(1, STEPS)),
             ),
-            "pattern.randomize" => {
+            PatternCmd::Randomize => {
                 let b = self.block_or_cell(&layout);
                 let unit = Self::range_unit(&layout, &b);
                 let (lo, hi) = (unit.show(0), unit.show(unit.max_stored().min(127)));
@@ -324,42 +281,33 @@ impl PatternView {
                     format!("{lo} {hi}"),
                 )
             }
-            "pattern.rotate_down"
-            | "pattern.rotate_up"
-            | "pattern.reverse"
-            | "pattern.double"
-            | "pattern.halve" => {
+            PatternCmd::Double => self.double(ctx, &layout),
+            PatternCmd::Rotate(_) | PatternCmd::Reverse | PatternCmd::Halve => {
                 let b = self.block_or_track(ctx, &layout);
-                let cmd = match name {
-                    "pattern.rotate_down" => Command::Rotate(1),
-                    "pattern.rotate_up" => Command::Rotate(-1),
-                    "pattern.reverse" => Command::Reverse,
-                    "pattern.double" => Command::Double,
+                let cmd = match cmd {
+                    PatternCmd::Rotate(d) => Command::Rotate(d),
+                    PatternCmd::Reverse => Command::Reverse,
                     _ => Command::Halve,
                 };
                 self.exec(ctx, b, cmd)
             }
-            "pattern.assign_part" => {
+            PatternCmd::AssignPart => {
                 let p = ctx.nav.part as u8;
                 self.exec(ctx, self.cell_block(&layout), Command::AssignPart(p))
             }
-            "pattern.set_length" => Self::prompt(
+            PatternCmd::SetLength => Self::prompt(
                 "Length in steps (1-64)",
                 "pattern.length",
                 Self::track_len(ctx, t).to_string(),
             ),
-            "pattern.set_tempo" => Self::prompt(
+            PatternCmd::SetTempo => Self::prompt(
                 "Pattern tempo (BPM)",
                 "pattern.tempo",
                 ctx.doc
                     .info(at.bank, at.pattern)
                     .map_or(String::new(), |i| format!("{:.1}", i.bpm)),
             ),
-            _ => Outcome::Ignored,
         };
-        if !selecting && !self.sticky && is_motion(name) {
-            self.anchor = None;
-        }
         if self.anchor.is_none() {
             self.sticky = false;
         }
@@ -389,7 +337,11 @@ impl PatternView {
 
     pub(super) fn handle_input(&mut self, input: Input, ctx: &mut Ctx) -> Outcome {
         match input {
-            Input::Action(name) => self.action(name, ctx),
+            Input::Action(name) => match PatternCmd::from_name(name) {
+                Some(cmd) => self.command(cmd, ctx),
+                None => Outcome::Ignored,
+            },
+            Input::Nav(nav) => self.nav(nav, ctx),
             Input::Char(c) => {
                 let layout = self.layout(ctx);
                 self.clamp_cursor(ctx, &layout);
@@ -403,21 +355,4 @@ impl PatternView {
             }
         }
     }
-}
-
-/// Cursor moves that drop the selection when made without shift.
-fn is_motion(name: &str) -> bool {
-    matches!(
-        name,
-        "pattern.up"
-            | "pattern.down"
-            | "pattern.left"
-            | "pattern.right"
-            | "pattern.page_up"
-            | "pattern.page_down"
-            | "pattern.top"
-            | "pattern.bottom"
-            | "pattern.next_track"
-            | "pattern.prev_track"
-    )
 }

@@ -21,7 +21,7 @@ use crate::edit::command::{self, Command, Scope};
 use crate::edit::value;
 use crate::format::TrigCondition;
 use crate::ui::action::{ActionDef, Input, act};
-use crate::ui::model::{Mask, STEPS, TRACKS, Unit, is_midi, track_name};
+use crate::ui::model::{STEPS, TRACKS, Unit, is_midi, track_name};
 use crate::ui::view::{Ctx, Outcome, View, ViewInfo};
 use rand::SeedableRng;
 use ratatui::Frame;

@@ -42,6 +42,14 @@ impl PatternView {
             .filter_map(|x| x.parse().ok())
             .collect();
         match tag {
+            "pattern.double" => {
+                if matches!(text.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+                    let b = self.block_or_track(ctx, &layout);
+                    self.exec(ctx, b, Command::Double)
+                } else {
+                    Outcome::Message("double cancelled: nothing changed".into())
+                }
+            }
             "pattern.cond" => {
                 let Some(c) = TrigCondition::parse(if text.trim() == "-" { "" } else { text })
                 else {
@@ -153,5 +161,23 @@ impl PatternView {
             },
             _ => Outcome::Ignored,
         }
+    }
+
+    /// Doubles the selection (or the cursor's track). The track grows when it can (up to 64
+    /// steps); when trigs would still be dropped, asks first, saying how many.
+    pub(super) fn double(&mut self, ctx: &mut Ctx, layout: &[TrackCols]) -> Outcome {
+        let b = self.block_or_track(ctx, layout);
+        let (dropped, end) = command::double_drops(&ctx.doc, Self::at(ctx), &b);
+        if dropped == 0 {
+            return self.exec(ctx, b, Command::Double);
+        }
+        Self::prompt(
+            &format!(
+                "double drops {dropped} trig(s) past step {}: y doubles anyway, n cancels",
+                end + 1
+            ),
+            "pattern.double",
+            "n".into(),
+        )
     }
 }
