@@ -12,16 +12,18 @@ use crate::project::copy::{CopyOptions, Target};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-const ACTIONS: &[ActionDef] = &[
-    act("overview.open", "Open the pattern in the grid", &["enter"]),
-    act("overview.copy", "Copy this pattern (with its part)", &["c"]),
-    act("overview.copy_bank", "Copy this whole bank", &["b"]),
-    act(
-        "overview.paste",
-        "Paste the copied pattern or bank here",
-        &["v"],
-    ),
-];
+crate::ui::command::commands! {
+    /// A command of the overview.
+    pub enum OverviewCmd {
+        Open { "overview.open", "Open the pattern in the grid", ["enter"]; }
+        Copy { "overview.copy", "Copy this pattern (with its part)", ["c"]; }
+        CopyBank { "overview.copy_bank", "Copy this whole bank", ["b"]; }
+        Paste { "overview.paste", "Paste the copied pattern or bank here", ["v"]; }
+    }
+}
+
+/// Every action of the view (the table of [`OverviewCmd`]).
+const ACTIONS: &[ActionDef] = OverviewCmd::ACTIONS;
 
 /// Whether a pattern holds anything (a trig on any track).
 pub fn in_use(bank: &Bank, p: usize) -> bool {
@@ -124,8 +126,9 @@ impl View for OverviewView {
     }
     fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Outcome {
         match input {
-            Input::Action(a) => match a {
-                "overview.open" => {
+            Input::Action(name) => match OverviewCmd::from_name(name) {
+                None => return Outcome::Ignored,
+                Some(OverviewCmd::Open) => {
                     ctx.nav.bank = self.pos.row;
                     ctx.nav.pattern = self.pos.col;
                     if let Some(i) = ctx.doc.info(ctx.nav.bank, ctx.nav.pattern) {
@@ -133,8 +136,8 @@ impl View for OverviewView {
                     }
                     return Outcome::Switch("pattern");
                 }
-                "overview.copy" | "overview.copy_bank" => {
-                    let t = if a == "overview.copy" {
+                Some(a @ (OverviewCmd::Copy | OverviewCmd::CopyBank)) => {
+                    let t = if a == OverviewCmd::Copy {
                         Target::Pattern {
                             bank: self.pos.row,
                             pattern: self.pos.col,
@@ -145,7 +148,7 @@ impl View for OverviewView {
                     self.source = Some(t);
                     return Outcome::Message(format!("copied {t}"));
                 }
-                "overview.paste" => {
+                Some(OverviewCmd::Paste) => {
                     let Some(src) = self.source else {
                         return Outcome::Message("copy a pattern (c) or a bank (b) first".into());
                     };
@@ -162,7 +165,6 @@ impl View for OverviewView {
                         },
                     });
                 }
-                _ => return Outcome::Ignored,
             },
             Input::Nav(nav) => self.pos.nav(nav, 16, PATTERNS, 4),
             _ => return Outcome::Ignored,
@@ -170,6 +172,6 @@ impl View for OverviewView {
         Outcome::Handled
     }
     fn hints(&self, _ctx: &Ctx) -> Vec<&'static str> {
-        vec!["overview.open", "overview.copy", "overview.paste"]
+        vec![OverviewCmd::Open.name(), OverviewCmd::Copy.name(), OverviewCmd::Paste.name()]
     }
 }

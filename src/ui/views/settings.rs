@@ -12,11 +12,17 @@ use crate::format::project_menu::{MenuItem, project_menu};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-const ACTIONS: &[ActionDef] = &[
-    act("settings.inc", "Increase the value", &["+", "="]),
-    act("settings.dec", "Decrease the value", &["-"]),
-    act("settings.enter", "Type a value", &["enter"]),
-];
+crate::ui::command::commands! {
+    /// A command of the settings view.
+    pub enum SettingsCmd {
+        Inc { "settings.inc", "Increase the value", ["+", "="]; }
+        Dec { "settings.dec", "Decrease the value", ["-"]; }
+        Enter { "settings.enter", "Type a value", ["enter"]; }
+    }
+}
+
+/// Every action of the view (the table of [`SettingsCmd`]).
+const ACTIONS: &[ActionDef] = SettingsCmd::ACTIONS;
 
 /// The settings view.
 #[derive(Debug, Default)]
@@ -121,16 +127,17 @@ impl View for SettingsView {
     fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Outcome {
         let n = project_menu().len();
         match input {
-            Input::Action(a) => match a {
-                "settings.inc" | "settings.dec" => {
+            Input::Action(name) => match SettingsCmd::from_name(name) {
+                None => return Outcome::Ignored,
+                Some(a @ (SettingsCmd::Inc | SettingsCmd::Dec)) => {
                     let r = self.item();
                     let Some(v) = Self::value(ctx, &r) else {
                         return Outcome::Error(format!("{} is not in project.work", r.spec.key));
                     };
-                    let d = if a == "settings.inc" { 1 } else { -1 };
+                    let d = if a == SettingsCmd::Inc { 1 } else { -1 };
                     return self.set(ctx, (v + d).clamp(r.spec.min, r.spec.max));
                 }
-                "settings.enter" => {
+                Some(SettingsCmd::Enter) => {
                     let r = self.item();
                     return Outcome::Prompt {
                         title: format!("{} {}: {}", r.menu, r.name, r.range_text()),
@@ -138,7 +145,6 @@ impl View for SettingsView {
                         initial: String::new(),
                     };
                 }
-                _ => return Outcome::Ignored,
             },
             Input::Nav(nav) => self.pos.nav(nav, n, 1, 16),
             Input::Answer("settings.value", text) => {
@@ -159,6 +165,6 @@ impl View for SettingsView {
         Outcome::Handled
     }
     fn hints(&self, _ctx: &Ctx) -> Vec<&'static str> {
-        vec!["settings.enter", "settings.inc", "settings.dec"]
+        vec![SettingsCmd::Enter.name(), SettingsCmd::Inc.name(), SettingsCmd::Dec.name()]
     }
 }

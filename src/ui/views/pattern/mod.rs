@@ -21,7 +21,8 @@ use crate::edit::command::{self, Command, Scope};
 use crate::edit::value;
 use crate::format::TrigCondition;
 use crate::ui::action::{ActionDef, Input, act};
-use crate::ui::model::{STEPS, TRACKS, Unit, is_midi, track_name};
+use self::actions::PatternCmd;
+use crate::ui::model::{Mask, STEPS, TRACKS, Unit, is_midi, track_name};
 use crate::ui::view::{Ctx, Outcome, View, ViewInfo};
 use rand::SeedableRng;
 use ratatui::Frame;
@@ -165,28 +166,28 @@ impl View for PatternView {
     fn hints(&self, _ctx: &Ctx) -> Vec<&'static str> {
         match self.shown_col {
             _ if self.anchor.is_some() => vec![
-                "pattern.copy",
-                "pattern.cut",
-                "pattern.transpose_up",
-                "pattern.interpolate",
+                PatternCmd::Copy.name(),
+                PatternCmd::Cut.name(),
+                PatternCmd::Transpose(1).name(),
+                PatternCmd::Interpolate.name(),
             ],
             Col::Trig => vec![
-                "pattern.toggle_trig",
-                "pattern.toggle_trigless",
-                "pattern.clear_step",
+                PatternCmd::ToggleTrig.name(),
+                PatternCmd::ToggleTrigless.name(),
+                PatternCmd::ClearStep.name(),
             ],
-            Col::Note => vec!["pattern.note.n0", "pattern.octave_up", "pattern.clear"],
+            Col::Note => vec![PatternCmd::Note(0).name(), PatternCmd::Octave(1).name(), PatternCmd::Clear.name()],
             Col::Lock(_) => vec![
-                "pattern.clear",
-                "pattern.add_column",
-                "pattern.remove_column",
+                PatternCmd::Clear.name(),
+                PatternCmd::AddColumn.name(),
+                PatternCmd::RemoveColumn.name(),
             ],
-            Col::Cond => vec!["pattern.cond_next", "pattern.cond_pick"],
-            Col::Micro => vec!["pattern.micro_inc", "pattern.micro_pick"],
+            Col::Cond => vec![PatternCmd::Cond(1).name(), PatternCmd::CondPick.name()],
+            Col::Micro => vec![PatternCmd::Micro(1).name(), PatternCmd::MicroPick.name()],
             _ => vec![
-                "pattern.retrig_inc",
-                "pattern.toggle_oneshot",
-                "pattern.toggle_slide",
+                PatternCmd::Retrig(1).name(),
+                PatternCmd::Flag(Mask::OneShot).name(),
+                PatternCmd::Flag(Mask::Slide).name(),
             ],
         }
     }
