@@ -550,47 +550,25 @@ fn recorder_bytes(p: &Part, t: usize) -> [u8; 12] {
     ]
 }
 
-const ACTIONS: &[ActionDef] = &[
-    act("parts.inc", "Increase the value", &["+", "="]),
-    act("parts.dec", "Decrease the value", &["-"]),
-    act(
-        "parts.inc_big",
-        "Increase the value by 8 (LFO designer: next track)",
-        &["shift+right", "]"],
-    ),
-    act(
-        "parts.dec_big",
-        "Decrease the value by 8 (LFO designer: previous track)",
-        &["shift+left", "["],
-    ),
-    act("parts.enter", "Type a value", &["enter"]),
-    act(
-        "parts.page",
-        "Next page: audio / MIDI / recorder / LFO-AMP-FX setup / LFO designer / arp sequence",
-        &["tab"],
-    ),
-    act(
-        "parts.save_part",
-        "Save part (working copy to saved copy)",
-        &["ctrl+alt+w"],
-    ),
-    act("parts.copy_part", "Copy this part", &["c"]),
-    act(
-        "parts.copy_track",
-        "Copy this track's settings in the part",
-        &["C"],
-    ),
-    act(
-        "parts.paste",
-        "Paste the copied part or track settings here",
-        &["v"],
-    ),
-    act(
-        "parts.reload_part",
-        "Reload part (saved copy back)",
-        &["ctrl+alt+r"],
-    ),
-];
+crate::ui::command::commands! {
+    /// A command of the parts view.
+    pub enum PartsCmd {
+        Inc { "parts.inc", "Increase the value", ["+", "="]; }
+        Dec { "parts.dec", "Decrease the value", ["-"]; }
+        IncBig { "parts.inc_big", "Increase the value by 8 (LFO designer: next track)", ["shift+right", "]"]; }
+        DecBig { "parts.dec_big", "Decrease the value by 8 (LFO designer: previous track)", ["shift+left", "["]; }
+        Enter { "parts.enter", "Type a value", ["enter"]; }
+        Page { "parts.page", "Next page: audio / MIDI / recorder / LFO-AMP-FX setup / LFO designer / arp sequence", ["tab"]; }
+        SavePart { "parts.save_part", "Save part (working copy to saved copy)", ["ctrl+alt+w"]; }
+        CopyPart { "parts.copy_part", "Copy this part", ["c"]; }
+        CopyTrack { "parts.copy_track", "Copy this track's settings in the part", ["C"]; }
+        Paste { "parts.paste", "Paste the copied part or track settings here", ["v"]; }
+        ReloadPart { "parts.reload_part", "Reload part (saved copy back)", ["ctrl+alt+r"]; }
+    }
+}
+
+/// Every action of the view (the table of [`PartsCmd`]).
+const ACTIONS: &[ActionDef] = PartsCmd::ACTIONS;
 
 /// The parts view.
 #[derive(Debug, Default)]
@@ -861,11 +839,12 @@ impl View for PartsView {
         if self.page == PartsPage::Designer
             && let Input::Action(a) = input
         {
-            match a {
-                "parts.inc" => return self.step(ctx, 1),
-                "parts.dec" => return self.step(ctx, -1),
-                "parts.inc_big" => self.pos.step(1, 0, 16, 16),
-                "parts.dec_big" => self.pos.step(-1, 0, 16, 16),
+            match PartsCmd::from_name(a) {
+                Some(PartsCmd::Inc) => return self.step(ctx, 1),
+                Some(PartsCmd::Dec) => return self.step(ctx, -1),
+                Some(PartsCmd::IncBig) => self.pos.step(1, 0, 16, 16),
+                Some(PartsCmd::DecBig) => self.pos.step(-1, 0, 16, 16),
+                // The designer's other commands are those of every page.
                 _ => return self.handle_common(input, ctx),
             }
             return Outcome::Handled;
@@ -873,7 +852,7 @@ impl View for PartsView {
         self.handle_common(input, ctx)
     }
     fn hints(&self, _ctx: &Ctx) -> Vec<&'static str> {
-        vec!["parts.inc", "parts.dec", "parts.enter", "parts.page"]
+        vec![PartsCmd::Inc.name(), PartsCmd::Dec.name(), PartsCmd::Enter.name(), PartsCmd::Page.name()]
     }
 }
 
@@ -882,16 +861,17 @@ impl PartsView {
         let n = Field::rows(self.page).len();
         let cols = self.page.tracks();
         match input {
-            Input::Action(a) => match a {
-                "parts.inc" => return self.step(ctx, 1),
-                "parts.dec" => return self.step(ctx, -1),
-                "parts.inc_big" => return self.step(ctx, 8),
-                "parts.dec_big" => return self.step(ctx, -8),
-                "parts.page" => {
+            Input::Action(name) => match PartsCmd::from_name(name) {
+                None => return Outcome::Ignored,
+                Some(PartsCmd::Inc)=> return self.step(ctx, 1),
+                Some(PartsCmd::Dec)=> return self.step(ctx, -1),
+                Some(PartsCmd::IncBig)=> return self.step(ctx, 8),
+                Some(PartsCmd::DecBig)=> return self.step(ctx, -8),
+                Some(PartsCmd::Page)=> {
                     self.page = self.page.next();
                     self.pos = Pos::default();
                 }
-                "parts.enter" => {
+                Some(PartsCmd::Enter)=> {
                     let (f, t) = self.cursor();
                     let Some(part) = ctx
                         .doc
@@ -919,8 +899,8 @@ impl PartsView {
                             .map_or_else(String::new, |v| f.show_value(part, t, v)),
                     };
                 }
-                "parts.copy_part" | "parts.copy_track" => {
-                    let src = if a == "parts.copy_part" {
+                Some(a @ (PartsCmd::CopyPart | PartsCmd::CopyTrack))=> {
+                    let src = if a == PartsCmd::CopyPart {
                         None
                     } else {
                         Some(Target::Track {
@@ -933,7 +913,7 @@ impl PartsView {
                     self.source = Some(t);
                     return Outcome::Message(format!("copied {t}"));
                 }
-                "parts.paste" => {
+                Some(PartsCmd::Paste)=> {
                     let Some(src) = self.source else {
                         return Outcome::Message("copy a part (c) or a track (C) first".into());
                     };
@@ -950,9 +930,9 @@ impl PartsView {
                         },
                     });
                 }
-                "parts.save_part" | "parts.reload_part" => {
+                Some(a @ (PartsCmd::SavePart | PartsCmd::ReloadPart))=> {
                     let (b, p) = (ctx.nav.bank, ctx.nav.part);
-                    let save = a == "parts.save_part";
+                    let save = a == PartsCmd::SavePart;
                     let label = format!("{} part {}", if save { "save" } else { "reload" }, p + 1);
                     let out = edits::edit_bank(ctx, b, &label, |bank| {
                         if save {
@@ -967,7 +947,6 @@ impl PartsView {
                         o => o,
                     };
                 }
-                _ => return Outcome::Ignored,
             },
             Input::Nav(nav) => self.pos.nav(nav, n, cols, 8),
             Input::Answer("parts.value", text) => {

@@ -17,44 +17,26 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-const ACTIONS: &[ActionDef] = &[
-    act("scenes.prev_scene", "Previous scene", &["["]),
-    act("scenes.next_scene", "Next scene", &["]"]),
-    act(
-        "scenes.edit",
-        "Type the cell's lock value (as displayed, or #stored; empty clears)",
-        &["enter"],
-    ),
-    act("scenes.inc", "Increase the cell's lock value", &["+", "="]),
-    act("scenes.dec", "Decrease the cell's lock value", &["-"]),
-    act("scenes.clear", "Clear the cell's lock", &["delete", "x"]),
-    act(
-        "scenes.clear_track",
-        "Clear the track's locks in this scene",
-        &["X"],
-    ),
-    act(
-        "scenes.clear_scene",
-        "Clear every lock of this scene",
-        &["backspace"],
-    ),
-    act("scenes.copy", "Copy this scene", &["c"]),
-    act(
-        "scenes.paste",
-        "Paste the copied scene here (after its summary)",
-        &["v"],
-    ),
-    act(
-        "scenes.all",
-        "Show all parameters / only the locked ones",
-        &["a", "tab"],
-    ),
-    act(
-        "scenes.lock_named",
-        "Lock a parameter of the track by name (NAME VALUE)",
-        &["n"],
-    ),
-];
+crate::ui::command::commands! {
+    /// A command of the scenes view.
+    pub enum ScenesCmd {
+        PrevScene { "scenes.prev_scene", "Previous scene", ["["]; }
+        NextScene { "scenes.next_scene", "Next scene", ["]"]; }
+        Edit { "scenes.edit", "Type the cell's lock value (as displayed, or #stored; empty clears)", ["enter"]; }
+        Inc { "scenes.inc", "Increase the cell's lock value", ["+", "="]; }
+        Dec { "scenes.dec", "Decrease the cell's lock value", ["-"]; }
+        Clear { "scenes.clear", "Clear the cell's lock", ["delete", "x"]; }
+        ClearTrack { "scenes.clear_track", "Clear the track's locks in this scene", ["X"]; }
+        ClearScene { "scenes.clear_scene", "Clear every lock of this scene", ["backspace"]; }
+        Copy { "scenes.copy", "Copy this scene", ["c"]; }
+        Paste { "scenes.paste", "Paste the copied scene here (after its summary)", ["v"]; }
+        All { "scenes.all", "Show all parameters / only the locked ones", ["a", "tab"]; }
+        LockNamed { "scenes.lock_named", "Lock a parameter of the track by name (NAME VALUE)", ["n"]; }
+    }
+}
+
+/// Every action of the view (the table of [`ScenesCmd`]).
+const ACTIONS: &[ActionDef] = ScenesCmd::ACTIONS;
 
 /// Scene slots in the order the columns show them: XLV, then SRC, AMP, LFO, FX1, FX2 as the
 /// device's pages.
@@ -547,11 +529,12 @@ impl View for ScenesView {
     fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Outcome {
         let (sc, t) = (self.scene, self.track);
         match input {
-            Input::Action(a) => match a {
-                "scenes.prev_scene" => self.scene = sc.saturating_sub(1),
-                "scenes.next_scene" => self.scene = (sc + 1).min(SCENES - 1),
-                "scenes.all" => self.all = !self.all,
-                "scenes.edit" => {
+            Input::Action(name) => match ScenesCmd::from_name(name) {
+                None => return Outcome::Ignored,
+                Some(ScenesCmd::PrevScene)=> self.scene = sc.saturating_sub(1),
+                Some(ScenesCmd::NextScene)=> self.scene = (sc + 1).min(SCENES - 1),
+                Some(ScenesCmd::All)=> self.all = !self.all,
+                Some(ScenesCmd::Edit)=> {
                     let (_, info, lock) = match self.target(ctx) {
                         Ok(x) => x,
                         Err(o) => return o,
@@ -572,29 +555,29 @@ impl View for ScenesView {
                         initial: lock.map_or_else(String::new, |v| info.show(v)),
                     };
                 }
-                "scenes.inc" => return self.step(ctx, 1),
-                "scenes.dec" => return self.step(ctx, -1),
-                "scenes.clear" => {
+                Some(ScenesCmd::Inc)=> return self.step(ctx, 1),
+                Some(ScenesCmd::Dec)=> return self.step(ctx, -1),
+                Some(ScenesCmd::Clear)=> {
                     return match self.target(ctx) {
                         Ok((slot, info, Some(_))) => self.set(ctx, slot, &info, None),
                         Ok(_) => Outcome::Handled,
                         Err(o) => o,
                     };
                 }
-                "scenes.clear_track" => {
+                Some(ScenesCmd::ClearTrack)=> {
                     let label = format!("clear scene {} T{}", sc + 1, t + 1);
                     return self.edit(ctx, &label, |p| {
                         (0..32).try_for_each(|i| p.set_scene_lock(sc, t, i, None))
                     });
                 }
-                "scenes.clear_scene" => {
+                Some(ScenesCmd::ClearScene)=> {
                     let label = format!("clear scene {}", sc + 1);
                     return self.edit(ctx, &label, |p| {
                         p.scenes[sc] = LockRecords::default();
                         Ok(())
                     });
                 }
-                "scenes.copy" => {
+                Some(ScenesCmd::Copy)=> {
                     if self.part(ctx).is_none() {
                         return Outcome::Handled;
                     }
@@ -605,8 +588,8 @@ impl View for ScenesView {
                     });
                     return Outcome::Message(format!("scene {} copied", sc + 1));
                 }
-                "scenes.paste" => return self.paste(ctx),
-                "scenes.lock_named" => {
+                Some(ScenesCmd::Paste)=> return self.paste(ctx),
+                Some(ScenesCmd::LockNamed)=> {
                     return Outcome::Prompt {
                         title: format!(
                             "Scene {} T{}: parameter and value, e.g. VOL -12 (no value clears)",
@@ -617,7 +600,6 @@ impl View for ScenesView {
                         initial: String::new(),
                     };
                 }
-                _ => return Outcome::Ignored,
             },
             Input::Nav(nav) => match nav {
                 NavCmd::Left => self.move_col(ctx, -1),
@@ -638,11 +620,11 @@ impl View for ScenesView {
     }
     fn hints(&self, _ctx: &Ctx) -> Vec<&'static str> {
         vec![
-            "scenes.next_scene",
-            "scenes.edit",
-            "scenes.all",
-            "scenes.copy",
-            "scenes.paste",
+            ScenesCmd::NextScene.name(),
+            ScenesCmd::Edit.name(),
+            ScenesCmd::All.name(),
+            ScenesCmd::Copy.name(),
+            ScenesCmd::Paste.name(),
         ]
     }
 }
