@@ -31,56 +31,29 @@ const INFO: ViewInfo = ViewInfo {
     ),
 };
 
-/// Every action of the librarian view.
-pub const ACTIONS: &[ActionDef] = &[
-    act("librarian.search", "Filter by name", &["/"]),
-    act("librarian.tag_filter", "Filter by tag", &["#"]),
-    act(
-        "librarian.favourites_only",
-        "Show only favourites (toggle)",
-        &["*"],
-    ),
-    act("librarian.favourite", "Mark / unmark favourite", &["f"]),
-    act("librarian.rename", "Rename the patch", &["r"]),
-    act("librarian.tag", "Add a tag (-tag removes it)", &["t"]),
-    act("librarian.hide", "Hide the patch", &["H"]),
-    act(
-        "librarian.audition",
-        "Send the patch to the synth's edit buffer",
-        &["enter"],
-    ),
-    act(
-        "librarian.auto_audition",
-        "Audition on every cursor move (toggle)",
-        &["a"],
-    ),
-    act(
-        "librarian.send_slot",
-        "Store the patch to a program slot (asks)",
-        &["S"],
-    ),
-    act(
-        "librarian.link",
-        "Link the patch to a MIDI track of the current part (sets NOTE SETUP)",
-        &["L"],
-    ),
-    act("librarian.reload", "Reload the database", &["R"]),
-    act(
-        "librarian.detect",
-        "Detect synths on every MIDI port (in the background)",
-        &["d"],
-    ),
-    act(
-        "librarian.fetch",
-        "Fetch from a synth: DEVICE [bank N | program N] (asks; edit buffer by default)",
-        &["F"],
-    ),
-    act(
-        "librarian.cancel",
-        "Cancel the running detect or fetch",
-        &["x"],
-    ),
-];
+crate::ui::command::commands! {
+    /// A command of the librarian.
+    pub enum LibrarianCmd {
+        Search { "librarian.search", "Filter by name", ["/"]; }
+        TagFilter { "librarian.tag_filter", "Filter by tag", ["#"]; }
+        FavouritesOnly { "librarian.favourites_only", "Show only favourites (toggle)", ["*"]; }
+        Favourite { "librarian.favourite", "Mark / unmark favourite", ["f"]; }
+        Rename { "librarian.rename", "Rename the patch", ["r"]; }
+        Tag { "librarian.tag", "Add a tag (-tag removes it)", ["t"]; }
+        Hide { "librarian.hide", "Hide the patch", ["H"]; }
+        Audition { "librarian.audition", "Send the patch to the synth's edit buffer", ["enter"]; }
+        AutoAudition { "librarian.auto_audition", "Audition on every cursor move (toggle)", ["a"]; }
+        SendSlot { "librarian.send_slot", "Store the patch to a program slot (asks)", ["S"]; }
+        Link { "librarian.link", "Link the patch to a MIDI track of the current part (sets NOTE SETUP)", ["L"]; }
+        Reload { "librarian.reload", "Reload the database", ["R"]; }
+        Detect { "librarian.detect", "Detect synths on every MIDI port (in the background)", ["d"]; }
+        Fetch { "librarian.fetch", "Fetch from a synth: DEVICE [bank N | program N] (asks; edit buffer by default)", ["F"]; }
+        Cancel { "librarian.cancel", "Cancel the running detect or fetch", ["x"]; }
+    }
+}
+
+/// Every action of the view (the table of [`LibrarianCmd`]).
+pub const ACTIONS: &[ActionDef] = LibrarianCmd::ACTIONS;
 
 /// Makes the MIDI system a background job talks to (the machine's, or a simulated one).
 pub type SystemFactory = Arc<dyn Fn() -> Box<dyn MidiSystem> + Send + Sync>;
@@ -555,23 +528,26 @@ impl LibrarianView {
     }
 
     fn action(&mut self, name: &str) -> Outcome {
-        match name {
-            "librarian.search" => Outcome::Prompt {
+        let Some(cmd) = LibrarianCmd::from_name(name) else {
+            return Outcome::Ignored;
+        };
+        match cmd {
+            LibrarianCmd::Search => Outcome::Prompt {
                 title: "Filter by name (empty: all)".into(),
                 tag: "librarian.search",
                 initial: self.filter.search.clone().unwrap_or_default(),
             },
-            "librarian.tag_filter" => Outcome::Prompt {
+            LibrarianCmd::TagFilter => Outcome::Prompt {
                 title: "Filter by tag (empty: all)".into(),
                 tag: "librarian.tag_filter",
                 initial: self.filter.tag.clone().unwrap_or_default(),
             },
-            "librarian.favourites_only" => {
+            LibrarianCmd::FavouritesOnly => {
                 self.filter.favourites = !self.filter.favourites;
                 self.reload();
                 Outcome::Handled
             }
-            "librarian.favourite" => self.with_patch(|db, p, _| {
+            LibrarianCmd::Favourite => self.with_patch(|db, p, _| {
                 db.set_favourite(p.id, !p.favourite)
                     .map(|_| {
                         format!(
@@ -586,12 +562,12 @@ impl LibrarianView {
                     })
                     .map_err(|e| e.to_string())
             }),
-            "librarian.hide" => self.with_patch(|db, p, _| {
+            LibrarianCmd::Hide => self.with_patch(|db, p, _| {
                 db.set_hidden(p.id, true)
                     .map(|_| format!("'{}' hidden (list --hidden shows it)", p.name.trim()))
                     .map_err(|e| e.to_string())
             }),
-            "librarian.rename" => match self.current() {
+            LibrarianCmd::Rename => match self.current() {
                 Some(p) => Outcome::Prompt {
                     title: "New name".into(),
                     tag: "librarian.rename",
@@ -599,20 +575,20 @@ impl LibrarianView {
                 },
                 None => Outcome::Error("no patch selected".into()),
             },
-            "librarian.tag" => Outcome::Prompt {
+            LibrarianCmd::Tag => Outcome::Prompt {
                 title: "Tag to add (-tag removes)".into(),
                 tag: "librarian.tag",
                 initial: String::new(),
             },
-            "librarian.audition" => self.audition(),
-            "librarian.auto_audition" => {
+            LibrarianCmd::Audition => self.audition(),
+            LibrarianCmd::AutoAudition => {
                 self.auto_audition = !self.auto_audition;
                 Outcome::Message(format!(
                     "audition on cursor move {}",
                     if self.auto_audition { "on" } else { "off" }
                 ))
             }
-            "librarian.send_slot" => Outcome::Prompt {
+            LibrarianCmd::SendSlot => Outcome::Prompt {
                 title: "Store to program number (0-based)".into(),
                 tag: "librarian.slot",
                 initial: self
@@ -621,30 +597,29 @@ impl LibrarianView {
                     .map(|n| n.to_string())
                     .unwrap_or_default(),
             },
-            "librarian.link" => Outcome::Prompt {
+            LibrarianCmd::Link => Outcome::Prompt {
                 title: "Link to MIDI track (1-8) of the current part, optional channel (1-16): 3 5"
                     .into(),
                 tag: "librarian.link",
                 initial: String::new(),
             },
-            "librarian.reload" => {
+            LibrarianCmd::Reload => {
                 self.reload();
                 Outcome::Handled
             }
-            "librarian.detect" => self.detect(),
-            "librarian.fetch" => Outcome::Prompt {
+            LibrarianCmd::Detect => self.detect(),
+            LibrarianCmd::Fetch => Outcome::Prompt {
                 title: "Fetch from DEVICE [bank N | program N] (empty: the current patch's device, edit buffer)".into(),
                 tag: "librarian.fetch",
                 initial: String::new(),
             },
-            "librarian.cancel" => match &self.job {
+            LibrarianCmd::Cancel => match &self.job {
                 Some(j) => {
                     j.cancel.cancel();
                     Outcome::Message(format!("cancelling {}...", j.what))
                 }
                 None => Outcome::Message("nothing to cancel".into()),
             },
-            _ => Outcome::Ignored,
         }
     }
 
