@@ -498,7 +498,13 @@ fn help_opens_on_the_views_keys_pages_searches_and_stops_at_its_end() {
         HelpLine::Key { keys, text } => words(&format!("{keys} {text}")),
         HelpLine::Symbol { symbol, meaning } => words(&format!("{symbol} {meaning}")),
     };
-    assert_eq!(words(&rows[1]), line_text(&all[24]));
+    // (A line wider than the box is cut at its border.)
+    let shown = words(&rows[1]);
+    assert!(
+        shown.len() > 20 && line_text(&all[24]).starts_with(&shown),
+        "{shown:?} vs {:?}",
+        all[24]
+    );
     press(&mut a, &["pageup"]);
     assert_eq!(a.overlay, Overlay::Help(0));
     // End shows the last line at the bottom; further keys do not scroll past it.
