@@ -268,6 +268,7 @@ fn apply(
 mod tests {
     use super::*;
     use crate::ui::App;
+    use crate::ui::action::GLOBAL_ACTIONS;
     use crate::ui::inherit::parse_toml;
     use crate::ui::views::all_views;
 
@@ -409,11 +410,25 @@ mod tests {
         }
         // The typed tables: their names are in their context and every key parses.
         use crate::ui::command::{NavCmd, check_table};
-        let tables: [(&str, &[ActionDef]); 3] = [
+        use crate::ui::views::*;
+        let tables: [(&str, &[ActionDef]); 12] = [
             ("app", crate::ui::action::GlobalCmd::ACTIONS),
             ("nav", NavCmd::ACTIONS),
-            ("pattern", crate::ui::pattern::actions::PatternCmd::ACTIONS),
+            ("pattern", pattern::actions::PatternCmd::ACTIONS),
+            ("parts", parts::PartsCmd::ACTIONS),
+            ("scenes", scenes::ScenesCmd::ACTIONS),
+            ("slots", slots_view::SlotsCmd::ACTIONS),
+            ("arranger", arranger::ArrangerCmd::ACTIONS),
+            ("settings", settings::SettingsCmd::ACTIONS),
+            ("overview", overview::OverviewCmd::ACTIONS),
+            ("side", side_view::SideCmd::ACTIONS),
+            ("samples", samples_view::SamplesCmd::ACTIONS),
+            ("librarian", librarian::LibrarianCmd::ACTIONS),
         ];
+        // Every view's table is typed (the audition keys of `app.*` are not in these).
+        let typed: usize = tables.iter().map(|(_, t)| t.len()).sum();
+        let views: usize = all_views().iter().map(|v| v.actions().len()).sum();
+        assert_eq!(typed, views + GLOBAL_ACTIONS.len() + NavCmd::ACTIONS.len());
         for (ctx, table) in tables {
             assert_eq!(check_table(ctx, table), Vec::<String>::new(), "{ctx}");
             for a in table {

@@ -144,7 +144,7 @@ pub fn build_app(project: Project, opts: &RunOptions) -> App {
     if let Some(n) = notes.into_iter().next() {
         app.error(n);
     } else if let Some(w) = warnings.first() {
-        let key = app.keymap.keys_text("app.warnings");
+        let key = app.keymap.keys_text(action::GlobalCmd::Warnings.name());
         app.info(format!(
             "{w} ({} warning(s), {key} lists them)",
             warnings.len()

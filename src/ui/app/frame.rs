@@ -1,6 +1,7 @@
 //! The chrome around the views: header, cursor line, status line and the overlays drawn on top.
 
 use super::*;
+use crate::ui::action::GlobalCmd;
 
 impl App {
     /// Draws everything.
@@ -131,7 +132,7 @@ impl App {
             for a in v
                 .hints(&self.ctx)
                 .into_iter()
-                .chain(["app.save", "app.help"])
+                .chain([GlobalCmd::Save.name(), GlobalCmd::Help.name()])
             {
                 let k = self.keymap.keys(a);
                 if let Some(k) = k.first() {

@@ -2,6 +2,7 @@
 //! keys first, then the keymap maps a key to an action of the current view's contexts.
 
 use super::*;
+use crate::ui::action::GlobalCmd;
 
 impl App {
     /// Handles one key.
@@ -187,7 +188,7 @@ impl App {
                 self.help_filter.pop();
                 Overlay::Help(0)
             }
-            _ if self.keymap.lookup(&[], chord) == Some("app.help") => Overlay::None,
+            _ if self.keymap.lookup(&[], chord) == Some(GlobalCmd::Help.name()) => Overlay::None,
             _ => match chord.plain_char() {
                 Some(c) => {
                     self.help_filter.push(c);
