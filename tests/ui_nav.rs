@@ -133,3 +133,33 @@ fn double_asks_before_dropping_trigs_and_says_how_many() {
     assert_eq!(a.overlay, Overlay::None, "nothing to drop: no question");
     assert_eq!(trigs(&a), [0, 16]);
 }
+
+#[test]
+fn octa_keys_prints_a_whole_layout_and_refuses_an_unknown_one() {
+    let cfg = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_octa"))
+            .args(args)
+            .env("OCTA_CONFIG_DIR", cfg.path())
+            .output()
+            .unwrap()
+    };
+    let out = run(&["keys", "vim"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("# Every command of octa"), "{text}");
+    assert!(text.contains("name = \"vim\""));
+    assert!(
+        text.contains("\"nav.down\" = { keys = [\"j\", \"down\"], help = \"Cursor down (next row)\" }"),
+        "{text}"
+    );
+    assert!(text.contains(
+        "\"app.save\" = { keys = [\"ctrl+s\"], help = \"Save changed files\" }"
+    ));
+    // The default is the tracker layout: the pattern's note keys of the lower piano row.
+    let t = String::from_utf8(run(&["keys"]).stdout).unwrap();
+    assert!(t.contains("\"pattern.note.n0\" = { keys = [\"z\"]"), "{t}");
+    let bad = run(&["keys", "nope"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("nope"));
+}

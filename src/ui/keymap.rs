@@ -225,6 +225,23 @@ impl Keymap {
     }
 }
 
+/// The name an action has now: the per-view motions of older keymaps (`pattern.up`,
+/// `slots.page_down`, ...) are the shared `nav.*` motions.
+fn renamed(name: &str) -> String {
+    match name.rsplit_once('.') {
+        Some((ctx, verb))
+            if ctx != "nav"
+                && matches!(
+                    verb,
+                    "up" | "down" | "left" | "right" | "page_up" | "page_down" | "top" | "bottom"
+                ) =>
+        {
+            format!("nav.{verb}")
+        }
+        _ => name.to_string(),
+    }
+}
+
 fn apply(
     sources: &Sources,
     name: &str,
@@ -236,7 +253,8 @@ fn apply(
         let _ = l.parsed.name;
         for (action, value) in &l.parsed.bind {
             let line = line_of(l.text, action.span().start);
-            let Some(def) = actions.iter().find(|a| a.name == action.get_ref()) else {
+            let name = renamed(action.get_ref());
+            let Some(def) = actions.iter().find(|a| a.name == name) else {
                 return Err(FileError {
                     file: l.file.to_string(),
                     line,
@@ -491,6 +509,14 @@ mod tests {
         .unwrap();
         let e = Keymap::load("bad2", &actions(), Some(dir.path().into())).unwrap_err();
         assert_eq!(e.line, 3, "{e}");
+        // A keymap written for the per-view motions still loads: they are the nav motions.
+        std::fs::write(
+            kd.join("old.toml"),
+            "inherits = \"tracker\"\n[bind]\n\"pattern.down\" = [\"n\", \"down\"]\n",
+        )
+        .unwrap();
+        let k = Keymap::load("old", &actions(), Some(dir.path().into())).unwrap();
+        assert_eq!(k.keys_text("nav.down"), "n down");
         let (k, err) = Keymap::load_or_default("bad2", &actions(), Some(dir.path().into()));
         assert!(err.is_some());
         assert_eq!(k.name, "tracker");
