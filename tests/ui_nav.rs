@@ -29,7 +29,10 @@ fn motions_move_the_settings_cursor_in_both_layouts() {
     press(&mut t, &["F7"]);
     let first = detail(&mut t);
     // The PROJECT menu starts with GENERAL TEMPO (stored as BPM x 24 in TEMPOx24).
-    assert!(first.contains("TEMPO") && first.contains("= 2880"), "{first}");
+    assert!(
+        first.contains("TEMPO") && first.contains("= 2880"),
+        "{first}"
+    );
     press(&mut t, &["down"]);
     let second = detail(&mut t);
     assert_ne!(second, first, "down moves to the next setting");
@@ -150,12 +153,12 @@ fn octa_keys_prints_a_whole_layout_and_refuses_an_unknown_one() {
     assert!(text.starts_with("# Every command of octa"), "{text}");
     assert!(text.contains("name = \"vim\""));
     assert!(
-        text.contains("\"nav.down\" = { keys = [\"j\", \"down\"], help = \"Cursor down (next row)\" }"),
+        text.contains(
+            "\"nav.down\" = { keys = [\"j\", \"down\"], help = \"Cursor down (next row)\" }"
+        ),
         "{text}"
     );
-    assert!(text.contains(
-        "\"app.save\" = { keys = [\"ctrl+s\"], help = \"Save changed files\" }"
-    ));
+    assert!(text.contains("\"app.save\" = { keys = [\"ctrl+s\"], help = \"Save changed files\" }"));
     // The default is the tracker layout: the pattern's note keys of the lower piano row.
     let t = String::from_utf8(run(&["keys"]).stdout).unwrap();
     assert!(t.contains("\"pattern.note.n0\" = { keys = [\"z\"]"), "{t}");

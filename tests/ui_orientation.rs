@@ -480,13 +480,7 @@ fn help_opens_on_the_views_keys_pages_searches_and_stops_at_its_end() {
         .collect();
     assert_eq!(
         &sections[..5],
-        [
-            "pattern",
-            "pattern.note",
-            "nav",
-            "global",
-            "views",
-        ]
+        ["pattern", "pattern.note", "nav", "global", "views",]
     );
     // PgDn moves one page (24 lines): the first row shown is help line 24.
     press(&mut a, &["pagedown"]);

@@ -485,7 +485,12 @@ fn run(doc: &mut Document, sc: &Scope, cmd: &Command) -> Result<String, CommandE
 
 /// What doubling a block would do to one track: the rows it spreads over, the track length
 /// it needs (when it grows) and how many trigs still fall past the end.
-fn double_plan(doc: &Document, at: At, b: &Block, tr: usize) -> (RangeInclusive<usize>, Option<usize>, usize) {
+fn double_plan(
+    doc: &Document,
+    at: At,
+    b: &Block,
+    tr: usize,
+) -> (RangeInclusive<usize>, Option<usize>, usize) {
     let len = track_len(doc, at, tr).clamp(1, STEPS);
     let (r0, r1) = (*b.rows.start(), *b.rows.end());
     let mut rows = b.rows.clone();

@@ -66,7 +66,10 @@ pub fn help_lines(app: &App, filter: &str) -> Vec<HelpLine> {
     for a in super::command::NavCmd::ACTIONS {
         push(&mut sections, "nav", keys(a));
     }
-    for a in super::action::GLOBAL_ACTIONS.iter().chain(super::audition::ACTIONS) {
+    for a in super::action::GLOBAL_ACTIONS
+        .iter()
+        .chain(super::audition::ACTIONS)
+    {
         push(&mut sections, "global", keys(a));
     }
     for v in &app.views {

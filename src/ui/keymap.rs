@@ -213,7 +213,11 @@ impl Keymap {
                 out.push_str(&format!("\n# {ctx}\n"));
                 last = ctx;
             }
-            let keys: Vec<String> = self.keys(a.name).iter().map(|c| quote(&c.to_string())).collect();
+            let keys: Vec<String> = self
+                .keys(a.name)
+                .iter()
+                .map(|c| quote(&c.to_string()))
+                .collect();
             out.push_str(&format!(
                 "{} = {{ keys = [{}], help = {} }}\n",
                 quote(a.name),
@@ -368,7 +372,10 @@ mod tests {
             for a in view.actions() {
                 let verb = a.name.rsplit('.').next().unwrap_or("");
                 assert!(
-                    !matches!(verb, "up" | "down" | "left" | "right" | "page_up" | "page_down"),
+                    !matches!(
+                        verb,
+                        "up" | "down" | "left" | "right" | "page_up" | "page_down"
+                    ),
                     "{} duplicates a nav motion",
                     a.name
                 );
@@ -382,7 +389,11 @@ mod tests {
         // nothing, and the tracker layout is exactly the tables' keys and help texts.
         let f: KeymapFile = parse_toml("tracker", SHIPPED[0].1).unwrap();
         assert_eq!(f.name.as_deref(), Some("tracker"));
-        assert!(f.bind.is_empty(), "tracker.toml binds {} keys", f.bind.len());
+        assert!(
+            f.bind.is_empty(),
+            "tracker.toml binds {} keys",
+            f.bind.len()
+        );
         let t = Keymap::load("tracker", &actions(), None).unwrap();
         for a in actions() {
             let want: Vec<Chord> = a.keys.iter().map(|k| Chord::parse(k).unwrap()).collect();
@@ -399,7 +410,11 @@ mod tests {
         for name in ["tracker", "vim"] {
             let k = Keymap::load(name, &actions(), None).unwrap();
             let text = k.to_toml(&actions());
-            assert!(text.contains("\"app.save\" = { keys = [\"ctrl+s\"], help = \"Save changed files\" }"));
+            assert!(
+                text.contains(
+                    "\"app.save\" = { keys = [\"ctrl+s\"], help = \"Save changed files\" }"
+                )
+            );
             std::fs::write(kd.join("printed.toml"), &text).unwrap();
             let back = Keymap::load("printed", &actions(), Some(dir.path().into())).unwrap();
             for a in actions() {
@@ -407,8 +422,13 @@ mod tests {
                 assert_eq!(back.help(a.name), k.help(a.name), "{name}: {}", a.name);
             }
         }
-        let v = Keymap::load("vim", &actions(), None).unwrap().to_toml(&actions());
-        assert!(v.contains("\"nav.down\" = { keys = [\"j\", \"down\"]"), "{v}");
+        let v = Keymap::load("vim", &actions(), None)
+            .unwrap()
+            .to_toml(&actions());
+        assert!(
+            v.contains("\"nav.down\" = { keys = [\"j\", \"down\"]"),
+            "{v}"
+        );
     }
 
     #[test]
@@ -455,9 +475,15 @@ mod tests {
         }
         // Name <-> command, both ways, for commands with arguments too.
         use crate::ui::pattern::actions::PatternCmd;
-        assert_eq!(PatternCmd::from_name("pattern.note.n13"), Some(PatternCmd::Note(13)));
+        assert_eq!(
+            PatternCmd::from_name("pattern.note.n13"),
+            Some(PatternCmd::Note(13))
+        );
         assert_eq!(PatternCmd::Note(28).name(), "pattern.note.n28");
-        assert_eq!(PatternCmd::Transpose(-12).name(), "pattern.transpose_oct_down");
+        assert_eq!(
+            PatternCmd::Transpose(-12).name(),
+            "pattern.transpose_oct_down"
+        );
         assert_eq!(PatternCmd::ALL.len(), PatternCmd::ACTIONS.len());
         for c in PatternCmd::ALL {
             assert_eq!(PatternCmd::from_name(c.name()), Some(*c));

@@ -3,10 +3,10 @@
 //! Adding a view: see [`view::View`] and [`views::all_views`].
 
 pub mod action;
-pub mod command;
 pub mod app;
 pub mod audition;
 pub mod chrome;
+pub mod command;
 pub mod engines;
 pub mod help;
 pub mod inherit;
@@ -15,14 +15,14 @@ pub mod keys;
 pub mod midi_link;
 /// The document the tracker edits (it lives in [`crate::edit::document`]).
 pub use crate::edit::document as model;
-pub mod theme;
-pub mod view;
-pub mod views;
-pub mod widgets;
 pub mod copying;
 pub mod edits;
 pub mod sheet;
 pub mod state_ops;
+pub mod theme;
+pub mod view;
+pub mod views;
+pub mod widgets;
 // The views live in `views/`; their old paths (`ui::pattern`, `ui::parts`, ...) stay.
 pub use views::{
     arranger, librarian, overview, parts, pattern, samples_view, scenes, settings, side_view,

@@ -50,7 +50,9 @@ impl App {
         match &self.overlay {
             Overlay::None => {}
             Overlay::Help(scroll) => crate::ui::help::render_help(self, frame, body, *scroll),
-            Overlay::Warnings(scroll) => crate::ui::help::render_warnings(self, frame, body, *scroll),
+            Overlay::Warnings(scroll) => {
+                crate::ui::help::render_warnings(self, frame, body, *scroll)
+            }
             Overlay::ConfirmQuit => Popup {
                 heading: "Unsaved changes",
                 text: "Quit without saving? y: quit, s: save and quit, other: stay",
@@ -81,7 +83,12 @@ impl App {
 
     /// The name, read-only mark and changed banks of a document (`*` alone: only
     /// project-level files changed).
-    pub(super) fn doc_status(&self, doc: &crate::ui::model::Document, focused: bool, spans: &mut Vec<Span>) {
+    pub(super) fn doc_status(
+        &self,
+        doc: &crate::ui::model::Document,
+        focused: bool,
+        spans: &mut Vec<Span>,
+    ) {
         let theme = &self.ctx.theme;
         let name = if focused && self.ctx.other.is_some() {
             format!(" >{} ", doc.name())

@@ -2,13 +2,13 @@
 //! (pattern, repeats, offset, length, scenes, tempo, mutes), loop / jump / halt rows and
 //! reminders. Edit a field, insert, delete and move rows, rename; every edit is undoable.
 
+use crate::format::arrangement::{
+    Arrangement, Block, ControlRow, PatternRow, Row, parse_pattern, pattern_name,
+};
 use crate::ui::action::{ActionDef, Input, act};
 use crate::ui::edits;
 use crate::ui::sheet::{self, Pos, Sheet};
 use crate::ui::view::{Ctx, Outcome, View, ViewInfo};
-use crate::format::arrangement::{
-    Arrangement, Block, ControlRow, PatternRow, Row, parse_pattern, pattern_name,
-};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
@@ -353,6 +353,10 @@ impl View for ArrangerView {
         Outcome::Handled
     }
     fn hints(&self, _ctx: &Ctx) -> Vec<&'static str> {
-        vec![ArrangerCmd::Insert.name(), ArrangerCmd::Enter.name(), ArrangerCmd::Next.name()]
+        vec![
+            ArrangerCmd::Insert.name(),
+            ArrangerCmd::Enter.name(),
+            ArrangerCmd::Next.name(),
+        ]
     }
 }

@@ -7,14 +7,14 @@
 //! detection and fetches (edit buffer, programs, banks), with their progress in the title,
 //! the CLI's timeouts, and a cancel key; their results are stored in the database here.
 
-use crate::ui::command::NavCmd;
-use crate::ui::action::{ActionDef, Input, act};
-use crate::ui::view::{Ctx, Outcome, View, ViewInfo};
 use crate::librarian::Registry;
 use crate::librarian::db::{Database, PatchFilter, PatchRow};
 use crate::librarian::device::{self, Cancel, FetchResult, Found, Progress, SendTarget, Timing};
 use crate::librarian::octatrack;
 use crate::midi::MidiSystem;
+use crate::ui::action::{ActionDef, Input, act};
+use crate::ui::command::NavCmd;
+use crate::ui::view::{Ctx, Outcome, View, ViewInfo};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

@@ -2,13 +2,13 @@
 //! length. Enter jumps to the pattern in the grid. Copy a pattern (with its part) or a whole bank
 //! to the cursor, after a summary of what the copy does; one undo step.
 
+use crate::format::bank::{Bank, PATTERNS};
+use crate::format::bank_letter;
+use crate::project::copy::{CopyOptions, Target};
 use crate::ui::action::{ActionDef, Input, act};
 use crate::ui::model::Document;
 use crate::ui::sheet::{self, Pos, Sheet};
 use crate::ui::view::{CopyRequest, Ctx, Outcome, Side, View, ViewInfo};
-use crate::format::bank::{Bank, PATTERNS};
-use crate::format::bank_letter;
-use crate::project::copy::{CopyOptions, Target};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
@@ -172,6 +172,10 @@ impl View for OverviewView {
         Outcome::Handled
     }
     fn hints(&self, _ctx: &Ctx) -> Vec<&'static str> {
-        vec![OverviewCmd::Open.name(), OverviewCmd::Copy.name(), OverviewCmd::Paste.name()]
+        vec![
+            OverviewCmd::Open.name(),
+            OverviewCmd::Copy.name(),
+            OverviewCmd::Paste.name(),
+        ]
     }
 }

@@ -3,16 +3,16 @@
 //! MIDI tracks (channel, bank, program, note defaults, arp, CC assignments and values) and
 //! recorder setups. Edits set only that part's edited bit; save / reload part as on the device.
 
-use crate::ui::command::NavCmd;
-use crate::ui::action::{ActionDef, Input, act};
-use crate::ui::edits;
-use crate::ui::sheet::{self, Pos, Sheet};
-use crate::ui::view::{CopyRequest, Ctx, Outcome, Side, View, ViewInfo};
 use crate::format::MachineType;
 use crate::format::bank::Part;
 use crate::format::params::{self, FX_TYPES, MACHINE_NAMES, Page, ValueError};
 use crate::format::setup::{self, SetupParam};
 use crate::project::copy::{CopyOptions, Target};
+use crate::ui::action::{ActionDef, Input, act};
+use crate::ui::command::NavCmd;
+use crate::ui::edits;
+use crate::ui::sheet::{self, Pos, Sheet};
+use crate::ui::view::{CopyRequest, Ctx, Outcome, Side, View, ViewInfo};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
@@ -852,7 +852,12 @@ impl View for PartsView {
         self.handle_common(input, ctx)
     }
     fn hints(&self, _ctx: &Ctx) -> Vec<&'static str> {
-        vec![PartsCmd::Inc.name(), PartsCmd::Dec.name(), PartsCmd::Enter.name(), PartsCmd::Page.name()]
+        vec![
+            PartsCmd::Inc.name(),
+            PartsCmd::Dec.name(),
+            PartsCmd::Enter.name(),
+            PartsCmd::Page.name(),
+        ]
     }
 }
 
@@ -863,15 +868,15 @@ impl PartsView {
         match input {
             Input::Action(name) => match PartsCmd::from_name(name) {
                 None => return Outcome::Ignored,
-                Some(PartsCmd::Inc)=> return self.step(ctx, 1),
-                Some(PartsCmd::Dec)=> return self.step(ctx, -1),
-                Some(PartsCmd::IncBig)=> return self.step(ctx, 8),
-                Some(PartsCmd::DecBig)=> return self.step(ctx, -8),
-                Some(PartsCmd::Page)=> {
+                Some(PartsCmd::Inc) => return self.step(ctx, 1),
+                Some(PartsCmd::Dec) => return self.step(ctx, -1),
+                Some(PartsCmd::IncBig) => return self.step(ctx, 8),
+                Some(PartsCmd::DecBig) => return self.step(ctx, -8),
+                Some(PartsCmd::Page) => {
                     self.page = self.page.next();
                     self.pos = Pos::default();
                 }
-                Some(PartsCmd::Enter)=> {
+                Some(PartsCmd::Enter) => {
                     let (f, t) = self.cursor();
                     let Some(part) = ctx
                         .doc
@@ -899,7 +904,7 @@ impl PartsView {
                             .map_or_else(String::new, |v| f.show_value(part, t, v)),
                     };
                 }
-                Some(a @ (PartsCmd::CopyPart | PartsCmd::CopyTrack))=> {
+                Some(a @ (PartsCmd::CopyPart | PartsCmd::CopyTrack)) => {
                     let src = if a == PartsCmd::CopyPart {
                         None
                     } else {
@@ -913,7 +918,7 @@ impl PartsView {
                     self.source = Some(t);
                     return Outcome::Message(format!("copied {t}"));
                 }
-                Some(PartsCmd::Paste)=> {
+                Some(PartsCmd::Paste) => {
                     let Some(src) = self.source else {
                         return Outcome::Message("copy a part (c) or a track (C) first".into());
                     };
@@ -930,7 +935,7 @@ impl PartsView {
                         },
                     });
                 }
-                Some(a @ (PartsCmd::SavePart | PartsCmd::ReloadPart))=> {
+                Some(a @ (PartsCmd::SavePart | PartsCmd::ReloadPart)) => {
                     let (b, p) = (ctx.nav.bank, ctx.nav.part);
                     let save = a == PartsCmd::SavePart;
                     let label = format!("{} part {}", if save { "save" } else { "reload" }, p + 1);

@@ -4,17 +4,17 @@
 //! the sample's `.ot` file, and slice editing written to that `.ot` file (and, for a file a slot
 //! uses, to the slot's markers, undoably).
 
-use crate::ui::command::NavCmd;
-use crate::ui::action::{ActionDef, Input, act};
-use crate::ui::edits;
-use crate::ui::view::{Ctx, Outcome, View, ViewInfo};
-use crate::ui::widgets::slice_edit::SliceEditor;
-use crate::ui::widgets::waveform::{Marker, MarkerKind, Waveform, slot_markers};
 use crate::audio::peaks::{PeakState, snap_to_zero_crossing};
 use crate::audio::{AudioFileInfo, AudioFormat, PreviewRequest, Region, device_compatibility};
 use crate::format::ot::SampleSettings;
 use crate::format::slot_attrs::SlotRef;
 use crate::project::sidecar::path_for as ot_path_for;
+use crate::ui::action::{ActionDef, Input, act};
+use crate::ui::command::NavCmd;
+use crate::ui::edits;
+use crate::ui::view::{Ctx, Outcome, View, ViewInfo};
+use crate::ui::widgets::slice_edit::SliceEditor;
+use crate::ui::widgets::waveform::{Marker, MarkerKind, Waveform, slot_markers};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
@@ -690,6 +690,10 @@ impl View for SamplesView {
         }
     }
     fn hints(&self, _ctx: &Ctx) -> Vec<&'static str> {
-        vec![SamplesCmd::Preview.name(), SamplesCmd::Auto.name(), SamplesCmd::Grid.name()]
+        vec![
+            SamplesCmd::Preview.name(),
+            SamplesCmd::Auto.name(),
+            SamplesCmd::Grid.name(),
+        ]
     }
 }

@@ -4,14 +4,14 @@
 //! Lock, step, clear (cell, track, scene), copy and paste scenes; every edit is one undo step
 //! that sets only the part's edited bit.
 
-use crate::ui::command::NavCmd;
-use crate::ui::action::{ActionDef, Input, act};
-use crate::ui::edits;
-use crate::ui::sheet::{self, Pos, Sheet};
-use crate::ui::view::{CopyRequest, Ctx, Outcome, Side, View, ViewInfo};
 use crate::format::bank::{LockRecords, Part, SCENES, audio_slot};
 use crate::format::params::{self, ParamInfo, ValueDisplay};
 use crate::project::copy::{CopyOptions, Target};
+use crate::ui::action::{ActionDef, Input, act};
+use crate::ui::command::NavCmd;
+use crate::ui::edits;
+use crate::ui::sheet::{self, Pos, Sheet};
+use crate::ui::view::{CopyRequest, Ctx, Outcome, Side, View, ViewInfo};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -531,10 +531,10 @@ impl View for ScenesView {
         match input {
             Input::Action(name) => match ScenesCmd::from_name(name) {
                 None => return Outcome::Ignored,
-                Some(ScenesCmd::PrevScene)=> self.scene = sc.saturating_sub(1),
-                Some(ScenesCmd::NextScene)=> self.scene = (sc + 1).min(SCENES - 1),
-                Some(ScenesCmd::All)=> self.all = !self.all,
-                Some(ScenesCmd::Edit)=> {
+                Some(ScenesCmd::PrevScene) => self.scene = sc.saturating_sub(1),
+                Some(ScenesCmd::NextScene) => self.scene = (sc + 1).min(SCENES - 1),
+                Some(ScenesCmd::All) => self.all = !self.all,
+                Some(ScenesCmd::Edit) => {
                     let (_, info, lock) = match self.target(ctx) {
                         Ok(x) => x,
                         Err(o) => return o,
@@ -555,29 +555,29 @@ impl View for ScenesView {
                         initial: lock.map_or_else(String::new, |v| info.show(v)),
                     };
                 }
-                Some(ScenesCmd::Inc)=> return self.step(ctx, 1),
-                Some(ScenesCmd::Dec)=> return self.step(ctx, -1),
-                Some(ScenesCmd::Clear)=> {
+                Some(ScenesCmd::Inc) => return self.step(ctx, 1),
+                Some(ScenesCmd::Dec) => return self.step(ctx, -1),
+                Some(ScenesCmd::Clear) => {
                     return match self.target(ctx) {
                         Ok((slot, info, Some(_))) => self.set(ctx, slot, &info, None),
                         Ok(_) => Outcome::Handled,
                         Err(o) => o,
                     };
                 }
-                Some(ScenesCmd::ClearTrack)=> {
+                Some(ScenesCmd::ClearTrack) => {
                     let label = format!("clear scene {} T{}", sc + 1, t + 1);
                     return self.edit(ctx, &label, |p| {
                         (0..32).try_for_each(|i| p.set_scene_lock(sc, t, i, None))
                     });
                 }
-                Some(ScenesCmd::ClearScene)=> {
+                Some(ScenesCmd::ClearScene) => {
                     let label = format!("clear scene {}", sc + 1);
                     return self.edit(ctx, &label, |p| {
                         p.scenes[sc] = LockRecords::default();
                         Ok(())
                     });
                 }
-                Some(ScenesCmd::Copy)=> {
+                Some(ScenesCmd::Copy) => {
                     if self.part(ctx).is_none() {
                         return Outcome::Handled;
                     }
@@ -588,8 +588,8 @@ impl View for ScenesView {
                     });
                     return Outcome::Message(format!("scene {} copied", sc + 1));
                 }
-                Some(ScenesCmd::Paste)=> return self.paste(ctx),
-                Some(ScenesCmd::LockNamed)=> {
+                Some(ScenesCmd::Paste) => return self.paste(ctx),
+                Some(ScenesCmd::LockNamed) => {
                     return Outcome::Prompt {
                         title: format!(
                             "Scene {} T{}: parameter and value, e.g. VOL -12 (no value clears)",

@@ -4,11 +4,11 @@
 //! (ON/OFF, channels, BPM, levels), from [`crate::format::project_menu`]. Values are typed as
 //! shown; a value outside the range is refused with a message. Edits are undoable.
 
+use crate::format::project_menu::{MenuItem, project_menu};
 use crate::ui::action::{ActionDef, Input, act};
 use crate::ui::edits;
 use crate::ui::sheet::{self, Pos, Sheet};
 use crate::ui::view::{Ctx, Outcome, View, ViewInfo};
-use crate::format::project_menu::{MenuItem, project_menu};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
@@ -165,6 +165,10 @@ impl View for SettingsView {
         Outcome::Handled
     }
     fn hints(&self, _ctx: &Ctx) -> Vec<&'static str> {
-        vec![SettingsCmd::Enter.name(), SettingsCmd::Inc.name(), SettingsCmd::Dec.name()]
+        vec![
+            SettingsCmd::Enter.name(),
+            SettingsCmd::Inc.name(),
+            SettingsCmd::Dec.name(),
+        ]
     }
 }

@@ -4,15 +4,15 @@
 //! after the app has shown the plan (slots brought along, files copied). Undo and redo act on
 //! the focused pane's project.
 
+use crate::format::bank::PATTERNS;
+use crate::format::bank_letter;
+use crate::project::copy::{CopyOptions, Target};
+use crate::project::{OpenOptions, Project};
 use crate::ui::action::{ActionDef, Input, act};
 use crate::ui::model::Document;
 use crate::ui::overview::bank_sheet;
 use crate::ui::sheet::{self, Pos};
 use crate::ui::view::{CopyRequest, Ctx, Outcome, Side, View, ViewInfo};
-use crate::format::bank::PATTERNS;
-use crate::format::bank_letter;
-use crate::project::copy::{CopyOptions, Target};
-use crate::project::{OpenOptions, Project};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
@@ -461,8 +461,12 @@ impl View for SideView {
                     initial: String::new(),
                 };
             }
-            SideCmd::Copy | SideCmd::CopyPart | SideCmd::CopyBank | SideCmd::CopyTrack
-            | SideCmd::CopyScene | SideCmd::CopySlots => {
+            SideCmd::Copy
+            | SideCmd::CopyPart
+            | SideCmd::CopyBank
+            | SideCmd::CopyTrack
+            | SideCmd::CopyScene
+            | SideCmd::CopySlots => {
                 return match self.request(ctx, a, "") {
                     Ok(r) => Outcome::Copy(r),
                     Err(e) => Outcome::Error(e),

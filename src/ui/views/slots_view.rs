@@ -3,14 +3,14 @@
 //! file from the set's AUDIO folder (project.work block + markers trim end), change settings,
 //! merge duplicates and remove unused slots; every change is undoable.
 
-use crate::ui::action::{ActionDef, Input, act};
-use crate::ui::edits;
-use crate::ui::sheet::{self, Pos, Sheet};
-use crate::ui::view::{Ctx, Outcome, View, ViewInfo};
 use crate::audio::{PreviewRequest, Region, RegionChoice};
 use crate::format::project_file::SlotAttr;
 use crate::format::slot_attrs::{LoopMode, SlotRef, TimeStretch, gain_db};
 use crate::project::slots::{self, SlotInfo};
+use crate::ui::action::{ActionDef, Input, act};
+use crate::ui::edits;
+use crate::ui::sheet::{self, Pos, Sheet};
+use crate::ui::view::{Ctx, Outcome, View, ViewInfo};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
@@ -343,16 +343,16 @@ impl View for SlotsView {
             Input::Action(name) => match SlotsCmd::from_name(name) {
                 // The merge answers act only while a merge plan shows (above).
                 None | Some(SlotsCmd::MergeYes | SlotsCmd::MergeNo) => return Outcome::Ignored,
-                Some(SlotsCmd::Preview)=> return self.preview(ctx),
-                Some(SlotsCmd::Stop)=> ctx.engines.stop_preview(),
-                Some(SlotsCmd::Auto)=> {
+                Some(SlotsCmd::Preview) => return self.preview(ctx),
+                Some(SlotsCmd::Stop) => ctx.engines.stop_preview(),
+                Some(SlotsCmd::Auto) => {
                     self.auto = !self.auto;
                     return Outcome::Message(format!(
                         "auto-preview {}",
                         if self.auto { "on" } else { "off" }
                     ));
                 }
-                Some(SlotsCmd::Slice)=> {
+                Some(SlotsCmd::Slice) => {
                     let count = ctx
                         .doc
                         .project
@@ -369,19 +369,19 @@ impl View for SlotsView {
                         None => format!("{}: trim (no slice selected)", self.slot()),
                     });
                 }
-                Some(a @ (SlotsCmd::GainUp | SlotsCmd::GainDown))=> {
+                Some(a @ (SlotsCmd::GainUp | SlotsCmd::GainDown)) => {
                     let d = if a == SlotsCmd::GainUp { 1 } else { -1 };
                     return self.attr(ctx, |b| {
                         Some(SlotAttr::Gain((b.gain.unwrap_or(48) + d).clamp(0, 96)))
                     });
                 }
-                Some(SlotsCmd::Loop)=> {
+                Some(SlotsCmd::Loop) => {
                     return self.attr(ctx, |b| {
                         let next = (b.loop_mode.map_or(0, |l| l.code()) + 1) % 3;
                         Some(SlotAttr::LoopMode(LoopMode::from_code(next)))
                     });
                 }
-                Some(SlotsCmd::Stretch)=> {
+                Some(SlotsCmd::Stretch) => {
                     return self.attr(ctx, |b| {
                         let next = match b.time_stretch.map_or(0, |t| t.code()) {
                             0 => 2,
@@ -391,7 +391,7 @@ impl View for SlotsView {
                         Some(SlotAttr::TimeStretch(TimeStretch::from_code(next)))
                     });
                 }
-                Some(SlotsCmd::Assign)=> {
+                Some(SlotsCmd::Assign) => {
                     return Outcome::Prompt {
                         title: format!(
                             "{}: WAV or AIFF file in the set's AUDIO folder (./name for one in the project folder)",
@@ -401,12 +401,12 @@ impl View for SlotsView {
                         initial: String::new(),
                     };
                 }
-                Some(SlotsCmd::Dedupe)=> return self.plan_merge(ctx),
-                Some(SlotsCmd::Pick)=> {
+                Some(SlotsCmd::Dedupe) => return self.plan_merge(ctx),
+                Some(SlotsCmd::Pick) => {
                     ctx.pick_slot = Some(self.slot());
                     return Outcome::Switch("samples");
                 }
-                Some(SlotsCmd::RemoveUnused)=> {
+                Some(SlotsCmd::RemoveUnused) => {
                     return edits::edit_project(ctx, "remove unused slots", |p| {
                         let r = slots::remove_unused(p).map_err(|e| e.to_string())?;
                         Ok(format!("{} unused slots removed", r.len()))

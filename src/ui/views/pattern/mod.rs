@@ -14,6 +14,7 @@ pub use crate::edit::columns;
 /// Editing one pattern: the trig rules (they live in [`crate::edit::trig`]).
 pub use crate::edit::trig as edit;
 
+use self::actions::PatternCmd;
 use self::block::Block;
 use self::columns::{Col, TrackKind, locked_bytes};
 use self::edit::{At, EMPTY, TrigKind};
@@ -21,7 +22,6 @@ use crate::edit::command::{self, Command, Scope};
 use crate::edit::value;
 use crate::format::TrigCondition;
 use crate::ui::action::{ActionDef, Input, act};
-use self::actions::PatternCmd;
 use crate::ui::model::{Mask, STEPS, TRACKS, Unit, is_midi, track_name};
 use crate::ui::view::{Ctx, Outcome, View, ViewInfo};
 use rand::SeedableRng;
@@ -176,7 +176,11 @@ impl View for PatternView {
                 PatternCmd::ToggleTrigless.name(),
                 PatternCmd::ClearStep.name(),
             ],
-            Col::Note => vec![PatternCmd::Note(0).name(), PatternCmd::Octave(1).name(), PatternCmd::Clear.name()],
+            Col::Note => vec![
+                PatternCmd::Note(0).name(),
+                PatternCmd::Octave(1).name(),
+                PatternCmd::Clear.name(),
+            ],
             Col::Lock(_) => vec![
                 PatternCmd::Clear.name(),
                 PatternCmd::AddColumn.name(),
