@@ -166,3 +166,31 @@ fn octa_keys_prints_a_whole_layout_and_refuses_an_unknown_one() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("nope"));
 }
+
+#[test]
+fn the_selection_lives_in_the_document_and_motions_keep_or_drop_it() {
+    let mut a = app(Project::new_blank("t"), "tracker");
+    assert_eq!(a.ctx.doc.selection.anchor, None);
+    // shift+down starts at the cursor (step 1, T1, TRIG column) and extends.
+    press(&mut a, &["shift+down", "shift+down"]);
+    assert_eq!(a.ctx.doc.selection.anchor, Some((0, 0, 0)));
+    assert!(
+        screen(&mut a, 120, 30)
+            .iter()
+            .any(|l| l.contains("sel 3x1"))
+    );
+    // A plain move drops it; a selection started by mark (alt+b) follows the moves.
+    press(&mut a, &["down"]);
+    assert_eq!(a.ctx.doc.selection.anchor, None);
+    press(&mut a, &["alt+b", "down", "down"]);
+    assert_eq!(a.ctx.doc.selection.anchor, Some((3, 0, 0)));
+    assert!(a.ctx.doc.selection.sticky);
+    assert!(
+        screen(&mut a, 120, 30)
+            .iter()
+            .any(|l| l.contains("sel 3x1"))
+    );
+    press(&mut a, &["esc"]);
+    assert_eq!(a.ctx.doc.selection.anchor, None);
+    assert!(!a.ctx.doc.selection.sticky);
+}

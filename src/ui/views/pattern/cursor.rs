@@ -82,9 +82,17 @@ impl PatternView {
             .unwrap_or(Col::Trig)
     }
 
-    /// The selection as a block, if any.
-    pub fn selection(&self, layout: &[TrackCols]) -> Option<Block> {
-        let (arow, aflat) = self.anchor?;
+    /// The selection's anchor as (row, flat column index) in this layout.
+    pub fn anchor_flat(&self, ctx: &Ctx, layout: &[TrackCols]) -> Option<(usize, usize)> {
+        let (row, track, col) = ctx.doc.selection.anchor?;
+        let track = track.min(layout.len().saturating_sub(1));
+        let n = layout.get(track).map_or(1, |t| t.cols.len());
+        Some((row, self.flat(layout, track, col.min(n.saturating_sub(1)))))
+    }
+
+    /// The selection (the document's anchor to the cursor) as a block, if any.
+    pub fn selection(&self, ctx: &Ctx, layout: &[TrackCols]) -> Option<Block> {
+        let (arow, aflat) = self.anchor_flat(ctx, layout)?;
         let cflat = self.flat(layout, self.cursor.track, self.cursor.col);
         let (r0, r1) = (arow.min(self.cursor.row), arow.max(self.cursor.row));
         let (c0, c1) = (aflat.min(cflat), aflat.max(cflat));
@@ -101,8 +109,8 @@ impl PatternView {
     }
 
     /// The selection, or the cursor cell when there is none.
-    pub(super) fn block_or_cell(&self, layout: &[TrackCols]) -> Block {
-        self.selection(layout).unwrap_or_else(|| Block {
+    pub(super) fn block_or_cell(&self, ctx: &Ctx, layout: &[TrackCols]) -> Block {
+        self.selection(ctx, layout).unwrap_or_else(|| Block {
             rows: self.cursor.row..=self.cursor.row,
             cols: vec![(self.cursor.track, self.cursor_col(layout))],
         })
@@ -110,7 +118,7 @@ impl PatternView {
 
     /// The selection, or the cursor's whole track over its length.
     pub(super) fn block_or_track(&self, ctx: &Ctx, layout: &[TrackCols]) -> Block {
-        self.selection(layout).unwrap_or_else(|| {
+        self.selection(ctx, layout).unwrap_or_else(|| {
             let t = self.cursor.track;
             Block {
                 rows: 0..=Self::track_len(ctx, t).clamp(1, STEPS) - 1,
@@ -144,12 +152,10 @@ impl PatternView {
         self.move_rows(ctx, ctx.edit_step as i64);
     }
 
-    pub(super) fn start_select(&mut self, layout: &[TrackCols]) {
-        if self.anchor.is_none() {
-            self.anchor = Some((
-                self.cursor.row,
-                self.flat(layout, self.cursor.track, self.cursor.col),
-            ));
+    pub(super) fn start_select(&self, ctx: &mut Ctx) {
+        let sel = &mut ctx.doc.selection;
+        if sel.anchor.is_none() {
+            sel.anchor = Some((self.cursor.row, self.cursor.track, self.cursor.col));
         }
     }
 

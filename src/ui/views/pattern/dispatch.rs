@@ -29,8 +29,8 @@ impl PatternView {
         self.clamp_cursor(ctx, &layout);
         self.entry.clear();
         self.motion(nav, ctx, &layout);
-        if !self.sticky {
-            self.anchor = None;
+        if !ctx.doc.selection.sticky {
+            ctx.doc.selection.anchor = None;
         }
         Outcome::Handled
     }
@@ -64,42 +64,42 @@ impl PatternView {
         let out = match cmd {
             PatternCmd::Note(_) => Outcome::Handled,
             PatternCmd::Select(nav) => {
-                self.start_select(&layout);
+                self.start_select(ctx);
                 self.motion(nav, ctx, &layout);
                 Outcome::Handled
             }
             PatternCmd::Track(d) => {
                 self.cursor.track = (t as i64 + i64::from(d)).rem_euclid(TRACKS as i64) as usize;
                 self.cursor.col = 0;
-                if !self.sticky {
-                    self.anchor = None;
+                if !ctx.doc.selection.sticky {
+                    ctx.doc.selection.anchor = None;
                 }
                 Outcome::Handled
             }
             PatternCmd::Mark => {
-                if self.anchor.is_some() {
-                    self.anchor = None;
+                if ctx.doc.selection.anchor.is_some() {
+                    ctx.doc.selection.anchor = None;
                 } else {
-                    self.start_select(&layout);
-                    self.sticky = true;
+                    self.start_select(ctx);
+                    ctx.doc.selection.sticky = true;
                 }
                 Outcome::Handled
             }
             PatternCmd::SelectTrack => {
-                self.anchor = Some((0, self.flat(&layout, t, 0)));
+                ctx.doc.selection.anchor = Some((0, t, 0));
                 self.cursor.row = Self::rows(ctx) - 1;
                 self.cursor.col = layout[t].cols.len() - 1;
                 Outcome::Handled
             }
             PatternCmd::SelectAll => {
-                self.anchor = Some((0, 0));
+                ctx.doc.selection.anchor = Some((0, 0, 0));
                 self.cursor.row = Self::rows(ctx) - 1;
                 self.cursor.track = TRACKS - 1;
                 self.cursor.col = layout[TRACKS - 1].cols.len() - 1;
                 Outcome::Handled
             }
             PatternCmd::SelectClear => {
-                self.anchor = None;
+                ctx.doc.selection.anchor = None;
                 self.entry.clear();
                 Outcome::Handled
             }
@@ -113,7 +113,7 @@ impl PatternView {
                 self.advance(ctx);
                 out
             }
-            PatternCmd::Clear => match self.selection(&layout) {
+            PatternCmd::Clear => match self.selection(ctx, &layout) {
                 Some(b) => self.exec(ctx, b, Command::Clear),
                 None if col == Col::Trig => {
                     self.exec(ctx, self.cell_block(&layout), Command::ClearStep)
@@ -121,7 +121,7 @@ impl PatternView {
                 None => self.exec(ctx, self.cell_block(&layout), Command::Clear),
             },
             PatternCmd::ClearStep => {
-                let b = self.block_or_cell(&layout);
+                let b = self.block_or_cell(ctx, &layout);
                 self.exec(ctx, b, Command::ClearStep)
             }
             PatternCmd::Enter if self.entry.is_empty() => match col {
@@ -186,7 +186,7 @@ impl PatternView {
                 )
             }
             PatternCmd::Cond(d) => {
-                let b = self.block_or_cell(&layout);
+                let b = self.block_or_cell(ctx, &layout);
                 self.exec(ctx, b, Command::CycleCondition(d))
             }
             PatternCmd::CondPick => {
@@ -202,7 +202,7 @@ impl PatternView {
                 )
             }
             PatternCmd::Micro(d) => {
-                let b = self.block_or_cell(&layout);
+                let b = self.block_or_cell(ctx, &layout);
                 self.exec(ctx, b, Command::NudgeMicro(d))
             }
             PatternCmd::MicroPick => Self::prompt(
@@ -211,7 +211,7 @@ impl PatternView {
                 at.word(&ctx.doc, t, s).micro_timing().0.to_string(),
             ),
             PatternCmd::Retrig(d) => {
-                let b = self.block_or_cell(&layout);
+                let b = self.block_or_cell(ctx, &layout);
                 self.exec(ctx, b, Command::NudgeRetrig(d))
             }
             PatternCmd::Flag(m) => self.exec(ctx, self.cell_block(&layout), Command::ToggleFlag(m)),
@@ -232,9 +232,9 @@ impl PatternView {
                 _ => Outcome::Error("only lock columns can be removed".into()),
             },
             PatternCmd::Copy | PatternCmd::Cut => {
-                let b = self.block_or_cell(&layout);
+                let b = self.block_or_cell(ctx, &layout);
                 ctx.doc.clipboard = block::copy(&ctx.doc, at, &b);
-                self.anchor = None;
+                ctx.doc.selection.anchor = None;
                 if cmd == PatternCmd::Cut {
                     self.exec(ctx, b, Command::Cut)
                 } else {
@@ -253,13 +253,13 @@ impl PatternView {
                 self.exec(ctx, self.cell_block(&layout), cmd)
             }
             PatternCmd::Transpose(semis) => {
-                let mut b = self.block_or_cell(&layout);
-                if self.anchor.is_none() && chord_index(t, col).is_none() {
+                let mut b = self.block_or_cell(ctx, &layout);
+                if ctx.doc.selection.anchor.is_none() && chord_index(t, col).is_none() {
                     b.cols = vec![(t, Col::Note)];
                 }
                 self.exec(ctx, b, Command::Transpose(semis))
             }
-            PatternCmd::Interpolate => match self.selection(&layout) {
+            PatternCmd::Interpolate => match self.selection(ctx, &layout) {
                 Some(b) => self.exec(ctx, b, Command::Interpolate),
                 None => Outcome::Error("select rows of a lock column first".into()),
             },
@@ -272,7 +272,7 @@ impl PatternView {
                 format!("5 {} 0", Self::track_len(ctx, t).clamp(1, STEPS)),
             ),
             PatternCmd::Randomize => {
-                let b = self.block_or_cell(&layout);
+                let b = self.block_or_cell(ctx, &layout);
                 let unit = Self::range_unit(&layout, &b);
                 let (lo, hi) = (unit.show(0), unit.show(unit.max_stored().min(127)));
                 Self::prompt(
@@ -308,13 +308,13 @@ impl PatternView {
                     .map_or(String::new(), |i| format!("{:.1}", i.bpm)),
             ),
         };
-        if self.anchor.is_none() {
-            self.sticky = false;
+        if ctx.doc.selection.anchor.is_none() {
+            ctx.doc.selection.sticky = false;
         }
         out
     }
 
-    pub(super) fn click(&mut self, x: u16, y: u16, ctx: &Ctx) -> Outcome {
+    pub(super) fn click(&mut self, x: u16, y: u16, ctx: &mut Ctx) -> Outcome {
         if y < self.grid_top {
             return Outcome::Ignored;
         }
@@ -328,7 +328,7 @@ impl PatternView {
                 track: *t,
                 col: *c,
             };
-            self.anchor = None;
+            ctx.doc.selection.anchor = None;
         } else {
             self.cursor.row = row;
         }

@@ -53,10 +53,6 @@ pub struct TrackCols {
 pub struct PatternView {
     /// The cursor.
     pub cursor: Cursor,
-    /// Selection anchor: (row, flat column index).
-    pub anchor: Option<(usize, usize)>,
-    /// The anchor was set with `pattern.mark`: plain moves extend the selection.
-    sticky: bool,
     /// Octave of the lower piano row (C-4 = 4).
     pub octave: u8,
     /// Values typed in hex.
@@ -94,8 +90,6 @@ impl PatternView {
     pub fn new() -> Self {
         Self {
             cursor: Cursor::default(),
-            anchor: None,
-            sticky: false,
             octave: 4,
             hex: false,
             follow: false,
@@ -163,9 +157,9 @@ impl View for PatternView {
         }
     }
 
-    fn hints(&self, _ctx: &Ctx) -> Vec<&'static str> {
+    fn hints(&self, ctx: &Ctx) -> Vec<&'static str> {
         match self.shown_col {
-            _ if self.anchor.is_some() => vec![
+            _ if ctx.doc.selection.anchor.is_some() => vec![
                 PatternCmd::Copy.name(),
                 PatternCmd::Cut.name(),
                 PatternCmd::Transpose(1).name(),
@@ -233,7 +227,7 @@ impl PatternView {
             .get(self.cursor.track)
             .map_or_else(String::new, |tc| columns::column_name(&tc.kind, col));
         let len = Self::track_len(ctx, self.cursor.track);
-        let selection = match self.selection(&layout) {
+        let selection = match self.selection(ctx, &layout) {
             Some(b) => format!("sel {}x{}", b.rows.end() - b.rows.start() + 1, b.cols.len()),
             None => "no sel".into(),
         };

@@ -55,7 +55,7 @@ impl PatternView {
                 else {
                     return Outcome::Error(format!("not a condition: {text}"));
                 };
-                let b = self.block_or_cell(&layout);
+                let b = self.block_or_cell(ctx, &layout);
                 self.exec(ctx, b, Command::SetCondition(c))
             }
             "pattern.micro" => match nums.first() {
@@ -136,7 +136,7 @@ impl PatternView {
                 )),
             },
             "pattern.randomize" => {
-                let b = self.block_or_cell(&layout);
+                let b = self.block_or_cell(ctx, &layout);
                 let unit = Self::range_unit(&layout, &b);
                 match value::parse_range(unit, "range", text) {
                     Ok((lo, hi)) => {
