@@ -453,7 +453,10 @@ fn help_opens_on_the_views_keys_pages_searches_and_stops_at_its_end() {
     // characters, plus one space), so two bindings never run into the text.
     assert_eq!(
         rows[2],
-        format!("  {:<25}Cursor up one step  (pattern.up)", "up")
+        format!(
+            "  {:<25}Cursor to the next track  (pattern.next_track)",
+            "tab"
+        )
     );
     {
         let mut b = app(open("ot/hello-flex/project").expect("corpus"), "tracker");
@@ -477,13 +480,7 @@ fn help_opens_on_the_views_keys_pages_searches_and_stops_at_its_end() {
         .collect();
     assert_eq!(
         &sections[..5],
-        [
-            "pattern",
-            "pattern.note",
-            "global",
-            "views",
-            "grid symbols (also in octa dump)"
-        ]
+        ["pattern", "pattern.note", "nav", "global", "views",]
     );
     // PgDn moves one page (24 lines): the first row shown is help line 24.
     press(&mut a, &["pagedown"]);
@@ -495,7 +492,13 @@ fn help_opens_on_the_views_keys_pages_searches_and_stops_at_its_end() {
         HelpLine::Key { keys, text } => words(&format!("{keys} {text}")),
         HelpLine::Symbol { symbol, meaning } => words(&format!("{symbol} {meaning}")),
     };
-    assert_eq!(words(&rows[1]), line_text(&all[24]));
+    // (A line wider than the box is cut at its border.)
+    let shown = words(&rows[1]);
+    assert!(
+        shown.len() > 20 && line_text(&all[24]).starts_with(&shown),
+        "{shown:?} vs {:?}",
+        all[24]
+    );
     press(&mut a, &["pageup"]);
     assert_eq!(a.overlay, Overlay::Help(0));
     // End shows the last line at the bottom; further keys do not scroll past it.

@@ -69,7 +69,7 @@ fn a_lone_esc_then_a_key_are_two_keys() {
     std::thread::sleep(Duration::from_millis(300));
     s.send(b"?");
     assert!(
-        s.wait_for("Cursor up one step", mark),
+        s.wait_for("Cursor to the next track", mark),
         "help did not open: {}",
         s.tail()
     );

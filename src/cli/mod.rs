@@ -8,6 +8,7 @@ mod check;
 mod copy;
 mod demo;
 mod dump;
+mod keys;
 mod librarian;
 pub mod midi;
 pub mod midi_record;
@@ -123,6 +124,8 @@ pub enum Command {
     Project(sets::ProjectArgs),
     /// Create, copy (backup), rename or delete a set.
     Set(sets::SetArgs),
+    /// Print a keymap's whole table (every command, its keys and help) as a keymap file.
+    Keys(keys::KeysArgs),
 }
 
 /// Entry point of the `octa` binary.
@@ -140,6 +143,7 @@ pub fn main() -> ExitCode {
             Command::Sets(a) => sets::sets(&a),
             Command::Project(a) => sets::project(&a),
             Command::Set(a) => sets::set(&a),
+            Command::Keys(a) => keys::keys(&a),
             Command::Slots(a) => copy::slots(&a),
             Command::State(a) => state::state(&a),
             Command::New(a) => project_cmds::new(&a),

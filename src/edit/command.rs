@@ -8,6 +8,7 @@ use super::document::{Document, Mask, STEPS, Unit};
 use super::trig::{At, EMPTY};
 use crate::format::{MicroTiming, StepWord, TrigCondition};
 use rand::SeedableRng;
+use std::ops::RangeInclusive;
 
 macro_rules! kinds {
     ($($(#[$doc:meta])* $kind:ident => $name:literal, $help:literal;)*) => {
@@ -523,32 +524,64 @@ fn run(doc: &mut Document, sc: &Scope, cmd: &Command) -> Result<String, CommandE
     })
 }
 
+/// What doubling a block would do to one track: the rows it spreads over, the track length
+/// it needs (when it grows) and how many trigs still fall past the end.
+fn double_plan(
+    doc: &Document,
+    at: At,
+    b: &Block,
+    tr: usize,
+) -> (RangeInclusive<usize>, Option<usize>, usize) {
+    let len = track_len(doc, at, tr).clamp(1, STEPS);
+    let (r0, r1) = (*b.rows.start(), *b.rows.end());
+    let mut rows = b.rows.clone();
+    let mut grow = None;
+    if r1 + 1 >= len {
+        // The block ends at the track's end: the doubled steps need twice the room.
+        let new_end = (r0 + 2 * (r1 - r0 + 1) - 1).min(STEPS - 1);
+        if new_end + 1 > len {
+            grow = Some(new_end + 1);
+        }
+        rows = r0..=new_end.max(r1);
+    }
+    let n = rows.end() - rows.start() + 1;
+    let dropped = b
+        .rows
+        .clone()
+        .enumerate()
+        .filter(|&(i, st)| 2 * i >= n && at.cell_get(doc, tr, Col::Trig, st) != EMPTY)
+        .count();
+    (rows, grow, dropped)
+}
+
+/// The trigs doubling `b` would drop (after growing the tracks it can, up to 64 steps) and the
+/// last step they would be spread to: `(0, _)` when nothing is lost.
+pub fn double_drops(doc: &Document, at: At, b: &Block) -> (usize, usize) {
+    let mut dropped = 0;
+    let mut end = *b.rows.end();
+    for tr in b.tracks() {
+        let (rows, _, d) = double_plan(doc, at, b, tr);
+        dropped += d;
+        end = end.max(*rows.end());
+    }
+    (dropped, end)
+}
+
 /// Doubles the block's steps. When the block runs to the end of a track, the track grows (up
-/// to 64 steps) so nothing falls off; what still falls off is counted and reported.
+/// to 64 steps) so nothing falls off; what still falls off is counted and reported (the UI
+/// asks before, see [`double_drops`]).
 fn double(doc: &mut Document, at: At, b: &Block) -> String {
     let mut dropped = 0;
     let mut end = *b.rows.end();
     let mut grown = Vec::new();
     for tr in b.tracks() {
-        let len = track_len(doc, at, tr).clamp(1, STEPS);
-        let (r0, r1) = (*b.rows.start(), *b.rows.end());
-        let mut rows = b.rows.clone();
-        if r1 + 1 >= len {
-            // The block ends at the track's end: the doubled steps need twice the room.
-            let new_end = (r0 + 2 * (r1 - r0 + 1) - 1).min(STEPS - 1);
-            if new_end + 1 > len {
-                set_track_len(doc, at, tr, new_end + 1);
-                grown.push(new_end + 1);
-            }
-            rows = r0..=new_end.max(r1);
+        let (rows, grow, d) = double_plan(doc, at, b, tr);
+        if let Some(len) = grow {
+            set_track_len(doc, at, tr, len);
+            grown.push(len);
         }
-        let n = rows.end() - rows.start() + 1;
+        dropped += d;
         end = end.max(*rows.end());
-        for (i, st) in b.rows.clone().enumerate() {
-            if 2 * i >= n && at.cell_get(doc, tr, Col::Trig, st) != EMPTY {
-                dropped += 1;
-            }
-        }
         block::double(doc, at, &[tr], rows);
     }
     let mut msg = String::from("doubled");

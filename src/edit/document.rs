@@ -435,6 +435,16 @@ impl History {
     }
 }
 
+/// The grid selection of a document: where it started and how moves treat it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Selection {
+    /// Where the selection started: (step row, track, sub-column index within the track);
+    /// `None`: nothing selected (commands act on the cursor cell or track).
+    pub anchor: Option<(usize, usize, usize)>,
+    /// Started by `pattern.mark`: plain cursor moves extend it instead of dropping it.
+    pub sticky: bool,
+}
+
 /// The project as the tracker sees it.
 pub struct Document {
     /// The project on disk (files, dirty flags, saving).
@@ -443,6 +453,8 @@ pub struct Document {
     pub history: History,
     /// Cells copied from the grid, by parameter (pasted with [`super::command::Command::Paste`]).
     pub clipboard: super::block::Clipboard,
+    /// The grid selection (its far corner is the view's cursor).
+    pub selection: Selection,
     pending: Vec<Change>,
 }
 
@@ -463,6 +475,7 @@ impl Document {
             project,
             history,
             clipboard: super::block::Clipboard::default(),
+            selection: Selection::default(),
             pending: Vec::new(),
         }
     }

@@ -256,22 +256,19 @@ impl SetupParam {
     }
 
     /// A typed value as the stored value: the displayed form (case-insensitive; a leading `+`
-    /// optional for signed values), else a stored number in range; `#N` forces a stored number.
+    /// optional for signed values); a stored number is typed `#N` (a bare number is read only
+    /// as a displayed value, never as a stored byte).
     pub fn parse(&self, text: &str) -> Result<u8, ValueError> {
         let t = text.trim();
         let stored = |s: &str| s.trim().parse::<u8>().ok().filter(|&v| self.accepts(v));
         let v = match t.strip_prefix('#') {
             Some(raw) => stored(raw),
-            None => self
-                .display
-                .values(self.max)
-                .find(|&v| {
-                    let shown = self.show(v);
-                    !shown.starts_with('#')
-                        && (shown.eq_ignore_ascii_case(t)
-                            || shown.strip_prefix('+').is_some_and(|s| s == t))
-                })
-                .or_else(|| stored(t)),
+            None => self.display.values(self.max).find(|&v| {
+                let shown = self.show(v);
+                !shown.starts_with('#')
+                    && (shown.eq_ignore_ascii_case(t)
+                        || shown.strip_prefix('+').is_some_and(|s| s == t))
+            }),
         };
         v.ok_or_else(|| ValueError {
             what: self.name.to_string(),
@@ -461,6 +458,19 @@ mod tests {
                 assert_eq!(p.parse(&format!("#{v}")), Ok(v), "{}: #{v}", p.name);
             }
         }
+    }
+
+    #[test]
+    fn a_bare_number_is_a_displayed_value_never_a_stored_byte() {
+        // Flex LOOP shows OFF / ON / PIPO (stored 0..2): `1` is not one of them.
+        let lp = machine_setup(MachineType::Flex, 0).unwrap();
+        assert_eq!(lp.parse("on"), Ok(1));
+        assert_eq!(lp.parse("#1"), Ok(1));
+        let e = lp.parse("1").unwrap_err().to_string();
+        assert!(e.contains("#0..") && e.contains("got \"1\""), "{e}");
+        // Recorder RLEN shows 16 for the stored 8: `16` is the displayed value, `8` is not one.
+        assert_eq!(RECORDER_SETUP[10].parse("16"), Ok(8));
+        assert_eq!(RECORDER_SETUP[10].parse("#8"), Ok(8));
     }
 
     #[test]

@@ -30,12 +30,14 @@ pub fn context_of(name: &str) -> &str {
     }
 }
 
-/// The parent of a context (`pattern.note` -> `pattern` -> `global`); `None` for `global`.
+/// The parent of a context (`pattern.note` -> `pattern` -> `nav` -> `global`); `None` for
+/// `global`. Every view's context has the shared motions (`nav`) as its parent.
 pub fn parent_context(ctx: &str) -> Option<&str> {
-    if ctx == "global" {
-        return None;
+    match ctx {
+        "global" => None,
+        "nav" => Some("global"),
+        _ => Some(ctx.rsplit_once('.').map_or("nav", |(p, _)| p)),
     }
-    Some(ctx.rsplit_once('.').map_or("global", |(p, _)| p))
 }
 
 /// Shorthand for declaring action tables.
@@ -47,75 +49,48 @@ pub const fn act(
     ActionDef { name, help, keys }
 }
 
-/// Actions the app itself handles in every view.
-pub const GLOBAL_ACTIONS: &[ActionDef] = &[
-    act(
-        "app.quit",
-        "Quit (asks when there are unsaved changes)",
-        &["ctrl+q"],
-    ),
-    act("app.save", "Save changed files", &["ctrl+s"]),
-    act(
-        "app.force_save",
-        "Save, overwriting files changed on disk",
-        &["ctrl+alt+s"],
-    ),
-    act(
-        "app.state",
-        "Saved state (.strd): save, reload, diff (asks, then confirms)",
-        &["ctrl+e"],
-    ),
-    act("app.undo", "Undo", &["ctrl+z"]),
-    act("app.redo", "Redo", &["ctrl+y"]),
-    act("app.help", "Show or hide the key bindings", &["F1", "?"]),
-    act("app.next_view", "Next view", &["ctrl+n"]),
-    act("app.panic", "MIDI panic: all notes off", &["ctrl+p"]),
-    act(
-        "app.play",
-        "Start / stop playback on the device",
-        &["ctrl+space"],
-    ),
-    act("app.bank_next", "Next bank", &["ctrl+pagedown"]),
-    act("app.bank_prev", "Previous bank", &["ctrl+pageup"]),
-    act(
-        "app.pattern_next",
-        "Next pattern",
-        &["ctrl+right", "alt+right"],
-    ),
-    act(
-        "app.pattern_prev",
-        "Previous pattern",
-        &["ctrl+left", "alt+left"],
-    ),
-    act(
-        "app.part_next",
-        "Next part",
-        &["ctrl+alt+right", "alt+shift+right"],
-    ),
-    act(
-        "app.part_prev",
-        "Previous part",
-        &["ctrl+alt+left", "alt+shift+left"],
-    ),
-    act("app.goto_bank", "Go to bank (A-P)", &["ctrl+b"]),
-    act("app.goto_pattern", "Go to pattern (1-16)", &["ctrl+g"]),
-    act(
-        "app.open_other",
-        "Open another project beside this one (side-by-side view)",
-        &["ctrl+o"],
-    ),
-    act(
-        "app.warnings",
-        "List the project's warnings (missing files, checksums, samples)",
-        &["ctrl+w"],
-    ),
-];
+crate::ui::command::commands! {
+    /// Commands the app itself handles in every view (the `global` keymap context).
+    pub enum GlobalCmd {
+        Quit { "app.quit", "Quit (asks when there are unsaved changes)", ["ctrl+q"]; }
+        Save { "app.save", "Save changed files", ["ctrl+s"]; }
+        ForceSave { "app.force_save", "Save, overwriting files changed on disk", ["ctrl+alt+s"]; }
+        State { "app.state", "Saved state (.strd): save, reload, diff (asks, then confirms)", ["ctrl+e"]; }
+        Undo { "app.undo", "Undo", ["ctrl+z"]; }
+        Redo { "app.redo", "Redo", ["ctrl+y"]; }
+        Help { "app.help", "Show or hide the key bindings", ["F1", "?"]; }
+        NextView { "app.next_view", "Next view", ["ctrl+n"]; }
+        Panic { "app.panic", "MIDI panic: all notes off", ["ctrl+p"]; }
+        Play { "app.play", "Start / stop playback on the device", ["ctrl+space"]; }
+        Bank(i8) {
+            (1) "app.bank_next", "Next bank", ["ctrl+pagedown"];
+            (-1) "app.bank_prev", "Previous bank", ["ctrl+pageup"];
+        }
+        Pattern(i8) {
+            (1) "app.pattern_next", "Next pattern", ["ctrl+right", "alt+right"];
+            (-1) "app.pattern_prev", "Previous pattern", ["ctrl+left", "alt+left"];
+        }
+        Part(i8) {
+            (1) "app.part_next", "Next part", ["ctrl+alt+right", "alt+shift+right"];
+            (-1) "app.part_prev", "Previous part", ["ctrl+alt+left", "alt+shift+left"];
+        }
+        GotoBank { "app.goto_bank", "Go to bank (A-P)", ["ctrl+b"]; }
+        GotoPattern { "app.goto_pattern", "Go to pattern (1-16)", ["ctrl+g"]; }
+        OpenOther { "app.open_other", "Open another project beside this one (side-by-side view)", ["ctrl+o"]; }
+        Warnings { "app.warnings", "List the project's warnings (missing files, checksums, samples)", ["ctrl+w"]; }
+    }
+}
+
+/// Actions the app itself handles in every view (the table of [`GlobalCmd`]).
+pub const GLOBAL_ACTIONS: &[ActionDef] = GlobalCmd::ACTIONS;
 
 /// What a view receives.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Input {
     /// A bound action (its name).
     Action(&'static str),
+    /// A shared motion (the `nav` context): every view moves its cursor by it.
+    Nav(crate::ui::command::NavCmd),
     /// An unbound printable key (note and value entry).
     Char(char),
     /// The answer to a prompt the view asked for (its tag and the text).

@@ -1,4 +1,5 @@
-//! The help overlay: the current view's keys first, then the global ones, the legend of the
+//! The help overlay: the current view's keys first, then the shared motions (`nav`) and the
+//! global ones, the legend of the
 //! grid's symbols, then the other views; searched as you type, paged, ending at its last line.
 //! Also the warnings list (the project's open warnings, any time).
 
@@ -62,7 +63,13 @@ pub fn help_lines(app: &App, filter: &str) -> Vec<HelpLine> {
         }
     };
     view_section(app.current, &mut sections);
-    for a in super::action::GLOBAL_ACTIONS {
+    for a in super::command::NavCmd::ACTIONS {
+        push(&mut sections, "nav", keys(a));
+    }
+    for a in super::action::GLOBAL_ACTIONS
+        .iter()
+        .chain(super::audition::ACTIONS)
+    {
         push(&mut sections, "global", keys(a));
     }
     for v in &app.views {

@@ -196,6 +196,54 @@ impl Keymap {
     pub fn help(&self, action: &str) -> &str {
         self.help.get(action).map_or("", |s| s.as_str())
     }
+
+    /// The whole keymap as a keymap file: every action of `actions` with its keys and help,
+    /// grouped by context (what `octa keys` prints; loading it gives the same bindings).
+    pub fn to_toml(&self, actions: &[ActionDef]) -> String {
+        let quote = |s: &str| toml::Value::String(s.to_string()).to_string();
+        let mut out = format!(
+            "# Every command of octa with its keys in the {} layout (printed by `octa keys`).\nname = {}\n\n[bind]\n",
+            self.name,
+            quote(&self.name)
+        );
+        let mut last = "";
+        for a in actions {
+            let ctx = a.context();
+            if ctx != last {
+                out.push_str(&format!("\n# {ctx}\n"));
+                last = ctx;
+            }
+            let keys: Vec<String> = self
+                .keys(a.name)
+                .iter()
+                .map(|c| quote(&c.to_string()))
+                .collect();
+            out.push_str(&format!(
+                "{} = {{ keys = [{}], help = {} }}\n",
+                quote(a.name),
+                keys.join(", "),
+                quote(self.help(a.name))
+            ));
+        }
+        out
+    }
+}
+
+/// The name an action has now: the per-view motions of older keymaps (`pattern.up`,
+/// `slots.page_down`, ...) are the shared `nav.*` motions.
+fn renamed(name: &str) -> String {
+    match name.rsplit_once('.') {
+        Some((ctx, verb))
+            if ctx != "nav"
+                && matches!(
+                    verb,
+                    "up" | "down" | "left" | "right" | "page_up" | "page_down" | "top" | "bottom"
+                ) =>
+        {
+            format!("nav.{verb}")
+        }
+        _ => name.to_string(),
+    }
 }
 
 fn apply(
@@ -209,7 +257,8 @@ fn apply(
         let _ = l.parsed.name;
         for (action, value) in &l.parsed.bind {
             let line = line_of(l.text, action.span().start);
-            let Some(def) = actions.iter().find(|a| a.name == action.get_ref()) else {
+            let name = renamed(action.get_ref());
+            let Some(def) = actions.iter().find(|a| a.name == name) else {
                 return Err(FileError {
                     file: l.file.to_string(),
                     line,
@@ -241,6 +290,7 @@ fn apply(
 mod tests {
     use super::*;
     use crate::ui::App;
+    use crate::ui::action::GLOBAL_ACTIONS;
     use crate::ui::inherit::parse_toml;
     use crate::ui::views::all_views;
 
@@ -264,8 +314,8 @@ mod tests {
             None,
             "notes only in the note column"
         );
-        assert_eq!(t.lookup(&["pattern.note"], k("down")), Some("pattern.down"));
-        assert_eq!(v.lookup(&["pattern"], k("j")), Some("pattern.down"));
+        assert_eq!(t.lookup(&["pattern.note"], k("down")), Some("nav.down"));
+        assert_eq!(v.lookup(&["pattern"], k("j")), Some("nav.down"));
         assert_eq!(v.lookup(&["pattern.note"], k("c")), Some("pattern.note.n0"));
         assert_eq!(v.lookup(&["pattern"], k("u")), Some("app.undo"));
         assert_eq!(
@@ -275,19 +325,168 @@ mod tests {
     }
 
     #[test]
-    fn tracker_file_lists_the_builtin_defaults() {
-        // The shipped tracker.toml documents exactly the built-in keys of every action.
+    fn nav_keys_reach_the_shared_motions_in_every_view() {
+        // Written out here, independently of the tables: the motion keys of each layout.
+        let tracker = [
+            ("up", "nav.up"),
+            ("down", "nav.down"),
+            ("left", "nav.left"),
+            ("right", "nav.right"),
+            ("pageup", "nav.page_up"),
+            ("pagedown", "nav.page_down"),
+            ("home", "nav.top"),
+            ("end", "nav.bottom"),
+        ];
+        let vim = [
+            ("k", "nav.up"),
+            ("j", "nav.down"),
+            ("h", "nav.left"),
+            ("l", "nav.right"),
+            ("ctrl+u", "nav.page_up"),
+            ("ctrl+d", "nav.page_down"),
+            ("K", "nav.top"),
+            ("J", "nav.bottom"),
+        ];
+        let t = Keymap::load("tracker", &actions(), None).unwrap();
+        let v = Keymap::load("vim", &actions(), None).unwrap();
+        let ctx = crate::ui::Ctx::new(crate::ui::model::Document::new(
+            crate::project::Project::new_blank("t"),
+        ));
+        let views = all_views();
+        assert!(views.len() >= 10);
+        for view in &views {
+            let contexts = view.key_contexts(&ctx);
+            for (km, keys) in [(&t, &tracker[..]), (&v, &tracker[..]), (&v, &vim[..])] {
+                for (key, want) in keys {
+                    let got = km.lookup(&contexts, Chord::parse(key).unwrap());
+                    assert_eq!(
+                        got,
+                        Some(*want),
+                        "{} layout, view {}: {key}",
+                        km.name,
+                        view.info().id
+                    );
+                }
+            }
+            // No view keeps motions of its own.
+            for a in view.actions() {
+                let verb = a.name.rsplit('.').next().unwrap_or("");
+                assert!(
+                    !matches!(
+                        verb,
+                        "up" | "down" | "left" | "right" | "page_up" | "page_down"
+                    ),
+                    "{} duplicates a nav motion",
+                    a.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn tracker_file_only_names_the_layout() {
+        // The defaults have one source (the command tables): the shipped tracker.toml binds
+        // nothing, and the tracker layout is exactly the tables' keys and help texts.
         let f: KeymapFile = parse_toml("tracker", SHIPPED[0].1).unwrap();
+        assert_eq!(f.name.as_deref(), Some("tracker"));
+        assert!(
+            f.bind.is_empty(),
+            "tracker.toml binds {} keys",
+            f.bind.len()
+        );
+        let t = Keymap::load("tracker", &actions(), None).unwrap();
         for a in actions() {
-            let entry = f.bind.iter().find(|(k, _)| k.get_ref() == a.name);
-            let Some((_, v)) = entry else {
-                panic!("tracker.toml lacks {}", a.name)
-            };
-            let keys = match v.get_ref() {
-                BindValue::Keys(k) | BindValue::Full { keys: k, .. } => k.clone(),
-            };
-            let want: Vec<String> = a.keys.iter().map(|s| s.to_string()).collect();
-            assert_eq!(keys, want, "{}", a.name);
+            let want: Vec<Chord> = a.keys.iter().map(|k| Chord::parse(k).unwrap()).collect();
+            assert_eq!(t.keys(a.name), want.as_slice(), "{}", a.name);
+            assert_eq!(t.help(a.name), a.help, "{}", a.name);
+        }
+    }
+
+    #[test]
+    fn printed_keymap_loads_back_to_the_same_bindings() {
+        let dir = tempfile::tempdir().unwrap();
+        let kd = dir.path().join("keymaps");
+        std::fs::create_dir_all(&kd).unwrap();
+        for name in ["tracker", "vim"] {
+            let k = Keymap::load(name, &actions(), None).unwrap();
+            let text = k.to_toml(&actions());
+            assert!(
+                text.contains(
+                    "\"app.save\" = { keys = [\"ctrl+s\"], help = \"Save changed files\" }"
+                )
+            );
+            std::fs::write(kd.join("printed.toml"), &text).unwrap();
+            let back = Keymap::load("printed", &actions(), Some(dir.path().into())).unwrap();
+            for a in actions() {
+                assert_eq!(back.keys(a.name), k.keys(a.name), "{name}: {}", a.name);
+                assert_eq!(back.help(a.name), k.help(a.name), "{name}: {}", a.name);
+            }
+        }
+        let v = Keymap::load("vim", &actions(), None)
+            .unwrap()
+            .to_toml(&actions());
+        assert!(
+            v.contains("\"nav.down\" = { keys = [\"j\", \"down\"]"),
+            "{v}"
+        );
+    }
+
+    #[test]
+    fn every_command_has_a_name_a_help_text_and_a_key_or_is_listed_unbound() {
+        // Commands without a default key, on purpose (bound by users or other layouts).
+        const UNBOUND: &[&str] = &[];
+        let all = actions();
+        let mut names = std::collections::BTreeSet::new();
+        for a in &all {
+            assert!(names.insert(a.name), "{} named twice", a.name);
+            assert!(!a.help.trim().is_empty(), "{} has no help", a.name);
+            assert!(
+                !a.keys.is_empty() || UNBOUND.contains(&a.name),
+                "{} has no default key and is not listed as unbound",
+                a.name
+            );
+        }
+        // The typed tables: their names are in their context and every key parses.
+        use crate::ui::command::{NavCmd, check_table};
+        use crate::ui::views::*;
+        let tables: [(&str, &[ActionDef]); 12] = [
+            ("app", crate::ui::action::GlobalCmd::ACTIONS),
+            ("nav", NavCmd::ACTIONS),
+            ("pattern", pattern::actions::PatternCmd::ACTIONS),
+            ("parts", parts::PartsCmd::ACTIONS),
+            ("scenes", scenes::ScenesCmd::ACTIONS),
+            ("slots", slots_view::SlotsCmd::ACTIONS),
+            ("arranger", arranger::ArrangerCmd::ACTIONS),
+            ("settings", settings::SettingsCmd::ACTIONS),
+            ("overview", overview::OverviewCmd::ACTIONS),
+            ("side", side_view::SideCmd::ACTIONS),
+            ("samples", samples_view::SamplesCmd::ACTIONS),
+            ("librarian", librarian::LibrarianCmd::ACTIONS),
+        ];
+        // Every view's table is typed (the audition keys of `app.*` are not in these).
+        let typed: usize = tables.iter().map(|(_, t)| t.len()).sum();
+        let views: usize = all_views().iter().map(|v| v.actions().len()).sum();
+        assert_eq!(typed, views + GLOBAL_ACTIONS.len() + NavCmd::ACTIONS.len());
+        for (ctx, table) in tables {
+            assert_eq!(check_table(ctx, table), Vec::<String>::new(), "{ctx}");
+            for a in table {
+                assert!(all.contains(a), "{} is not offered by the app", a.name);
+            }
+        }
+        // Name <-> command, both ways, for commands with arguments too.
+        use crate::ui::pattern::actions::PatternCmd;
+        assert_eq!(
+            PatternCmd::from_name("pattern.note.n13"),
+            Some(PatternCmd::Note(13))
+        );
+        assert_eq!(PatternCmd::Note(28).name(), "pattern.note.n28");
+        assert_eq!(
+            PatternCmd::Transpose(-12).name(),
+            "pattern.transpose_oct_down"
+        );
+        assert_eq!(PatternCmd::ALL.len(), PatternCmd::ACTIONS.len());
+        for c in PatternCmd::ALL {
+            assert_eq!(PatternCmd::from_name(c.name()), Some(*c));
         }
     }
 
@@ -336,6 +535,14 @@ mod tests {
         .unwrap();
         let e = Keymap::load("bad2", &actions(), Some(dir.path().into())).unwrap_err();
         assert_eq!(e.line, 3, "{e}");
+        // A keymap written for the per-view motions still loads: they are the nav motions.
+        std::fs::write(
+            kd.join("old.toml"),
+            "inherits = \"tracker\"\n[bind]\n\"pattern.down\" = [\"n\", \"down\"]\n",
+        )
+        .unwrap();
+        let k = Keymap::load("old", &actions(), Some(dir.path().into())).unwrap();
+        assert_eq!(k.keys_text("nav.down"), "n down");
         let (k, err) = Keymap::load_or_default("bad2", &actions(), Some(dir.path().into()));
         assert!(err.is_some());
         assert_eq!(k.name, "tracker");

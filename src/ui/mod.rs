@@ -6,36 +6,31 @@ pub mod action;
 pub mod app;
 pub mod audition;
 pub mod chrome;
+pub mod command;
 pub mod engines;
 pub mod help;
 pub mod inherit;
 pub mod input_route;
 pub mod keymap;
 pub mod keys;
-pub mod librarian;
 pub mod midi_link;
 /// The document the tracker edits (it lives in [`crate::edit::document`]).
 pub use crate::edit::document as model;
-pub mod pattern;
 pub mod recorder_band;
+pub mod copying;
+pub mod edits;
+pub mod sheet;
+pub mod state_ops;
 pub mod theme;
 pub mod track_settings;
 pub mod view;
 pub mod views;
 pub mod widgets;
-// Parts, scenes, slots, arranger, settings and overview views (and their undoable edits).
-pub mod arranger;
-pub mod copying;
-pub mod edits;
-pub mod overview;
-pub mod parts;
-pub mod samples_view;
-pub mod scenes;
-pub mod settings;
-pub mod sheet;
-pub mod side_view;
-pub mod slots_view;
-pub mod state_ops;
+// The views live in `views/`; their old paths (`ui::pattern`, `ui::parts`, ...) stay.
+pub use views::{
+    arranger, librarian, overview, parts, pattern, samples_view, scenes, settings, side_view,
+    slots_view,
+};
 
 pub use action::{ActionDef, Input};
 pub use app::App;
@@ -153,7 +148,7 @@ pub fn build_app(project: Project, opts: &RunOptions) -> App {
     if let Some(n) = notes.into_iter().next() {
         app.error(n);
     } else if let Some(w) = warnings.first() {
-        let key = app.keymap.keys_text("app.warnings");
+        let key = app.keymap.keys_text(action::GlobalCmd::Warnings.name());
         app.info(format!(
             "{w} ({} warning(s), {key} lists them)",
             warnings.len()

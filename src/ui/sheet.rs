@@ -39,6 +39,12 @@ pub struct Pos {
 }
 
 impl Pos {
+    /// Applies a shared motion over `rows` x `cols` cells with `page` rows a page.
+    pub fn nav(&mut self, nav: crate::ui::command::NavCmd, rows: usize, cols: usize, page: usize) {
+        let (dr, dc) = nav.delta(page, rows);
+        self.step(dr, dc, rows, cols);
+    }
+
     /// Moves by (dr, dc) inside `rows` x `cols`.
     pub fn step(&mut self, dr: i64, dc: i64, rows: usize, cols: usize) {
         let clamp = |v: i64, n: usize| v.clamp(0, n.saturating_sub(1) as i64) as usize;

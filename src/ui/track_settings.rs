@@ -84,12 +84,12 @@ pub fn action(
             let sel = ui.panel?;
             let n = Setting::ALL.len();
             match name {
-                "pattern.up" => ui.panel = Some((sel + n - 1) % n),
-                "pattern.down" => ui.panel = Some((sel + 1) % n),
+                "nav.up" => ui.panel = Some((sel + n - 1) % n),
+                "nav.down" => ui.panel = Some((sel + 1) % n),
                 "pattern.select_clear" => ui.panel = None,
-                "pattern.left" | "pattern.right" => {
+                "nav.left" | "nav.right" => {
                     let setting = Setting::ALL[sel];
-                    let dir = if name == "pattern.right" { 1 } else { -1 };
+                    let dir = if name == "nav.right" { 1 } else { -1 };
                     let v = setting.step(at.setting(&ctx.doc, track, setting), dir);
                     return Some(exec(
                         ctx,

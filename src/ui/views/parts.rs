@@ -3,15 +3,16 @@
 //! MIDI tracks (channel, bank, program, note defaults, arp, CC assignments and values) and
 //! recorder setups. Edits set only that part's edited bit; save / reload part as on the device.
 
-use super::action::{ActionDef, Input, act};
-use super::edits;
-use super::sheet::{self, Pos, Sheet};
-use super::view::{CopyRequest, Ctx, Outcome, Side, View, ViewInfo};
 use crate::format::MachineType;
 use crate::format::bank::Part;
 use crate::format::params::{self, FX_TYPES, MACHINE_NAMES, Page, ValueError};
 use crate::format::setup::{self, SetupParam};
 use crate::project::copy::{CopyOptions, Target};
+use crate::ui::action::{ActionDef, Input, act};
+use crate::ui::command::NavCmd;
+use crate::ui::edits;
+use crate::ui::sheet::{self, Pos, Sheet};
+use crate::ui::view::{CopyRequest, Ctx, Outcome, Side, View, ViewInfo};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
@@ -549,53 +550,25 @@ fn recorder_bytes(p: &Part, t: usize) -> [u8; 12] {
     ]
 }
 
-const ACTIONS: &[ActionDef] = &[
-    act("parts.up", "Previous parameter", &["up"]),
-    act("parts.down", "Next parameter", &["down"]),
-    act("parts.left", "Previous track", &["left"]),
-    act("parts.right", "Next track", &["right"]),
-    act("parts.page_up", "Up 8 parameters", &["pageup"]),
-    act("parts.page_down", "Down 8 parameters", &["pagedown"]),
-    act("parts.inc", "Increase the value", &["+", "="]),
-    act("parts.dec", "Decrease the value", &["-"]),
-    act(
-        "parts.inc_big",
-        "Increase the value by 8 (LFO designer: next track)",
-        &["shift+right", "]"],
-    ),
-    act(
-        "parts.dec_big",
-        "Decrease the value by 8 (LFO designer: previous track)",
-        &["shift+left", "["],
-    ),
-    act("parts.enter", "Type a value", &["enter"]),
-    act(
-        "parts.page",
-        "Next page: audio / MIDI / recorder / LFO-AMP-FX setup / LFO designer / arp sequence",
-        &["tab"],
-    ),
-    act(
-        "parts.save_part",
-        "Save part (working copy to saved copy)",
-        &["ctrl+alt+w"],
-    ),
-    act("parts.copy_part", "Copy this part", &["c"]),
-    act(
-        "parts.copy_track",
-        "Copy this track's settings in the part",
-        &["C"],
-    ),
-    act(
-        "parts.paste",
-        "Paste the copied part or track settings here",
-        &["v"],
-    ),
-    act(
-        "parts.reload_part",
-        "Reload part (saved copy back)",
-        &["ctrl+alt+r"],
-    ),
-];
+crate::ui::command::commands! {
+    /// A command of the parts view.
+    pub enum PartsCmd {
+        Inc { "parts.inc", "Increase the value", ["+", "="]; }
+        Dec { "parts.dec", "Decrease the value", ["-"]; }
+        IncBig { "parts.inc_big", "Increase the value by 8 (LFO designer: next track)", ["shift+right", "]"]; }
+        DecBig { "parts.dec_big", "Decrease the value by 8 (LFO designer: previous track)", ["shift+left", "["]; }
+        Enter { "parts.enter", "Type a value", ["enter"]; }
+        Page { "parts.page", "Next page: audio / MIDI / recorder / LFO-AMP-FX setup / LFO designer / arp sequence", ["tab"]; }
+        SavePart { "parts.save_part", "Save part (working copy to saved copy)", ["ctrl+alt+w"]; }
+        CopyPart { "parts.copy_part", "Copy this part", ["c"]; }
+        CopyTrack { "parts.copy_track", "Copy this track's settings in the part", ["C"]; }
+        Paste { "parts.paste", "Paste the copied part or track settings here", ["v"]; }
+        ReloadPart { "parts.reload_part", "Reload part (saved copy back)", ["ctrl+alt+r"]; }
+    }
+}
+
+/// Every action of the view (the table of [`PartsCmd`]).
+const ACTIONS: &[ActionDef] = PartsCmd::ACTIONS;
 
 /// The parts view.
 #[derive(Debug, Default)]
@@ -847,19 +820,31 @@ impl View for PartsView {
     }
     fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Outcome {
         if self.page == PartsPage::Designer
-            && let Input::Action(a) = input
+            && let Input::Nav(nav) = input
         {
             // Rows are tracks, columns steps: left/right pick a step, up/down change its value,
             // shift+left/right (or [ ]) pick the track.
-            match a {
-                "parts.left" => self.pos.step(0, -1, 16, 16),
-                "parts.right" => self.pos.step(0, 1, 16, 16),
-                "parts.up" | "parts.inc" => return self.step(ctx, 1),
-                "parts.down" | "parts.dec" => return self.step(ctx, -1),
-                "parts.page_up" => return self.step(ctx, 16),
-                "parts.page_down" => return self.step(ctx, -16),
-                "parts.inc_big" => self.pos.step(1, 0, 16, 16),
-                "parts.dec_big" => self.pos.step(-1, 0, 16, 16),
+            match nav {
+                NavCmd::Left => self.pos.step(0, -1, 16, 16),
+                NavCmd::Right => self.pos.step(0, 1, 16, 16),
+                NavCmd::Up => return self.step(ctx, 1),
+                NavCmd::Down => return self.step(ctx, -1),
+                NavCmd::PageUp => return self.step(ctx, 16),
+                NavCmd::PageDown => return self.step(ctx, -16),
+                NavCmd::Top => self.pos.step(0, -16, 16, 16),
+                NavCmd::Bottom => self.pos.step(0, 16, 16, 16),
+            }
+            return Outcome::Handled;
+        }
+        if self.page == PartsPage::Designer
+            && let Input::Action(a) = input
+        {
+            match PartsCmd::from_name(a) {
+                Some(PartsCmd::Inc) => return self.step(ctx, 1),
+                Some(PartsCmd::Dec) => return self.step(ctx, -1),
+                Some(PartsCmd::IncBig) => self.pos.step(1, 0, 16, 16),
+                Some(PartsCmd::DecBig) => self.pos.step(-1, 0, 16, 16),
+                // The designer's other commands are those of every page.
                 _ => return self.handle_common(input, ctx),
             }
             return Outcome::Handled;
@@ -867,7 +852,12 @@ impl View for PartsView {
         self.handle_common(input, ctx)
     }
     fn hints(&self, _ctx: &Ctx) -> Vec<&'static str> {
-        vec!["parts.inc", "parts.dec", "parts.enter", "parts.page"]
+        vec![
+            PartsCmd::Inc.name(),
+            PartsCmd::Dec.name(),
+            PartsCmd::Enter.name(),
+            PartsCmd::Page.name(),
+        ]
     }
 }
 
@@ -876,22 +866,17 @@ impl PartsView {
         let n = Field::rows(self.page).len();
         let cols = self.page.tracks();
         match input {
-            Input::Action(a) => match a {
-                "parts.up" => self.pos.step(-1, 0, n, cols),
-                "parts.down" => self.pos.step(1, 0, n, cols),
-                "parts.left" => self.pos.step(0, -1, n, cols),
-                "parts.right" => self.pos.step(0, 1, n, cols),
-                "parts.page_up" => self.pos.step(-8, 0, n, cols),
-                "parts.page_down" => self.pos.step(8, 0, n, cols),
-                "parts.inc" => return self.step(ctx, 1),
-                "parts.dec" => return self.step(ctx, -1),
-                "parts.inc_big" => return self.step(ctx, 8),
-                "parts.dec_big" => return self.step(ctx, -8),
-                "parts.page" => {
+            Input::Action(name) => match PartsCmd::from_name(name) {
+                None => return Outcome::Ignored,
+                Some(PartsCmd::Inc) => return self.step(ctx, 1),
+                Some(PartsCmd::Dec) => return self.step(ctx, -1),
+                Some(PartsCmd::IncBig) => return self.step(ctx, 8),
+                Some(PartsCmd::DecBig) => return self.step(ctx, -8),
+                Some(PartsCmd::Page) => {
                     self.page = self.page.next();
                     self.pos = Pos::default();
                 }
-                "parts.enter" => {
+                Some(PartsCmd::Enter) => {
                     let (f, t) = self.cursor();
                     let Some(part) = ctx
                         .doc
@@ -919,8 +904,8 @@ impl PartsView {
                             .map_or_else(String::new, |v| f.show_value(part, t, v)),
                     };
                 }
-                "parts.copy_part" | "parts.copy_track" => {
-                    let src = if a == "parts.copy_part" {
+                Some(a @ (PartsCmd::CopyPart | PartsCmd::CopyTrack)) => {
+                    let src = if a == PartsCmd::CopyPart {
                         None
                     } else {
                         Some(Target::Track {
@@ -933,7 +918,7 @@ impl PartsView {
                     self.source = Some(t);
                     return Outcome::Message(format!("copied {t}"));
                 }
-                "parts.paste" => {
+                Some(PartsCmd::Paste) => {
                     let Some(src) = self.source else {
                         return Outcome::Message("copy a part (c) or a track (C) first".into());
                     };
@@ -950,9 +935,9 @@ impl PartsView {
                         },
                     });
                 }
-                "parts.save_part" | "parts.reload_part" => {
+                Some(a @ (PartsCmd::SavePart | PartsCmd::ReloadPart)) => {
                     let (b, p) = (ctx.nav.bank, ctx.nav.part);
-                    let save = a == "parts.save_part";
+                    let save = a == PartsCmd::SavePart;
                     let label = format!("{} part {}", if save { "save" } else { "reload" }, p + 1);
                     let out = edits::edit_bank(ctx, b, &label, |bank| {
                         if save {
@@ -967,8 +952,8 @@ impl PartsView {
                         o => o,
                     };
                 }
-                _ => return Outcome::Ignored,
             },
+            Input::Nav(nav) => self.pos.nav(nav, n, cols, 8),
             Input::Answer("parts.value", text) => {
                 let (f, t) = self.cursor();
                 let Some(part) = ctx

@@ -7,13 +7,14 @@
 //! detection and fetches (edit buffer, programs, banks), with their progress in the title,
 //! the CLI's timeouts, and a cancel key; their results are stored in the database here.
 
-use super::action::{ActionDef, Input, act};
-use super::view::{Ctx, Outcome, View, ViewInfo};
 use crate::librarian::Registry;
 use crate::librarian::db::{Database, PatchFilter, PatchRow};
 use crate::librarian::device::{self, Cancel, FetchResult, Found, Progress, SendTarget, Timing};
 use crate::librarian::octatrack;
 use crate::midi::MidiSystem;
+use crate::ui::action::{ActionDef, Input, act};
+use crate::ui::command::NavCmd;
+use crate::ui::view::{Ctx, Outcome, View, ViewInfo};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -30,62 +31,29 @@ const INFO: ViewInfo = ViewInfo {
     ),
 };
 
-/// Every action of the librarian view.
-pub const ACTIONS: &[ActionDef] = &[
-    act("librarian.up", "Previous patch", &["up"]),
-    act("librarian.down", "Next patch", &["down"]),
-    act("librarian.page_up", "Up one page", &["pageup"]),
-    act("librarian.page_down", "Down one page", &["pagedown"]),
-    act("librarian.top", "First patch", &["home"]),
-    act("librarian.bottom", "Last patch", &["end"]),
-    act("librarian.search", "Filter by name", &["/"]),
-    act("librarian.tag_filter", "Filter by tag", &["#"]),
-    act(
-        "librarian.favourites_only",
-        "Show only favourites (toggle)",
-        &["*"],
-    ),
-    act("librarian.favourite", "Mark / unmark favourite", &["f"]),
-    act("librarian.rename", "Rename the patch", &["r"]),
-    act("librarian.tag", "Add a tag (-tag removes it)", &["t"]),
-    act("librarian.hide", "Hide the patch", &["H"]),
-    act(
-        "librarian.audition",
-        "Send the patch to the synth's edit buffer",
-        &["enter"],
-    ),
-    act(
-        "librarian.auto_audition",
-        "Audition on every cursor move (toggle)",
-        &["a"],
-    ),
-    act(
-        "librarian.send_slot",
-        "Store the patch to a program slot (asks)",
-        &["S"],
-    ),
-    act(
-        "librarian.link",
-        "Link the patch to a MIDI track of the current part (sets NOTE SETUP)",
-        &["L"],
-    ),
-    act("librarian.reload", "Reload the database", &["R"]),
-    act(
-        "librarian.detect",
-        "Detect synths on every MIDI port (in the background)",
-        &["d"],
-    ),
-    act(
-        "librarian.fetch",
-        "Fetch from a synth: DEVICE [bank N | program N] (asks; edit buffer by default)",
-        &["F"],
-    ),
-    act(
-        "librarian.cancel",
-        "Cancel the running detect or fetch",
-        &["x"],
-    ),
-];
+crate::ui::command::commands! {
+    /// A command of the librarian.
+    pub enum LibrarianCmd {
+        Search { "librarian.search", "Filter by name", ["/"]; }
+        TagFilter { "librarian.tag_filter", "Filter by tag", ["#"]; }
+        FavouritesOnly { "librarian.favourites_only", "Show only favourites (toggle)", ["*"]; }
+        Favourite { "librarian.favourite", "Mark / unmark favourite", ["f"]; }
+        Rename { "librarian.rename", "Rename the patch", ["r"]; }
+        Tag { "librarian.tag", "Add a tag (-tag removes it)", ["t"]; }
+        Hide { "librarian.hide", "Hide the patch", ["H"]; }
+        Audition { "librarian.audition", "Send the patch to the synth's edit buffer", ["enter"]; }
+        AutoAudition { "librarian.auto_audition", "Audition on every cursor move (toggle)", ["a"]; }
+        SendSlot { "librarian.send_slot", "Store the patch to a program slot (asks)", ["S"]; }
+        Link { "librarian.link", "Link the patch to a MIDI track of the current part (sets NOTE SETUP)", ["L"]; }
+        Reload { "librarian.reload", "Reload the database", ["R"]; }
+        Detect { "librarian.detect", "Detect synths on every MIDI port (in the background)", ["d"]; }
+        Fetch { "librarian.fetch", "Fetch from a synth: DEVICE [bank N | program N] (asks; edit buffer by default)", ["F"]; }
+        Cancel { "librarian.cancel", "Cancel the running detect or fetch", ["x"]; }
+    }
+}
+
+/// Every action of the view (the table of [`LibrarianCmd`]).
+pub const ACTIONS: &[ActionDef] = LibrarianCmd::ACTIONS;
 
 /// Makes the MIDI system a background job talks to (the machine's, or a simulated one).
 pub type SystemFactory = Arc<dyn Fn() -> Box<dyn MidiSystem> + Send + Sync>;
@@ -545,31 +513,41 @@ impl LibrarianView {
         }
     }
 
-    fn action(&mut self, name: &str) -> Outcome {
+    /// A shared motion over the patch list.
+    fn nav(&mut self, nav: NavCmd) -> Outcome {
         let page = 16;
-        match name {
-            "librarian.up" => self.move_to(self.cursor.saturating_sub(1)),
-            "librarian.down" => self.move_to(self.cursor + 1),
-            "librarian.page_up" => self.move_to(self.cursor.saturating_sub(page)),
-            "librarian.page_down" => self.move_to(self.cursor + page),
-            "librarian.top" => self.move_to(0),
-            "librarian.bottom" => self.move_to(self.rows.len()),
-            "librarian.search" => Outcome::Prompt {
+        match nav {
+            NavCmd::Up => self.move_to(self.cursor.saturating_sub(1)),
+            NavCmd::Down => self.move_to(self.cursor + 1),
+            NavCmd::PageUp => self.move_to(self.cursor.saturating_sub(page)),
+            NavCmd::PageDown => self.move_to(self.cursor + page),
+            NavCmd::Top => self.move_to(0),
+            NavCmd::Bottom => self.move_to(self.rows.len()),
+            NavCmd::Left | NavCmd::Right => Outcome::Ignored,
+        }
+    }
+
+    fn action(&mut self, name: &str) -> Outcome {
+        let Some(cmd) = LibrarianCmd::from_name(name) else {
+            return Outcome::Ignored;
+        };
+        match cmd {
+            LibrarianCmd::Search => Outcome::Prompt {
                 title: "Filter by name (empty: all)".into(),
                 tag: "librarian.search",
                 initial: self.filter.search.clone().unwrap_or_default(),
             },
-            "librarian.tag_filter" => Outcome::Prompt {
+            LibrarianCmd::TagFilter => Outcome::Prompt {
                 title: "Filter by tag (empty: all)".into(),
                 tag: "librarian.tag_filter",
                 initial: self.filter.tag.clone().unwrap_or_default(),
             },
-            "librarian.favourites_only" => {
+            LibrarianCmd::FavouritesOnly => {
                 self.filter.favourites = !self.filter.favourites;
                 self.reload();
                 Outcome::Handled
             }
-            "librarian.favourite" => self.with_patch(|db, p, _| {
+            LibrarianCmd::Favourite => self.with_patch(|db, p, _| {
                 db.set_favourite(p.id, !p.favourite)
                     .map(|_| {
                         format!(
@@ -584,12 +562,12 @@ impl LibrarianView {
                     })
                     .map_err(|e| e.to_string())
             }),
-            "librarian.hide" => self.with_patch(|db, p, _| {
+            LibrarianCmd::Hide => self.with_patch(|db, p, _| {
                 db.set_hidden(p.id, true)
                     .map(|_| format!("'{}' hidden (list --hidden shows it)", p.name.trim()))
                     .map_err(|e| e.to_string())
             }),
-            "librarian.rename" => match self.current() {
+            LibrarianCmd::Rename => match self.current() {
                 Some(p) => Outcome::Prompt {
                     title: "New name".into(),
                     tag: "librarian.rename",
@@ -597,20 +575,20 @@ impl LibrarianView {
                 },
                 None => Outcome::Error("no patch selected".into()),
             },
-            "librarian.tag" => Outcome::Prompt {
+            LibrarianCmd::Tag => Outcome::Prompt {
                 title: "Tag to add (-tag removes)".into(),
                 tag: "librarian.tag",
                 initial: String::new(),
             },
-            "librarian.audition" => self.audition(),
-            "librarian.auto_audition" => {
+            LibrarianCmd::Audition => self.audition(),
+            LibrarianCmd::AutoAudition => {
                 self.auto_audition = !self.auto_audition;
                 Outcome::Message(format!(
                     "audition on cursor move {}",
                     if self.auto_audition { "on" } else { "off" }
                 ))
             }
-            "librarian.send_slot" => Outcome::Prompt {
+            LibrarianCmd::SendSlot => Outcome::Prompt {
                 title: "Store to program number (0-based)".into(),
                 tag: "librarian.slot",
                 initial: self
@@ -619,30 +597,29 @@ impl LibrarianView {
                     .map(|n| n.to_string())
                     .unwrap_or_default(),
             },
-            "librarian.link" => Outcome::Prompt {
+            LibrarianCmd::Link => Outcome::Prompt {
                 title: "Link to MIDI track (1-8) of the current part, optional channel (1-16): 3 5"
                     .into(),
                 tag: "librarian.link",
                 initial: String::new(),
             },
-            "librarian.reload" => {
+            LibrarianCmd::Reload => {
                 self.reload();
                 Outcome::Handled
             }
-            "librarian.detect" => self.detect(),
-            "librarian.fetch" => Outcome::Prompt {
+            LibrarianCmd::Detect => self.detect(),
+            LibrarianCmd::Fetch => Outcome::Prompt {
                 title: "Fetch from DEVICE [bank N | program N] (empty: the current patch's device, edit buffer)".into(),
                 tag: "librarian.fetch",
                 initial: String::new(),
             },
-            "librarian.cancel" => match &self.job {
+            LibrarianCmd::Cancel => match &self.job {
                 Some(j) => {
                     j.cancel.cancel();
                     Outcome::Message(format!("cancelling {}...", j.what))
                 }
                 None => Outcome::Message("nothing to cancel".into()),
             },
-            _ => Outcome::Ignored,
         }
     }
 
@@ -749,7 +726,7 @@ impl LibrarianView {
         let (bank, part) = (ctx.nav.bank, ctx.nav.part);
         let label = format!("link '{}' to part {} M{}", p.name.trim(), part + 1, s.track);
         let t = usize::from(s.track - 1);
-        let out = super::edits::edit_part(ctx, bank, part, &label, |x| {
+        let out = crate::ui::edits::edit_part(ctx, bank, part, &label, |x| {
             let note = &mut x.midi_setups[t].note.0;
             note[0] = s.channel;
             note[1] = s.bank;
@@ -893,6 +870,7 @@ impl View for LibrarianView {
         self.ensure_loaded();
         let out = match input {
             Input::Action(name) => self.action(name),
+            Input::Nav(nav) => self.nav(nav),
             Input::Answer(tag, text) => self.answer(tag, &text, ctx),
             Input::Scroll(d) => {
                 let row = (self.cursor as i64 + i64::from(d) * 3).max(0) as usize;
@@ -966,7 +944,7 @@ mod tests {
             v.title(&ctx)
         );
 
-        v.handle(Input::Action("librarian.down"), &mut ctx);
+        v.handle(Input::Nav(NavCmd::Down), &mut ctx);
         let s = screen(&mut v, &ctx);
         assert!(s[2].contains("Tom Sawyer"), "{s:?}");
 
@@ -981,7 +959,7 @@ mod tests {
         );
         assert!(names.contains(&"T8 Strings".to_string()));
 
-        v.handle(Input::Action("librarian.top"), &mut ctx);
+        v.handle(Input::Nav(NavCmd::Top), &mut ctx);
         let id = v.current().map(|p| p.id).unwrap_or_default();
         v.handle(
             Input::Answer("librarian.rename", "Lush Strings".into()),
@@ -1042,7 +1020,7 @@ mod tests {
         ctx.nav.bank = 1;
         ctx.nav.part = 2;
         // The second patch, "Tom Sawyer" (program 1 of bank 1 on the Prophet '08).
-        v.handle(Input::Action("librarian.down"), &mut ctx);
+        v.handle(Input::Nav(NavCmd::Down), &mut ctx);
         let patch = v.current().cloned().unwrap_or_else(|| panic!("no patch"));
         assert_eq!(patch.name.trim(), "Tom Sawyer");
         let program = patch.program.unwrap_or_else(|| panic!("no program"));
@@ -1121,7 +1099,7 @@ mod tests {
         let start = std::time::Instant::now();
         while start.elapsed() < std::time::Duration::from_secs(30) {
             let busy = v.busy();
-            let out = v.handle(Input::Action("librarian.top"), ctx);
+            let out = v.handle(Input::Nav(NavCmd::Top), ctx);
             if busy && let Outcome::Message(m) = out {
                 return m;
             }

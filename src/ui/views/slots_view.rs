@@ -3,77 +3,39 @@
 //! file from the set's AUDIO folder (project.work block + markers trim end), change settings,
 //! merge duplicates and remove unused slots; every change is undoable.
 
-use super::action::{ActionDef, Input, act};
-use super::edits;
-use super::sheet::{self, Pos, Sheet};
-use super::view::{Ctx, Outcome, View, ViewInfo};
 use crate::audio::{PreviewRequest, Region, RegionChoice};
 use crate::format::project_file::SlotAttr;
 use crate::format::slot_attrs::{LoopMode, SlotRef, TimeStretch, gain_db};
 use crate::project::slots::{self, SlotInfo};
+use crate::ui::action::{ActionDef, Input, act};
+use crate::ui::edits;
+use crate::ui::sheet::{self, Pos, Sheet};
+use crate::ui::view::{Ctx, Outcome, View, ViewInfo};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-const ACTIONS: &[ActionDef] = &[
-    act("slots.up", "Previous slot", &["up"]),
-    act("slots.down", "Next slot", &["down"]),
-    act("slots.page_up", "Up 16 slots", &["pageup"]),
-    act("slots.page_down", "Down 16 slots", &["pagedown"]),
-    act("slots.gain_up", "Gain +0.5 dB", &["+", "="]),
-    act("slots.gain_down", "Gain -0.5 dB", &["-"]),
-    act(
-        "slots.loop",
-        "Next loop mode (off, normal, ping-pong)",
-        &["l"],
-    ),
-    act(
-        "slots.stretch",
-        "Next time-stretch mode (off, normal, beat)",
-        &["t"],
-    ),
-    act(
-        "slots.assign",
-        "Assign a file from the AUDIO or project folder to this slot",
-        &["a"],
-    ),
-    act(
-        "slots.dedupe",
-        "Merge duplicate slots, remapping every reference",
-        &["D"],
-    ),
-    act("slots.remove_unused", "Remove slots nothing plays", &["U"]),
-    act(
-        "slots.preview",
-        "Preview the slot's sample (its trim, or the selected slice)",
-        &["space"],
-    ),
-    act(
-        "slots.auto",
-        "Auto-preview on every cursor move (on / off)",
-        &["A"],
-    ),
-    act(
-        "slots.slice",
-        "Select the next slice to preview (after the last: none)",
-        &["s"],
-    ),
-    act("slots.stop", "Stop the preview", &["esc"]),
-    act(
-        "slots.pick",
-        "Pick a file for this slot in the sample browser (enter there assigns it)",
-        &["b"],
-    ),
-    act(
-        "slots.merge.yes",
-        "Merge the duplicate slots as planned",
-        &["y", "enter"],
-    ),
-    act(
-        "slots.merge.no",
-        "Cancel the merge (so does any other key)",
-        &["n"],
-    ),
-];
+crate::ui::command::commands! {
+    /// A command of the sample slots view.
+    pub enum SlotsCmd {
+        GainUp { "slots.gain_up", "Gain +0.5 dB", ["+", "="]; }
+        GainDown { "slots.gain_down", "Gain -0.5 dB", ["-"]; }
+        Loop { "slots.loop", "Next loop mode (off, normal, ping-pong)", ["l"]; }
+        Stretch { "slots.stretch", "Next time-stretch mode (off, normal, beat)", ["t"]; }
+        Assign { "slots.assign", "Assign a file from the AUDIO or project folder to this slot", ["a"]; }
+        Dedupe { "slots.dedupe", "Merge duplicate slots, remapping every reference", ["D"]; }
+        RemoveUnused { "slots.remove_unused", "Remove slots nothing plays", ["U"]; }
+        Preview { "slots.preview", "Preview the slot's sample (its trim, or the selected slice)", ["space"]; }
+        Auto { "slots.auto", "Auto-preview on every cursor move (on / off)", ["A"]; }
+        Slice { "slots.slice", "Select the next slice to preview (after the last: none)", ["s"]; }
+        Stop { "slots.stop", "Stop the preview", ["esc"]; }
+        Pick { "slots.pick", "Pick a file for this slot in the sample browser (enter there assigns it)", ["b"]; }
+        MergeYes { "slots.merge.yes", "Merge the duplicate slots as planned", ["y", "enter"]; }
+        MergeNo { "slots.merge.no", "Cancel the merge (so does any other key)", ["n"]; }
+    }
+}
+
+/// Every action of the view (the table of [`SlotsCmd`]).
+const ACTIONS: &[ActionDef] = SlotsCmd::ACTIONS;
 
 /// Every slot shown: all 128 Flex, 8 recorder buffers, 128 Static, with what the project has.
 fn all_slots(ctx: &Ctx) -> Vec<(SlotRef, Option<SlotInfo>)> {
@@ -364,7 +326,9 @@ impl View for SlotsView {
         let before = self.pos.row;
         if self.merge.is_some() {
             return match input {
-                Input::Action("slots.merge.yes") => self.apply_merge(ctx),
+                Input::Action(name) if SlotsCmd::from_name(name) == Some(SlotsCmd::MergeYes) => {
+                    self.apply_merge(ctx)
+                }
                 _ => {
                     self.merge = None;
                     Outcome::Message("merge cancelled: nothing changed".into())
@@ -372,27 +336,23 @@ impl View for SlotsView {
             };
         }
         match input {
-            Input::Action(a) => match a {
-                "slots.up" | "slots.down" | "slots.page_up" | "slots.page_down" => {
-                    let d = match a {
-                        "slots.up" => -1,
-                        "slots.down" => 1,
-                        "slots.page_up" => -16,
-                        _ => 16,
-                    };
-                    self.pos.step(d, 0, n, 6);
-                    return self.moved(before, ctx);
-                }
-                "slots.preview" => return self.preview(ctx),
-                "slots.stop" => ctx.engines.stop_preview(),
-                "slots.auto" => {
+            Input::Nav(nav) => {
+                self.pos.nav(nav, n, 6, 16);
+                return self.moved(before, ctx);
+            }
+            Input::Action(name) => match SlotsCmd::from_name(name) {
+                // The merge answers act only while a merge plan shows (above).
+                None | Some(SlotsCmd::MergeYes | SlotsCmd::MergeNo) => return Outcome::Ignored,
+                Some(SlotsCmd::Preview) => return self.preview(ctx),
+                Some(SlotsCmd::Stop) => ctx.engines.stop_preview(),
+                Some(SlotsCmd::Auto) => {
                     self.auto = !self.auto;
                     return Outcome::Message(format!(
                         "auto-preview {}",
                         if self.auto { "on" } else { "off" }
                     ));
                 }
-                "slots.slice" => {
+                Some(SlotsCmd::Slice) => {
                     let count = ctx
                         .doc
                         .project
@@ -409,19 +369,19 @@ impl View for SlotsView {
                         None => format!("{}: trim (no slice selected)", self.slot()),
                     });
                 }
-                "slots.gain_up" | "slots.gain_down" => {
-                    let d = if a == "slots.gain_up" { 1 } else { -1 };
+                Some(a @ (SlotsCmd::GainUp | SlotsCmd::GainDown)) => {
+                    let d = if a == SlotsCmd::GainUp { 1 } else { -1 };
                     return self.attr(ctx, |b| {
                         Some(SlotAttr::Gain((b.gain.unwrap_or(48) + d).clamp(0, 96)))
                     });
                 }
-                "slots.loop" => {
+                Some(SlotsCmd::Loop) => {
                     return self.attr(ctx, |b| {
                         let next = (b.loop_mode.map_or(0, |l| l.code()) + 1) % 3;
                         Some(SlotAttr::LoopMode(LoopMode::from_code(next)))
                     });
                 }
-                "slots.stretch" => {
+                Some(SlotsCmd::Stretch) => {
                     return self.attr(ctx, |b| {
                         let next = match b.time_stretch.map_or(0, |t| t.code()) {
                             0 => 2,
@@ -431,7 +391,7 @@ impl View for SlotsView {
                         Some(SlotAttr::TimeStretch(TimeStretch::from_code(next)))
                     });
                 }
-                "slots.assign" => {
+                Some(SlotsCmd::Assign) => {
                     return Outcome::Prompt {
                         title: format!(
                             "{}: WAV or AIFF file in the set's AUDIO folder (./name for one in the project folder)",
@@ -441,18 +401,17 @@ impl View for SlotsView {
                         initial: String::new(),
                     };
                 }
-                "slots.dedupe" => return self.plan_merge(ctx),
-                "slots.pick" => {
+                Some(SlotsCmd::Dedupe) => return self.plan_merge(ctx),
+                Some(SlotsCmd::Pick) => {
                     ctx.pick_slot = Some(self.slot());
                     return Outcome::Switch("samples");
                 }
-                "slots.remove_unused" => {
+                Some(SlotsCmd::RemoveUnused) => {
                     return edits::edit_project(ctx, "remove unused slots", |p| {
                         let r = slots::remove_unused(p).map_err(|e| e.to_string())?;
                         Ok(format!("{} unused slots removed", r.len()))
                     });
                 }
-                _ => return Outcome::Ignored,
             },
             Input::Answer("slots.assign", text) => return self.assign(ctx, &text),
             Input::Answer("slots.picked", text) => return self.assign(ctx, &text),
@@ -466,10 +425,10 @@ impl View for SlotsView {
     }
     fn hints(&self, _ctx: &Ctx) -> Vec<&'static str> {
         vec![
-            "slots.preview",
-            "slots.assign",
-            "slots.gain_up",
-            "slots.dedupe",
+            SlotsCmd::Preview.name(),
+            SlotsCmd::Assign.name(),
+            SlotsCmd::GainUp.name(),
+            SlotsCmd::Dedupe.name(),
         ]
     }
 }

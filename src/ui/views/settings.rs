@@ -4,23 +4,25 @@
 //! (ON/OFF, channels, BPM, levels), from [`crate::format::project_menu`]. Values are typed as
 //! shown; a value outside the range is refused with a message. Edits are undoable.
 
-use super::action::{ActionDef, Input, act};
-use super::edits;
-use super::sheet::{self, Pos, Sheet};
-use super::view::{Ctx, Outcome, View, ViewInfo};
 use crate::format::project_menu::{MenuItem, project_menu};
+use crate::ui::action::{ActionDef, Input, act};
+use crate::ui::edits;
+use crate::ui::sheet::{self, Pos, Sheet};
+use crate::ui::view::{Ctx, Outcome, View, ViewInfo};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-const ACTIONS: &[ActionDef] = &[
-    act("settings.up", "Previous setting", &["up"]),
-    act("settings.down", "Next setting", &["down"]),
-    act("settings.page_up", "Up 16 settings", &["pageup"]),
-    act("settings.page_down", "Down 16 settings", &["pagedown"]),
-    act("settings.inc", "Increase the value", &["+", "="]),
-    act("settings.dec", "Decrease the value", &["-"]),
-    act("settings.enter", "Type a value", &["enter"]),
-];
+crate::ui::command::commands! {
+    /// A command of the settings view.
+    pub enum SettingsCmd {
+        Inc { "settings.inc", "Increase the value", ["+", "="]; }
+        Dec { "settings.dec", "Decrease the value", ["-"]; }
+        Enter { "settings.enter", "Type a value", ["enter"]; }
+    }
+}
+
+/// Every action of the view (the table of [`SettingsCmd`]).
+const ACTIONS: &[ActionDef] = SettingsCmd::ACTIONS;
 
 /// The settings view.
 #[derive(Debug, Default)]
@@ -125,20 +127,17 @@ impl View for SettingsView {
     fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Outcome {
         let n = project_menu().len();
         match input {
-            Input::Action(a) => match a {
-                "settings.up" => self.pos.step(-1, 0, n, 1),
-                "settings.down" => self.pos.step(1, 0, n, 1),
-                "settings.page_up" => self.pos.step(-16, 0, n, 1),
-                "settings.page_down" => self.pos.step(16, 0, n, 1),
-                "settings.inc" | "settings.dec" => {
+            Input::Action(name) => match SettingsCmd::from_name(name) {
+                None => return Outcome::Ignored,
+                Some(a @ (SettingsCmd::Inc | SettingsCmd::Dec)) => {
                     let r = self.item();
                     let Some(v) = Self::value(ctx, &r) else {
                         return Outcome::Error(format!("{} is not in project.work", r.spec.key));
                     };
-                    let d = if a == "settings.inc" { 1 } else { -1 };
+                    let d = if a == SettingsCmd::Inc { 1 } else { -1 };
                     return self.set(ctx, (v + d).clamp(r.spec.min, r.spec.max));
                 }
-                "settings.enter" => {
+                Some(SettingsCmd::Enter) => {
                     let r = self.item();
                     return Outcome::Prompt {
                         title: format!("{} {}: {}", r.menu, r.name, r.range_text()),
@@ -146,8 +145,8 @@ impl View for SettingsView {
                         initial: String::new(),
                     };
                 }
-                _ => return Outcome::Ignored,
             },
+            Input::Nav(nav) => self.pos.nav(nav, n, 1, 16),
             Input::Answer("settings.value", text) => {
                 let r = self.item();
                 return match r.parse(&text) {
@@ -166,6 +165,10 @@ impl View for SettingsView {
         Outcome::Handled
     }
     fn hints(&self, _ctx: &Ctx) -> Vec<&'static str> {
-        vec!["settings.enter", "settings.inc", "settings.dec"]
+        vec![
+            SettingsCmd::Enter.name(),
+            SettingsCmd::Inc.name(),
+            SettingsCmd::Dec.name(),
+        ]
     }
 }

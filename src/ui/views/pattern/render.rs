@@ -405,9 +405,9 @@ pub fn render(view: &mut PatternView, frame: &mut Frame, area: Rect, ctx: &Ctx) 
     let at = PatternView::at(ctx);
     let info = ctx.doc.info(at.bank, at.pattern);
     let pat = ctx.doc.bank(at.bank).and_then(|b| b.pattern(at.pattern));
-    let selection = view.selection(&layout);
+    let selection = view.selection(ctx, &layout);
     let cursor_flat = view.flat(&layout, view.cursor.track, view.cursor.col);
-    let sel_flat = view.anchor.map(|(r, f)| {
+    let sel_flat = view.anchor_flat(ctx, &layout).map(|(r, f)| {
         (
             r.min(view.cursor.row)..=r.max(view.cursor.row),
             f.min(cursor_flat)..=f.max(cursor_flat),

@@ -2,43 +2,37 @@
 //! (pattern, repeats, offset, length, scenes, tempo, mutes), loop / jump / halt rows and
 //! reminders. Edit a field, insert, delete and move rows, rename; every edit is undoable.
 
-use super::action::{ActionDef, Input, act};
-use super::edits;
-use super::sheet::{self, Pos, Sheet};
-use super::view::{Ctx, Outcome, View, ViewInfo};
 use crate::format::arrangement::{
     Arrangement, Block, ControlRow, PatternRow, Row, parse_pattern, pattern_name,
 };
+use crate::ui::action::{ActionDef, Input, act};
+use crate::ui::edits;
+use crate::ui::sheet::{self, Pos, Sheet};
+use crate::ui::view::{Ctx, Outcome, View, ViewInfo};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
 const W: Block = Block::Working;
 
-const ACTIONS: &[ActionDef] = &[
-    act("arranger.up", "Previous row", &["up"]),
-    act("arranger.down", "Next row", &["down"]),
-    act("arranger.left", "Previous field", &["left"]),
-    act("arranger.right", "Next field", &["right"]),
-    act("arranger.next", "Next arrangement", &["]"]),
-    act("arranger.prev", "Previous arrangement", &["["]),
-    act("arranger.inc", "Increase the field", &["+", "="]),
-    act("arranger.dec", "Decrease the field", &["-"]),
-    act("arranger.enter", "Type the field's value", &["enter"]),
-    act(
-        "arranger.insert",
-        "Insert a row playing the current pattern",
-        &["insert", "i"],
-    ),
-    act("arranger.delete", "Delete the row", &["delete"]),
-    act("arranger.move_up", "Move the row up", &["alt+up"]),
-    act("arranger.move_down", "Move the row down", &["alt+down"]),
-    act(
-        "arranger.kind",
-        "Change the row type (pattern, loop/jump/halt, reminder)",
-        &["t"],
-    ),
-    act("arranger.rename", "Rename the arrangement", &["r"]),
-];
+crate::ui::command::commands! {
+    /// A command of the arranger.
+    pub enum ArrangerCmd {
+        Next { "arranger.next", "Next arrangement", ["]"]; }
+        Prev { "arranger.prev", "Previous arrangement", ["["]; }
+        Inc { "arranger.inc", "Increase the field", ["+", "="]; }
+        Dec { "arranger.dec", "Decrease the field", ["-"]; }
+        Enter { "arranger.enter", "Type the field's value", ["enter"]; }
+        Insert { "arranger.insert", "Insert a row playing the current pattern", ["insert", "i"]; }
+        Delete { "arranger.delete", "Delete the row", ["delete"]; }
+        MoveUp { "arranger.move_up", "Move the row up", ["alt+up"]; }
+        MoveDown { "arranger.move_down", "Move the row down", ["alt+down"]; }
+        Kind { "arranger.kind", "Change the row type (pattern, loop/jump/halt, reminder)", ["t"]; }
+        Rename { "arranger.rename", "Rename the arrangement", ["r"]; }
+    }
+}
+
+/// Every action of the view (the table of [`ArrangerCmd`]).
+const ACTIONS: &[ActionDef] = ArrangerCmd::ACTIONS;
 
 const COLUMNS: [&str; 9] = [
     "TYPE", "PATTERN", "REPEAT", "OFFSET", "LENGTH", "SCENE A", "SCENE B", "TEMPO", "MUTES",
@@ -283,26 +277,23 @@ impl View for ArrangerView {
         let c = COLUMNS.len();
         let i = self.pos.row;
         match input {
-            Input::Action(a) => match a {
-                "arranger.up" => self.pos.step(-1, 0, n, c),
-                "arranger.down" => self.pos.step(1, 0, n, c),
-                "arranger.left" => self.pos.step(0, -1, n, c),
-                "arranger.right" => self.pos.step(0, 1, n, c),
-                "arranger.next" | "arranger.prev" => {
-                    let d = if a == "arranger.next" { 1 } else { 7 };
+            Input::Action(name) => match ArrangerCmd::from_name(name) {
+                None => return Outcome::Ignored,
+                Some(a @ (ArrangerCmd::Next | ArrangerCmd::Prev)) => {
+                    let d = if a == ArrangerCmd::Next { 1 } else { 7 };
                     self.index = (self.index + d) % 8;
                     self.pos = Pos::default();
                 }
-                "arranger.inc" => return self.set_field(ctx, 1, None),
-                "arranger.dec" => return self.set_field(ctx, -1, None),
-                "arranger.enter" => {
+                Some(ArrangerCmd::Inc) => return self.set_field(ctx, 1, None),
+                Some(ArrangerCmd::Dec) => return self.set_field(ctx, -1, None),
+                Some(ArrangerCmd::Enter) => {
                     return Outcome::Prompt {
                         title: format!("row {} {}", i + 1, COLUMNS[self.pos.col.min(8)]),
                         tag: "arranger.value",
                         initial: String::new(),
                     };
                 }
-                "arranger.insert" => {
+                Some(ArrangerCmd::Insert) => {
                     let id = (ctx.nav.bank * 16 + ctx.nav.pattern) as u8;
                     let at = if n == 0 { 0 } else { (i + 1).min(n) };
                     self.pos.row = at;
@@ -310,11 +301,11 @@ impl View for ArrangerView {
                         a.insert_row(W, at, &Row::Pattern(PatternRow::new(id)))
                     });
                 }
-                "arranger.delete" if n > 0 => {
+                Some(ArrangerCmd::Delete) if n > 0 => {
                     return self.edit(ctx, "delete row", |a| a.delete_row(W, i));
                 }
-                "arranger.move_up" | "arranger.move_down" if n > 0 => {
-                    let to = if a == "arranger.move_up" {
+                Some(a @ (ArrangerCmd::MoveUp | ArrangerCmd::MoveDown)) if n > 0 => {
+                    let to = if a == ArrangerCmd::MoveUp {
                         i.saturating_sub(1)
                     } else {
                         (i + 1).min(n - 1)
@@ -322,7 +313,7 @@ impl View for ArrangerView {
                     self.pos.row = to;
                     return self.edit(ctx, "move row", |a| a.move_row(W, i, to));
                 }
-                "arranger.kind" if n > 0 => {
+                Some(ArrangerCmd::Kind) if n > 0 => {
                     let Some(row) = self.arr(ctx).and_then(|a| a.row(W, i).ok()) else {
                         return Outcome::Handled;
                     };
@@ -336,15 +327,22 @@ impl View for ArrangerView {
                     };
                     return self.edit(ctx, "row type", |a| a.set_row(W, i, &next));
                 }
-                "arranger.rename" => {
+                Some(ArrangerCmd::Rename) => {
                     return Outcome::Prompt {
                         title: "Arrangement name (up to 15 characters)".into(),
                         tag: "arranger.name",
                         initial: self.arr(ctx).map_or(String::new(), |a| a.name(W)),
                     };
                 }
-                _ => return Outcome::Ignored,
+                // Row edits on an empty arrangement: nothing to do.
+                Some(
+                    ArrangerCmd::Delete
+                    | ArrangerCmd::MoveUp
+                    | ArrangerCmd::MoveDown
+                    | ArrangerCmd::Kind,
+                ) => return Outcome::Ignored,
             },
+            Input::Nav(nav) => self.pos.nav(nav, n, c, 16),
             Input::Answer("arranger.value", text) => return self.set_field(ctx, 0, Some(&text)),
             Input::Answer("arranger.name", text) => {
                 return self.edit(ctx, "rename", |a| a.set_name(W, &text));
@@ -355,6 +353,10 @@ impl View for ArrangerView {
         Outcome::Handled
     }
     fn hints(&self, _ctx: &Ctx) -> Vec<&'static str> {
-        vec!["arranger.insert", "arranger.enter", "arranger.next"]
+        vec![
+            ArrangerCmd::Insert.name(),
+            ArrangerCmd::Enter.name(),
+            ArrangerCmd::Next.name(),
+        ]
     }
 }

@@ -4,80 +4,45 @@
 //! the sample's `.ot` file, and slice editing written to that `.ot` file (and, for a file a slot
 //! uses, to the slot's markers, undoably).
 
-use super::action::{ActionDef, Input, act};
-use super::edits;
-use super::view::{Ctx, Outcome, View, ViewInfo};
-use super::widgets::slice_edit::SliceEditor;
-use super::widgets::waveform::{Marker, MarkerKind, Waveform, slot_markers};
 use crate::audio::peaks::{PeakState, snap_to_zero_crossing};
 use crate::audio::{AudioFileInfo, AudioFormat, PreviewRequest, Region, device_compatibility};
 use crate::format::ot::SampleSettings;
 use crate::format::slot_attrs::SlotRef;
 use crate::project::sidecar::path_for as ot_path_for;
+use crate::ui::action::{ActionDef, Input, act};
+use crate::ui::command::NavCmd;
+use crate::ui::edits;
+use crate::ui::view::{Ctx, Outcome, View, ViewInfo};
+use crate::ui::widgets::slice_edit::SliceEditor;
+use crate::ui::widgets::waveform::{Marker, MarkerKind, Waveform, slot_markers};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 use std::path::{Path, PathBuf};
 
-const ACTIONS: &[ActionDef] = &[
-    act("samples.up", "Previous file", &["up"]),
-    act("samples.down", "Next file", &["down"]),
-    act("samples.page_up", "Up 16 files", &["pageup"]),
-    act("samples.page_down", "Down 16 files", &["pagedown"]),
-    act(
-        "samples.preview",
-        "Preview the file (the selected slice when there is one)",
-        &["space"],
-    ),
-    act("samples.stop", "Stop the preview", &["esc"]),
-    act(
-        "samples.auto",
-        "Auto-preview on every cursor move (on / off)",
-        &["A"],
-    ),
-    act(
-        "samples.open",
-        "Also list the audio files of a folder",
-        &["o"],
-    ),
-    act("samples.rescan", "Scan the folders again", &["R"]),
-    act("samples.cursor_left", "Edit cursor left", &["left"]),
-    act("samples.cursor_right", "Edit cursor right", &["right"]),
-    act("samples.next_slice", "Select the next slice", &["tab"]),
-    act(
-        "samples.prev_slice",
-        "Select the previous slice",
-        &["backtab"],
-    ),
-    act(
-        "samples.slice_add",
-        "Add a slice at the edit cursor",
-        &["i"],
-    ),
-    act(
-        "samples.slice_move",
-        "Move the selected slice's start to the edit cursor",
-        &["m"],
-    ),
-    act("samples.slice_delete", "Delete the selected slice", &["x"]),
-    act("samples.grid", "Replace the slices by N equal ones", &["g"]),
-    act(
-        "samples.snap",
-        "Snap every slice start to the nearest zero crossing",
-        &["z"],
-    ),
-    act(
-        "samples.to_slot",
-        "Write the slices to the markers of the slot using this file",
-        &["W"],
-    ),
-    act(
-        "samples.pick",
-        "Assign this file to the slot being picked for (from the slots view)",
-        &["enter"],
-    ),
-];
+crate::ui::command::commands! {
+    /// A command of the sample browser.
+    pub enum SamplesCmd {
+        Preview { "samples.preview", "Preview the file (the selected slice when there is one)", ["space"]; }
+        Stop { "samples.stop", "Stop the preview", ["esc"]; }
+        Auto { "samples.auto", "Auto-preview on every cursor move (on / off)", ["A"]; }
+        Open { "samples.open", "Also list the audio files of a folder", ["o"]; }
+        Rescan { "samples.rescan", "Scan the folders again", ["R"]; }
+        NextSlice { "samples.next_slice", "Select the next slice", ["tab"]; }
+        PrevSlice { "samples.prev_slice", "Select the previous slice", ["backtab"]; }
+        SliceAdd { "samples.slice_add", "Add a slice at the edit cursor", ["i"]; }
+        SliceMove { "samples.slice_move", "Move the selected slice's start to the edit cursor", ["m"]; }
+        SliceDelete { "samples.slice_delete", "Delete the selected slice", ["x"]; }
+        Grid { "samples.grid", "Replace the slices by N equal ones", ["g"]; }
+        Snap { "samples.snap", "Snap every slice start to the nearest zero crossing", ["z"]; }
+        ToSlot { "samples.to_slot", "Write the slices to the markers of the slot using this file", ["W"]; }
+        Pick { "samples.pick", "Assign this file to the slot being picked for (from the slots view)", ["enter"]; }
+    }
+}
+
+/// Every action of the view (the table of [`SamplesCmd`]).
+const ACTIONS: &[ActionDef] = SamplesCmd::ACTIONS;
 
 /// How far (frames) a slice start may move when snapped to a zero crossing.
 const SNAP_DISTANCE: u64 = 2048;
@@ -261,7 +226,7 @@ impl SamplesView {
             ));
         };
         ctx.pick_slot = None;
-        let outcome = super::edits::edit_project(ctx, &format!("assign {slot}"), |p| {
+        let outcome = crate::ui::edits::edit_project(ctx, &format!("assign {slot}"), |p| {
             let info =
                 crate::project::slots::assign_file(p, slot, &rel).map_err(|e| e.to_string())?;
             Ok(format!("{slot}: {} ({} frames)", rel, info.frames))
@@ -489,6 +454,36 @@ const INFO: ViewInfo = ViewInfo {
     ),
 };
 
+impl SamplesView {
+    /// A shared motion: up/down/page/top/bottom move through the files, left/right move the
+    /// edit cursor in the waveform.
+    fn nav(&mut self, nav: NavCmd, ctx: &mut Ctx) -> Outcome {
+        if let NavCmd::Left | NavCmd::Right = nav {
+            if let Err(e) = self.load_edit() {
+                return Outcome::Error(e);
+            }
+            if let Some(ed) = self.edit.as_mut() {
+                let d = (u64::from(ed.frames) / 64).max(1);
+                ed.cursor = if nav == NavCmd::Left {
+                    ed.cursor.saturating_sub(d)
+                } else {
+                    (ed.cursor + d).min(u64::from(ed.frames.saturating_sub(1)))
+                };
+            }
+            return Outcome::Handled;
+        }
+        let n = self.entries().len();
+        let (d, _) = nav.delta(16, n);
+        let before = self.row;
+        self.row = (self.row as i64 + d).clamp(0, n.saturating_sub(1) as i64) as usize;
+        if self.row == before {
+            return Outcome::Handled;
+        }
+        let _ = self.load_edit();
+        self.moved(ctx)
+    }
+}
+
 impl View for SamplesView {
     fn info(&self) -> ViewInfo {
         INFO
@@ -611,71 +606,46 @@ impl View for SamplesView {
                     self.row = step(self.row, d as i64);
                     self.moved(ctx)
                 }
+                Input::Nav(nav) => self.nav(nav, ctx),
                 _ => Outcome::Ignored,
             };
         };
-        match a {
-            "samples.up" | "samples.down" | "samples.page_up" | "samples.page_down" => {
-                let d = match a {
-                    "samples.up" => -1,
-                    "samples.down" => 1,
-                    "samples.page_up" => -16,
-                    _ => 16,
-                };
-                let before = self.row;
-                self.row = step(self.row, d);
-                if self.row == before {
-                    return Outcome::Handled;
-                }
-                let _ = self.load_edit();
-                self.moved(ctx)
-            }
-            "samples.preview" => {
+        let Some(cmd) = SamplesCmd::from_name(a) else {
+            return Outcome::Ignored;
+        };
+        match cmd {
+            SamplesCmd::Preview => {
                 let _ = self.load_edit();
                 self.preview(ctx)
             }
-            "samples.stop" => {
+            SamplesCmd::Stop => {
                 ctx.engines.stop_preview();
                 Outcome::Handled
             }
-            "samples.auto" => {
+            SamplesCmd::Auto => {
                 self.auto = !self.auto;
                 Outcome::Message(format!(
                     "auto-preview {}",
                     if self.auto { "on" } else { "off" }
                 ))
             }
-            "samples.open" => Outcome::Prompt {
+            SamplesCmd::Open => Outcome::Prompt {
                 title: "Folder to list".into(),
                 tag: "samples.open",
                 initial: String::new(),
             },
-            "samples.rescan" => {
+            SamplesCmd::Rescan => {
                 self.entries = None;
                 self.ensure(ctx);
                 Outcome::Message(format!("{n} audio file(s)"))
             }
-            "samples.cursor_left" | "samples.cursor_right" => {
-                if let Err(e) = self.load_edit() {
-                    return Outcome::Error(e);
-                }
-                if let Some(ed) = self.edit.as_mut() {
-                    let d = (u64::from(ed.frames) / 64).max(1);
-                    ed.cursor = if a == "samples.cursor_left" {
-                        ed.cursor.saturating_sub(d)
-                    } else {
-                        (ed.cursor + d).min(u64::from(ed.frames.saturating_sub(1)))
-                    };
-                }
-                Outcome::Handled
-            }
-            "samples.next_slice" | "samples.prev_slice" => {
+            a @ (SamplesCmd::NextSlice | SamplesCmd::PrevSlice) => {
                 if let Err(e) = self.load_edit() {
                     return Outcome::Error(e);
                 }
                 if let Some(ed) = self.edit.as_mut() {
                     let cur = ed.editor.selected().unwrap_or(0);
-                    let next = if a == "samples.next_slice" {
+                    let next = if a == SamplesCmd::NextSlice {
                         cur + 1
                     } else {
                         cur.saturating_sub(1)
@@ -684,23 +654,23 @@ impl View for SamplesView {
                 }
                 self.moved(ctx)
             }
-            "samples.slice_add" => self.slice_edit(&ctx.doc.project, "add", |ed| {
+            SamplesCmd::SliceAdd => self.slice_edit(&ctx.doc.project, "add", |ed| {
                 let at = u32::try_from(ed.cursor).unwrap_or(u32::MAX);
                 ed.editor.add_at(at).map_err(|e| e.to_string())
             }),
-            "samples.slice_move" => self.slice_edit(&ctx.doc.project, "move", |ed| {
+            SamplesCmd::SliceMove => self.slice_edit(&ctx.doc.project, "move", |ed| {
                 let at = u32::try_from(ed.cursor).unwrap_or(u32::MAX);
                 ed.editor.move_start(at).map_err(|e| e.to_string())
             }),
-            "samples.slice_delete" => self.slice_edit(&ctx.doc.project, "delete", |ed| {
+            SamplesCmd::SliceDelete => self.slice_edit(&ctx.doc.project, "delete", |ed| {
                 ed.editor.delete().map_err(|e| e.to_string())
             }),
-            "samples.grid" => Outcome::Prompt {
+            SamplesCmd::Grid => Outcome::Prompt {
                 title: "Equal slices (1-64)".into(),
                 tag: "samples.grid",
                 initial: "16".into(),
             },
-            "samples.snap" => self.slice_edit(&ctx.doc.project, "snap", |ed| {
+            SamplesCmd::Snap => self.slice_edit(&ctx.doc.project, "snap", |ed| {
                 let path = ed.path.clone();
                 let mut failure = None;
                 let r = ed.editor.snap_all(|f| {
@@ -715,12 +685,15 @@ impl View for SamplesView {
                 r.map_err(|e| e.to_string())?;
                 failure.map_or(Ok(()), Err)
             }),
-            "samples.to_slot" => self.write_slot(ctx),
-            "samples.pick" => self.pick(ctx),
-            _ => Outcome::Ignored,
+            SamplesCmd::ToSlot => self.write_slot(ctx),
+            SamplesCmd::Pick => self.pick(ctx),
         }
     }
     fn hints(&self, _ctx: &Ctx) -> Vec<&'static str> {
-        vec!["samples.preview", "samples.auto", "samples.grid"]
+        vec![
+            SamplesCmd::Preview.name(),
+            SamplesCmd::Auto.name(),
+            SamplesCmd::Grid.name(),
+        ]
     }
 }

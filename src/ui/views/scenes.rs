@@ -4,60 +4,39 @@
 //! Lock, step, clear (cell, track, scene), copy and paste scenes; every edit is one undo step
 //! that sets only the part's edited bit.
 
-use super::action::{ActionDef, Input, act};
-use super::edits;
-use super::sheet::{self, Pos, Sheet};
-use super::view::{CopyRequest, Ctx, Outcome, Side, View, ViewInfo};
 use crate::format::bank::{LockRecords, Part, SCENES, audio_slot};
 use crate::format::params::{self, ParamInfo, ValueDisplay};
 use crate::project::copy::{CopyOptions, Target};
+use crate::ui::action::{ActionDef, Input, act};
+use crate::ui::command::NavCmd;
+use crate::ui::edits;
+use crate::ui::sheet::{self, Pos, Sheet};
+use crate::ui::view::{CopyRequest, Ctx, Outcome, Side, View, ViewInfo};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-const ACTIONS: &[ActionDef] = &[
-    act("scenes.up", "Previous track", &["up"]),
-    act("scenes.down", "Next track", &["down"]),
-    act("scenes.left", "Previous parameter column", &["left"]),
-    act("scenes.right", "Next parameter column", &["right"]),
-    act("scenes.prev_scene", "Previous scene", &["pageup", "["]),
-    act("scenes.next_scene", "Next scene", &["pagedown", "]"]),
-    act(
-        "scenes.edit",
-        "Type the cell's lock value (as displayed, or #stored; empty clears)",
-        &["enter"],
-    ),
-    act("scenes.inc", "Increase the cell's lock value", &["+", "="]),
-    act("scenes.dec", "Decrease the cell's lock value", &["-"]),
-    act("scenes.clear", "Clear the cell's lock", &["delete", "x"]),
-    act(
-        "scenes.clear_track",
-        "Clear the track's locks in this scene",
-        &["X"],
-    ),
-    act(
-        "scenes.clear_scene",
-        "Clear every lock of this scene",
-        &["backspace"],
-    ),
-    act("scenes.copy", "Copy this scene", &["c"]),
-    act(
-        "scenes.paste",
-        "Paste the copied scene here (after its summary)",
-        &["v"],
-    ),
-    act(
-        "scenes.all",
-        "Show all parameters / only the locked ones",
-        &["a", "tab"],
-    ),
-    act(
-        "scenes.lock_named",
-        "Lock a parameter of the track by name (NAME VALUE)",
-        &["n"],
-    ),
-];
+crate::ui::command::commands! {
+    /// A command of the scenes view.
+    pub enum ScenesCmd {
+        PrevScene { "scenes.prev_scene", "Previous scene", ["["]; }
+        NextScene { "scenes.next_scene", "Next scene", ["]"]; }
+        Edit { "scenes.edit", "Type the cell's lock value (as displayed, or #stored; empty clears)", ["enter"]; }
+        Inc { "scenes.inc", "Increase the cell's lock value", ["+", "="]; }
+        Dec { "scenes.dec", "Decrease the cell's lock value", ["-"]; }
+        Clear { "scenes.clear", "Clear the cell's lock", ["delete", "x"]; }
+        ClearTrack { "scenes.clear_track", "Clear the track's locks in this scene", ["X"]; }
+        ClearScene { "scenes.clear_scene", "Clear every lock of this scene", ["backspace"]; }
+        Copy { "scenes.copy", "Copy this scene", ["c"]; }
+        Paste { "scenes.paste", "Paste the copied scene here (after its summary)", ["v"]; }
+        All { "scenes.all", "Show all parameters / only the locked ones", ["a", "tab"]; }
+        LockNamed { "scenes.lock_named", "Lock a parameter of the track by name (NAME VALUE)", ["n"]; }
+    }
+}
+
+/// Every action of the view (the table of [`ScenesCmd`]).
+const ACTIONS: &[ActionDef] = ScenesCmd::ACTIONS;
 
 /// Scene slots in the order the columns show them: XLV, then SRC, AMP, LFO, FX1, FX2 as the
 /// device's pages.
@@ -550,15 +529,12 @@ impl View for ScenesView {
     fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Outcome {
         let (sc, t) = (self.scene, self.track);
         match input {
-            Input::Action(a) => match a {
-                "scenes.up" => self.track = t.saturating_sub(1),
-                "scenes.down" => self.track = (t + 1).min(7),
-                "scenes.left" => self.move_col(ctx, -1),
-                "scenes.right" => self.move_col(ctx, 1),
-                "scenes.prev_scene" => self.scene = sc.saturating_sub(1),
-                "scenes.next_scene" => self.scene = (sc + 1).min(SCENES - 1),
-                "scenes.all" => self.all = !self.all,
-                "scenes.edit" => {
+            Input::Action(name) => match ScenesCmd::from_name(name) {
+                None => return Outcome::Ignored,
+                Some(ScenesCmd::PrevScene) => self.scene = sc.saturating_sub(1),
+                Some(ScenesCmd::NextScene) => self.scene = (sc + 1).min(SCENES - 1),
+                Some(ScenesCmd::All) => self.all = !self.all,
+                Some(ScenesCmd::Edit) => {
                     let (_, info, lock) = match self.target(ctx) {
                         Ok(x) => x,
                         Err(o) => return o,
@@ -579,29 +555,29 @@ impl View for ScenesView {
                         initial: lock.map_or_else(String::new, |v| info.show(v)),
                     };
                 }
-                "scenes.inc" => return self.step(ctx, 1),
-                "scenes.dec" => return self.step(ctx, -1),
-                "scenes.clear" => {
+                Some(ScenesCmd::Inc) => return self.step(ctx, 1),
+                Some(ScenesCmd::Dec) => return self.step(ctx, -1),
+                Some(ScenesCmd::Clear) => {
                     return match self.target(ctx) {
                         Ok((slot, info, Some(_))) => self.set(ctx, slot, &info, None),
                         Ok(_) => Outcome::Handled,
                         Err(o) => o,
                     };
                 }
-                "scenes.clear_track" => {
+                Some(ScenesCmd::ClearTrack) => {
                     let label = format!("clear scene {} T{}", sc + 1, t + 1);
                     return self.edit(ctx, &label, |p| {
                         (0..32).try_for_each(|i| p.set_scene_lock(sc, t, i, None))
                     });
                 }
-                "scenes.clear_scene" => {
+                Some(ScenesCmd::ClearScene) => {
                     let label = format!("clear scene {}", sc + 1);
                     return self.edit(ctx, &label, |p| {
                         p.scenes[sc] = LockRecords::default();
                         Ok(())
                     });
                 }
-                "scenes.copy" => {
+                Some(ScenesCmd::Copy) => {
                     if self.part(ctx).is_none() {
                         return Outcome::Handled;
                     }
@@ -612,8 +588,8 @@ impl View for ScenesView {
                     });
                     return Outcome::Message(format!("scene {} copied", sc + 1));
                 }
-                "scenes.paste" => return self.paste(ctx),
-                "scenes.lock_named" => {
+                Some(ScenesCmd::Paste) => return self.paste(ctx),
+                Some(ScenesCmd::LockNamed) => {
                     return Outcome::Prompt {
                         title: format!(
                             "Scene {} T{}: parameter and value, e.g. VOL -12 (no value clears)",
@@ -624,7 +600,16 @@ impl View for ScenesView {
                         initial: String::new(),
                     };
                 }
-                _ => return Outcome::Ignored,
+            },
+            Input::Nav(nav) => match nav {
+                NavCmd::Left => self.move_col(ctx, -1),
+                NavCmd::Right => self.move_col(ctx, 1),
+                NavCmd::PageUp => self.scene = sc.saturating_sub(1),
+                NavCmd::PageDown => self.scene = (sc + 1).min(SCENES - 1),
+                NavCmd::Up | NavCmd::Down | NavCmd::Top | NavCmd::Bottom => {
+                    let (d, _) = nav.delta(8, 8);
+                    self.track = (t as i64 + d).clamp(0, 7) as usize;
+                }
             },
             Input::Answer("scenes.edit", text) => return self.answer_edit(ctx, &text),
             Input::Answer("scenes.lock_named", text) => return self.lock_named(ctx, &text),
@@ -635,11 +620,11 @@ impl View for ScenesView {
     }
     fn hints(&self, _ctx: &Ctx) -> Vec<&'static str> {
         vec![
-            "scenes.next_scene",
-            "scenes.edit",
-            "scenes.all",
-            "scenes.copy",
-            "scenes.paste",
+            ScenesCmd::NextScene.name(),
+            ScenesCmd::Edit.name(),
+            ScenesCmd::All.name(),
+            ScenesCmd::Copy.name(),
+            ScenesCmd::Paste.name(),
         ]
     }
 }

@@ -4,15 +4,15 @@
 //! after the app has shown the plan (slots brought along, files copied). Undo and redo act on
 //! the focused pane's project.
 
-use super::action::{ActionDef, Input, act};
-use super::model::Document;
-use super::overview::bank_sheet;
-use super::sheet::{self, Pos};
-use super::view::{CopyRequest, Ctx, Outcome, Side, View, ViewInfo};
 use crate::format::bank::PATTERNS;
 use crate::format::bank_letter;
 use crate::project::copy::{CopyOptions, Target};
 use crate::project::{OpenOptions, Project};
+use crate::ui::action::{ActionDef, Input, act};
+use crate::ui::model::Document;
+use crate::ui::overview::bank_sheet;
+use crate::ui::sheet::{self, Pos};
+use crate::ui::view::{CopyRequest, Ctx, Outcome, Side, View, ViewInfo};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
@@ -21,58 +21,24 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 /// The view id (and keymap context).
 pub const ID: &str = "side";
 
-const ACTIONS: &[ActionDef] = &[
-    act("side.up", "Previous bank", &["up"]),
-    act("side.down", "Next bank", &["down"]),
-    act("side.left", "Previous pattern", &["left"]),
-    act("side.right", "Next pattern", &["right"]),
-    act("side.focus", "Focus the other pane", &["tab"]),
-    act(
-        "side.copy",
-        "Copy this pattern onto the other pane's cursor",
-        &["c"],
-    ),
-    act(
-        "side.copy_part",
-        "Copy this pattern's part onto the part of the other pane's pattern",
-        &["a"],
-    ),
-    act(
-        "side.copy_track",
-        "Copy one track of this pattern onto the same track of the other pane's pattern",
-        &["t"],
-    ),
-    act(
-        "side.copy_scene",
-        "Copy a scene of this pattern's part onto a scene of the other pane's part",
-        &["s"],
-    ),
-    act(
-        "side.copy_bank",
-        "Copy this whole bank onto the other pane's bank",
-        &["b"],
-    ),
-    act(
-        "side.copy_slots",
-        "Copy sample slots (F1, S3, F1-F8) onto slots of the other project, with file and markers",
-        &["l"],
-    ),
-    act(
-        "side.with_part",
-        "Toggle: pattern copies bring their part along",
-        &["p"],
-    ),
-    act(
-        "side.open",
-        "Open the left pane's pattern in the grid",
-        &["enter"],
-    ),
-    act(
-        "side.close",
-        "Close the other project (refused with unsaved changes)",
-        &["x"],
-    ),
-];
+crate::ui::command::commands! {
+    /// A command of the side-by-side view.
+    pub enum SideCmd {
+        Focus { "side.focus", "Focus the other pane", ["tab"]; }
+        Copy { "side.copy", "Copy this pattern onto the other pane's cursor", ["c"]; }
+        CopyPart { "side.copy_part", "Copy this pattern's part onto the part of the other pane's pattern", ["a"]; }
+        CopyTrack { "side.copy_track", "Copy one track of this pattern onto the same track of the other pane's pattern", ["t"]; }
+        CopyScene { "side.copy_scene", "Copy a scene of this pattern's part onto a scene of the other pane's part", ["s"]; }
+        CopyBank { "side.copy_bank", "Copy this whole bank onto the other pane's bank", ["b"]; }
+        CopySlots { "side.copy_slots", "Copy sample slots (F1, S3, F1-F8) onto slots of the other project, with file and markers", ["l"]; }
+        WithPart { "side.with_part", "Toggle: pattern copies bring their part along", ["p"]; }
+        Open { "side.open", "Open the left pane's pattern in the grid", ["enter"]; }
+        Close { "side.close", "Close the other project (refused with unsaved changes)", ["x"]; }
+    }
+}
+
+/// Every action of the view (the table of [`SideCmd`]).
+const ACTIONS: &[ActionDef] = SideCmd::ACTIONS;
 
 const INFO: ViewInfo = ViewInfo {
     id: ID,
@@ -258,7 +224,7 @@ impl SideView {
             return Outcome::Error("the other project was closed; nothing changed".into());
         };
         let first = plan.summary().get(1).cloned().unwrap_or_default();
-        let out = super::edits::edit_doc(doc, &label, &[], |p| {
+        let out = crate::ui::edits::edit_doc(doc, &label, &[], |p| {
             slot_copy::apply(&plan, p).map_err(|e| e.to_string())?;
             Ok(String::new())
         });
@@ -274,7 +240,7 @@ impl SideView {
 
     /// What the copy action `a` copies from the focused cursor and onto the other cursor
     /// (`track`: the track `side.copy_track` was answered with, e.g. `T3` or `M2`).
-    fn request(&self, ctx: &Ctx, a: &str, track: &str) -> Result<CopyRequest, String> {
+    fn request(&self, ctx: &Ctx, a: SideCmd, track: &str) -> Result<CopyRequest, String> {
         if ctx.other.is_none() {
             return Err("open another project first (app.open_other, ctrl+o)".into());
         }
@@ -288,7 +254,7 @@ impl SideView {
                 .ok_or_else(|| format!("bank {} is not loaded", bank_letter(p.row)))
         };
         let (from, to) = match a {
-            "side.copy" => (
+            SideCmd::Copy => (
                 Target::Pattern {
                     bank: s.row,
                     pattern: s.col,
@@ -298,7 +264,7 @@ impl SideView {
                     pattern: d.col,
                 },
             ),
-            "side.copy_part" => (
+            SideCmd::CopyPart => (
                 Target::Part {
                     bank: s.row,
                     part: part_at(src, s)?,
@@ -308,7 +274,7 @@ impl SideView {
                     part: part_at(dst, d)?,
                 },
             ),
-            "side.copy_scene" => {
+            SideCmd::CopyScene => {
                 let bad = || {
                     format!(
                         "expected two scene numbers 1-16 (from, onto), e.g. `2 5`, got `{}`",
@@ -336,7 +302,7 @@ impl SideView {
                     },
                 )
             }
-            "side.copy_track" => {
+            SideCmd::CopyTrack => {
                 let at = |p: Pos| -> Result<Target, String> {
                     let spec = format!("{}{:02}.{}", bank_letter(p.row), p.col + 1, track.trim());
                     match spec.parse::<Target>() {
@@ -432,43 +398,46 @@ impl View for SideView {
     }
     fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Outcome {
         let a = match input {
-            Input::Action(a) => a,
+            Input::Action(name) => match SideCmd::from_name(name) {
+                Some(a) => a,
+                None => return Outcome::Ignored,
+            },
             Input::Answer("side.track", text) => {
-                return match self.request(ctx, "side.copy_track", &text) {
+                return match self.request(ctx, SideCmd::CopyTrack, &text) {
                     Ok(r) => Outcome::Copy(r),
                     Err(e) => Outcome::Error(e),
                 };
             }
             Input::Answer("side.slots", text) => return self.preview_slots(ctx, &text),
+            Input::Nav(nav) => {
+                let i = index(self.focused(ctx));
+                self.pos[i].nav(nav, 16, PATTERNS, 4);
+                return Outcome::Handled;
+            }
             Input::Answer("side.slots_confirm", text) => return self.copy_slots(ctx, &text),
             Input::Answer("side.scene", text) => {
-                return match self.request(ctx, "side.copy_scene", &text) {
+                return match self.request(ctx, SideCmd::CopyScene, &text) {
                     Ok(r) => Outcome::Copy(r),
                     Err(e) => Outcome::Error(e),
                 };
             }
             _ => return Outcome::Ignored,
         };
-        let i = index(self.focused(ctx));
         match a {
-            "side.up" => self.pos[i].step(-1, 0, 16, PATTERNS),
-            "side.down" => self.pos[i].step(1, 0, 16, PATTERNS),
-            "side.left" => self.pos[i].step(0, -1, 16, PATTERNS),
-            "side.right" => self.pos[i].step(0, 1, 16, PATTERNS),
-            "side.focus" => {
+            SideCmd::Focus => {
                 if ctx.other.is_none() {
                     return Outcome::Message("no other project: app.open_other opens one".into());
                 }
                 self.focus = flip(self.focus);
             }
-            "side.with_part" => {
+            SideCmd::WithPart => {
                 self.with_part = !self.with_part;
                 return Outcome::Message(format!(
                     "pattern copies {} their part",
                     if self.with_part { "bring" } else { "leave" }
                 ));
             }
-            "side.copy_track" if ctx.other.is_some() => {
+            SideCmd::CopyTrack if ctx.other.is_some() => {
                 return Outcome::Prompt {
                     title: format!(
                         "Track to copy onto the same track of the other pane's pattern (T1-T8, M1-M8; part settings {})",
@@ -478,28 +447,32 @@ impl View for SideView {
                     initial: String::new(),
                 };
             }
-            "side.copy_slots" if ctx.other.is_some() => {
+            SideCmd::CopySlots if ctx.other.is_some() => {
                 return Outcome::Prompt {
                     title: "Slots: FROM (this project) [ONTO (the other), default the same], e.g. F1, F1-F8, S3 S5, F1-F4 F010".into(),
                     tag: "side.slots",
                     initial: String::new(),
                 };
             }
-            "side.copy_scene" if ctx.other.is_some() => {
+            SideCmd::CopyScene if ctx.other.is_some() => {
                 return Outcome::Prompt {
                     title: "Scenes: FROM (this pattern's part) ONTO (the other pane's pattern's part), e.g. 2 5".into(),
                     tag: "side.scene",
                     initial: String::new(),
                 };
             }
-            "side.copy" | "side.copy_part" | "side.copy_bank" | "side.copy_track"
-            | "side.copy_scene" | "side.copy_slots" => {
+            SideCmd::Copy
+            | SideCmd::CopyPart
+            | SideCmd::CopyBank
+            | SideCmd::CopyTrack
+            | SideCmd::CopyScene
+            | SideCmd::CopySlots => {
                 return match self.request(ctx, a, "") {
                     Ok(r) => Outcome::Copy(r),
                     Err(e) => Outcome::Error(e),
                 };
             }
-            "side.open" => {
+            SideCmd::Open => {
                 if self.focused(ctx) == Side::Other {
                     return Outcome::Message(
                         "the grid edits the left project; copy the pattern over first".into(),
@@ -513,7 +486,7 @@ impl View for SideView {
                 }
                 return Outcome::Switch("pattern");
             }
-            "side.close" => {
+            SideCmd::Close => {
                 let Some(o) = &ctx.other else {
                     return Outcome::Message("no other project is open".into());
                 };
@@ -528,20 +501,19 @@ impl View for SideView {
                 self.focus = Side::Main;
                 return Outcome::Message(format!("closed {name}"));
             }
-            _ => return Outcome::Ignored,
         }
         Outcome::Handled
     }
     fn hints(&self, ctx: &Ctx) -> Vec<&'static str> {
         if ctx.other.is_some() {
             vec![
-                "side.focus",
-                "side.copy",
-                "side.copy_bank",
-                "side.with_part",
+                SideCmd::Focus.name(),
+                SideCmd::Copy.name(),
+                SideCmd::CopyBank.name(),
+                SideCmd::WithPart.name(),
             ]
         } else {
-            vec!["app.open_other"]
+            vec![crate::ui::action::GlobalCmd::OpenOther.name()]
         }
     }
     fn focused_side(&self, ctx: &Ctx) -> Side {

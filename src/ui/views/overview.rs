@@ -2,30 +2,28 @@
 //! length. Enter jumps to the pattern in the grid. Copy a pattern (with its part) or a whole bank
 //! to the cursor, after a summary of what the copy does; one undo step.
 
-use super::action::{ActionDef, Input, act};
-use super::model::Document;
-use super::sheet::{self, Pos, Sheet};
-use super::view::{CopyRequest, Ctx, Outcome, Side, View, ViewInfo};
 use crate::format::bank::{Bank, PATTERNS};
 use crate::format::bank_letter;
 use crate::project::copy::{CopyOptions, Target};
+use crate::ui::action::{ActionDef, Input, act};
+use crate::ui::model::Document;
+use crate::ui::sheet::{self, Pos, Sheet};
+use crate::ui::view::{CopyRequest, Ctx, Outcome, Side, View, ViewInfo};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-const ACTIONS: &[ActionDef] = &[
-    act("overview.up", "Previous bank", &["up"]),
-    act("overview.down", "Next bank", &["down"]),
-    act("overview.left", "Previous pattern", &["left"]),
-    act("overview.right", "Next pattern", &["right"]),
-    act("overview.open", "Open the pattern in the grid", &["enter"]),
-    act("overview.copy", "Copy this pattern (with its part)", &["c"]),
-    act("overview.copy_bank", "Copy this whole bank", &["b"]),
-    act(
-        "overview.paste",
-        "Paste the copied pattern or bank here",
-        &["v"],
-    ),
-];
+crate::ui::command::commands! {
+    /// A command of the overview.
+    pub enum OverviewCmd {
+        Open { "overview.open", "Open the pattern in the grid", ["enter"]; }
+        Copy { "overview.copy", "Copy this pattern (with its part)", ["c"]; }
+        CopyBank { "overview.copy_bank", "Copy this whole bank", ["b"]; }
+        Paste { "overview.paste", "Paste the copied pattern or bank here", ["v"]; }
+    }
+}
+
+/// Every action of the view (the table of [`OverviewCmd`]).
+const ACTIONS: &[ActionDef] = OverviewCmd::ACTIONS;
 
 /// Whether a pattern holds anything (a trig on any track).
 pub fn in_use(bank: &Bank, p: usize) -> bool {
@@ -128,12 +126,9 @@ impl View for OverviewView {
     }
     fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Outcome {
         match input {
-            Input::Action(a) => match a {
-                "overview.up" => self.pos.step(-1, 0, 16, PATTERNS),
-                "overview.down" => self.pos.step(1, 0, 16, PATTERNS),
-                "overview.left" => self.pos.step(0, -1, 16, PATTERNS),
-                "overview.right" => self.pos.step(0, 1, 16, PATTERNS),
-                "overview.open" => {
+            Input::Action(name) => match OverviewCmd::from_name(name) {
+                None => return Outcome::Ignored,
+                Some(OverviewCmd::Open) => {
                     ctx.nav.bank = self.pos.row;
                     ctx.nav.pattern = self.pos.col;
                     if let Some(i) = ctx.doc.info(ctx.nav.bank, ctx.nav.pattern) {
@@ -141,8 +136,8 @@ impl View for OverviewView {
                     }
                     return Outcome::Switch("pattern");
                 }
-                "overview.copy" | "overview.copy_bank" => {
-                    let t = if a == "overview.copy" {
+                Some(a @ (OverviewCmd::Copy | OverviewCmd::CopyBank)) => {
+                    let t = if a == OverviewCmd::Copy {
                         Target::Pattern {
                             bank: self.pos.row,
                             pattern: self.pos.col,
@@ -153,7 +148,7 @@ impl View for OverviewView {
                     self.source = Some(t);
                     return Outcome::Message(format!("copied {t}"));
                 }
-                "overview.paste" => {
+                Some(OverviewCmd::Paste) => {
                     let Some(src) = self.source else {
                         return Outcome::Message("copy a pattern (c) or a bank (b) first".into());
                     };
@@ -170,13 +165,17 @@ impl View for OverviewView {
                         },
                     });
                 }
-                _ => return Outcome::Ignored,
             },
+            Input::Nav(nav) => self.pos.nav(nav, 16, PATTERNS, 4),
             _ => return Outcome::Ignored,
         }
         Outcome::Handled
     }
     fn hints(&self, _ctx: &Ctx) -> Vec<&'static str> {
-        vec!["overview.open", "overview.copy", "overview.paste"]
+        vec![
+            OverviewCmd::Open.name(),
+            OverviewCmd::Copy.name(),
+            OverviewCmd::Paste.name(),
+        ]
     }
 }
