@@ -37,6 +37,9 @@ struct DelayLine {
     feedback: f32,
     send: f32,
     volume: f32,
+    /// Frames written since the line was (re)started; older frames read as silence, so a
+    /// reused line is cleared without touching its memory.
+    filled: usize,
 }
 
 impl DelayLine {
@@ -46,7 +49,12 @@ impl DelayLine {
             return;
         }
         let read = (self.pos + self.buf.len() - self.len) % self.buf.len();
-        let y = self.buf[read];
+        let y = if self.filled >= self.len {
+            self.buf[read]
+        } else {
+            [0.0; 2]
+        };
+        self.filled = (self.filled + 1).min(self.buf.len());
         self.buf[self.pos] = [
             x[0] * self.send + y[0] * self.feedback,
             x[1] * self.send + y[1] * self.feedback,
@@ -121,6 +129,8 @@ pub struct FxBlock {
     values: [u8; 6],
     step_secs: f64,
     delay: Option<DelayLine>,
+    /// The delay line is kept when the type changes (the live engine allocates it once).
+    keep_delay: bool,
 }
 
 impl std::fmt::Debug for FxBlock {
@@ -141,11 +151,48 @@ impl Default for FxBlock {
             values: [255; 6],
             step_secs: 0.0,
             delay: None,
+            keep_delay: false,
         }
     }
 }
 
+fn new_line() -> DelayLine {
+    DelayLine {
+        buf: vec![[0.0; 2]; (MAX_DELAY_SECS * f64::from(SAMPLE_RATE)) as usize],
+        pos: 0,
+        len: 0,
+        feedback: 0.0,
+        send: 0.0,
+        volume: 0.0,
+        filled: 0,
+    }
+}
+
 impl FxBlock {
+    /// A block whose delay line is allocated now and kept for good, so that [`FxBlock::set`]
+    /// and [`FxBlock::reset`] never allocate or free (for the real-time engine).
+    pub fn preallocated() -> Self {
+        Self {
+            delay: Some(new_line()),
+            keep_delay: true,
+            ..Self::default()
+        }
+    }
+
+    /// Back to no effect with empty filter and delay state (no allocation when
+    /// [`FxBlock::preallocated`]).
+    pub fn reset(&mut self) {
+        let keep = self.keep_delay;
+        let line = self.delay.take().filter(|_| keep);
+        *self = Self::default();
+        self.keep_delay = keep;
+        self.delay = line;
+        if let Some(l) = self.delay.as_mut() {
+            l.filled = 0;
+            l.len = 0;
+        }
+    }
+
     /// Sets the type and its six parameter values (at a trig; `step_secs` is the track's
     /// step length, for tempo-synced times); filter state and the delay line carry over
     /// while the type stays the same.
@@ -154,7 +201,7 @@ impl FxBlock {
             return;
         }
         if code != self.code {
-            *self = Self::default();
+            self.reset();
             self.code = code;
         }
         self.values = values;
@@ -165,14 +212,7 @@ impl FxBlock {
                 // TIME, FB, VOL, BASE, WDTH, SEND: the input goes into the line at SEND,
                 // the line feeds back at FB and is heard at VOL (BASE/WDTH not rendered).
                 let [time, fb, vol, _, _, send] = values;
-                let line = self.delay.get_or_insert_with(|| DelayLine {
-                    buf: vec![[0.0; 2]; (MAX_DELAY_SECS * f64::from(SAMPLE_RATE)) as usize],
-                    pos: 0,
-                    len: 0,
-                    feedback: 0.0,
-                    send: 0.0,
-                    volume: 0.0,
-                });
+                let line = self.delay.get_or_insert_with(new_line);
                 let frames = (delay_steps(time) * step_secs * f64::from(SAMPLE_RATE)).round();
                 line.len = (frames as usize).clamp(1, line.buf.len() - 1);
                 line.feedback = f32::from(fb.min(127)) / 128.0;
@@ -230,7 +270,9 @@ impl FxBlock {
         }
         self.stages[0].run(x);
         self.stages[1].run(x);
-        if let Some(d) = self.delay.as_mut() {
+        if self.code == DELAY
+            && let Some(d) = self.delay.as_mut()
+        {
             d.run(x);
         }
     }

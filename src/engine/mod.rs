@@ -14,12 +14,14 @@
 
 pub mod fx;
 pub mod laws;
+pub mod live;
 pub mod load;
 pub mod render;
 pub mod sample;
 pub mod voice;
 
 pub use render::{Onset, RenderOptions, Rendered, plan, render, render_with_progress};
+pub use live::{LiveControl, LiveEngine, LiveError, Song, live_pair};
 pub use sample::{Sample, SampleRegion, Samples, SlotSound};
 
 /// The engine's sample rate (the device's).

@@ -136,15 +136,17 @@ fn locked_values(part: &AudioPart, locks: &[u8; 32]) -> [u8; 30] {
     v
 }
 
-struct Trigger {
-    frame: usize,
-    spec: Option<VoiceSpec>,
-    fx: [(u8, [u8; 6]); 2],
-    step_secs: f64,
-    trigless: bool,
+/// A sample start or a trigless value change on one track.
+#[derive(Clone)]
+pub(crate) struct Trigger {
+    pub(crate) frame: usize,
+    pub(crate) spec: Option<VoiceSpec>,
+    pub(crate) fx: [(u8, [u8; 6]); 2],
+    pub(crate) step_secs: f64,
+    pub(crate) trigless: bool,
 }
 
-fn frames_of(secs: f64) -> usize {
+pub(crate) fn frames_of(secs: f64) -> usize {
     (secs.max(0.0) * f64::from(SAMPLE_RATE)).round() as usize
 }
 
@@ -219,6 +221,145 @@ fn note(list: &mut Vec<String>, s: String) {
     }
 }
 
+/// The sample starts and value changes one step event gives its track, in time order
+/// of their seconds (`emit(at, trigger)`, the trigger's `frame` left 0): a trigless trig
+/// gives one value change; a trig gives each repeat and each RTRG retrig (retrigs stop at
+/// the next repeat and at `end`). Things met that are not rendered are noted in `notes`
+/// (the live engine passes `None`: nothing here allocates then).
+pub(crate) fn event_triggers(
+    ev: &StepEvent,
+    items: &[PlayItem],
+    samples: &Samples,
+    crossfader: Option<u8>,
+    end: f64,
+    mut notes: Option<&mut Vec<String>>,
+    emit: &mut dyn FnMut(f64, Trigger),
+) {
+    let t = ev.track;
+    if t >= AUDIO_TRACKS || !(ev.data.trig || ev.data.trigless) {
+        return;
+    }
+    let Some(item) = items.get(ev.item) else {
+        return;
+    };
+    let part = &item.pattern.part.audio[t];
+    let mut v = locked_values(part, &ev.data.locks);
+    let xlv = crossfader.map_or(1.0, |x| apply_scenes(&mut v, &item.pattern.part, t, x));
+    let sound = match part.machine {
+        MachineType::Flex | MachineType::Static => {
+            let lock = ev.data.locks[31];
+            let (pool, slot) = match part.machine {
+                MachineType::Flex => (
+                    &samples.flex,
+                    if lock != NO_LOCK {
+                        lock
+                    } else {
+                        part.flex_slot
+                    },
+                ),
+                _ => (
+                    &samples.statics,
+                    if lock != NO_LOCK {
+                        lock
+                    } else {
+                        part.static_slot
+                    },
+                ),
+            };
+            pool.get(&slot)
+        }
+        MachineType::Thru | MachineType::Pickup => {
+            if let Some(list) = notes.as_deref_mut() {
+                let m = if part.machine == MachineType::Thru {
+                    "THRU"
+                } else {
+                    "PICKUP"
+                };
+                note(
+                    list,
+                    format!("T{}: {m} has no live input here, silent", t + 1),
+                );
+            }
+            None
+        }
+        MachineType::Neighbor => None,
+        MachineType::Unknown(_) => None,
+    };
+    if let Some(list) = notes.as_deref_mut() {
+        for (i, code) in [part.fx1, part.fx2].into_iter().enumerate() {
+            if !fx::is_rendered(code) {
+                note(
+                    list,
+                    format!(
+                        "T{}: FX{} {} not rendered (passes through)",
+                        t + 1,
+                        i + 1,
+                        fx_name(code)
+                    ),
+                );
+            }
+        }
+        if part.setup[3] == 1 {
+            note(
+                list,
+                format!("T{}: RATE as time-stretch not rendered (pitch only)", t + 1),
+            );
+        }
+    }
+    let fxv = |o: usize| {
+        let mut a = [0u8; 6];
+        a.copy_from_slice(&v[o..o + 6]);
+        a
+    };
+    let fx = [(part.fx1, fxv(18)), (part.fx2, fxv(24))];
+    let spec = sound
+        .and_then(|s| voice_spec(part, &v, s, ev.step_secs))
+        .map(|mut s| {
+            s.gain = [s.gain[0] * xlv, s.gain[1] * xlv];
+            s
+        });
+    let plays = laws::retrig_plays(v[4]);
+    let retrig = laws::retrig_steps(v[5]) * ev.step_secs;
+    if !ev.data.trig {
+        // A trigless trig: its values reach the playing voice and the FX, nothing restarts.
+        emit(
+            ev.at,
+            Trigger {
+                frame: 0,
+                spec,
+                fx,
+                step_secs: ev.step_secs,
+                trigless: true,
+            },
+        );
+        return;
+    }
+    for k in 0..ev.repeats() {
+        let onset = ev.onset(k);
+        let next = if k + 1 < ev.repeats() {
+            ev.onset(k + 1)
+        } else {
+            f64::INFINITY
+        };
+        for r in 0..plays {
+            let at = onset + r as f64 * retrig;
+            if r > 0 && (at >= next || at >= end) {
+                break;
+            }
+            emit(
+                at,
+                Trigger {
+                    frame: 0,
+                    spec: spec.clone(),
+                    fx,
+                    step_secs: ev.step_secs,
+                    trigless: false,
+                },
+            );
+        }
+    }
+}
+
 /// Renders play items on the audio tracks with the given samples.
 pub fn render(
     items: Vec<PlayItem>,
@@ -247,128 +388,28 @@ pub fn render_with_progress(
     let mut triggers: Vec<Vec<Trigger>> = (0..AUDIO_TRACKS).map(|_| Vec::new()).collect();
     for ev in &events {
         let t = ev.track;
-        if t >= AUDIO_TRACKS || opts.tracks & (1 << t) == 0 || !(ev.data.trig || ev.data.trigless) {
+        if t >= AUDIO_TRACKS || opts.tracks & (1 << t) == 0 {
             continue;
         }
-        let Some(item) = items.get(ev.item) else {
-            continue;
-        };
-        let part = &item.pattern.part.audio[t];
-        let mut v = locked_values(part, &ev.data.locks);
-        let xlv = opts
-            .crossfader
-            .map_or(1.0, |x| apply_scenes(&mut v, &item.pattern.part, t, x));
-        let name = format!("T{}", t + 1);
-        let sound = match part.machine {
-            MachineType::Flex | MachineType::Static => {
-                let lock = ev.data.locks[31];
-                let (pool, slot) = match part.machine {
-                    MachineType::Flex => (
-                        &samples.flex,
-                        if lock != NO_LOCK {
-                            lock
-                        } else {
-                            part.flex_slot
-                        },
-                    ),
-                    _ => (
-                        &samples.statics,
-                        if lock != NO_LOCK {
-                            lock
-                        } else {
-                            part.static_slot
-                        },
-                    ),
-                };
-                pool.get(&slot)
-            }
-            MachineType::Thru | MachineType::Pickup => {
-                let m = if part.machine == MachineType::Thru {
-                    "THRU"
-                } else {
-                    "PICKUP"
-                };
-                note(
-                    &mut out.not_rendered,
-                    format!("{name}: {m} has no live input here, silent"),
-                );
-                None
-            }
-            MachineType::Neighbor => None,
-            MachineType::Unknown(_) => None,
-        };
-        for (i, code) in [part.fx1, part.fx2].into_iter().enumerate() {
-            if !fx::is_rendered(code) {
-                note(
-                    &mut out.not_rendered,
-                    format!(
-                        "{name}: FX{} {} not rendered (passes through)",
-                        i + 1,
-                        fx_name(code)
-                    ),
-                );
-            }
-        }
-        if part.setup[3] == 1 {
-            note(
-                &mut out.not_rendered,
-                format!("{name}: RATE as time-stretch not rendered (pitch only)"),
-            );
-        }
-        let fxv = |o: usize| {
-            let mut a = [0u8; 6];
-            a.copy_from_slice(&v[o..o + 6]);
-            a
-        };
-        let fx = [(part.fx1, fxv(18)), (part.fx2, fxv(24))];
-        let spec = sound
-            .and_then(|s| voice_spec(part, &v, s, ev.step_secs))
-            .map(|mut s| {
-                s.gain = [s.gain[0] * xlv, s.gain[1] * xlv];
-                s
-            });
-        let plays = laws::retrig_plays(v[4]);
-        let retrig = laws::retrig_steps(v[5]) * ev.step_secs;
-        if !ev.data.trig {
-            // A trigless trig: its values reach the playing voice and the FX, nothing restarts.
-            triggers[t].push(Trigger {
-                frame: frames_of(ev.at),
-                spec,
-                fx,
-                step_secs: ev.step_secs,
-                trigless: true,
-            });
-            continue;
-        }
-        for k in 0..ev.repeats() {
-            let onset = ev.onset(k);
-            let next = if k + 1 < ev.repeats() {
-                ev.onset(k + 1)
-            } else {
-                f64::INFINITY
-            };
-            for r in 0..plays {
-                let at = onset + r as f64 * retrig;
-                if r > 0 && (at >= next || at >= end) {
-                    break;
-                }
+        event_triggers(
+            ev,
+            &items,
+            samples,
+            opts.crossfader,
+            end,
+            Some(&mut out.not_rendered),
+            &mut |at, trig| {
                 let frame = frames_of(at);
-                if spec.is_some() {
+                if !trig.trigless && trig.spec.is_some() {
                     out.onsets.push(Onset {
                         track: t,
                         at,
                         frame,
                     });
                 }
-                triggers[t].push(Trigger {
-                    frame,
-                    spec: spec.clone(),
-                    fx,
-                    step_secs: ev.step_secs,
-                    trigless: false,
-                });
-            }
-        }
+                triggers[t].push(Trigger { frame, ..trig });
+            },
+        );
     }
     out.onsets
         .sort_by(|a, b| a.at.total_cmp(&b.at).then(a.track.cmp(&b.track)));
