@@ -601,6 +601,10 @@ impl LiveEngine {
                     }
                     tr.fx[0].set(x.fx[0].0, x.fx[0].1, x.step_secs);
                     tr.fx[1].set(x.fx[1].0, x.fx[1].1, x.step_secs);
+                    if !x.trigless {
+                        tr.fx[0].trigger();
+                        tr.fx[1].trigger();
+                    }
                 }
                 let mut s = match input {
                     Some((inp, g)) => [inp[i][0] * g[0], inp[i][1] * g[1]],
@@ -718,5 +722,11 @@ fn pull(
                 q.insert(pos, trig);
             },
         );
+    }
+}
+
+impl crate::audio::LiveSource for LiveEngine {
+    fn process_add(&mut self, out: &mut [f32], channels: usize) {
+        LiveEngine::process_add(self, out, channels);
     }
 }

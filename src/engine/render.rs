@@ -499,6 +499,10 @@ fn render_track(trigs: &[Trigger], buf: &mut [[f32; 2]], start: Start) {
             }
             fx[0].set(t.fx[0].0, t.fx[0].1, t.step_secs);
             fx[1].set(t.fx[1].0, t.fx[1].1, t.step_secs);
+            if !t.trigless {
+                fx[0].trigger();
+                fx[1].trigger();
+            }
             next += 1;
         }
         let mut x = match start.input {

@@ -110,6 +110,7 @@ impl App {
     pub fn actions_of(views: &[Box<dyn View>]) -> Vec<ActionDef> {
         let mut v: Vec<ActionDef> = GLOBAL_ACTIONS.to_vec();
         v.extend_from_slice(super::audition::ACTIONS);
+        v.extend_from_slice(super::local_play::ACTIONS);
         for view in views {
             v.push(view.info().switch);
             v.extend_from_slice(view.actions());
@@ -149,6 +150,7 @@ impl App {
             self.message = Some((m, err));
         }
         super::audition::tick(self);
+        super::local_play::tick(self);
     }
 
     /// Handles one key.
@@ -260,6 +262,7 @@ impl App {
     pub fn action(&mut self, name: &'static str) {
         self.message = None;
         match name {
+            n if super::local_play::handles(self, n) => super::local_play::action(self, n),
             "app.quit" => {
                 let unsaved = |d: &super::model::Document| d.is_dirty() && !d.read_only();
                 if unsaved(&self.ctx.doc) || self.ctx.other.as_ref().is_some_and(unsaved) {
