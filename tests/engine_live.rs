@@ -158,45 +158,52 @@ fn items(p: SeqPattern, passes: Option<u32>) -> Vec<PlayItem> {
 
 #[test]
 fn live_callback_renders_the_same_frames_as_the_offline_render() {
-    let s = samples();
-    let off = render(
-        items(busy(), Some(2)),
-        setup(),
-        &s,
-        RenderOptions {
-            seed: 7,
-            ..RenderOptions::default()
-        },
-    );
-    assert!(off.main.iter().any(|f| f[0].abs() > 0.01));
-    let (mut engine, mut control) = live_pair();
-    control.set_samples(samples()).unwrap();
-    control
-        .play(Song::new(items(busy(), Some(2)), setup(), 7, false, 0.0))
-        .unwrap();
-    let mut live = vec![[0.0f32; 2]; off.main.len()];
-    // 256-frame callbacks, the last one short.
-    for chunk in live.chunks_mut(256) {
-        engine.process_stereo(chunk);
-    }
-    let worst = off
-        .main
-        .iter()
-        .zip(&live)
-        .map(|(a, b)| (a[0] - b[0]).abs().max((a[1] - b[1]).abs()))
-        .fold(0.0f32, f32::max);
-    assert_eq!(worst, 0.0, "largest difference between live and offline");
-    // Interleaved output with the device's channel count adds into the buffer.
-    let (mut engine, mut control) = live_pair();
-    control.set_samples(samples()).unwrap();
-    control
-        .play(Song::new(items(busy(), Some(2)), setup(), 7, false, 0.0))
-        .unwrap();
-    let mut inter = vec![0.25f32; 2 * 1000];
-    engine.process_add(&mut inter, 2);
-    for i in 0..1000 {
-        assert_eq!(inter[2 * i], 0.25 + off.main[i][0]);
-        assert_eq!(inter[2 * i + 1], 0.25 + off.main[i][1]);
+    // Once as it is, once with T8 as the master track (it processes T1-T7's mix).
+    for master in [false, true] {
+        let setup = DeviceSetup {
+            master_track: master,
+            ..setup()
+        };
+        let s = samples();
+        let off = render(
+            items(busy(), Some(2)),
+            setup,
+            &s,
+            RenderOptions {
+                seed: 7,
+                ..RenderOptions::default()
+            },
+        );
+        assert!(off.main.iter().any(|f| f[0].abs() > 0.01));
+        let (mut engine, mut control) = live_pair();
+        control.set_samples(samples()).unwrap();
+        control
+            .play(Song::new(items(busy(), Some(2)), setup, 7, false, 0.0))
+            .unwrap();
+        let mut live = vec![[0.0f32; 2]; off.main.len()];
+        // 256-frame callbacks, the last one short.
+        for chunk in live.chunks_mut(256) {
+            engine.process_stereo(chunk);
+        }
+        let worst = off
+            .main
+            .iter()
+            .zip(&live)
+            .map(|(a, b)| (a[0] - b[0]).abs().max((a[1] - b[1]).abs()))
+            .fold(0.0f32, f32::max);
+        assert_eq!(worst, 0.0, "master {master}: largest difference live/offline");
+        // Interleaved output with the device's channel count adds into the buffer.
+        let (mut engine, mut control) = live_pair();
+        control.set_samples(samples()).unwrap();
+        control
+            .play(Song::new(items(busy(), Some(2)), setup, 7, false, 0.0))
+            .unwrap();
+        let mut inter = vec![0.25f32; 2 * 1000];
+        engine.process_add(&mut inter, 2);
+        for i in 0..1000 {
+            assert_eq!(inter[2 * i], 0.25 + off.main[i][0]);
+            assert_eq!(inter[2 * i + 1], 0.25 + off.main[i][1]);
+        }
     }
 }
 

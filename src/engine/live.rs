@@ -17,7 +17,7 @@
 //! [`super::render`] (checked by `tests/engine_live.rs`).
 
 use super::fx::FxBlock;
-use super::render::{AUDIO_TRACKS, Trigger, event_triggers, frames_of};
+use super::render::{AUDIO_TRACKS, MASTER, Trigger, event_triggers, frames_of};
 use super::sample::Samples;
 use super::voice::Voice;
 use super::{SAMPLE_RATE, laws};
@@ -58,6 +58,8 @@ pub struct Song {
     machines: [MachineType; AUDIO_TRACKS],
     step_secs: f64,
     finished: bool,
+    /// T8 is the master track (the project's `MASTER_TRACK`).
+    master: bool,
 }
 
 mod stepbuf {
@@ -136,6 +138,7 @@ impl Song {
             machines,
             step_secs,
             finished: false,
+            master: setup.master_track,
         }
     }
 
@@ -221,6 +224,7 @@ pub struct LiveEngine {
     solo: u8,
     crossfader: Option<u8>,
     machines: [MachineType; AUDIO_TRACKS],
+    master: bool,
     wait_sound: bool,
 }
 
@@ -291,6 +295,7 @@ pub fn live_pair() -> (LiveEngine, LiveControl) {
         solo: 0,
         crossfader: None,
         machines: [MachineType::Flex; AUDIO_TRACKS],
+        master: false,
         wait_sound: false,
     };
     let control = LiveControl {
@@ -389,6 +394,7 @@ impl LiveEngine {
             tr.fx[1].set(b.0, b.1, song.step_secs);
         }
         self.machines = song.machines;
+        self.master = song.master;
         if let Some(old) = self.song.replace(song) {
             self.retire(Retired::Song(old));
         }
@@ -537,6 +543,7 @@ impl LiveEngine {
     fn start_song_keep_fx(&mut self, mut song: Box<Song>, origin: i64) {
         song.origin = origin;
         self.machines = song.machines;
+        self.master = song.master;
         if let Some(old) = self.song.replace(song) {
             self.retire(Retired::Song(old));
         }
@@ -569,10 +576,28 @@ impl LiveEngine {
         }
     }
 
+    /// Whether track `t` feeds a Neighbor on the next track (it reaches the mix through it).
+    fn feeds(&self, t: usize) -> bool {
+        t + 1 < AUDIO_TRACKS && self.machines[t + 1] == MachineType::Neighbor
+    }
+
+    /// Whether track `t` is heard (mute and solo).
+    fn audible(&self, t: usize) -> bool {
+        if self.solo != 0 {
+            self.solo & (1 << t) != 0
+        } else {
+            self.mute & (1 << t) == 0
+        }
+    }
+
     /// Renders frames `a..b` of the block into the track buffers.
     fn render(&mut self, a: usize, b: usize) {
         let base = self.frame;
+        // With T8 as master, the heard tracks T1-T7 are its input.
+        let into_master: [bool; AUDIO_TRACKS] =
+            std::array::from_fn(|k| k < MASTER && !self.feeds(k) && self.audible(k));
         for t in 0..AUDIO_TRACKS {
+            let is_master = self.master && t == MASTER;
             let neighbor = t > 0 && self.machines[t] == MachineType::Neighbor;
             let (before, rest) = self.bufs.split_at_mut(t);
             let buf = &mut rest[0];
@@ -588,6 +613,17 @@ impl LiveEngine {
             } else {
                 None
             };
+            let master_gain = is_master.then(|| {
+                self.song
+                    .as_ref()
+                    .and_then(|s| s.items().first())
+                    .map_or([1.0; 2], |i| {
+                        let p = &i.pattern.part.audio[t];
+                        let (bl, br) = laws::balance_gains(p.values[16]);
+                        let g = laws::volume_gain(p.values[15]) * laws::level_gain(p.levels[0]);
+                        [g * bl, g * br]
+                    })
+            });
             for (i, out) in buf.iter_mut().enumerate().take(b).skip(a) {
                 let frame = base + i;
                 while tr.queue.front().is_some_and(|x| x.frame <= frame) {
@@ -606,9 +642,19 @@ impl LiveEngine {
                         tr.fx[1].trigger();
                     }
                 }
-                let mut s = match input {
-                    Some((inp, g)) => [inp[i][0] * g[0], inp[i][1] * g[1]],
-                    None => [0.0f32; 2],
+                let mut s = match (master_gain, input) {
+                    (Some(g), _) => {
+                        let mut m = [0.0f32; 2];
+                        for (k, other) in before.iter().enumerate() {
+                            if into_master[k] {
+                                m[0] += other[i][0];
+                                m[1] += other[i][1];
+                            }
+                        }
+                        [m[0] * g[0], m[1] * g[1]]
+                    }
+                    (None, Some((inp, g))) => [inp[i][0] * g[0], inp[i][1] * g[1]],
+                    (None, None) => [0.0f32; 2],
                 };
                 if let Some(v) = tr.voice.as_mut()
                     && !v.mix_next(&mut s)
@@ -624,25 +670,25 @@ impl LiveEngine {
 
     /// Sums the audible tracks of the block into `self.mix`.
     fn mixdown(&mut self, n: usize) {
-        let mix = &mut self.mix[..n];
-        mix.fill([0.0; 2]);
+        self.mix[..n].fill([0.0; 2]);
         for t in 0..AUDIO_TRACKS {
-            let feeds = t + 1 < AUDIO_TRACKS && self.machines[t + 1] == MachineType::Neighbor;
-            let audible = if self.solo != 0 {
-                self.solo & (1 << t) != 0
+            // With T8 as master only T8 is heard (the others are its input).
+            let skip = if self.master {
+                t != MASTER
             } else {
-                self.mute & (1 << t) == 0
+                self.feeds(t) || !self.audible(t)
             };
-            if feeds || !audible {
+            if skip {
                 continue;
             }
+            let mix = &mut self.mix[..n];
             for (m, s) in mix.iter_mut().zip(&self.bufs[t][..n]) {
                 m[0] += s[0];
                 m[1] += s[1];
             }
         }
         if self.wait_sound
-            && let Some(k) = mix.iter().position(|m| m[0] != 0.0 || m[1] != 0.0)
+            && let Some(k) = self.mix[..n].iter().position(|m| m[0] != 0.0 || m[1] != 0.0)
         {
             self.wait_sound = false;
             self.status
@@ -703,6 +749,7 @@ fn pull(
             continue;
         }
         let origin = song.origin;
+        let silent = song.master && ev.track == MASTER;
         let q = &mut tracks[ev.track].queue;
         event_triggers(
             &ev,
@@ -713,6 +760,9 @@ fn pull(
             None,
             &mut |at, mut trig| {
                 trig.frame = (origin + frames_of(at) as i64).max(0) as usize;
+                if silent {
+                    trig.spec = None;
+                }
                 if q.len() == q.capacity() {
                     status.dropped.fetch_add(1, Ordering::Relaxed);
                     return;

@@ -15,6 +15,8 @@ use crate::seq::timeline::{PlayItem, StepEvent, Timeline};
 
 /// Audio tracks the engine plays.
 pub const AUDIO_TRACKS: usize = 8;
+/// The track that is the master track when the project says so (T8).
+pub const MASTER: usize = 7;
 /// Longest render of items that repeat forever (seconds).
 pub const ENDLESS_CAP_SECS: f64 = 600.0;
 
@@ -386,6 +388,8 @@ pub fn render_with_progress(
         ..Rendered::default()
     };
     let mut triggers: Vec<Vec<Trigger>> = (0..AUDIO_TRACKS).map(|_| Vec::new()).collect();
+    // T8 as master (MASTER_TRACK=1): its trigs play no sample, it processes the mix.
+    let master = setup.master_track && opts.tracks & 0x80 != 0;
     for ev in &events {
         let t = ev.track;
         if t >= AUDIO_TRACKS || opts.tracks & (1 << t) == 0 {
@@ -398,8 +402,11 @@ pub fn render_with_progress(
             opts.crossfader,
             end,
             Some(&mut out.not_rendered),
-            &mut |at, trig| {
+            &mut |at, mut trig| {
                 let frame = frames_of(at);
+                if master && t == MASTER {
+                    trig.spec = None;
+                }
                 if !trig.trigless && trig.spec.is_some() {
                     out.onsets.push(Onset {
                         track: t,
@@ -415,6 +422,12 @@ pub fn render_with_progress(
         .sort_by(|a, b| a.at.total_cmp(&b.at).then(a.track.cmp(&b.track)));
     // The first item's part decides Neighbor routing and the FX a track starts with.
     let first = items.first().map(|i| i.pattern.part.audio);
+    // Tracks feeding a Neighbor on the next track reach the mix only through it.
+    let feeds = |t: usize| {
+        t + 1 < AUDIO_TRACKS
+            && first.is_some_and(|p| p[t + 1].machine == MachineType::Neighbor)
+            && opts.tracks & (1 << (t + 1)) != 0
+    };
     for (t, trigs) in triggers.iter_mut().enumerate() {
         trigs.sort_by_key(|x| x.frame);
         let selected = opts.tracks & (1 << t) != 0;
@@ -435,7 +448,31 @@ pub fn render_with_progress(
                 .map_or(0.125, |i| 60.0 / setup.tempo_for(&i.pattern) / 4.0),
             input: None,
         };
-        if neighbor && let Some(p) = part {
+        if master && t == MASTER {
+            let gains = part.map_or([1.0; 2], |p| {
+                let (bl, br) = laws::balance_gains(p.values[16]);
+                let g = laws::volume_gain(p.values[15]) * laws::level_gain(p.levels[0]);
+                [g * bl, g * br]
+            });
+            let mut sum = vec![[0.0f32; 2]; total];
+            for (k, stem) in out.stems.iter().enumerate() {
+                if feeds(k) {
+                    continue;
+                }
+                for (m, x) in sum.iter_mut().zip(stem) {
+                    m[0] += x[0];
+                    m[1] += x[1];
+                }
+            }
+            render_track(
+                trigs,
+                &mut buf,
+                Start {
+                    input: Some((&sum, gains)),
+                    ..start
+                },
+            );
+        } else if neighbor && let Some(p) = part {
             let (bl, br) = laws::balance_gains(p.values[16]);
             let g = laws::volume_gain(p.values[15]) * laws::level_gain(p.levels[0]);
             let input: &[[f32; 2]] = &out.stems[t - 1];
@@ -453,14 +490,10 @@ pub fn render_with_progress(
         out.stems.push(buf);
         progress(t + 1);
     }
-    // The main mix: every track except one feeding a Neighbor on the next track.
-    let feeds = |t: usize| {
-        t + 1 < AUDIO_TRACKS
-            && first.is_some_and(|p| p[t + 1].machine == MachineType::Neighbor)
-            && opts.tracks & (1 << (t + 1)) != 0
-    };
+    // The main mix: every track except one feeding a Neighbor on the next track; with T8
+    // as master, T8 alone (it holds the others).
     for (t, buf) in out.stems.iter().enumerate() {
-        if feeds(t) {
+        if feeds(t) || (master && t != MASTER) {
             continue;
         }
         for (m, s) in out.main.iter_mut().zip(buf) {
