@@ -200,9 +200,8 @@ fn live_callback_renders_the_same_frames_as_the_offline_render() {
             .unwrap();
         let mut inter = vec![0.25f32; 2 * 1000];
         engine.process_add(&mut inter, 2);
-        for i in 0..1000 {
-            assert_eq!(inter[2 * i], 0.25 + off.main[i][0]);
-            assert_eq!(inter[2 * i + 1], 0.25 + off.main[i][1]);
+        for (f, o) in inter.chunks_exact(2).zip(&off.main) {
+            assert_eq!(f, [0.25 + o[0], 0.25 + o[1]]);
         }
     }
 }

@@ -233,14 +233,17 @@ impl FilterEnv {
     }
 }
 
-/// The two stages of a FILTER with knob positions (fractional) `base` and `top`.
-fn filter_stages(base: f32, top: f32, q: f32) -> [Option<Coefficients<f32>>; 2] {
+/// The two stages of a FILTER whose cutoffs at knob positions `base` and `top` move by
+/// `off` (fractional) knob steps; a cutoff that is off (high-pass at BASE 0, low-pass at
+/// 127) stays off, one moved past an end turns off.
+fn filter_stages(base: f32, top: f32, off: f32, q: f32) -> [Option<Coefficients<f32>>; 2] {
     let hz = |k: f32| 20.0 * 1000f32.powf(k.clamp(0.0, 127.0) / 127.0);
-    let hp = (base > 0.0)
-        .then(|| coefficients(Type::HighPass, hz(base), q))
+    let (b, t) = (base + off, top + off);
+    let hp = (base > 0.0 && b > 0.0)
+        .then(|| coefficients(Type::HighPass, hz(b), q))
         .flatten();
-    let lp = (top < 127.0)
-        .then(|| coefficients(Type::LowPass, hz(top), q))
+    let lp = (top < 127.0 && t < 127.0)
+        .then(|| coefficients(Type::LowPass, hz(t), q))
         .flatten();
     [hp, lp]
 }
@@ -437,7 +440,7 @@ impl FxBlock {
             if self.env.age.is_multiple_of(ENV_RATE) {
                 let e = self.env;
                 let off = e.level().map_or(0.0, |l| l * e.depth);
-                let [hp, lp] = filter_stages(e.base + off, e.top + off, e.q);
+                let [hp, lp] = filter_stages(e.base, e.top, off, e.q);
                 self.stages[0].set(hp);
                 self.stages[1].set(lp);
                 if e.level().is_none() {
