@@ -36,7 +36,10 @@ fn note_alloc() {
 }
 
 // SAFETY: forwards to the system allocator; only counts.
-#[allow(unsafe_code, reason = "a counting global allocator needs the unsafe trait")]
+#[allow(
+    unsafe_code,
+    reason = "a counting global allocator needs the unsafe trait"
+)]
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         note_alloc();
@@ -94,7 +97,10 @@ fn samples() -> Samples {
     for slot in 0..8u8 {
         s.flex.insert(
             slot,
-            SlotSound::whole(sine(110.0 * f64::from(slot + 1), 6000 + 500 * slot as usize)),
+            SlotSound::whole(sine(
+                110.0 * f64::from(slot + 1),
+                6000 + 500 * slot as usize,
+            )),
         );
     }
     s
@@ -191,7 +197,10 @@ fn live_callback_renders_the_same_frames_as_the_offline_render() {
             .zip(&live)
             .map(|(a, b)| (a[0] - b[0]).abs().max((a[1] - b[1]).abs()))
             .fold(0.0f32, f32::max);
-        assert_eq!(worst, 0.0, "master {master}: largest difference live/offline");
+        assert_eq!(
+            worst, 0.0,
+            "master {master}: largest difference live/offline"
+        );
         // Interleaved output with the device's channel count adds into the buffer.
         let (mut engine, mut control) = live_pair();
         control.set_samples(samples()).unwrap();
@@ -332,7 +341,13 @@ fn the_callback_path_never_allocates_or_frees() {
     control.set_solo(0b11).unwrap();
     control.set_crossfader(Some(64)).unwrap();
     control
-        .audition(Song::new(items(one_trig(0), Some(1)), setup(), 1, false, 0.0))
+        .audition(Song::new(
+            items(one_trig(0), Some(1)),
+            setup(),
+            1,
+            false,
+            0.0,
+        ))
         .unwrap();
     assert_eq!(callback(&mut engine, 3445), 0, "swap, mute, solo, audition");
     // New samples, play from a step (the old song is retired, not freed here), stop.
@@ -340,7 +355,11 @@ fn the_callback_path_never_allocates_or_frees() {
     control
         .play(Song::new(items(busy(), None), setup(), 3, false, 1.0))
         .unwrap();
-    assert_eq!(callback(&mut engine, 500), 0, "new samples, play from a step");
+    assert_eq!(
+        callback(&mut engine, 500),
+        0,
+        "new samples, play from a step"
+    );
     control.stop().unwrap();
     assert_eq!(callback(&mut engine, 10), 0, "stop");
     // A chain of two patterns played to its end.

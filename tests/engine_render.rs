@@ -594,7 +594,10 @@ fn t8_as_master_track_processes_the_mix_and_plays_no_sample() {
     let s = samples(burst(300));
     let plain = run(items(p.clone(), 1), 120.0, &s, 1, false);
     assert_eq!(plain.onsets.len(), 2, "T1 and T8 both play");
-    assert!(plain.main[2 * 5512 + 10][1] > 0.1, "T8's sample on the right");
+    assert!(
+        plain.main[2 * 5512 + 10][1] > 0.1,
+        "T8's sample on the right"
+    );
     let r = render(
         items(p, 1),
         DeviceSetup {

@@ -51,7 +51,10 @@ fn without_a_sound_card_the_local_output_is_render_only_and_says_so() {
     // Play does not fail or start anything: it says render-only.
     press(&mut a, &["ctrl+space"]);
     let s = shown(&mut a);
-    assert!(s.contains("local engine: render-only (no sound card"), "{s}");
+    assert!(
+        s.contains("local engine: render-only (no sound card"),
+        "{s}"
+    );
     assert!(!a.ctx.local.is_playing());
     press(&mut a, &["ctrl+alt+o"]);
     assert!(

@@ -566,7 +566,11 @@ mod tests {
             );
         }
         // The LP on the wet signal: fewer zero crossings (a darker tail).
-        let crossings = |x: &[f32]| x.windows(2).filter(|w| (w[0] < 0.0) != (w[1] < 0.0)).count();
+        let crossings = |x: &[f32]| {
+            x.windows(2)
+                .filter(|w| (w[0] < 0.0) != (w[1] < 0.0))
+                .count()
+        };
         let open = reverb_tail(PLATE_REVERB, [100, 0, 127, 0, 127, 127]);
         let dark = reverb_tail(PLATE_REVERB, [100, 0, 127, 0, 30, 127]);
         assert!(crossings(&dark[2_000..20_000]) * 3 < crossings(&open[2_000..20_000]));

@@ -168,7 +168,9 @@ enum Command {
 /// Something the engine let go of, to be freed on the control side.
 enum Retired {
     Song(#[allow(dead_code, reason = "held only to be dropped off the audio thread")] Box<Song>),
-    Samples(#[allow(dead_code, reason = "held only to be dropped off the audio thread")] Box<Samples>),
+    Samples(
+        #[allow(dead_code, reason = "held only to be dropped off the audio thread")] Box<Samples>,
+    ),
 }
 
 /// What the engine reports (atomics only).
@@ -688,7 +690,9 @@ impl LiveEngine {
             }
         }
         if self.wait_sound
-            && let Some(k) = self.mix[..n].iter().position(|m| m[0] != 0.0 || m[1] != 0.0)
+            && let Some(k) = self.mix[..n]
+                .iter()
+                .position(|m| m[0] != 0.0 || m[1] != 0.0)
         {
             self.wait_sound = false;
             self.status
@@ -768,7 +772,10 @@ fn pull(
                     return;
                 }
                 // Keep the queue in frame order (retrigs may pass a later step's start).
-                let pos = q.iter().rposition(|x| x.frame <= trig.frame).map_or(0, |p| p + 1);
+                let pos = q
+                    .iter()
+                    .rposition(|x| x.frame <= trig.frame)
+                    .map_or(0, |p| p + 1);
                 q.insert(pos, trig);
             },
         );

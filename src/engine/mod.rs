@@ -22,8 +22,8 @@ pub mod render;
 pub mod sample;
 pub mod voice;
 
-pub use render::{Onset, RenderOptions, Rendered, plan, render, render_with_progress};
 pub use live::{LiveControl, LiveEngine, LiveError, Song, live_pair};
+pub use render::{Onset, RenderOptions, Rendered, plan, render, render_with_progress};
 pub use sample::{Sample, SampleRegion, Samples, SlotSound};
 
 /// The engine's sample rate (the device's).

@@ -119,11 +119,7 @@ impl LocalPlay {
 
     /// Whether the local engine plays.
     pub fn is_playing(&self) -> bool {
-        self.playing.is_some()
-            && self
-                .control
-                .as_ref()
-                .is_some_and(|c| c.status().playing())
+        self.playing.is_some() && self.control.as_ref().is_some_and(|c| c.status().playing())
     }
 }
 
@@ -359,7 +355,9 @@ pub fn action(app: &mut App, name: &'static str) {
             };
             app.ctx.local.xfader = Some(x);
             send_mix(app);
-            app.info(format!("local engine: crossfader {x} (0 = scene A, 127 = B)"));
+            app.info(format!(
+                "local engine: crossfader {x} (0 = scene A, 127 = B)"
+            ));
             return;
         }
         "app.play" => play(app, None),
@@ -384,7 +382,7 @@ pub fn action(app: &mut App, name: &'static str) {
             send_mix(app);
             app.info(msg);
         }
-        _ => {}
+        _ => app.info("local engine: plays the audio tracks T1-T8 only"),
     }
     if app.ctx.local.output == Output::Both {
         let keep = app.message.clone();
