@@ -11,9 +11,9 @@
 //!
 //! Run: `cargo bench --bench engine`. Prints the speed as a multiple of real time.
 //!
-//! Then the real-time path (`engine::live`) without a device: the pattern looped for
-//! 60 s of simulated time, calling the callback function with 256-frame buffers back to
-//! back; prints the CPU share of one core (thread CPU time over audio time), the worst
+//! Then the real-time path (`engine::live`) without a device: the pattern looped (FX2 a
+//! PLATE REVERB on T1-T4, a DELAY on T5-T8) for 60 s of simulated time, calling the
+//! callback function with 256-frame buffers back to back; prints the CPU share of one core (thread CPU time over audio time), the worst
 //! buffer, the buffers that took longer than their own duration (underruns), and the time
 //! from play to first sound.
 
@@ -100,13 +100,19 @@ fn thread_cpu_secs() -> f64 {
     0.0
 }
 
-/// The busy pattern looped, with a DELAY (SEND on) as FX2 on every track instead of the EQ.
+/// The busy pattern looped, with FX2 a PLATE REVERB (MIX 64) on T1-T4 and a DELAY (SEND
+/// on) on T5-T8 instead of the EQ.
 fn busy_live() -> Vec<PlayItem> {
     let mut items = busy();
     let mut p = (*items[0].pattern).clone();
-    for a in p.part.audio.iter_mut() {
-        a.fx2 = 8;
-        a.values[24..30].copy_from_slice(&[23, 60, 90, 0, 127, 80]);
+    for (t, a) in p.part.audio.iter_mut().enumerate() {
+        if t < 4 {
+            a.fx2 = 20;
+            a.values[24..30].copy_from_slice(&[90, 40, 127, 10, 110, 64]);
+        } else {
+            a.fx2 = 8;
+            a.values[24..30].copy_from_slice(&[23, 60, 90, 0, 127, 80]);
+        }
     }
     items[0].pattern = Arc::new(p);
     items[0].passes = None;

@@ -571,10 +571,10 @@ impl LiveEngine {
         {
             pull(song, until, samples, xf, &mut self.tracks, status);
         }
-        if self.audition.as_ref().is_some_and(|a| a.finished) {
-            if let Some(old) = self.audition.take() {
-                self.retire(Retired::Song(old));
-            }
+        if self.audition.as_ref().is_some_and(|a| a.finished)
+            && let Some(old) = self.audition.take()
+        {
+            self.retire(Retired::Song(old));
         }
     }
 

@@ -287,7 +287,7 @@ pub(crate) fn event_triggers(
         MachineType::Neighbor => None,
         MachineType::Unknown(_) => None,
     };
-    if let Some(list) = notes.as_deref_mut() {
+    if let Some(list) = notes {
         for (i, code) in [part.fx1, part.fx2].into_iter().enumerate() {
             if !fx::is_rendered(code) {
                 note(
