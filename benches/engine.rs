@@ -10,10 +10,16 @@
 //! FILTER and FX2 EQ on every track), rendered 8 passes (16 s of audio).
 //!
 //! Run: `cargo bench --bench engine`. Prints the speed as a multiple of real time.
+//!
+//! Then the real-time path (`engine::live`) without a device: the pattern looped (FX2 a
+//! PLATE REVERB on T1-T4, a DELAY on T5-T8) for 60 s of simulated time, calling the
+//! callback function with 256-frame buffers back to back; prints the CPU share of one core (thread CPU time over audio time), the worst
+//! buffer, the buffers that took longer than their own duration (underruns), and the time
+//! from play to first sound.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use octa::engine::sample::{Sample, Samples, SlotSound};
-use octa::engine::{RenderOptions, render};
+use octa::engine::{RenderOptions, Song, live_pair, render};
 use octa::seq::model::{DeviceSetup, SeqPattern, SeqStep};
 use octa::seq::timeline::{PlayItem, RowOptions};
 use std::hint::black_box;
@@ -94,8 +100,107 @@ fn thread_cpu_secs() -> f64 {
     0.0
 }
 
+/// The busy pattern looped, with FX2 a PLATE REVERB (MIX 64) on T1-T4 and a DELAY (SEND
+/// on) on T5-T8 instead of the EQ.
+fn busy_live() -> Vec<PlayItem> {
+    let mut items = busy();
+    let mut p = (*items[0].pattern).clone();
+    for (t, a) in p.part.audio.iter_mut().enumerate() {
+        if t < 4 {
+            a.fx2 = 20;
+            a.values[24..30].copy_from_slice(&[90, 40, 127, 10, 110, 64]);
+        } else {
+            a.fx2 = 8;
+            a.values[24..30].copy_from_slice(&[23, 60, 90, 0, 127, 80]);
+        }
+    }
+    items[0].pattern = Arc::new(p);
+    items[0].passes = None;
+    items
+}
+
+const BUFFER: usize = 256;
+
+fn realtime() {
+    let period = BUFFER as f64 / 44_100.0;
+    let (mut engine, mut control) = live_pair();
+    control.set_samples(samples()).unwrap();
+    let setup = DeviceSetup::default();
+    control
+        .play(Song::new(busy_live(), setup, 1, false, 0.0))
+        .unwrap();
+    let mut buf = vec![0.0f32; 2 * BUFFER];
+    let calls = (60.0 / period).ceil() as usize;
+    let (mut underruns, mut worst) = (0usize, 0.0f64);
+    // The same on the thread's CPU clock: a buffer over its duration in CPU time is the
+    // engine's own fault; one over it only in wall time was preempted (shared machine).
+    let (mut cpu_over, mut worst_cpu) = (0usize, 0.0f64);
+    let cpu0 = thread_cpu_secs();
+    let wall0 = Instant::now();
+    for _ in 0..calls {
+        let t = Instant::now();
+        let c = thread_cpu_secs();
+        buf.fill(0.0);
+        engine.process_add(&mut buf, 2);
+        let dc = thread_cpu_secs() - c;
+        let d = t.elapsed().as_secs_f64();
+        worst_cpu = worst_cpu.max(dc);
+        if dc > period {
+            cpu_over += 1;
+        }
+        worst = worst.max(d);
+        if d > period {
+            underruns += 1;
+        }
+    }
+    let cpu = thread_cpu_secs() - cpu0;
+    let wall = wall0.elapsed().as_secs_f64();
+    let audio = calls as f64 * period;
+    println!(
+        "engine live: {audio:.1} s simulated in {calls} buffers of {BUFFER} frames: {:.2} % of one core (thread CPU {cpu:.3} s; wall {wall:.3} s = {:.2} %), worst buffer {:.3} ms wall / {:.3} ms CPU of {:.3} ms, buffers over their duration: {underruns} in wall time, {cpu_over} in CPU time; dropped starts {}",
+        100.0 * cpu / audio,
+        100.0 * wall / audio,
+        worst * 1e3,
+        worst_cpu * 1e3,
+        period * 1e3,
+        control.status().dropped()
+    );
+    // Time to first sound: preparing the song on the control side, the command reaching
+    // the next callback (at worst one period later), the rendering up to the first
+    // non-silent frame, and that buffer playing out (one period).
+    let mut worst_first = 0.0f64;
+    for _ in 0..5 {
+        let (mut engine, mut control) = live_pair();
+        control.set_samples(samples()).unwrap();
+        engine.process_add(&mut buf, 2);
+        let t = Instant::now();
+        control
+            .play(Song::new(busy_live(), setup, 1, false, 0.0))
+            .unwrap();
+        let start_frame = engine.frame();
+        // The play command is taken by the next callback.
+        buf.fill(0.0);
+        engine.process_add(&mut buf, 2);
+        let mut k = 0;
+        while engine.first_sound_frame().is_none() && k < 100 {
+            buf.fill(0.0);
+            engine.process_add(&mut buf, 2);
+            k += 1;
+        }
+        let work = t.elapsed().as_secs_f64();
+        let at = engine.first_sound_frame().unwrap() as f64 - start_frame as f64;
+        let first = work + period + at / 44_100.0 + period;
+        worst_first = worst_first.max(first);
+    }
+    println!(
+        "engine live: time from play to first sound at most {:.2} ms (prepare + render {BUFFER}-frame buffers to the first sound, plus one period waiting for the callback and one playing the buffer)",
+        worst_first * 1e3
+    );
+}
+
 fn benches(c: &mut Criterion) {
     octa::memory::keep_freed_memory();
+    realtime();
     let s = samples();
     let items = busy();
     let setup = DeviceSetup::default();

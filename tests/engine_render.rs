@@ -581,3 +581,36 @@ fn a_trigless_trig_changes_the_playing_voice_without_restarting_it() {
     assert_eq!(r.main[at + 100][0], (at + 100) as f32 / n as f32 * 0.25);
     assert_eq!(r.onsets.len(), 1);
 }
+
+#[test]
+fn t8_as_master_track_processes_the_mix_and_plays_no_sample() {
+    // T1 and T8 trig the same burst; with MASTER_TRACK on, T8 (VOL 32: gain 0.25, BAL
+    // 127: left muted) takes T1-T7's sum and is the only track in the main mix.
+    let mut p = pattern("A01");
+    p.tracks[0].steps[0] = trig(&[]);
+    p.tracks[7].steps[2] = trig(&[]);
+    p.part.audio[7].values[15] = 32;
+    p.part.audio[7].values[16] = 127;
+    let s = samples(burst(300));
+    let plain = run(items(p.clone(), 1), 120.0, &s, 1, false);
+    assert_eq!(plain.onsets.len(), 2, "T1 and T8 both play");
+    assert!(
+        plain.main[2 * 5512 + 10][1] > 0.1,
+        "T8's sample on the right"
+    );
+    let r = render(
+        items(p, 1),
+        DeviceSetup {
+            master_track: true,
+            ..setup(120.0)
+        },
+        &s,
+        RenderOptions::default(),
+    );
+    assert_eq!(r.onsets.len(), 1, "T8's trig plays no sample as master");
+    for (i, (m, t1)) in r.main.iter().zip(&r.stems[0]).take(2000).enumerate() {
+        assert_eq!(m[0], 0.0, "frame {i}: BAL 127 mutes the left");
+        assert!((m[1] - t1[1] * 0.25).abs() < 1e-7, "frame {i}");
+    }
+    assert!(r.main[100][1] > 0.1);
+}

@@ -18,8 +18,8 @@ use std::time::{Duration, Instant};
 use super::AudioError;
 use super::decode::{AudioFileInfo, StreamDecoder};
 use super::output::{
-    CpalBackend, FailureNotifier, Job, OutputBackend, OutputCmd, OutputInfo, RendererFactory,
-    RendererLink, Shared,
+    CpalBackend, FailureNotifier, Job, LiveSource, OutputBackend, OutputCmd, OutputInfo,
+    PREFERRED_RATE, RendererFactory, RendererLink, Shared,
 };
 use super::region::Region;
 use super::resample::{StreamResampler, map_channels, playback_ratio};
@@ -255,7 +255,32 @@ impl AudioEngine {
     fn empty_trash(&self) {
         if let Some(link) = lock(&self.inner.link).as_mut() {
             while link.trash.pop().is_ok() {}
+            while link.live_back.pop().is_ok() {}
         }
+    }
+
+    /// Hands a live source (the local sample engine) to the device callback, which mixes
+    /// it after the preview from its next buffer on (replacing the one before). Fails
+    /// without a device, or when the output does not run at 44.1 kHz (the engine's rate).
+    pub fn attach_live(&self, source: Box<dyn LiveSource>) -> Result<(), AudioError> {
+        self.empty_trash();
+        if let DeviceState::Unavailable(reason) = lock(&self.inner.device).clone() {
+            let _ = self.out_cmd.send(OutputCmd::Retry);
+            return Err(AudioError::Unavailable(reason));
+        }
+        let mut link = lock(&self.inner.link);
+        let Some(link) = link.as_mut() else {
+            return Err(AudioError::Unavailable("the output is not open yet".into()));
+        };
+        if link.sample_rate != PREFERRED_RATE {
+            return Err(AudioError::Unavailable(format!(
+                "the output runs at {} Hz; local playback needs {PREFERRED_RATE} Hz",
+                link.sample_rate
+            )));
+        }
+        link.live
+            .push(source)
+            .map_err(|_| AudioError::Unavailable("the output is not taking a new source".into()))
     }
 
     /// Starts a preview, cancelling the running one at once. Answers

@@ -23,7 +23,7 @@ pub use decode::{AudioFileInfo, AudioFormat, Incompatibility, device_compatibili
 pub use engine::{
     AudioEngine, AudioEvent, AudioStatus, DeviceState, PreviewHandle, PreviewRequest,
 };
-pub use output::{OutputBackend, OutputInfo};
+pub use output::{LiveSource, OutputBackend, OutputInfo};
 pub use region::{Region, RegionChoice};
 
 use std::path::{Path, PathBuf};

@@ -63,6 +63,16 @@ impl Shared {
     }
 }
 
+/// A second source the callback mixes after the preview: the local sample engine
+/// (`engine::live`). Implementations are real-time safe.
+pub trait LiveSource: Send {
+    /// Adds `out.len() / channels` interleaved frames into `out`.
+    fn process_add(&mut self, out: &mut [f32], channels: usize);
+}
+
+/// Samples of the callback's mixing buffer (a longer device buffer is done in parts).
+const SCRATCH: usize = 4096;
+
 /// The callback side of the engine. A backend calls [`Renderer::render`] from its
 /// device callback with the interleaved output buffer.
 pub struct Renderer {
@@ -70,6 +80,11 @@ pub struct Renderer {
     jobs: rtrb::Consumer<Job>,
     trash: rtrb::Producer<Job>,
     current: Option<Job>,
+    live_in: rtrb::Consumer<Box<dyn LiveSource>>,
+    live_out: rtrb::Producer<Box<dyn LiveSource>>,
+    live: Option<Box<dyn LiveSource>>,
+    scratch: Box<[f32]>,
+    channels: usize,
 }
 
 impl std::fmt::Debug for Renderer {
@@ -82,6 +97,12 @@ impl std::fmt::Debug for Renderer {
 pub(crate) struct RendererLink {
     pub(crate) jobs: rtrb::Producer<Job>,
     pub(crate) trash: rtrb::Consumer<Job>,
+    /// A new live source for the callback.
+    pub(crate) live: rtrb::Producer<Box<dyn LiveSource>>,
+    /// The live source it replaced, to be dropped off the audio thread.
+    pub(crate) live_back: rtrb::Consumer<Box<dyn LiveSource>>,
+    /// The output's sample rate (the live source needs 44.1 kHz).
+    pub(crate) sample_rate: u32,
 }
 
 /// Makes renderers for a backend. A backend may make more than one (e.g. when a
@@ -103,9 +124,12 @@ impl RendererFactory {
         Self { shared, link: None }
     }
 
-    /// A new renderer; replaces any made before.
-    pub fn make(&mut self) -> Renderer {
-        let (r, link) = Renderer::new(self.shared.clone());
+    /// A new renderer for an output of `channels` channels at `sample_rate`; replaces
+    /// any made before.
+    pub fn make(&mut self, channels: u16, sample_rate: u32) -> Renderer {
+        let (mut r, mut link) = Renderer::new(self.shared.clone());
+        r.channels = usize::from(channels.max(1));
+        link.sample_rate = sample_rate;
         self.link = Some(link);
         r
     }
@@ -115,31 +139,68 @@ impl Renderer {
     pub(crate) fn new(shared: Arc<Shared>) -> (Self, RendererLink) {
         let (jobs_tx, jobs_rx) = rtrb::RingBuffer::new(8);
         let (trash_tx, trash_rx) = rtrb::RingBuffer::new(16);
+        let (live_tx, live_rx) = rtrb::RingBuffer::new(4);
+        let (back_tx, back_rx) = rtrb::RingBuffer::new(8);
         (
             Self {
                 shared,
                 jobs: jobs_rx,
                 trash: trash_tx,
                 current: None,
+                live_in: live_rx,
+                live_out: back_tx,
+                live: None,
+                scratch: vec![0.0; SCRATCH].into_boxed_slice(),
+                channels: 2,
             },
             RendererLink {
                 jobs: jobs_tx,
                 trash: trash_rx,
+                live: live_tx,
+                live_back: back_rx,
+                sample_rate: PREFERRED_RATE,
             },
         )
     }
 
     /// Fills `out` (interleaved, the device's channel count) with the running
-    /// preview, silence where there is none. Returns how many samples came from
-    /// the preview. Realtime-safe: no allocation, locking or I/O.
+    /// preview plus the live source, silence where there is none. Returns how many
+    /// samples came from the preview. Realtime-safe: no allocation, locking or I/O.
     pub fn render<T>(&mut self, out: &mut [T]) -> usize
     where
         T: Sample + FromSample<f32>,
     {
-        let generation = self.shared.generation.load(Ordering::Acquire);
-        // Take the newest job; retire the old one through the trash ring (the
-        // engine frees it). If the trash is full, keep the old one for now.
-        // A cancelled worker may publish after a newer one: the newest generation wins.
+        self.take_jobs();
+        if let Ok(new) = self.live_in.pop()
+            && let Some(old) = self.live.replace(new)
+            && let Err(rtrb::PushError::Full(old)) = self.live_out.push(old)
+        {
+            // Never free in the callback.
+            std::mem::forget(old);
+        }
+        let ch = self.channels.max(1);
+        let step = ((SCRATCH / ch) * ch).max(ch);
+        let mut written = 0;
+        let mut scratch = std::mem::take(&mut self.scratch);
+        for chunk in out.chunks_mut(step) {
+            let s = &mut scratch[..chunk.len()];
+            s.fill(0.0);
+            written += self.read_preview(s);
+            if let Some(live) = self.live.as_mut() {
+                live.process_add(s, ch);
+            }
+            for (d, x) in chunk.iter_mut().zip(s.iter()) {
+                *d = T::from_sample(*x);
+            }
+        }
+        self.scratch = scratch;
+        written
+    }
+
+    /// Takes the newest preview job; retires the old one through the trash ring (the
+    /// engine frees it). If the trash is full, keeps the old one for now. A cancelled
+    /// worker may publish after a newer one: the newest generation wins.
+    fn take_jobs(&mut self) {
         while self.jobs.slots() > 0 && self.trash.slots() > 0 {
             let Ok(job) = self.jobs.pop() else { break };
             let retired = match self.current.take() {
@@ -162,16 +223,22 @@ impl Renderer {
                 std::mem::forget(j);
             }
         }
+    }
+
+    /// Writes the running preview (at its volume) into the start of `dst`; returns the
+    /// samples written.
+    fn read_preview(&mut self, dst: &mut [f32]) -> usize {
+        let generation = self.shared.generation.load(Ordering::Acquire);
         let mut written = 0;
         if let Some(job) = self.current.as_mut()
             && job.generation == generation
         {
             let volume = f32::from_bits(self.shared.volume.load(Ordering::Relaxed));
-            let n = job.audio.slots().min(out.len());
+            let n = job.audio.slots().min(dst.len());
             if let Ok(chunk) = job.audio.read_chunk(n) {
                 let (a, b) = chunk.as_slices();
-                for (dst, src) in out.iter_mut().zip(a.iter().chain(b.iter())) {
-                    *dst = T::from_sample(*src * volume);
+                for (d, src) in dst.iter_mut().zip(a.iter().chain(b.iter())) {
+                    *d = *src * volume;
                 }
                 chunk.commit_all();
                 written = n;
@@ -181,12 +248,9 @@ impl Renderer {
                     .frames_played
                     .fetch_add(n as u64, Ordering::Relaxed);
             }
-            if written < out.len() && job.audio.is_empty() && job.audio.is_abandoned() {
+            if written < dst.len() && job.audio.is_empty() && job.audio.is_abandoned() {
                 self.shared.finished.store(generation, Ordering::Release);
             }
-        }
-        for s in &mut out[written..] {
-            *s = T::EQUILIBRIUM;
         }
         written
     }
@@ -509,7 +573,8 @@ impl OutputBackend for CpalBackend {
                 Some(f) => cpal::BufferSize::Fixed(f),
                 None => cpal::BufferSize::Default,
             };
-            match build_any(&device, format, config, renderers.make(), failure.clone()) {
+            let renderer = renderers.make(config.channels, config.sample_rate);
+            match build_any(&device, format, config, renderer, failure.clone()) {
                 Ok(stream) => {
                     stream
                         .play()
@@ -548,7 +613,8 @@ pub struct NullOutput {
     pub realtime: bool,
     /// Fail (as a vanished device) after this many callbacks.
     pub fail_after: Option<u64>,
-    /// Collected preview samples (interleaved; the silence around them is not kept), when set.
+    /// Collected preview samples and buffers where the live source sounded (interleaved;
+    /// silent buffers are not kept), when set.
     pub record: Option<Arc<Mutex<Vec<f32>>>>,
     /// Set to the callback count at which the first preview sample was rendered.
     pub first_sample: Option<Arc<AtomicU64>>,
@@ -593,7 +659,7 @@ impl OutputBackend for NullOutput {
                 "no output device (null output)".into(),
             ));
         }
-        let mut renderer = renderers.make();
+        let mut renderer = renderers.make(self.channels, self.sample_rate);
         let cfg = self.clone();
         let stop = Arc::new(AtomicBool::new(false));
         let stop_t = stop.clone();
@@ -611,8 +677,12 @@ impl OutputBackend for NullOutput {
                         failure.fail("the output device vanished (simulated)".into());
                         return;
                     }
-                    let n = renderer.render(&mut buf);
+                    let mut n = renderer.render(&mut buf);
                     calls += 1;
+                    if n == 0 && buf.iter().any(|x| *x != 0.0) {
+                        // The live source sounded (no preview): keep the whole buffer.
+                        n = buf.len();
+                    }
                     if n > 0 && !first_seen {
                         first_seen = true;
                         if let Some(f) = &cfg.first_sample {

@@ -66,11 +66,31 @@ pub fn decode(path: &std::path::Path) -> Result<Sample, crate::audio::AudioError
     )
 }
 
-/// Loads the slots the items use from a project (folder projects; a zip's samples are
-/// listed as missing since they are not extracted).
-pub fn load_samples(project: &Project, items: &[PlayItem]) -> Loaded {
-    let mut out = Loaded::default();
-    let mut cache: HashMap<PathBuf, Option<Arc<Sample>>> = HashMap::new();
+/// One slot to load: where its file is and how it plays (made by [`plan_loads`] on the
+/// caller's thread, decoded by [`load_planned`], e.g. on a worker).
+#[derive(Debug, Clone)]
+pub struct SlotLoad {
+    /// Static pool (else Flex).
+    pub is_static: bool,
+    /// 0-based slot.
+    pub slot: u8,
+    /// `F3`, `S1`.
+    pub label: String,
+    /// The sample file.
+    pub path: PathBuf,
+    /// The slot's markers record (trim, loop, slices), when readable.
+    pub markers: Option<crate::format::regions::SlotMarkers>,
+    /// The slot's loop mode.
+    pub loop_mode: LoopMode,
+    /// The slot's gain factor.
+    pub gain: f32,
+}
+
+/// What the items need from a project: the slots to decode, and the slots that play
+/// silence (`missing`). Reads no sample (cheap: for the UI thread).
+pub fn plan_loads(project: &Project, items: &[PlayItem]) -> (Vec<SlotLoad>, Vec<String>) {
+    let mut loads = Vec::new();
+    let mut missing = Vec::new();
     for (is_static, slot) in used_slots(items) {
         let n = u16::from(slot) + 1;
         let slot_ref = if is_static {
@@ -88,7 +108,7 @@ pub fn load_samples(project: &Project, items: &[PlayItem]) -> Loaded {
             .slot(slot_ref)
             .filter(|s| !s.path.is_empty())
         else {
-            out.missing.push(format!("{label}: no sample assigned"));
+            missing.push(format!("{label}: no sample assigned"));
             continue;
         };
         let Some(path) = project.sample_path(&info.path) else {
@@ -97,20 +117,42 @@ pub fn load_samples(project: &Project, items: &[PlayItem]) -> Loaded {
             } else {
                 "not readable here (zip or untitled project)"
             };
-            out.missing.push(format!("{label}: {}: {why}", info.path));
+            missing.push(format!("{label}: {}: {why}", info.path));
             continue;
         };
         if !path.is_file() {
-            out.missing.push(format!("{label}: {}: missing", info.path));
+            missing.push(format!("{label}: {}: missing", info.path));
             continue;
         }
+        loads.push(SlotLoad {
+            is_static,
+            slot,
+            label,
+            path,
+            markers: project.markers().slot(slot_ref).ok(),
+            loop_mode: info.loop_mode.unwrap_or(LoopMode::Off),
+            gain: super::laws::slot_gain(info.gain.unwrap_or(48)),
+        });
+    }
+    (loads, missing)
+}
+
+/// Decodes planned slots (each file once); a file that does not decode plays silence
+/// and is a warning naming it.
+pub fn load_planned(loads: Vec<SlotLoad>, missing: Vec<String>) -> Loaded {
+    let mut out = Loaded {
+        missing,
+        ..Loaded::default()
+    };
+    let mut cache: HashMap<PathBuf, Option<Arc<Sample>>> = HashMap::new();
+    for l in loads {
         let sample = cache
-            .entry(path.clone())
-            .or_insert_with(|| match decode(&path) {
+            .entry(l.path.clone())
+            .or_insert_with(|| match decode(&l.path) {
                 Ok(s) => Some(Arc::new(s)),
                 Err(e) => {
                     out.warnings
-                        .push(format!("{label}: warning: {e}; plays silence"));
+                        .push(format!("{}: warning: {e}; plays silence", l.label));
                     None
                 }
             })
@@ -118,22 +160,26 @@ pub fn load_samples(project: &Project, items: &[PlayItem]) -> Loaded {
         let Some(sample) = sample else {
             continue;
         };
-        let markers = project.markers().slot(slot_ref).ok();
-        let loop_mode = info.loop_mode.unwrap_or(LoopMode::Off);
-        let gain = super::laws::slot_gain(info.gain.unwrap_or(48));
-        let sound = match markers {
-            Some(m) => SlotSound::with_markers(sample, &m, loop_mode, gain),
+        let sound = match &l.markers {
+            Some(m) => SlotSound::with_markers(sample, m, l.loop_mode, l.gain),
             None => SlotSound {
-                loop_mode,
-                gain,
+                loop_mode: l.loop_mode,
+                gain: l.gain,
                 ..SlotSound::whole(sample)
             },
         };
-        if is_static {
-            out.samples.statics.insert(slot, sound);
+        if l.is_static {
+            out.samples.statics.insert(l.slot, sound);
         } else {
-            out.samples.flex.insert(slot, sound);
+            out.samples.flex.insert(l.slot, sound);
         }
     }
     out
+}
+
+/// Loads the slots the items use from a project (folder projects; a zip's samples are
+/// listed as missing since they are not extracted).
+pub fn load_samples(project: &Project, items: &[PlayItem]) -> Loaded {
+    let (loads, missing) = plan_loads(project, items);
+    load_planned(loads, missing)
 }

@@ -6,19 +6,23 @@
 //! - [`sample`]: samples held in memory at 44.1 kHz with their slot's trim, loop and
 //!   slices; [`load`] reads them from a project (the only I/O, done before rendering).
 //! - [`voice`]: one playing sample with its AMP envelope.
-//! - [`fx`]: the FX1/FX2 blocks that are rendered (FILTER, EQ, DJ EQ, DELAY; others pass
-//!   through).
+//! - [`fx`]: the FX1/FX2 blocks that are rendered (FILTER with its envelope, EQ, DJ EQ,
+//!   DELAY, the reverbs; others pass through).
 //! - [`render`]: the offline renderer: events to per-track buffers and the main mix.
+//! - [`live`]: the same, block by block inside the audio callback (real time, no
+//!   allocation), driven by lock-free commands.
 //!
 //! Nothing in the render path does I/O; it allocates only its output buffers.
 
 pub mod fx;
 pub mod laws;
+pub mod live;
 pub mod load;
 pub mod render;
 pub mod sample;
 pub mod voice;
 
+pub use live::{LiveControl, LiveEngine, LiveError, Song, live_pair};
 pub use render::{Onset, RenderOptions, Rendered, plan, render, render_with_progress};
 pub use sample::{Sample, SampleRegion, Samples, SlotSound};
 

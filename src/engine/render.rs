@@ -15,6 +15,8 @@ use crate::seq::timeline::{PlayItem, StepEvent, Timeline};
 
 /// Audio tracks the engine plays.
 pub const AUDIO_TRACKS: usize = 8;
+/// The track that is the master track when the project says so (T8).
+pub const MASTER: usize = 7;
 /// Longest render of items that repeat forever (seconds).
 pub const ENDLESS_CAP_SECS: f64 = 600.0;
 
@@ -136,15 +138,17 @@ fn locked_values(part: &AudioPart, locks: &[u8; 32]) -> [u8; 30] {
     v
 }
 
-struct Trigger {
-    frame: usize,
-    spec: Option<VoiceSpec>,
-    fx: [(u8, [u8; 6]); 2],
-    step_secs: f64,
-    trigless: bool,
+/// A sample start or a trigless value change on one track.
+#[derive(Clone)]
+pub(crate) struct Trigger {
+    pub(crate) frame: usize,
+    pub(crate) spec: Option<VoiceSpec>,
+    pub(crate) fx: [(u8, [u8; 6]); 2],
+    pub(crate) step_secs: f64,
+    pub(crate) trigless: bool,
 }
 
-fn frames_of(secs: f64) -> usize {
+pub(crate) fn frames_of(secs: f64) -> usize {
     (secs.max(0.0) * f64::from(SAMPLE_RATE)).round() as usize
 }
 
@@ -219,6 +223,145 @@ fn note(list: &mut Vec<String>, s: String) {
     }
 }
 
+/// The sample starts and value changes one step event gives its track, in time order
+/// of their seconds (`emit(at, trigger)`, the trigger's `frame` left 0): a trigless trig
+/// gives one value change; a trig gives each repeat and each RTRG retrig (retrigs stop at
+/// the next repeat and at `end`). Things met that are not rendered are noted in `notes`
+/// (the live engine passes `None`: nothing here allocates then).
+pub(crate) fn event_triggers(
+    ev: &StepEvent,
+    items: &[PlayItem],
+    samples: &Samples,
+    crossfader: Option<u8>,
+    end: f64,
+    mut notes: Option<&mut Vec<String>>,
+    emit: &mut dyn FnMut(f64, Trigger),
+) {
+    let t = ev.track;
+    if t >= AUDIO_TRACKS || !(ev.data.trig || ev.data.trigless) {
+        return;
+    }
+    let Some(item) = items.get(ev.item) else {
+        return;
+    };
+    let part = &item.pattern.part.audio[t];
+    let mut v = locked_values(part, &ev.data.locks);
+    let xlv = crossfader.map_or(1.0, |x| apply_scenes(&mut v, &item.pattern.part, t, x));
+    let sound = match part.machine {
+        MachineType::Flex | MachineType::Static => {
+            let lock = ev.data.locks[31];
+            let (pool, slot) = match part.machine {
+                MachineType::Flex => (
+                    &samples.flex,
+                    if lock != NO_LOCK {
+                        lock
+                    } else {
+                        part.flex_slot
+                    },
+                ),
+                _ => (
+                    &samples.statics,
+                    if lock != NO_LOCK {
+                        lock
+                    } else {
+                        part.static_slot
+                    },
+                ),
+            };
+            pool.get(&slot)
+        }
+        MachineType::Thru | MachineType::Pickup => {
+            if let Some(list) = notes.as_deref_mut() {
+                let m = if part.machine == MachineType::Thru {
+                    "THRU"
+                } else {
+                    "PICKUP"
+                };
+                note(
+                    list,
+                    format!("T{}: {m} has no live input here, silent", t + 1),
+                );
+            }
+            None
+        }
+        MachineType::Neighbor => None,
+        MachineType::Unknown(_) => None,
+    };
+    if let Some(list) = notes {
+        for (i, code) in [part.fx1, part.fx2].into_iter().enumerate() {
+            if !fx::is_rendered(code) {
+                note(
+                    list,
+                    format!(
+                        "T{}: FX{} {} not rendered (passes through)",
+                        t + 1,
+                        i + 1,
+                        fx_name(code)
+                    ),
+                );
+            }
+        }
+        if part.setup[3] == 1 {
+            note(
+                list,
+                format!("T{}: RATE as time-stretch not rendered (pitch only)", t + 1),
+            );
+        }
+    }
+    let fxv = |o: usize| {
+        let mut a = [0u8; 6];
+        a.copy_from_slice(&v[o..o + 6]);
+        a
+    };
+    let fx = [(part.fx1, fxv(18)), (part.fx2, fxv(24))];
+    let spec = sound
+        .and_then(|s| voice_spec(part, &v, s, ev.step_secs))
+        .map(|mut s| {
+            s.gain = [s.gain[0] * xlv, s.gain[1] * xlv];
+            s
+        });
+    let plays = laws::retrig_plays(v[4]);
+    let retrig = laws::retrig_steps(v[5]) * ev.step_secs;
+    if !ev.data.trig {
+        // A trigless trig: its values reach the playing voice and the FX, nothing restarts.
+        emit(
+            ev.at,
+            Trigger {
+                frame: 0,
+                spec,
+                fx,
+                step_secs: ev.step_secs,
+                trigless: true,
+            },
+        );
+        return;
+    }
+    for k in 0..ev.repeats() {
+        let onset = ev.onset(k);
+        let next = if k + 1 < ev.repeats() {
+            ev.onset(k + 1)
+        } else {
+            f64::INFINITY
+        };
+        for r in 0..plays {
+            let at = onset + r as f64 * retrig;
+            if r > 0 && (at >= next || at >= end) {
+                break;
+            }
+            emit(
+                at,
+                Trigger {
+                    frame: 0,
+                    spec: spec.clone(),
+                    fx,
+                    step_secs: ev.step_secs,
+                    trigless: false,
+                },
+            );
+        }
+    }
+}
+
 /// Renders play items on the audio tracks with the given samples.
 pub fn render(
     items: Vec<PlayItem>,
@@ -245,135 +388,46 @@ pub fn render_with_progress(
         ..Rendered::default()
     };
     let mut triggers: Vec<Vec<Trigger>> = (0..AUDIO_TRACKS).map(|_| Vec::new()).collect();
+    // T8 as master (MASTER_TRACK=1): its trigs play no sample, it processes the mix.
+    let master = setup.master_track && opts.tracks & 0x80 != 0;
     for ev in &events {
         let t = ev.track;
-        if t >= AUDIO_TRACKS || opts.tracks & (1 << t) == 0 || !(ev.data.trig || ev.data.trigless) {
+        if t >= AUDIO_TRACKS || opts.tracks & (1 << t) == 0 {
             continue;
         }
-        let Some(item) = items.get(ev.item) else {
-            continue;
-        };
-        let part = &item.pattern.part.audio[t];
-        let mut v = locked_values(part, &ev.data.locks);
-        let xlv = opts
-            .crossfader
-            .map_or(1.0, |x| apply_scenes(&mut v, &item.pattern.part, t, x));
-        let name = format!("T{}", t + 1);
-        let sound = match part.machine {
-            MachineType::Flex | MachineType::Static => {
-                let lock = ev.data.locks[31];
-                let (pool, slot) = match part.machine {
-                    MachineType::Flex => (
-                        &samples.flex,
-                        if lock != NO_LOCK {
-                            lock
-                        } else {
-                            part.flex_slot
-                        },
-                    ),
-                    _ => (
-                        &samples.statics,
-                        if lock != NO_LOCK {
-                            lock
-                        } else {
-                            part.static_slot
-                        },
-                    ),
-                };
-                pool.get(&slot)
-            }
-            MachineType::Thru | MachineType::Pickup => {
-                let m = if part.machine == MachineType::Thru {
-                    "THRU"
-                } else {
-                    "PICKUP"
-                };
-                note(
-                    &mut out.not_rendered,
-                    format!("{name}: {m} has no live input here, silent"),
-                );
-                None
-            }
-            MachineType::Neighbor => None,
-            MachineType::Unknown(_) => None,
-        };
-        for (i, code) in [part.fx1, part.fx2].into_iter().enumerate() {
-            if !fx::is_rendered(code) {
-                note(
-                    &mut out.not_rendered,
-                    format!(
-                        "{name}: FX{} {} not rendered (passes through)",
-                        i + 1,
-                        fx_name(code)
-                    ),
-                );
-            }
-        }
-        if part.setup[3] == 1 {
-            note(
-                &mut out.not_rendered,
-                format!("{name}: RATE as time-stretch not rendered (pitch only)"),
-            );
-        }
-        let fxv = |o: usize| {
-            let mut a = [0u8; 6];
-            a.copy_from_slice(&v[o..o + 6]);
-            a
-        };
-        let fx = [(part.fx1, fxv(18)), (part.fx2, fxv(24))];
-        let spec = sound
-            .and_then(|s| voice_spec(part, &v, s, ev.step_secs))
-            .map(|mut s| {
-                s.gain = [s.gain[0] * xlv, s.gain[1] * xlv];
-                s
-            });
-        let plays = laws::retrig_plays(v[4]);
-        let retrig = laws::retrig_steps(v[5]) * ev.step_secs;
-        if !ev.data.trig {
-            // A trigless trig: its values reach the playing voice and the FX, nothing restarts.
-            triggers[t].push(Trigger {
-                frame: frames_of(ev.at),
-                spec,
-                fx,
-                step_secs: ev.step_secs,
-                trigless: true,
-            });
-            continue;
-        }
-        for k in 0..ev.repeats() {
-            let onset = ev.onset(k);
-            let next = if k + 1 < ev.repeats() {
-                ev.onset(k + 1)
-            } else {
-                f64::INFINITY
-            };
-            for r in 0..plays {
-                let at = onset + r as f64 * retrig;
-                if r > 0 && (at >= next || at >= end) {
-                    break;
-                }
+        event_triggers(
+            ev,
+            &items,
+            samples,
+            opts.crossfader,
+            end,
+            Some(&mut out.not_rendered),
+            &mut |at, mut trig| {
                 let frame = frames_of(at);
-                if spec.is_some() {
+                if master && t == MASTER {
+                    trig.spec = None;
+                }
+                if !trig.trigless && trig.spec.is_some() {
                     out.onsets.push(Onset {
                         track: t,
                         at,
                         frame,
                     });
                 }
-                triggers[t].push(Trigger {
-                    frame,
-                    spec: spec.clone(),
-                    fx,
-                    step_secs: ev.step_secs,
-                    trigless: false,
-                });
-            }
-        }
+                triggers[t].push(Trigger { frame, ..trig });
+            },
+        );
     }
     out.onsets
         .sort_by(|a, b| a.at.total_cmp(&b.at).then(a.track.cmp(&b.track)));
     // The first item's part decides Neighbor routing and the FX a track starts with.
     let first = items.first().map(|i| i.pattern.part.audio);
+    // Tracks feeding a Neighbor on the next track reach the mix only through it.
+    let feeds = |t: usize| {
+        t + 1 < AUDIO_TRACKS
+            && first.is_some_and(|p| p[t + 1].machine == MachineType::Neighbor)
+            && opts.tracks & (1 << (t + 1)) != 0
+    };
     for (t, trigs) in triggers.iter_mut().enumerate() {
         trigs.sort_by_key(|x| x.frame);
         let selected = opts.tracks & (1 << t) != 0;
@@ -394,7 +448,31 @@ pub fn render_with_progress(
                 .map_or(0.125, |i| 60.0 / setup.tempo_for(&i.pattern) / 4.0),
             input: None,
         };
-        if neighbor && let Some(p) = part {
+        if master && t == MASTER {
+            let gains = part.map_or([1.0; 2], |p| {
+                let (bl, br) = laws::balance_gains(p.values[16]);
+                let g = laws::volume_gain(p.values[15]) * laws::level_gain(p.levels[0]);
+                [g * bl, g * br]
+            });
+            let mut sum = vec![[0.0f32; 2]; total];
+            for (k, stem) in out.stems.iter().enumerate() {
+                if feeds(k) {
+                    continue;
+                }
+                for (m, x) in sum.iter_mut().zip(stem) {
+                    m[0] += x[0];
+                    m[1] += x[1];
+                }
+            }
+            render_track(
+                trigs,
+                &mut buf,
+                Start {
+                    input: Some((&sum, gains)),
+                    ..start
+                },
+            );
+        } else if neighbor && let Some(p) = part {
             let (bl, br) = laws::balance_gains(p.values[16]);
             let g = laws::volume_gain(p.values[15]) * laws::level_gain(p.levels[0]);
             let input: &[[f32; 2]] = &out.stems[t - 1];
@@ -412,14 +490,10 @@ pub fn render_with_progress(
         out.stems.push(buf);
         progress(t + 1);
     }
-    // The main mix: every track except one feeding a Neighbor on the next track.
-    let feeds = |t: usize| {
-        t + 1 < AUDIO_TRACKS
-            && first.is_some_and(|p| p[t + 1].machine == MachineType::Neighbor)
-            && opts.tracks & (1 << (t + 1)) != 0
-    };
+    // The main mix: every track except one feeding a Neighbor on the next track; with T8
+    // as master, T8 alone (it holds the others).
     for (t, buf) in out.stems.iter().enumerate() {
-        if feeds(t) {
+        if feeds(t) || (master && t != MASTER) {
             continue;
         }
         for (m, s) in out.main.iter_mut().zip(buf) {
@@ -458,6 +532,10 @@ fn render_track(trigs: &[Trigger], buf: &mut [[f32; 2]], start: Start) {
             }
             fx[0].set(t.fx[0].0, t.fx[0].1, t.step_secs);
             fx[1].set(t.fx[1].0, t.fx[1].1, t.step_secs);
+            if !t.trigless {
+                fx[0].trigger();
+                fx[1].trigger();
+            }
             next += 1;
         }
         let mut x = match start.input {

@@ -26,6 +26,9 @@ impl DeviceSetup {
         if let Some(on) = project.pattern_tempo_enabled() {
             s.pattern_tempo = on;
         }
+        if let Some(on) = project.setting_flag("MASTER_TRACK") {
+            s.master_track = on;
+        }
         s
     }
 }

@@ -277,6 +277,8 @@ pub struct DeviceSetup {
     pub tempo: f64,
     /// Whether patterns play at their own tempo (`PATTERN_TEMPO_ENABLED`).
     pub pattern_tempo: bool,
+    /// T8 is the master track (`MASTER_TRACK`): it processes the other tracks' mix.
+    pub master_track: bool,
 }
 
 impl Default for DeviceSetup {
@@ -286,6 +288,7 @@ impl Default for DeviceSetup {
             auto_channel: Some(10),
             tempo: 120.0,
             pattern_tempo: false,
+            master_track: false,
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod inherit;
 pub mod input_route;
 pub mod keymap;
 pub mod keys;
+pub mod local_play;
 pub mod midi_link;
 /// The document the tracker edits (it lives in [`crate::edit::document`]).
 pub use crate::edit::document as model;

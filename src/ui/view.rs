@@ -92,6 +92,8 @@ pub struct Ctx {
     pub theme: Theme,
     /// Audio and MIDI handles and their status.
     pub engines: Engines,
+    /// Local playback on the sample engine (`local_play`).
+    pub local: super::local_play::LocalPlay,
     /// Rows the cursor advances after an entry.
     pub edit_step: usize,
     /// A second project opened beside the first (copy source or destination).
@@ -108,6 +110,7 @@ impl Ctx {
             nav: Nav::default(),
             theme: Theme::builtin_default(),
             engines: Engines::default(),
+            local: Default::default(),
             edit_step: 1,
             other: None,
             pick_slot: None,

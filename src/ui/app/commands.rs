@@ -10,7 +10,10 @@ impl App {
     /// switch, a shared motion (`nav.*`) or the current view's own command.
     pub fn action(&mut self, name: &'static str) {
         self.message = None;
-        if let Some(cmd) = GlobalCmd::from_name(name) {
+        if crate::ui::local_play::handles(self, name) {
+            // Local playback chosen: play, stop, mute, solo... go to the local engine.
+            crate::ui::local_play::action(self, name);
+        } else if let Some(cmd) = GlobalCmd::from_name(name) {
             self.global(cmd);
         } else if crate::ui::audition::handles(name) {
             crate::ui::audition::action(self, name);

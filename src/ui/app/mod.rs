@@ -116,6 +116,7 @@ impl App {
     pub fn actions_of(views: &[Box<dyn View>]) -> Vec<ActionDef> {
         let mut v: Vec<ActionDef> = GLOBAL_ACTIONS.to_vec();
         v.extend_from_slice(super::audition::ACTIONS);
+        v.extend_from_slice(super::local_play::ACTIONS);
         v.extend_from_slice(super::command::NavCmd::ACTIONS);
         for view in views {
             v.push(view.info().switch);
@@ -156,5 +157,6 @@ impl App {
             self.message = Some((m, err));
         }
         super::audition::tick(self);
+        super::local_play::tick(self);
     }
 }

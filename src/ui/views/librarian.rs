@@ -181,7 +181,7 @@ impl LibrarianView {
     }
 
     fn detect(&mut self) -> Outcome {
-        let adaptations = self.registry.all().to_vec();
+        let adaptations = self.registry.everything();
         let (system, timing) = (Arc::clone(&self.system), self.timing);
         self.start_job("detect".into(), move |tx, cancel| {
             let mut sys = system();
@@ -742,13 +742,13 @@ impl LibrarianView {
                 .and_then(|db| db.device_location(&p.device).ok().flatten());
             let msgs =
                 octatrack::audition_sysex(a.as_ref(), &p.sysex, s.channel).unwrap_or_default();
-            let link = super::engines::PatchLink {
+            let link = crate::ui::engines::PatchLink {
                 name: p.name.trim().to_string(),
                 device: p.device.clone(),
                 port: port.map(|l| l.out_port),
                 messages: msgs,
             };
-            super::audition::link_patch(&mut ctx.engines, (bank, part, t), link);
+            crate::ui::audition::link_patch(&mut ctx.engines, (bank, part, t), link);
         }
         match out {
             Outcome::Handled => Outcome::Message(format!(
