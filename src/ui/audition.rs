@@ -7,71 +7,33 @@
 //! (a trig toggled, a note, lock, condition, slide or retrig edited), unless the action
 //! auditioned by itself (note entry) or edit audition is off.
 
-use super::action::{ActionDef, act};
+use super::action::ActionDef;
 use super::app::App;
+use super::command::commands;
 use super::engines::{NO_PLAY, midi_ready, track_set};
 use crate::midi::{PlayItem, RowOptions, SeqPattern, SeqStep};
 use std::sync::Arc;
 
-/// The MIDI actions the app handles in every view.
-pub const ACTIONS: &[ActionDef] = &[
-    act(
-        "app.mute",
-        "Mute / unmute the cursor's track (muted tracks send nothing)",
-        &["ctrl+k"],
-    ),
-    act("app.solo", "Solo / unsolo the cursor's track", &["ctrl+l"]),
-    act(
-        "app.unmute_all",
-        "Unmute and unsolo every track",
-        &["alt+q"],
-    ),
-    act(
-        "app.audition_toggle",
-        "Edit audition on / off (play a step when an edit changes it)",
-        &["alt+a"],
-    ),
-    act(
-        "app.play_step",
-        "Play the step under the cursor on the device",
-        &["alt+k"],
-    ),
-    act(
-        "app.play_row",
-        "Play the row under the cursor (every track)",
-        &["alt+j"],
-    ),
-    act(
-        "app.play_from_cursor",
-        "Play the pattern from the cursor's step (then loop it)",
-        &["ctrl+f"],
-    ),
-    act(
-        "app.play_chain",
-        "Play a chain (`1 2 5`: patterns of this bank) or an arrangement (`arr 3`) (asks)",
-        &["alt+u"],
-    ),
-    act(
-        "app.record",
-        "Record from the MIDI input into the cursor's track: step entry, or live while playing (again: stop; one undo step per take)",
-        &["alt+z"],
-    ),
-    act(
-        "app.record_live",
-        "Count in (count_in_bars, 1 bar by default), then play the pattern from its start and record live into the cursor's track (again: stop)",
-        &["ctrl+alt+z"],
-    ),
-    act(
-        "app.send_linked",
-        "Send a MIDI track's linked patch to its synth when the track is auditioned: on / off",
-        &["ctrl+alt+l"],
-    ),
-    act(
-        "app.midi_ports",
-        "Choose the MIDI output and input ports (remembered in the config)",
-        &["alt+y"],
-    ),
-];
+commands! {
+    /// A MIDI command the app handles in every view.
+    pub enum AuditionCmd {
+        Mute { "app.mute", "Mute / unmute the cursor's track (muted tracks send nothing)", ["ctrl+k"]; }
+        Solo { "app.solo", "Solo / unsolo the cursor's track", ["ctrl+l"]; }
+        UnmuteAll { "app.unmute_all", "Unmute and unsolo every track", ["alt+q"]; }
+        AuditionToggle { "app.audition_toggle", "Edit audition on / off (play a step when an edit changes it)", ["alt+a"]; }
+        PlayStep { "app.play_step", "Play the step under the cursor on the device", ["alt+k"]; }
+        PlayRow { "app.play_row", "Play the row under the cursor (every track)", ["alt+j"]; }
+        PlayFromCursor { "app.play_from_cursor", "Play the pattern from the cursor's step (then loop it)", ["ctrl+f"]; }
+        PlayChain { "app.play_chain", "Play a chain (`1 2 5`: patterns of this bank) or an arrangement (`arr 3`) (asks)", ["alt+u"]; }
+        Record { "app.record", "Record from the MIDI input into the cursor's track: step entry, or live while playing (again: stop; one undo step per take)", ["alt+z"]; }
+        RecordLive { "app.record_live", "Count in (count_in_bars, 1 bar by default), then play the pattern from its start and record live into the cursor's track (again: stop)", ["ctrl+alt+z"]; }
+        SendLinked { "app.send_linked", "Send a MIDI track's linked patch to its synth when the track is auditioned: on / off", ["ctrl+alt+l"]; }
+        MidiPorts { "app.midi_ports", "Choose the MIDI output and input ports (remembered in the config)", ["alt+y"]; }
+    }
+}
+
+/// The MIDI actions the app handles in every view (the table of [`AuditionCmd`]).
+pub const ACTIONS: &[ActionDef] = AuditionCmd::ACTIONS;
 
 /// Prompt tags of the port choice.
 const OUT_TAG: &str = "app.midi_out";
@@ -244,7 +206,7 @@ pub fn answer(app: &mut App, tag: &str, text: &str) {
 
 /// Whether an action is one of [`ACTIONS`].
 pub fn handles(name: &str) -> bool {
-    ACTIONS.iter().any(|a| a.name == name)
+    AuditionCmd::from_name(name).is_some()
 }
 
 /// What the step under the cursor played before an action.
@@ -609,12 +571,19 @@ fn track_name(t: usize) -> String {
     track_set(1 << t)
 }
 
-/// Runs one of [`ACTIONS`].
+/// Runs one of [`ACTIONS`] by name (names that are none of them do nothing).
 pub fn action(app: &mut App, name: &str) {
+    if let Some(cmd) = AuditionCmd::from_name(name) {
+        command(app, cmd);
+    }
+}
+
+/// Runs an [`AuditionCmd`].
+pub fn command(app: &mut App, cmd: AuditionCmd) {
     let track = cursor(app).map_or(0, |c| c.0);
     let step = cursor(app).map_or(0, |c| c.1);
     let at = (app.ctx.nav.bank, app.ctx.nav.pattern);
-    if name == "app.play_chain" {
+    if cmd == AuditionCmd::PlayChain {
         app.overlay = super::app::Overlay::Prompt {
             title: "Play: pattern numbers of this bank (1 2 5) or an arrangement (arr 1)".into(),
             tag: CHAIN_TAG,
@@ -622,11 +591,11 @@ pub fn action(app: &mut App, name: &str) {
         };
         return;
     }
-    if name == "app.midi_ports" {
+    if cmd == AuditionCmd::MidiPorts {
         port_prompt(app, OUT_TAG);
         return;
     }
-    if name == "app.record_live" {
+    if cmd == AuditionCmd::RecordLive {
         if app.ctx.engines.take.is_some() {
             stop_take(app);
         } else {
@@ -634,7 +603,7 @@ pub fn action(app: &mut App, name: &str) {
         }
         return;
     }
-    if name == "app.send_linked" {
+    if cmd == AuditionCmd::SendLinked {
         let e = &mut app.ctx.engines;
         e.patch_links.send = !e.patch_links.send;
         let on = e.patch_links.send;
@@ -649,7 +618,7 @@ pub fn action(app: &mut App, name: &str) {
         });
         return;
     }
-    if name == "app.record" {
+    if cmd == AuditionCmd::Record {
         if app.ctx.engines.take.is_some() {
             stop_take(app);
         } else {
@@ -657,7 +626,7 @@ pub fn action(app: &mut App, name: &str) {
         }
         return;
     }
-    if name == "app.audition_toggle" {
+    if cmd == AuditionCmd::AuditionToggle {
         let e = &mut app.ctx.engines;
         e.edit_audition_off = !e.edit_audition_off;
         let on = !e.edit_audition_off;
@@ -672,17 +641,17 @@ pub fn action(app: &mut App, name: &str) {
         app.error(NO_PLAY);
         return;
     };
-    let msg = match name {
-        "app.mute" => toggle_mute(m.as_mut(), track, false),
-        "app.solo" => toggle_mute(m.as_mut(), track, true),
-        "app.unmute_all" => {
+    let msg = match cmd {
+        AuditionCmd::Mute => toggle_mute(m.as_mut(), track, false),
+        AuditionCmd::Solo => toggle_mute(m.as_mut(), track, true),
+        AuditionCmd::UnmuteAll => {
             for t in 0..16 {
                 m.set_mute(t, false);
                 m.set_solo(t, false);
             }
             "every track unmuted".to_string()
         }
-        _ => {
+        AuditionCmd::PlayStep | AuditionCmd::PlayRow | AuditionCmd::PlayFromCursor => {
             if !midi_ready(m.as_ref()) {
                 app.error(NO_PLAY);
                 return;
@@ -691,16 +660,16 @@ pub fn action(app: &mut App, name: &str) {
                 app.error("this bank is not loaded: nothing to play");
                 return;
             };
-            match name {
-                "app.play_step" => {
+            match cmd {
+                AuditionCmd::PlayStep => {
                     m.audition_step(bank, at, track, step);
                     format!("played {} step {}", track_name(track), step + 1)
                 }
-                "app.play_row" => {
+                AuditionCmd::PlayRow => {
                     m.audition_row(bank, at, step);
                     format!("played row {}", step + 1)
                 }
-                "app.play_from_cursor" => {
+                AuditionCmd::PlayFromCursor => {
                     let Some(p) = SeqPattern::from_bank(bank, at.0, at.1).map(Arc::new) else {
                         app.error("no such pattern");
                         return;
@@ -712,6 +681,13 @@ pub fn action(app: &mut App, name: &str) {
                 _ => return,
             }
         }
+        // Handled above (they need no MIDI output or answer themselves).
+        AuditionCmd::PlayChain
+        | AuditionCmd::MidiPorts
+        | AuditionCmd::RecordLive
+        | AuditionCmd::SendLinked
+        | AuditionCmd::Record
+        | AuditionCmd::AuditionToggle => return,
     };
     app.info(msg);
 }
