@@ -81,14 +81,17 @@ fn a_live_take_after_the_count_in_writes_quantized_notes_with_micro_timing() {
     // The controller's notes, timed from the pattern's first step: step 1, step 5 + 1/4,
     // step 9 - 1/8 and step 13, each held 30 ms (84 = C6: the sample's own pitch).
     let notes = [(0.0, 84u8), (4.25, 86), (7.875, 72), (12.0, 96)];
-    let mut text = String::new();
+    let mut lines: Vec<(u64, String)> = Vec::new();
     for (s, n) in notes {
         let t = (s * STEP_US).round() as u64;
-        text.push_str(&format!(
-            "{t} 90 {n:02X} 64\n{} 80 {n:02X} 00\n",
-            t + 30_000
-        ));
+        lines.push((t, format!("{t} 90 {n:02X} 64\n")));
+        lines.push((t + 30_000, format!("{} 80 {n:02X} 00\n", t + 30_000)));
     }
+    // A CC from the controller (CC 20 = 51 on channel 1) at step 7: thru to T3's channel.
+    let t = (6.0 * STEP_US).round() as u64;
+    lines.push((t, format!("{t} B0 14 33\n")));
+    lines.sort();
+    let text: String = lines.into_iter().map(|l| l.1).collect();
     let input = tmp.path().join("take.cap");
     std::fs::write(&input, text).unwrap();
     let cap = tmp.path().join("out.cap");
@@ -163,6 +166,8 @@ fn a_live_take_after_the_count_in_writes_quantized_notes_with_micro_timing() {
         .map(|(_, b)| b[2])
         .collect();
     assert_eq!(clicks, [127, 90, 90, 90], "{m:?}");
+    // Thru: the controller's CC went on to the device on T3's trig channel (3: 0xB2).
+    assert!(m.iter().any(|(_, b)| b == &[0xB2, 20, 51]), "{m:?}");
     let last_click = m.iter().rposition(|(_, b)| b[0] == 0x9F).unwrap();
     let first_t3 = m.iter().position(|(_, b)| b[0] == 0x92).unwrap();
     assert!(last_click < first_t3, "{m:?}");

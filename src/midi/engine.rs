@@ -1006,6 +1006,32 @@ impl Worker {
                     );
                 }
             }
+            // Thru while recording: the controller's CCs go on to the device on the channel
+            // of the track being recorded (an audio track's trig channel, a MIDI track's own).
+            MidiMessage::ControlChange {
+                channel,
+                controller,
+                value,
+            } => {
+                let Some(rec) = self.recorder.as_ref() else {
+                    return;
+                };
+                if !rec.accepts(channel) {
+                    return;
+                }
+                let track = rec.settings.track;
+                let to = if track < 8 {
+                    self.renderer.setup.audio_channel(track)
+                } else {
+                    self.record_pattern
+                        .as_ref()
+                        .and_then(|p| p.part.midi.get(track - 8))
+                        .map(|m| m.channel)
+                };
+                if let Some(ch) = to {
+                    self.out.send(&ShortMsg::cc(ch, controller, value));
+                }
+            }
             _ => {}
         }
     }
