@@ -641,3 +641,53 @@ fn parts_view_copies_a_part_and_a_tracks_settings_undoably() {
         "the track keeps its own recorder buffer"
     );
 }
+
+#[test]
+fn an_fx_the_local_engine_does_not_render_is_said_where_its_values_are_edited() {
+    let Some(p) = open("ot/hello-flex/project") else {
+        return;
+    };
+    let mut a = app(p, "tracker");
+    press(&mut a, &["F3"]);
+    let said = "(not rendered by the local engine: passes through)";
+    // T1's FX1 TYPE (row 4) stepped until it reads CHORUS (an FX the engine passes through).
+    press(&mut a, &["down", "down", "down"]);
+    let first = row_cells(&screen(&mut a, 160, 44), "FX1 TYPE")[0].clone();
+    assert_eq!(first, "DJ EQ", "hello-flex's T1 FX1 (rendered)");
+    let mut chorus = false;
+    for _ in 0..40 {
+        let s = screen(&mut a, 160, 44);
+        if row_cells(&s, "FX1 TYPE")[0] == "CHORUS" {
+            chorus = true;
+            break;
+        }
+        press(&mut a, &["+"]);
+    }
+    assert!(chorus, "FX1 TYPE never read CHORUS");
+    // Down the rows until the cursor is on an FX1 value: the line below names the page.
+    let mut seen = None;
+    for _ in 0..60 {
+        press(&mut a, &["down"]);
+        let s = screen(&mut a, 160, 44);
+        if let Some(l) = s.iter().find(|l| l.contains("FX1 CHORUS")) {
+            seen = Some(l.clone());
+            break;
+        }
+    }
+    let line = seen.expect("no FX1 value row reached");
+    assert!(line.contains(said), "{line}");
+    // Undone back to DJ EQ (rendered): the same row says nothing of the kind.
+    for _ in 0..40 {
+        let s = screen(&mut a, 160, 44);
+        if row_cells(&s, "FX1 TYPE")[0] == first {
+            break;
+        }
+        press(&mut a, &["ctrl+z"]);
+    }
+    let s = screen(&mut a, 160, 44);
+    let line = s
+        .iter()
+        .find(|l| l.contains("FX1 DJ EQ"))
+        .expect("FX1 DJ EQ row");
+    assert!(!line.contains(said), "{line}");
+}

@@ -696,13 +696,26 @@ impl PartsView {
         if let Field::Value(i) = f {
             let m = part.machine_type(t);
             if let Some(info) = params::audio_param(m, part.fx1_type(t), part.fx2_type(t), i) {
-                let page = match info.page {
-                    Page::Fx1 => format!("FX1 {}", params::fx_name(part.fx1_type(t))),
-                    Page::Fx2 => format!("FX2 {}", params::fx_name(part.fx2_type(t))),
-                    p => p.name().to_string(),
+                let (page, fx) = match info.page {
+                    Page::Fx1 => (
+                        format!("FX1 {}", params::fx_name(part.fx1_type(t))),
+                        Some(part.fx1_type(t)),
+                    ),
+                    Page::Fx2 => (
+                        format!("FX2 {}", params::fx_name(part.fx2_type(t))),
+                        Some(part.fx2_type(t)),
+                    ),
+                    p => (p.name().to_string(), None),
+                };
+                // The local engine passes some FX through: said where their values are edited.
+                let local = match fx {
+                    Some(code) if !crate::engine::fx::is_rendered(code) => {
+                        " (not rendered by the local engine: passes through)"
+                    }
+                    _ => "",
                 };
                 s.bottom.push(format!(
-                    "T{} {} {page} {}: stored {}{}",
+                    "T{} {} {page} {}: stored {}{}{local}",
                     t + 1,
                     m.name(),
                     info.name,
