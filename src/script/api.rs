@@ -77,6 +77,18 @@ pub struct StepH {
     s: usize,
 }
 
+/// `track.steps`: `track.steps[5].condition = "FILL"` (Rhai cannot assign to a property of
+/// a method call's result, `track.step(5).condition = ..`, but can through an indexer).
+#[derive(Clone)]
+pub struct StepsH(TrackH);
+
+/// `pattern.audio_tracks` / `pattern.midi_tracks`, indexed 1..=8.
+#[derive(Clone)]
+pub struct TracksH {
+    p: PatternH,
+    midi: bool,
+}
+
 /// One track of a pattern, with what naming its parameters needs.
 enum Tr<'a> {
     Audio(&'a mut AudioTrack, MachineType, u8, u8),
@@ -230,7 +242,9 @@ impl StepH {
     }
     fn midi_lock(&mut self, slot: usize, what: &str) -> Res<Dynamic> {
         self.with(|t, s| match t {
-            Tr::Midi(m) => Ok(m.plock(s, slot).map_or(Dynamic::UNIT, |v| (v as INT).into())),
+            Tr::Midi(m) => Ok(m
+                .plock(s, slot)
+                .map_or(Dynamic::UNIT, |v| (v as INT).into())),
             Tr::Audio(..) => Err(format!("{what} is a MIDI step's; this is an audio track")),
         })
     }
@@ -316,7 +330,9 @@ fn register_project(e: &mut Engine) {
         Ok(())
     }
     e.register_set("tempo", set_tempo);
-    e.register_set("tempo", |s: &mut SettingsH, bpm: INT| set_tempo(s, bpm as f64));
+    e.register_set("tempo", |s: &mut SettingsH, bpm: INT| {
+        set_tempo(s, bpm as f64)
+    });
     e.register_fn("pattern", |b: &mut BankH, n: INT| -> Res<PatternH> {
         Ok(PatternH {
             w: b.w.clone(),
@@ -333,6 +349,19 @@ fn register_project(e: &mut Engine) {
             midi,
         })
     }
+    e.register_type_with_name::<TracksH>("Tracks");
+    e.register_get("audio_tracks", |p: &mut PatternH| TracksH {
+        p: p.clone(),
+        midi: false,
+    });
+    e.register_get("midi_tracks", |p: &mut PatternH| TracksH {
+        p: p.clone(),
+        midi: true,
+    });
+    e.register_set("audio_tracks", |_: &mut PatternH, _: TracksH| {});
+    e.register_set("midi_tracks", |_: &mut PatternH, _: TracksH| {});
+    e.register_indexer_get(|t: &mut TracksH, n: INT| track(&t.p, n, t.midi));
+    e.register_indexer_set(|_: &mut TracksH, _: INT, _: TrackH| {});
     e.register_fn("audio_track", |p: &mut PatternH, n: INT| track(p, n, false));
     e.register_fn("midi_track", |p: &mut PatternH, n: INT| track(p, n, true));
     // octapy's `pattern.track(n)` is an audio track.
@@ -369,6 +398,16 @@ fn register_track(e: &mut Engine) {
             s: index("step", n, 64)?,
         })
     });
+    e.register_type_with_name::<StepsH>("Steps");
+    e.register_get("steps", |t: &mut TrackH| StepsH(t.clone()));
+    e.register_set("steps", |_: &mut TrackH, _: StepsH| {});
+    e.register_indexer_get(|t: &mut StepsH, n: INT| -> Res<StepH> {
+        Ok(StepH {
+            tr: t.0.clone(),
+            s: index("step", n, 64)?,
+        })
+    });
+    e.register_indexer_set(|_: &mut StepsH, _: INT, _: StepH| {});
     fn steps_of(t: &TrackH, kind: StepKind) -> Res<Array> {
         t.with(|tr| {
             Ok((0..64)
@@ -397,9 +436,7 @@ fn register_track(e: &mut Engine) {
             Ok(())
         })
     }
-    e.register_get("active_steps", |t: &mut TrackH| {
-        steps_of(t, StepKind::Trig)
-    });
+    e.register_get("active_steps", |t: &mut TrackH| steps_of(t, StepKind::Trig));
     e.register_set("active_steps", |t: &mut TrackH, l: Array| {
         set_steps_of(t, StepKind::Trig, l)
     });
@@ -513,9 +550,13 @@ fn register_step(e: &mut Engine) {
         })
     });
     e.register_get("slide", |s: &mut StepH| s.flag(Flag::Slide));
-    e.register_set("slide", |s: &mut StepH, on: bool| s.set_flag(Flag::Slide, on));
+    e.register_set("slide", |s: &mut StepH, on: bool| {
+        s.set_flag(Flag::Slide, on)
+    });
     e.register_get("swing", |s: &mut StepH| s.flag(Flag::Swing));
-    e.register_set("swing", |s: &mut StepH, on: bool| s.set_flag(Flag::Swing, on));
+    e.register_set("swing", |s: &mut StepH, on: bool| {
+        s.set_flag(Flag::Swing, on)
+    });
     e.register_fn("lock", |s: &mut StepH, name: &str| s.lock_get(name));
     e.register_fn("lock", |s: &mut StepH, name: &str, v: Dynamic| {
         s.lock_set(name, v)
@@ -535,7 +576,9 @@ fn register_step(e: &mut Engine) {
     e.register_set("note", |s: &mut StepH, n: INT| {
         s.set_midi_lock(midi_slot::NOTE, "note", n)
     });
-    e.register_set("note", |s: &mut StepH, n: &str| s.lock_set("NOTE", n.into()));
+    e.register_set("note", |s: &mut StepH, n: &str| {
+        s.lock_set("NOTE", n.into())
+    });
     e.register_get("velocity", |s: &mut StepH| {
         s.midi_lock(midi_slot::VEL, "velocity")
     });
@@ -543,14 +586,18 @@ fn register_step(e: &mut Engine) {
         s.set_midi_lock(midi_slot::VEL, "velocity", n)
     });
     e.register_get("length", |s: &mut StepH| s.lock_get("LEN"));
-    e.register_set("length", |s: &mut StepH, v: &str| s.lock_set("LEN", v.into()));
+    e.register_set("length", |s: &mut StepH, v: &str| {
+        s.lock_set("LEN", v.into())
+    });
     e.register_set("length", |s: &mut StepH, v: INT| {
         s.lock_set("LEN", Dynamic::from(format!("#{v}")))
     });
     e.register_set("notes", |s: &mut StepH, notes: Array| -> Res<()> {
         let mut ns = Vec::new();
         for v in &notes {
-            let n = v.as_int().map_err(|_| format!("note {v}: expected 0..=127"))?;
+            let n = v
+                .as_int()
+                .map_err(|_| format!("note {v}: expected 0..=127"))?;
             ns.push(u8::try_from(n).map_err(|_| format!("note {n}: expected 0..=127"))?);
         }
         s.with(|t, i| match t {

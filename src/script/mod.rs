@@ -179,9 +179,9 @@ fn runtime_error(path: &Path, e: &EvalAltResult) -> ScriptError {
         EvalAltResult::ErrorTooManyOperations(_) => format!(
             "stopped: the script ran more than {MAX_OPERATIONS} operations (an endless loop?)"
         ),
-        EvalAltResult::ErrorStackOverflow(_) => format!(
-            "stopped: calls nested deeper than {MAX_CALL_LEVELS} (endless recursion?)"
-        ),
+        EvalAltResult::ErrorStackOverflow(_) => {
+            format!("stopped: calls nested deeper than {MAX_CALL_LEVELS} (endless recursion?)")
+        }
         EvalAltResult::ErrorRuntime(d, _) if d.is_string() => d.to_string(),
         other => other.to_string(),
     };
