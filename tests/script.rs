@@ -369,3 +369,29 @@ fn dry_run_writes_nothing_and_a_real_run_changes_only_the_bank() {
     assert_eq!(steps_of(|s| t8.step_kind(s), StepKind::Trig), [1, 4, 7]);
     check_clean(&dir);
 }
+
+#[test]
+fn the_shipped_example_scripts_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/scripts");
+    let dir = tmp.path().join("EX");
+    let euclid = root.join("euclid.rhai");
+    let o = octa(&["script", p(&euclid), p(&dir), "--new"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let b = bank(&dir, 1);
+    let t3 = &b.pattern(0).unwrap().audio[2];
+    assert_eq!(
+        steps_of(|s| t3.step_kind(s), StepKind::Trig),
+        [1, 4, 6, 8, 11, 13, 15]
+    );
+    // Humanize has no trigs to move on a blank M1: nothing changes, nothing is written.
+    let before = files(&dir);
+    let o = octa(&["script", p(&root.join("humanize.rhai")), p(&dir)]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("changed: nothing (0 steps)"),
+        "{}",
+        text(&o)
+    );
+    assert_eq!(files(&dir), before);
+}
