@@ -128,7 +128,7 @@ m.active_steps = [1, 9];
 m.steps[1].note = 60;
 m.steps[1].velocity = 100;
 let chord = m.step(9);
-chord.notes = [48, 52, 55];
+chord.notes = chord(48, "maj");
 chord.length = "1/16";
 "#;
 
@@ -172,7 +172,7 @@ fn quick_start_writes_the_trigs_locks_and_conditions_asked_for() {
     assert_eq!(steps_of(|s| m.step_kind(s), StepKind::Trig), [1, 9]);
     assert_eq!(m.plock(0, midi_slot::NOTE), Some(60));
     assert_eq!(m.plock(0, midi_slot::VEL), Some(100));
-    // A chord: root 48, then +4 and +7 stored around 64; the unused NOT4 is 64 (no note).
+    // chord(48, "maj") (C major triad): root 48, then +4 and +7 stored around 64; the unused NOT4 is 64 (no note).
     assert_eq!(m.plock(8, midi_slot::NOTE), Some(48));
     assert_eq!(m.plock(8, midi_slot::NOT2), Some(68));
     assert_eq!(m.plock(8, midi_slot::NOT3), Some(71));

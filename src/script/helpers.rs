@@ -31,6 +31,60 @@ pub fn euclid(k: usize, n: usize, rotation: i64) -> Vec<bool> {
     (0..n).map(|i| flat[(i + n - r) % n]).collect()
 }
 
+/// Intervals (semitones above the root) of a chord by name; `None` for an unknown name.
+pub fn chord_intervals(name: &str) -> Option<&'static [u8]> {
+    Some(match name.trim().to_ascii_lowercase().as_str() {
+        "maj" | "major" | "" => &[0, 4, 7],
+        "min" | "minor" | "m" => &[0, 3, 7],
+        "dim" => &[0, 3, 6],
+        "aug" => &[0, 4, 8],
+        "sus2" => &[0, 2, 7],
+        "sus4" => &[0, 5, 7],
+        "7" | "dom7" => &[0, 4, 7, 10],
+        "maj7" => &[0, 4, 7, 11],
+        "min7" | "m7" => &[0, 3, 7, 10],
+        "dim7" => &[0, 3, 6, 9],
+        _ => return None,
+    })
+}
+
+/// Intervals of a scale by name (one octave, from the root); `None` for an unknown name.
+pub fn scale_intervals(name: &str) -> Option<&'static [u8]> {
+    Some(match name.trim().to_ascii_lowercase().as_str() {
+        "major" | "ionian" => &[0, 2, 4, 5, 7, 9, 11],
+        "minor" | "aeolian" | "natural_minor" => &[0, 2, 3, 5, 7, 8, 10],
+        "dorian" => &[0, 2, 3, 5, 7, 9, 10],
+        "phrygian" => &[0, 1, 3, 5, 7, 8, 10],
+        "lydian" => &[0, 2, 4, 6, 7, 9, 11],
+        "mixolydian" => &[0, 2, 4, 5, 7, 9, 10],
+        "locrian" => &[0, 1, 3, 5, 6, 8, 10],
+        "harmonic_minor" => &[0, 2, 3, 5, 7, 8, 11],
+        "pentatonic_major" => &[0, 2, 4, 7, 9],
+        "pentatonic_minor" => &[0, 3, 5, 7, 10],
+        "blues" => &[0, 3, 5, 6, 7, 10],
+        "chromatic" => &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+        _ => return None,
+    })
+}
+
+fn notes_from(
+    root: INT,
+    what: &str,
+    name: &str,
+    iv: Option<&[u8]>,
+) -> Result<Array, Box<EvalAltResult>> {
+    let iv = iv.ok_or_else(|| format!("{what} {name:?}: unknown name (see docs/scripting.md)"))?;
+    if !(0..=127).contains(&root) {
+        return Err(format!("{what} root {root}: expected a MIDI note 0..=127").into());
+    }
+    Ok(iv
+        .iter()
+        .map(|&i| root + INT::from(i))
+        .filter(|&n| n <= 127)
+        .map(Dynamic::from_int)
+        .collect())
+}
+
 /// A seeded random source (splitmix64): the same seed gives the same numbers everywhere.
 #[derive(Debug, Clone)]
 pub struct Rng(u64);
@@ -73,6 +127,12 @@ fn euclid_checked(k: INT, n: INT, r: INT) -> Result<Array, Box<EvalAltResult>> {
 pub(super) fn register(e: &mut Engine) {
     e.register_fn("euclid", |k: INT, n: INT| euclid_checked(k, n, 0));
     e.register_fn("euclid", euclid_checked);
+    e.register_fn("chord", |root: INT, name: &str| {
+        notes_from(root, "chord", name, chord_intervals(name))
+    });
+    e.register_fn("scale", |root: INT, name: &str| {
+        notes_from(root, "scale", name, scale_intervals(name))
+    });
     e.register_type_with_name::<Rng>("Random");
     e.register_fn("random", |seed: INT| Rng(seed as u64));
     e.register_fn("int", |r: &mut Rng, lo: INT, hi: INT| r.int(lo, hi));
@@ -97,7 +157,23 @@ pub(super) fn register(e: &mut Engine) {
 
 #[cfg(test)]
 mod tests {
-    use super::euclid;
+    use super::{chord_intervals, euclid, scale_intervals};
+
+    #[test]
+    fn chords_and_scales_by_name() {
+        // C major: C D E F G A B; A minor seventh: A C E G.
+        assert_eq!(
+            scale_intervals("major"),
+            Some(&[0u8, 2, 4, 5, 7, 9, 11][..])
+        );
+        assert_eq!(
+            scale_intervals("dorian"),
+            Some(&[0u8, 2, 3, 5, 7, 9, 10][..])
+        );
+        assert_eq!(chord_intervals("min7"), Some(&[0u8, 3, 7, 10][..]));
+        assert_eq!(chord_intervals("sus4"), Some(&[0u8, 5, 7][..]));
+        assert_eq!(chord_intervals("nope"), None);
+    }
 
     fn show(v: &[bool]) -> String {
         v.iter().map(|&h| if h { 'x' } else { '.' }).collect()
