@@ -11,6 +11,7 @@
 //! - [`audio`]: sample decoding, resampling and preview on the sound card.
 //! - [`midi`]: MIDI transport, auditioning, playback and recording.
 //! - [`seq`]: the sequencer shared by MIDI playback and the local sample engine.
+//! - [`script`]: projects from code: the Rhai API shaped like octapy's.
 //! - [`librarian`]: the sysex librarian for the synths the Octatrack drives.
 
 pub mod audio;
@@ -24,6 +25,7 @@ pub mod librarian;
 pub mod memory;
 pub mod midi;
 pub mod project;
+pub mod script;
 pub mod seq;
 pub mod symbols;
 #[doc(hidden)]

@@ -15,6 +15,7 @@ pub mod midi_record;
 pub mod out;
 mod project_cmds;
 pub mod render;
+mod script;
 mod sets;
 mod state;
 
@@ -124,6 +125,8 @@ pub enum Command {
     Project(sets::ProjectArgs),
     /// Create, copy (backup), rename or delete a set.
     Set(sets::SetArgs),
+    /// Run a Rhai script (octapy-like API) on a project and save it.
+    Script(script::ScriptArgs),
     /// Print a keymap's whole table (every command, its keys and help) as a keymap file.
     Keys(keys::KeysArgs),
 }
@@ -144,6 +147,7 @@ pub fn main() -> ExitCode {
             Command::Project(a) => sets::project(&a),
             Command::Set(a) => sets::set(&a),
             Command::Keys(a) => keys::keys(&a),
+            Command::Script(a) => script::script(&a),
             Command::Slots(a) => copy::slots(&a),
             Command::State(a) => state::state(&a),
             Command::New(a) => project_cmds::new(&a),

@@ -1,0 +1,120 @@
+//! `octa script SCRIPT.rhai PATH [--new] [--dry-run]`: runs a Rhai script (see
+//! [`crate::script`]) on a project and saves it through [`Project::save`] / `save_as`.
+
+use crate::project::{OpenOptions, Project};
+use clap::Args;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Arguments of `octa script`.
+#[derive(Debug, Args)]
+pub struct ScriptArgs {
+    /// The Rhai script.
+    pub script: PathBuf,
+    /// The project folder, set or zip it runs on (with --new: the folder to create).
+    pub path: PathBuf,
+    /// Run on a new blank project created at PATH (absent or empty).
+    #[arg(long)]
+    pub new: bool,
+    /// Print what would change; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// In a set or zip holding several projects: the project's folder name.
+    #[arg(long)]
+    pub project: Option<std::ffi::OsString>,
+}
+
+/// Runs `octa script`.
+pub fn script(args: &ScriptArgs) -> ExitCode {
+    let limit = crate::project::read::Limit {
+        max: 1 << 20,
+        what: "Rhai script",
+        exact: false,
+    };
+    let source = match crate::project::read::read(&args.script, limit).map(String::from_utf8) {
+        Ok(Ok(s)) => s,
+        Ok(Err(e)) => {
+            crate::errln!(
+                "octa script: {}: at byte {}: expected UTF-8 text",
+                args.script.display(),
+                e.utf8_error().valid_up_to()
+            );
+            return ExitCode::FAILURE;
+        }
+        Err(e) => {
+            crate::errln!("octa script: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut project = if args.new {
+        let name = args
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "NEW".into());
+        Project::new_blank(&name)
+    } else {
+        match Project::open(
+            &args.path,
+            &OpenOptions {
+                project: args.project.clone(),
+                read_only: args.dry_run,
+            },
+        ) {
+            Ok(p) => p,
+            Err(e) => {
+                crate::errln!("octa script: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    };
+    let outcome = match crate::script::run(&mut project, &args.script, &source) {
+        Ok(o) => o,
+        Err(e) => {
+            crate::errln!("octa script: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    for line in &outcome.output {
+        crate::outln!("{line}");
+    }
+    let files: Vec<String> = outcome
+        .changed_files
+        .iter()
+        .map(|&id| crate::script::file_name(id))
+        .collect();
+    crate::outln!(
+        "changed: {} ({} steps)",
+        if files.is_empty() {
+            "nothing".to_string()
+        } else {
+            files.join(", ")
+        },
+        outcome.changed_steps
+    );
+    if args.dry_run {
+        crate::outln!("dry run: nothing written");
+        return ExitCode::SUCCESS;
+    }
+    let saved = if args.new {
+        project.save_as(&args.path)
+    } else if outcome.changed_files.is_empty() {
+        return ExitCode::SUCCESS;
+    } else {
+        project.save(false)
+    };
+    match saved {
+        Ok(r) => {
+            crate::outln!(
+                "saved {} ({} files written)",
+                args.path.display(),
+                r.written.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            crate::errln!("octa script: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

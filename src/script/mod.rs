@@ -1,0 +1,221 @@
+//! Projects from code: a Rhai API shaped like octapy's (`project.bank(1).pattern(1)
+//! .audio_track(1).step(5).condition = "FILL"`), run in a sandboxed engine (operation,
+//! call-depth, expression-depth, string and array limits; no modules, no `eval`, no file
+//! or network access). Every edit goes through the typed setters of [`crate::format::bank`],
+//! so the bytes written are the ones the device writes; parameter names and values are the
+//! device's (AMP `VOL` `+20`, NOTE `C-4`, LEN `1/16`), parsed by [`crate::edit::value`].
+//! The API is listed in `docs/scripting.md`.
+
+mod api;
+mod helpers;
+
+use crate::format::Bank;
+use crate::project::{FileId, Project};
+use rhai::{Engine, EvalAltResult, Position, Scope};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+pub use helpers::euclid;
+
+/// Operations one script may run.
+pub const MAX_OPERATIONS: u64 = 20_000_000;
+/// Function call depth.
+pub const MAX_CALL_LEVELS: usize = 64;
+/// Longest string a script may build.
+pub const MAX_STRING: usize = 64 * 1024;
+/// Largest array a script may build.
+pub const MAX_ARRAY: usize = 64 * 1024;
+
+/// A script that failed to compile or run: the script, the line and column, what went wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}{}: {message}", path.display(), place(*line, *column))]
+pub struct ScriptError {
+    /// The script file.
+    pub path: PathBuf,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// 1-based column, when known.
+    pub column: Option<usize>,
+    /// What went wrong.
+    pub message: String,
+}
+
+fn place(line: Option<usize>, column: Option<usize>) -> String {
+    match (line, column) {
+        (Some(l), Some(c)) => format!(":{l}:{c}"),
+        (Some(l), None) => format!(":{l}"),
+        _ => String::new(),
+    }
+}
+
+impl ScriptError {
+    fn at(path: &Path, pos: Position, message: String) -> Self {
+        Self {
+            path: path.to_path_buf(),
+            line: pos.line(),
+            column: pos.position(),
+            message,
+        }
+    }
+}
+
+/// What a script changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// The `.work` files whose bytes changed (in [`FileId::all`] order).
+    pub changed_files: Vec<FileId>,
+    /// Steps (of any track of any pattern) whose trig, locks, condition, micro-timing,
+    /// slide or swing changed.
+    pub changed_steps: usize,
+    /// What the script printed (`print`), in order.
+    pub output: Vec<String>,
+}
+
+/// The project state a script edits: copies of the banks and the project tempo, applied to
+/// the [`Project`] when the script ends without an error.
+pub(crate) struct Work {
+    pub(crate) banks: Vec<Bank>,
+    pub(crate) touched: [bool; 16],
+    pub(crate) tempo: Option<f64>,
+}
+
+pub(crate) type Shared = Arc<Mutex<Work>>;
+
+/// The sandboxed engine scripts run in, with the octa API registered.
+pub fn engine() -> Engine {
+    let mut e = Engine::new();
+    e.set_max_operations(MAX_OPERATIONS)
+        .set_max_call_levels(MAX_CALL_LEVELS)
+        .set_max_string_size(MAX_STRING)
+        .set_max_array_size(MAX_ARRAY)
+        .set_max_map_size(1024)
+        .set_max_expr_depths(64, 32)
+        .set_max_modules(0)
+        .set_module_resolver(rhai::module_resolvers::DummyModuleResolver::new());
+    e.disable_symbol("eval");
+    e.on_debug(|_, _, _| {});
+    api::register(&mut e);
+    helpers::register(&mut e);
+    e
+}
+
+/// The file name a change is reported under (`bank01.work`, `project.work`).
+pub fn file_name(id: FileId) -> String {
+    match id {
+        FileId::Project => "project.work".into(),
+        FileId::Bank(i) => format!("bank{:02}.work", i + 1),
+        FileId::Markers => "markers.work".into(),
+        FileId::Arrangement(i) => format!("arr{:02}.work", i + 1),
+    }
+}
+
+/// Runs the script `source` (read from `path`, named in errors) on `project`. On success the
+/// edits are applied to `project` (marking the changed files dirty; nothing is written);
+/// on an error the project is left as it was.
+pub fn run(project: &mut Project, path: &Path, source: &str) -> Result<Outcome, ScriptError> {
+    let work: Shared = Arc::new(Mutex::new(Work {
+        banks: (0..16).map(|i| project.bank(i).clone()).collect(),
+        touched: [false; 16],
+        tempo: None,
+    }));
+    let printed = Arc::new(Mutex::new(Vec::<String>::new()));
+    let mut engine = engine();
+    {
+        let printed = printed.clone();
+        engine.on_print(move |s| {
+            if let Ok(mut p) = printed.lock() {
+                p.push(s.to_string());
+            }
+        });
+    }
+    let ast = engine
+        .compile(source)
+        .map_err(|e| ScriptError::at(path, e.position(), e.err_type().to_string()))?;
+    let mut scope = Scope::new();
+    scope.push("project", api::ProjectH::new(work.clone(), project));
+    engine
+        .run_ast_with_scope(&mut scope, &ast)
+        .map_err(|e| runtime_error(path, &e))?;
+    drop(scope);
+    let mut work = work
+        .lock()
+        .map_err(|_| ScriptError::at(path, Position::NONE, "internal state poisoned".into()))?;
+    let mut outcome = Outcome {
+        output: printed.lock().map(|p| p.clone()).unwrap_or_default(),
+        ..Outcome::default()
+    };
+    if let Some(bpm) = work.tempo
+        && project.project_file().tempo_bpm() != Some((bpm * 24.0).round() / 24.0)
+    {
+        project
+            .project_file_mut()
+            .set_tempo_bpm(bpm)
+            .map_err(|e| ScriptError::at(path, Position::NONE, e.to_string()))?;
+        outcome.changed_files.push(FileId::Project);
+    }
+    for i in 0..16 {
+        if !work.touched[i] {
+            continue;
+        }
+        let new = std::mem::replace(&mut work.banks[i], Bank::blank());
+        let steps = changed_steps(project.bank(i), &new);
+        if new.to_bytes() != project.bank(i).to_bytes() {
+            outcome.changed_steps += steps;
+            *project.bank_mut(i) = new;
+            outcome.changed_files.push(FileId::Bank(i));
+        }
+    }
+    Ok(outcome)
+}
+
+fn runtime_error(path: &Path, e: &EvalAltResult) -> ScriptError {
+    let inner = e.unwrap_inner();
+    let pos = if inner.position().is_none() {
+        e.position()
+    } else {
+        inner.position()
+    };
+    let message = match inner {
+        EvalAltResult::ErrorTooManyOperations(_) => format!(
+            "stopped: the script ran more than {MAX_OPERATIONS} operations (an endless loop?)"
+        ),
+        EvalAltResult::ErrorStackOverflow(_) => {
+            format!("stopped: calls nested deeper than {MAX_CALL_LEVELS} (endless recursion?)")
+        }
+        EvalAltResult::ErrorRuntime(d, _) if d.is_string() => d.to_string(),
+        other => other.to_string(),
+    };
+    ScriptError::at(path, pos, message)
+}
+
+/// Steps that differ between two banks (any pattern, any track).
+pub fn changed_steps(a: &Bank, b: &Bank) -> usize {
+    let mut n = 0;
+    for p in 0..16 {
+        let (Some(pa), Some(pb)) = (a.pattern(p), b.pattern(p)) else {
+            continue;
+        };
+        for (ta, tb) in pa.audio.iter().zip(&pb.audio) {
+            n += (0..64)
+                .filter(|&s| {
+                    ta.step_kind(s) != tb.step_kind(s)
+                        || ta.step_word(s) != tb.step_word(s)
+                        || ta.slide.get(s) != tb.slide.get(s)
+                        || ta.swing.get(s) != tb.swing.get(s)
+                        || (0..32).any(|i| ta.plock(s, i) != tb.plock(s, i))
+                })
+                .count();
+        }
+        for (ta, tb) in pa.midi.iter().zip(&pb.midi) {
+            n += (0..64)
+                .filter(|&s| {
+                    ta.step_kind(s) != tb.step_kind(s)
+                        || ta.step_word(s) != tb.step_word(s)
+                        || ta.swing.get(s) != tb.swing.get(s)
+                        || (0..32).any(|i| ta.plock(s, i) != tb.plock(s, i))
+                })
+                .count();
+        }
+    }
+    n
+}
