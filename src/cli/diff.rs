@@ -210,7 +210,11 @@ impl Facts {
     fn pattern(&mut self, d: &PatternDump, b: usize, p: usize) {
         let sort = format!("2 {b:02} p{p:02}");
         let label = format!("{}{:02}", d.bank, d.pattern);
-        self.add(format!("{sort} 0 part"), format!("{label} part"), d.part.to_string());
+        self.add(
+            format!("{sort} 0 part"),
+            format!("{label} part"),
+            d.part.to_string(),
+        );
         self.add(
             format!("{sort} 0 length"),
             format!("{label} length"),
@@ -283,8 +287,7 @@ impl Facts {
 }
 
 fn param_label(p: Option<params::ParamInfo>, idx: usize) -> String {
-    p.map(|p| p.label())
-        .unwrap_or_else(|| format!("SLOT{idx}"))
+    p.map(|p| p.label()).unwrap_or_else(|| format!("SLOT{idx}"))
 }
 
 /// The lines of the difference between `old` and `new`, in order: `LABEL: OLD -> NEW`,
@@ -314,13 +317,16 @@ pub fn diff_lines(old: &Facts, new: &Facts) -> Vec<String> {
 #[derive(Debug, thiserror::Error)]
 pub enum DiffError {
     /// A side could not be opened.
-    #[error("{path}: {source}")]
+    #[error("{source} (opening {path})")]
     Open {
         /// The path given.
         path: PathBuf,
         /// Why.
         source: crate::project::ProjectError,
     },
+    /// A side does not exist.
+    #[error("{0}: no such file or folder")]
+    NotFound(PathBuf),
     /// A bank file could not be read or parsed.
     #[error("{path}: {why}")]
     BankFile {
@@ -370,13 +376,7 @@ fn read_bank(path: &Path) -> Result<Bank, DiffError> {
 
 fn open(path: &Path, project: &Option<std::ffi::OsString>) -> Result<Project, DiffError> {
     if !path.exists() {
-        return Err(DiffError::Open {
-            path: path.to_path_buf(),
-            source: crate::project::ProjectError::Io {
-                path: path.to_path_buf(),
-                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or folder"),
-            },
-        });
+        return Err(DiffError::NotFound(path.to_path_buf()));
     }
     Project::open(
         path,
@@ -389,6 +389,46 @@ fn open(path: &Path, project: &Option<std::ffi::OsString>) -> Result<Project, Di
         path: path.to_path_buf(),
         source,
     })
+}
+
+/// Bytes that differ between two files (and the length difference).
+fn differing(a: &[u8], b: &[u8]) -> usize {
+    a.iter().zip(b).filter(|(x, y)| x != y).count() + a.len().abs_diff(b.len())
+}
+
+/// One fact per file whose bytes differ, after every named fact: a change in bytes octa does
+/// not name (or a checksum) still shows, and two projects are "equal" only byte for byte.
+fn raw_facts(
+    fa: &mut Facts,
+    fb: &mut Facts,
+    a: (&Project, bool),
+    b: (&Project, bool),
+    filter: Filter,
+) {
+    use crate::project::FileId;
+    for id in FileId::all() {
+        let keep = match id {
+            FileId::Bank(i) => filter.bank.is_none_or(|x| x == i) && filter.pattern.is_none(),
+            _ => filter.bank.is_none() && filter.pattern.is_none(),
+        };
+        if !keep {
+            continue;
+        }
+        let (x, y) = (a.0.file_bytes(id, a.1), b.0.file_bytes(id, b.1));
+        let name = id.file_name(false);
+        let name = name.trim_end_matches(".work");
+        let label = format!("file {name} bytes differing");
+        let sort = format!("9 {name}");
+        match (x, y) {
+            (Some(x), Some(y)) if x != y => {
+                fa.add(sort.clone(), label.clone(), "0");
+                fb.add(sort, label, differing(&x, &y).to_string());
+            }
+            (Some(_), None) => fa.add(sort, label, "present"),
+            (None, Some(_)) => fb.add(sort, label, "present"),
+            _ => {}
+        }
+    }
 }
 
 /// The facts of a whole project (its working state, or with `stored` its `.strd` state).
@@ -440,7 +480,12 @@ pub fn facts(args: &DiffArgs) -> Result<(Facts, Facts), DiffError> {
         if p.stored_project_file().is_none() && (0..16).all(|b| p.stored_bank(b).is_none()) {
             return Err(DiffError::NoStored(args.a.clone()));
         }
-        return Ok((project_facts(&p, true, filter), project_facts(&p, false, filter)));
+        let (mut fa, mut fb) = (
+            project_facts(&p, true, filter),
+            project_facts(&p, false, filter),
+        );
+        raw_facts(&mut fa, &mut fb, (&p, true), (&p, false), filter);
+        return Ok((fa, fb));
     };
     match (bank_file_index(&args.a), bank_file_index(b_path)) {
         (Some(ia), Some(ib)) => {
@@ -452,16 +497,27 @@ pub fn facts(args: &DiffArgs) -> Result<(Facts, Facts), DiffError> {
             if filter.bank.is_none_or(|x| x == ia) {
                 fa.bank(&pf, &ba, ia, filter);
                 fb.bank(&pf, &bb, ia, filter);
+                let (x, y) = (ba.to_bytes(), bb.to_bytes());
+                if x != y && filter.pattern.is_none() {
+                    fa.add("9 bank".into(), "file bytes differing".into(), "0");
+                    fb.add(
+                        "9 bank".into(),
+                        "file".into(),
+                        differing(&x, &y).to_string(),
+                    );
+                }
             }
             Ok((fa, fb))
         }
         (None, None) => {
             let pa = open(&args.a, &args.project)?;
             let pb = open(b_path, &args.project)?;
-            Ok((
+            let (mut fa, mut fb) = (
                 project_facts(&pa, false, filter),
                 project_facts(&pb, false, filter),
-            ))
+            );
+            raw_facts(&mut fa, &mut fb, (&pa, false), (&pb, false), filter);
+            Ok((fa, fb))
         }
         _ => Err(DiffError::Mixed {
             a: args.a.clone(),

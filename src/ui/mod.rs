@@ -17,9 +17,9 @@ pub mod local_play;
 pub mod midi_link;
 /// The document the tracker edits (it lives in [`crate::edit::document`]).
 pub use crate::edit::document as model;
-pub mod recorder_band;
 pub mod copying;
 pub mod edits;
+pub mod recorder_band;
 pub mod sheet;
 pub mod state_ops;
 pub mod theme;
