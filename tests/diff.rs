@@ -143,11 +143,15 @@ fn a_changed_part_parameter_and_tempo_are_named() {
     let out = diff(&[a.as_os_str(), b.as_os_str()]);
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     let l = lines(&out);
-    let shown = |v: u8| format!("{:+}", v as i32 - 64);
-    let want_part = format!("A part 1 T1 VOL: {} -> {}", shown(old), shown(bytes[o]));
+    // VOL shows value - 64, signed, 0 without a sign
+    let shown = |v: u8| match v as i32 - 64 {
+        0 => "0".to_string(),
+        d => format!("{d:+}"),
+    };
+    let want_part = format!("A part 1 T1 AMP VOL: {} -> {}", shown(old), shown(bytes[o]));
     assert!(l.contains(&want_part), "{want_part} not in {l:#?}");
     assert!(
-        l.contains(&"project tempo: 124 BPM -> 125 BPM".to_string()),
+        l.contains(&"project tempo: 124.0 BPM -> 125.0 BPM".to_string()),
         "{l:#?}"
     );
     assert!(
@@ -156,7 +160,7 @@ fn a_changed_part_parameter_and_tempo_are_named() {
     );
     assert!(l.contains(&"file bank01 bytes differing: 0 -> 1".to_string()));
     assert!(
-        l.contains(&"file project bytes differing: 0 -> 2".to_string()),
+        l.contains(&"file project bytes differing: 0 -> 4".to_string()),
         "{l:#?}"
     );
     assert_eq!(l.len(), 5, "{l:#?}");
@@ -214,7 +218,7 @@ fn stored_state_against_work() {
     assert_eq!(
         lines(&out),
         vec![
-            "A01 T1 step 1 lock VOL: +55 -> +0",
+            "A01 T1 step 1 lock VOL: +55 -> 0",
             "file bank01 bytes differing: 0 -> 1"
         ]
     );

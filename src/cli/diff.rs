@@ -223,7 +223,10 @@ impl Facts {
         self.add(
             format!("{sort} 0 tempo"),
             format!("{label} pattern tempo"),
-            format!("{} BPM", d.pattern_tempo),
+            format!(
+                "{} BPM",
+                crate::format::tempo::bpm_text((d.pattern_tempo * 24.0).round() as u32)
+            ),
         );
         for (ti, t) in d.tracks.iter().enumerate() {
             let ts = format!("{sort} t{ti:02}");
