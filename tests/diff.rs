@@ -109,8 +109,10 @@ fn one_changed_lock_byte_is_named_exactly() {
         "2".as_ref(),
     ]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
-    // two bank files compare the same way
-    let out = diff(&[a.join("bank01.work").as_os_str(), bank.as_os_str()]);
+    // two bank files compare the same way (the old one under a git temp file's name)
+    let tmp_old = b.join("x1Y2z3_bank01.work");
+    std::fs::copy(a.join("bank01.work"), &tmp_old).unwrap();
+    let out = diff(&[tmp_old.as_os_str(), bank.as_os_str()]);
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert_eq!(
         lines(&out),
@@ -164,6 +166,20 @@ fn a_changed_part_parameter_and_tempo_are_named() {
         "{l:#?}"
     );
     assert_eq!(l.len(), 5, "{l:#?}");
+    // the two project.work files alone (as git's external diff passes them: a temp file named
+    // `XXXXXX_project.work`) name the same tempo
+    let tmp_old = b.join("Ab12Cd_project.work");
+    std::fs::copy(a.join("project.work"), &tmp_old).unwrap();
+    let out = diff(&[tmp_old.as_os_str(), pw.as_os_str()]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert_eq!(
+        lines(&out),
+        vec![
+            "project tempo: 124.0 BPM -> 125.0 BPM",
+            "project SETTINGS TEMPOx24: 2976 -> 3000",
+            "file bytes differing: 0 -> 4"
+        ]
+    );
 }
 
 #[test]

@@ -338,8 +338,10 @@ pub enum DiffError {
         /// Why.
         why: String,
     },
-    /// One side is a bank file and the other a project.
-    #[error("{a} and {b}: compare two bank files or two projects, not one of each")]
+    /// The sides are not of one kind (two projects, or two files of one kind).
+    #[error(
+        "{a} and {b}: compare two projects, or two files of one kind (bank, arrangement, project)"
+    )]
     Mixed {
         /// Side A.
         a: PathBuf,
@@ -351,30 +353,102 @@ pub enum DiffError {
     NoStored(PathBuf),
 }
 
-/// The bank index of a bank file name `bankNN.work` / `bankNN.strd` (0-based).
-fn bank_file_index(path: &Path) -> Option<usize> {
-    if !path.is_file() {
-        return None;
-    }
-    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
-    let stem = name
-        .strip_suffix(".work")
-        .or_else(|| name.strip_suffix(".strd"))?;
-    let n: usize = stem.strip_prefix("bank")?.parse().ok()?;
-    (1..=16).contains(&n).then_some(n - 1)
+/// The number after `prefix` in a file name (`bank01.work` -> 1), 0-based; 0 when absent
+/// (git passes temp files named `XXXXXX_bank01.work`).
+fn number_after(path: &Path, prefix: &str) -> usize {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    name.rfind(prefix)
+        .and_then(|i| name.get(i + prefix.len()..i + prefix.len() + 2))
+        .and_then(|d| d.parse::<usize>().ok())
+        .filter(|n| *n >= 1)
+        .map(|n| n - 1)
+        .unwrap_or(0)
 }
 
-fn read_bank(path: &Path) -> Result<Bank, DiffError> {
+/// A single Octatrack file given on the command line, recognised by its content.
+enum OneFile {
+    Bank(Box<Bank>),
+    Arrangement(Box<Arrangement>),
+    Project(Box<ProjectFile>),
+}
+
+/// True when `path` is one file to compare by itself (not a folder, not a zip).
+fn is_single_file(path: &Path) -> bool {
+    path.is_file()
+        && !path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+}
+
+fn read_one(path: &Path) -> Result<OneFile, DiffError> {
     let bytes = std::fs::read(path).map_err(|e| DiffError::BankFile {
         path: path.to_path_buf(),
         why: e.to_string(),
     })?;
-    Bank::from_bytes(&bytes)
-        .map(|(b, _)| b)
-        .map_err(|e| DiffError::BankFile {
-            path: path.to_path_buf(),
-            why: e.to_string(),
-        })
+    let bank = match Bank::from_bytes(&bytes) {
+        Ok((b, _)) => return Ok(OneFile::Bank(Box::new(b))),
+        Err(e) => e,
+    };
+    if let Ok(a) = Arrangement::parse(&bytes) {
+        return Ok(OneFile::Arrangement(Box::new(a)));
+    }
+    if let Ok(p) = ProjectFile::parse(&bytes) {
+        return Ok(OneFile::Project(Box::new(p)));
+    }
+    Err(DiffError::BankFile {
+        path: path.to_path_buf(),
+        why: format!("not a bank, arrangement or project file (as a bank: {bank})"),
+    })
+}
+
+/// Facts of two single files of the same kind.
+fn file_facts(a: &Path, b: &Path, filter: Filter) -> Result<(Facts, Facts), DiffError> {
+    let (mut fa, mut fb) = (Facts::default(), Facts::default());
+    let raw = |fa: &mut Facts, fb: &mut Facts, x: &[u8], y: &[u8]| {
+        if x != y {
+            fa.add("9 file".into(), "file bytes differing".into(), "0");
+            fb.add(
+                "9 file".into(),
+                "file bytes differing".into(),
+                differing(x, y).to_string(),
+            );
+        }
+    };
+    match (read_one(a)?, read_one(b)?) {
+        (OneFile::Bank(ba), OneFile::Bank(bb)) => {
+            // two bank files compare under the first one's letter
+            let i = number_after(a, "bank");
+            let pf = crate::format::blank::blank_project_file();
+            if filter.bank.is_none_or(|x| x == i) {
+                fa.bank(&pf, &ba, i, filter);
+                fb.bank(&pf, &bb, i, filter);
+                if filter.pattern.is_none() {
+                    raw(&mut fa, &mut fb, &ba.to_bytes(), &bb.to_bytes());
+                }
+            }
+        }
+        (OneFile::Arrangement(x), OneFile::Arrangement(y)) => {
+            let i = number_after(a, "arr");
+            fa.arrangement(i, &x);
+            fb.arrangement(i, &y);
+            raw(&mut fa, &mut fb, &x.to_bytes(), &y.to_bytes());
+        }
+        (OneFile::Project(x), OneFile::Project(y)) => {
+            fa.project(&x);
+            fb.project(&y);
+            raw(&mut fa, &mut fb, &x.to_bytes(), &y.to_bytes());
+        }
+        _ => {
+            return Err(DiffError::Mixed {
+                a: a.to_path_buf(),
+                b: b.to_path_buf(),
+            });
+        }
+    }
+    Ok((fa, fb))
 }
 
 fn open(path: &Path, project: &Option<std::ffi::OsString>) -> Result<Project, DiffError> {
@@ -490,29 +564,9 @@ pub fn facts(args: &DiffArgs) -> Result<(Facts, Facts), DiffError> {
         raw_facts(&mut fa, &mut fb, (&p, true), (&p, false), filter);
         return Ok((fa, fb));
     };
-    match (bank_file_index(&args.a), bank_file_index(b_path)) {
-        (Some(ia), Some(ib)) => {
-            let pf = crate::format::blank::blank_project_file();
-            let (ba, bb) = (read_bank(&args.a)?, read_bank(b_path)?);
-            let (mut fa, mut fb) = (Facts::default(), Facts::default());
-            // two bank files compare under the first one's letter
-            let _ = ib;
-            if filter.bank.is_none_or(|x| x == ia) {
-                fa.bank(&pf, &ba, ia, filter);
-                fb.bank(&pf, &bb, ia, filter);
-                let (x, y) = (ba.to_bytes(), bb.to_bytes());
-                if x != y && filter.pattern.is_none() {
-                    fa.add("9 bank".into(), "file bytes differing".into(), "0");
-                    fb.add(
-                        "9 bank".into(),
-                        "file".into(),
-                        differing(&x, &y).to_string(),
-                    );
-                }
-            }
-            Ok((fa, fb))
-        }
-        (None, None) => {
+    match (is_single_file(&args.a), is_single_file(b_path)) {
+        (true, true) => file_facts(&args.a, b_path, filter),
+        (false, false) => {
             let pa = open(&args.a, &args.project)?;
             let pb = open(b_path, &args.project)?;
             let (mut fa, mut fb) = (
