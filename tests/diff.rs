@@ -1,3 +1,8 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is a failed test"
+)]
 //! `octa diff` on corpus projects copied to a temp dir, with single bytes changed by the test at
 //! offsets taken from the format doc (`octatrack-formats.md` §4.5-4.10, §3).
 
