@@ -244,3 +244,35 @@ fn stored_state_against_work() {
         ]
     );
 }
+
+#[test]
+fn a_changed_step_word_names_condition_micro_timing_and_retrigs() {
+    let Some((_t, a, b)) = two_copies() else {
+        return;
+    };
+    let bank = b.join("bank01.work");
+    let mut bytes = std::fs::read(&bank).unwrap();
+    // A01 T2 step 1 (a plain trig): its word at track + 2210 (§4.8); `34 81` = 2 trigs, FILL,
+    // -23/384 (the doc's example from otio)
+    let o = 22 + 8 + 2338 + 2210;
+    assert_eq!(&bytes[o..o + 2], &[0, 0]);
+    bytes[o] = 0x34;
+    bytes[o + 1] = 0x81;
+    std::fs::write(&bank, &bytes).unwrap();
+    let out = diff(&[
+        a.as_os_str(),
+        b.as_os_str(),
+        "--bank".as_ref(),
+        "a".as_ref(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert_eq!(
+        lines(&out),
+        vec![
+            "A01 T2 step 1 condition: (none) -> FILL",
+            "A01 T2 step 1 micro-timing: (none) -> -23/384",
+            "A01 T2 step 1 retrigs: (none) -> 2",
+            "file bank01 bytes differing: 0 -> 2",
+        ]
+    );
+}
