@@ -198,6 +198,18 @@ fn bad_input_is_a_clear_error_with_exit_2() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(&*missing.to_string_lossy()), "{err}");
     assert!(out.stdout.is_empty());
+    // a bank letter out of range is a usage error naming it
+    let out = diff(&[
+        a.as_os_str(),
+        a.as_os_str(),
+        "--bank".as_ref(),
+        "Q".as_ref(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains('Q'),
+        "{out:?}"
+    );
     // a bank file against a project folder
     let out = diff(&[a.join("bank01.work").as_os_str(), a.as_os_str()]);
     assert_eq!(out.status.code(), Some(2), "{out:?}");
