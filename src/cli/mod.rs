@@ -7,6 +7,7 @@ mod backups;
 mod check;
 mod copy;
 mod demo;
+mod diff;
 mod dump;
 mod keys;
 mod librarian;
@@ -104,6 +105,8 @@ pub enum Command {
     Import(project_cmds::ImportArgs),
     /// Print one pattern as a tracker-style grid or as JSON.
     Dump(dump::DumpArgs),
+    /// Compare two projects, two banks, or a project's .work with its .strd (exit 1 when different).
+    Diff(diff::DiffArgs),
     /// Generate the demo project (a set with generated samples).
     Demo(demo::DemoArgs),
     /// Play a sample (or a slice / region of it) on the sound card.
@@ -155,6 +158,7 @@ pub fn main() -> ExitCode {
             Command::Export(a) => project_cmds::export(&a),
             Command::Import(a) => project_cmds::import(&a),
             Command::Dump(a) => dump::dump(&a),
+            Command::Diff(a) => diff::diff(&a),
             Command::Preview(args) => audio::run_preview(args, cli.audio_device),
             Command::Audio(cmd) => audio::run_audio(cmd),
             Command::Librarian(a) => librarian::run(&a),
