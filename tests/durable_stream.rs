@@ -199,7 +199,11 @@ fn a_streamed_write_is_atomic_under_every_failure() {
         let (r, _) = write(&out, Fault::CrashAt(i));
         assert!(r.is_err());
         let now = fs::read(&out).unwrap();
-        assert!(now == OLD || now == new, "crash at {i}: {} bytes", now.len());
+        assert!(
+            now == OLD || now == new,
+            "crash at {i}: {} bytes",
+            now.len()
+        );
         for n in names(t.path()) {
             if n != "doc.json" {
                 fs::remove_file(t.path().join(n)).unwrap();
