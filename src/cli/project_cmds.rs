@@ -1,8 +1,8 @@
 //! `octa new`, `octa info`, `octa export`, `octa import`: whole projects.
 
 use crate::format::types::bank_letter;
-use crate::project::json::ProjectJson;
-use crate::project::{BANKS, OpenOptions, Project, ProjectError, store};
+use crate::project::json::{ProjectJson, ProjectJsonStream};
+use crate::project::{BANKS, OpenOptions, Project, ProjectError};
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -50,6 +50,9 @@ pub struct ExportArgs {
     pub path: PathBuf,
     /// The JSON file to write (`-` for standard output).
     pub out: PathBuf,
+    /// No indentation or line breaks (a smaller document; `import` reads either).
+    #[arg(long)]
+    pub compact: bool,
     #[command(flatten)]
     pub which: Which,
 }
@@ -97,19 +100,19 @@ pub fn export(args: &ExportArgs) -> ExitCode {
             for w in p.warnings() {
                 crate::errln!("warning: {w}");
             }
-            let doc = ProjectJson::from_project(&p)?;
-            let text = serde_json::to_vec_pretty(&doc).map_err(|e| ProjectError::NotAProject {
-                path: args.out.clone(),
-                reason: e.to_string(),
-            })?;
+            // Streamed: one file parsed and written at a time, never the whole document.
+            let doc = ProjectJsonStream::new(&p);
             if args.out.as_os_str() == "-" {
                 use std::io::Write;
-                let mut out = super::out::Stdout;
-                out.write_all(&text)
-                    .and_then(|_| out.write_all(b"\n"))
+                let mut out = std::io::BufWriter::with_capacity(1 << 16, super::out::Stdout);
+                doc.write(&mut out, args.compact, &args.out)?;
+                out.write_all(b"\n")
+                    .and_then(|_| out.flush())
                     .map_err(|e| ProjectError::io("<stdout>", e))
             } else {
-                store::write_atomic(&args.out, &text)
+                crate::project::durable::write_file_streaming(&args.out, |w| {
+                    doc.write(w, args.compact, &args.out)
+                })
             }
         })(),
     )

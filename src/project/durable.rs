@@ -1217,6 +1217,60 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     t.commit().map(|_| ())
 }
 
+/// Writes one file atomically from `produce`, which streams into it (nothing is held in
+/// memory): a temp file in the target's folder written through a buffer, fsynced, renamed over
+/// the target, the folder fsynced. On any failure (the producer's or the disk's) the temp file
+/// is removed and the target is as it was.
+pub fn write_file_streaming(
+    path: &Path,
+    produce: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
+    let disk = disk();
+    let target = write_target(path);
+    let tmp = temp_for(&target);
+    let names = [tmp.clone()];
+    active(&names, true);
+    let r = stream_into(&*disk, &target, &tmp, produce);
+    active(&names, false);
+    r
+}
+
+/// A [`DiskFile`] as an [`io::Write`] (under a `BufWriter`).
+struct DiskWriter(Box<dyn DiskFile>);
+
+impl Write for DiskWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write_all(buf)?;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+fn stream_into(
+    disk: &dyn Disk,
+    target: &Path,
+    tmp: &Path,
+    produce: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
+    let f = disk.create_new(tmp).map_err(|e| err(tmp, e))?;
+    let written = (|| {
+        let mut w = io::BufWriter::with_capacity(1 << 16, DiskWriter(f));
+        produce(&mut w)?;
+        let mut f = w.into_inner().map_err(|e| err(target, e.into_error()))?.0;
+        f.sync().map_err(|e| err(target, e))?;
+        drop(f);
+        disk.rename(tmp, target).map_err(|e| err(target, e))
+    })();
+    if let Err(e) = written {
+        let _ = disk.remove(tmp);
+        return Err(e);
+    }
+    let d = parent_dir(target);
+    disk.sync_dir(&d).map_err(|e| err(&d, e))
+}
+
 /// Creates a folder and its parents through the write path.
 pub fn create_dir_all(dir: &Path) -> Result<()> {
     disk().create_dir_all(dir).map_err(|e| err(dir, e))

@@ -10,8 +10,11 @@ use super::error::{ProjectError, Result};
 use super::files::FileId;
 use super::model::Project;
 use super::store;
-use serde::{Deserialize, Serialize};
+use serde::ser::{Error as _, SerializeMap, SerializeStruct};
+use serde::{Deserialize, Serialize, Serializer};
+use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The `format` value of a project document.
@@ -41,19 +44,108 @@ fn kind_of(id: FileId) -> Kind {
     }
 }
 
+/// The files of a project's document, by file name in the document's order (sorted): the
+/// files read from disk, and the `.work` files edited since.
+fn entries(p: &Project) -> Vec<(String, FileId, bool)> {
+    let mut v: Vec<_> = FileId::all()
+        .into_iter()
+        .flat_map(|id| [(id, false), (id, true)])
+        .filter(|&(id, stored)| {
+            p.read_fingerprint(id, stored).is_some() || p.is_dirty(id) && !stored
+        })
+        .map(|(id, stored)| (id.file_name(stored), id, stored))
+        .collect();
+    v.sort_by(|a, b| a.0.cmp(&b.0));
+    v
+}
+
+/// One file of the document, parsed (`None` when the project has no bytes for it).
+fn parse_entry(p: &Project, id: FileId, stored: bool) -> Result<Option<AnyFile>> {
+    let Some(bytes) = p.file_bytes(id, stored) else {
+        return Ok(None);
+    };
+    let (file, _) = AnyFile::parse(kind_of(id), &bytes)
+        .map_err(|e| ProjectError::format(p.file_path(id, stored), e))?;
+    Ok(Some(file))
+}
+
+/// A project's document written as it is serialised: one file parsed, written and dropped at
+/// a time, so memory holds one parsed file, never the whole document. The output is the
+/// same as serialising [`ProjectJson::from_project`].
+pub struct ProjectJsonStream<'a> {
+    project: &'a Project,
+    /// The first failure to parse a file (reported instead of the serialiser's error).
+    failure: RefCell<Option<ProjectError>>,
+}
+
+impl<'a> ProjectJsonStream<'a> {
+    /// The document of `project`.
+    pub fn new(project: &'a Project) -> Self {
+        Self {
+            project,
+            failure: RefCell::new(None),
+        }
+    }
+
+    /// Writes the document to `w`: indented like `serde_json::to_writer_pretty`, or without
+    /// any whitespace when `compact`. `out` names the output in messages.
+    pub fn write(&self, w: &mut dyn Write, compact: bool, out: &Path) -> Result<()> {
+        let r = if compact {
+            serde_json::to_writer(&mut *w, self)
+        } else {
+            serde_json::to_writer_pretty(&mut *w, self)
+        };
+        if let Some(e) = self.failure.borrow_mut().take() {
+            return Err(e);
+        }
+        r.map_err(|e| ProjectError::io(out, std::io::Error::from(e)))
+    }
+}
+
+impl Serialize for ProjectJsonStream<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        // The fields of `ProjectJson`, in its order.
+        let mut st = s.serialize_struct("ProjectJson", 4)?;
+        st.serialize_field("format", FORMAT)?;
+        st.serialize_field("version", &VERSION)?;
+        st.serialize_field("name", self.project.name())?;
+        st.serialize_field("files", &StreamFiles(self))?;
+        st.end()
+    }
+}
+
+/// The `files` map of a [`ProjectJsonStream`].
+struct StreamFiles<'a, 'b>(&'b ProjectJsonStream<'a>);
+
+impl Serialize for StreamFiles<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let p = self.0.project;
+        // No length up front (it would mean reading every file twice): serde_json writes the
+        // same text either way, `{}` included.
+        let mut map = s.serialize_map(None)?;
+        for (name, id, stored) in entries(p) {
+            let file = match parse_entry(p, id, stored) {
+                Ok(Some(f)) => f,
+                Ok(None) => continue,
+                Err(e) => {
+                    let msg = e.to_string();
+                    *self.0.failure.borrow_mut() = Some(e);
+                    return Err(S::Error::custom(msg));
+                }
+            };
+            map.serialize_entry(&name, &file)?;
+        }
+        map.end()
+    }
+}
+
 impl ProjectJson {
     /// The document for a project: the files it read from disk (edited ones as they are now).
     pub fn from_project(p: &Project) -> Result<ProjectJson> {
         let mut files = BTreeMap::new();
-        for id in FileId::all() {
-            for stored in [false, true] {
-                let present = p.read_fingerprint(id, stored).is_some() || p.is_dirty(id) && !stored;
-                let Some(bytes) = p.file_bytes(id, stored).filter(|_| present) else {
-                    continue;
-                };
-                let (file, _) = AnyFile::parse(kind_of(id), &bytes)
-                    .map_err(|e| ProjectError::format(p.file_path(id, stored), e))?;
-                files.insert(id.file_name(stored), file);
+        for (name, id, stored) in entries(p) {
+            if let Some(file) = parse_entry(p, id, stored)? {
+                files.insert(name, file);
             }
         }
         Ok(ProjectJson {

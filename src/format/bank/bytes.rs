@@ -199,15 +199,22 @@ impl TrigMask {
     }
 }
 
+impl TrigMask {
+    /// The text form (`x---` per step, a space every 16 steps), built in one buffer so it is
+    /// written (and JSON-escaped) as one string, not 67 pieces.
+    fn text(self) -> [u8; STEPS + STEPS / 16 - 1] {
+        let mut b = [b' '; STEPS + STEPS / 16 - 1];
+        for s in 0..STEPS {
+            b[s + s / 16] = if self.get(s) { b'x' } else { b'-' };
+        }
+        b
+    }
+}
+
 impl fmt::Display for TrigMask {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for s in 0..STEPS {
-            if s > 0 && s % 16 == 0 {
-                f.write_str(" ")?;
-            }
-            f.write_str(if self.get(s) { "x" } else { "-" })?;
-        }
-        Ok(())
+        let b = self.text();
+        f.write_str(std::str::from_utf8(&b).map_err(|_| fmt::Error)?)
     }
 }
 
@@ -246,7 +253,8 @@ impl std::str::FromStr for TrigMask {
 
 impl Serialize for TrigMask {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        let b = self.text();
+        s.serialize_str(std::str::from_utf8(&b).map_err(<S::Error as serde::ser::Error>::custom)?)
     }
 }
 
