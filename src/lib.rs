@@ -25,6 +25,7 @@ pub mod librarian;
 pub mod memory;
 pub mod midi;
 pub mod project;
+pub mod sandbox;
 pub mod script;
 pub mod seq;
 pub mod symbols;

@@ -104,6 +104,30 @@ pub trait BankDumpCapability {
     fn extract_patches_from_bank(&self, messages: &[Vec<u8>]) -> Vec<Vec<u8>>;
 }
 
+/// Which functions of a KnobKraft-style adaptation (a Rhai script or a Python file) make up
+/// each capability, given whether the adaptation defines a function.
+pub mod kk {
+    /// The edit-buffer capability: request, recognise and convert an edit buffer.
+    pub fn edit_buffer(has: impl Fn(&str) -> bool) -> bool {
+        has("createEditBufferRequest") && has("isEditBufferDump") && has("convertToEditBuffer")
+    }
+
+    /// The program-dump capability: request, recognise and convert a single program.
+    pub fn program_dump(has: impl Fn(&str) -> bool) -> bool {
+        has("createProgramDumpRequest") && has("isSingleProgramDump") && has("convertToProgramDump")
+    }
+
+    /// The bank-dump capability: split a bank (one message or all of them) and know its end.
+    pub fn bank_dump(has: impl Fn(&str) -> bool) -> bool {
+        (has("extractPatchesFromBank") || has("extractPatchesFromAllBankMessages"))
+            && has("isPartOfBankDump")
+            && has("isBankDumpFinished")
+    }
+
+    /// The longest detection wait an adaptation may ask for (`deviceDetectWaitMilliseconds`).
+    pub const MAX_DETECT_WAIT_MS: i64 = 60_000;
+}
+
 /// Everything octa knows about one synth's sysex.
 pub trait Adaptation: Send + Sync {
     /// Unique name of the synth (database key).

@@ -476,26 +476,20 @@ impl Adaptation for PythonAdaptation {
     }
     fn device_detect_wait_ms(&self) -> u64 {
         self.call_int("deviceDetectWaitMilliseconds", vec![])
-            .map(|v| v.clamp(0, 10_000) as u64)
+            .map(|v| v.clamp(0, crate::librarian::adaptation::kk::MAX_DETECT_WAIT_MS) as u64)
             .unwrap_or(200)
     }
     fn edit_buffer(&self) -> Option<&dyn EditBufferCapability> {
-        (self.has("createEditBufferRequest")
-            && self.has("isEditBufferDump")
-            && self.has("convertToEditBuffer"))
-        .then_some(self as &dyn EditBufferCapability)
+        crate::librarian::adaptation::kk::edit_buffer(|f| self.has(f))
+            .then_some(self as &dyn EditBufferCapability)
     }
     fn program_dump(&self) -> Option<&dyn ProgramDumpCapability> {
-        (self.has("createProgramDumpRequest")
-            && self.has("isSingleProgramDump")
-            && self.has("convertToProgramDump"))
-        .then_some(self as &dyn ProgramDumpCapability)
+        crate::librarian::adaptation::kk::program_dump(|f| self.has(f))
+            .then_some(self as &dyn ProgramDumpCapability)
     }
     fn bank_dump(&self) -> Option<&dyn BankDumpCapability> {
-        ((self.has("extractPatchesFromBank") || self.has("extractPatchesFromAllBankMessages"))
-            && self.has("isPartOfBankDump")
-            && self.has("isBankDumpFinished"))
-        .then_some(self as &dyn BankDumpCapability)
+        crate::librarian::adaptation::kk::bank_dump(|f| self.has(f))
+            .then_some(self as &dyn BankDumpCapability)
     }
     fn bank_descriptors(&self) -> Vec<BankDescriptor> {
         if let Some(v) = self.call("bankDescriptors", vec![]) {

@@ -76,18 +76,12 @@ impl ScriptError {
 
 /// The sandboxed engine every script runs in, with the sysex helpers registered.
 pub fn sandboxed_engine() -> Engine {
-    let mut e = Engine::new();
-    e.set_max_operations(MAX_OPERATIONS)
-        .set_max_call_levels(MAX_CALL_LEVELS)
-        .set_max_string_size(MAX_STRING)
-        .set_max_array_size(MAX_ARRAY)
-        .set_max_map_size(1024)
-        .set_max_expr_depths(64, 32)
-        .set_max_modules(0)
-        .set_module_resolver(rhai::module_resolvers::DummyModuleResolver::new());
-    e.disable_symbol("eval");
-    e.on_print(|_| {});
-    e.on_debug(|_, _, _| {});
+    let mut e = crate::sandbox::engine(crate::sandbox::Limits {
+        operations: MAX_OPERATIONS,
+        call_levels: MAX_CALL_LEVELS,
+        string: MAX_STRING,
+        array: MAX_ARRAY,
+    });
     register_helpers(&mut e);
     e
 }
@@ -408,26 +402,20 @@ impl Adaptation for ScriptAdaptation {
     }
     fn device_detect_wait_ms(&self) -> u64 {
         self.call_int("deviceDetectWaitMilliseconds", ())
-            .map(|v| v.clamp(0, 60_000) as u64)
+            .map(|v| v.clamp(0, crate::librarian::adaptation::kk::MAX_DETECT_WAIT_MS) as u64)
             .unwrap_or(200)
     }
     fn edit_buffer(&self) -> Option<&dyn EditBufferCapability> {
-        (self.has("createEditBufferRequest")
-            && self.has("isEditBufferDump")
-            && self.has("convertToEditBuffer"))
-        .then_some(self as &dyn EditBufferCapability)
+        crate::librarian::adaptation::kk::edit_buffer(|f| self.has(f))
+            .then_some(self as &dyn EditBufferCapability)
     }
     fn program_dump(&self) -> Option<&dyn ProgramDumpCapability> {
-        (self.has("createProgramDumpRequest")
-            && self.has("isSingleProgramDump")
-            && self.has("convertToProgramDump"))
-        .then_some(self as &dyn ProgramDumpCapability)
+        crate::librarian::adaptation::kk::program_dump(|f| self.has(f))
+            .then_some(self as &dyn ProgramDumpCapability)
     }
     fn bank_dump(&self) -> Option<&dyn BankDumpCapability> {
-        ((self.has("extractPatchesFromBank") || self.has("extractPatchesFromAllBankMessages"))
-            && self.has("isPartOfBankDump")
-            && self.has("isBankDumpFinished"))
-        .then_some(self as &dyn BankDumpCapability)
+        crate::librarian::adaptation::kk::bank_dump(|f| self.has(f))
+            .then_some(self as &dyn BankDumpCapability)
     }
     fn bank_descriptors(&self) -> Vec<BankDescriptor> {
         if let Some(v) = self.call("bankDescriptors", ()) {

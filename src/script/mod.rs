@@ -83,17 +83,12 @@ pub(crate) type Shared = Arc<Mutex<Work>>;
 
 /// The sandboxed engine scripts run in, with the octa API registered.
 pub fn engine() -> Engine {
-    let mut e = Engine::new();
-    e.set_max_operations(MAX_OPERATIONS)
-        .set_max_call_levels(MAX_CALL_LEVELS)
-        .set_max_string_size(MAX_STRING)
-        .set_max_array_size(MAX_ARRAY)
-        .set_max_map_size(1024)
-        .set_max_expr_depths(64, 32)
-        .set_max_modules(0)
-        .set_module_resolver(rhai::module_resolvers::DummyModuleResolver::new());
-    e.disable_symbol("eval");
-    e.on_debug(|_, _, _| {});
+    let mut e = crate::sandbox::engine(crate::sandbox::Limits {
+        operations: MAX_OPERATIONS,
+        call_levels: MAX_CALL_LEVELS,
+        string: MAX_STRING,
+        array: MAX_ARRAY,
+    });
     api::register(&mut e);
     helpers::register(&mut e);
     e
