@@ -524,6 +524,12 @@ pub fn is_back_key(k: &KeyEvent) -> bool {
 /// True when the key was taken.
 pub fn intercept(app: &mut crate::ui::App, k: &KeyEvent) -> bool {
     if is_back_key(k) {
+        // The demo and a new untitled project have no list to go back to: going "back" would
+        // make a new demo or a new blank project in their place.
+        if home().is_empty() {
+            app.info("no start screen here: octa was opened on the demo or a new project");
+            return true;
+        }
         BACK.store(true, Ordering::SeqCst);
         app.action("app.quit");
         return true;
