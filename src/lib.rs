@@ -21,6 +21,7 @@ pub mod edit;
 pub mod engine;
 pub mod format;
 pub mod guard;
+pub mod interchange;
 pub mod librarian;
 pub mod memory;
 pub mod midi;

@@ -43,6 +43,10 @@ pub enum MidiCommand {
     Monitor(MonitorArgs),
     /// Record notes from a MIDI input into a track of a pattern (one take, saved).
     Record(super::midi_record::RecordArgs),
+    /// Write a pattern, chain or arrangement as a standard MIDI file (type 1).
+    Export(super::midi_file::ExportArgs),
+    /// Read the notes of a MIDI file into a pattern (shows the plan; --dry-run writes nothing).
+    Import(super::midi_file::ImportArgs),
 }
 
 /// `octa midi play` arguments.
@@ -111,6 +115,11 @@ pub enum MidiCliError {
 
 /// Runs `octa midi ...`; `out_choice`/`in_choice` are the global --midi-out/--midi-in.
 pub fn run(args: &MidiArgs, out_choice: Option<&str>, in_choice: Option<&str>) -> ExitCode {
+    match &args.command {
+        MidiCommand::Export(a) => return super::midi_file::run_export(a),
+        MidiCommand::Import(a) => return super::midi_file::run_import(a),
+        _ => {}
+    }
     let config = Config::load().unwrap_or_else(|e| {
         crate::errln!("octa: warning: {e}");
         Config::default()
@@ -135,6 +144,7 @@ pub fn run(args: &MidiArgs, out_choice: Option<&str>, in_choice: Option<&str>) -
                 Err(e) => Err(e),
             }
         }
+        MidiCommand::Export(_) | MidiCommand::Import(_) => Ok(()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -12,6 +12,7 @@ mod dump;
 mod keys;
 mod librarian;
 pub mod midi;
+pub mod midi_file;
 pub mod midi_record;
 pub mod out;
 mod project_cmds;
