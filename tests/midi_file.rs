@@ -157,6 +157,8 @@ fn build_pattern(dir: &Path) {
     }
     t1.set_micro_timing(4, MicroTiming(6)).unwrap();
     t1.set_plock(8, 0, Some(66)).unwrap();
+    // AMP VOL (lock slot 15) locked to 100: AMP params 1-6 are CCs 22-27, VOL is the 4th.
+    t1.set_plock(8, 15, Some(100)).unwrap();
     t1.set_condition(12, TrigCondition::Fill).unwrap();
     let m1 = &mut pat.midi[0];
     m1.set_step_kind(2, StepKind::Trig).unwrap();
@@ -221,11 +223,18 @@ fn export_of_a_built_pattern_puts_notes_on_step_times() {
         rb.ons_of(1),
         [(0, 84), (4 * step + 6 * unit, 84), (8 * step, 86)]
     );
-    assert!(rb.ons.iter().filter(|o| o.chunk == 1).all(|o| o.channel == 0));
+    assert!(
+        rb.ons
+            .iter()
+            .filter(|o| o.chunk == 1)
+            .all(|o| o.channel == 0)
+    );
     // M1: the chord on step 3, 3 units early, velocity 90.
     let m1: Vec<&On> = rb.ons.iter().filter(|o| o.chunk == 9).collect();
     assert_eq!(
-        m1.iter().map(|o| (o.tick, o.key, o.vel)).collect::<Vec<_>>(),
+        m1.iter()
+            .map(|o| (o.tick, o.key, o.vel))
+            .collect::<Vec<_>>(),
         [
             (2 * step - 3 * unit, 60, 90),
             (2 * step - 3 * unit, 64, 90),
@@ -238,14 +247,15 @@ fn export_of_a_built_pattern_puts_notes_on_step_times() {
         "{:?}",
         rb.ons
     );
-    // The PTCH lock goes out as a CC on T1's channel before its note (SRC page CC 16).
-    assert!(
-        rb.all
-            .iter()
-            .any(|(c, t, b)| *c == 1 && *t == 8 * step && b[..2] == [0xB0, 16]),
-        "{:?}",
-        rb.all
-    );
+    // The VOL lock goes out as CC 25 = 100 on T1's channel on step 9, before its note; the
+    // PTCH lock within +-12 is the note itself, no CC.
+    let t1: Vec<&(usize, u64, Vec<u8>)> = rb.all.iter().filter(|e| e.0 == 1).collect();
+    let vol = t1
+        .iter()
+        .position(|(_, t, b)| *t == 8 * step && b[..] == [0xB0, 25, 100])
+        .expect("VOL lock CC");
+    assert_eq!(t1[vol + 1].2, [0x90, 86, 100]);
+    assert!(!t1.iter().any(|(_, _, b)| b[..2] == [0xB0, 16]), "{t1:?}");
 }
 
 /// Exported events equal what MIDI playback sends: the same messages per track, at the same
@@ -372,7 +382,10 @@ fn chunk(name: &'static str, notes: &[(u64, u8, u8, u8)]) -> Vec<TrackEvent<'sta
         evs.push((t + 10, note(false, ch, k, 0)));
     }
     evs.sort_by_key(|e| e.0);
-    let mut out = vec![ev(0, TrackEventKind::Meta(MetaMessage::TrackName(name.as_bytes())))];
+    let mut out = vec![ev(
+        0,
+        TrackEventKind::Meta(MetaMessage::TrackName(name.as_bytes())),
+    )];
     let mut last = 0;
     for (t, k) in evs {
         out.push(ev((t - last) as u32, k));
@@ -383,7 +396,10 @@ fn chunk(name: &'static str, notes: &[(u64, u8, u8, u8)]) -> Vec<TrackEvent<'sta
 }
 
 fn write_smf(path: &Path, ppq: u16, tracks: Vec<Vec<TrackEvent<'static>>>) {
-    let mut tempo = vec![ev(0, TrackEventKind::Meta(MetaMessage::Tempo(u24::new(600_000))))];
+    let mut tempo = vec![ev(
+        0,
+        TrackEventKind::Meta(MetaMessage::Tempo(u24::new(600_000))),
+    )];
     tempo.push(ev(0, TrackEventKind::Meta(MetaMessage::EndOfTrack)));
     let mut all = vec![tempo];
     all.extend(tracks);
@@ -532,10 +548,21 @@ fn import_of_a_hand_built_file_puts_notes_on_steps_and_export_keeps_them() {
         rb.ons_of(2),
         [(0, 84), (102 * k, 86), (192 * k, 72), (288 * k, 84)]
     );
-    assert!(rb.ons.iter().filter(|o| o.chunk == 2).all(|o| o.channel == 1));
+    assert!(
+        rb.ons
+            .iter()
+            .filter(|o| o.chunk == 2)
+            .all(|o| o.channel == 1)
+    );
     assert_eq!(
         rb.ons_of(9),
-        [(48 * k, 60), (48 * k, 64), (48 * k, 67), (48 * k, 71), (141 * k, 50)]
+        [
+            (48 * k, 60),
+            (48 * k, 64),
+            (48 * k, 67),
+            (48 * k, 71),
+            (141 * k, 50)
+        ]
     );
 }
 
@@ -636,9 +663,7 @@ fn hostile_files_are_refused_with_exit_2_and_nothing_written() {
     // Notes only on channels no track of the pattern listens to.
     let off = tmp.path().join("off.mid");
     write_smf(&off, 96, vec![chunk("x", &[(0, 15, 60, 100)])]);
-    let o = run(&[
-        "midi", "import", s(&off), s(&dir), "--map", "1:T1",
-    ]);
+    let o = run(&["midi", "import", s(&off), s(&dir), "--map", "1:T1"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("nothing written"));
 }
