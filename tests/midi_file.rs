@@ -283,39 +283,7 @@ fn export_equals_playback_and_step_times_on_a_corpus_project() {
     let rb = read_back(&out);
     // 124 BPM.
     assert_eq!(rb.tempos, [(0, (60e6f64 / 124.0).round() as u32)]);
-    // What playback sends.
-    let play = octa::cli::midi::PlayArgs {
-        path: dir.clone(),
-        bank: "A".into(),
-        pattern: vec![1],
-        arrangement: None,
-        loops: 2,
-        tempo: None,
-        clock: false,
-    };
-    let (items, setup, _) = octa::cli::midi::load_play(&play).unwrap();
-    let mut seq = octa::midi::Sequencer::new(items, setup, 7);
-    let played = seq.collect_until(f64::INFINITY);
-    assert!(played.len() > 10, "{}", played.len());
-    let tick_secs = 60.0 / 124.0 / rb.ppq as f64;
-    for t in 0..16 {
-        let want: Vec<(f64, Vec<u8>)> = played
-            .iter()
-            .filter(|m| m.track as usize == t)
-            .map(|m| (m.at.max(0.0), m.msg.as_bytes().to_vec()))
-            .collect();
-        let got: Vec<(f64, Vec<u8>)> = rb
-            .all
-            .iter()
-            .filter(|(c, _, _)| *c == t + 1)
-            .map(|(_, tick, b)| (rb.secs(*tick), b.clone()))
-            .collect();
-        assert_eq!(got.len(), want.len(), "track {t}");
-        for (g, w) in got.iter().zip(&want) {
-            assert_eq!(g.1, w.1, "track {t}");
-            assert!((g.0 - w.0).abs() <= tick_secs, "track {t}: {g:?} {w:?}");
-        }
-    }
+    assert_equals_playback(&dir, vec![1], 2, 7, &rb);
     // Step times from the bank's own bytes: every unconditional trig of an audio track plays
     // note-on at step * 1/16 note + micro-timing (1x scale, no swing in this pattern's
     // steps), on its trig channel, in both passes.
@@ -353,6 +321,103 @@ fn export_equals_playback_and_step_times_on_a_corpus_project() {
         }
     }
     assert!(checked >= 8, "{checked}");
+}
+
+/// The file holds what MIDI playback sends for these patterns of bank A: the same messages
+/// per track, at the same times (within one tick) under the file's tempo map.
+fn assert_equals_playback(dir: &Path, patterns: Vec<usize>, loops: u32, seed: u64, rb: &ReadBack) {
+    let play = octa::cli::midi::PlayArgs {
+        path: dir.to_path_buf(),
+        bank: "A".into(),
+        pattern: patterns,
+        arrangement: None,
+        loops,
+        tempo: None,
+        clock: false,
+    };
+    let (items, setup, _) = octa::cli::midi::load_play(&play).unwrap();
+    let mut seq = octa::midi::Sequencer::new(items, setup, seed);
+    let played = seq.collect_until(f64::INFINITY);
+    assert!(played.len() > 4, "{}", played.len());
+    // The longest tick: at the slowest tempo of the file.
+    let slowest = rb.tempos.iter().map(|t| t.1).max().unwrap();
+    let tick_secs = slowest as f64 / 1e6 / rb.ppq as f64;
+    for t in 0..16 {
+        let want: Vec<(f64, Vec<u8>)> = played
+            .iter()
+            .filter(|m| m.track as usize == t)
+            .map(|m| (m.at.max(0.0), m.msg.as_bytes().to_vec()))
+            .collect();
+        let got: Vec<(f64, Vec<u8>)> = rb
+            .all
+            .iter()
+            .filter(|(c, _, _)| *c == t + 1)
+            .map(|(_, tick, b)| (rb.secs(*tick), b.clone()))
+            .collect();
+        assert_eq!(got.len(), want.len(), "track {t}");
+        for (g, w) in got.iter().zip(&want) {
+            assert_eq!(g.1, w.1, "track {t}");
+            assert!((g.0 - w.0).abs() <= tick_secs, "track {t}: {g:?} {w:?}");
+        }
+    }
+}
+
+/// With pattern tempo on, a chain of A01 (120 BPM) and A02 (150 BPM) has a tempo change where
+/// A02 starts (16 steps in), and A02's notes are on its own step times after it.
+#[test]
+fn export_of_a_chain_has_a_tempo_map() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(dir) = copy("ot/blank-1.40B", tmp.path(), "BLANK") else {
+        return;
+    };
+    build_pattern(&dir);
+    let pw = dir.join("project.work");
+    let text = std::fs::read_to_string(&pw).unwrap();
+    assert!(text.contains("PATTERN_TEMPO_ENABLED=0\r\n"));
+    std::fs::write(
+        &pw,
+        text.replace("PATTERN_TEMPO_ENABLED=0", "PATTERN_TEMPO_ENABLED=1"),
+    )
+    .unwrap();
+    {
+        let mut p = octa::project::Project::open(&dir, &Default::default()).unwrap();
+        let bank = p.bank_mut(0);
+        bank.patterns[0].set_tempo_bpm(120.0).unwrap();
+        let a02 = &mut bank.patterns[1];
+        a02.set_tempo_bpm(150.0).unwrap();
+        a02.audio[0].set_step_kind(0, StepKind::Trig).unwrap();
+        a02.audio[0].set_step_kind(6, StepKind::Trig).unwrap();
+        a02.audio[0].set_micro_timing(6, MicroTiming(-12)).unwrap();
+        p.save(false).unwrap();
+    }
+    let out = tmp.path().join("chain.mid");
+    let text = ok(&run(&[
+        "midi",
+        "export",
+        s(&dir),
+        "--chain",
+        "1,2",
+        "-o",
+        s(&out),
+    ]));
+    // 16 steps at 120 BPM (2 s) + 16 steps at 150 BPM (1.6 s).
+    assert!(text.contains("3.60 s at 120.00/150.00 BPM"), "{text}");
+    let rb = read_back(&out);
+    let step = rb.ppq / 4;
+    let unit = rb.ppq / 96;
+    assert_eq!(rb.tempos, [(0, 500_000), (16 * step, 400_000)]);
+    assert_eq!(
+        rb.ons_of(1),
+        [
+            (0, 84),
+            (4 * step + 6 * unit, 84),
+            (8 * step, 86),
+            (16 * step, 84),
+            (22 * step - 12 * unit, 84)
+        ]
+    );
+    assert!((rb.secs(16 * step) - 2.0).abs() < 1e-9);
+    assert_equals_playback(&dir, vec![1, 2], 1, 0, &rb);
 }
 
 fn ev(delta: u32, kind: TrackEventKind<'static>) -> TrackEvent<'static> {
@@ -597,7 +662,7 @@ fn export_import_export_keeps_the_notes() {
         r.ons.iter().map(|o| (o.chunk, o.tick, o.key)).collect()
     };
     // hello-flex plays at 124 BPM, the blank project at 120: ticks (beats) are equal.
-    assert!(!a.ons.is_empty());
+    assert!(a.ons.len() >= 20, "{}", a.ons.len());
     assert_eq!(notes(&a), notes(&b));
 }
 
