@@ -439,12 +439,12 @@ fn note(on: bool, ch: u8, key: u8, vel: u8) -> TrackEventKind<'static> {
     }
 }
 
-/// A track chunk from (tick, channel, key, velocity) notes, each held 10 ticks.
+/// A track chunk from (tick, channel, key, velocity) notes, each held 12 ticks.
 fn chunk(name: &'static str, notes: &[(u64, u8, u8, u8)]) -> Vec<TrackEvent<'static>> {
     let mut evs: Vec<(u64, TrackEventKind<'static>)> = Vec::new();
     for &(t, ch, k, v) in notes {
         evs.push((t, note(true, ch, k, v)));
-        evs.push((t + 10, note(false, ch, k, 0)));
+        evs.push((t + 12, note(false, ch, k, 0)));
     }
     evs.sort_by_key(|e| e.0);
     let mut out = vec![ev(
@@ -477,7 +477,8 @@ fn write_smf(path: &Path, ppq: u16, tracks: Vec<Vec<TrackEvent<'static>>>) {
     std::fs::write(path, b).unwrap();
 }
 
-/// At 96 ticks per quarter a step (1/16 note) is 24 ticks and a micro-timing unit 1 tick.
+/// At 96 ticks per quarter a step (1/16 note) is 24 ticks and a micro-timing unit 1 tick;
+/// every note is held half a step (12 ticks).
 fn hand_built(path: &Path) {
     write_smf(
         path,
@@ -580,6 +581,9 @@ fn import_of_a_hand_built_file_puts_notes_on_steps_and_export_keeps_them() {
     assert_eq!(m1.notes(6, page).notes, [50]);
     assert_eq!(m1.plock(6, midi_slot::VEL), Some(77));
     assert_eq!(m1.micro_timing(6), MicroTiming(-3));
+    // Half a step long: LEN 3 (playback's 6 per step; the part's LEN is 6).
+    assert_eq!(m1.plock(2, midi_slot::LEN), Some(3));
+    assert_eq!(m1.plock(6, midi_slot::LEN), Some(3));
     // Nothing else of the project changed but bank02 (and the save's backups).
     let after = common::tree_bytes(&dir);
     for (k, v) in &before {

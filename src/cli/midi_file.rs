@@ -4,6 +4,7 @@
 //! bad input file (nothing written).
 
 use super::midi::{MidiCliError, PlayArgs, load_play};
+use crate::format::bank::midi_slot;
 use crate::format::{bank_letter, parse_bank};
 use crate::interchange::midi_file::{
     ImportPlan, SmfError, TRACK_NAMES, export, parse_map, plan_import, read_notes,
@@ -254,12 +255,21 @@ pub fn import_into(args: &ImportArgs, out: &mut dyn Write) -> Result<ImportPlan,
         for s in 0..64 {
             let r = match tp.track {
                 t @ 0..8 => pattern.audio[t].clear_step(s),
-                t => pattern.midi[t - 8].clear_step(s),
+                t => match pattern.midi.get_mut(t - 8) {
+                    Some(m) => m.clear_step(s),
+                    None => Ok(()),
+                },
             };
             r.map_err(|e| save_err(&e))?;
         }
     }
     write_take(pattern, &plan.take).map_err(|e| save_err(&e))?;
+    for &(track, step, len) in &plan.lengths {
+        if let Some(t) = track.checked_sub(8).and_then(|m| pattern.midi.get_mut(m)) {
+            t.set_plock(step as usize, midi_slot::LEN, Some(len))
+                .map_err(|e| save_err(&e))?;
+        }
+    }
     project.save(false).map_err(|e| save_err(&e))?;
     writeln!(
         out,

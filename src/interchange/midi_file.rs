@@ -11,10 +11,11 @@
 //!
 //! Import reads the notes of a type 0 or 1 file and plans them into a pattern: quantized to
 //! each track's scale and length with the rest kept as micro-timing (1/24 step), MIDI tracks
-//! as notes and chords (up to 4), audio tracks as trigs with PTCH locks; what does not fit is
-//! listed with the reason.
+//! as notes and chords (up to 4) with VEL and LEN locks, audio tracks as trigs with PTCH
+//! locks; what does not fit is listed with the reason.
 
 use crate::format::MicroTiming;
+use crate::format::bank::midi_slot;
 use crate::format::params::audio_param;
 use crate::midi::record::RecordedNote;
 use crate::midi::render::{TimedMsg, note_to_pitch};
@@ -463,6 +464,9 @@ pub struct ImportPlan {
     pub unmapped: BTreeMap<String, usize>,
     /// The notes to write (`midi::record::write_take`).
     pub take: Vec<RecordedNote>,
+    /// LEN locks of MIDI steps (track, step, value at 6 per step as playback reads them),
+    /// where the note's length differs from the part's LEN.
+    pub lengths: Vec<(usize, u16, u8)>,
 }
 
 impl ImportPlan {
@@ -594,6 +598,15 @@ pub fn plan_import(
         }
         if here.is_empty() {
             tp.steps.push(step);
+            if kind == TrackKind::Midi {
+                // LEN counts 6 per step (1..=126; 127 = held for the pattern).
+                let steps = n.length as f64 / file.ppq as f64 / step_q;
+                let len = ((steps * 6.0).round() as i64).clamp(1, 126) as u8;
+                let part_len = pattern.part.midi[(track - 8).min(7)].values[midi_slot::LEN];
+                if len != part_len {
+                    plan.lengths.push((track, step, len));
+                }
+            }
         }
         here.push(n.key);
         tp.notes += 1;
