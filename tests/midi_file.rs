@@ -188,6 +188,12 @@ fn export_of_a_built_pattern_puts_notes_on_step_times() {
         s(&out),
     ]));
     assert!(text.contains("T1: 3 note(s)"), "{text}");
+    // An output folder that does not exist: exit 1 naming the file, nothing written.
+    let bad = tmp.path().join("no/such/a01.mid");
+    let o = run(&["midi", "export", s(&dir), "-o", s(&bad)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains(s(&bad)));
+    assert!(!tmp.path().join("no").exists());
     let rb = read_back(&out);
     assert_eq!(rb.format, Format::Parallel);
     assert_eq!(
@@ -735,4 +741,45 @@ fn hostile_files_are_refused_with_exit_2_and_nothing_written() {
     let o = run(&["midi", "import", s(&off), s(&dir), "--map", "1:T1"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("nothing written"));
+}
+
+/// Bad arguments are usage errors (exit 2) naming the value; export writes no file.
+#[test]
+fn bad_arguments_exit_2_naming_the_value() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("P");
+    let p = s(&p);
+    let mid = tmp.path().join("x.mid");
+    let m = s(&mid);
+    let cases: &[(&[&str], &str)] = &[
+        (&["midi", "import", m, p, "--map", "0:T1"], "0:T1"),
+        (&["midi", "import", m, p, "--map", "3:X9"], "3:X9"),
+        (&["midi", "import", m, p, "--map", "3"], "CHANNEL:TRACK"),
+        (&["midi", "import", m, p, "--pattern", "17"], "17"),
+        (&["midi", "export", p, "--chain", "0", "-o", m], "\"0\""),
+        (&["midi", "export", p, "--loops", "0", "-o", m], "0"),
+        (
+            &[
+                "midi",
+                "export",
+                p,
+                "--chain",
+                "1",
+                "--arrangement",
+                "1",
+                "-o",
+                m,
+            ],
+            "--arrangement",
+        ),
+        // No project there: the project.work it needs is named.
+        (&["midi", "export", p, "-o", m], "project.work"),
+    ];
+    for (args, want) in cases {
+        let o = run(args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(want), "{args:?}: {want:?} not in {err}");
+        assert!(!mid.exists(), "{args:?} wrote {m}");
+    }
 }
