@@ -643,6 +643,73 @@ mod tests {
         }
     }
 
+    fn file(notes: &[(u64, u8, u8)]) -> FileNotes {
+        FileNotes {
+            ppq: 96,
+            notes: notes
+                .iter()
+                .map(|&(tick, channel, key)| FileNote {
+                    chunk: 1,
+                    named: None,
+                    channel,
+                    key,
+                    velocity: 100,
+                    tick,
+                    length: 6,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn import_quantizes_to_each_tracks_scale_and_length() {
+        use crate::format::Scale;
+        // Per-track scales: T1 at 2x (a step is a 1/32 note: 12 ticks at 96 per quarter),
+        // M1 at 1/2x (a 1/8 note: 48 ticks) and 4 steps long.
+        let mut p = SeqPattern::empty("A01");
+        p.per_track = true;
+        p.length = Some(16);
+        p.tracks[0].scale = Scale::X2;
+        p.tracks[0].length = 32;
+        p.tracks[8].scale = Scale::X1_2;
+        p.tracks[8].length = 4;
+        let setup = DeviceSetup::default(); // trig channels 1-8, M1 on channel 9
+        let f = file(&[
+            (12, 0, 84),  // T1 step 2
+            (26, 0, 86),  // T1 step 3 + 2 ticks = 4/24 step
+            (100, 8, 60), // M1 step 3 + 4 ticks = 2/24 step
+            (190, 8, 62), // M1 step 5 - 2 ticks: past its 4 steps
+            (0, 13, 70),  // channel 14: M6
+            (0, 15, 70),  // channel 16: M8
+        ]);
+        let plan = plan_import(&f, &p, &setup, None);
+        let got: Vec<(usize, u16, i8, Option<u8>)> = plan
+            .take
+            .iter()
+            .map(|n| (n.track, n.step, n.micro_timing.0, n.pitch_lock))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (0, 1, 0, Some(64)),
+                (0, 2, 4, Some(66)),
+                (8, 2, 2, None),
+                (13, 0, 0, None),
+                (15, 0, 0, None)
+            ]
+        );
+        let m1 = plan.tracks.iter().find(|t| t.track == 8).unwrap();
+        assert_eq!(m1.dropped.get("after the track's last step (4)"), Some(&1));
+        // 6 ticks of a 48-tick step = 1/8 step = 0.75 LEN (6 per step), rounded to 1.
+        assert!(plan.lengths.contains(&(8, 2, 1)));
+        // With a map only its channels count: channel 1 to M2 (1x: both notes on step 2, a
+        // chord, 12/24 rounding up).
+        let plan = plan_import(&f, &p, &setup, Some(&[(0, 9)]));
+        assert_eq!(plan.placed(), 2);
+        assert_eq!(plan.tracks[0].steps, [1]);
+        assert_eq!(plan.unmapped.values().sum::<usize>(), 4);
+    }
+
     #[test]
     fn maps_parse() {
         assert_eq!(parse_map("1:T1, 10:m2").unwrap(), vec![(0, 0), (9, 9)]);
