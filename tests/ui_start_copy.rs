@@ -262,3 +262,50 @@ fn move_then_restore_from_the_trash_on_the_start_screen() {
     key(&mut s, KeyCode::Char('t'));
     assert!(screen(&mut s).contains("is empty"));
 }
+
+/// A destination set without room (a 1 MiB tmpfs, as root) is refused before anything is
+/// written, and the start screen says how much is needed and free.
+#[test]
+fn a_set_without_room_is_refused_before_asking() {
+    use std::process::Command;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("card");
+    card(&root);
+    let mnt = tempfile::tempdir().unwrap();
+    let ok = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=1m", "tmpfs"])
+        .arg(mnt.path())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        // Mounting needs root; CI runs as root where it works (as tests/sets.rs).
+        eprintln!("skipped: cannot mount a tmpfs here (not root?)");
+        return;
+    }
+    struct Unmount(std::path::PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(&self.0).status();
+        }
+    }
+    let _u = Unmount(mnt.path().to_path_buf());
+    let small = mnt.path().join("SMALL");
+    octa::project::sets::manage::new_set(&small).unwrap();
+    let mut s = StartScreen::new(vec![root.clone(), mnt.path().to_path_buf()]);
+    key(&mut s, KeyCode::Char('c'));
+    let pick = s.pick.as_mut().unwrap();
+    pick.cursor = pick.sets.iter().position(|p| *p == small).unwrap();
+    key(&mut s, KeyCode::Enter);
+    key(&mut s, KeyCode::Enter);
+    let text = screen(&mut s);
+    assert!(text.contains("refused: "), "{text}");
+    assert!(text.contains("bytes free"), "{text}");
+    assert!(s.pending.is_none() && !s.busy());
+    // Only the AUDIO folder new_set made: nothing of the copy, no hidden folder.
+    let names: Vec<String> = fs::read_dir(&small)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, vec!["AUDIO".to_string()]);
+    assert_eq!(fs::read_dir(small.join("AUDIO")).unwrap().count(), 0);
+}
