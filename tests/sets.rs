@@ -519,6 +519,16 @@ fn the_trash_is_listed_and_emptied_only_when_asked() {
     let r = manage::empty_trash(&a, Some(&stamp)).unwrap();
     assert_eq!(r.lines, vec![format!("{stamp}/SONG1")]);
     assert!(manage::trash_list(&a).is_empty());
+    // A trash folder that is a link to elsewhere is refused, and what it leads to is kept.
+    let elsewhere = f.root.join("elsewhere");
+    write(&elsewhere.join("20260101T000000Z/P/file"), PAD);
+    std::os::unix::fs::symlink(&elsewhere, a.join(TRASH)).unwrap();
+    let e = manage::empty_trash(&a, None).unwrap_err();
+    assert!(e.to_string().contains("not emptied"), "{e}");
+    assert_eq!(
+        fs::read(elsewhere.join("20260101T000000Z/P/file")).unwrap(),
+        PAD
+    );
 }
 
 /// A backup of a set is verified file by file: a source file altered while the copy runs

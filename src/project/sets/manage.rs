@@ -749,6 +749,13 @@ pub fn tree_bytes(dir: &Path) -> u64 {
 pub fn empty_trash(set: &Path, stamp: Option<&str>) -> Result<Report> {
     let bin = set.join(TRASH);
     need_dir(set)?;
+    if fs::symlink_metadata(&bin).is_ok_and(|m| !m.is_dir()) {
+        // A link (or a file) where the trash should be: emptying it would reach elsewhere.
+        return Err(SetError::Refused {
+            path: bin,
+            why: "is not a folder (a link?); not emptied".into(),
+        });
+    }
     let mut gone = Vec::new();
     let mut bytes = 0;
     let Ok(rd) = fs::read_dir(&bin) else {
