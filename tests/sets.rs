@@ -529,6 +529,16 @@ fn the_trash_is_listed_and_emptied_only_when_asked() {
         fs::read(elsewhere.join("20260101T000000Z/P/file")).unwrap(),
         PAD
     );
+    // Nor does a delete go through that link.
+    let song2 = f.set("SET_A/SONG2");
+    manage::new_project(&song2).unwrap();
+    let e = manage::delete_project(&song2).unwrap_err();
+    assert!(e.to_string().contains("nothing was moved"), "{e}");
+    assert!(sets::is_project(&song2));
+    assert_eq!(
+        names(&elsewhere),
+        vec!["20260101T000000Z/P/file".to_string()]
+    );
 }
 
 /// A backup of a set is verified file by file: a source file altered while the copy runs

@@ -566,8 +566,16 @@ pub fn rename_set(src: &Path, name: &str) -> Result<Report> {
 fn trash(folder: &Path) -> Result<PathBuf> {
     let parent = folder.parent().unwrap_or(Path::new("."));
     let bin = parent.join(TRASH);
-    if !bin.is_dir() {
-        durable::create_dir(&bin)?;
+    match fs::symlink_metadata(&bin) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => {
+            // A link or a file: the project would go wherever it leads.
+            return Err(SetError::Refused {
+                path: bin,
+                why: "is not a folder (a link?); nothing was moved".into(),
+            });
+        }
+        Err(_) => durable::create_dir(&bin)?,
     }
     let stamp = crate::project::store::utc_stamp(std::time::SystemTime::now());
     let mut slot = bin.join(&stamp);
