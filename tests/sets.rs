@@ -258,8 +258,8 @@ fn rename_follows_the_device_rules() {
         ("PAD/2", "character '/' at position 4"),
         ("PAD€", "character '€' (U+20AC) at position 4"),
         (
-            "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456",
-            "33 characters; the device takes at most 32",
+            "ABCDEFGHIJKLM",
+            "13 characters; the device takes at most 12",
         ),
         ("audio", "reserved"),
     ] {
@@ -275,11 +275,11 @@ fn rename_follows_the_device_rules() {
         String::from_utf8_lossy(&out.stderr)
     );
     let before = common::tree(&src);
-    manage::rename_project(&src, "ÉTÉ 2026 (live)").unwrap();
+    manage::rename_project(&src, "ÉTÉ 26 live").unwrap();
     assert!(!src.exists());
-    assert_eq!(common::tree(&f.set("SET_A/ÉTÉ 2026 (live)")), before);
+    assert_eq!(common::tree(&f.set("SET_A/ÉTÉ 26 live")), before);
     assert!(matches!(
-        manage::rename_project(&f.set("SET_A/SONG1"), "ÉTÉ 2026 (live)"),
+        manage::rename_project(&f.set("SET_A/SONG1"), "ÉTÉ 26 live"),
         Err(SetError::Exists(_))
     ));
 }
@@ -467,4 +467,168 @@ fn a_destination_without_room_is_refused_before_writing() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("bytes free"));
+}
+
+#[test]
+fn the_trash_is_listed_and_emptied_only_when_asked() {
+    let f = Fixture::new();
+    let a = f.set("SET_A");
+    let song2 = common::tree(&f.set("SET_A/SONG2"));
+    manage::delete_project(&f.set("SET_A/SONG2")).unwrap();
+    // A link in the trash leading out of it: emptying removes the link, never its target.
+    let outside = f.root.join("keep.wav");
+    write(&outside, PAD);
+    let slot = manage::trash_list(&a)[0].2.clone();
+    std::os::unix::fs::symlink(&outside, slot.join("link.wav")).unwrap();
+    let out = octa(&["set", "trash", a.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("  SONG2  "), "{text}");
+    assert!(text.contains("1 in the trash"), "{text}");
+    // Without --yes and without a terminal it refuses and deletes nothing.
+    let out = octa(&["set", "trash", a.to_str().unwrap(), "--empty"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--yes"));
+    assert_eq!(
+        common::tree(&slot)
+            .into_iter()
+            .filter(|(k, _)| k != "link.wav")
+            .collect::<BTreeMap<_, _>>(),
+        song2
+    );
+    let keep_a = common::tree(&f.set("SET_A/SONG1"));
+    let pool = common::tree(&f.set("SET_A/AUDIO"));
+    let out = octa(&["set", "trash", a.to_str().unwrap(), "--empty", "--yes"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("deleted for good: "), "{text}");
+    assert!(text.contains("/SONG2"), "{text}");
+    assert!(!a.join(TRASH).exists());
+    assert_eq!(fs::read(&outside).unwrap(), PAD);
+    assert_eq!(common::tree(&f.set("SET_A/SONG1")), keep_a);
+    assert_eq!(common::tree(&f.set("SET_A/AUDIO")), pool);
+    // An empty trash: nothing to do.
+    let r = manage::empty_trash(&a, None).unwrap();
+    assert!(r.lines.is_empty());
+    // Only one deletion, by its stamp: the other stays.
+    manage::delete_project(&f.set("SET_A/SONG1")).unwrap();
+    let stamp = manage::trash_list(&a)[0].0.clone();
+    let r = manage::empty_trash(&a, Some("19")).unwrap();
+    assert!(r.lines.is_empty(), "a stamp of another year: {:?}", r.lines);
+    assert_eq!(manage::trash_list(&a).len(), 1);
+    let r = manage::empty_trash(&a, Some(&stamp)).unwrap();
+    assert_eq!(r.lines, vec![format!("{stamp}/SONG1")]);
+    assert!(manage::trash_list(&a).is_empty());
+    // A trash folder that is a link to elsewhere is refused, and what it leads to is kept.
+    let elsewhere = f.root.join("elsewhere");
+    write(&elsewhere.join("20260101T000000Z/P/file"), PAD);
+    std::os::unix::fs::symlink(&elsewhere, a.join(TRASH)).unwrap();
+    let e = manage::empty_trash(&a, None).unwrap_err();
+    assert!(e.to_string().contains("not emptied"), "{e}");
+    assert_eq!(
+        fs::read(elsewhere.join("20260101T000000Z/P/file")).unwrap(),
+        PAD
+    );
+    // Nor does a delete go through that link.
+    let song2 = f.set("SET_A/SONG2");
+    manage::new_project(&song2).unwrap();
+    let e = manage::delete_project(&song2).unwrap_err();
+    assert!(e.to_string().contains("nothing was moved"), "{e}");
+    assert!(sets::is_project(&song2));
+    assert_eq!(
+        names(&elsewhere),
+        vec!["20260101T000000Z/P/file".to_string()]
+    );
+}
+
+/// A backup of a set is verified file by file: a source file altered while the copy runs
+/// (after its own copy was written) is reported by name; `octa set verify` reports a backup
+/// file altered afterwards, one missing, and one only in the backup.
+#[test]
+fn a_set_backup_is_verified_and_a_changed_file_is_named() {
+    let f = Fixture::new();
+    let backup = tempfile::tempdir().unwrap();
+    let src = f.set("SET_A");
+    let plan_files = manage::plan_set_copy(&src, backup.path(), "SET_A")
+        .unwrap()
+        .files
+        .len();
+    let staged_seen = std::sync::Arc::new(std::sync::Mutex::new(None::<PathBuf>));
+    let seen = staged_seen.clone();
+    let src2 = src.clone();
+    let e = manage::copy_set(
+        &src,
+        backup.path(),
+        None,
+        Some(Box::new(move |staged: &Path, _| {
+            let mut s = seen.lock().unwrap();
+            if s.is_none() {
+                // The first file copied: change its source now (as a card being written to).
+                let hidden = staged
+                    .ancestors()
+                    .find(|p| {
+                        p.file_name()
+                            .is_some_and(|n| n.to_string_lossy().contains(sets::COPY_MARK))
+                    })
+                    .unwrap()
+                    .to_path_buf();
+                let rel = staged.strip_prefix(&hidden).unwrap().to_path_buf();
+                let mut bytes = fs::read(src2.join(&rel)).unwrap();
+                bytes.extend_from_slice(b"-changed");
+                fs::write(src2.join(&rel), bytes).unwrap();
+                *s = Some(rel);
+            }
+            true
+        })),
+    )
+    .unwrap_err();
+    let rel = staged_seen.lock().unwrap().clone().unwrap();
+    let msg = e.to_string();
+    assert!(msg.contains("1 file(s) differ"), "{msg}");
+    assert!(
+        msg.contains(&backup.path().join("SET_A").join(&rel).display().to_string()),
+        "{msg}"
+    );
+    // The backup is there and whole otherwise: octa set verify says which file differs.
+    let out = octa(&[
+        "set",
+        "verify",
+        src.to_str().unwrap(),
+        backup.path().join("SET_A").to_str().unwrap(),
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.contains(&rel.display().to_string()), "{text}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(&format!("1 of {plan_files} files differ"))
+    );
+    // A clean backup verifies; then one altered, one removed and one added are each named.
+    let clean = tempfile::tempdir().unwrap();
+    let r = manage::copy_set(&src, clean.path(), None, None).unwrap();
+    assert!(
+        r.lines
+            .iter()
+            .any(|l| l == &format!("verified {plan_files} files (size and SHA-256)")),
+        "{:?}",
+        r.lines
+    );
+    let copy = clean.path().join("SET_A");
+    let (bad, n) = manage::verify_copy(&src, &copy).unwrap();
+    assert_eq!((bad.len(), n), (0, plan_files));
+    fs::write(copy.join("AUDIO/pad.wav"), b"RIFF-pad-bytez").unwrap(); // same size
+    fs::remove_file(copy.join("SONG1/local.wav")).unwrap();
+    fs::write(copy.join("AUDIO/extra.wav"), b"x").unwrap();
+    let (bad, _) = manage::verify_copy(&src, &copy).unwrap();
+    assert_eq!(bad.len(), 3, "{bad:?}");
+    assert!(
+        bad.iter().any(|l| l.contains("AUDIO/pad.wav: differs")),
+        "{bad:?}"
+    );
+    assert!(bad.iter().any(|l| l.contains("SONG1/local.wav")), "{bad:?}");
+    assert!(
+        bad.iter()
+            .any(|l| l.contains("AUDIO/extra.wav: only in the copy")),
+        "{bad:?}"
+    );
 }

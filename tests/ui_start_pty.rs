@@ -49,3 +49,40 @@ fn a_set_opens_on_the_start_screen_and_ctrl_alt_o_comes_back() {
         s.tail()
     );
 }
+
+/// A copy from the start screen in a real terminal: the loop redraws while the copy runs in the
+/// background and shows its result without a key being pressed.
+#[test]
+fn a_copy_from_the_start_screen_finishes_in_the_terminal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let card = tmp.path().join("card");
+    for set in ["SET_A", "SET_B"] {
+        std::fs::create_dir_all(card.join(set).join("AUDIO")).unwrap();
+    }
+    Project::new_blank("SONG")
+        .save_as(&card.join("SET_A/SONG"))
+        .unwrap();
+    let mut s = Session::start(&[card.to_str().unwrap()], tmp.path());
+    assert!(s.wait_for("SONG", 0), "no start screen: {}", s.tail());
+    let from = s.text().len();
+    s.send(b"c");
+    assert!(s.wait_for("into which set?", from), "{}", s.tail());
+    s.send(b"\r");
+    // The terminal is redrawn in pieces: single words are looked for.
+    assert!(s.wait_for("SONG▏", from), "{}", s.tail());
+    s.send(b"\r");
+    assert!(s.wait_for("free)?", from), "{}", s.tail());
+    let from = s.text().len();
+    s.send(b"y");
+    // The progress line, redrawn while the copy runs, then the result (the new project).
+    assert!(s.wait_for("half-copied", from), "no progress: {}", s.tail());
+    assert!(
+        s.wait_for("SET_B/SONG", from),
+        "no result shown: {}",
+        s.tail()
+    );
+    assert!(octa::project::sets::is_project(&card.join("SET_B/SONG")));
+    assert!(card.join("SET_A/SONG/project.work").is_file());
+    s.send(b"q");
+    assert_eq!(s.exited(), Some(true), "{}", s.tail());
+}

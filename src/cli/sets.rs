@@ -1,5 +1,5 @@
 //! `octa sets`, `octa project new|copy|move|rename|delete|restore` and
-//! `octa set new|copy|rename|delete`: the card's sets and projects ([`crate::project::sets`]).
+//! `octa set new|copy|rename|delete|trash|verify`: the card's sets and projects ([`crate::project::sets`]).
 
 use crate::project::sets::manage::{self, Report, SetError, Watch};
 use crate::project::sets::{self, Discovery, Pool, ScanLimits, human_bytes};
@@ -120,6 +120,27 @@ pub enum SetCommand {
     Delete {
         /// The set folder.
         set: PathBuf,
+    },
+    /// List the trash of a set (or of a folder of sets); `--empty` deletes it for good.
+    Trash {
+        /// The set (or the folder holding deleted sets).
+        set: PathBuf,
+        /// Delete what the trash holds, for good (asks first; `--yes` without a terminal).
+        #[arg(long)]
+        empty: bool,
+        /// Only the deletions whose stamp starts with this (as listed).
+        #[arg(long)]
+        stamp: Option<String>,
+        /// Do not ask.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Compare a copy of a set (a backup) with the set, file by file (size and SHA-256).
+    Verify {
+        /// The set.
+        set: PathBuf,
+        /// Its copy.
+        copy: PathBuf,
     },
 }
 
@@ -393,5 +414,79 @@ pub fn set(args: &SetArgs) -> ExitCode {
         }
         SetCommand::Rename { set, name } => report("renamed", manage::rename_set(set, name)),
         SetCommand::Delete { set } => report("deleted", manage::delete_set(set)),
+        SetCommand::Trash {
+            set,
+            empty,
+            stamp,
+            yes,
+        } => trash(set, *empty, stamp.as_deref(), *yes),
+        SetCommand::Verify { set, copy } => match manage::verify_copy(set, copy) {
+            Ok((bad, n)) if bad.is_empty() => {
+                outln!("{n} files match (size and SHA-256)");
+                ExitCode::SUCCESS
+            }
+            Ok((bad, n)) => {
+                for b in &bad {
+                    outln!("{b}");
+                }
+                errln!("octa: {} of {n} files differ", bad.len());
+                ExitCode::FAILURE
+            }
+            Err(e) => {
+                errln!("octa: {e}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+/// `octa set trash`: lists, or empties after asking.
+fn trash(set: &Path, empty: bool, stamp: Option<&str>, yes: bool) -> ExitCode {
+    use std::io::IsTerminal;
+    let all: Vec<_> = manage::trash_list(set)
+        .into_iter()
+        .filter(|(s, _, _)| stamp.is_none_or(|p| s.starts_with(p)))
+        .collect();
+    let mut total = 0;
+    for (s, n, p) in &all {
+        let b = manage::tree_bytes(p);
+        total += b;
+        outln!("{s}  {n}  {}", human_bytes(b));
+    }
+    outln!("{} in the trash, {}", all.len(), human_bytes(total));
+    if !empty || all.is_empty() {
+        return ExitCode::SUCCESS;
+    }
+    if !yes {
+        if !std::io::stdin().is_terminal() {
+            errln!("octa: emptying the trash deletes these for good; add --yes to do it");
+            return ExitCode::FAILURE;
+        }
+        crate::out!(
+            "Delete these {} for good ({})? [y/N] ",
+            all.len(),
+            human_bytes(total)
+        );
+        let mut line = String::new();
+        if std::io::stdin().read_line(&mut line).is_err()
+            || !matches!(line.trim(), "y" | "Y" | "yes")
+        {
+            outln!("kept");
+            return ExitCode::FAILURE;
+        }
+    }
+    match manage::empty_trash(set, stamp) {
+        Ok(r) => {
+            outln!(
+                "deleted for good: {} ({})",
+                r.lines.join(", "),
+                human_bytes(r.bytes)
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            errln!("octa: {e}");
+            ExitCode::FAILURE
+        }
     }
 }

@@ -531,7 +531,14 @@ pub fn move_project(
     }
     let _lock = ProjectLock::acquire(src)?;
     let plan = plan_project_copy(src, dst_set, &name)?;
-    let mut report = execute(&plan, watch)?;
+    finish_move(src, &plan, watch)
+}
+
+/// Carries out a move planned with [`plan_project_copy`] into another set: the copy, then the
+/// source goes to its set's trash (a cancelled or failed copy leaves the source as it was).
+/// The caller holds the source's [`ProjectLock`].
+pub fn finish_move(src: &Path, plan: &CopyPlan, watch: Option<Watch>) -> Result<Report> {
+    let mut report = execute(plan, watch)?;
     report.trashed = Some(trash(src)?);
     Ok(report)
 }
@@ -559,8 +566,16 @@ pub fn rename_set(src: &Path, name: &str) -> Result<Report> {
 fn trash(folder: &Path) -> Result<PathBuf> {
     let parent = folder.parent().unwrap_or(Path::new("."));
     let bin = parent.join(TRASH);
-    if !bin.is_dir() {
-        durable::create_dir(&bin)?;
+    match fs::symlink_metadata(&bin) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => {
+            // A link or a file: the project would go wherever it leads.
+            return Err(SetError::Refused {
+                path: bin,
+                why: "is not a folder (a link?); nothing was moved".into(),
+            });
+        }
+        Err(_) => durable::create_dir(&bin)?,
     }
     let stamp = crate::project::store::utc_stamp(std::time::SystemTime::now());
     let mut slot = bin.join(&stamp);
@@ -717,4 +732,120 @@ pub fn copy_set(
         plan.files.len()
     ));
     Ok(report)
+}
+
+/// Bytes of the regular files below `dir` (links not followed).
+pub fn tree_bytes(dir: &Path) -> u64 {
+    let mut total = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = fs::read_dir(&d) else { continue };
+        for e in rd.flatten() {
+            match e.file_type() {
+                Ok(t) if t.is_dir() => stack.push(e.path()),
+                Ok(t) if t.is_file() => total += e.metadata().map_or(0, |m| m.len()),
+                _ => {}
+            }
+        }
+    }
+    total
+}
+
+/// Empties the trash of `set` (`set/.octa-trash`): the only operation that really deletes.
+/// With `stamp`, only the deletions whose stamp starts with it. Removes files, links (never
+/// followed) and folders below the trash only; returns what went (`STAMP/NAME`) and its bytes.
+pub fn empty_trash(set: &Path, stamp: Option<&str>) -> Result<Report> {
+    let bin = set.join(TRASH);
+    need_dir(set)?;
+    if fs::symlink_metadata(&bin).is_ok_and(|m| !m.is_dir()) {
+        // A link (or a file) where the trash should be: emptying it would reach elsewhere.
+        return Err(SetError::Refused {
+            path: bin,
+            why: "is not a folder (a link?); not emptied".into(),
+        });
+    }
+    let mut gone = Vec::new();
+    let mut bytes = 0;
+    let Ok(rd) = fs::read_dir(&bin) else {
+        return Ok(Report {
+            dest: bin,
+            ..Report::default()
+        });
+    };
+    let mut stamps: Vec<_> = rd.flatten().collect();
+    stamps.sort_by_key(|e| e.file_name());
+    for st in stamps {
+        let sname = st.file_name().to_string_lossy().into_owned();
+        if stamp.is_some_and(|p| !sname.starts_with(p)) {
+            continue;
+        }
+        let path = st.path();
+        if !st.file_type().is_ok_and(|t| t.is_dir()) {
+            // Not a deletion of octa's: left alone.
+            continue;
+        }
+        for (s, n, p) in trash_list(set).into_iter().filter(|(s, _, _)| *s == sname) {
+            bytes += tree_bytes(&p);
+            gone.push(format!("{s}/{n}"));
+        }
+        remove_tree(&bin, &path)?;
+    }
+    if fs::read_dir(&bin).is_ok_and(|mut r| r.next().is_none()) {
+        durable::remove_dir(&bin)?;
+    }
+    Ok(Report {
+        dest: bin,
+        written: 0,
+        bytes,
+        trashed: None,
+        lines: gone,
+    })
+}
+
+/// Removes `dir` and everything below it, which must be inside `within` (checked on the path
+/// as written and after resolving it, so a link never leads the removal elsewhere).
+fn remove_tree(within: &Path, dir: &Path) -> Result<()> {
+    let inside = canon(dir).starts_with(canon(within)) && dir.starts_with(within);
+    if !inside || fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(SetError::Refused {
+            path: dir.to_path_buf(),
+            why: format!("not inside {}; not removed", within.display()),
+        });
+    }
+    let rd = fs::read_dir(dir).map_err(|e| ProjectError::io(dir, e))?;
+    for e in rd {
+        let e = e.map_err(|err| ProjectError::io(dir, err))?;
+        let p = e.path();
+        if e.file_type().is_ok_and(|t| t.is_dir()) {
+            remove_tree(within, &p)?;
+        } else {
+            // Files and links (the link itself, never its target).
+            durable::remove_file(&p)?;
+        }
+    }
+    durable::remove_dir(dir)?;
+    Ok(())
+}
+
+/// Compares the copy `copy` of the folder `src` file by file (size and SHA-256; octa's trash
+/// and bookkeeping aside): one line per file that differs, is missing from the copy or is only
+/// in the copy (empty when they match), and the number of files compared.
+pub fn verify_copy(src: &Path, copy: &Path) -> Result<(Vec<String>, usize)> {
+    need_dir(src)?;
+    need_dir(copy)?;
+    let mut a = CopyPlan {
+        dest: copy.to_path_buf(),
+        ..CopyPlan::default()
+    };
+    tree(src, &mut a)?;
+    let mut b = CopyPlan::default();
+    tree(copy, &mut b)?;
+    let mut bad = verify(&a);
+    let theirs: std::collections::BTreeSet<&PathBuf> = a.files.iter().map(|(_, r)| r).collect();
+    for (p, r) in &b.files {
+        if !theirs.contains(r) {
+            bad.push(format!("{}: only in the copy", p.display()));
+        }
+    }
+    Ok((bad, a.files.len()))
 }

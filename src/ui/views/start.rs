@@ -7,7 +7,10 @@
 //! sets), or without a path when sets are found on the mounted drives or in the music folders.
 //! `n` makes a new project in the cursor's set and `m` renames the project under it (names by
 //! the device's rules: a refused character is named), `d` deletes it after asking (it goes to
-//! its set's trash), `r` searches again, `q` / Esc quits.
+//! its set's trash), `c` copies and `v` moves it into a set chosen from those found (a name,
+//! then a question naming the files, bytes and free space; the copy runs in the background
+//! with its progress shown, Esc cancels it and nothing half-copied is left), `t` lists the
+//! cursor's set's trash (Enter brings a project back), `r` searches again, `q` / Esc quits.
 
 use crate::project::sets::summary::{self, Summary};
 use crate::project::sets::{self, Discovery, ProjectEntry, ScanLimits};
@@ -19,8 +22,8 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// One line of the list.
 #[derive(Debug, Clone)]
@@ -47,6 +50,82 @@ pub struct Prompt {
     pub target: PathBuf,
     /// The text so far.
     pub text: String,
+    /// A copy (`Some(false)`) or move (`Some(true)`) of `target` into this set, named `text`.
+    pub into: Option<(PathBuf, bool)>,
+}
+
+/// Choosing the set a project is copied or moved into.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pick {
+    /// The project.
+    pub project: PathBuf,
+    /// A move (else a copy).
+    pub moving: bool,
+    /// The sets found.
+    pub sets: Vec<PathBuf>,
+    /// The one under the cursor.
+    pub cursor: usize,
+}
+
+/// A copy or move planned and waiting for `y`.
+#[derive(Debug)]
+pub struct PendingCopy {
+    /// The project.
+    pub project: PathBuf,
+    /// A move (else a copy).
+    pub moving: bool,
+    /// The plan (nothing written yet).
+    pub plan: sets::manage::CopyPlan,
+}
+
+/// Progress of the copy running in the background.
+#[derive(Debug, Default)]
+pub struct JobProgress {
+    /// Files written.
+    pub files: AtomicU64,
+    /// Bytes written.
+    pub bytes: AtomicU64,
+    /// Set by Esc: the copy stops at the next file and removes what it wrote.
+    pub cancel: AtomicBool,
+}
+
+/// Called with the number of files written after each one, in the copy's thread, before the
+/// cancel flag is looked at (tests hold the copy there).
+#[derive(Clone)]
+pub struct FileHook(pub Arc<dyn Fn(u64) + Send + Sync>);
+
+impl std::fmt::Debug for FileHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FileHook")
+    }
+}
+
+/// A copy or move running in the background.
+pub struct Job {
+    /// What it is, as shown (`copying ALPHA into SET_B`).
+    pub label: String,
+    /// Files and bytes to write.
+    pub total: (u64, u64),
+    /// Its progress.
+    pub progress: Arc<JobProgress>,
+    done: std::sync::mpsc::Receiver<Result<sets::manage::Report, String>>,
+}
+
+impl std::fmt::Debug for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Job").field("label", &self.label).finish()
+    }
+}
+
+/// The cursor's set's trash, listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrashView {
+    /// The set.
+    pub set: PathBuf,
+    /// (stamp, name) of each deleted project, oldest first.
+    pub entries: Vec<(String, String)>,
+    /// The one under the cursor.
+    pub cursor: usize,
 }
 
 /// What a key did.
@@ -79,6 +158,16 @@ pub struct StartScreen {
     pub prompt: Option<Prompt>,
     /// What discovery reported (unreadable folders).
     pub problems: Vec<String>,
+    /// Choosing a destination set for a copy or move.
+    pub pick: Option<Pick>,
+    /// A copy or move planned, waiting for `y`.
+    pub pending: Option<PendingCopy>,
+    /// The copy or move running.
+    pub job: Option<Job>,
+    /// The trash being shown.
+    pub trash: Option<TrashView>,
+    /// See [`FileHook`].
+    pub on_file: Option<FileHook>,
 }
 
 fn when(secs: Option<u64>) -> String {
@@ -129,6 +218,11 @@ impl StartScreen {
             confirm_delete: None,
             prompt: None,
             problems: Vec::new(),
+            pick: None,
+            pending: None,
+            job: None,
+            trash: None,
+            on_file: None,
         };
         s.refresh();
         s
@@ -216,9 +310,278 @@ impl StartScreen {
         }
     }
 
+    /// The sets listed (their folders).
+    pub fn set_paths(&self) -> Vec<PathBuf> {
+        self.items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Set { path, .. } if !path.as_os_str().is_empty() => Some(path.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Whether a copy or move is running.
+    pub fn busy(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// Takes the result of a finished copy or move (the list is searched again and the status
+    /// line says what happened); true when one finished.
+    pub fn poll(&mut self) -> bool {
+        let Some(job) = &self.job else {
+            return false;
+        };
+        let r = match job.done.try_recv() {
+            Ok(r) => r,
+            Err(std::sync::mpsc::TryRecvError::Empty) => return false,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                Err("the copy stopped without a result".into())
+            }
+        };
+        let label = job.label.clone();
+        self.job = None;
+        let msg = match r {
+            Ok(r) => {
+                let mut m = format!(
+                    "done: {} ({} files, {})",
+                    r.dest.display(),
+                    r.written,
+                    sets::human_bytes(r.bytes)
+                );
+                if let Some(t) = &r.trashed {
+                    m.push_str(&format!(" · the source is in the trash: {}", t.display()));
+                }
+                self.refresh();
+                if let Some(i) = self
+                    .items
+                    .iter()
+                    .position(|i| matches!(i, Item::Project(e) if e.path == r.dest))
+                {
+                    self.cursor = i;
+                }
+                m
+            }
+            Err(e) => {
+                self.refresh();
+                format!("{label}: {e}")
+            }
+        };
+        self.message = msg;
+        true
+    }
+
+    /// Waits for the running copy or move to finish and takes its result (tests, and the end).
+    pub fn wait(&mut self) {
+        while self.job.is_some() {
+            if !self.poll() {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+        }
+    }
+
+    /// Plans the copy or move the prompt describes and asks (or says why not).
+    fn plan_copy(&mut self, p: Prompt, into: PathBuf, moving: bool) {
+        let src = p.target.clone();
+        let same_set = src.parent() == Some(into.as_path());
+        if moving && same_set {
+            // A move within its set is a rename.
+            match sets::manage::rename_project(&src, &p.text) {
+                Ok(r) => {
+                    self.refresh();
+                    self.message = format!("renamed: {}", r.dest.display());
+                }
+                Err(e) => {
+                    self.message = format!("refused: {e}");
+                    self.prompt = Some(p);
+                }
+            }
+            return;
+        }
+        let plan = sets::manage::plan_project_copy(&src, &into, &p.text)
+            .and_then(|plan| sets::manage::check_space(&plan).map(|()| plan));
+        match plan {
+            Ok(plan) => {
+                let free = sets::space::free_bytes(&into)
+                    .map(sets::human_bytes)
+                    .unwrap_or_else(|_| "?".into());
+                self.message = format!(
+                    "{} {} into {} as {}: {} files, {} ({} into the pool, {} missing noted; {free} free)? y: {}, other: cancel",
+                    if moving { "Move" } else { "Copy" },
+                    src.file_name().unwrap_or_default().to_string_lossy(),
+                    into.display(),
+                    p.text,
+                    plan.file_count(),
+                    sets::human_bytes(plan.bytes),
+                    plan.pool.len(),
+                    plan.notes.iter().filter(|n| n.contains("missing")).count(),
+                    if moving {
+                        "copy, then the source goes to its set's trash"
+                    } else {
+                        "copy"
+                    }
+                );
+                self.pending = Some(PendingCopy {
+                    project: src,
+                    moving,
+                    plan,
+                });
+            }
+            Err(e @ sets::manage::SetError::Name(_))
+            | Err(e @ sets::manage::SetError::Exists(_)) => {
+                // The name stays to be corrected.
+                self.message = format!("refused: {e}");
+                self.prompt = Some(p);
+            }
+            Err(e) => self.message = format!("refused: {e}"),
+        }
+    }
+
+    /// Starts the planned copy or move in the background.
+    fn start_job(&mut self, pc: PendingCopy) {
+        let progress = Arc::new(JobProgress::default());
+        let (tx, rx) = std::sync::mpsc::channel();
+        let label = format!(
+            "{} {} into {}",
+            if pc.moving { "moving" } else { "copying" },
+            pc.project.file_name().unwrap_or_default().to_string_lossy(),
+            pc.plan
+                .dest
+                .parent()
+                .and_then(Path::file_name)
+                .unwrap_or_default()
+                .to_string_lossy()
+        );
+        let total = (pc.plan.file_count() as u64, pc.plan.bytes);
+        let prog = progress.clone();
+        let hook = self.on_file.clone();
+        let spawned = std::thread::Builder::new()
+            .name("octa-set-copy".into())
+            .spawn(move || {
+                let watch: sets::manage::Watch = Box::new(move |_, bytes| {
+                    let n = prog.files.fetch_add(1, Ordering::SeqCst) + 1;
+                    prog.bytes.fetch_add(bytes, Ordering::SeqCst);
+                    if let Some(h) = &hook {
+                        (h.0)(n);
+                    }
+                    !prog.cancel.load(Ordering::SeqCst)
+                });
+                let r = crate::project::durable::ProjectLock::acquire(&pc.project)
+                    .map_err(sets::manage::SetError::from)
+                    .and_then(|_lock| {
+                        if pc.moving {
+                            sets::manage::finish_move(&pc.project, &pc.plan, Some(watch))
+                        } else {
+                            sets::manage::execute(&pc.plan, Some(watch))
+                        }
+                    });
+                let _ = tx.send(r.map_err(|e| e.to_string()));
+            });
+        match spawned {
+            Ok(_) => {
+                self.message = format!("{label}…");
+                self.job = Some(Job {
+                    label,
+                    total,
+                    progress,
+                    done: rx,
+                });
+            }
+            Err(e) => self.message = format!("{label}: not started: {e}"),
+        }
+    }
+
+    fn key_trash(&mut self, mut t: TrashView, k: KeyEvent) {
+        match k.code {
+            KeyCode::Down | KeyCode::Char('j') => {
+                t.cursor = (t.cursor + 1).min(t.entries.len().saturating_sub(1));
+            }
+            KeyCode::Up | KeyCode::Char('k') => t.cursor = t.cursor.saturating_sub(1),
+            KeyCode::Enter => {
+                if let Some((stamp, name)) = t.entries.get(t.cursor).cloned() {
+                    match sets::manage::restore_project(&t.set, &name, Some(&stamp)) {
+                        Ok(r) => {
+                            self.refresh();
+                            if let Some(i) = self
+                                .items
+                                .iter()
+                                .position(|i| matches!(i, Item::Project(e) if e.path == r.dest))
+                            {
+                                self.cursor = i;
+                            }
+                            self.message = format!("restored: {}", r.dest.display());
+                            return;
+                        }
+                        Err(e) => self.message = format!("not restored: {e}"),
+                    }
+                }
+            }
+            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('t') => {
+                self.message.clear();
+                return;
+            }
+            _ => {}
+        }
+        self.trash = Some(t);
+    }
+
     /// Handles a key.
     pub fn key(&mut self, k: KeyEvent) -> StartOutcome {
         if k.kind == KeyEventKind::Release {
+            return StartOutcome::Stay;
+        }
+        self.poll();
+        if let Some(job) = &self.job {
+            // While copying only Esc does something: it cancels.
+            if k.code == KeyCode::Esc {
+                job.progress.cancel.store(true, Ordering::SeqCst);
+                self.message = format!("{}: cancelling…", job.label);
+            }
+            return StartOutcome::Stay;
+        }
+        if let Some(pc) = self.pending.take() {
+            if matches!(k.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
+                self.start_job(pc);
+            } else {
+                self.message = "copy cancelled; nothing was written".into();
+            }
+            return StartOutcome::Stay;
+        }
+        if let Some(t) = self.trash.take() {
+            self.key_trash(t, k);
+            return StartOutcome::Stay;
+        }
+        if let Some(mut pk) = self.pick.take() {
+            match k.code {
+                KeyCode::Down | KeyCode::Char('j') => {
+                    pk.cursor = (pk.cursor + 1).min(pk.sets.len().saturating_sub(1));
+                }
+                KeyCode::Up | KeyCode::Char('k') => pk.cursor = pk.cursor.saturating_sub(1),
+                KeyCode::Enter => {
+                    if let Some(set) = pk.sets.get(pk.cursor).cloned() {
+                        let name = pk
+                            .project
+                            .file_name()
+                            .unwrap_or_default()
+                            .to_string_lossy()
+                            .into_owned();
+                        self.message.clear();
+                        self.prompt = Some(Prompt {
+                            new_in_set: false,
+                            target: pk.project,
+                            text: name,
+                            into: Some((set, pk.moving)),
+                        });
+                    }
+                    return StartOutcome::Stay;
+                }
+                KeyCode::Esc | KeyCode::Char('q') => {
+                    self.message = "cancelled".into();
+                    return StartOutcome::Stay;
+                }
+                _ => {}
+            }
+            self.pick = Some(pk);
             return StartOutcome::Stay;
         }
         if let Some(mut p) = self.prompt.take() {
@@ -231,6 +594,11 @@ impl StartScreen {
                 KeyCode::Char(c) => {
                     p.text.push(c);
                     self.prompt = Some(p);
+                }
+                KeyCode::Enter if p.into.is_some() => {
+                    if let Some((into, moving)) = p.into.clone() {
+                        self.plan_copy(p, into, moving);
+                    }
                 }
                 KeyCode::Enter => {
                     let done = if p.new_in_set {
@@ -327,6 +695,7 @@ impl StartScreen {
                         new_in_set: true,
                         target: set,
                         text: String::new(),
+                        into: None,
                     });
                 }
             }
@@ -341,7 +710,50 @@ impl StartScreen {
                             .to_string_lossy()
                             .into_owned(),
                         target: p,
+                        into: None,
                     });
+                }
+            }
+            KeyCode::Char(c @ ('c' | 'v')) if !ctrl => {
+                if let Some(p) = self.selected().map(Path::to_path_buf) {
+                    let sets = self.set_paths();
+                    let cursor = sets
+                        .iter()
+                        .position(|s| Some(s.as_path()) != p.parent())
+                        .unwrap_or(0);
+                    self.message.clear();
+                    self.pick = Some(Pick {
+                        project: p,
+                        moving: c == 'v',
+                        sets,
+                        cursor,
+                    });
+                }
+            }
+            KeyCode::Char('t') => {
+                let set = self
+                    .selected()
+                    .and_then(Path::parent)
+                    .map(Path::to_path_buf)
+                    .or_else(|| self.set_paths().into_iter().next());
+                if let Some(set) = set {
+                    let entries: Vec<(String, String)> = sets::manage::trash_list(&set)
+                        .into_iter()
+                        .map(|(s, n, _)| (s, n))
+                        .collect();
+                    self.message = if entries.is_empty() {
+                        format!("the trash of {} is empty", set.display())
+                    } else {
+                        String::new()
+                    };
+                    if !entries.is_empty() {
+                        let cursor = entries.len() - 1;
+                        self.trash = Some(TrashView {
+                            set,
+                            entries,
+                            cursor,
+                        });
+                    }
                 }
             }
             KeyCode::Char('q') | KeyCode::Esc => return StartOutcome::Quit,
@@ -469,7 +881,7 @@ impl StartScreen {
                         s.problem.map(|e| format!(" · {e}")).unwrap_or_default()
                     )),
                     Line::from(
-                        "Enter: open · n: new project · m: rename · d: delete (to the set's trash) · r: search again · q: quit · ctrl+alt+o in a project: back here",
+                        "Enter: open · n: new · m: rename · c: copy · v: move (to a set) · d: delete (to the trash) · t: trash · r: search again · q: quit · ctrl+alt+o in a project: back here",
                     ),
                 ]
             }
@@ -478,13 +890,40 @@ impl StartScreen {
             )],
         };
         f.render_widget(Paragraph::new(detail_text), detail);
+        self.render_popup(f, body);
+        if let Some(job) = &self.job {
+            let files = job.progress.files.load(Ordering::SeqCst);
+            let bytes = job.progress.bytes.load(Ordering::SeqCst);
+            let pct = (bytes * 100)
+                .checked_div(job.total.1)
+                .unwrap_or(100)
+                .min(100);
+            let text = format!(
+                "{}: {files}/{} files, {} of {} ({pct}%) · Esc: cancel (nothing half-copied is left){}",
+                job.label,
+                job.total.0,
+                sets::human_bytes(bytes),
+                sets::human_bytes(job.total.1),
+                if job.progress.cancel.load(Ordering::SeqCst) {
+                    " · cancelling…"
+                } else {
+                    ""
+                }
+            );
+            f.render_widget(Paragraph::new(text), status);
+            return;
+        }
         let status_text = match &self.prompt {
             Some(p) => format!(
                 "{}: {}▏ (Enter: apply, Esc: cancel){}",
-                if p.new_in_set {
-                    "new project name"
-                } else {
-                    "rename to"
+                match &p.into {
+                    Some((set, moving)) => format!(
+                        "{} into {} as",
+                        if *moving { "move" } else { "copy" },
+                        set.file_name().unwrap_or_default().to_string_lossy()
+                    ),
+                    None if p.new_in_set => "new project name".into(),
+                    None => "rename to".into(),
                 },
                 p.text,
                 if self.message.is_empty() {
@@ -496,6 +935,67 @@ impl StartScreen {
             None => self.message.clone(),
         };
         f.render_widget(Paragraph::new(status_text), status);
+    }
+}
+
+impl StartScreen {
+    /// The destination sets (copy, move) or the trash, over the list.
+    fn render_popup(&self, f: &mut Frame, body: Rect) {
+        let (title, lines, cursor): (String, Vec<String>, usize) = match (&self.pick, &self.trash) {
+            (Some(pk), _) => (
+                format!(
+                    " {} {} into which set? (Enter: choose, Esc: cancel) ",
+                    if pk.moving { "move" } else { "copy" },
+                    pk.project.file_name().unwrap_or_default().to_string_lossy()
+                ),
+                pk.sets
+                    .iter()
+                    .map(|s| {
+                        let free = sets::space::free_bytes(s)
+                            .map(sets::human_bytes)
+                            .unwrap_or_else(|_| "?".into());
+                        format!(
+                            "{}{}  ({free} free)  {}",
+                            s.file_name().unwrap_or_default().to_string_lossy(),
+                            if Some(s.as_path()) == pk.project.parent() {
+                                " (its own set)"
+                            } else {
+                                ""
+                            },
+                            s.display()
+                        )
+                    })
+                    .collect(),
+                pk.cursor,
+            ),
+            (None, Some(t)) => (
+                format!(
+                    " trash of {} (Enter: restore, Esc: back; octa set trash --empty deletes) ",
+                    t.set.file_name().unwrap_or_default().to_string_lossy()
+                ),
+                t.entries
+                    .iter()
+                    .map(|(s, n)| format!("{n}  deleted {s}"))
+                    .collect(),
+                t.cursor,
+            ),
+            (None, None) => return,
+        };
+        let h = (lines.len() as u16 + 2).min(body.height);
+        let area = Rect {
+            x: body.x + 2,
+            y: body.y + 1,
+            width: body.width.saturating_sub(4),
+            height: h,
+        }
+        .intersection(body);
+        let rows: Vec<Row> = lines.into_iter().map(|l| Row::new(vec![l])).collect();
+        let table = Table::new(rows, [Constraint::Min(10)])
+            .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
+            .block(Block::default().borders(Borders::ALL).title(title));
+        let mut state = TableState::default().with_selected(Some(cursor));
+        f.render_widget(ratatui::widgets::Clear, area);
+        f.render_stateful_widget(table, area, &mut state);
     }
 }
 
@@ -626,9 +1126,22 @@ pub fn run(screen: &mut StartScreen) -> std::io::Result<Option<PathBuf>> {
             terminal
                 .draw(|f| screen.render(f, f.area()))
                 .map_err(|e| std::io::Error::other(e.to_string()))?;
-            let w = rx
-                .recv()
-                .map_err(|_| std::io::Error::other("terminal input ended"))?;
+            let w = if screen.busy() {
+                // Redraw the progress while the copy runs.
+                match rx.recv_timeout(std::time::Duration::from_millis(100)) {
+                    Ok(w) => w,
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                        screen.poll();
+                        continue;
+                    }
+                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                        return Err(std::io::Error::other("terminal input ended"));
+                    }
+                }
+            } else {
+                rx.recv()
+                    .map_err(|_| std::io::Error::other("terminal input ended"))?
+            };
             match w {
                 crate::ui::terminal::Wake::Input(Event::Key(k)) => match screen.key(k) {
                     StartOutcome::Stay => {}
