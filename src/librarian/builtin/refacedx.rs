@@ -234,9 +234,12 @@ impl ProgramDumpCapability for RefaceDx {
         voice(data).is_some_and(|v| v.program.is_some())
     }
     fn is_part_of_single_program_dump(&self, m: &[u8]) -> PartOf {
+        if !valid(m) {
+            return PartOf::No;
+        }
         let a = address(m);
         let edge = a[..2] == [0x0E, 0x00] || a[..2] == [0x0F, 0x00];
-        part(valid(m) && (edge || a == COMMON || a[0] == 0x31))
+        part(edge || a == COMMON || a[0] == 0x31)
     }
     fn convert_to_program_dump(&self, channel: u8, data: &[u8], number: u32) -> Option<Vec<u8>> {
         let v = voice(data)?;
