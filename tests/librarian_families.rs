@@ -337,3 +337,36 @@ fn peak_and_summit_patches_are_named_at_16() {
     let req = s.program_dump().unwrap().create_program_dump_request(0, 130);
     assert_eq!(req, [0xF0, 0, 0x20, 0x29, 1, 0x11, 1, 0x33, 0x41, 0, 0, 0, 2, 2, 0xF7]);
 }
+
+// ------------------------------------------------------------ hostile input
+
+#[test]
+fn truncated_and_corrupted_messages_of_the_new_families_never_panic() {
+    let mut samples: Vec<Vec<u8>> = vec![
+        yamaha_dump(0, 0x7E, &aced_data()),
+        yamaha_dump(0, 0x03, &vced_data(b"E.Piano  1")),
+        novation([0x01, 0x10, 0x00, 0x7E], 1, 0, 0, b"Reflections     "),
+    ];
+    samples.extend(reface_voice(0, [0x0E, 0x0F, 0], [0x0F, 0x0F, 0], b"Piano 1   "));
+    samples.extend(xv_patch(0x30, 1, b"Super Saw   "));
+    let reg = Registry::builtin();
+    for m in &samples {
+        for cut in 1..m.len() {
+            // A prefix closed with F7, and the same with one byte flipped in the body.
+            let mut short = m[..cut].to_vec();
+            short.push(0xF7);
+            let _ = recognise(&reg, &[short.clone()], None).unwrap();
+            if cut > 2 {
+                short[cut / 2] ^= 0x01;
+                let _ = recognise(&reg, &[short], None).unwrap();
+            }
+        }
+    }
+    // A whole message with a broken checksum is reported by its device, not stored as raw.
+    let mut bad = samples[3].clone();
+    let l = bad.len();
+    bad[l - 2] ^= 0x01;
+    let r = recognise(&reg, &[bad], None).unwrap();
+    assert_eq!(r.device.name(), "Yamaha reface DX");
+    assert_eq!(r.loaded.problems.len(), 1);
+}
