@@ -44,14 +44,30 @@ fn import(
     device: &str,
     count: usize,
     exact: bool,
-) -> (std::sync::Arc<dyn Adaptation>, Vec<octa::librarian::adaptation::Patch>) {
+) -> (
+    std::sync::Arc<dyn Adaptation>,
+    Vec<octa::librarian::adaptation::Patch>,
+) {
     let r = recognise(&Registry::builtin(), messages, None).unwrap();
     assert_eq!(r.device.name(), device);
     assert_eq!(r.loaded.patches.len(), count, "patch count");
-    assert!(r.loaded.unclaimed.is_empty(), "unclaimed: {:?}", r.loaded.unclaimed);
-    assert!(r.loaded.problems.is_empty(), "problems: {:?}", r.loaded.problems);
+    assert!(
+        r.loaded.unclaimed.is_empty(),
+        "unclaimed: {:?}",
+        r.loaded.unclaimed
+    );
+    assert!(
+        r.loaded.problems.is_empty(),
+        "problems: {:?}",
+        r.loaded.problems
+    );
     if exact {
-        let back: Vec<u8> = r.loaded.patches.iter().flat_map(|p| p.data.clone()).collect();
+        let back: Vec<u8> = r
+            .loaded
+            .patches
+            .iter()
+            .flat_map(|p| p.data.clone())
+            .collect();
         assert_eq!(back, messages.concat(), "import then export is byte-exact");
     }
     (r.device, r.loaded.patches)
@@ -99,18 +115,29 @@ fn tx81z_aced_plus_vced_is_one_voice_with_its_name_at_77() {
     assert_eq!(p[0].display_name(), "E.Piano  1");
     rename_keeps_fingerprint(a.as_ref(), &p[0].data, "Brass");
     // A lone VCED (DX21/DX27/DX100 style) is a voice too.
-    let (_, p) = import(&[vced.clone()], "Yamaha TX81Z", 1, true);
+    let (_, p) = import(std::slice::from_ref(&vced), "Yamaha TX81Z", 1, true);
     assert_eq!(p[0].name, "E.Piano  1");
     // To the edit buffer on channel 5: both messages, channel nibble rewritten.
-    let eb = a.edit_buffer().unwrap().convert_to_edit_buffer(4, &cat(&[&aced, &vced])).unwrap();
+    let eb = a
+        .edit_buffer()
+        .unwrap()
+        .convert_to_edit_buffer(4, &cat(&[&aced, &vced]))
+        .unwrap();
     let ms = split(&eb);
     assert_eq!(ms.len(), 2);
     assert_eq!(ms[0][2], 4);
     assert_eq!(ms[1][6..99], vced_data(b"E.Piano  1")[..]);
     // Requests (TX81Z manual): ACED+VCED `F0 43 2n 7E "LM  8976AE" F7`, VMEM `F0 43 2n 04 F7`.
     let req = a.edit_buffer().unwrap().create_edit_buffer_request(1);
-    assert_eq!(req, cat(&[&[0xF0, 0x43, 0x21, 0x7E], b"LM  8976AE", &[0xF7]]));
-    let bank_req = a.bank_dump().unwrap().create_bank_dump_request(1, 0).unwrap();
+    assert_eq!(
+        req,
+        cat(&[&[0xF0, 0x43, 0x21, 0x7E], b"LM  8976AE", &[0xF7]])
+    );
+    let bank_req = a
+        .bank_dump()
+        .unwrap()
+        .create_bank_dump_request(1, 0)
+        .unwrap();
     assert_eq!(bank_req, [0xF0, 0x43, 0x21, 0x04, 0xF7]);
 }
 
@@ -175,7 +202,15 @@ fn reface(ch: u8, addr: [u8; 3], data: &[u8]) -> Vec<u8> {
     let size = data.len() + 4;
     let body = cat(&[&[0x05], &addr, data]);
     cat(&[
-        &[0xF0, 0x43, ch, 0x7F, 0x1C, (size >> 7) as u8, (size & 0x7F) as u8],
+        &[
+            0xF0,
+            0x43,
+            ch,
+            0x7F,
+            0x1C,
+            (size >> 7) as u8,
+            (size & 0x7F) as u8,
+        ],
         &body,
         &[twos_complement_7bit(&body), 0xF7],
     ])
@@ -203,7 +238,11 @@ fn reface_dx_edit_buffer_is_seven_messages_named_in_the_common_block() {
     assert_eq!(p[0].display_name(), "Piano 1");
     rename_keeps_fingerprint(a.as_ref(), &p[0].data, "Piano 2");
     // A stored voice: header 0E 00 pp, footer 0F 00 pp (KnobKraft's test: 17 is Bank3-2).
-    let pd = a.program_dump().unwrap().convert_to_program_dump(0, &p[0].data, 17).unwrap();
+    let pd = a
+        .program_dump()
+        .unwrap()
+        .convert_to_program_dump(0, &p[0].data, 17)
+        .unwrap();
     let (_, q) = import(&split(&pd), "Yamaha reface DX", 1, true);
     assert_eq!(q[0].number, Some(17));
     assert_eq!(a.friendly_program_name(17), "Bank3-2");
@@ -229,7 +268,14 @@ fn reface_dx_edit_buffer_is_seven_messages_named_in_the_common_block() {
 
 fn dt1(model: &[u8], dev: u8, addr: [u8; 4], data: &[u8]) -> Vec<u8> {
     let sum = twos_complement_7bit(&cat(&[&addr, data]));
-    cat(&[&[0xF0, 0x41, dev], model, &[0x12], &addr, data, &[sum, 0xF7]])
+    cat(&[
+        &[0xF0, 0x41, dev],
+        model,
+        &[0x12],
+        &addr,
+        data,
+        &[sum, 0xF7],
+    ])
 }
 
 /// XV-3080 blocks (third address byte, size): common 4F, MFX 111, chorus 34, reverb 53,
@@ -250,7 +296,9 @@ fn xv_patch(area: u8, slot: u8, name: &[u8; 12]) -> Vec<Vec<u8>> {
     XV_BLOCKS
         .iter()
         .map(|&(b, len)| {
-            let mut d: Vec<u8> = (0..len).map(|i| ((i * 7 + b as usize) % 128) as u8).collect();
+            let mut d: Vec<u8> = (0..len)
+                .map(|i| ((i * 7 + b as usize) % 128) as u8)
+                .collect();
             if b == 0 {
                 d[..12].copy_from_slice(name);
             }
@@ -270,12 +318,24 @@ fn xv3080_user_patch_is_nine_dt1_messages_named_in_the_common_block() {
     rename_keeps_fingerprint(a.as_ref(), &p[1].data, "Renamed");
     // KnobKraft's XV-3080 facts: the identity reply with family 10 01 on device 10 is
     // channel 0; the request for user patch 0 asks 00 00 4F bytes... of the whole patch.
-    let reply = [0xF0, 0x7E, 0x10, 0x06, 0x02, 0x41, 0x10, 0x01, 0, 0, 0, 0, 0, 0, 0xF7];
+    let reply = [
+        0xF0, 0x7E, 0x10, 0x06, 0x02, 0x41, 0x10, 0x01, 0, 0, 0, 0, 0, 0, 0xF7,
+    ];
     assert_eq!(a.channel_if_valid_device_response(&reply), Some(0));
-    assert_eq!(a.create_device_detect_message(0), [0xF0, 0x7E, 0x10, 0x06, 0x01, 0xF7]);
+    assert_eq!(
+        a.create_device_detect_message(0),
+        [0xF0, 0x7E, 0x10, 0x06, 0x01, 0xF7]
+    );
     let req = a.program_dump().unwrap().create_program_dump_request(0, 0);
-    assert_eq!(&req[..11], &[0xF0, 0x41, 0x10, 0x00, 0x10, 0x11, 0x30, 0, 0, 0, 0]);
-    let eb = a.edit_buffer().unwrap().convert_to_edit_buffer(1, &p[0].data).unwrap();
+    assert_eq!(
+        &req[..11],
+        &[0xF0, 0x41, 0x10, 0x00, 0x10, 0x11, 0x30, 0, 0, 0, 0]
+    );
+    let eb = a
+        .edit_buffer()
+        .unwrap()
+        .convert_to_edit_buffer(1, &p[0].data)
+        .unwrap();
     let ms = split(&eb);
     assert_eq!(ms.len(), 9);
     assert!(ms.iter().all(|m| m[2] == 0x11 && m[6] == 0x1F && m[7] == 0));
@@ -286,7 +346,13 @@ fn xv3080_user_patch_is_nine_dt1_messages_named_in_the_common_block() {
 #[test]
 fn jv2080_patches_with_the_longer_common_block_are_read_by_the_jv1080() {
     // JV-2080: the JV-1080 layout with 0x4A bytes of patch common (two more).
-    let blocks: [(u8, usize); 5] = [(0x00, 0x4A), (0x10, 0x81), (0x12, 0x81), (0x14, 0x81), (0x16, 0x81)];
+    let blocks: [(u8, usize); 5] = [
+        (0x00, 0x4A),
+        (0x10, 0x81),
+        (0x12, 0x81),
+        (0x14, 0x81),
+        (0x16, 0x81),
+    ];
     let ms: Vec<Vec<u8>> = blocks
         .iter()
         .map(|&(b, len)| {
@@ -306,7 +372,11 @@ fn jv2080_patches_with_the_longer_common_block_are_read_by_the_jv1080() {
 // ------------------------------------------------------------ Novation Peak / Summit
 
 fn novation(product: [u8; 4], cmd: u8, bank: u8, prog: u8, name: &[u8; 16]) -> Vec<u8> {
-    let mut m = cat(&[&[0xF0, 0x00, 0x20, 0x29], &product, &[cmd, 0, 0, 0, bank, prog]]);
+    let mut m = cat(&[
+        &[0xF0, 0x00, 0x20, 0x29],
+        &product,
+        &[cmd, 0, 0, 0, bank, prog],
+    ]);
     assert_eq!(m.len(), 14);
     m.extend([0x20, 0x01]);
     m.extend_from_slice(name);
@@ -334,8 +404,16 @@ fn peak_and_summit_patches_are_named_at_16() {
     let eb = novation(summit, 0x00, 0, 0, b"Summit Pad      ");
     let (s, q) = import(&[eb], "Novation Summit", 1, true);
     assert_eq!(q[0].name.trim(), "Summit Pad");
-    let req = s.program_dump().unwrap().create_program_dump_request(0, 130);
-    assert_eq!(req, [0xF0, 0, 0x20, 0x29, 1, 0x11, 1, 0x33, 0x41, 0, 0, 0, 2, 2, 0xF7]);
+    let req = s
+        .program_dump()
+        .unwrap()
+        .create_program_dump_request(0, 130);
+    assert_eq!(
+        req,
+        [
+            0xF0, 0, 0x20, 0x29, 1, 0x11, 1, 0x33, 0x41, 0, 0, 0, 2, 2, 0xF7
+        ]
+    );
 }
 
 // ------------------------------------------------------------ hostile input
@@ -347,7 +425,12 @@ fn truncated_and_corrupted_messages_of_the_new_families_never_panic() {
         yamaha_dump(0, 0x03, &vced_data(b"E.Piano  1")),
         novation([0x01, 0x10, 0x00, 0x7E], 1, 0, 0, b"Reflections     "),
     ];
-    samples.extend(reface_voice(0, [0x0E, 0x0F, 0], [0x0F, 0x0F, 0], b"Piano 1   "));
+    samples.extend(reface_voice(
+        0,
+        [0x0E, 0x0F, 0],
+        [0x0F, 0x0F, 0],
+        b"Piano 1   ",
+    ));
     samples.extend(xv_patch(0x30, 1, b"Super Saw   "));
     let reg = Registry::builtin();
     for m in &samples {

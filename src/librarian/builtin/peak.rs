@@ -105,7 +105,11 @@ impl Adaptation for NovationPeak {
             .collect()
     }
     fn friendly_program_name(&self, program: u32) -> String {
-        format!("{}{}", self.friendly_bank_name(program / 128 % 4), program % 128)
+        format!(
+            "{}{}",
+            self.friendly_bank_name(program / 128 % 4),
+            program % 128
+        )
     }
     fn name_from_dump(&self, data: &[u8]) -> Option<String> {
         self.patch(data)
@@ -151,8 +155,7 @@ impl EditBufferCapability for NovationPeak {
         self.is(data, EDIT)
     }
     fn convert_to_edit_buffer(&self, _channel: u8, data: &[u8]) -> Option<Vec<u8>> {
-        self.patch(data)
-            .then(|| self.with_place(data, EDIT, 0, 0))
+        self.patch(data).then(|| self.with_place(data, EDIT, 0, 0))
     }
 }
 
@@ -169,9 +172,8 @@ impl ProgramDumpCapability for NovationPeak {
         self.is(data, STORED)
     }
     fn convert_to_program_dump(&self, _channel: u8, data: &[u8], number: u32) -> Option<Vec<u8>> {
-        self.patch(data).then(|| {
-            self.with_place(data, STORED, (number / 128 % 4) as u8, (number % 128) as u8)
-        })
+        self.patch(data)
+            .then(|| self.with_place(data, STORED, (number / 128 % 4) as u8, (number % 128) as u8))
     }
     fn number_from_dump(&self, data: &[u8]) -> Option<u32> {
         self.is(data, STORED)

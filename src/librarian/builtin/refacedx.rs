@@ -73,7 +73,14 @@ pub fn bulk(channel: u8, addr: [u8; 3], data: &[u8]) -> Vec<u8> {
 }
 
 fn request(channel: u8, addr: [u8; 3]) -> Vec<u8> {
-    let mut m = vec![0xF0, YAMAHA, 0x20 | (channel & 0x0F), GROUP[0], GROUP[1], MODEL];
+    let mut m = vec![
+        0xF0,
+        YAMAHA,
+        0x20 | (channel & 0x0F),
+        GROUP[0],
+        GROUP[1],
+        MODEL,
+    ];
     m.extend_from_slice(&addr);
     m.push(0xF7);
     m
@@ -196,7 +203,9 @@ impl Adaptation for RefaceDx {
     }
     fn check_message(&self, m: &[u8]) -> Result<(), SysexError> {
         if is_own(m) && !sum_ok(m) {
-            let sum = m[7..m.len() - 2].iter().fold(0u8, |s, b| s.wrapping_add(*b));
+            let sum = m[7..m.len() - 2]
+                .iter()
+                .fold(0u8, |s, b| s.wrapping_add(*b));
             return Err(SysexError::Checksum {
                 what: format!("Yamaha reface DX bulk at {}", sysex::to_hex(&address(m))),
                 stored: m[m.len() - 2].into(),
@@ -243,7 +252,12 @@ impl ProgramDumpCapability for RefaceDx {
     }
     fn convert_to_program_dump(&self, channel: u8, data: &[u8], number: u32) -> Option<Vec<u8>> {
         let v = voice(data)?;
-        Some(build(channel, Some((number & 0x1F) as u8), v.common, &v.ops))
+        Some(build(
+            channel,
+            Some((number & 0x1F) as u8),
+            v.common,
+            &v.ops,
+        ))
     }
     fn number_from_dump(&self, data: &[u8]) -> Option<u32> {
         voice(data)?.program.map(u32::from)

@@ -202,7 +202,10 @@ impl Adaptation for Roland {
         }
         let ok = match self.spec.identity {
             Some(family) => {
-                m.len() >= 10 && m[..2] == [0xF0, 0x7E] && m[3..6] == [0x06, 0x02, ROLAND] && m[6..8] == family
+                m.len() >= 10
+                    && m[..2] == [0xF0, 0x7E]
+                    && m[3..6] == [0x06, 0x02, ROLAND]
+                    && m[6..8] == family
             }
             None => self.is_dt1(m),
         };

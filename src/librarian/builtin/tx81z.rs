@@ -44,9 +44,7 @@ fn is_vced(m: &[u8]) -> bool {
 }
 
 fn is_aced(m: &[u8]) -> bool {
-    shape(m, 0x7E, ACED_SIGNATURE.len() + ACED_LEN)
-        && &m[6..16] == ACED_SIGNATURE
-        && checksum_ok(m)
+    shape(m, 0x7E, ACED_SIGNATURE.len() + ACED_LEN) && &m[6..16] == ACED_SIGNATURE && checksum_ok(m)
 }
 
 fn is_vmem(m: &[u8]) -> bool {
@@ -86,7 +84,9 @@ fn parts(data: &[u8]) -> Option<(Option<&[u8]>, &[u8])> {
     let ms = sysex::messages_strict(data).ok()?;
     match ms.as_slice() {
         [v] if is_vced(v) => Some((None, &v[6..6 + VCED_LEN])),
-        [a, v] if is_aced(a) && is_vced(v) => Some((Some(&a[16..16 + ACED_LEN]), &v[6..6 + VCED_LEN])),
+        [a, v] if is_aced(a) && is_vced(v) => {
+            Some((Some(&a[16..16 + ACED_LEN]), &v[6..6 + VCED_LEN]))
+        }
         _ => None,
     }
 }
