@@ -453,3 +453,54 @@ fn truncated_and_corrupted_messages_of_the_new_families_never_panic() {
     assert_eq!(r.device.name(), "Yamaha reface DX");
     assert_eq!(r.loaded.problems.len(), 1);
 }
+
+// ------------------------------------------------------------ DSI Tetra combos
+
+/// LSB-first 8-in-7 packing (DSI), written independently of octa's codec.
+fn pack_lsb(raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for group in raw.chunks(7) {
+        let mut top = 0u8;
+        for (j, b) in group.iter().enumerate() {
+            top |= (b >> 7) << j;
+        }
+        out.push(top);
+        out.extend(group.iter().map(|b| b & 0x7F));
+    }
+    out
+}
+
+#[test]
+fn tetra_combos_are_1024_bytes_named_like_voice_one() {
+    // Tetra manual: combo dump `F0 01 26 22 nn` + 1024 bytes packed, edit buffer `37`.
+    let combo = |n: u8, name: &[u8; 16]| {
+        let mut raw: Vec<u8> = (0..1024).map(|i| 0x80 | (i % 128) as u8).collect();
+        raw[184..200].copy_from_slice(name);
+        cat(&[&[0xF0, 0x01, 0x26, 0x22, n], &pack_lsb(&raw), &[0xF7]])
+    };
+    let c1 = combo(3, b"Four Voice Pad  ");
+    let c2 = combo(4, b"Split Bass Lead ");
+    assert_eq!(c1.len(), 1177);
+    let (a, p) = import(&[c1.clone(), c2], "DSI Tetra Combo", 2, true);
+    assert_eq!(p[0].name, "Four Voice Pad  ");
+    assert_eq!(p[1].display_name(), "Split Bass Lead");
+    assert_eq!(p[0].number, Some(3));
+    rename_keeps_fingerprint(a.as_ref(), &c1, "Renamed Combo");
+    let eb = a
+        .edit_buffer()
+        .unwrap()
+        .convert_to_edit_buffer(0, &c1)
+        .unwrap();
+    assert_eq!(eb.len(), 1176);
+    assert_eq!(&eb[..4], &[0xF0, 0x01, 0x26, 0x37]);
+    assert_eq!(
+        a.program_dump().unwrap().create_program_dump_request(0, 5),
+        [0xF0, 0x01, 0x26, 0x21, 5, 0xF7]
+    );
+    // Tetra programs still go to the program device.
+    let mut raw: Vec<u8> = (0..384).map(|i| (i % 128) as u8).collect();
+    raw[184..200].copy_from_slice(b"Tom Sawyer      ");
+    let prog = cat(&[&[0xF0, 0x01, 0x26, 0x02, 0, 1], &pack_lsb(&raw), &[0xF7]]);
+    let (_, q) = import(&[prog], "DSI Tetra", 1, true);
+    assert_eq!(q[0].name.trim(), "Tom Sawyer");
+}

@@ -11,6 +11,7 @@ mod refacedx;
 mod roland;
 mod sequential;
 mod tempest;
+mod tetra_combo;
 mod tx81z;
 mod waldorf;
 mod yamaha;
@@ -25,6 +26,7 @@ pub use refacedx::RefaceDx;
 pub use roland::{Roland, RolandJv1080};
 pub use sequential::{IDENTITY_REQUEST, Numbering, Sequential, Spec};
 pub use tempest::Tempest;
+pub use tetra_combo::TetraCombo;
 pub use tx81z::Tx81z;
 pub use waldorf::Blofeld;
 pub use yamaha::{YamahaDx7, unpack_voice};
@@ -39,6 +41,8 @@ pub fn builtins() -> Vec<Arc<dyn Adaptation>> {
         Arc::new(Elektron::analog_rytm()),
         Arc::new(Elektron::analog_four()),
     ];
+    // Before the family: the Tetra program device keeps combo messages as 'not a patch'.
+    all.push(Arc::new(TetraCombo));
     for s in Sequential::family() {
         all.push(Arc::new(s));
     }
