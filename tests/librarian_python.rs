@@ -293,3 +293,47 @@ fn make_test_data_runs_inside_octa_and_counts_passes() {
     );
     assert!(results[2].is_none());
 }
+
+#[test]
+fn octa_provides_knobkraft_and_testing_when_the_folder_lacks_them() {
+    use octa::librarian::kk_test;
+    if !python_or_skip() {
+        return;
+    }
+    let Some(sysex) = corpus("sysex/sequential-prophet6/P6_Programs_v1.01.syx") else {
+        return;
+    };
+    // No `testing/` or `knobkraft/` in this folder: octa's host provides them. The test data
+    // uses both (a hex string message through `knobkraft.stringToSyx` and `MidiMessage`, the
+    // file through `TestData(sysex=...)`), as KnobKraft's own adaptations do.
+    let dir = tempfile::tempdir().unwrap();
+    let body = with_test_data("P6 shim", &sysex, "Thick Low Brass").replace(
+        "    import testing\n",
+        "    import testing\n    import knobkraft\n    assert knobkraft.stringToSyx('F0 7E 7F 06 01 F7') == [0xF0, 0x7E, 0x7F, 0x06, 0x01, 0xF7]\n    assert len(knobkraft.load_sysex('SYSEX')) == 500\n",
+    );
+    let body = body.replace("SYSEX", &sysex.display().to_string());
+    std::fs::write(dir.path().join("a_shim.py"), body).unwrap();
+    // A folder's own package wins over octa's: this one's `knobkraft` names the synth.
+    let own = tempfile::tempdir().unwrap();
+    std::fs::create_dir(own.path().join("knobkraft")).unwrap();
+    std::fs::write(
+        own.path().join("knobkraft/__init__.py"),
+        "def marker():\n    return 'from the folder'\n",
+    )
+    .unwrap();
+    std::fs::write(
+        own.path().join("own.py"),
+        "import knobkraft\n\n\ndef name():\n    return knobkraft.marker()\n\n\n\
+         def createDeviceDetectMessage(channel):\n    return [0xF0, 0xF7]\n\n\n\
+         def channelIfValidDeviceResponse(message):\n    return -1\n",
+    )
+    .unwrap();
+    let (ok, errors) = python::load_files(&python::adaptation_files(dir.path()));
+    assert!(errors.is_empty(), "{errors:?}");
+    let t = kk_test::run(&ok[0]).unwrap();
+    assert!(t.passed(), "{:?}", t.failures);
+    assert_eq!(t.checks, 8, "{t:?}");
+    let (own_ok, errors) = python::load_files(&python::adaptation_files(own.path()));
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(own_ok[0].name(), "from the folder");
+}

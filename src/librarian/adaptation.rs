@@ -398,6 +398,10 @@ pub fn load_patches(a: &dyn Adaptation, messages: &[Vec<u8>]) -> Loaded {
             continue;
         }
         let mut claimed = false;
+        // A message may belong to both kinds (the middle messages of a reface DX voice are
+        // the same in a stored voice and an edit buffer): it goes to both windows, and the
+        // kind that completes first takes it.
+        let mut done = false;
         if let Some(p) = a.program_dump()
             && p.is_part_of_single_program_dump(m).is_part()
         {
@@ -406,9 +410,11 @@ pub fn load_patches(a: &dyn Adaptation, messages: &[Vec<u8>]) -> Loaded {
                 let number = p.number_from_dump(&data);
                 out.patches
                     .push(make_patch(a, PatchKind::Program, data, number, first));
+                edit.parts.clear();
+                done = true;
             }
         }
-        if !claimed
+        if !done
             && let Some(e) = a.edit_buffer()
             && e.is_part_of_edit_buffer_dump(m).is_part()
         {
@@ -416,6 +422,7 @@ pub fn load_patches(a: &dyn Adaptation, messages: &[Vec<u8>]) -> Loaded {
             if let Some((first, data)) = edit.push(i, m, &|d| e.is_edit_buffer_dump(d)) {
                 out.patches
                     .push(make_patch(a, PatchKind::EditBuffer, data, None, first));
+                prog.parts.clear();
             }
         }
         if !claimed
