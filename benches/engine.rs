@@ -231,7 +231,13 @@ fn stretch_and_resample() {
     let (engine, mut control) = live_pair();
     control.set_samples(samples()).unwrap();
     control
-        .play(Song::new(busy_live(), DeviceSetup::default(), 1, false, 0.0))
+        .play(Song::new(
+            busy_live(),
+            DeviceSetup::default(),
+            1,
+            false,
+            0.0,
+        ))
         .unwrap();
     let mut at48 =
         octa::audio::live_rate::Resampled::new(Box::new(engine), 44_100, 48_000).unwrap();

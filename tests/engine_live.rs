@@ -438,5 +438,8 @@ fn the_48k_output_is_the_44k_render_resampled() {
     // Step 0 of T1 alone sounds for the first 1/16 (T2 starts on step 1, 0.12 s).
     let f44 = zc(&flat[2 * 500..2 * 4_500], 44_100.0);
     let f48 = zc(&live[2 * 545..2 * 4_897], 48_000.0);
-    assert!((f44 - f48).abs() < 0.01 * f44, "{f44} Hz at 44.1 kHz, {f48} Hz at 48 kHz");
+    assert!(
+        (f44 - f48).abs() < 0.01 * f44,
+        "{f44} Hz at 44.1 kHz, {f48} Hz at 48 kHz"
+    );
 }

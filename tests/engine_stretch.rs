@@ -108,7 +108,9 @@ fn run(items: Vec<PlayItem>, bpm: f64, s: &Samples) -> Rendered {
 
 /// The last frame louder than -40 dB, plus one: where the sound ends.
 fn sound_end(x: &[[f32; 2]]) -> usize {
-    x.iter().rposition(|f| f[0].abs() > 0.01).map_or(0, |i| i + 1)
+    x.iter()
+        .rposition(|f| f[0].abs() > 0.01)
+        .map_or(0, |i| i + 1)
 }
 
 /// Frequency from rising zero crossings over `x[from..to]`.
@@ -201,7 +203,11 @@ fn a_tempo_without_a_stretched_copy_plays_the_original_until_restretched() {
     // The worker's restretch for the items at 160 BPM: 2 beats of 160 BPM = 33075 frames.
     let needs = stretch::needs(&items, &setup(160.0), &|_, _| TimeStretch::Normal);
     let s2 = stretch::restretch(&s, &needs);
-    assert_eq!(s2.flex[&0].stretched.len(), 1, "the 140 BPM copy is dropped");
+    assert_eq!(
+        s2.flex[&0].stretched.len(),
+        1,
+        "the 140 BPM copy is dropped"
+    );
     let r = run(items, 160.0, &s2);
     let end = sound_end(&r.main) as f64;
     assert!((end - 33_075.0).abs() < 0.005 * 33_075.0, "{end}");

@@ -142,8 +142,11 @@ impl SlotSound {
             .iter()
             .map(|sl| region(sl.start, sl.end, sl.loop_start))
             .collect();
-        let tempo =
-            super::stretch::slot_tempo(None, None, (trim.end - trim.start) as f64 / f64::from(SAMPLE_RATE));
+        let tempo = super::stretch::slot_tempo(
+            None,
+            None,
+            (trim.end - trim.start) as f64 / f64::from(SAMPLE_RATE),
+        );
         Self {
             trim,
             slices,

@@ -187,10 +187,7 @@ pub fn prepare(sound: &mut SlotSound, keys: &BTreeSet<StretchKey>) {
 /// A copy of `samples` (sharing their audio) with the stretched copies `needs` asks for,
 /// e.g. after a tempo change (the slow part: call it on a worker, then hand the result to
 /// the live engine, which swaps it in lock-free).
-pub fn restretch(
-    samples: &super::sample::Samples,
-    needs: &Needs,
-) -> super::sample::Samples {
+pub fn restretch(samples: &super::sample::Samples, needs: &Needs) -> super::sample::Samples {
     let mut out = samples.clone();
     let none = BTreeSet::new();
     for (is_static, pool) in [(false, &mut out.flex), (true, &mut out.statics)] {
@@ -239,11 +236,13 @@ pub fn needs(
                     continue;
                 }
                 if let Some(mode) = effective_mode(part.setup[4], slot_mode(is_static, slot)) {
-                    out.entry((is_static, slot)).or_default().insert(StretchKey {
-                        tempo_x24,
-                        mode,
-                        tsns: part.setup[5],
-                    });
+                    out.entry((is_static, slot))
+                        .or_default()
+                        .insert(StretchKey {
+                            tempo_x24,
+                            mode,
+                            tsns: part.setup[5],
+                        });
                 }
             }
         }
