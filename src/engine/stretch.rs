@@ -252,12 +252,12 @@ pub fn needs(
 
 /// The sample and regions a trig plays: the stretched copy for (tempo, TSTR, TSNS) when
 /// the track stretches and the copy exists, else the original.
-pub fn pick<'a>(
-    sound: &'a SlotSound,
+pub fn pick(
+    sound: &SlotSound,
     setup_tstr: u8,
     tsns: u8,
     tempo: f64,
-) -> (&'a Arc<Sample>, SampleRegion, &'a [SampleRegion]) {
+) -> (&Arc<Sample>, SampleRegion, &[SampleRegion]) {
     if let Some(mode) = effective_mode(setup_tstr, sound.time_stretch) {
         let key = StretchKey {
             tempo_x24: tempo_key(tempo),
