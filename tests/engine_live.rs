@@ -12,7 +12,9 @@ use octa::audio::LiveSource;
 use octa::audio::live_rate::Resampled;
 use octa::audio::resample::StreamResampler;
 use octa::engine::sample::{Sample, Samples, SlotSound};
+use octa::engine::stretch::{self, StretchKey, StretchMode};
 use octa::engine::{RenderOptions, Song, live_pair, render};
+use octa::format::slot_attrs::TimeStretch;
 use octa::format::{MachineType, MicroTiming};
 use octa::seq::model::{DeviceSetup, SeqPattern, SeqStep};
 use octa::seq::timeline::{PlayItem, RowOptions};
@@ -375,19 +377,46 @@ fn the_callback_path_never_allocates_or_frees() {
     // The retired songs and samples came back to be freed here.
     let freed = counted(|| control.collect());
     assert!(freed > 0, "retired songs are freed on the control side");
-    // An output at 48 kHz: the engine through the real-time resampler, 20 s of callbacks.
+    // An output at 48 kHz: the engine through the real-time resampler, 20 s of callbacks,
+    // playing time-stretched copies; then a new stretched set while voices still hold the
+    // old copies (which the control side keeps alive: never freed in the callback).
     let (engine, mut control) = live_pair();
-    control.set_samples(samples()).unwrap();
+    control.set_samples(stretched_samples()).unwrap();
     let mut at48 = Resampled::new(Box::new(engine), 44_100, 48_000).unwrap();
     control
         .play(Song::new(items(busy(), None), setup(), 3, false, 0.0))
         .unwrap();
-    let n = counted(|| {
-        for _ in 0..3750 {
-            at48.process_add(&mut buf, 2);
-        }
-    });
-    assert_eq!(n, 0, "playing through the 48 kHz resampler");
+    let mut run48 = |n: usize| {
+        counted(|| {
+            for _ in 0..n {
+                at48.process_add(&mut buf, 2);
+            }
+        })
+    };
+    assert_eq!(run48(3750), 0, "playing through the 48 kHz resampler");
+    control.set_samples(stretched_samples()).unwrap();
+    assert_eq!(run48(1), 0, "the new set swapped in");
+    let freed = counted(|| control.collect());
+    assert!(freed > 0, "the old set is freed on the control side");
+    assert_eq!(run48(500), 0, "voices of the old set end");
+}
+
+/// [`samples`] with TSMODE NORMAL and their stretched copies for the song's tempo (the
+/// slots' tempo is 120 BPM, the song's 125).
+fn stretched_samples() -> Samples {
+    let mut s = samples();
+    let key = StretchKey {
+        tempo_x24: stretch::tempo_key(BPM),
+        mode: StretchMode::Normal,
+        tsns: 64,
+    };
+    for sound in s.flex.values_mut() {
+        sound.time_stretch = TimeStretch::Normal;
+        sound.tempo = 120.0;
+        stretch::prepare(sound, &[key].into_iter().collect());
+        assert_eq!(sound.stretched.len(), 1);
+    }
+    s
 }
 
 #[test]
