@@ -16,6 +16,9 @@
 //! callback function with 256-frame buffers back to back; prints the CPU share of one core (thread CPU time over audio time), the worst
 //! buffer, the buffers that took longer than their own duration (underruns), and the time
 //! from play to first sound.
+//!
+//! First, the time-stretch precompute of an 8 s loop and the 48 kHz output resampler's
+//! CPU share.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use octa::engine::sample::{Sample, Samples, SlotSound};
@@ -198,8 +201,63 @@ fn realtime() {
     );
 }
 
+/// The time-stretch precompute (done by the loader on a worker): an 8 s stereo loop at
+/// 120 BPM stretched to 140 BPM with NORMAL and BEAT (TSNS 64); and the real-time resampler
+/// for a 48 kHz output: the live engine's busy pattern through it, CPU share of one core.
+fn stretch_and_resample() {
+    use octa::engine::stretch::{StretchMode, stretch_sample};
+    let n = 8 * 44_100;
+    let sample = Sample {
+        frames: (0..n)
+            .map(|i| {
+                let t = i as f64 / 44_100.0;
+                let beat = (t * 2.0).fract();
+                let x = (2.0 * std::f64::consts::PI * 220.0 * t).sin() * (-beat * 8.0).exp();
+                [x as f32, (x * 0.7) as f32]
+            })
+            .collect(),
+        source_rate: 44_100,
+    };
+    for mode in [StretchMode::Normal, StretchMode::Beat] {
+        let cpu0 = thread_cpu_secs();
+        let out = black_box(stretch_sample(&sample, 120.0 / 140.0, mode, 64));
+        let cpu = thread_cpu_secs() - cpu0;
+        println!(
+            "stretch {mode:?}: 8 s stereo, 120 -> 140 BPM ({} frames) in {cpu:.3} s CPU = {:.0}x real time",
+            out.frames.len(),
+            8.0 / cpu.max(1e-9)
+        );
+    }
+    let (engine, mut control) = live_pair();
+    control.set_samples(samples()).unwrap();
+    control
+        .play(Song::new(
+            busy_live(),
+            DeviceSetup::default(),
+            1,
+            false,
+            0.0,
+        ))
+        .unwrap();
+    let mut at48 =
+        octa::audio::live_rate::Resampled::new(Box::new(engine), 44_100, 48_000).unwrap();
+    let mut buf = vec![0.0f32; 2 * 256];
+    let calls = 60 * 48_000 / 256;
+    let cpu0 = thread_cpu_secs();
+    for _ in 0..calls {
+        buf.fill(0.0);
+        octa::audio::LiveSource::process_add(&mut at48, &mut buf, 2);
+    }
+    let cpu = thread_cpu_secs() - cpu0;
+    println!(
+        "engine live at 48 kHz (resampled): {:.2} % of one core at 256 frames (thread CPU {cpu:.2} s for 60 s)",
+        cpu / 60.0 * 100.0
+    );
+}
+
 fn benches(c: &mut Criterion) {
     octa::memory::keep_freed_memory();
+    stretch_and_resample();
     realtime();
     let s = samples();
     let items = busy();

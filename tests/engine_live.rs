@@ -8,8 +8,13 @@
 //! swap in at the next pass; play from a step, mute and solo; and the callback path
 //! never allocates (a counting global allocator in this test binary).
 
+use octa::audio::LiveSource;
+use octa::audio::live_rate::Resampled;
+use octa::audio::resample::StreamResampler;
 use octa::engine::sample::{Sample, Samples, SlotSound};
+use octa::engine::stretch::{self, StretchKey, StretchMode};
 use octa::engine::{RenderOptions, Song, live_pair, render};
+use octa::format::slot_attrs::TimeStretch;
 use octa::format::{MachineType, MicroTiming};
 use octa::seq::model::{DeviceSetup, SeqPattern, SeqStep};
 use octa::seq::timeline::{PlayItem, RowOptions};
@@ -372,4 +377,98 @@ fn the_callback_path_never_allocates_or_frees() {
     // The retired songs and samples came back to be freed here.
     let freed = counted(|| control.collect());
     assert!(freed > 0, "retired songs are freed on the control side");
+    // An output at 48 kHz: the engine through the real-time resampler, 20 s of callbacks,
+    // playing time-stretched copies; then a new stretched set while voices still hold the
+    // old copies (which the control side keeps alive: never freed in the callback).
+    let (engine, mut control) = live_pair();
+    control.set_samples(stretched_samples()).unwrap();
+    let mut at48 = Resampled::new(Box::new(engine), 44_100, 48_000).unwrap();
+    control
+        .play(Song::new(items(busy(), None), setup(), 3, false, 0.0))
+        .unwrap();
+    let mut run48 = |n: usize| {
+        counted(|| {
+            for _ in 0..n {
+                at48.process_add(&mut buf, 2);
+            }
+        })
+    };
+    assert_eq!(run48(3750), 0, "playing through the 48 kHz resampler");
+    control.set_samples(stretched_samples()).unwrap();
+    assert_eq!(run48(1), 0, "the new set swapped in");
+    let freed = counted(|| control.collect());
+    assert!(freed > 0, "the old set is freed on the control side");
+    assert_eq!(run48(500), 0, "voices of the old set end");
+}
+
+/// [`samples`] with TSMODE NORMAL and their stretched copies for the song's tempo (the
+/// slots' tempo is 120 BPM, the song's 125).
+fn stretched_samples() -> Samples {
+    let mut s = samples();
+    let key = StretchKey {
+        tempo_x24: stretch::tempo_key(BPM),
+        mode: StretchMode::Normal,
+        tsns: 64,
+    };
+    for sound in s.flex.values_mut() {
+        sound.time_stretch = TimeStretch::Normal;
+        sound.tempo = 120.0;
+        stretch::prepare(sound, &[key].into_iter().collect());
+        assert_eq!(sound.stretched.len(), 1);
+    }
+    s
+}
+
+#[test]
+fn the_48k_output_is_the_44k_render_resampled() {
+    let song = || Song::new(items(busy(), Some(1)), setup(), 3, false, 0.0);
+    // The reference: the engine at 44.1 kHz, converted offline (audio::resample).
+    let (mut engine, mut control) = live_pair();
+    control.set_samples(samples()).unwrap();
+    control.play(song()).unwrap();
+    let mut at44 = vec![[0.0f32; 2]; 44_100];
+    engine.process_stereo(&mut at44);
+    let flat: Vec<f32> = at44.iter().flatten().copied().collect();
+    let mut r = StreamResampler::new(48_000.0 / 44_100.0, 2).unwrap();
+    let mut reference = Vec::new();
+    r.process(&flat, &mut reference).unwrap();
+    r.finish(&mut reference).unwrap();
+    assert_eq!(reference.len(), 2 * 48_000);
+    // The live path: the same song through the real-time resampler in 480-frame buffers.
+    let (engine, mut control) = live_pair();
+    control.set_samples(samples()).unwrap();
+    control.play(song()).unwrap();
+    let mut at48 = Resampled::new(Box::new(engine), 44_100, 48_000).unwrap();
+    let mut live = vec![0.0f32; 2 * 48_000];
+    for c in live.chunks_mut(2 * 480) {
+        at48.process_add(c, 2);
+    }
+    // The same frames (the end is left out: the offline flush pads with silence).
+    let peak = reference.iter().fold(0f32, |m, x| m.max(x.abs()));
+    assert!(peak > 0.1, "{peak}");
+    let worst = reference[..2 * 47_000]
+        .iter()
+        .zip(&live[..2 * 47_000])
+        .fold(0f32, |m, (a, b)| m.max((a - b).abs()));
+    assert!(worst < 1e-4 * peak.max(1.0), "largest difference {worst}");
+    // A sine keeps its frequency: T1's first note (110 Hz at PTCH 58 = -6 st) is in both.
+    let zc = |x: &[f32], rate: f64| {
+        let ups: Vec<f64> = x
+            .chunks_exact(2)
+            .map(|f| f[0])
+            .collect::<Vec<_>>()
+            .windows(2)
+            .enumerate()
+            .filter(|(_, w)| w[0] < 0.0 && w[1] >= 0.0)
+            .map(|(i, w)| i as f64 + f64::from(-w[0] / (w[1] - w[0])))
+            .collect();
+        (ups.len() - 1) as f64 / (ups[ups.len() - 1] - ups[0]) * rate
+    };
+    // Step 0 of T1 alone sounds for the first 1/16 (T2 starts on step 1, 0.12 s).
+    let f44 = zc(&flat[2 * 500..2 * 4_500], 44_100.0);
+    let f48 = zc(&live[2 * 545..2 * 4_897], 48_000.0);
+    assert!(
+        (f44 - f48).abs() < 0.01 * f44,
+        "{f44} Hz at 44.1 kHz, {f48} Hz at 48 kHz"
+    );
 }

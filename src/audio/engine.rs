@@ -260,8 +260,9 @@ impl AudioEngine {
     }
 
     /// Hands a live source (the local sample engine) to the device callback, which mixes
-    /// it after the preview from its next buffer on (replacing the one before). Fails
-    /// without a device, or when the output does not run at 44.1 kHz (the engine's rate).
+    /// it after the preview from its next buffer on (replacing the one before). An output
+    /// that does not run at 44.1 kHz (the engine's rate) gets the source through a real-time
+    /// resampler ([`super::live_rate::Resampled`]). Fails without a device.
     pub fn attach_live(&self, source: Box<dyn LiveSource>) -> Result<(), AudioError> {
         self.empty_trash();
         if let DeviceState::Unavailable(reason) = lock(&self.inner.device).clone() {
@@ -272,12 +273,16 @@ impl AudioEngine {
         let Some(link) = link.as_mut() else {
             return Err(AudioError::Unavailable("the output is not open yet".into()));
         };
-        if link.sample_rate != PREFERRED_RATE {
-            return Err(AudioError::Unavailable(format!(
-                "the output runs at {} Hz; local playback needs {PREFERRED_RATE} Hz",
-                link.sample_rate
-            )));
-        }
+        // The engine renders at 44.1 kHz; another output rate is converted in real time.
+        let source = if link.sample_rate != PREFERRED_RATE {
+            Box::new(super::live_rate::Resampled::new(
+                source,
+                PREFERRED_RATE,
+                link.sample_rate,
+            )?)
+        } else {
+            source
+        };
         link.live
             .push(source)
             .map_err(|_| AudioError::Unavailable("the output is not taking a new source".into()))

@@ -6,6 +6,8 @@
 //! - [`region`]: which frames of a file to play (whole, trim, loop, slice) and pitch.
 //! - [`output`]: the realtime renderer read by the device callback, the cpal output
 //!   and a software sink.
+//! - [`live_rate`]: the local engine (44.1 kHz) converted in real time for an output at
+//!   another rate.
 //! - [`engine`]: the [`AudioEngine`] handle the UI owns: preview, stop, loop,
 //!   volume, status and events; the decoder worker thread.
 //! - [`peaks`]: waveform peaks (cached, computed in the background) and
@@ -13,6 +15,7 @@
 
 pub mod decode;
 pub mod engine;
+pub mod live_rate;
 pub mod output;
 pub mod peaks;
 pub mod quiet;

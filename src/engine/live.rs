@@ -356,8 +356,11 @@ impl LiveControl {
     /// The samples to play from now on; their audio is kept alive here.
     pub fn set_samples(&mut self, samples: Samples) -> Result<(), LiveError> {
         for s in samples.flex.values().chain(samples.statics.values()) {
-            if !self.keep.iter().any(|k| Arc::ptr_eq(k, &s.sample)) {
-                self.keep.push(s.sample.clone());
+            // The time-stretched copies too: a voice may hold one after its set is retired.
+            for a in std::iter::once(&s.sample).chain(s.stretched.iter().map(|x| &x.sample)) {
+                if !self.keep.iter().any(|k| Arc::ptr_eq(k, a)) {
+                    self.keep.push(a.clone());
+                }
             }
         }
         self.send(Command::Samples(Box::new(samples)))

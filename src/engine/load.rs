@@ -6,7 +6,7 @@
 
 use super::sample::{Sample, Samples, SlotSound};
 use crate::format::MachineType;
-use crate::format::slot_attrs::{LoopMode, SlotRef};
+use crate::format::slot_attrs::{LoopMode, SlotRef, TimeStretch};
 use crate::project::Project;
 use crate::seq::model::NO_LOCK;
 use crate::seq::timeline::PlayItem;
@@ -66,6 +66,25 @@ pub fn decode(path: &std::path::Path) -> Result<Sample, crate::audio::AudioError
     )
 }
 
+/// The time-stretched copies the items need from the project's slots (tempo from the
+/// project's settings, TSTR AUTO resolved with each slot's TSMODE).
+pub fn stretch_plan(project: &Project, items: &[PlayItem]) -> super::stretch::Needs {
+    let setup = crate::seq::model::DeviceSetup::from_project(project.project_file());
+    super::stretch::needs(items, &setup, &|is_static, slot| {
+        let n = u16::from(slot) + 1;
+        let r = if is_static {
+            SlotRef::Static(n)
+        } else {
+            SlotRef::Flex(n)
+        };
+        project
+            .project_file()
+            .slot(r)
+            .and_then(|s| s.time_stretch)
+            .unwrap_or(TimeStretch::Off)
+    })
+}
+
 /// One slot to load: where its file is and how it plays (made by [`plan_loads`] on the
 /// caller's thread, decoded by [`load_planned`], e.g. on a worker).
 #[derive(Debug, Clone)]
@@ -84,6 +103,14 @@ pub struct SlotLoad {
     pub loop_mode: LoopMode,
     /// The slot's gain factor.
     pub gain: f32,
+    /// The slot's time-stretch mode (`TSMODE`).
+    pub time_stretch: TimeStretch,
+    /// The slot's `BPMx24`, when stored.
+    pub bpm_x24: Option<i64>,
+    /// The slot's `TRIM_BARSx100`, when stored.
+    pub trim_bars_x100: Option<i64>,
+    /// The stretched copies to make (tempo, mode, TSNS), see [`super::stretch::needs`].
+    pub stretch: BTreeSet<super::stretch::StretchKey>,
 }
 
 /// What the items need from a project: the slots to decode, and the slots that play
@@ -91,6 +118,7 @@ pub struct SlotLoad {
 pub fn plan_loads(project: &Project, items: &[PlayItem]) -> (Vec<SlotLoad>, Vec<String>) {
     let mut loads = Vec::new();
     let mut missing = Vec::new();
+    let mut stretch = stretch_plan(project, items);
     for (is_static, slot) in used_slots(items) {
         let n = u16::from(slot) + 1;
         let slot_ref = if is_static {
@@ -132,13 +160,18 @@ pub fn plan_loads(project: &Project, items: &[PlayItem]) -> (Vec<SlotLoad>, Vec<
             markers: project.markers().slot(slot_ref).ok(),
             loop_mode: info.loop_mode.unwrap_or(LoopMode::Off),
             gain: super::laws::slot_gain(info.gain.unwrap_or(48)),
+            time_stretch: info.time_stretch.unwrap_or(TimeStretch::Off),
+            bpm_x24: info.bpm_x24,
+            trim_bars_x100: info.trim_bars_x100,
+            stretch: stretch.remove(&(is_static, slot)).unwrap_or_default(),
         });
     }
     (loads, missing)
 }
 
-/// Decodes planned slots (each file once); a file that does not decode plays silence
-/// and is a warning naming it.
+/// Decodes planned slots (each file once) and makes their time-stretched copies (the slow
+/// part: call it on a worker); a file that does not decode plays silence and is a warning
+/// naming it.
 pub fn load_planned(loads: Vec<SlotLoad>, missing: Vec<String>) -> Loaded {
     let mut out = Loaded {
         missing,
@@ -160,7 +193,7 @@ pub fn load_planned(loads: Vec<SlotLoad>, missing: Vec<String>) -> Loaded {
         let Some(sample) = sample else {
             continue;
         };
-        let sound = match &l.markers {
+        let mut sound = match &l.markers {
             Some(m) => SlotSound::with_markers(sample, m, l.loop_mode, l.gain),
             None => SlotSound {
                 loop_mode: l.loop_mode,
@@ -168,6 +201,10 @@ pub fn load_planned(loads: Vec<SlotLoad>, missing: Vec<String>) -> Loaded {
                 ..SlotSound::whole(sample)
             },
         };
+        sound.time_stretch = l.time_stretch;
+        let trim_secs = (sound.trim.end - sound.trim.start) as f64 / f64::from(super::SAMPLE_RATE);
+        sound.tempo = super::stretch::slot_tempo(l.bpm_x24, l.trim_bars_x100, trim_secs);
+        super::stretch::prepare(&mut sound, &l.stretch);
         if l.is_static {
             out.samples.statics.insert(l.slot, sound);
         } else {

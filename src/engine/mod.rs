@@ -5,6 +5,8 @@
 //!   and its source is written down in `docs/engine.md`).
 //! - [`sample`]: samples held in memory at 44.1 kHz with their slot's trim, loop and
 //!   slices; [`load`] reads them from a project (the only I/O, done before rendering).
+//! - [`stretch`]: time-stretched copies of samples to the playing tempo (TSTR/TSNS), made
+//!   by the loader off the audio thread.
 //! - [`voice`]: one playing sample with its AMP envelope.
 //! - [`fx`]: the FX1/FX2 blocks that are rendered (FILTER with its envelope, EQ, DJ EQ,
 //!   DELAY, the reverbs; others pass through).
@@ -20,6 +22,7 @@ pub mod live;
 pub mod load;
 pub mod render;
 pub mod sample;
+pub mod stretch;
 pub mod voice;
 
 pub use live::{LiveControl, LiveEngine, LiveError, Song, live_pair};

@@ -172,13 +172,16 @@ fn voice_spec(
     v: &[u8; 30],
     sound: &SlotSound,
     step_secs: f64,
+    tempo: f64,
 ) -> Option<VoiceSpec> {
-    let slic = part.setup[1] == 1 && !sound.slices.is_empty();
+    // TSTR/TSNS: the stretched copy for this tempo when the track stretches.
+    let (sample, trim, slices) = super::stretch::pick(sound, part.setup[4], part.setup[5], tempo);
+    let slic = part.setup[1] == 1 && !slices.is_empty();
     let region = if slic {
-        let i = laws::slice_index(v[1], sound.slices.len());
-        sound.slices[i]
+        let i = laws::slice_index(v[1], slices.len());
+        slices[i]
     } else {
-        let t = sound.trim;
+        let t = trim;
         let len = t.end.saturating_sub(t.start);
         let start = t.start + (laws::start_fraction(v[1]) * len as f64) as usize;
         SampleRegion {
@@ -207,7 +210,7 @@ fn voice_spec(
     let gate =
         (part.setup[2] == 1 && !slic).then(|| frames_of(laws::len_time_steps(v[2]) * step_secs));
     Some(VoiceSpec {
-        sample: sound.sample.clone(),
+        sample: sample.clone(),
         region,
         speed,
         looping: loop_kind(part.setup[0], sound.loop_mode),
@@ -220,6 +223,16 @@ fn voice_spec(
 fn note(list: &mut Vec<String>, s: String) {
     if !list.contains(&s) {
         list.push(s);
+    }
+}
+
+/// The tempo a step event plays at (BPM), from its step length and its track's scale.
+fn trig_tempo(ev: &StepEvent, item: &PlayItem) -> f64 {
+    let st = crate::seq::timeline::step_ticks(item.pattern.track_timing(ev.track).1) as f64;
+    if ev.step_secs > 0.0 {
+        60.0 * st / (24.0 * ev.step_secs)
+    } else {
+        0.0
     }
 }
 
@@ -315,7 +328,7 @@ pub(crate) fn event_triggers(
     };
     let fx = [(part.fx1, fxv(18)), (part.fx2, fxv(24))];
     let spec = sound
-        .and_then(|s| voice_spec(part, &v, s, ev.step_secs))
+        .and_then(|s| voice_spec(part, &v, s, ev.step_secs, trig_tempo(ev, item)))
         .map(|mut s| {
             s.gain = [s.gain[0] * xlv, s.gain[1] * xlv];
             s

@@ -4,7 +4,7 @@ use super::SAMPLE_RATE;
 use crate::audio::AudioError;
 use crate::audio::resample::StreamResampler;
 use crate::format::regions::SlotMarkers;
-use crate::format::slot_attrs::LoopMode;
+use crate::format::slot_attrs::{LoopMode, TimeStretch};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -79,6 +79,13 @@ pub struct SlotSound {
     pub loop_mode: LoopMode,
     /// The slot's gain as a factor.
     pub gain: f32,
+    /// The slot's time-stretch mode (used when the track's TSTR is AUTO).
+    pub time_stretch: TimeStretch,
+    /// The slot's ORIGINAL TEMPO in BPM (time-stretch scales durations by this / the
+    /// playing tempo).
+    pub tempo: f64,
+    /// Stretched copies made by the loader (`engine::stretch`), one per (tempo, mode, TSNS).
+    pub stretched: Vec<Arc<super::stretch::Stretched>>,
 }
 
 const LOOP_OFF: u32 = u32::MAX;
@@ -97,6 +104,9 @@ impl SlotSound {
             slices: Vec::new(),
             loop_mode: LoopMode::Off,
             gain: 1.0,
+            time_stretch: TimeStretch::Off,
+            tempo: super::stretch::slot_tempo(None, None, end as f64 / f64::from(SAMPLE_RATE)),
+            stretched: Vec::new(),
         }
     }
 
@@ -132,12 +142,20 @@ impl SlotSound {
             .iter()
             .map(|sl| region(sl.start, sl.end, sl.loop_start))
             .collect();
+        let tempo = super::stretch::slot_tempo(
+            None,
+            None,
+            (trim.end - trim.start) as f64 / f64::from(SAMPLE_RATE),
+        );
         Self {
             trim,
             slices,
             loop_mode,
             gain,
             sample,
+            time_stretch: TimeStretch::Off,
+            tempo,
+            stretched: Vec::new(),
         }
     }
 }

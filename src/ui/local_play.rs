@@ -85,6 +85,8 @@ pub struct LocalPlay {
     playing: Option<((usize, usize), SeqPattern)>,
     /// Slots whose samples were sent (to load newly used ones).
     loaded: std::collections::BTreeSet<(bool, u8)>,
+    /// Time-stretched copies sent (a new tempo loads again: `engine::stretch`).
+    stretched: crate::engine::stretch::Needs,
     mute: u8,
     solo: u8,
     xfader: Option<u8>,
@@ -155,6 +157,7 @@ fn ensure_engine(app: &mut App) -> Result<(), String> {
     }
     app.ctx.local.control = None;
     app.ctx.local.loaded.clear();
+    app.ctx.local.stretched.clear();
     let Some(audio) = &app.ctx.engines.audio_engine else {
         let why = "no audio output in this session".to_string();
         app.ctx.local.render_only = Some(why.clone());
@@ -205,11 +208,16 @@ fn load_for(app: &mut App, items: &[PlayItem]) {
         all.extend(looped(p.clone()));
     }
     let used = crate::engine::load::used_slots(&all);
-    if used.is_subset(&app.ctx.local.loaded) || app.ctx.local.loading.is_some() {
+    let stretched = crate::engine::load::stretch_plan(&app.ctx.doc.project, &all);
+    if (used.is_subset(&app.ctx.local.loaded)
+        && crate::engine::stretch::covers(&app.ctx.local.stretched, &stretched))
+        || app.ctx.local.loading.is_some()
+    {
         return;
     }
     let (loads, missing) = plan_loads(&app.ctx.doc.project, &all);
     app.ctx.local.loaded = used;
+    app.ctx.local.stretched = stretched;
     let (tx, rx) = std::sync::mpsc::channel();
     let spawned = std::thread::Builder::new()
         .name("octa-local-load".into())
