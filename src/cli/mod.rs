@@ -14,6 +14,7 @@ mod librarian;
 pub mod midi;
 pub mod midi_record;
 pub mod out;
+mod pool;
 mod project_cmds;
 pub mod render;
 mod script;
@@ -130,6 +131,9 @@ pub enum Command {
     Set(sets::SetArgs),
     /// Run a Rhai script (octapy-like API) on a project and save it.
     Script(script::ScriptArgs),
+    /// A set's audio pool: every file, who uses it, what the device plays; unused, missing and
+    /// identical files; --purge moves unused files to the set's trash.
+    Pool(pool::PoolArgs),
     /// Print a keymap's whole table (every command, its keys and help) as a keymap file.
     Keys(keys::KeysArgs),
 }
@@ -151,6 +155,7 @@ pub fn main() -> ExitCode {
             Command::Set(a) => sets::set(&a),
             Command::Keys(a) => keys::keys(&a),
             Command::Script(a) => script::script(&a),
+            Command::Pool(a) => pool::pool(&a),
             Command::Slots(a) => copy::slots(&a),
             Command::State(a) => state::state(&a),
             Command::New(a) => project_cmds::new(&a),
