@@ -168,9 +168,10 @@ fn reducing_to_16_bits_adds_tpdf_dither_not_truncation() {
     assert!(mean.abs() < 0.02, "mean error {mean} LSB");
     assert!((var - 0.25).abs() < 0.02, "error variance {var} LSB^2");
     let beyond_half = err.iter().filter(|e| e.abs() > 0.5).count() as f64 / n;
-    // For rounding after TPDF: P(|e| > 1/2) = 1/4 (up to the sine's own rounding in the source).
+    // The error is the sum of three independent uniform variables in +-1/2 LSB (two of dither,
+    // one of rounding): P(|e| > 1/2) = 1/3. Rounding without dither: 0.
     assert!(
-        (beyond_half - 0.25).abs() < 0.02,
+        (beyond_half - 1.0 / 3.0).abs() < 0.02,
         "{beyond_half} of errors beyond half an LSB"
     );
     assert!(err.iter().all(|e| e.abs() < 1.6), "error beyond 1.5 LSB");

@@ -133,6 +133,44 @@ fn gcd(mut a: u32, mut b: u32) -> u32 {
     a
 }
 
+/// How to line the resampler's output up with the input in time: `(pad, drop)`, zero input
+/// frames to feed first and output frames to drop after rubato's own (whole-frame) delay trim.
+/// Rubato's delay is not a whole number of output frames; the remainder is measured on a ramp
+/// through the same filter, and `pad` chosen so that the rest is whole (exact for the rates with
+/// exact phases; within a hundredth of a frame otherwise).
+pub fn alignment(from: u32, to: u32) -> Result<(usize, usize), AudioError> {
+    let ratio = f64::from(to) / f64::from(from.max(1));
+    if ratio == 1.0 {
+        return Ok((0, 0));
+    }
+    let mut rs = StreamResampler::with_params(ratio, 1, &sinc_parameters(from, to))?;
+    // A ramp crossing zero at input frame `c`, read near there (small values: f32 keeps the
+    // time to a few millionths of a frame).
+    let (n, c) = (40_000usize, 20_000.0f64);
+    let x: Vec<f32> = (0..n).map(|i| ((i as f64 - c) * 1e-5) as f32).collect();
+    let mut y = Vec::new();
+    rs.process(&x, &mut y)?;
+    let mid = (c * ratio) as usize;
+    let (m1, m2) = (mid.saturating_sub(100), mid + 100);
+    if m1 == 0 || m2 >= y.len() {
+        return Ok((0, 0));
+    }
+    // y[m] = g * (m / ratio + e - c) * 1e-5, for a gain g within a hair of 1.
+    let (y1, y2) = (f64::from(y[m1]) / 1e-5, f64::from(y[m2]) / 1e-5);
+    let g = (y2 - y1) / ((m2 - m1) as f64 / ratio);
+    let e = y1 / g + c - m1 as f64 / ratio;
+    let first = e.ceil().max(0.0) as usize;
+    let period = (from / gcd(from.max(1), to.max(1))).clamp(1, 2048) as usize;
+    let best = (first..first + period)
+        .map(|p| {
+            let k = (p as f64 - e) * ratio;
+            (p, k.round().max(0.0) as usize, (k - k.round()).abs())
+        })
+        .min_by(|a, b| a.2.total_cmp(&b.2))
+        .map_or((0, 0), |(p, k, _)| (p, k));
+    Ok(best)
+}
+
 /// Triangular (TPDF) dither: the sum of two independent uniform variables in ±0.5 LSB
 /// (xorshift64*, seeded so conversions are reproducible).
 #[derive(Debug, Clone)]
@@ -408,8 +446,11 @@ fn stream(job: StreamJob<'_>) -> Result<(), ConvertError> {
         out_ch,
         &sinc_parameters(sample_rate, DEVICE_RATE),
     )?;
+    let (pad, mut drop) = alignment(sample_rate, DEVICE_RATE)?;
+    let mut res = Vec::new();
+    rs.process(&vec![0.0; pad * out_ch], &mut res)?;
     let mut tpdf = dither.then(|| Tpdf::new(0x0C7A_5EED ^ in_frames));
-    let (mut raw, mut mapped, mut res, mut bytes) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut raw, mut mapped, mut bytes) = (Vec::new(), Vec::new(), Vec::new());
     let (mut done_in, mut done_out) = (0u64, 0u64);
     loop {
         if cancel.load(Ordering::Relaxed) {
@@ -419,7 +460,6 @@ fn stream(job: StreamJob<'_>) -> Result<(), ConvertError> {
         }
         let k = dec.next_chunk(&mut raw)?;
         mapped.clear();
-        res.clear();
         bytes.clear();
         if k == 0 {
             rs.finish(&mut res)?;
@@ -430,8 +470,10 @@ fn stream(job: StreamJob<'_>) -> Result<(), ConvertError> {
             map_channels(&raw[..take * in_ch], in_ch, out_ch, &mut mapped);
             rs.process(&mapped, &mut res)?;
         }
+        let skip = drop.min(res.len() / out_ch);
+        drop -= skip;
         done_out += put(
-            &res,
+            &res[skip * out_ch..],
             out_ch,
             bits,
             &mut tpdf,
@@ -439,6 +481,7 @@ fn stream(job: StreamJob<'_>) -> Result<(), ConvertError> {
             &mut bytes,
         );
         w.write_all(&bytes).map_err(io)?;
+        res.clear();
         progress(done_in.min(in_frames), in_frames);
         if k == 0 {
             break;
