@@ -101,7 +101,9 @@ fn a_48k_24_bit_sine_keeps_its_frequency_level_and_length() {
     let t = tempfile::tempdir().unwrap();
     let src = t.path().join("sine.wav");
     let secs = 3.0;
-    write_wav(&src, 48_000, 24, 2, secs, |t| 0.5 * (TAU * 1000.0 * t).sin());
+    write_wav(&src, 48_000, 24, 2, secs, |t| {
+        0.5 * (TAU * 1000.0 * t).sin()
+    });
     let out = converted_to(convert(&src, &ConvertOptions::default()).unwrap());
     // The source is a .wav: the output must not replace it.
     assert_eq!(out, t.path().join("sine-44k.wav"));
@@ -188,7 +190,10 @@ fn mono_mixdown_of_a_22k_stereo_file() {
     };
     let out = converted_to(convert(&src, &opts).unwrap());
     let (spec, ch) = read_wav(&out);
-    assert_eq!((spec.sample_rate, spec.channels, spec.bits_per_sample), (44_100, 1, 16));
+    assert_eq!(
+        (spec.sample_rate, spec.channels, spec.bits_per_sample),
+        (44_100, 1, 16)
+    );
     assert!((ch[0].len() as i64 - 44_100).abs() <= 1, "{}", ch[0].len());
     let body = &ch[0][500..ch[0].len() - 500];
     assert!((frequency(body, 44_100.0) - 441.0).abs() < 0.05);
@@ -210,7 +215,10 @@ fn a_file_the_device_plays_is_left_alone_unless_forced() {
         .unwrap();
     assert!(out.status.success(), "{out:?}");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("ok.wav") && stdout.contains("left alone"), "{stdout}");
+    assert!(
+        stdout.contains("ok.wav") && stdout.contains("left alone"),
+        "{stdout}"
+    );
     assert_eq!(fs::read(&src).unwrap(), before);
     assert_eq!(fs::metadata(&src).unwrap().modified().unwrap(), mtime);
     assert_eq!(names(t.path()), ["ok.wav"]);
@@ -308,7 +316,12 @@ fn a_failing_disk_leaves_no_file_and_the_error_names_it() {
         let r = durable::with_recorder(&rec, || convert(&src, &opts));
         let e = r.unwrap_err();
         assert!(e.to_string().contains("big.wav"), "{fault:?}: {e}");
-        assert_eq!(names(&out_dir), Vec::<String>::new(), "{fault:?}: {:?}", rec.ops());
+        assert_eq!(
+            names(&out_dir),
+            Vec::<String>::new(),
+            "{fault:?}: {:?}",
+            rec.ops()
+        );
     }
     // And with a working disk it is written.
     converted_to(convert(&src, &opts).unwrap());

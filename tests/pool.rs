@@ -168,7 +168,10 @@ fn the_report_names_exactly_the_unused_missing_and_identical_files() {
     assert!(kick["issues"].as_array().unwrap().is_empty());
     let u2 = &files[4];
     assert_eq!(u2["facts"]["rate"], 48_000);
-    assert_eq!(u2["issues"], serde_json::json!(["48000 Hz is not 44100 Hz"]));
+    assert_eq!(
+        u2["issues"],
+        serde_json::json!(["48000 Hz is not 44100 Hz"])
+    );
     assert_eq!(
         j["missing"],
         serde_json::json!([{"project": "P1", "slot": "Flex 3", "path": "../AUDIO/gone.wav", "outside": false}])
@@ -181,12 +184,18 @@ fn the_report_names_exactly_the_unused_missing_and_identical_files() {
     let out = octa(&["pool", s(&set)]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("unused: 5 files"), "{text}");
-    assert!(text.contains("P1 Flex 3: ../AUDIO/gone.wav (missing)"), "{text}");
+    assert!(
+        text.contains("P1 Flex 3: ../AUDIO/gone.wav (missing)"),
+        "{text}"
+    );
     assert!(
         text.contains("identical: AUDIO/drums/kick.wav = AUDIO/kick_copy.wav"),
         "{text}"
     );
-    assert!(text.contains("does not play: 48000 Hz is not 44100 Hz"), "{text}");
+    assert!(
+        text.contains("does not play: 48000 Hz is not 44100 Hz"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -202,12 +211,8 @@ fn purge_shows_a_plan_then_moves_exactly_the_unused_files_to_the_trash() {
         "{checks:?}"
     );
     let used_bytes = |set: &Path| {
-        [
-            "AUDIO/drums/kick.wav",
-            "AUDIO/snare.wav",
-            "P1/local.wav",
-        ]
-        .map(|f| fs::read(set.join(f)).unwrap())
+        ["AUDIO/drums/kick.wav", "AUDIO/snare.wav", "P1/local.wav"]
+            .map(|f| fs::read(set.join(f)).unwrap())
     };
     let used = used_bytes(&set);
 
@@ -230,7 +235,10 @@ fn purge_shows_a_plan_then_moves_exactly_the_unused_files_to_the_trash() {
     assert_eq!(gone, expected);
     // Each in the trash under its path, same bytes.
     let trash = set.join(".octa-trash");
-    let stamps: Vec<_> = fs::read_dir(&trash).unwrap().map(|e| e.unwrap().path()).collect();
+    let stamps: Vec<_> = fs::read_dir(&trash)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     assert_eq!(stamps.len(), 1);
     let in_trash = tree(&stamps[0]);
     assert_eq!(in_trash, expected);
@@ -297,7 +305,11 @@ fn a_disk_failing_mid_purge_loses_no_file() {
     let rec = Recorder::new(Fault::Once(renames[1]));
     let (done, e) = with_recorder(&rec, || pool::purge(&set, &plan)).unwrap_err();
     assert_eq!(done.len(), 1);
-    assert!(e.to_string().contains(plan[1].file_name().unwrap().to_str().unwrap()), "{e}");
+    assert!(
+        e.to_string()
+            .contains(plan[1].file_name().unwrap().to_str().unwrap()),
+        "{e}"
+    );
     // Every file is either where it was or in the trash.
     let after = tree(&set);
     for f in &before {

@@ -179,7 +179,11 @@ pub struct Tpdf(u64);
 impl Tpdf {
     /// A generator with this seed (0 is replaced by a fixed non-zero seed).
     pub fn new(seed: u64) -> Self {
-        Self(if seed == 0 { 0x9E37_79B9_7F4A_7C15 } else { seed })
+        Self(if seed == 0 {
+            0x9E37_79B9_7F4A_7C15
+        } else {
+            seed
+        })
     }
 
     fn uniform(&mut self) -> f64 {
@@ -441,11 +445,8 @@ fn stream(job: StreamJob<'_>) -> Result<(), ConvertError> {
     };
     w.write_all(header).map_err(io)?;
     let mut dec = StreamDecoder::open(src)?;
-    let mut rs = StreamResampler::with_params(
-        ratio,
-        out_ch,
-        &sinc_parameters(sample_rate, DEVICE_RATE),
-    )?;
+    let mut rs =
+        StreamResampler::with_params(ratio, out_ch, &sinc_parameters(sample_rate, DEVICE_RATE))?;
     let (pad, mut drop) = alignment(sample_rate, DEVICE_RATE)?;
     let mut res = Vec::new();
     rs.process(&vec![0.0; pad * out_ch], &mut res)?;
