@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! `octa audio convert` (issue #17): converted files decoded back with hound (an independent
 //! reader): rate, depth, length, a 1 kHz sine's frequency and level; 16-bit output carries TPDF
 //! dither (error statistics of a dithered quantiser, not a truncating one); a file the device

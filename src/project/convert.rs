@@ -195,7 +195,7 @@ impl Tpdf {
     }
 
     /// The next dither value in LSB, in (-1, 1), triangular.
-    pub fn next(&mut self) -> f64 {
+    pub fn sample(&mut self) -> f64 {
         self.uniform() + self.uniform()
     }
 }
@@ -409,7 +409,7 @@ fn put(
 ) -> u64 {
     let frames = ((samples.len() / ch) as u64).min(room);
     for &x in &samples[..frames as usize * ch] {
-        let d = tpdf.as_mut().map_or(0.0, Tpdf::next);
+        let d = tpdf.as_mut().map_or(0.0, Tpdf::sample);
         let v = quantize(x, bits, d);
         if bits == 16 {
             bytes.extend_from_slice(&(v as i16).to_le_bytes());
@@ -507,7 +507,7 @@ mod tests {
     fn tpdf_is_triangular_within_one_lsb() {
         let mut t = Tpdf::new(7);
         let n = 200_000;
-        let v: Vec<f64> = (0..n).map(|_| t.next()).collect();
+        let v: Vec<f64> = (0..n).map(|_| t.sample()).collect();
         assert!(v.iter().all(|x| x.abs() < 1.0));
         let mean = v.iter().sum::<f64>() / n as f64;
         let var = v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n as f64;
