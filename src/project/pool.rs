@@ -19,7 +19,9 @@ use crate::audio::decode::{AudioFormat, device_compatibility, probe};
 
 use super::contain::slot_path_in;
 use super::sets::{TRASH, is_project, is_set};
-use super::{OpenOptions, Partial, Project, ProjectError, durable, par};
+use super::anyfile::Kind;
+use super::read::read_kind;
+use super::{ProjectError, ProjectFile, durable, par};
 
 /// Errors of a pool scan or purge; each names the folder or file.
 #[derive(Debug, thiserror::Error)]
@@ -190,30 +192,30 @@ pub fn scan(set: &Path) -> Result<PoolReport, PoolError> {
 
     // Slots of every project (project.work and project.strd), in parallel.
     type Slots = Result<Vec<(String, String, bool)>, String>;
+    // Read directly (not through `Project::open`, which also reads markers and arrangements):
+    // a scan of 40 projects stays a fraction of a second.
     let slot_lists: Vec<Slots> = par::map(&projects, |(_, dir)| {
-        let p = Project::open_partial(
-            dir,
-            &OpenOptions {
-                read_only: true,
-                ..OpenOptions::default()
-            },
-            &Partial {
-                banks: Vec::new(),
-                stored: true,
-            },
-        )
-        .map_err(|e| e.to_string())?;
+        let read = |name: &str| -> Result<Option<ProjectFile>, String> {
+            let path = dir.join(name);
+            if !path.is_file() {
+                return Ok(None);
+            }
+            let bytes = read_kind(&path, Kind::Project).map_err(|e| e.to_string())?;
+            ProjectFile::parse(&bytes)
+                .map(Some)
+                .map_err(|e| format!("{}: {e}", path.display()))
+        };
+        let work = read("project.work")?;
+        let strd = read("project.strd")?;
         let mut out: BTreeMap<(String, String), bool> = BTreeMap::new();
-        for s in p.project_file().slots() {
+        for s in work.iter().flat_map(ProjectFile::slots) {
             if !s.path.is_empty() {
                 out.insert((s.slot.to_string(), s.path), false);
             }
         }
-        if let Some(st) = p.stored_project_file() {
-            for s in st.slots() {
-                if !s.path.is_empty() {
-                    out.entry((s.slot.to_string(), s.path)).or_insert(true);
-                }
+        for s in strd.iter().flat_map(ProjectFile::slots) {
+            if !s.path.is_empty() {
+                out.entry((s.slot.to_string(), s.path)).or_insert(true);
             }
         }
         Ok(out.into_iter().map(|((a, b), c)| (a, b, c)).collect())
