@@ -17,10 +17,10 @@ use serde::Serialize;
 
 use crate::audio::decode::{AudioFormat, device_compatibility, probe};
 
-use super::contain::slot_path_in;
-use super::sets::{TRASH, is_project, is_set};
 use super::anyfile::Kind;
+use super::contain::slot_path_in;
 use super::read::read_kind;
+use super::sets::{TRASH, is_project, is_set};
 use super::{ProjectError, ProjectFile, durable, par};
 
 /// Errors of a pool scan or purge; each names the folder or file.
