@@ -533,7 +533,9 @@ mod tests {
         let p = sinc_parameters(48_000, 44_100);
         assert_eq!(p.oversampling_factor, 147);
         assert_eq!(p.interpolation, SincInterpolationType::Nearest);
-        assert_eq!(sinc_parameters(22_050, 44_100).oversampling_factor, 1);
+        // Upsampling 2x: output frames fall on whole and half input frames.
+        assert_eq!(sinc_parameters(22_050, 44_100).oversampling_factor, 2);
+        assert_eq!(sinc_parameters(96_000, 44_100).oversampling_factor, 147);
         let odd = sinc_parameters(44_101, 44_100);
         assert_eq!(odd.interpolation, SincInterpolationType::Cubic);
         assert_eq!(p.sinc_len, 256);
