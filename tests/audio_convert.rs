@@ -343,3 +343,26 @@ fn an_unreadable_source_is_named_and_writes_nothing() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("junk.wav"));
     assert_eq!(names(t.path()), ["junk.wav"]);
 }
+
+#[test]
+fn bad_arguments_are_usage_errors_naming_the_value() {
+    let t = tempfile::tempdir().unwrap();
+    let src = t.path().join("a.wav");
+    write_wav(&src, 48_000, 16, 1, 0.1, |_| 0.0);
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_octa"))
+            .args(["audio", "convert"])
+            .args(args)
+            .arg(&src)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--bits", "20"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("20"));
+    let missing = t.path().join("nowhere");
+    let out = run(&["--to", missing.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nowhere: not a folder"));
+    assert_eq!(names(t.path()), ["a.wav"]);
+}
