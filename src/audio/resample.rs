@@ -77,6 +77,28 @@ impl StreamResampler {
         })
     }
 
+    /// Like [`StreamResampler::new`] with the sinc filter given (file conversion uses a longer,
+    /// exactly phased filter: see `project::convert::sinc_parameters`).
+    pub fn with_params(
+        ratio: f64,
+        channels: usize,
+        params: &SincInterpolationParameters,
+    ) -> Result<Self, AudioError> {
+        let mut s = Self::new(1.0, channels)?;
+        if !(ratio.is_finite() && ratio > 0.0) {
+            return Err(AudioError::Resample(format!("invalid ratio {ratio}")));
+        }
+        s.ratio = ratio;
+        if ratio != 1.0 {
+            let r = Async::<f32>::new_sinc(ratio, 1.0, params, CHUNK, channels, FixedAsync::Input)
+                .map_err(|e| AudioError::Resample(e.to_string()))?;
+            s.to_trim = r.output_delay();
+            s.out_buf = vec![0.0; r.output_frames_max() * channels];
+            s.inner = Some(Box::new(r));
+        }
+        Ok(s)
+    }
+
     /// The conversion ratio (output frames per input frame).
     pub fn ratio(&self) -> f64 {
         self.ratio

@@ -54,6 +54,30 @@ pub enum AudioCommand {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Convert audio files (WAV, AIFF, FLAC, Ogg Vorbis, MP3) to 44.1 kHz WAV files the
+    /// Octatrack plays (sinc resampling, TPDF dither); files it already plays are left alone.
+    Convert(ConvertArgs),
+}
+
+/// `octa audio convert FILE... [--to DIR] [--bits 16|24] [--mono] [--force]`
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// Audio files.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Write into this folder (default: beside each source; `NAME.wav`, or `NAME-44k.wav` when
+    /// that is the source itself).
+    #[arg(long)]
+    pub to: Option<PathBuf>,
+    /// Output bit depth (default: 16 for sources of 16 bits or less, else 24).
+    #[arg(long, value_parser = ["16", "24"])]
+    pub bits: Option<String>,
+    /// Mix to mono.
+    #[arg(long)]
+    pub mono: bool,
+    /// Convert files the device already plays too, and replace existing output files.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// The device named on the command line, else in the config file.
@@ -181,6 +205,7 @@ pub fn run_audio(cmd: AudioCommand) -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        AudioCommand::Convert(args) => run_convert(&args),
         AudioCommand::Info { files } => {
             let mut status = ExitCode::SUCCESS;
             for f in files {
@@ -204,4 +229,85 @@ pub fn run_audio(cmd: AudioCommand) -> ExitCode {
             status
         }
     }
+}
+
+/// Runs `octa audio convert`: one line per file on stdout, errors on stderr, a progress bar on
+/// a terminal; Ctrl-C cancels the file being written (no partial file is left) and stops.
+pub fn run_convert(args: &ConvertArgs) -> ExitCode {
+    use crate::project::convert::{ConvertError, ConvertOptions, Outcome, convert_file};
+    use std::io::IsTerminal;
+    use std::sync::atomic::Ordering;
+
+    if let Some(dir) = &args.to
+        && !dir.is_dir()
+    {
+        crate::errln!("octa audio convert: {}: not a folder", dir.display());
+        return ExitCode::from(2);
+    }
+    let opts = ConvertOptions {
+        to: args.to.clone(),
+        bits: args.bits.as_deref().and_then(|b| b.parse().ok()),
+        mono: args.mono,
+        force: args.force,
+    };
+    super::midi::catch_interrupt();
+    let cancel = &super::midi::INTERRUPTED;
+    let mut status = ExitCode::SUCCESS;
+    for f in &args.files {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let b = indicatif::ProgressBar::new(0);
+            b.set_style(
+                indicatif::ProgressStyle::with_template("{bar:30} {percent:>3}% {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            b.set_message(format!("{} (Ctrl-C cancels)", f.display()));
+            b
+        });
+        let r = convert_file(f, &opts, cancel, &mut |done, total| {
+            if let Some(b) = &bar {
+                b.set_length(total);
+                b.set_position(done);
+            }
+        });
+        if let Some(b) = &bar {
+            b.finish_and_clear();
+        }
+        match r {
+            Ok(Outcome::Converted {
+                from,
+                to,
+                source,
+                frames,
+                bits,
+                channels,
+                dithered,
+            }) => {
+                let ch = if channels == 1 { "mono" } else { "stereo" };
+                let d = if dithered { ", TPDF dither" } else { "" };
+                crate::outln!(
+                    "{} -> {}: {} -> 44100 Hz {bits}-bit {ch}, {frames} frames{d}",
+                    from.display(),
+                    to.display(),
+                    source.summary()
+                );
+            }
+            Ok(Outcome::AlreadyPlays { path, info }) => crate::outln!(
+                "{}: {} plays on the Octatrack as it is; left alone (--force converts it)",
+                path.display(),
+                info.summary()
+            ),
+            Err(e @ ConvertError::Cancelled { .. }) => {
+                crate::errln!("octa audio convert: {e}");
+                return ExitCode::from(130);
+            }
+            Err(e) => {
+                crate::errln!("octa audio convert: {e}");
+                status = ExitCode::FAILURE;
+            }
+        }
+        if cancel.load(Ordering::SeqCst) {
+            return ExitCode::from(130);
+        }
+    }
+    status
 }

@@ -15,6 +15,7 @@ pub mod midi;
 pub mod midi_file;
 pub mod midi_record;
 pub mod out;
+mod pool;
 mod project_cmds;
 pub mod render;
 mod script;
@@ -131,6 +132,9 @@ pub enum Command {
     Set(sets::SetArgs),
     /// Run a Rhai script (octapy-like API) on a project and save it.
     Script(script::ScriptArgs),
+    /// A set's audio pool: every file, who uses it, what the device plays; unused, missing and
+    /// identical files; --purge moves unused files to the set's trash.
+    Pool(pool::PoolArgs),
     /// Print a keymap's whole table (every command, its keys and help) as a keymap file.
     Keys(keys::KeysArgs),
 }
@@ -152,6 +156,7 @@ pub fn main() -> ExitCode {
             Command::Set(a) => sets::set(&a),
             Command::Keys(a) => keys::keys(&a),
             Command::Script(a) => script::script(&a),
+            Command::Pool(a) => pool::pool(&a),
             Command::Slots(a) => copy::slots(&a),
             Command::State(a) => state::state(&a),
             Command::New(a) => project_cmds::new(&a),
