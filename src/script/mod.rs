@@ -8,14 +8,19 @@
 
 mod api;
 mod helpers;
+mod part;
+pub mod rewrite;
 
 use crate::format::Bank;
+use crate::format::slot_attrs::SlotRef;
+use std::collections::BTreeMap;
 use crate::project::{FileId, Project};
 use rhai::{Engine, EvalAltResult, Position, Scope};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 pub use helpers::euclid;
+pub use part::recorder_source;
 
 /// Operations one script may run.
 pub const MAX_OPERATIONS: u64 = 20_000_000;
@@ -69,6 +74,8 @@ pub struct Outcome {
     pub changed_steps: usize,
     /// What the script printed (`print`), in order.
     pub output: Vec<String>,
+    /// The samples `project.add_sample` assigned: slot and its `PATH`.
+    pub added_samples: Vec<(SlotRef, String)>,
 }
 
 /// The project state a script edits: copies of the banks and the project tempo, applied to
@@ -77,6 +84,10 @@ pub(crate) struct Work {
     pub(crate) banks: Vec<Bank>,
     pub(crate) touched: [bool; 16],
     pub(crate) tempo: Option<f64>,
+    /// Every slot with a sample (its `PATH`), including those `add_sample` assigned.
+    pub(crate) slots: BTreeMap<SlotRef, String>,
+    /// The samples `add_sample` assigned, in order.
+    pub(crate) pending: Vec<part::PendingSample>,
 }
 
 pub(crate) type Shared = Arc<Mutex<Work>>;
@@ -90,6 +101,7 @@ pub fn engine() -> Engine {
         array: MAX_ARRAY,
     });
     api::register(&mut e);
+    part::register(&mut e);
     helpers::register(&mut e);
     e
 }
@@ -112,6 +124,14 @@ pub fn run(project: &mut Project, path: &Path, source: &str) -> Result<Outcome, 
         banks: (0..16).map(|i| project.bank(i).clone()).collect(),
         touched: [false; 16],
         tempo: None,
+        slots: project
+            .project_file()
+            .slots()
+            .into_iter()
+            .filter(|s| !s.path.is_empty())
+            .map(|s| (s.slot, s.path))
+            .collect(),
+        pending: Vec::new(),
     }));
     let printed = Arc::new(Mutex::new(Vec::<String>::new()));
     let mut engine = engine();
@@ -124,7 +144,7 @@ pub fn run(project: &mut Project, path: &Path, source: &str) -> Result<Outcome, 
         });
     }
     let ast = engine
-        .compile(source)
+        .compile(rewrite::rewrite(source))
         .map_err(|e| ScriptError::at(path, e.position(), e.err_type().to_string()))?;
     let mut scope = Scope::new();
     scope.push("project", api::ProjectH::new(work.clone(), project));
@@ -139,6 +159,30 @@ pub fn run(project: &mut Project, path: &Path, source: &str) -> Result<Outcome, 
         output: printed.lock().map(|p| p.clone()).unwrap_or_default(),
         ..Outcome::default()
     };
+    // Check every added sample before changing anything: a missing or unplayable file, or
+    // one outside the project and the set's AUDIO folder, fails the run at its line.
+    for s in &work.pending {
+        let what = |e: String| {
+            ScriptError::at(path, s.pos, format!("add_sample {:?}: {e}", s.spec))
+        };
+        crate::project::contain::slot_file(project, &s.slot.to_string(), &s.path)
+            .map_err(|e| what(e.to_string()))?;
+        let bytes = project
+            .read_sample(&s.path)
+            .map_err(|e| what(e.to_string()))?;
+        crate::project::sample_file::sample_info(&s.path, &bytes)
+            .map_err(|e| what(e.to_string()))?;
+    }
+    for s in &work.pending {
+        crate::project::slots::assign_file(project, s.slot, &s.path).map_err(|e| {
+            ScriptError::at(path, s.pos, format!("add_sample {:?}: {e}", s.spec))
+        })?;
+        outcome.added_samples.push((s.slot, s.path.clone()));
+    }
+    if !work.pending.is_empty() {
+        outcome.changed_files.push(FileId::Project);
+        outcome.changed_files.push(FileId::Markers);
+    }
     if let Some(bpm) = work.tempo
         && project.project_file().tempo_bpm() != Some((bpm * 24.0).round() / 24.0)
     {
@@ -146,7 +190,9 @@ pub fn run(project: &mut Project, path: &Path, source: &str) -> Result<Outcome, 
             .project_file_mut()
             .set_tempo_bpm(bpm)
             .map_err(|e| ScriptError::at(path, Position::NONE, e.to_string()))?;
-        outcome.changed_files.push(FileId::Project);
+        if !outcome.changed_files.contains(&FileId::Project) {
+            outcome.changed_files.push(FileId::Project);
+        }
     }
     for i in 0..16 {
         if !work.touched[i] {
@@ -160,6 +206,10 @@ pub fn run(project: &mut Project, path: &Path, source: &str) -> Result<Outcome, 
             outcome.changed_files.push(FileId::Bank(i));
         }
     }
+    let order = FileId::all();
+    outcome
+        .changed_files
+        .sort_by_key(|id| order.iter().position(|x| x == id));
     Ok(outcome)
 }
 
