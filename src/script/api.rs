@@ -648,6 +648,49 @@ fn register_step(e: &mut Engine) {
     });
 }
 
+/// Gives a tracker script its target: `pattern` (the pattern handle), `tracks` (the
+/// target's tracks, audio then MIDI) and `selection` (`#{bank, pattern, tracks, steps}`,
+/// 1-based numbers; `tracks` as `T1`..`T8`, `M1`..`M8`).
+pub(super) fn push_target(scope: &mut rhai::Scope, w: &Shared, t: &super::Target) {
+    let pattern = PatternH {
+        w: w.clone(),
+        b: t.bank,
+        p: t.pattern,
+    };
+    let tracks: Array = t
+        .tracks
+        .iter()
+        .map(|&n| {
+            Dynamic::from(TrackH {
+                w: w.clone(),
+                b: t.bank,
+                p: t.pattern,
+                t: n % 8,
+                midi: n >= 8,
+            })
+        })
+        .collect();
+    let mut sel = rhai::Map::new();
+    sel.insert("bank".into(), (t.bank as INT + 1).into());
+    sel.insert("pattern".into(), (t.pattern as INT + 1).into());
+    sel.insert(
+        "tracks".into(),
+        Dynamic::from_array(
+            t.tracks
+                .iter()
+                .map(|&n| crate::edit::document::track_name(n).into())
+                .collect(),
+        ),
+    );
+    sel.insert(
+        "steps".into(),
+        Dynamic::from_array(t.steps.iter().map(|&s| (s as INT + 1).into()).collect()),
+    );
+    scope.push("pattern", pattern);
+    scope.push("tracks", tracks);
+    scope.push("selection", sel);
+}
+
 pub(super) fn register(e: &mut Engine) {
     register_project(e);
     register_track(e);

@@ -116,10 +116,29 @@ pub fn file_name(id: FileId) -> String {
     }
 }
 
-/// Runs the script `source` (read from `path`, named in errors) on `project`. On success the
-/// edits are applied to `project` (marking the changed files dirty; nothing is written);
-/// on an error the project is left as it was.
-pub fn run(project: &mut Project, path: &Path, source: &str) -> Result<Outcome, ScriptError> {
+/// What a script run from the tracker acts on: a pattern and a block of its tracks and
+/// steps (the selection, or every track and step of the pattern).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// Bank 0..16.
+    pub bank: usize,
+    /// Pattern 0..16.
+    pub pattern: usize,
+    /// Tracks 0..16 (0-7 audio T1-T8, 8-15 MIDI M1-M8).
+    pub tracks: Vec<usize>,
+    /// Steps 0..64.
+    pub steps: Vec<usize>,
+}
+
+/// Runs `source` on copies of `project`'s banks (the project is not changed), with `target`
+/// given to the script as `pattern`, `tracks` and `selection`: returns the work done and
+/// what the script printed.
+fn execute(
+    project: &Project,
+    path: &Path,
+    source: &str,
+    target: Option<&Target>,
+) -> Result<(Work, Vec<String>), ScriptError> {
     let work: Shared = Arc::new(Mutex::new(Work {
         banks: (0..16).map(|i| project.bank(i).clone()).collect(),
         touched: [false; 16],
@@ -148,15 +167,46 @@ pub fn run(project: &mut Project, path: &Path, source: &str) -> Result<Outcome, 
         .map_err(|e| ScriptError::at(path, e.position(), e.err_type().to_string()))?;
     let mut scope = Scope::new();
     scope.push("project", api::ProjectH::new(work.clone(), project));
+    if let Some(t) = target {
+        api::push_target(&mut scope, &work, t);
+    }
     engine
         .run_ast_with_scope(&mut scope, &ast)
         .map_err(|e| runtime_error(path, &e))?;
     drop(scope);
-    let mut work = work
-        .lock()
-        .map_err(|_| ScriptError::at(path, Position::NONE, "internal state poisoned".into()))?;
+    let output = printed.lock().map(|p| p.clone()).unwrap_or_default();
+    let work = Arc::try_unwrap(work)
+        .ok()
+        .and_then(|m| m.into_inner().ok())
+        .ok_or_else(|| {
+            ScriptError::at(path, Position::NONE, "the script kept a handle alive".into())
+        })?;
+    Ok((work, output))
+}
+
+/// Runs a tracker script on `target` without changing `project`: returns bank
+/// `target.bank` as the script left it (the caller copies what lies inside the target) and
+/// what the script printed.
+pub fn run_on_target(
+    project: &Project,
+    path: &Path,
+    source: &str,
+    target: &Target,
+) -> Result<(Bank, Vec<String>), ScriptError> {
+    let (mut work, output) = execute(project, path, source, Some(target))?;
+    if target.bank >= 16 {
+        return Err(ScriptError::at(path, Position::NONE, "no such bank".into()));
+    }
+    Ok((std::mem::replace(&mut work.banks[target.bank], Bank::blank()), output))
+}
+
+/// Runs the script `source` (read from `path`, named in errors) on `project`. On success the
+/// edits are applied to `project` (marking the changed files dirty; nothing is written);
+/// on an error the project is left as it was.
+pub fn run(project: &mut Project, path: &Path, source: &str) -> Result<Outcome, ScriptError> {
+    let (mut work, output) = execute(project, path, source, None)?;
     let mut outcome = Outcome {
-        output: printed.lock().map(|p| p.clone()).unwrap_or_default(),
+        output,
         ..Outcome::default()
     };
     // Check every added sample before changing anything: a missing or unplayable file, or
