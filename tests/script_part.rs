@@ -168,7 +168,10 @@ if part.track(1).amp.VOL != "+10" { throw "VOL " + part.track(1).amp.VOL; }
     assert_eq!(tv(12), 100, "FX1 DIST raw #100");
     // Choosing an effect loads its defaults, as the device does (§9.9: DARK REVERB
     // 24,0,127,0,127,0).
-    assert_eq!((18..24).map(tv).collect::<Vec<_>>(), [24, 0, 127, 0, 127, 0]);
+    assert_eq!(
+        (18..24).map(tv).collect::<Vec<_>>(),
+        [24, 0, 127, 0, 127, 0]
+    );
     // Other tracks untouched: track 2's AMP VOL keeps the default 64.
     assert_eq!(part_byte(&b, part, 291 + 24 + 9), 64);
     // Scenes at part+1643 + scene*256 + track*32: scene 3 track 2 VOL (slot 15) = 44,

@@ -3,7 +3,7 @@
     clippy::expect_used,
     reason = "a test: a panic is a failed test"
 )]
-//! The tracker's script menu (F2 in the pattern view): a script from the config dir's
+//! The tracker's script menu (shift+F2 in the pattern view): a script from the config dir's
 //! `scripts/` folder run on a selection changes only the selected tracks and steps (the
 //! bytes outside are the opened ones, in this bank and every other, and project.work), is one
 //! undo step, and undo restores every byte. Scripts that fail change nothing.
@@ -69,7 +69,7 @@ fn a_script_on_a_selection_changes_only_the_selection_and_is_one_undo_step() {
     let mut a = start();
     let original = bytes(&a);
     select(&mut a);
-    press(&mut a, &["F2"]);
+    press(&mut a, &["shift+F2"]);
     let shown = screen(&mut a, 200, 50).join("\n");
     assert!(
         shown.contains("Script on 2 track(s) x 4 step(s)") && shown.contains("everything"),
@@ -127,7 +127,11 @@ fn a_script_on_a_selection_changes_only_the_selection_and_is_one_undo_step() {
     // other pattern byte for byte.
     let before = octa::format::Bank::from_bytes(&original[0]).unwrap().0;
     for p in 1..16 {
-        assert!(bank.pattern(p) == before.pattern(p), "pattern {} changed", p + 1);
+        assert!(
+            bank.pattern(p) == before.pattern(p),
+            "pattern {} changed",
+            p + 1
+        );
     }
     for t in 2..8 {
         assert!(pat.audio[t] == before.pattern(0).unwrap().audio[t]);
@@ -145,14 +149,14 @@ fn a_failing_script_changes_nothing_and_names_its_line() {
     let mut a = start();
     let original = bytes(&a);
     select(&mut a);
-    press(&mut a, &["F2"]);
+    press(&mut a, &["shift+F2"]);
     type_text(&mut a, "broken");
     press(&mut a, &["enter"]);
     let shown = screen(&mut a, 200, 50).join("\n");
     assert!(shown.contains("broken.rhai:2:"), "{shown}");
     assert!(bytes(&a) == original);
     assert_eq!(a.ctx.doc.history.undo_len(), 0);
-    press(&mut a, &["F2"]);
+    press(&mut a, &["shift+F2"]);
     type_text(&mut a, "nope");
     press(&mut a, &["enter"]);
     let shown = screen(&mut a, 200, 50).join("\n");
@@ -163,7 +167,7 @@ fn a_failing_script_changes_nothing_and_names_its_line() {
 fn shipped_scripts_are_in_the_menu_and_run_on_the_whole_pattern() {
     let mut a = start();
     // No selection: the whole pattern. acid writes M1 (the first MIDI track).
-    press(&mut a, &["F2"]);
+    press(&mut a, &["shift+F2"]);
     type_text(&mut a, "acid");
     press(&mut a, &["enter"]);
     let shown = screen(&mut a, 200, 50).join("\n");

@@ -382,10 +382,7 @@ fn register_project(e: &mut Engine) {
         ("midi_tracks", true),
         ("midi_track", true),
     ] {
-        e.register_get(name, move |p: &mut PatternH| TracksH {
-            p: p.clone(),
-            midi,
-        });
+        e.register_get(name, move |p: &mut PatternH| TracksH { p: p.clone(), midi });
         e.register_set(name, |_: &mut PatternH, _: TracksH| {});
     }
     e.register_indexer_get(|t: &mut TracksH, n: INT| track(&t.p, n, t.midi));

@@ -13,9 +13,9 @@ pub mod rewrite;
 
 use crate::format::Bank;
 use crate::format::slot_attrs::SlotRef;
-use std::collections::BTreeMap;
 use crate::project::{FileId, Project};
 use rhai::{Engine, EvalAltResult, Position, Scope};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -179,7 +179,11 @@ fn execute(
         .ok()
         .and_then(|m| m.into_inner().ok())
         .ok_or_else(|| {
-            ScriptError::at(path, Position::NONE, "the script kept a handle alive".into())
+            ScriptError::at(
+                path,
+                Position::NONE,
+                "the script kept a handle alive".into(),
+            )
         })?;
     Ok((work, output))
 }
@@ -197,7 +201,10 @@ pub fn run_on_target(
     if target.bank >= 16 {
         return Err(ScriptError::at(path, Position::NONE, "no such bank".into()));
     }
-    Ok((std::mem::replace(&mut work.banks[target.bank], Bank::blank()), output))
+    Ok((
+        std::mem::replace(&mut work.banks[target.bank], Bank::blank()),
+        output,
+    ))
 }
 
 /// Runs the script `source` (read from `path`, named in errors) on `project`. On success the
@@ -212,9 +219,8 @@ pub fn run(project: &mut Project, path: &Path, source: &str) -> Result<Outcome, 
     // Check every added sample before changing anything: a missing or unplayable file, or
     // one outside the project and the set's AUDIO folder, fails the run at its line.
     for s in &work.pending {
-        let what = |e: String| {
-            ScriptError::at(path, s.pos, format!("add_sample {:?}: {e}", s.spec))
-        };
+        let what =
+            |e: String| ScriptError::at(path, s.pos, format!("add_sample {:?}: {e}", s.spec));
         crate::project::contain::slot_file(project, &s.slot.to_string(), &s.path)
             .map_err(|e| what(e.to_string()))?;
         let bytes = project
@@ -224,9 +230,8 @@ pub fn run(project: &mut Project, path: &Path, source: &str) -> Result<Outcome, 
             .map_err(|e| what(e.to_string()))?;
     }
     for s in &work.pending {
-        crate::project::slots::assign_file(project, s.slot, &s.path).map_err(|e| {
-            ScriptError::at(path, s.pos, format!("add_sample {:?}: {e}", s.spec))
-        })?;
+        crate::project::slots::assign_file(project, s.slot, &s.path)
+            .map_err(|e| ScriptError::at(path, s.pos, format!("add_sample {:?}: {e}", s.spec)))?;
         outcome.added_samples.push((s.slot, s.path.clone()));
     }
     if !work.pending.is_empty() {

@@ -181,9 +181,7 @@ impl PageH {
 impl SceneH {
     fn param(p: &Part, t: usize, name: &str) -> Result<ParamInfo, String> {
         let all: Vec<ParamInfo> = (0..32)
-            .filter_map(|s| {
-                params::scene_param(p.machine_type(t), p.fx1_type(t), p.fx2_type(t), s)
-            })
+            .filter_map(|s| params::scene_param(p.machine_type(t), p.fx1_type(t), p.fx2_type(t), s))
             .collect();
         let want = name.trim();
         all.iter()
@@ -220,8 +218,7 @@ impl SceneH {
                 ),
                 None => None,
             };
-            p.set_scene_lock(s, t, i.slot, v)
-                .map_err(|e| e.to_string())
+            p.set_scene_lock(s, t, i.slot, v).map_err(|e| e.to_string())
         })
     }
 }
@@ -304,7 +301,11 @@ fn add_sample(ctx: &NativeCallContext, pr: &mut ProjectH, spec: &str, kind: &str
     let flex = match kind.trim().to_ascii_lowercase().as_str() {
         "flex" => true,
         "static" => false,
-        _ => return err(format!("slot kind {kind:?}: expected \"flex\" or \"static\"")),
+        _ => {
+            return err(format!(
+                "slot kind {kind:?}: expected \"flex\" or \"static\""
+            ));
+        }
     };
     let path = crate::project::slots::slot_path(spec);
     if !crate::project::sample_file::is_assignable(&path) {

@@ -120,6 +120,9 @@ r.int(1, 8); t.step[n + (1)].lock("VOL", 2); t.lfo[1].SPD = 3; euclid(3, 8); x.s
 
     #[test]
     fn two_arguments_and_empty_calls_stay() {
-        assert_eq!(rewrite("p.track(1, 2); p.step(); p.part"), "p.track(1, 2); p.step(); p.part");
+        assert_eq!(
+            rewrite("p.track(1, 2); p.step(); p.part"),
+            "p.track(1, 2); p.step(); p.part"
+        );
     }
 }

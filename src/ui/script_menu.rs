@@ -15,10 +15,7 @@ use std::path::{Path, PathBuf};
 
 /// The scripts shipped with octa (`examples/scripts/`), by name.
 pub const SHIPPED: &[(&str, &str)] = &[
-    (
-        "euclid",
-        include_str!("../../examples/scripts/euclid.rhai"),
-    ),
+    ("euclid", include_str!("../../examples/scripts/euclid.rhai")),
     (
         "humanize",
         include_str!("../../examples/scripts/humanize.rhai"),

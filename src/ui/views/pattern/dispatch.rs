@@ -292,9 +292,8 @@ impl PatternView {
             PatternCmd::Double => self.double(ctx, &layout),
             PatternCmd::Script => {
                 let target = self.script_target(ctx, &layout);
-                let entries = crate::ui::script_menu::entries(
-                    crate::ui::script_menu::user_dir().as_deref(),
-                );
+                let entries =
+                    crate::ui::script_menu::entries(crate::ui::script_menu::user_dir().as_deref());
                 Self::prompt(
                     &crate::ui::script_menu::title(&entries, &target),
                     "pattern.script",
