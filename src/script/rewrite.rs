@@ -55,11 +55,13 @@ pub fn rewrite(source: &str) -> String {
                     i += 1;
                 }
                 let name = &source[start..i];
-                if i < n && b[i] == b'(' && CHAIN_METHODS.contains(&name) {
-                    if let Some(close) = single_argument(&b, i) {
-                        b[i] = b'[';
-                        b[close] = b']';
-                    }
+                if i < n
+                    && b[i] == b'('
+                    && CHAIN_METHODS.contains(&name)
+                    && let Some(close) = single_argument(&b, i)
+                {
+                    b[i] = b'[';
+                    b[close] = b']';
                 }
             }
             _ => i += 1,
