@@ -181,4 +181,33 @@ fn shipped_scripts_are_in_the_menu_and_run_on_the_whole_pattern() {
         assert!((0..64).all(|s| pat.midi[t].step_kind(s) == StepKind::Empty));
     }
     assert_eq!(a.ctx.doc.history.undo_len(), 1);
+    // humanize moves the acid trigs (and sets their velocity) and nothing else.
+    let trig_steps: Vec<usize> = (0..64)
+        .filter(|&s| pat.midi[0].step_kind(s) == StepKind::Trig)
+        .collect();
+    press(&mut a, &["shift+F2"]);
+    type_text(&mut a, "humanize");
+    press(&mut a, &["enter"]);
+    let shown = screen(&mut a, 200, 50).join("\n");
+    assert!(shown.contains("script humanize:"), "{shown}");
+    assert_eq!(a.ctx.doc.history.undo_len(), 2);
+    let pat = a.ctx.doc.bank(0).unwrap().pattern(0).unwrap();
+    let moved = trig_steps
+        .iter()
+        .filter(|&&s| pat.midi[0].micro_timing(s).0 != 0)
+        .count();
+    assert!(moved > 0, "some trigs moved");
+    for &s in &trig_steps {
+        let m = pat.midi[0].micro_timing(s).0;
+        assert!((-4..=4).contains(&m), "step {}: {m}", s + 1);
+        let v = pat.midi[0]
+            .plock(s, octa::format::bank::midi_slot::VEL)
+            .unwrap();
+        assert!((90..=120).contains(&v), "step {}: velocity {v}", s + 1);
+    }
+    assert!(
+        (0..64)
+            .filter(|s| !trig_steps.contains(s))
+            .all(|s| pat.midi[0].micro_timing(s).0 == 0)
+    );
 }
