@@ -278,8 +278,10 @@ fn errors_name_the_script_line_and_column() {
     assert!(t.contains("SOMETIMES"), "{t}");
     let range = write_script(tmp.path(), "range.rhai", "\n\nlet b = project.bank(17);\n");
     let t = text(&octa(&["script", p(&range), p(&dir)]));
+    // `project.bank(17)` runs as `project.bank[17]` (one-line assignments through chains):
+    // the error points at the bracket around the number.
     assert!(
-        t.contains("range.rhai:3:17: bank 17: expected 1..=16"),
+        t.contains("range.rhai:3:21: bank 17: expected 1..=16"),
         "{t}"
     );
     let syntax = write_script(tmp.path(), "syntax.rhai", "let a = 1;\nlet = 2;\n");
@@ -394,4 +396,101 @@ fn the_shipped_example_scripts_run() {
         text(&o)
     );
     assert_eq!(files(&dir), before);
+}
+
+#[test]
+fn the_probability_ramps_script_ramps_each_tracks_trigs_to_100_percent() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/scripts");
+    let dir = tmp.path().join("RAMP");
+    let o = octa(&["script", p(&root.join("euclid.rhai")), p(&dir), "--new"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = octa(&["script", p(&root.join("prob_ramps.rhai")), p(&dir)]);
+    assert!(o.status.success(), "{}", text(&o));
+    let b = bank(&dir, 1);
+    let pat = b.pattern(0).unwrap();
+    // The device's percentages (format doc §9.4) and 100 for "no condition".
+    let device = [
+        1, 2, 4, 6, 9, 13, 19, 25, 33, 41, 50, 59, 67, 75, 81, 87, 91, 94, 96, 98, 99,
+    ];
+    for t in 0..4 {
+        let tr = &pat.audio[t];
+        let trigs = steps_of(|s| tr.step_kind(s), StepKind::Trig);
+        assert!(trigs.len() >= 3, "T{} has the euclid trigs", t + 1);
+        let pcts: Vec<u8> = trigs
+            .iter()
+            .map(|&s| match tr.condition(s - 1) {
+                TrigCondition::Probability(p) => {
+                    assert!(device.contains(&p), "T{} step {s}: {p}%", t + 1);
+                    p
+                }
+                TrigCondition::None => 100,
+                c => panic!("T{} step {s}: {c:?}", t + 1),
+            })
+            .collect();
+        let rising = pcts.windows(2).all(|w| w[0] <= w[1]);
+        let falling = pcts.windows(2).all(|w| w[0] >= w[1]);
+        assert!(rising || falling, "T{}: {pcts:?} is a ramp", t + 1);
+        let end = if rising {
+            pcts[pcts.len() - 1]
+        } else {
+            pcts[0]
+        };
+        assert_eq!(end, 100, "T{}: {pcts:?} ends at 100%", t + 1);
+        let start = if rising {
+            pcts[0]
+        } else {
+            pcts[pcts.len() - 1]
+        };
+        assert!(
+            (13..=50).contains(&start),
+            "T{}: {pcts:?} starts low",
+            t + 1
+        );
+        // Steps without a trig keep no condition.
+        assert!(
+            (0..64).all(
+                |s| tr.step_kind(s) == StepKind::Trig || tr.condition(s) == TrigCondition::None
+            )
+        );
+    }
+    check_clean(&dir);
+}
+
+#[test]
+fn the_acid_script_writes_a_minor_scale_line_on_m1() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/scripts");
+    let dir = tmp.path().join("ACID");
+    let o = octa(&["script", p(&root.join("acid.rhai")), p(&dir), "--new"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let b = bank(&dir, 1);
+    let m1 = &b.pattern(0).unwrap().midi[0];
+    // C minor from MIDI 36 (C, D, Eb, F, G, Ab, Bb) and the octave above.
+    let minor: Vec<u8> = [0u8, 2, 3, 5, 7, 8, 10]
+        .iter()
+        .flat_map(|i| [36 + i, 48 + i])
+        .collect();
+    let trigs = steps_of(|s| m1.step_kind(s), StepKind::Trig);
+    assert!(
+        (6..=15).contains(&trigs.len()),
+        "{trigs:?}: most of 16 steps play, some rest"
+    );
+    assert!(
+        trigs.iter().all(|&s| s <= 16),
+        "{trigs:?} within steps 1-16"
+    );
+    let mut accents = 0;
+    for &s in &trigs {
+        let note = m1.plock(s - 1, midi_slot::NOTE).unwrap();
+        assert!(minor.contains(&note), "step {s}: note {note}");
+        let vel = m1.plock(s - 1, midi_slot::VEL).unwrap();
+        assert!(vel == 90 || vel == 127, "step {s}: velocity {vel}");
+        accents += (vel == 127) as usize;
+        assert!(m1.plock(s - 1, midi_slot::LEN).is_some(), "step {s}: LEN");
+    }
+    assert!(accents > 0 && accents < trigs.len(), "some accents");
+    // The other MIDI tracks and steps 17-64 are untouched.
+    assert!((16..64).all(|s| m1.step_kind(s) == StepKind::Empty));
+    check_clean(&dir);
 }

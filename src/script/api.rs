@@ -9,13 +9,13 @@ use crate::format::types::{MachineType, MicroTiming, TrigCondition};
 use crate::project::Project;
 use rhai::{Array, Dynamic, Engine, EvalAltResult, INT};
 
-type Res<T> = Result<T, Box<EvalAltResult>>;
+pub(super) type Res<T> = Result<T, Box<EvalAltResult>>;
 
-fn err<T>(msg: impl Into<String>) -> Res<T> {
+pub(super) fn err<T>(msg: impl Into<String>) -> Res<T> {
     Err(msg.into().into())
 }
 
-fn index(what: &str, n: INT, max: usize) -> Res<usize> {
+pub(super) fn index(what: &str, n: INT, max: usize) -> Res<usize> {
     if n < 1 || n > max as INT {
         return err(format!("{what} {n}: expected 1..={max}"));
     }
@@ -25,7 +25,7 @@ fn index(what: &str, n: INT, max: usize) -> Res<usize> {
 /// The project a script runs on.
 #[derive(Clone)]
 pub struct ProjectH {
-    w: Shared,
+    pub(super) w: Shared,
     tempo: f64,
 }
 
@@ -48,8 +48,8 @@ pub struct SettingsH {
 /// `project.bank(n)`.
 #[derive(Clone)]
 pub struct BankH {
-    w: Shared,
-    b: usize,
+    pub(super) w: Shared,
+    pub(super) b: usize,
 }
 
 /// `bank.pattern(n)`.
@@ -77,10 +77,19 @@ pub struct StepH {
     s: usize,
 }
 
-/// `track.steps`: `track.steps[5].condition = "FILL"` (Rhai cannot assign to a property of
-/// a method call's result, `track.step(5).condition = ..`, but can through an indexer).
+/// `track.steps` / `track.step`: `track.steps[5].condition = "FILL"` (Rhai cannot assign to a
+/// property of a method call's result, but can through an indexer; `track.step(5).condition`
+/// is rewritten to `track.step[5].condition` before compiling, see [`super::rewrite`]).
 #[derive(Clone)]
 pub struct StepsH(TrackH);
+
+/// `project.banks[n]` / `project.bank[n]`.
+#[derive(Clone)]
+pub struct BanksH(ProjectH);
+
+/// `bank.patterns[n]` / `bank.pattern[n]`.
+#[derive(Clone)]
+pub struct PatternsH(BankH);
 
 /// `pattern.audio_tracks` / `pattern.midi_tracks`, indexed 1..=8.
 #[derive(Clone)]
@@ -171,7 +180,7 @@ impl Tr<'_> {
     }
 }
 
-fn value_text(v: &Dynamic) -> Result<String, String> {
+pub(super) fn value_text(v: &Dynamic) -> Result<String, String> {
     if let Some(s) = v.read_lock::<rhai::ImmutableString>() {
         return Ok(s.to_string());
     }
@@ -312,12 +321,20 @@ fn register_project(e: &mut Engine) {
         w: p.w.clone(),
         tempo: p.tempo,
     });
-    e.register_fn("bank", |p: &mut ProjectH, n: INT| -> Res<BankH> {
+    fn bank(p: &ProjectH, n: INT) -> Res<BankH> {
         Ok(BankH {
             w: p.w.clone(),
             b: index("bank", n, 16)?,
         })
-    });
+    }
+    e.register_fn("bank", |p: &mut ProjectH, n: INT| bank(p, n));
+    e.register_type_with_name::<BanksH>("Banks");
+    for name in ["bank", "banks"] {
+        e.register_get(name, |p: &mut ProjectH| BanksH(p.clone()));
+        e.register_set(name, |_: &mut ProjectH, _: BanksH| {});
+    }
+    e.register_indexer_get(|b: &mut BanksH, n: INT| bank(&b.0, n));
+    e.register_indexer_set(|_: &mut BanksH, _: INT, _: BankH| {});
     e.register_get("tempo", |s: &mut SettingsH| -> Res<f64> {
         let w = s.w.lock().map_err(|_| "internal state poisoned")?;
         Ok(w.tempo.unwrap_or(s.tempo))
@@ -333,13 +350,21 @@ fn register_project(e: &mut Engine) {
     e.register_set("tempo", |s: &mut SettingsH, bpm: INT| {
         set_tempo(s, bpm as f64)
     });
-    e.register_fn("pattern", |b: &mut BankH, n: INT| -> Res<PatternH> {
+    fn pattern(b: &BankH, n: INT) -> Res<PatternH> {
         Ok(PatternH {
             w: b.w.clone(),
             b: b.b,
             p: index("pattern", n, 16)?,
         })
-    });
+    }
+    e.register_fn("pattern", |b: &mut BankH, n: INT| pattern(b, n));
+    e.register_type_with_name::<PatternsH>("Patterns");
+    for name in ["pattern", "patterns"] {
+        e.register_get(name, |b: &mut BankH| PatternsH(b.clone()));
+        e.register_set(name, |_: &mut BankH, _: PatternsH| {});
+    }
+    e.register_indexer_get(|b: &mut PatternsH, n: INT| pattern(&b.0, n));
+    e.register_indexer_set(|_: &mut PatternsH, _: INT, _: PatternH| {});
     fn track(p: &PatternH, n: INT, midi: bool) -> Res<TrackH> {
         Ok(TrackH {
             w: p.w.clone(),
@@ -350,16 +375,16 @@ fn register_project(e: &mut Engine) {
         })
     }
     e.register_type_with_name::<TracksH>("Tracks");
-    e.register_get("audio_tracks", |p: &mut PatternH| TracksH {
-        p: p.clone(),
-        midi: false,
-    });
-    e.register_get("midi_tracks", |p: &mut PatternH| TracksH {
-        p: p.clone(),
-        midi: true,
-    });
-    e.register_set("audio_tracks", |_: &mut PatternH, _: TracksH| {});
-    e.register_set("midi_tracks", |_: &mut PatternH, _: TracksH| {});
+    for (name, midi) in [
+        ("audio_tracks", false),
+        ("audio_track", false),
+        ("track", false),
+        ("midi_tracks", true),
+        ("midi_track", true),
+    ] {
+        e.register_get(name, move |p: &mut PatternH| TracksH { p: p.clone(), midi });
+        e.register_set(name, |_: &mut PatternH, _: TracksH| {});
+    }
     e.register_indexer_get(|t: &mut TracksH, n: INT| track(&t.p, n, t.midi));
     e.register_indexer_set(|_: &mut TracksH, _: INT, _: TrackH| {});
     e.register_fn("audio_track", |p: &mut PatternH, n: INT| track(p, n, false));
@@ -399,8 +424,10 @@ fn register_track(e: &mut Engine) {
         })
     });
     e.register_type_with_name::<StepsH>("Steps");
-    e.register_get("steps", |t: &mut TrackH| StepsH(t.clone()));
-    e.register_set("steps", |_: &mut TrackH, _: StepsH| {});
+    for name in ["steps", "step"] {
+        e.register_get(name, |t: &mut TrackH| StepsH(t.clone()));
+        e.register_set(name, |_: &mut TrackH, _: StepsH| {});
+    }
     e.register_indexer_get(|t: &mut StepsH, n: INT| -> Res<StepH> {
         Ok(StepH {
             tr: t.0.clone(),
@@ -616,6 +643,49 @@ fn register_step(e: &mut Engine) {
         let slot = index("CC", n, 10)?;
         s.set_midi_lock(midi_slot::CC1 + slot, "CC value", v)
     });
+}
+
+/// Gives a tracker script its target: `pattern` (the pattern handle), `tracks` (the
+/// target's tracks, audio then MIDI) and `selection` (`#{bank, pattern, tracks, steps}`,
+/// 1-based numbers; `tracks` as `T1`..`T8`, `M1`..`M8`).
+pub(super) fn push_target(scope: &mut rhai::Scope, w: &Shared, t: &super::Target) {
+    let pattern = PatternH {
+        w: w.clone(),
+        b: t.bank,
+        p: t.pattern,
+    };
+    let tracks: Array = t
+        .tracks
+        .iter()
+        .map(|&n| {
+            Dynamic::from(TrackH {
+                w: w.clone(),
+                b: t.bank,
+                p: t.pattern,
+                t: n % 8,
+                midi: n >= 8,
+            })
+        })
+        .collect();
+    let mut sel = rhai::Map::new();
+    sel.insert("bank".into(), (t.bank as INT + 1).into());
+    sel.insert("pattern".into(), (t.pattern as INT + 1).into());
+    sel.insert(
+        "tracks".into(),
+        Dynamic::from_array(
+            t.tracks
+                .iter()
+                .map(|&n| crate::edit::document::track_name(n).into())
+                .collect(),
+        ),
+    );
+    sel.insert(
+        "steps".into(),
+        Dynamic::from_array(t.steps.iter().map(|&s| (s as INT + 1).into()).collect()),
+    );
+    scope.push("pattern", pattern);
+    scope.push("tracks", tracks);
+    scope.push("selection", sel);
 }
 
 pub(super) fn register(e: &mut Engine) {

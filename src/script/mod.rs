@@ -8,14 +8,19 @@
 
 mod api;
 mod helpers;
+mod part;
+pub mod rewrite;
 
 use crate::format::Bank;
+use crate::format::slot_attrs::SlotRef;
 use crate::project::{FileId, Project};
 use rhai::{Engine, EvalAltResult, Position, Scope};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 pub use helpers::euclid;
+pub use part::recorder_source;
 
 /// Operations one script may run.
 pub const MAX_OPERATIONS: u64 = 20_000_000;
@@ -69,6 +74,8 @@ pub struct Outcome {
     pub changed_steps: usize,
     /// What the script printed (`print`), in order.
     pub output: Vec<String>,
+    /// The samples `project.add_sample` assigned: slot and its `PATH`.
+    pub added_samples: Vec<(SlotRef, String)>,
 }
 
 /// The project state a script edits: copies of the banks and the project tempo, applied to
@@ -77,6 +84,10 @@ pub(crate) struct Work {
     pub(crate) banks: Vec<Bank>,
     pub(crate) touched: [bool; 16],
     pub(crate) tempo: Option<f64>,
+    /// Every slot with a sample (its `PATH`), including those `add_sample` assigned.
+    pub(crate) slots: BTreeMap<SlotRef, String>,
+    /// The samples `add_sample` assigned, in order.
+    pub(crate) pending: Vec<part::PendingSample>,
 }
 
 pub(crate) type Shared = Arc<Mutex<Work>>;
@@ -90,6 +101,7 @@ pub fn engine() -> Engine {
         array: MAX_ARRAY,
     });
     api::register(&mut e);
+    part::register(&mut e);
     helpers::register(&mut e);
     e
 }
@@ -104,14 +116,41 @@ pub fn file_name(id: FileId) -> String {
     }
 }
 
-/// Runs the script `source` (read from `path`, named in errors) on `project`. On success the
-/// edits are applied to `project` (marking the changed files dirty; nothing is written);
-/// on an error the project is left as it was.
-pub fn run(project: &mut Project, path: &Path, source: &str) -> Result<Outcome, ScriptError> {
+/// What a script run from the tracker acts on: a pattern and a block of its tracks and
+/// steps (the selection, or every track and step of the pattern).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// Bank 0..16.
+    pub bank: usize,
+    /// Pattern 0..16.
+    pub pattern: usize,
+    /// Tracks 0..16 (0-7 audio T1-T8, 8-15 MIDI M1-M8).
+    pub tracks: Vec<usize>,
+    /// Steps 0..64.
+    pub steps: Vec<usize>,
+}
+
+/// Runs `source` on copies of `project`'s banks (the project is not changed), with `target`
+/// given to the script as `pattern`, `tracks` and `selection`: returns the work done and
+/// what the script printed.
+fn execute(
+    project: &Project,
+    path: &Path,
+    source: &str,
+    target: Option<&Target>,
+) -> Result<(Work, Vec<String>), ScriptError> {
     let work: Shared = Arc::new(Mutex::new(Work {
         banks: (0..16).map(|i| project.bank(i).clone()).collect(),
         touched: [false; 16],
         tempo: None,
+        slots: project
+            .project_file()
+            .slots()
+            .into_iter()
+            .filter(|s| !s.path.is_empty())
+            .map(|s| (s.slot, s.path))
+            .collect(),
+        pending: Vec::new(),
     }));
     let printed = Arc::new(Mutex::new(Vec::<String>::new()));
     let mut engine = engine();
@@ -124,21 +163,81 @@ pub fn run(project: &mut Project, path: &Path, source: &str) -> Result<Outcome, 
         });
     }
     let ast = engine
-        .compile(source)
+        .compile(rewrite::rewrite(source))
         .map_err(|e| ScriptError::at(path, e.position(), e.err_type().to_string()))?;
     let mut scope = Scope::new();
     scope.push("project", api::ProjectH::new(work.clone(), project));
+    if let Some(t) = target {
+        api::push_target(&mut scope, &work, t);
+    }
     engine
         .run_ast_with_scope(&mut scope, &ast)
         .map_err(|e| runtime_error(path, &e))?;
     drop(scope);
-    let mut work = work
-        .lock()
-        .map_err(|_| ScriptError::at(path, Position::NONE, "internal state poisoned".into()))?;
+    let output = printed.lock().map(|p| p.clone()).unwrap_or_default();
+    let work = Arc::try_unwrap(work)
+        .ok()
+        .and_then(|m| m.into_inner().ok())
+        .ok_or_else(|| {
+            ScriptError::at(
+                path,
+                Position::NONE,
+                "the script kept a handle alive".into(),
+            )
+        })?;
+    Ok((work, output))
+}
+
+/// Runs a tracker script on `target` without changing `project`: returns bank
+/// `target.bank` as the script left it (the caller copies what lies inside the target) and
+/// what the script printed.
+pub fn run_on_target(
+    project: &Project,
+    path: &Path,
+    source: &str,
+    target: &Target,
+) -> Result<(Bank, Vec<String>), ScriptError> {
+    let (mut work, output) = execute(project, path, source, Some(target))?;
+    if target.bank >= 16 {
+        return Err(ScriptError::at(path, Position::NONE, "no such bank".into()));
+    }
+    Ok((
+        std::mem::replace(&mut work.banks[target.bank], Bank::blank()),
+        output,
+    ))
+}
+
+/// Runs the script `source` (read from `path`, named in errors) on `project`. On success the
+/// edits are applied to `project` (marking the changed files dirty; nothing is written);
+/// on an error the project is left as it was.
+pub fn run(project: &mut Project, path: &Path, source: &str) -> Result<Outcome, ScriptError> {
+    let (mut work, output) = execute(project, path, source, None)?;
     let mut outcome = Outcome {
-        output: printed.lock().map(|p| p.clone()).unwrap_or_default(),
+        output,
         ..Outcome::default()
     };
+    // Check every added sample before changing anything: a missing or unplayable file, or
+    // one outside the project and the set's AUDIO folder, fails the run at its line.
+    for s in &work.pending {
+        let what =
+            |e: String| ScriptError::at(path, s.pos, format!("add_sample {:?}: {e}", s.spec));
+        crate::project::contain::slot_file(project, &s.slot.to_string(), &s.path)
+            .map_err(|e| what(e.to_string()))?;
+        let bytes = project
+            .read_sample(&s.path)
+            .map_err(|e| what(e.to_string()))?;
+        crate::project::sample_file::sample_info(&s.path, &bytes)
+            .map_err(|e| what(e.to_string()))?;
+    }
+    for s in &work.pending {
+        crate::project::slots::assign_file(project, s.slot, &s.path)
+            .map_err(|e| ScriptError::at(path, s.pos, format!("add_sample {:?}: {e}", s.spec)))?;
+        outcome.added_samples.push((s.slot, s.path.clone()));
+    }
+    if !work.pending.is_empty() {
+        outcome.changed_files.push(FileId::Project);
+        outcome.changed_files.push(FileId::Markers);
+    }
     if let Some(bpm) = work.tempo
         && project.project_file().tempo_bpm() != Some((bpm * 24.0).round() / 24.0)
     {
@@ -146,7 +245,9 @@ pub fn run(project: &mut Project, path: &Path, source: &str) -> Result<Outcome, 
             .project_file_mut()
             .set_tempo_bpm(bpm)
             .map_err(|e| ScriptError::at(path, Position::NONE, e.to_string()))?;
-        outcome.changed_files.push(FileId::Project);
+        if !outcome.changed_files.contains(&FileId::Project) {
+            outcome.changed_files.push(FileId::Project);
+        }
     }
     for i in 0..16 {
         if !work.touched[i] {
@@ -160,6 +261,10 @@ pub fn run(project: &mut Project, path: &Path, source: &str) -> Result<Outcome, 
             outcome.changed_files.push(FileId::Bank(i));
         }
     }
+    let order = FileId::all();
+    outcome
+        .changed_files
+        .sort_by_key(|id| order.iter().position(|x| x == id));
     Ok(outcome)
 }
 

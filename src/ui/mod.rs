@@ -20,6 +20,7 @@ pub use crate::edit::document as model;
 pub mod copying;
 pub mod edits;
 pub mod recorder_band;
+pub mod script_menu;
 pub mod sheet;
 pub mod state_ops;
 pub mod theme;

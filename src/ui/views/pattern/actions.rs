@@ -91,6 +91,7 @@ commands! {
             (4) "pattern.rec_src3", "Toggle recorder trig source SRC3 at the cursor", ["ctrl+alt+x"];
         }
         RecOneshot { "pattern.rec_oneshot", "Toggle the one-shot flag of the recorder trig at the cursor", ["ctrl+alt+e"]; }
+        Script { "pattern.script", "Script menu: run a script (config dir scripts/ or shipped) on the selection or the whole pattern, as one undo step", ["shift+F2"]; }
         TrackSettings { "pattern.track_settings", "Open / close the track settings panel (up/down choose, left/right change)", ["ctrl+alt+t"]; }
         Note(u8) {
             (0) "pattern.note.n0", "Enter note C (octave current)", ["z"];

@@ -290,6 +290,16 @@ impl PatternView {
                 )
             }
             PatternCmd::Double => self.double(ctx, &layout),
+            PatternCmd::Script => {
+                let target = self.script_target(ctx, &layout);
+                let entries =
+                    crate::ui::script_menu::entries(crate::ui::script_menu::user_dir().as_deref());
+                Self::prompt(
+                    &crate::ui::script_menu::title(&entries, &target),
+                    "pattern.script",
+                    String::new(),
+                )
+            }
             PatternCmd::Rotate(_) | PatternCmd::Reverse | PatternCmd::Halve => {
                 let b = self.block_or_track(ctx, &layout);
                 let cmd = match cmd {

@@ -26,6 +26,21 @@ impl PatternView {
         }
     }
 
+    /// What a script from the menu acts on: the selection's tracks and steps, or every
+    /// track and step of the current pattern.
+    pub(super) fn script_target(&self, ctx: &Ctx, layout: &[TrackCols]) -> crate::script::Target {
+        let (tracks, steps) = match self.selection(ctx, layout) {
+            Some(b) => (b.tracks(), b.rows.collect()),
+            None => ((0..TRACKS).collect(), (0..STEPS).collect()),
+        };
+        crate::script::Target {
+            bank: ctx.nav.bank,
+            pattern: ctx.nav.pattern,
+            tracks,
+            steps,
+        }
+    }
+
     pub(super) fn prompt(title: &str, tag: &'static str, initial: String) -> Outcome {
         Outcome::Prompt {
             title: title.into(),
@@ -120,6 +135,18 @@ impl PatternView {
                 }
                 _ => Outcome::Error(format!("N must be 1-64, got `{text}`")),
             },
+            "pattern.script" => {
+                use crate::ui::script_menu;
+                let target = self.script_target(ctx, &layout);
+                let entries = script_menu::entries(script_menu::user_dir().as_deref());
+                let Some(entry) = script_menu::pick(&entries, text) else {
+                    return Outcome::Error(format!("no script `{}` in the menu", text.trim()));
+                };
+                match script_menu::run(&mut ctx.doc, entry, &target) {
+                    Ok(m) => Outcome::Message(m),
+                    Err(e) => Outcome::Error(e),
+                }
+            }
             "pattern.euclid" => match nums.as_slice() {
                 [k, n, rest @ ..] if *n >= 1 && *n <= 64 && *k >= 0 && *k <= *n => {
                     let rotation = rest.first().copied().unwrap_or(0).rem_euclid(*n) as u8;
