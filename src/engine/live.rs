@@ -19,6 +19,7 @@
 use super::fx::FxBlock;
 use super::render::{AUDIO_TRACKS, MASTER, Trigger, event_triggers, frames_of};
 use super::sample::Samples;
+use super::lfo::TrackLfo;
 use super::voice::Voice;
 use super::{SAMPLE_RATE, laws};
 use crate::format::MachineType;
@@ -242,6 +243,7 @@ struct TrackState {
     queue: VecDeque<Trigger>,
     voice: Option<Voice>,
     fx: [FxBlock; 2],
+    lfo: TrackLfo,
 }
 
 /// The control side: sends commands, frees what comes back, reads the status.
@@ -279,6 +281,7 @@ pub fn live_pair() -> (LiveEngine, LiveControl) {
             queue: VecDeque::with_capacity(QUEUE),
             voice: None,
             fx: [FxBlock::preallocated(), FxBlock::preallocated()],
+            lfo: TrackLfo::default(),
         })
         .collect();
     let engine = LiveEngine {
@@ -394,6 +397,7 @@ impl LiveEngine {
             let [a, b] = song.first_fx[t];
             tr.fx[0].set(a.0, a.1, song.step_secs);
             tr.fx[1].set(b.0, b.1, song.step_secs);
+            tr.lfo.reset(origin);
         }
         self.machines = song.machines;
         self.master = song.master;
@@ -417,6 +421,7 @@ impl LiveEngine {
             tr.voice = None;
             tr.fx[0].reset();
             tr.fx[1].reset();
+            tr.lfo.reset(0);
         }
     }
 
@@ -643,7 +648,9 @@ impl LiveEngine {
                         tr.fx[0].trigger();
                         tr.fx[1].trigger();
                     }
+                    tr.lfo.trigger(frame, &x.lfo, x.trigless);
                 }
+                tr.lfo.control(frame, tr.voice.as_mut(), &mut tr.fx);
                 let mut s = match (master_gain, input) {
                     (Some(g), _) => {
                         let mut m = [0.0f32; 2];

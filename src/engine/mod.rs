@@ -6,6 +6,7 @@
 //! - [`sample`]: samples held in memory at 44.1 kHz with their slot's trim, loop and
 //!   slices; [`load`] reads them from a project (the only I/O, done before rendering).
 //! - [`voice`]: one playing sample with its AMP envelope.
+//! - [`lfo`]: LFOs 1-3 of a track, modulating its voice and FX at control rate.
 //! - [`fx`]: the FX1/FX2 blocks that are rendered (FILTER with its envelope, EQ, DJ EQ,
 //!   DELAY, the reverbs; others pass through).
 //! - [`render`]: the offline renderer: events to per-track buffers and the main mix.
@@ -16,6 +17,7 @@
 
 pub mod fx;
 pub mod laws;
+pub mod lfo;
 pub mod live;
 pub mod load;
 pub mod render;
