@@ -317,7 +317,12 @@ impl TrackLfo {
     /// LFO outputs and applies them to the voice and the FX. Does nothing while the LFOs
     /// are idle (no depth), so a track without LFOs renders exactly as before.
     #[inline]
-    pub(crate) fn control(&mut self, frame: usize, voice: Option<&mut Voice>, fx: &mut [FxBlock; 2]) {
+    pub(crate) fn control(
+        &mut self,
+        frame: usize,
+        voice: Option<&mut Voice>,
+        fx: &mut [FxBlock; 2],
+    ) {
         let Some(t) = self.trig else {
             return;
         };
@@ -331,6 +336,7 @@ impl TrackLfo {
         }
         self.advance(f, &t);
         let mut offsets = [0.0f32; 30];
+        let mut aimed = [false; 30];
         let mut outs = [0.0f32; 3];
         for (k, out) in outs.iter_mut().enumerate() {
             let (_, dep) = self.spd_dep(&t, k);
@@ -340,12 +346,14 @@ impl TrackLfo {
                 _ => self.wave(&t, k),
             };
             *out = w * dep;
-            if let Some(o) = offsets.get_mut(usize::from(t.lfos[k].target)) {
+            let tg = usize::from(t.lfos[k].target);
+            if let Some(o) = offsets.get_mut(tg) {
                 *o += *out;
+                aimed[tg] |= t.lfos[k].shape.is_some() && t.values[9 + k] > 0;
             }
         }
         self.out = outs;
-        apply(&t, &offsets, voice, fx);
+        apply(&t, &offsets, &aimed, voice, fx);
     }
 }
 
@@ -354,11 +362,18 @@ fn moved(t: &LfoTrig, offsets: &[f32; 30], i: usize) -> f32 {
     (f32::from(t.values[i]) + offsets[i]).clamp(0.0, 127.0)
 }
 
-/// Applies the LFO offsets: PTCH, RATE, VOL and BAL to the playing voice's speed and
-/// gains; FX1/FX2 parameters (rounded to knob steps) to the FX blocks.
-fn apply(t: &LfoTrig, offsets: &[f32; 30], voice: Option<&mut Voice>, fx: &mut [FxBlock; 2]) {
-    let hits = |a: usize, b: usize| offsets[a..b].iter().any(|&o| o != 0.0);
-    let voice_moved = (t.has_pitch && offsets[0] != 0.0) || offsets[3] != 0.0 || hits(15, 17);
+/// Applies the LFO offsets to the targets an LFO with depth is `aimed` at: PTCH, RATE, VOL
+/// and BAL to the playing voice's speed and gains; FX1/FX2 parameters (rounded to knob
+/// steps) to the FX blocks.
+fn apply(
+    t: &LfoTrig,
+    offsets: &[f32; 30],
+    aimed: &[bool; 30],
+    voice: Option<&mut Voice>,
+    fx: &mut [FxBlock; 2],
+) {
+    let hits = |a: usize, b: usize| aimed[a..b].iter().any(|&x| x);
+    let voice_moved = (t.has_pitch && aimed[0]) || aimed[3] || hits(15, 17);
     if voice_moved && let Some(v) = voice {
         let st = (moved(t, offsets, 0) - 64.0).clamp(-12.0, 12.0);
         let pitch = 2f64.powf(f64::from(st) / 12.0);

@@ -17,9 +17,9 @@
 //! [`super::render`] (checked by `tests/engine_live.rs`).
 
 use super::fx::FxBlock;
+use super::lfo::TrackLfo;
 use super::render::{AUDIO_TRACKS, MASTER, Trigger, event_triggers, frames_of};
 use super::sample::Samples;
-use super::lfo::TrackLfo;
 use super::voice::Voice;
 use super::{SAMPLE_RATE, laws};
 use crate::format::MachineType;
