@@ -224,12 +224,12 @@ fn lfo_setup_and_arp_notes_are_typed_as_the_device_shows_them() {
     let base = PARTS_AT + part * PART_LEN;
     press(&mut a, &["F3", "tab", "tab", "tab"]);
     let before = bank_bytes(&a);
-    // T2 LFO2 WAVE (row 5): SINE is code 1 of the waveform table.
+    // T2 LFO2 WAVE (row 5): ITRI is code 1 of the waveform table.
     press(&mut a, &["right", "down", "down", "down", "down"]);
-    answer(&mut a, "enter", "sine");
+    answer(&mut a, "enter", "itri");
     assert_eq!(
         a.message.clone().unwrap().0,
-        "T2 LFO2 WAVE = SINE (stored 1)"
+        "T2 LFO2 WAVE = ITRI (stored 1)"
     );
     assert_one_byte_edit(&mut a, &before, part, base + TRACK_SETUPS + 30 + 4, 1);
     // T2 LFO1 TRIG (row 10) stepped: FREE -> TRIG.

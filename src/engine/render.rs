@@ -303,6 +303,25 @@ pub(crate) fn event_triggers(
                 );
             }
         }
+        for k in 0..3 {
+            let target = part.lfo.target[k];
+            if v[9 + k] > 0 && matches!(target, 1 | 2 | 4 | 5 | 12 | 13 | 14 | 17) {
+                note(
+                    list,
+                    format!(
+                        "T{}: LFO{} to {} not rendered",
+                        t + 1,
+                        k + 1,
+                        crate::format::lfo::lfo_target_name(
+                            target,
+                            part.machine,
+                            part.fx1,
+                            part.fx2
+                        )
+                    ),
+                );
+            }
+        }
         if part.setup[3] == 1 {
             note(
                 list,
