@@ -248,6 +248,28 @@ fn a_custom_design_shows_its_16_values_in_the_level() {
 }
 
 #[test]
+fn an_lfo_on_strt_moves_each_trigs_start_point() {
+    // A ramp: frame i holds i / n, so a voice's first frame tells its start point.
+    let n = 200_000usize;
+    let s = samples((0..n).map(|i| i as f32 / n as f32).collect());
+    // SQR, two steps a cycle, DEP 32 around STRT 64: +1 on step 1 (STRT 96, start 3/4 of
+    // the sample), -1 on step 2 (STRT 32, start 1/4).
+    let mut p = pattern(1, 4, 4, 0, 64, 32);
+    p.part.audio[0].values[1] = 64;
+    p.tracks[0].steps[1] = SeqStep::trig();
+    let r = run(p, &s);
+    let t1 = STEP.round() as usize;
+    for (frame, fraction) in [(0usize, 0.75), (t1, 0.25)] {
+        let want = (fraction * n as f64).floor() / n as f64;
+        assert!(
+            close(r.main[frame][0], want, 1e-4),
+            "trig at {frame}: {}, expected {want}",
+            r.main[frame][0]
+        );
+    }
+}
+
+#[test]
 fn zero_depth_renders_bit_identically_to_no_lfo() {
     let s = samples(sine(441.0, 3.0));
     let plain = {

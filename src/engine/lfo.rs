@@ -9,7 +9,10 @@
 
 use super::SAMPLE_RATE;
 use super::fx::FxBlock;
-use super::voice::Voice;
+use super::laws;
+use super::render::frames_of;
+use super::sample::SampleRegion;
+use super::voice::{Voice, VoiceSpec};
 use crate::format::lfo::{LfoDesign, LfoTrigMode, LfoWave, lfo_multiplier};
 
 /// Frames between two LFO updates (control rate: 1378 updates a second).
@@ -111,6 +114,8 @@ pub(crate) struct LfoTrig {
     fx_codes: [u8; 2],
     /// The track's step length (seconds): the LFO runs at SPD x MULT / 2048 cycles a step.
     step_secs: f64,
+    /// The sample's trim when STRT is a linear start point (not in slice mode).
+    pub(crate) trim: Option<SampleRegion>,
 }
 
 impl LfoTrig {
@@ -169,6 +174,7 @@ impl LfoTrig {
             has_pitch,
             fx_codes,
             step_secs,
+            trim: None,
         }
     }
 
@@ -335,6 +341,54 @@ impl TrackLfo {
             return;
         }
         self.advance(f, &t);
+        let (offsets, aimed) = self.offsets(&t);
+        apply(&t, &offsets, &aimed, voice, fx);
+    }
+
+    /// The voice a trig starts, moved by the LFOs aimed at what is read when a sample
+    /// starts: STRT (linear start point), LEN (LEN mode TIME), ATK, HOLD and REL. Call after
+    /// [`TrackLfo::trigger`] at the same frame.
+    pub(crate) fn start(&mut self, spec: &mut VoiceSpec) {
+        let Some(t) = self.trig else {
+            return;
+        };
+        if t.idle() {
+            return;
+        }
+        let (offsets, aimed) = self.offsets(&t);
+        let knob = |i: usize| moved(&t, &offsets, i).round() as u8;
+        if aimed[1]
+            && let Some(trim) = t.trim
+        {
+            let len = trim.end.saturating_sub(trim.start);
+            let start = trim.start + (laws::start_fraction(knob(1)) * len as f64) as usize;
+            spec.region = SampleRegion {
+                start,
+                end: trim.end,
+                loop_start: trim.loop_start.filter(|l| *l >= start),
+            };
+        }
+        if aimed[2] && spec.gate.is_some() {
+            spec.gate = Some(frames_of(laws::len_time_steps(knob(2)) * t.step_secs));
+        }
+        if aimed[12] {
+            spec.env.attack = frames_of(laws::env_secs(knob(12)));
+        }
+        if aimed[13] {
+            let v = knob(13);
+            spec.env.hold = (!laws::hold_is_infinite(v)).then(|| frames_of(laws::env_secs(v)));
+        }
+        if aimed[14] {
+            let v = knob(14);
+            spec.env.release =
+                (!laws::release_is_infinite(v)).then(|| frames_of(laws::env_secs(v)));
+        }
+    }
+
+    /// The LFO outputs now as offsets per target (knob steps) and which targets an LFO with
+    /// depth is aimed at; remembers the outputs for LFOs aimed at SPD/DEP.
+    fn offsets(&mut self, t: &LfoTrig) -> ([f32; 30], [bool; 30]) {
+        let t = *t;
         let mut offsets = [0.0f32; 30];
         let mut aimed = [false; 30];
         let mut outs = [0.0f32; 3];
@@ -353,7 +407,7 @@ impl TrackLfo {
             }
         }
         self.out = outs;
-        apply(&t, &offsets, &aimed, voice, fx);
+        (offsets, aimed)
     }
 }
 

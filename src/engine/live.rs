@@ -637,8 +637,13 @@ impl LiveEngine {
                     let Some(x) = tr.queue.pop_front() else {
                         break;
                     };
+                    tr.lfo.trigger(frame, &x.lfo, x.trigless);
                     if !x.trigless {
-                        tr.voice = x.spec.map(Voice::new);
+                        let lfo = &mut tr.lfo;
+                        tr.voice = x.spec.map(|mut s| {
+                            lfo.start(&mut s);
+                            Voice::new(s)
+                        });
                     } else if let (Some(v), Some(spec)) = (tr.voice.as_mut(), x.spec.as_ref()) {
                         v.retune(spec.speed, spec.gain);
                     }
@@ -648,7 +653,6 @@ impl LiveEngine {
                         tr.fx[0].trigger();
                         tr.fx[1].trigger();
                     }
-                    tr.lfo.trigger(frame, &x.lfo, x.trigless);
                 }
                 tr.lfo.control(frame, tr.voice.as_mut(), &mut tr.fx);
                 let mut s = match (master_gain, input) {

@@ -305,7 +305,7 @@ pub(crate) fn event_triggers(
         }
         for k in 0..3 {
             let target = part.lfo.target[k];
-            if v[9 + k] > 0 && matches!(target, 1 | 2 | 4 | 5 | 12 | 13 | 14 | 17) {
+            if v[9 + k] > 0 && matches!(target, 4 | 5 | 17) {
                 note(
                     list,
                     format!(
@@ -343,7 +343,7 @@ pub(crate) fn event_triggers(
         });
     let designs = std::array::from_fn(|k| item.pattern.part.audio[k].lfo_design);
     let gain_rest = sound.map_or(1.0, |s| s.gain) * laws::level_gain(part.levels[0]) * xlv;
-    let lfo = LfoTrig::new(
+    let mut lfo = LfoTrig::new(
         &part.lfo,
         &designs,
         v,
@@ -356,6 +356,11 @@ pub(crate) fn event_triggers(
         [part.fx1, part.fx2],
         ev.step_secs,
     );
+    if let Some(snd) = sound
+        && !(part.setup[1] == 1 && !snd.slices.is_empty())
+    {
+        lfo.trim = Some(snd.trim);
+    }
     let plays = laws::retrig_plays(v[4]);
     let retrig = laws::retrig_steps(v[5]) * ev.step_secs;
     if !ev.data.trig {
@@ -565,8 +570,12 @@ fn render_track(trigs: &[Trigger], buf: &mut [[f32; 2]], start: Start) {
     for (frame, out) in buf.iter_mut().enumerate() {
         while next < trigs.len() && trigs[next].frame <= frame {
             let t = &trigs[next];
+            lfo.trigger(frame, &t.lfo, t.trigless);
             if !t.trigless {
-                voice = t.spec.clone().map(Voice::new);
+                voice = t.spec.clone().map(|mut s| {
+                    lfo.start(&mut s);
+                    Voice::new(s)
+                });
             } else if let (Some(v), Some(spec)) = (voice.as_mut(), t.spec.as_ref()) {
                 v.retune(spec.speed, spec.gain);
             }
@@ -576,7 +585,6 @@ fn render_track(trigs: &[Trigger], buf: &mut [[f32; 2]], start: Start) {
                 fx[0].trigger();
                 fx[1].trigger();
             }
-            lfo.trigger(frame, &t.lfo, t.trigless);
             next += 1;
         }
         lfo.control(frame, voice.as_mut(), &mut fx);
