@@ -245,7 +245,7 @@ fn lfo_setup_and_arp_notes_are_typed_as_the_device_shows_them() {
     assert!(msg.1, "{msg:?}");
     assert_eq!(
         msg.0,
-        "LFO1 TRIG takes FREE, TRIG, HOLD, ONE, HALF (or a stored value #0..#4), got \"SOMETIMES\""
+        "LFO1 TRIG takes FREE, TRIG, HOLD, ONE, HALF, SYNC TRIG, SYNC ONE, SYNC HALF (or a stored value #0..#7), got \"SOMETIMES\""
     );
     assert_eq!(bank_bytes(&a), before);
     // Arp page: M3 note 1 = -2 semitones, stored as a signed byte.
