@@ -357,7 +357,7 @@ pub(crate) fn event_triggers(
         ev.step_secs,
     );
     if let Some(snd) = sound
-        && !(part.setup[1] == 1 && !snd.slices.is_empty())
+        && (part.setup[1] != 1 || snd.slices.is_empty())
     {
         lfo.trim = Some(snd.trim);
     }
