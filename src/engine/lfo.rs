@@ -329,14 +329,17 @@ impl TrackLfo {
         voice: Option<&mut Voice>,
         fx: &mut [FxBlock; 2],
     ) {
-        let Some(t) = self.trig else {
+        if self.trig.is_none() {
             return;
-        };
+        }
         let f = frame as i64;
         if !self.pending && (f - self.origin).rem_euclid(CONTROL_FRAMES as i64) != 0 {
             return;
         }
         self.pending = false;
+        let Some(t) = self.trig else {
+            return;
+        };
         if t.idle() {
             return;
         }
