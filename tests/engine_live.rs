@@ -15,6 +15,7 @@ use octa::engine::sample::{Sample, Samples, SlotSound};
 use octa::engine::stretch::{self, StretchKey, StretchMode};
 use octa::engine::{RenderOptions, Song, live_pair, render};
 use octa::format::slot_attrs::TimeStretch;
+use octa::format::lfo::{LfoDesign, LfoSetup};
 use octa::format::{MachineType, MicroTiming};
 use octa::seq::model::{DeviceSetup, SeqPattern, SeqStep};
 use octa::seq::timeline::{PlayItem, RowOptions};
@@ -130,6 +131,35 @@ fn busy() -> SeqPattern {
         a.values[13] = 30; // HOLD
     }
     p.part.audio[2].values[24..30].copy_from_slice(&[15, 64, 100, 0, 127, 90]);
+    // LFOs: T1 VOL (SQR, TRIG), PTCH (TRI, FREE), FX1 BASE (design T2, HOLD); T2 RND on
+    // FX1 WDTH and its own design; T3 FX2 TIME (delay) with ONE.
+    p.part.audio[0].lfo = LfoSetup {
+        target: [15, 0, 18],
+        wave: [4, 0, 12],
+        mult: [4, 2, 3],
+        trig: [1, 0, 2],
+    };
+    p.part.audio[0].values[6..12].copy_from_slice(&[64, 40, 20, 30, 5, 40]);
+    p.part.audio[1].lfo = LfoSetup {
+        target: [19, 7, 0],
+        wave: [10, 0, 0],
+        mult: [5, 0, 0],
+        trig: [0, 0, 0],
+    };
+    p.part.audio[1].values[6..12].copy_from_slice(&[50, 32, 32, 60, 0, 0]);
+    p.part.audio[1].lfo_design = LfoDesign {
+        steps: [
+            0, 40, 80, 127, 80, 40, 0, -40, -80, -127, -80, -40, 0, 20, 0, -20,
+        ],
+        interp: 0x5555,
+    };
+    p.part.audio[2].lfo = LfoSetup {
+        target: [24, 0, 0],
+        wave: [8, 0, 0],
+        mult: [3, 0, 0],
+        trig: [3, 0, 0],
+    };
+    p.part.audio[2].values[9] = 10;
     p.part.audio[5].machine = MachineType::Neighbor;
     p.part.audio[5].values[15] = 50;
     for t in 0..8 {

@@ -224,12 +224,12 @@ fn lfo_setup_and_arp_notes_are_typed_as_the_device_shows_them() {
     let base = PARTS_AT + part * PART_LEN;
     press(&mut a, &["F3", "tab", "tab", "tab"]);
     let before = bank_bytes(&a);
-    // T2 LFO2 WAVE (row 5): SINE is code 1 of the waveform table.
+    // T2 LFO2 WAVE (row 5): ITRI is code 1 of the waveform table.
     press(&mut a, &["right", "down", "down", "down", "down"]);
-    answer(&mut a, "enter", "sine");
+    answer(&mut a, "enter", "itri");
     assert_eq!(
         a.message.clone().unwrap().0,
-        "T2 LFO2 WAVE = SINE (stored 1)"
+        "T2 LFO2 WAVE = ITRI (stored 1)"
     );
     assert_one_byte_edit(&mut a, &before, part, base + TRACK_SETUPS + 30 + 4, 1);
     // T2 LFO1 TRIG (row 10) stepped: FREE -> TRIG.
@@ -245,7 +245,7 @@ fn lfo_setup_and_arp_notes_are_typed_as_the_device_shows_them() {
     assert!(msg.1, "{msg:?}");
     assert_eq!(
         msg.0,
-        "LFO1 TRIG takes FREE, TRIG, HOLD, ONE, HALF (or a stored value #0..#4), got \"SOMETIMES\""
+        "LFO1 TRIG takes FREE, TRIG, HOLD, ONE, HALF, SYNC TRIG, SYNC ONE, SYNC HALF (or a stored value #0..#7), got \"SOMETIMES\""
     );
     assert_eq!(bank_bytes(&a), before);
     // Arp page: M3 note 1 = -2 semitones, stored as a signed byte.

@@ -17,6 +17,7 @@
 //! [`super::render`] (checked by `tests/engine_live.rs`).
 
 use super::fx::FxBlock;
+use super::lfo::TrackLfo;
 use super::render::{AUDIO_TRACKS, MASTER, Trigger, event_triggers, frames_of};
 use super::sample::Samples;
 use super::voice::Voice;
@@ -242,6 +243,7 @@ struct TrackState {
     queue: VecDeque<Trigger>,
     voice: Option<Voice>,
     fx: [FxBlock; 2],
+    lfo: TrackLfo,
 }
 
 /// The control side: sends commands, frees what comes back, reads the status.
@@ -279,6 +281,7 @@ pub fn live_pair() -> (LiveEngine, LiveControl) {
             queue: VecDeque::with_capacity(QUEUE),
             voice: None,
             fx: [FxBlock::preallocated(), FxBlock::preallocated()],
+            lfo: TrackLfo::default(),
         })
         .collect();
     let engine = LiveEngine {
@@ -397,6 +400,7 @@ impl LiveEngine {
             let [a, b] = song.first_fx[t];
             tr.fx[0].set(a.0, a.1, song.step_secs);
             tr.fx[1].set(b.0, b.1, song.step_secs);
+            tr.lfo.reset(origin);
         }
         self.machines = song.machines;
         self.master = song.master;
@@ -420,6 +424,7 @@ impl LiveEngine {
             tr.voice = None;
             tr.fx[0].reset();
             tr.fx[1].reset();
+            tr.lfo.reset(0);
         }
     }
 
@@ -635,8 +640,13 @@ impl LiveEngine {
                     let Some(x) = tr.queue.pop_front() else {
                         break;
                     };
+                    tr.lfo.trigger(frame, &x.lfo, x.trigless);
                     if !x.trigless {
-                        tr.voice = x.spec.map(Voice::new);
+                        let lfo = &mut tr.lfo;
+                        tr.voice = x.spec.map(|mut s| {
+                            lfo.start(&mut s);
+                            Voice::new(s)
+                        });
                     } else if let (Some(v), Some(spec)) = (tr.voice.as_mut(), x.spec.as_ref()) {
                         v.retune(spec.speed, spec.gain);
                     }
@@ -647,6 +657,7 @@ impl LiveEngine {
                         tr.fx[1].trigger();
                     }
                 }
+                tr.lfo.control(frame, tr.voice.as_mut(), &mut tr.fx);
                 let mut s = match (master_gain, input) {
                     (Some(g), _) => {
                         let mut m = [0.0f32; 2];

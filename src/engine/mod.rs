@@ -8,6 +8,7 @@
 //! - [`stretch`]: time-stretched copies of samples to the playing tempo (TSTR/TSNS), made
 //!   by the loader off the audio thread.
 //! - [`voice`]: one playing sample with its AMP envelope.
+//! - [`lfo`]: LFOs 1-3 of a track, modulating its voice and FX at control rate.
 //! - [`fx`]: the FX1/FX2 blocks that are rendered (FILTER with its envelope, EQ, DJ EQ,
 //!   DELAY, the reverbs; others pass through).
 //! - [`render`]: the offline renderer: events to per-track buffers and the main mix.
@@ -18,6 +19,7 @@
 
 pub mod fx;
 pub mod laws;
+pub mod lfo;
 pub mod live;
 pub mod load;
 pub mod render;

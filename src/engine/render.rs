@@ -4,6 +4,7 @@
 use super::SAMPLE_RATE;
 use super::fx::{self, FxBlock};
 use super::laws;
+use super::lfo::{LfoTrig, TrackLfo};
 use super::sample::{SampleRegion, Samples, SlotSound};
 use super::voice::{Envelope, LoopKind, Voice, VoiceSpec};
 use crate::format::MachineType;
@@ -146,6 +147,7 @@ pub(crate) struct Trigger {
     pub(crate) fx: [(u8, [u8; 6]); 2],
     pub(crate) step_secs: f64,
     pub(crate) trigless: bool,
+    pub(crate) lfo: LfoTrig,
 }
 
 pub(crate) fn frames_of(secs: f64) -> usize {
@@ -314,6 +316,25 @@ pub(crate) fn event_triggers(
                 );
             }
         }
+        for k in 0..3 {
+            let target = part.lfo.target[k];
+            if v[9 + k] > 0 && matches!(target, 4 | 5 | 17) {
+                note(
+                    list,
+                    format!(
+                        "T{}: LFO{} to {} not rendered",
+                        t + 1,
+                        k + 1,
+                        crate::format::lfo::lfo_target_name(
+                            target,
+                            part.machine,
+                            part.fx1,
+                            part.fx2
+                        )
+                    ),
+                );
+            }
+        }
         if part.setup[3] == 1 {
             note(
                 list,
@@ -333,6 +354,26 @@ pub(crate) fn event_triggers(
             s.gain = [s.gain[0] * xlv, s.gain[1] * xlv];
             s
         });
+    let designs = std::array::from_fn(|k| item.pattern.part.audio[k].lfo_design);
+    let gain_rest = sound.map_or(1.0, |s| s.gain) * laws::level_gain(part.levels[0]) * xlv;
+    let mut lfo = LfoTrig::new(
+        &part.lfo,
+        &designs,
+        v,
+        gain_rest,
+        part.setup[3] != 1,
+        matches!(
+            part.machine,
+            MachineType::Flex | MachineType::Static | MachineType::Pickup
+        ),
+        [part.fx1, part.fx2],
+        ev.step_secs,
+    );
+    if let Some(snd) = sound
+        && (part.setup[1] != 1 || snd.slices.is_empty())
+    {
+        lfo.trim = Some(snd.trim);
+    }
     let plays = laws::retrig_plays(v[4]);
     let retrig = laws::retrig_steps(v[5]) * ev.step_secs;
     if !ev.data.trig {
@@ -345,6 +386,7 @@ pub(crate) fn event_triggers(
                 fx,
                 step_secs: ev.step_secs,
                 trigless: true,
+                lfo,
             },
         );
         return;
@@ -369,6 +411,7 @@ pub(crate) fn event_triggers(
                     fx,
                     step_secs: ev.step_secs,
                     trigless: false,
+                    lfo,
                 },
             );
         }
@@ -534,12 +577,18 @@ fn render_track(trigs: &[Trigger], buf: &mut [[f32; 2]], start: Start) {
         fx[1].set(f[1].0, f[1].1, start.step_secs);
     }
     let mut voice: Option<Voice> = None;
+    let mut lfo = TrackLfo::default();
+    lfo.reset(0);
     let mut next = 0usize;
     for (frame, out) in buf.iter_mut().enumerate() {
         while next < trigs.len() && trigs[next].frame <= frame {
             let t = &trigs[next];
+            lfo.trigger(frame, &t.lfo, t.trigless);
             if !t.trigless {
-                voice = t.spec.clone().map(Voice::new);
+                voice = t.spec.clone().map(|mut s| {
+                    lfo.start(&mut s);
+                    Voice::new(s)
+                });
             } else if let (Some(v), Some(spec)) = (voice.as_mut(), t.spec.as_ref()) {
                 v.retune(spec.speed, spec.gain);
             }
@@ -551,6 +600,7 @@ fn render_track(trigs: &[Trigger], buf: &mut [[f32; 2]], start: Start) {
             }
             next += 1;
         }
+        lfo.control(frame, voice.as_mut(), &mut fx);
         let mut x = match start.input {
             Some((input, g)) => input
                 .get(frame)

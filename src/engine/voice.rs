@@ -119,6 +119,13 @@ impl Voice {
         }
     }
 
+    /// Takes an LFO's speed and gains (control rate); unlike [`Voice::retune`] a speed of
+    /// 0 only pauses the voice.
+    pub fn modulate(&mut self, speed: f64, gain: [f32; 2]) {
+        self.spec.speed = speed;
+        self.spec.gain = gain;
+    }
+
     /// Whether the voice has ended.
     pub fn is_done(&self) -> bool {
         self.done

@@ -9,6 +9,7 @@ pub mod blank;
 pub mod common;
 pub mod file;
 pub mod hexbytes;
+pub mod lfo;
 pub mod markers;
 pub mod ot;
 pub mod params;

@@ -10,7 +10,7 @@
 //! menu. That the blank part's LOOP 1 means ON (not AUTO) is octapy's reading only. The LFO
 //! setup byte layout (3 destinations + 3 waveforms, 3 multipliers + 3 trig modes) is in the
 //! format doc; the code tables for waveforms, multipliers, trig modes and destinations are
-//! not known from any file and are best knowledge from the manual's lists (marked per table).
+//! in [`crate::format::lfo`] with their sources (docs/engine.md, LFOs).
 //! AMP and FX setup bytes have names (otio) but no known value names: they are shown as stored.
 //! Support for the machine SETUP orders: sample slots store their own loop mode as 0 OFF, 1 ON,
 //! 2 PIPO and their time-stretch as 0 OFF, 2 NORM, 3 BEAT (device files, `slot_attrs`), which is
@@ -35,18 +35,26 @@ pub const TSTR_MODES: &[&str] = &["OFF", "AUTO", "NORM", "BEAT"];
 /// MIDI ARP MODE names [unverified: the manual's list, code order assumed; 0 = OFF is the
 /// blank part's value].
 pub const ARP_MODES: &[&str] = &["OFF", "UP", "DOWN", "CYCLE", "SHUF", "RND"];
-/// LFO trig modes, in the order Elektron manuals list them [unverified codes].
-pub const LFO_TRIG_MODES: &[&str] = &["FREE", "TRIG", "HOLD", "ONE", "HALF"];
-/// LFO waveforms: the seven built-in shapes, then the custom designs of tracks 1-8 (`T1`..`T8`,
-/// as the manual labels them) [unverified codes].
+/// LFO trig modes by code (see [`crate::format::lfo`]): FREE TRIG HOLD ONE HALF, then three
+/// more one device-measured source lists [5-7 unverified].
+pub const LFO_TRIG_MODES: &[&str] = &[
+    "FREE",
+    "TRIG",
+    "HOLD",
+    "ONE",
+    "HALF",
+    "SYNC TRIG",
+    "SYNC ONE",
+    "SYNC HALF",
+];
+/// LFO waveforms by code (see [`crate::format::lfo`]): eleven shapes, then the custom designs
+/// of tracks 1-8 (`T1`..`T8`, as the manual labels them).
 pub const LFO_WAVES: &[&str] = &[
-    "TRI", "SINE", "SQR", "SAW", "EXP", "RAMP", "RAND", "T1", "T2", "T3", "T4", "T5", "T6", "T7",
-    "T8",
+    "TRI", "ITRI", "SAW", "ISAW", "SQR", "ISQR", "EXP", "IEXP", "RMP", "IRMP", "RND", "T1", "T2",
+    "T3", "T4", "T5", "T6", "T7", "T8",
 ];
-/// LFO speed multipliers 1..2K (powers of two) [unverified codes].
-pub const LFO_MULTS: &[&str] = &[
-    "1", "2", "4", "8", "16", "32", "64", "128", "256", "512", "1K", "2K",
-];
+/// LFO speed multipliers by code (see [`crate::format::lfo`]): 1X..64X.
+pub const LFO_MULTS: &[&str] = &["1X", "2X", "4X", "8X", "16X", "32X", "64X"];
 /// Recorder INAB / INCD sources (octapy) [unverified].
 pub const REC_INPUTS: &[&str] = &["OFF", "A+B", "A", "B"];
 /// Recorder INCD sources: the same codes on inputs C and D.
@@ -547,7 +555,13 @@ mod tests {
         assert_eq!(midi_lfo_setup(1).unwrap().show(0), "NOTE NOTE");
         assert_eq!(
             audio_lfo_setup(MachineType::Flex, 4, 8, 3).unwrap().show(1),
-            "SINE"
+            "ITRI"
+        );
+        assert_eq!(
+            audio_lfo_setup(MachineType::Flex, 4, 8, 3)
+                .unwrap()
+                .show(13),
+            "T3"
         );
         let e = RECORDER_SETUP[3].parse("TWICE").unwrap_err();
         assert_eq!(

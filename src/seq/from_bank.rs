@@ -59,6 +59,14 @@ impl SeqPart {
                 flex_slot: part.slots[t].flex_slot,
                 static_slot: part.slots[t].static_slot,
                 levels: part.volumes[t].0,
+                lfo: crate::format::lfo::LfoSetup::from_bytes(
+                    part.track_setups[t].lfo_a.0,
+                    part.track_setups[t].lfo_b.0,
+                ),
+                lfo_design: crate::format::lfo::LfoDesign::from_bytes(
+                    part.audio_custom_lfos.0[t],
+                    part.audio_lfo_interp.0[t],
+                ),
             }
         });
         let midi = std::array::from_fn(|t| {

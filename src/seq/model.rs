@@ -114,6 +114,10 @@ pub struct AudioPart {
     pub static_slot: u8,
     /// Track level pair (main, cue; default 108).
     pub levels: [u8; 2],
+    /// LFO 1-3 targets, waveforms, multipliers and trig modes.
+    pub lfo: crate::format::lfo::LfoSetup,
+    /// This track's custom LFO design (waveform T1..T8 of any track reads track n's).
+    pub lfo_design: crate::format::lfo::LfoDesign,
 }
 
 impl Default for AudioPart {
@@ -133,6 +137,8 @@ impl Default for AudioPart {
             flex_slot: 0,
             static_slot: 0,
             levels: [108, 108],
+            lfo: Default::default(),
+            lfo_design: Default::default(),
         }
     }
 }
