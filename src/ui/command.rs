@@ -119,6 +119,15 @@ commands! {
     }
 }
 
+commands! {
+    /// Track triggers and one-shot re-arming while playing, on the local engine and the
+    /// device over MIDI (`ui::local_play`; rules in `seq::track_play`).
+    pub enum TrackTrigCmd {
+        Trigger { "app.track_trigger", "Trigger the cursor's track: starts a START SILENT / PLAYS FREE track as the device's track key does (TRIG MODE, TRIG QUANT; HOLD: press again to let go)", ["ctrl+alt+g"]; }
+        ArmOneShots { "app.arm_oneshots", "Re-arm the one-shot trigs of every track (the device's ONE-SHOT re-arm)", ["ctrl+alt+o"]; }
+    }
+}
+
 impl NavCmd {
     /// The move as (rows, columns) for a list or sheet with `page` rows a page and `rows`
     /// rows in all (top and bottom jump the whole length).
