@@ -141,7 +141,10 @@ fn the_trigger_key_starts_a_start_silent_track_and_the_grid_shows_the_local_play
     press(&mut a, &["ctrl+alt+o"]);
     assert!(shown(&mut a).contains("one-shot trigs re-armed: local engine"));
     // With PLAYS FREE off a trigger changes nothing, and says why.
-    press(&mut a, &["ctrl+alt+t", "down", "down", "down", "down", "left"]);
+    press(
+        &mut a,
+        &["ctrl+alt+t", "down", "down", "down", "down", "left"],
+    );
     press(&mut a, &["ctrl+alt+t", "ctrl+alt+g"]);
     assert!(shown(&mut a).contains("T1: does not play free"));
     press(&mut a, &["ctrl+space"]);

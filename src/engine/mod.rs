@@ -24,8 +24,7 @@ pub mod voice;
 
 pub use live::{LiveControl, LiveEngine, LiveError, Song, live_pair};
 pub use render::{
-    Onset, RenderOptions, Rendered, plan, plan_with_cues, render, render_cued,
-    render_with_progress,
+    Onset, RenderOptions, Rendered, plan, plan_with_cues, render, render_cued, render_with_progress,
 };
 pub use sample::{Sample, SampleRegion, Samples, SlotSound};
 

@@ -99,7 +99,13 @@ impl PlayState {
 
     /// The step a free track is on at slot counter value `slot`: `Some(None)` when it is
     /// silent, `None` when the track does not play free (it follows the pattern).
-    pub fn free_step(&self, play: &TrackPlay, track: usize, slot: u64, len: u64) -> Option<Option<u16>> {
+    pub fn free_step(
+        &self,
+        play: &TrackPlay,
+        track: usize,
+        slot: u64,
+        len: u64,
+    ) -> Option<Option<u16>> {
         if !play.plays_free || track >= TRACKS {
             return None;
         }

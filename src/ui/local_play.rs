@@ -374,7 +374,10 @@ pub fn track_trig(app: &mut App, cmd: crate::ui::command::TrackTrigCmd) {
             }
             if play.trig_mode == 2 && app.ctx.local.held & bit != 0 {
                 app.ctx.local.held &= !bit;
-                (CueKind::Release, format!("T{}: trigger let go (HOLD)", track + 1))
+                (
+                    CueKind::Release,
+                    format!("T{}: trigger let go (HOLD)", track + 1),
+                )
             } else {
                 if play.trig_mode == 2 {
                     app.ctx.local.held |= bit;
@@ -383,7 +386,10 @@ pub fn track_trig(app: &mut App, cmd: crate::ui::command::TrackTrigCmd) {
                     .get(usize::from(play.trig_mode))
                     .copied()
                     .unwrap_or("ONE");
-                (CueKind::Trigger, format!("T{}: triggered ({mode})", track + 1))
+                (
+                    CueKind::Trigger,
+                    format!("T{}: triggered ({mode})", track + 1),
+                )
             }
         }
     };
