@@ -271,10 +271,71 @@ fn the_live_engine_applies_a_trigger_and_publishes_the_playhead() {
     assert!(!t1.is_empty(), "T1 sounded after the trigger: {onsets:?}");
     let first = t1[0];
     assert!(
-        first > base && first <= 24 * step && first % step == 0,
+        first > base && first <= 24 * step && first.is_multiple_of(step),
         "T1 starts on a step within three steps of the trigger: frame {first} (step {})",
         first as f64 / step as f64
     );
     // then again one pass (16 steps) later
     assert!(t1.contains(&(first + 16 * step)), "{t1:?}");
+}
+
+#[test]
+fn an_edit_while_playing_keeps_a_triggered_track_running_and_one_shots_spent() {
+    let mut p = pattern();
+    p.tracks[0].steps[0] = SeqStep::trig();
+    p.tracks[0].play = free(true, 0, 255, false);
+    p.tracks[1].steps[0] = SeqStep {
+        oneshot: true,
+        ..SeqStep::trig()
+    };
+    p.tracks[1].steps[8] = SeqStep::trig();
+    let step = (STEP * SR).round() as usize;
+    let looped = |p: SeqPattern| {
+        vec![PlayItem {
+            pattern: Arc::new(p),
+            passes: None,
+            tempo: None,
+            row: RowOptions::default(),
+        }]
+    };
+    let (mut engine, mut control) = live_pair();
+    control.set_samples(samples()).unwrap();
+    control
+        .play(Song::new(looped(p.clone()), setup(), 1, false, 0.0))
+        .unwrap();
+    let mut out = vec![[0.0f32; 2]; 64 * step];
+    // half a pass, then trigger T1; at 1.5 passes an edit (a trig on T3 step 5) is sent:
+    // it takes over at pass 2
+    engine.process_stereo(&mut out[..8 * step]);
+    control.cue(CueKind::Trigger, 0).unwrap();
+    engine.process_stereo(&mut out[8 * step..24 * step]);
+    let mut edited = p;
+    edited.tracks[2].steps[4] = SeqStep::trig();
+    control
+        .swap(Song::new(looped(edited), setup(), 1, false, 0.0))
+        .unwrap();
+    for chunk in out[24 * step..].chunks_mut(256) {
+        engine.process_stereo(chunk);
+    }
+    let onsets: Vec<usize> = out
+        .windows(2)
+        .enumerate()
+        .filter(|(_, w)| w[0][0] == 0.0 && w[1][0] != 0.0)
+        .map(|(i, _)| i + 1)
+        .chain((out[0][0] != 0.0).then_some(0))
+        .collect();
+    assert!(onsets.iter().all(|f| f.is_multiple_of(step)), "{onsets:?}");
+    let mut steps: Vec<usize> = onsets.iter().map(|f| f / step).collect();
+    steps.sort();
+    // T1's start: the first step after 8 that is not T2's
+    let s = *steps.iter().find(|x| **x > 8).unwrap();
+    assert!(
+        (9..=11).contains(&s),
+        "T1 starts within the look-ahead: {steps:?}"
+    );
+    let mut want = vec![0, 8, 24, 40, 56, 36, 52, s, s + 16, s + 32, s + 48];
+    want.sort();
+    // T2's one-shot stays spent after the edit (no step 32 or 48), T1 keeps running
+    // (s + 32, s + 48), the edit's T3 trig plays from pass 2 (36, 52)
+    assert_eq!(steps, want);
 }

@@ -588,8 +588,13 @@ impl LiveEngine {
         }
     }
 
-    /// A swapped-in song keeps the FX state (edits do not reset filters or delays).
+    /// A swapped-in song keeps the FX state (edits do not reset filters or delays), and the
+    /// one-shot and free-track state of the walk it replaces.
     fn start_song_keep_fx(&mut self, mut song: Box<Song>, origin: i64) {
+        if let Some(old) = &self.song {
+            let at = (origin - old.origin) as f64 / f64::from(SAMPLE_RATE);
+            song.timeline.carry_from(&old.timeline, at);
+        }
         song.origin = origin;
         self.machines = song.machines;
         self.master = song.master;

@@ -330,6 +330,45 @@ impl Timeline {
         }
     }
 
+    /// Takes over from `old`, which this walk replaces at `at_secs` of `old`'s time (an
+    /// edit swapped in at a pass boundary, this walk's time 0): spent one-shot trigs stay
+    /// spent and free tracks keep running (`PlayState::carry`). Only for one looping item
+    /// of the same pattern (the tracker's local playback); otherwise nothing is carried.
+    /// No allocation.
+    pub fn carry_from(&mut self, old: &Timeline, at_secs: f64) {
+        let (Some(new), Some(was)) = (self.items.first(), old.items.first()) else {
+            return;
+        };
+        if self.items.len() != 1
+            || old.items.len() != 1
+            || old.item != 0
+            || new.pattern.name != was.pattern.name
+            || was.row.windowed()
+        {
+            return;
+        }
+        let rel = ((at_secs - old.item_start_secs) / old.tick)
+            .max(0.0)
+            .round() as u64;
+        let at_tick = old.item_start_tick + rel;
+        let n = TRACKS
+            .min(was.pattern.tracks.len())
+            .min(new.pattern.tracks.len());
+        for t in 0..n {
+            let (_, scale) = was.pattern.track_timing(t);
+            let st = step_ticks(scale);
+            self.play.carry(
+                &old.play,
+                t,
+                (&was.pattern.tracks[t].play, &new.pattern.tracks[t].play),
+                rel.div_ceil(st),
+                old.slot[t],
+                at_tick,
+                st,
+            );
+        }
+    }
+
     /// Adds a cue (a track trigger, its release or a re-arm), applied when the walk reaches
     /// its time; false (and dropped) when [`CUES`] are already waiting. Never allocates.
     pub fn cue(&mut self, cue: Cue) -> bool {
@@ -549,7 +588,7 @@ impl Timeline {
             return Next::Slot { tick };
         }
         // A one-shot trig plays once until re-armed.
-        if step.oneshot && !self.play.take_oneshot(track, step_idx) {
+        if step.oneshot && !self.play.take_oneshot(track, step_idx, slot) {
             return Next::Slot { tick };
         }
         let step_secs = st as f64 * self.tick;

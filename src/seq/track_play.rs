@@ -74,6 +74,8 @@ struct Free {
     restart_at: Option<u64>,
     /// Stops at this absolute tick.
     stop_at: Option<u64>,
+    /// Steps played before `start` (carried over from an earlier walk).
+    offset: u64,
 }
 
 /// The play state of the 16 tracks during one walk.
@@ -82,6 +84,9 @@ pub struct PlayState {
     /// One-shot trig steps (bit per step) that have played since they were armed.
     spent: [u64; TRACKS],
     free: [Free; TRACKS],
+    /// The last one-shot trigs spent per track, by slot: `slot * 64 + step + 1` at
+    /// `slot % 4` (0: none), so a walk replaced mid-way can arm again what it spent ahead.
+    fresh: [[u64; 4]; TRACKS],
 }
 
 impl PlayState {
@@ -89,6 +94,7 @@ impl PlayState {
     /// they start silent (then they wait for a track trigger).
     pub fn enter(&mut self, pattern: &SeqPattern) {
         self.spent = [0; TRACKS];
+        self.fresh = [[0; 4]; TRACKS];
         self.free = [Free::default(); TRACKS];
         for (t, tr) in pattern.tracks.iter().enumerate().take(TRACKS) {
             if tr.play.plays_free && !tr.play.start_silent {
@@ -113,10 +119,63 @@ impl PlayState {
         let step = f
             .start
             .filter(|s| slot >= *s)
-            .map(|s| slot - s)
+            .map(|s| slot - s + f.offset)
             .filter(|n| !(play.oneshot_track && *n >= len.max(1)))
             .map(|n| (n % len.max(1)) as u16);
         Some(step)
+    }
+
+    /// Carries track `track`'s state over from the walk `old` that a new walk replaces at
+    /// `old`'s slot `at_slot` (absolute tick `at_tick`; the new walk's tick 0): the one-shot
+    /// trigs `old` spent before that slot stay spent (those it spent in the slots it walked
+    /// ahead, up to slot `walked`, are armed again: the new walk plays those slots), and a track that plays free
+    /// in both (`was`, `now`) keeps its position, restart and stop. `step_ticks` and `len`
+    /// are the track's step length and length in `old`. No allocation.
+    #[allow(clippy::too_many_arguments, reason = "plain numbers of one track")]
+    pub fn carry(
+        &mut self,
+        old: &PlayState,
+        track: usize,
+        (was, now): (&TrackPlay, &TrackPlay),
+        at_slot: u64,
+        walked: u64,
+        at_tick: u64,
+        step_ticks: u64,
+    ) {
+        if track >= TRACKS {
+            return;
+        }
+        let of = old.free[track];
+        let mut spent = old.spent[track];
+        for slot in at_slot..walked.min(at_slot + 4) {
+            let f = old.fresh[track][(slot % 4) as usize];
+            if f > slot * 64 && f <= slot * 64 + 64 {
+                spent &= !(1u64 << (f - slot * 64 - 1));
+            }
+        }
+        self.spent[track] = spent;
+        if !(was.plays_free && now.plays_free) {
+            return;
+        }
+        let shift = |t: Option<u64>| t.map(|t| t.saturating_sub(at_tick));
+        let mut f = Free {
+            start: None,
+            restart_at: shift(of.restart_at),
+            stop_at: shift(of.stop_at),
+            offset: 0,
+        };
+        match of.start {
+            Some(st) if st <= at_slot => {
+                f.start = Some(0);
+                f.offset = at_slot - st + of.offset;
+            }
+            // (re)started in the slots walked ahead: the new walk restarts it there
+            Some(st) => {
+                f.restart_at = Some((st - at_slot) * step_ticks.max(1));
+            }
+            None => {}
+        }
+        self.free[track] = f;
     }
 
     /// Re-arms the one-shot trigs of a track.
@@ -136,11 +195,14 @@ impl PlayState {
         self.spent.get(track).is_some_and(|s| s & (1 << step) == 0)
     }
 
-    /// A one-shot trig reached: true (and now spent) when it was armed.
-    pub fn take_oneshot(&mut self, track: usize, step: usize) -> bool {
+    /// A one-shot trig reached on slot `slot`: true (and now spent) when it was armed.
+    pub fn take_oneshot(&mut self, track: usize, step: usize, slot: u64) -> bool {
         let armed = self.armed(track, step);
         if let Some(s) = self.spent.get_mut(track) {
             *s |= 1 << step;
+        }
+        if armed && let Some(f) = self.fresh.get_mut(track) {
+            f[(slot % 4) as usize] = slot * 64 + step as u64 + 1;
         }
         armed
     }
@@ -214,10 +276,11 @@ impl PlayState {
         }
         if f.restart_at.is_some_and(|r| tick >= r) {
             f.start = Some(slot);
+            f.offset = 0;
             f.restart_at = None;
         }
         let start = f.start?;
-        let n = slot.saturating_sub(start);
+        let n = slot.saturating_sub(start) + f.offset;
         if play.oneshot_track && n >= len {
             f.start = None;
             return None;
