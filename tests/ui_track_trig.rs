@@ -58,7 +58,7 @@ fn the_trigger_key_starts_a_start_silent_track_and_the_grid_shows_the_local_play
     let actions = a.actions();
     for (name, key) in [
         ("app.track_trigger", "ctrl+alt+g"),
-        ("app.arm_oneshots", "ctrl+alt+o"),
+        ("app.arm_oneshots", "ctrl+alt+y"),
     ] {
         let def = actions.iter().find(|d| d.name == name).expect(name);
         assert_eq!(def.keys, &[key], "{name}");
@@ -138,7 +138,7 @@ fn the_trigger_key_starts_a_start_silent_track_and_the_grid_shows_the_local_play
         .local
         .playhead(at)
         .is_some_and(|h| h[0] != SILENT_STEP)));
-    press(&mut a, &["ctrl+alt+o"]);
+    press(&mut a, &["ctrl+alt+y"]);
     assert!(shown(&mut a).contains("one-shot trigs re-armed: local engine"));
     // With PLAYS FREE off a trigger changes nothing, and says why.
     press(

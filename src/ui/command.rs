@@ -124,7 +124,7 @@ commands! {
     /// device over MIDI (`ui::local_play`; rules in `seq::track_play`).
     pub enum TrackTrigCmd {
         Trigger { "app.track_trigger", "Trigger the cursor's track: starts a START SILENT / PLAYS FREE track as the device's track key does (TRIG MODE, TRIG QUANT; HOLD: press again to let go)", ["ctrl+alt+g"]; }
-        ArmOneShots { "app.arm_oneshots", "Re-arm the one-shot trigs of every track (the device's ONE-SHOT re-arm)", ["ctrl+alt+o"]; }
+        ArmOneShots { "app.arm_oneshots", "Re-arm the one-shot trigs of every track (the device's ONE-SHOT re-arm)", ["ctrl+alt+y"]; }
     }
 }
 
