@@ -160,4 +160,21 @@ mod tests {
         assert_eq!(NavCmd::PageUp.delta(16, 64), (-16, 0));
         assert_eq!(NavCmd::Bottom.delta(16, 64), (64, 0));
     }
+
+    #[test]
+    fn track_trig_table_names_and_keys() {
+        assert!(check_table("app", TrackTrigCmd::ACTIONS).is_empty());
+        assert_eq!(
+            TrackTrigCmd::from_name("app.track_trigger"),
+            Some(TrackTrigCmd::Trigger)
+        );
+        assert_eq!(TrackTrigCmd::Trigger.def().keys, &["ctrl+alt+g"]);
+        assert_eq!(TrackTrigCmd::ArmOneShots.def().keys, &["ctrl+alt+y"]);
+        // not the start screen's back key, which is read before the keymap
+        assert!(
+            !TrackTrigCmd::ACTIONS
+                .iter()
+                .any(|a| a.keys.contains(&"ctrl+alt+o"))
+        );
+    }
 }
