@@ -266,6 +266,8 @@ fn play(app: &mut App, from_step: Option<usize>) {
     let sent = app.ctx.local.control.as_mut().map(|c| c.play(song));
     match sent {
         Some(Ok(())) => {
+            // A new walk: no HOLD trigger is held.
+            app.ctx.local.held = 0;
             app.ctx.local.playing = Some((at, pattern));
             app.info(match from_step {
                 Some(s) => format!("local engine: playing from step {}", s + 1),
