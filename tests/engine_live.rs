@@ -19,6 +19,7 @@ use octa::format::lfo::{LfoDesign, LfoSetup};
 use octa::format::{MachineType, MicroTiming};
 use octa::seq::model::{DeviceSetup, SeqPattern, SeqStep};
 use octa::seq::timeline::{PlayItem, RowOptions};
+use octa::seq::track_play::{CueKind, TrackPlay};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::f64::consts::PI;
@@ -404,6 +405,44 @@ fn the_callback_path_never_allocates_or_frees() {
     assert_eq!(callback(&mut engine, 1000), 0, "a chain to its end");
     assert!(!control.status().playing(), "the chain ended");
     assert_eq!(control.status().dropped(), 0);
+    // Issue #20's rules: a one-shot trig, free tracks (START SILENT, HOLD), track
+    // triggers, their release and re-arms sent while playing; the playhead read each block.
+    let mut p = busy();
+    p.tracks[0].steps[0].oneshot = true;
+    p.tracks[1].play = TrackPlay {
+        start_silent: true,
+        plays_free: true,
+        trig_mode: 1,
+        trig_quant: 3,
+        oneshot_track: false,
+    };
+    p.tracks[2].play = TrackPlay {
+        start_silent: false,
+        plays_free: true,
+        trig_mode: 2,
+        trig_quant: 255,
+        oneshot_track: true,
+    };
+    control
+        .play(Song::new(items(p, None), setup(), 3, false, 0.0))
+        .unwrap();
+    assert_eq!(callback(&mut engine, 200), 0, "free tracks, one-shot trigs");
+    for (kind, track) in [
+        (CueKind::Trigger, 1),
+        (CueKind::Trigger, 2),
+        (CueKind::ArmAll, 0),
+        (CueKind::Release, 2),
+        (CueKind::Arm, 0),
+        (CueKind::Trigger, 1),
+        (CueKind::Trigger, 2),
+    ] {
+        control.cue(kind, track).unwrap();
+        assert_eq!(callback(&mut engine, 150), 0, "{kind:?} T{}", track + 1);
+        assert!(control.status().playhead().is_some());
+    }
+    assert_eq!(control.status().cues_dropped(), 0);
+    control.stop().unwrap();
+    assert_eq!(callback(&mut engine, 10), 0, "stop");
     // The retired songs and samples came back to be freed here.
     let freed = counted(|| control.collect());
     assert!(freed > 0, "retired songs are freed on the control side");

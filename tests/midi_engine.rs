@@ -447,3 +447,54 @@ fn follows_external_start_stop_and_clock_tempo() {
     assert!(wait_event(&e, |ev| matches!(ev, EngineEvent::Stopped)).is_some());
     assert!(e.position().is_none());
 }
+
+#[test]
+fn a_track_trigger_starts_a_start_silent_free_track_over_midi() {
+    // T1 plays free and starts silent (trigs on every step), T2 plays a trig on every step.
+    let sys = SimSystem::with_device("Octatrack");
+    let e = engine(
+        &sys,
+        DeviceSetup {
+            tempo: 300.0,
+            ..DeviceSetup::default()
+        },
+    );
+    let mut p = SeqPattern::empty("A01");
+    for s in 0..16 {
+        p.tracks[0].steps[s] = SeqStep::trig();
+        p.tracks[1].steps[s] = SeqStep::trig();
+    }
+    p.tracks[0].play = octa::seq::track_play::TrackPlay {
+        start_silent: true,
+        plays_free: true,
+        trig_mode: 0,
+        trig_quant: 255,
+        oneshot_track: false,
+    };
+    e.play(vec![PlayItem {
+        pattern: Arc::new(p),
+        passes: None,
+        tempo: None,
+        row: RowOptions::default(),
+    }]);
+    assert!(wait_event(&e, |ev| matches!(ev, EngineEvent::Started { .. })).is_some());
+    let ons = |ch: u8| sys.messages().iter().filter(|m| m[0] == 0x90 | ch).count();
+    let t = Instant::now();
+    while ons(1) < 6 && t.elapsed() < WAIT {
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    assert!(ons(1) >= 6);
+    assert_eq!(ons(0), 0, "T1 is silent until triggered");
+    // its playhead shows no step meanwhile
+    assert_eq!(
+        e.position().unwrap().steps[0],
+        octa::seq::timeline::SILENT_STEP
+    );
+    e.cue(octa::seq::track_play::CueKind::Trigger, 0);
+    let t = Instant::now();
+    while ons(0) < 4 && t.elapsed() < WAIT {
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    assert!(ons(0) >= 4, "T1 plays after the trigger");
+    e.stop();
+}

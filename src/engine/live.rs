@@ -26,9 +26,10 @@ use crate::format::MachineType;
 use crate::seq::conditions::ConditionEngine;
 use crate::seq::model::DeviceSetup;
 use crate::seq::timeline::{Next, PlayItem, Timeline, pass_ticks, tick_secs};
+use crate::seq::track_play::{Cue, CueKind};
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU16, AtomicU32, AtomicU64, Ordering};
 
 /// Frames rendered per internal block (a callback of more frames runs several blocks).
 pub const MAX_BLOCK: usize = 256;
@@ -164,6 +165,7 @@ enum Command {
     Mute(u8),
     Solo(u8),
     Crossfader(Option<u8>),
+    Cue(CueKind, u8),
 }
 
 /// Something the engine let go of, to be freed on the control side.
@@ -186,6 +188,13 @@ pub struct LiveStatus {
     first_sound: AtomicU64,
     /// Sample starts dropped because a track's queue was full.
     dropped: AtomicU64,
+    /// The playhead: the step of each of the 16 tracks at the end of the last block
+    /// ([`crate::seq::timeline::SILENT_STEP`] for a silent free track).
+    steps: [AtomicU16; 16],
+    /// The play item of the playhead.
+    item: AtomicU32,
+    /// Cues refused because the walk's cue queue was full or nothing played.
+    cues_dropped: AtomicU64,
 }
 
 impl LiveStatus {
@@ -207,6 +216,22 @@ impl LiveStatus {
     /// Sample starts dropped because a queue was full (0 in normal use).
     pub fn dropped(&self) -> u64 {
         self.dropped.load(Ordering::Relaxed)
+    }
+
+    /// The playhead while playing: the play item and the step of every track (0-based;
+    /// [`crate::seq::timeline::SILENT_STEP`] for a free track that is silent). Lock-free:
+    /// the callback publishes it after each block.
+    pub fn playhead(&self) -> Option<(usize, [u16; 16])> {
+        if !self.playing() {
+            return None;
+        }
+        let steps = std::array::from_fn(|t| self.steps[t].load(Ordering::Relaxed));
+        Some((self.item.load(Ordering::Relaxed) as usize, steps))
+    }
+
+    /// Track triggers and re-arms refused (no song playing, or too many at once).
+    pub fn cues_dropped(&self) -> u64 {
+        self.cues_dropped.load(Ordering::Relaxed)
     }
 }
 
@@ -383,6 +408,12 @@ impl LiveControl {
     pub fn set_crossfader(&mut self, x: Option<u8>) -> Result<(), LiveError> {
         self.send(Command::Crossfader(x))
     }
+
+    /// A track trigger, its release or a re-arm now, on the playing song (track 0..16;
+    /// the sequencer walk applies it at its next slot, `seq::track_play`).
+    pub fn cue(&mut self, kind: CueKind, track: usize) -> Result<(), LiveError> {
+        self.send(Command::Cue(kind, track.min(15) as u8))
+    }
 }
 
 impl LiveEngine {
@@ -470,6 +501,16 @@ impl LiveEngine {
                 Command::Mute(m) => self.mute = m,
                 Command::Solo(m) => self.solo = m,
                 Command::Crossfader(x) => self.crossfader = x,
+                Command::Cue(kind, track) => {
+                    let frame = self.frame as i64;
+                    let taken = self.song.as_mut().is_some_and(|s| {
+                        let now = (frame - s.origin) as f64 / f64::from(SAMPLE_RATE);
+                        s.timeline.cue(Cue::new(now, usize::from(track), kind))
+                    });
+                    if !taken {
+                        self.status.cues_dropped.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
             }
         }
     }
@@ -535,11 +576,17 @@ impl LiveEngine {
         self.mixdown(n);
         self.frame += n;
         self.status.frames.fetch_add(n as u64, Ordering::Relaxed);
-        if let Some(s) = &self.song {
+        if let Some(s) = self.song.as_mut() {
             let secs = (self.frame as i64 - s.origin) as f64 / f64::from(SAMPLE_RATE);
             self.status
                 .song_secs
                 .store(secs.to_bits(), Ordering::Relaxed);
+            // The playhead (the walk's bookkeeping only: no allocation).
+            let pos = s.timeline.position_at(secs.max(0.0));
+            for (a, v) in self.status.steps.iter().zip(pos.steps) {
+                a.store(v, Ordering::Relaxed);
+            }
+            self.status.item.store(pos.item as u32, Ordering::Relaxed);
             if s.finished && secs >= s.end {
                 if let Some(old) = self.song.take() {
                     self.retire(Retired::Song(old));
@@ -549,8 +596,13 @@ impl LiveEngine {
         }
     }
 
-    /// A swapped-in song keeps the FX state (edits do not reset filters or delays).
+    /// A swapped-in song keeps the FX state (edits do not reset filters or delays), and the
+    /// one-shot and free-track state of the walk it replaces.
     fn start_song_keep_fx(&mut self, mut song: Box<Song>, origin: i64) {
+        if let Some(old) = &self.song {
+            let at = (origin - old.origin) as f64 / f64::from(SAMPLE_RATE);
+            song.timeline.carry_from(&old.timeline, at);
+        }
         song.origin = origin;
         self.machines = song.machines;
         self.master = song.master;

@@ -28,7 +28,9 @@ pub mod stretch;
 pub mod voice;
 
 pub use live::{LiveControl, LiveEngine, LiveError, Song, live_pair};
-pub use render::{Onset, RenderOptions, Rendered, plan, render, render_with_progress};
+pub use render::{
+    Onset, RenderOptions, Rendered, plan, plan_with_cues, render, render_cued, render_with_progress,
+};
 pub use sample::{Sample, SampleRegion, Samples, SlotSound};
 
 /// The engine's sample rate (the device's).

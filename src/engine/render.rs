@@ -13,6 +13,7 @@ use crate::format::slot_attrs::LoopMode;
 use crate::seq::conditions::ConditionEngine;
 use crate::seq::model::{AudioPart, DeviceSetup, NO_LOCK, SeqPart};
 use crate::seq::timeline::{PlayItem, StepEvent, Timeline};
+use crate::seq::track_play::Cue;
 
 /// Audio tracks the engine plays.
 pub const AUDIO_TRACKS: usize = 8;
@@ -77,13 +78,25 @@ pub fn plan(
     seed: u64,
     fill: bool,
 ) -> (Vec<StepEvent>, Vec<PlayItem>, f64) {
+    plan_with_cues(items, setup, seed, fill, &[])
+}
+
+/// [`plan`] with track triggers and re-arms at given times ([`Cue`]), applied by the
+/// sequencer walk as MIDI playback and the live engine apply them.
+pub fn plan_with_cues(
+    items: Vec<PlayItem>,
+    setup: DeviceSetup,
+    seed: u64,
+    fill: bool,
+    cues: &[Cue],
+) -> (Vec<StepEvent>, Vec<PlayItem>, f64) {
     let endless = items.iter().any(|i| i.passes.is_none());
     let until = if endless {
         ENDLESS_CAP_SECS
     } else {
         f64::INFINITY
     };
-    let mut timeline = Timeline::new(items, setup);
+    let mut timeline = Timeline::new(items, setup).with_cues(cues);
     let mut conditions = ConditionEngine::new(seed);
     conditions.fill = fill;
     let events = timeline.collect(until, &mut conditions);
@@ -436,7 +449,20 @@ pub fn render_with_progress(
     opts: RenderOptions,
     progress: &mut dyn FnMut(usize),
 ) -> Rendered {
-    let (events, items, end) = plan(items, setup, opts.seed, opts.fill);
+    render_cued(items, setup, samples, opts, &[], progress)
+}
+
+/// [`render_with_progress`] of a performance: track triggers and re-arms at given times
+/// ([`Cue`]; at most [`crate::seq::timeline::CUES`] are kept).
+pub fn render_cued(
+    items: Vec<PlayItem>,
+    setup: DeviceSetup,
+    samples: &Samples,
+    opts: RenderOptions,
+    cues: &[Cue],
+    progress: &mut dyn FnMut(usize),
+) -> Rendered {
+    let (events, items, end) = plan_with_cues(items, setup, opts.seed, opts.fill, cues);
     let total = frames_of(end);
     let mut out = Rendered {
         main: vec![[0.0; 2]; total],

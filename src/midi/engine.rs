@@ -168,6 +168,7 @@ enum Command {
     Record(Option<RecordSettings>, Option<Arc<SeqPattern>>),
     Incoming(TimedMessage),
     InputGone(String),
+    Cue(crate::seq::track_play::CueKind, usize),
     Quit,
 }
 
@@ -378,6 +379,13 @@ impl MidiEngine {
     /// Panic: note offs for held notes and all-notes-off on every channel.
     pub fn panic(&self) {
         self.send(Command::Panic);
+    }
+
+    /// A track trigger, its release or a re-arm now, on the running playback (track
+    /// 0..16): the sequencer walk applies it at its next slot, as the local engine does
+    /// (`seq::track_play`). Nothing happens when stopped.
+    pub fn cue(&self, kind: crate::seq::track_play::CueKind, track: usize) {
+        self.send(Command::Cue(kind, track));
     }
 
     /// Sets the FILL flag.
@@ -1238,6 +1246,12 @@ impl Worker {
                 self.input.thread = None;
                 self.input.status = Some(PortStatus::Vanished(name));
                 self.input.last_try = Some(Instant::now());
+            }
+            Command::Cue(kind, track) => {
+                let now = self.now() - self.play_start;
+                if let Some(seq) = self.seq.as_mut() {
+                    seq.cue(crate::seq::track_play::Cue::new(now.max(0.0), track, kind));
+                }
             }
             Command::Quit => return false,
         }

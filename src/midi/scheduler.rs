@@ -123,6 +123,21 @@ impl Sequencer {
         self.timeline.tempo()
     }
 
+    /// A track trigger, its release or a re-arm ([`crate::seq::track_play::Cue`]), applied
+    /// by the walk at the first slot at or after its time not yet rendered; false when too
+    /// many are waiting.
+    pub fn cue(&mut self, cue: crate::seq::track_play::Cue) -> bool {
+        self.timeline.cue(cue)
+    }
+
+    /// [`Sequencer::new`] with cues given ahead of time (a scripted performance).
+    pub fn with_cues(mut self, cues: &[crate::seq::track_play::Cue]) -> Self {
+        for c in cues {
+            self.timeline.cue(*c);
+        }
+        self
+    }
+
     /// Replaces the device settings: items entered later take their tempo from them (the
     /// running item's tempo is changed with [`Sequencer::set_tempo`]).
     pub fn set_setup(&mut self, setup: DeviceSetup) {

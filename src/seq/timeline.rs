@@ -11,7 +11,7 @@
 
 use super::conditions::{ConditionEngine, TRACKS};
 use super::model::{DeviceSetup, SeqPattern, SeqStep};
-use super::track_play::PlayState;
+use super::track_play::{Cue, CueKind, PlayState};
 use crate::format::Scale;
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -102,6 +102,10 @@ pub fn swing_delay_steps(amount: u8) -> f64 {
     2.0 * pct / 100.0 - 1.0
 }
 
+/// The step [`PlayPosition::steps`] gives a silent track (a free track not started yet or
+/// stopped): no row shows it.
+pub const SILENT_STEP: u16 = u16::MAX;
+
 /// Where playback is, for the UI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct PlayPosition {
@@ -109,7 +113,7 @@ pub struct PlayPosition {
     pub item: usize,
     /// Pass of that item (0-based).
     pub pass: u64,
-    /// Current step of each track (0-based).
+    /// Current step of each track (0-based; [`SILENT_STEP`] for a silent free track).
     pub steps: [u16; TRACKS],
 }
 
@@ -201,7 +205,13 @@ pub struct Timeline {
     play: PlayState,
     /// Hand out recorder-only steps as events too (off by default).
     recorder_events: bool,
+    /// Track triggers and re-arms waiting for the walk to reach their time, in time order
+    /// (room for [`CUES`] is made up front: adding one never allocates).
+    cues: VecDeque<Cue>,
 }
+
+/// Cues a walk holds at once (more are refused by [`Timeline::cue`]).
+pub const CUES: usize = 64;
 
 impl Timeline {
     /// A walk over play items with the project's tempo settings.
@@ -221,6 +231,7 @@ impl Timeline {
             spans: VecDeque::new(),
             play: PlayState::default(),
             recorder_events: false,
+            cues: VecDeque::with_capacity(CUES),
         };
         s.finished = s.items.is_empty();
         if !s.finished {
@@ -316,6 +327,78 @@ impl Timeline {
         if let Some(t) = self.items[self.item].pattern.tracks.get(track) {
             let play = t.play;
             self.play.release(&play, track, tick);
+        }
+    }
+
+    /// Takes over from `old`, which this walk replaces at `at_secs` of `old`'s time (an
+    /// edit swapped in at a pass boundary, this walk's time 0): spent one-shot trigs stay
+    /// spent and free tracks keep running (`PlayState::carry`). Only for one looping item
+    /// of the same pattern (the tracker's local playback); otherwise nothing is carried.
+    /// No allocation.
+    pub fn carry_from(&mut self, old: &Timeline, at_secs: f64) {
+        let (Some(new), Some(was)) = (self.items.first(), old.items.first()) else {
+            return;
+        };
+        if self.items.len() != 1
+            || old.items.len() != 1
+            || old.item != 0
+            || new.pattern.name != was.pattern.name
+            || was.row.windowed()
+        {
+            return;
+        }
+        let rel = ((at_secs - old.item_start_secs) / old.tick)
+            .max(0.0)
+            .round() as u64;
+        let at_tick = old.item_start_tick + rel;
+        let n = TRACKS
+            .min(was.pattern.tracks.len())
+            .min(new.pattern.tracks.len());
+        for t in 0..n {
+            let (_, scale) = was.pattern.track_timing(t);
+            let st = step_ticks(scale);
+            self.play.carry(
+                &old.play,
+                t,
+                (&was.pattern.tracks[t].play, &new.pattern.tracks[t].play),
+                rel.div_ceil(st),
+                old.slot[t],
+                at_tick,
+                st,
+            );
+        }
+    }
+
+    /// Adds a cue (a track trigger, its release or a re-arm), applied when the walk reaches
+    /// its time; false (and dropped) when [`CUES`] are already waiting. Never allocates.
+    pub fn cue(&mut self, cue: Cue) -> bool {
+        if self.cues.len() >= self.cues.capacity().min(CUES) {
+            return false;
+        }
+        let pos = self
+            .cues
+            .iter()
+            .rposition(|c| c.at <= cue.at)
+            .map_or(0, |p| p + 1);
+        self.cues.insert(pos, cue);
+        true
+    }
+
+    /// The walk with cues given ahead of time (an offline render of a performance).
+    pub fn with_cues(mut self, cues: &[Cue]) -> Self {
+        for c in cues {
+            self.cue(*c);
+        }
+        self
+    }
+
+    /// Applies a cue now (at its own time).
+    fn apply_cue(&mut self, c: Cue) {
+        match c.kind {
+            CueKind::Trigger => self.trigger_track(c.track, c.at),
+            CueKind::Release => self.release_track(c.track, c.at),
+            CueKind::Arm => self.play.arm(c.track),
+            CueKind::ArmAll => self.play.arm_all(),
         }
     }
 
@@ -447,6 +530,14 @@ impl Timeline {
         if self.secs_of(tick) - 2.0 * self.max_step_ticks as f64 * self.tick >= until {
             return Next::Later;
         }
+        // Cues due by this slot's time apply before it is walked.
+        let slot_secs = self.secs_of(tick);
+        while let Some(c) = self.cues.front().copied()
+            && c.at <= slot_secs + 1e-9
+        {
+            self.cues.pop_front();
+            self.apply_cue(c);
+        }
         let slot = self.slot[track];
         self.slot[track] += 1;
         let in_item = tick - self.item_start_tick;
@@ -497,7 +588,7 @@ impl Timeline {
             return Next::Slot { tick };
         }
         // A one-shot trig plays once until re-armed.
-        if step.oneshot && !self.play.take_oneshot(track, step_idx) {
+        if step.oneshot && !self.play.take_oneshot(track, step_idx, slot) {
             return Next::Slot { tick };
         }
         let step_secs = st as f64 * self.tick;
@@ -565,6 +656,18 @@ impl Timeline {
         for (t, s) in steps.iter_mut().enumerate().take(pattern.tracks.len()) {
             let (len, scale) = pattern.track_timing(t);
             *s = ((grid / step_ticks(scale)) % len as u64) as u16;
+            // A track that plays free shows its own step ([`SILENT_STEP`] while silent).
+            if span.item == self.item
+                && !item.row.windowed()
+                && let Some(free) = self.play.free_step(
+                    &pattern.tracks[t].play,
+                    t,
+                    ticks / step_ticks(scale),
+                    len as u64,
+                )
+            {
+                *s = free.unwrap_or(SILENT_STEP);
+            }
         }
         PlayPosition {
             item: span.item,

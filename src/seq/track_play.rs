@@ -9,12 +9,13 @@
 //!   [`PlayState::arm_all`]; on the device `[FUNC]+[YES]` arms them). Every one-shot trig is
 //!   armed when a pattern starts.
 //! * START SILENT is the per-track form of the project's SILENCE TRACKS: when a new pattern
-//!   starts, the track's sound from the previous pattern is cut. It changes no step, so the
-//!   walk only reports it ([`crate::seq::Timeline::silenced_on_entry`]).
+//!   starts, the track's sound from the previous pattern is cut
+//!   ([`crate::seq::Timeline::silenced_on_entry`]). On a track that plays free it also keeps
+//!   the track silent when the pattern starts, until a track trigger starts it.
 //! * A track whose PLAYS FREE is off follows the pattern; ONESHOT TRK, TRIG MODE and TRIG
 //!   QUANT only matter for tracks that play free.
-//! * A free track starts with the pattern and runs on its own position, counted from its last
-//!   start. A track trigger (re)starts it at the next TRIG QUANT boundary (DIRECT: the next
+//! * A free track without START SILENT starts with the pattern; it runs on its own position,
+//!   counted from its last start. A track trigger (re)starts it at the next TRIG QUANT boundary (DIRECT: the next
 //!   step; TR.LEN: the track's length; N steps). TRIG MODE: ONE restarts it on each trigger,
 //!   ONE2 stops it when it is running, HOLD stops it when the trigger is let go
 //!   ([`PlayState::release`]). ONESHOT TRK stops it after one pass of its length, until the
@@ -73,6 +74,8 @@ struct Free {
     restart_at: Option<u64>,
     /// Stops at this absolute tick.
     stop_at: Option<u64>,
+    /// Steps played before `start` (carried over from an earlier walk).
+    offset: u64,
 }
 
 /// The play state of the 16 tracks during one walk.
@@ -81,20 +84,98 @@ pub struct PlayState {
     /// One-shot trig steps (bit per step) that have played since they were armed.
     spent: [u64; TRACKS],
     free: [Free; TRACKS],
+    /// The last one-shot trigs spent per track, by slot: `slot * 64 + step + 1` at
+    /// `slot % 4` (0: none), so a walk replaced mid-way can arm again what it spent ahead.
+    fresh: [[u64; 4]; TRACKS],
 }
 
 impl PlayState {
-    /// A pattern starts: every one-shot trig is armed; free tracks start with it.
+    /// A pattern starts: every one-shot trig is armed; free tracks start with it unless
+    /// they start silent (then they wait for a track trigger).
     pub fn enter(&mut self, pattern: &SeqPattern) {
         self.spent = [0; TRACKS];
+        self.fresh = [[0; 4]; TRACKS];
+        self.free = [Free::default(); TRACKS];
         for (t, tr) in pattern.tracks.iter().enumerate().take(TRACKS) {
-            if tr.play.plays_free {
-                self.free[t] = Free {
-                    start: Some(0),
-                    ..Free::default()
-                };
+            if tr.play.plays_free && !tr.play.start_silent {
+                self.free[t].start = Some(0);
             }
         }
+    }
+
+    /// The step a free track is on at slot counter value `slot`: `Some(None)` when it is
+    /// silent, `None` when the track does not play free (it follows the pattern).
+    pub fn free_step(
+        &self,
+        play: &TrackPlay,
+        track: usize,
+        slot: u64,
+        len: u64,
+    ) -> Option<Option<u16>> {
+        if !play.plays_free || track >= TRACKS {
+            return None;
+        }
+        let f = self.free[track];
+        let step = f
+            .start
+            .filter(|s| slot >= *s)
+            .map(|s| slot - s + f.offset)
+            .filter(|n| !(play.oneshot_track && *n >= len.max(1)))
+            .map(|n| (n % len.max(1)) as u16);
+        Some(step)
+    }
+
+    /// Carries track `track`'s state over from the walk `old` that a new walk replaces at
+    /// `old`'s slot `at_slot` (absolute tick `at_tick`; the new walk's tick 0): the one-shot
+    /// trigs `old` spent before that slot stay spent (those it spent in the slots it walked
+    /// ahead, up to slot `walked`, are armed again: the new walk plays those slots), and a track that plays free
+    /// in both (`was`, `now`) keeps its position, restart and stop. `step_ticks` and `len`
+    /// are the track's step length and length in `old`. No allocation.
+    #[allow(clippy::too_many_arguments, reason = "plain numbers of one track")]
+    pub fn carry(
+        &mut self,
+        old: &PlayState,
+        track: usize,
+        (was, now): (&TrackPlay, &TrackPlay),
+        at_slot: u64,
+        walked: u64,
+        at_tick: u64,
+        step_ticks: u64,
+    ) {
+        if track >= TRACKS {
+            return;
+        }
+        let of = old.free[track];
+        let mut spent = old.spent[track];
+        for slot in at_slot..walked.min(at_slot + 4) {
+            let f = old.fresh[track][(slot % 4) as usize];
+            if f > slot * 64 && f <= slot * 64 + 64 {
+                spent &= !(1u64 << (f - slot * 64 - 1));
+            }
+        }
+        self.spent[track] = spent;
+        if !(was.plays_free && now.plays_free) {
+            return;
+        }
+        let shift = |t: Option<u64>| t.map(|t| t.saturating_sub(at_tick));
+        let mut f = Free {
+            start: None,
+            restart_at: shift(of.restart_at),
+            stop_at: shift(of.stop_at),
+            offset: 0,
+        };
+        match of.start {
+            Some(st) if st <= at_slot => {
+                f.start = Some(0);
+                f.offset = at_slot - st + of.offset;
+            }
+            // (re)started in the slots walked ahead: the new walk restarts it there
+            Some(st) => {
+                f.restart_at = Some((st - at_slot) * step_ticks.max(1));
+            }
+            None => {}
+        }
+        self.free[track] = f;
     }
 
     /// Re-arms the one-shot trigs of a track.
@@ -114,11 +195,14 @@ impl PlayState {
         self.spent.get(track).is_some_and(|s| s & (1 << step) == 0)
     }
 
-    /// A one-shot trig reached: true (and now spent) when it was armed.
-    pub fn take_oneshot(&mut self, track: usize, step: usize) -> bool {
+    /// A one-shot trig reached on slot `slot`: true (and now spent) when it was armed.
+    pub fn take_oneshot(&mut self, track: usize, step: usize, slot: u64) -> bool {
         let armed = self.armed(track, step);
         if let Some(s) = self.spent.get_mut(track) {
             *s |= 1 << step;
+        }
+        if armed && let Some(f) = self.fresh.get_mut(track) {
+            f[(slot % 4) as usize] = slot * 64 + step as u64 + 1;
         }
         armed
     }
@@ -192,15 +276,50 @@ impl PlayState {
         }
         if f.restart_at.is_some_and(|r| tick >= r) {
             f.start = Some(slot);
+            f.offset = 0;
             f.restart_at = None;
         }
         let start = f.start?;
-        let n = slot.saturating_sub(start);
+        let n = slot.saturating_sub(start) + f.offset;
         if play.oneshot_track && n >= len {
             f.start = None;
             return None;
         }
         Some(((n % len) as usize, n / len))
+    }
+}
+
+/// What a [`Cue`] does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CueKind {
+    /// A track trigger (the device's track key / track trig note): starts, restarts or
+    /// stops a track that plays free, as its TRIG MODE and TRIG QUANT say.
+    Trigger,
+    /// The track trigger is let go (stops a HOLD track that plays free).
+    Release,
+    /// Re-arms the track's one-shot trigs.
+    Arm,
+    /// Re-arms every track's one-shot trigs (the track is ignored).
+    ArmAll,
+}
+
+/// A performance action at a time: the walk applies it when it reaches the first slot at or
+/// after `at` (so every output, MIDI or the local engine, sees it at the same slot whatever
+/// its look-ahead). A cue given for a time the walk has passed applies at the next slot.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cue {
+    /// Seconds from playback start.
+    pub at: f64,
+    /// Track 0..16.
+    pub track: usize,
+    /// What it does.
+    pub kind: CueKind,
+}
+
+impl Cue {
+    /// A cue of `kind` on `track` at `at` seconds.
+    pub fn new(at: f64, track: usize, kind: CueKind) -> Self {
+        Self { at, track, kind }
     }
 }
 
@@ -303,7 +422,7 @@ mod tests {
 
     #[test]
     fn a_free_track_starts_with_the_pattern_and_counts_from_its_last_trigger() {
-        let mut tl = walk(free(0, 255, true, false), 4);
+        let mut tl = walk(free(0, 255, false, false), 4);
         let mut c = ConditionEngine::new(1);
         let early = tl.collect(1.0, &mut c);
         // triggered at 2.5 s (pass 1, step 5), DIRECT: the track's step 1 plays there
@@ -316,6 +435,66 @@ mod tests {
         );
         // the pattern's other track is unaffected
         assert_eq!(steps_at(&times(&all, 0)), vec![0, 16, 32, 48]);
+    }
+
+    #[test]
+    fn a_start_silent_free_track_is_silent_until_triggered() {
+        let mut c = ConditionEngine::new(1);
+        // START SILENT on a free track: nothing for two passes, then a trigger at 4.3 s
+        // (DIRECT) starts it on the next step (step 35)
+        let mut tl = walk(free(0, 255, true, false), 4);
+        let a = tl.collect(4.0, &mut c);
+        assert!(times(&a, 1).is_empty());
+        assert!(tl.cue(Cue::new(4.3, 1, CueKind::Trigger)));
+        let b = tl.collect(f64::INFINITY, &mut c);
+        assert_eq!(steps_at(&times(&b, 1)), vec![35, 43, 51, 59]);
+        // the pattern's other track plays from the start
+        assert_eq!(steps_at(&times(&[a, b].concat(), 0)), vec![0, 16, 32, 48]);
+        // START SILENT on a track that does not play free changes no step
+        let mut p = free(0, 255, true, false);
+        p.tracks[1].play.plays_free = false;
+        let ev = walk(p, 2).collect(f64::INFINITY, &mut c);
+        assert_eq!(steps_at(&times(&ev, 1)), vec![0, 8, 16, 24]);
+    }
+
+    #[test]
+    fn cues_given_while_walking_play_as_cues_given_ahead() {
+        // the same cues given up front (offline render), or each one while walking in
+        // small chunks before the walk's look-ahead (two steps) reaches it (a live
+        // output), give the same events: the walk applies a cue at its slot
+        let cues = [
+            Cue::new(1.3, 1, CueKind::Trigger),
+            Cue::new(3.1, 0, CueKind::Arm),
+            Cue::new(5.0, 1, CueKind::Trigger),
+        ];
+        let mut p = free(1, 3, true, false);
+        p.tracks[0].steps[0].oneshot = true;
+        let mut c = ConditionEngine::new(1);
+        let all = walk(p.clone(), 4)
+            .with_cues(&cues)
+            .collect(f64::INFINITY, &mut c);
+        {
+            let chunk = 0.05;
+            let mut tl = walk(p.clone(), 4);
+            let mut got = Vec::new();
+            let mut now = 0.0;
+            let mut next = 0;
+            while !tl.is_finished() {
+                while next < cues.len() && cues[next].at <= now + 0.3 {
+                    tl.cue(cues[next]);
+                    next += 1;
+                }
+                got.extend(tl.collect(now, &mut c));
+                now += chunk;
+            }
+            got.sort_by(|a, b| a.at.total_cmp(&b.at).then(a.track.cmp(&b.track)));
+            assert_eq!(got, all);
+        }
+        // T1: the one-shot on step 1 plays in pass 0, is spent in pass 1, re-armed at 3.1 s
+        // and plays again at step 32 (pass 2), then not in pass 3
+        assert_eq!(steps_at(&times(&all, 0)), vec![0, 32]);
+        // T2: started at 1.3 s -> next 3-step boundary (step 12), stopped at 5.0 s (ONE2)
+        assert_eq!(steps_at(&times(&all, 1)), vec![12, 20, 28, 36]);
     }
 
     #[test]
@@ -347,7 +526,7 @@ mod tests {
     fn trig_quant_delays_the_restart_to_the_next_boundary() {
         let mut c = ConditionEngine::new(1);
         // code 3 = 3 steps: 2.6 s is step 20.8, the next multiple of 3 is step 21
-        let mut tl = walk(free(0, 3, true, false), 3);
+        let mut tl = walk(free(0, 3, false, false), 3);
         let a = tl.collect(1.0, &mut c);
         tl.trigger_track(1, 2.6);
         let b = tl.collect(f64::INFINITY, &mut c);
@@ -356,7 +535,7 @@ mod tests {
             vec![0, 8, 16, 21, 29, 37, 45]
         );
         // TR.LEN (0): the next multiple of the track's 16 steps, step 32
-        let mut tl = walk(free(0, 0, true, false), 3);
+        let mut tl = walk(free(0, 0, false, false), 3);
         let a = tl.collect(1.0, &mut c);
         tl.trigger_track(1, 2.6);
         let b = tl.collect(f64::INFINITY, &mut c);
@@ -372,7 +551,7 @@ mod tests {
     fn trig_modes_and_the_one_shot_track() {
         let mut c = ConditionEngine::new(1);
         // ONE2: a trigger stops the running track, the next one starts it
-        let mut tl = walk(free(1, 255, true, false), 4);
+        let mut tl = walk(free(1, 255, false, false), 4);
         let a = tl.collect(0.5, &mut c);
         tl.trigger_track(1, 1.0);
         let b = tl.collect(2.5, &mut c);
@@ -383,7 +562,7 @@ mod tests {
             vec![0, 32, 40, 48, 56]
         );
         // HOLD: stops when the trigger is let go, plays again while held
-        let mut tl = walk(free(2, 255, true, false), 4);
+        let mut tl = walk(free(2, 255, false, false), 4);
         let a = tl.collect(0.5, &mut c);
         tl.release_track(1, 1.0);
         let b = tl.collect(2.5, &mut c);
@@ -396,7 +575,7 @@ mod tests {
             vec![0, 24, 32]
         );
         // ONE: a trigger while running restarts from step 1
-        let mut tl = walk(free(0, 255, true, false), 4);
+        let mut tl = walk(free(0, 255, false, false), 4);
         let a = tl.collect(1.6, &mut c);
         tl.trigger_track(1, 2.5);
         let b = tl.collect(f64::INFINITY, &mut c);
@@ -405,7 +584,7 @@ mod tests {
             vec![0, 8, 16, 20, 28, 36, 44, 52, 60]
         );
         // ONESHOT TRK: one pass of the track's 16 steps, then silent until triggered again
-        let mut tl = walk(free(0, 255, true, true), 4);
+        let mut tl = walk(free(0, 255, false, true), 4);
         let a = tl.collect(0.5, &mut c);
         let b = tl.collect(2.5, &mut c);
         tl.trigger_track(1, 3.0);
@@ -491,15 +670,15 @@ mod tests {
         assert_eq!(p.tracks[1].steps[16].recorder, 7);
         let mut c = ConditionEngine::new(1);
         let ev = walk(p.clone(), 2).collect(f64::INFINITY, &mut c);
-        // the free tracks T2-T4 start with the pattern: without a trigger they play what
-        // they would play with PLAYS FREE off
-        assert!(!times(&ev, 1).is_empty() && !times(&ev, 3).is_empty());
+        // the free tracks T2-T4 start silent: without a trigger they play nothing, while
+        // with PLAYS FREE off they would play their trigs
+        assert!(times(&ev, 1).is_empty() && times(&ev, 3).is_empty());
         let mut fixed = p.clone();
         for t in 0..8 {
             fixed.tracks[t].play.plays_free = false;
         }
         let ev2 = walk(fixed, 2).collect(f64::INFINITY, &mut c);
-        assert_eq!(ev, ev2);
+        assert!(!times(&ev2, 1).is_empty() && !times(&ev2, 3).is_empty());
         // triggered (HOLD, quant 6 steps): T2 restarts at the next 6-step boundary
         let mut tl = walk(p, 2);
         tl.collect(0.2, &mut c);

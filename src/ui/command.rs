@@ -119,6 +119,15 @@ commands! {
     }
 }
 
+commands! {
+    /// Track triggers and one-shot re-arming while playing, on the local engine and the
+    /// device over MIDI (`ui::local_play`; rules in `seq::track_play`).
+    pub enum TrackTrigCmd {
+        Trigger { "app.track_trigger", "Trigger the cursor's track: starts a START SILENT / PLAYS FREE track as the device's track key does (TRIG MODE, TRIG QUANT; HOLD: press again to let go)", ["ctrl+alt+g"]; }
+        ArmOneShots { "app.arm_oneshots", "Re-arm the one-shot trigs of every track (the device's ONE-SHOT re-arm)", ["ctrl+alt+y"]; }
+    }
+}
+
 impl NavCmd {
     /// The move as (rows, columns) for a list or sheet with `page` rows a page and `rows`
     /// rows in all (top and bottom jump the whole length).
@@ -150,5 +159,22 @@ mod tests {
         assert_eq!(NavCmd::Left.def().keys, &["left"]);
         assert_eq!(NavCmd::PageUp.delta(16, 64), (-16, 0));
         assert_eq!(NavCmd::Bottom.delta(16, 64), (64, 0));
+    }
+
+    #[test]
+    fn track_trig_table_names_and_keys() {
+        assert!(check_table("app", TrackTrigCmd::ACTIONS).is_empty());
+        assert_eq!(
+            TrackTrigCmd::from_name("app.track_trigger"),
+            Some(TrackTrigCmd::Trigger)
+        );
+        assert_eq!(TrackTrigCmd::Trigger.def().keys, &["ctrl+alt+g"]);
+        assert_eq!(TrackTrigCmd::ArmOneShots.def().keys, &["ctrl+alt+y"]);
+        // not the start screen's back key, which is read before the keymap
+        assert!(
+            !TrackTrigCmd::ACTIONS
+                .iter()
+                .any(|a| a.keys.contains(&"ctrl+alt+o"))
+        );
     }
 }

@@ -124,6 +124,9 @@ pub trait MidiControl {
     fn playhead(&self, _at: (usize, usize)) -> Option<[u16; 16]> {
         None
     }
+    /// A track trigger, its release or a one-shot re-arm on running playback (the walk
+    /// applies it at its next slot); nothing when stopped.
+    fn cue(&mut self, _kind: crate::seq::track_play::CueKind, _track: usize) {}
     /// Sends sysex messages now, to the output (`None`) or another port choice.
     fn send_sysex(&mut self, _port: Option<String>, _messages: Vec<Vec<u8>>) {}
     /// Gives the engine side the patch links (and whether they are sent on audition).

@@ -92,6 +92,9 @@ pub struct LocalPlay {
     xfader: Option<u8>,
     /// Set while an action is passed on to the MIDI handling (output "both").
     bypass: bool,
+    /// HOLD tracks whose trigger is held (a terminal reports no key release: the key
+    /// toggles), bit per track.
+    held: u16,
 }
 
 impl std::fmt::Debug for LocalPlay {
@@ -122,6 +125,17 @@ impl LocalPlay {
     /// Whether the local engine plays.
     pub fn is_playing(&self) -> bool {
         self.playing.is_some() && self.control.as_ref().is_some_and(|c| c.status().playing())
+    }
+
+    /// The step of every track while the local engine plays the pattern at `at` (bank,
+    /// pattern), read lock-free from what the audio callback publishes
+    /// ([`crate::engine::live::LiveStatus::playhead`]); `None` otherwise.
+    pub fn playhead(&self, at: (usize, usize)) -> Option<[u16; 16]> {
+        let (playing, _) = self.playing.as_ref()?;
+        if *playing != at {
+            return None;
+        }
+        self.control.as_ref()?.status().playhead().map(|(_, s)| s)
     }
 }
 
@@ -260,6 +274,8 @@ fn play(app: &mut App, from_step: Option<usize>) {
     let sent = app.ctx.local.control.as_mut().map(|c| c.play(song));
     match sent {
         Some(Ok(())) => {
+            // A new walk: no HOLD trigger is held.
+            app.ctx.local.held = 0;
             app.ctx.local.playing = Some((at, pattern));
             app.info(match from_step {
                 Some(s) => format!("local engine: playing from step {}", s + 1),
@@ -331,6 +347,77 @@ fn send_mix(app: &mut App) {
         let _ = c.set_solo(s);
         let _ = c.set_crossfader(x);
     }
+}
+
+/// A track trigger or a one-shot re-arm (`TrackTrigCmd`): to the local engine when it
+/// plays, and to the device's playback over MIDI when the output includes the device and
+/// it plays. The walk of each applies it at its next slot (`seq::track_play`).
+pub fn track_trig(app: &mut App, cmd: crate::ui::command::TrackTrigCmd) {
+    use crate::seq::track_play::CueKind;
+    use crate::ui::command::TrackTrigCmd;
+    let (track, _) = cursor(app).unwrap_or((0, 0));
+    let local = app.ctx.local.output.local() && app.ctx.local.is_playing();
+    let device = app.ctx.local.output != Output::Local
+        && app
+            .ctx
+            .engines
+            .midi_control
+            .as_ref()
+            .is_some_and(|m| m.is_playing());
+    if !local && !device {
+        app.error("nothing plays: a track trigger or re-arm acts on running playback");
+        return;
+    }
+    let (kind, what) = match cmd {
+        TrackTrigCmd::ArmOneShots => (CueKind::ArmAll, "one-shot trigs re-armed".to_string()),
+        TrackTrigCmd::Trigger => {
+            let play = current_pattern(app)
+                .and_then(|(_, p)| p.tracks.get(track).map(|t| t.play))
+                .unwrap_or_default();
+            let bit = 1u16 << track.min(15);
+            if !play.plays_free {
+                app.info(format!(
+                    "T{}: does not play free: a track trigger changes nothing (PATTERN SETTINGS: PLAYS FREE)",
+                    track + 1
+                ));
+                return;
+            }
+            if play.trig_mode == 2 && app.ctx.local.held & bit != 0 {
+                app.ctx.local.held &= !bit;
+                (
+                    CueKind::Release,
+                    format!("T{}: trigger let go (HOLD)", track + 1),
+                )
+            } else {
+                if play.trig_mode == 2 {
+                    app.ctx.local.held |= bit;
+                }
+                let mode = ["ONE", "ONE2", "HOLD"]
+                    .get(usize::from(play.trig_mode))
+                    .copied()
+                    .unwrap_or("ONE");
+                (
+                    CueKind::Trigger,
+                    format!("T{}: triggered ({mode})", track + 1),
+                )
+            }
+        }
+    };
+    let mut to = Vec::new();
+    if local && let Some(c) = app.ctx.local.control.as_mut() {
+        match c.cue(kind, track) {
+            Ok(()) => to.push("local engine"),
+            Err(e) => {
+                app.error(format!("local engine: {e}"));
+                return;
+            }
+        }
+    }
+    if device && let Some(m) = app.ctx.engines.midi_control.as_mut() {
+        m.cue(kind, track);
+        to.push("device (MIDI)");
+    }
+    app.info(format!("{what}: {}", to.join(" + ")));
 }
 
 /// Runs a local-playback action, then (output "both") the device's.

@@ -228,6 +228,10 @@ impl MidiControl for MidiLink {
         self.engine.send_sysex(port, messages);
     }
 
+    fn cue(&mut self, kind: crate::seq::track_play::CueKind, track: usize) {
+        self.engine.cue(kind, track);
+    }
+
     fn set_patch_links(&mut self, links: &PatchLinks) {
         let sent = std::mem::take(&mut self.links.sent);
         self.links = links.clone();

@@ -88,7 +88,12 @@ pub fn render(buf: &mut Buffer, area: Rect, ctx: &Ctx, at: At, track: usize, ste
             .engines
             .midi_control
             .as_ref()
-            .and_then(|m| m.position(t));
+            .and_then(|m| m.position(t))
+            .or_else(|| {
+                ctx.local
+                    .playhead((ctx.nav.bank, ctx.nav.pattern))
+                    .map(|h| usize::from(h[t]))
+            });
         for s in 0..64u16 {
             let x = area.x + LEFT + s + s / 16;
             let ch = step_char(tr.recorder_trig(s as usize));

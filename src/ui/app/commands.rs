@@ -13,6 +13,8 @@ impl App {
         if crate::ui::local_play::handles(self, name) {
             // Local playback chosen: play, stop, mute, solo... go to the local engine.
             crate::ui::local_play::action(self, name);
+        } else if let Some(cmd) = crate::ui::command::TrackTrigCmd::from_name(name) {
+            crate::ui::local_play::track_trig(self, cmd);
         } else if let Some(cmd) = GlobalCmd::from_name(name) {
             self.global(cmd);
         } else if crate::ui::audition::handles(name) {

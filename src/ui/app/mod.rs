@@ -117,6 +117,7 @@ impl App {
         let mut v: Vec<ActionDef> = GLOBAL_ACTIONS.to_vec();
         v.extend_from_slice(super::audition::ACTIONS);
         v.extend_from_slice(super::local_play::ACTIONS);
+        v.extend_from_slice(super::command::TrackTrigCmd::ACTIONS);
         v.extend_from_slice(super::command::NavCmd::ACTIONS);
         for view in views {
             v.push(view.info().switch);

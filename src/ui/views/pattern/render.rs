@@ -361,7 +361,9 @@ pub fn render(view: &mut PatternView, frame: &mut Frame, area: Rect, ctx: &Ctx) 
             .midi_control
             .as_ref()
             .and_then(|m| m.playhead((ctx.nav.bank, ctx.nav.pattern)))
+            .or_else(|| ctx.local.playhead((ctx.nav.bank, ctx.nav.pattern)))
             .map(|h| h[view.cursor.track.min(15)] as usize)
+            .filter(|r| *r != usize::from(crate::seq::timeline::SILENT_STEP))
     {
         view.cursor.row = row;
     }
@@ -419,7 +421,9 @@ pub fn render(view: &mut PatternView, frame: &mut Frame, area: Rect, ctx: &Ctx) 
         .engines
         .midi_control
         .as_ref()
-        .and_then(|m| m.playhead((at.bank, at.pattern)));
+        .and_then(|m| m.playhead((at.bank, at.pattern)))
+        // The local engine's playhead when the device does not play (`local_play`).
+        .or_else(|| ctx.local.playhead((at.bank, at.pattern)));
     let playhead = heads.map(|h| h[view.cursor.track.min(15)] as usize);
     let (muted, soloed) = ctx
         .engines
