@@ -6,7 +6,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use octa::format::slot_attrs::SlotRef;
 use octa::project::{Project, slots};
-use octa::ui::views::start::{StartOutcome, StartScreen, is_back_key};
+use octa::ui::views::start::{StartOutcome, StartScreen};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::fs;
@@ -122,14 +122,6 @@ fn lists_projects_opens_one_and_deletes_to_the_trash() {
     assert!(screen(&mut s).contains("  DELTA"));
     assert_eq!(s.projects(), 3);
     assert_eq!(s.key(key(KeyCode::Char('q'))), StartOutcome::Quit);
-    assert!(is_back_key(&KeyEvent::new(
-        KeyCode::Char('o'),
-        KeyModifiers::CONTROL | KeyModifiers::ALT
-    )));
-    assert!(!is_back_key(&KeyEvent::new(
-        KeyCode::Char('o'),
-        KeyModifiers::CONTROL
-    )));
 }
 
 #[test]

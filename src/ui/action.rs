@@ -78,6 +78,7 @@ crate::ui::command::commands! {
         GotoPattern { "app.goto_pattern", "Go to pattern (1-16)", ["ctrl+g"]; }
         OpenOther { "app.open_other", "Open another project beside this one (side-by-side view)", ["ctrl+o"]; }
         Warnings { "app.warnings", "List the project's warnings (missing files, checksums, samples)", ["ctrl+w"]; }
+        StartScreen { "app.start_screen", "Back to the start screen of sets and projects (asks about unsaved changes)", ["ctrl+alt+o"]; }
     }
 }
 

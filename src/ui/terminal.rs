@@ -188,9 +188,8 @@ impl Drop for WakeRoute {
 fn handle<B: Backend>(app: &mut App, terminal: &mut Terminal<B>, e: Event) -> std::io::Result<()> {
     match e {
         Event::Key(k) if k.kind != KeyEventKind::Release => {
-            if super::views::start::intercept(app, &k) {
-                // ctrl+alt+o: back to the start screen (views/start.rs)
-            } else if let Some(c) = Chord::from_event(&k) {
+            super::views::start::intercept(app, &k);
+            if let Some(c) = Chord::from_event(&k) {
                 app.key(c);
             }
         }

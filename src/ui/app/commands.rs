@@ -44,6 +44,13 @@ impl App {
                     self.quit = true;
                 }
             }
+            GlobalCmd::StartScreen => {
+                if crate::ui::views::start::request_back() {
+                    self.global(GlobalCmd::Quit);
+                } else {
+                    self.info("no start screen here: octa was opened on the demo or a new project");
+                }
+            }
             GlobalCmd::Save => {
                 self.save(false);
             }

@@ -1011,33 +1011,24 @@ fn home() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
     }
 }
 
-/// Whether `k` is the key back to the start screen (`ctrl+alt+o`).
-pub fn is_back_key(k: &KeyEvent) -> bool {
-    k.kind != KeyEventKind::Release
-        && matches!(k.code, KeyCode::Char('o') | KeyCode::Char('O'))
-        && k.modifiers
-            .contains(KeyModifiers::CONTROL | KeyModifiers::ALT)
+/// Marks the way back to the start screen before the tracker quits (`app.start_screen`,
+/// `ctrl+alt+o` by default). False, and nothing marked, when there is no start screen to go
+/// back to: the demo and a new untitled project have no list, and going "back" would make a new
+/// demo or a new blank project in their place.
+pub fn request_back() -> bool {
+    if home().is_empty() {
+        return false;
+    }
+    BACK.store(true, Ordering::SeqCst);
+    true
 }
 
-/// The tracker's hook: the back key quits the tracker (asking about unsaved changes as
-/// `ctrl+q` does) and marks the way back; any later key outside that question unmarks it.
-/// True when the key was taken.
-pub fn intercept(app: &mut crate::ui::App, k: &KeyEvent) -> bool {
-    if is_back_key(k) {
-        // The demo and a new untitled project have no list to go back to: going "back" would
-        // make a new demo or a new blank project in their place.
-        if home().is_empty() {
-            app.info("no start screen here: octa was opened on the demo or a new project");
-            return true;
-        }
-        BACK.store(true, Ordering::SeqCst);
-        app.action("app.quit");
-        return true;
-    }
-    if app.overlay != crate::ui::app::Overlay::ConfirmQuit {
+/// The tracker's hook, called before each key is handled: a key other than the answer to the
+/// quit question (asked after `app.start_screen`) unmarks the way back.
+pub fn intercept(app: &crate::ui::App, k: &KeyEvent) {
+    if k.kind != KeyEventKind::Release && app.overlay != crate::ui::app::Overlay::ConfirmQuit {
         BACK.store(false, Ordering::SeqCst);
     }
-    false
 }
 
 /// Whether the tracker ended with the back key (and clears it).
