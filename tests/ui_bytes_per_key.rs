@@ -83,6 +83,7 @@ struct Pen {
     attrs: u16,
     fg: C,
     bg: C,
+    ul: C,
 }
 
 /// A small terminal: cursor moves, SGR codes and printed characters (enough for ratatui).
@@ -130,7 +131,8 @@ impl Screen {
                 100..=107 => p.bg = C::Palette((n - 100 + 8) as u8),
                 39 => p.fg = C::Default,
                 49 => p.bg = C::Default,
-                38 | 48 => {
+                59 => p.ul = C::Default,
+                38 | 48 | 58 => {
                     let c = if nums[i + 1] == 5 {
                         i += 2;
                         C::Palette(nums[i] as u8)
@@ -138,10 +140,10 @@ impl Screen {
                         i += 4;
                         C::Rgb(nums[i - 2] as u8, nums[i - 1] as u8, nums[i] as u8)
                     };
-                    if n == 38 {
-                        p.fg = c;
-                    } else {
-                        p.bg = c;
+                    match n {
+                        38 => p.fg = c,
+                        48 => p.bg = c,
+                        _ => p.ul = c,
                     }
                 }
                 _ => panic!("SGR {n} in {params}"),

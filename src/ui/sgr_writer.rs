@@ -35,6 +35,8 @@ const RAPID: u16 = 1 << 6;
 struct Pen {
     fg: Col,
     bg: Col,
+    /// Underline colour (`58` / `59`).
+    ul: Col,
     attrs: u16,
 }
 
@@ -68,6 +70,8 @@ impl Pen {
                 49 => self.bg = Col::Default,
                 38 => self.fg = extended(&mut it)?,
                 48 => self.bg = extended(&mut it)?,
+                58 => self.ul = extended(&mut it)?,
+                59 => self.ul = Col::Default,
                 _ => return None,
             }
         }
@@ -114,12 +118,13 @@ fn param(out: &mut Vec<u8>, first: &mut bool, n: u32) {
     num(out, n);
 }
 
-/// Appends the parameters that set colour `c` (`base` 30 for foreground, 40 for background).
+/// Appends the parameters that set colour `c` (`base` 30 for foreground, 40 for background,
+/// 50 for underline, which has no short form for the basic colours).
 fn colour(out: &mut Vec<u8>, first: &mut bool, base: u32, c: Col) {
     match c {
         Col::Default => param(out, first, base + 9),
-        Col::Idx(i) if i < 8 => param(out, first, base + u32::from(i)),
-        Col::Idx(i) if i < 16 => param(out, first, base + 60 + u32::from(i - 8)),
+        Col::Idx(i) if i < 8 && base < 50 => param(out, first, base + u32::from(i)),
+        Col::Idx(i) if i < 16 && base < 50 => param(out, first, base + 60 + u32::from(i - 8)),
         Col::Idx(i) => {
             param(out, first, base + 8);
             param(out, first, 5);
@@ -150,6 +155,9 @@ fn change(from: Option<Pen>, to: Pen) -> Vec<u8> {
     }
     if to.bg != Col::Default {
         colour(&mut full, &mut first, 40, to.bg);
+    }
+    if to.ul != Col::Default {
+        colour(&mut full, &mut first, 50, to.ul);
     }
     let Some(from) = from else {
         return full;
@@ -182,6 +190,9 @@ fn change(from: Option<Pen>, to: Pen) -> Vec<u8> {
     }
     if to.bg != from.bg {
         colour(&mut diff, &mut first, 40, to.bg);
+    }
+    if to.ul != from.ul {
+        colour(&mut diff, &mut first, 50, to.ul);
     }
     if diff.len() <= full.len() {
         diff
@@ -380,7 +391,9 @@ mod tests {
     #[test]
     fn an_unchanged_colour_is_not_sent_again() {
         // Red on blue, then red on green: only the background changes.
-        let out = through(&[b"\x1b[38;5;9;48;5;4mA\x1b[38;5;9;48;5;2mB\x1b[39m\x1b[49m\x1b[0m"]);
+        let out = through(&[
+            b"\x1b[38;5;9;48;5;4mA\x1b[38;5;9;48;5;2mB\x1b[39m\x1b[49m\x1b[59m\x1b[0m",
+        ]);
         assert_eq!(out, b"\x1b[91;44mA\x1b[42mB\x1b[m".to_vec());
     }
 
@@ -400,6 +413,12 @@ mod tests {
     fn cursor_moves_pass_and_do_not_paint_but_clears_do() {
         let out = through(&[b"\x1b[41m\x1b[3;4H\x1b[2J\x1b[0m\x1b[1;1Hx"]);
         assert_eq!(out, b"\x1b[3;4H\x1b[41m\x1b[2J\x1b[1;1H\x1b[mx".to_vec());
+    }
+
+    #[test]
+    fn underline_colours_are_kept_in_their_long_form() {
+        let out = through(&[b"\x1b[4m\x1b[58;5;1mu\x1b[59m\x1b[24mv"]);
+        assert_eq!(out, b"\x1b[4;58;5;1mu\x1b[mv".to_vec());
     }
 
     #[test]
