@@ -6,7 +6,9 @@
 //! frame with three separate resets. This writer reads the escape codes passing through, keeps
 //! the pen the next character will be drawn with, and writes, just before a character is
 //! printed (or something that paints, such as a clear), one short SGR sequence with only what
-//! differs from the pen the terminal already has. Cursor moves pass through unchanged. An
+//! differs from the pen the terminal already has. A space shows only its background (unless
+//! underlined, crossed out or reversed), so before spaces only the background is changed.
+//! Cursor moves pass through unchanged. An
 //! escape code it does not understand is passed on as it came, and so is every colour code
 //! after it until the next reset, so the picture on screen is the same as without it. The whole frame goes to the terminal in one write at `flush`.
 
@@ -28,6 +30,8 @@ enum Col {
 const BOLD: u16 = 1 << 1;
 const DIM: u16 = 1 << 2;
 const BLINK: u16 = 1 << 5;
+/// Underline, reverse and crossed out: the attributes that show on a space.
+const SHOWN_ON_SPACE: u16 = (1 << 4) | (1 << 7) | (1 << 9);
 const RAPID: u16 = 1 << 6;
 
 /// What the next printed character is drawn with.
@@ -255,17 +259,58 @@ impl<W: Write> SgrWriter<W> {
             // Unknown pen: every SGR code passes unchanged until a reset.
             return;
         };
-        if have == self.want {
+        self.set(have, self.want);
+    }
+
+    /// Like [`Self::pen_down`] before spaces: a space shows only its background (unless it is
+    /// underlined, crossed out or reversed), so the foreground and the attributes the terminal
+    /// has are kept and the change is put off until a character that shows them.
+    fn pen_down_blank(&mut self) {
+        let Some(have) = self.have else {
+            return;
+        };
+        if (have.attrs | self.want.attrs) & SHOWN_ON_SPACE != 0 {
+            self.set(have, self.want);
             return;
         }
-        let params = change(Some(have), self.want);
+        self.set(have, Pen {
+            bg: self.want.bg,
+            ..have
+        });
+    }
+
+    /// Sends what takes the terminal's pen from `have` to `to`.
+    fn set(&mut self, have: Pen, to: Pen) {
+        if have == to {
+            return;
+        }
+        let params = change(Some(have), to);
         self.out.extend_from_slice(b"\x1b[");
         // `ESC [ m` is a reset: the `0` is not needed.
         if params != b"0" {
             self.out.extend_from_slice(&params);
         }
         self.out.push(b'm');
-        self.have = Some(self.want);
+        self.have = Some(to);
+    }
+
+    /// Copies text, setting the pen before each run of spaces and of other characters.
+    fn text(&mut self, text: &[u8]) {
+        let mut k = 0;
+        while k < text.len() {
+            let spaces = text[k..].iter().take_while(|b| **b == b' ').count();
+            if spaces > 0 {
+                self.pen_down_blank();
+                self.out.extend_from_slice(&text[k..k + spaces]);
+                k += spaces;
+            }
+            let other = text[k..].iter().take_while(|b| **b != b' ').count();
+            if other > 0 {
+                self.pen_down();
+                self.out.extend_from_slice(&text[k..k + other]);
+                k += other;
+            }
+        }
     }
 
     /// A whole control sequence `ESC [ <csi> <fin>` was read.
@@ -318,8 +363,7 @@ impl<W: Write> Write for SgrWriter<W> {
                         .position(|b| *b == 0x1b)
                         .map_or(buf.len(), |p| i + p);
                     if end > i {
-                        self.pen_down();
-                        self.out.extend_from_slice(&buf[i..end]);
+                        self.text(&buf[i..end]);
                     }
                     if end < buf.len() {
                         self.scan = Scan::Esc;
@@ -419,6 +463,20 @@ mod tests {
     fn underline_colours_are_kept_in_their_long_form() {
         let out = through(&[b"\x1b[4m\x1b[58;5;1mu\x1b[59m\x1b[24mv"]);
         assert_eq!(out, b"\x1b[4;58;5;1mu\x1b[mv".to_vec());
+    }
+
+    #[test]
+    fn spaces_change_only_the_background() {
+        // Grey dots, white spaces between them: the spaces keep grey; a background change
+        // is still sent before them; a reversed space gets its foreground.
+        let out = through(&[
+            b"\x1b[38;5;8m.\x1b[38;5;15m \x1b[38;5;8m.\x1b[38;5;15;48;5;4m  \x1b[38;5;8;49m.",
+            b"\x1b[7;38;5;1m \x1b[0m",
+        ]);
+        assert_eq!(
+            out,
+            b"\x1b[90m. .\x1b[44m  \x1b[49m.\x1b[7;31m \x1b[m".to_vec()
+        );
     }
 
     #[test]
