@@ -63,7 +63,11 @@ fn a_repeated_import_sets_up_no_script_and_writes_nothing() {
         "the first import sets up the scripts: {first:?}"
     );
     let before = snapshot(&home.join("data"));
-    assert!(before.iter().any(|(n, b, _)| n == "librarian.sqlite" && !b.is_empty()));
+    assert!(
+        before
+            .iter()
+            .any(|(n, b, _)| n == "librarian.sqlite" && !b.is_empty())
+    );
 
     let second = octa(home, &["librarian", "import", bank]);
     assert!(second.status.success(), "{second:?}");

@@ -247,7 +247,10 @@ fn scrolling_writes_half_the_bytes_for_the_same_screen() {
             if (w, h, key) == (240, 70, "down") {
                 assert!(o <= BOUND_240X70, "{o} bytes per key at 240x70");
             }
-            assert!(o * 2 <= r, "{w}x{h} {key}: {o} bytes per key is not half of {r}");
+            assert!(
+                o * 2 <= r,
+                "{w}x{h} {key}: {o} bytes per key is not half of {r}"
+            );
         }
     }
 }

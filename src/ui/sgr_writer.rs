@@ -198,11 +198,7 @@ fn change(from: Option<Pen>, to: Pen) -> Vec<u8> {
     if to.ul != from.ul {
         colour(&mut diff, &mut first, 50, to.ul);
     }
-    if diff.len() <= full.len() {
-        diff
-    } else {
-        full
-    }
+    if diff.len() <= full.len() { diff } else { full }
 }
 
 /// Where the escape-code reader is.
@@ -273,10 +269,13 @@ impl<W: Write> SgrWriter<W> {
             self.set(have, self.want);
             return;
         }
-        self.set(have, Pen {
-            bg: self.want.bg,
-            ..have
-        });
+        self.set(
+            have,
+            Pen {
+                bg: self.want.bg,
+                ..have
+            },
+        );
     }
 
     /// Sends what takes the terminal's pen from `have` to `to`.
@@ -435,9 +434,8 @@ mod tests {
     #[test]
     fn an_unchanged_colour_is_not_sent_again() {
         // Red on blue, then red on green: only the background changes.
-        let out = through(&[
-            b"\x1b[38;5;9;48;5;4mA\x1b[38;5;9;48;5;2mB\x1b[39m\x1b[49m\x1b[59m\x1b[0m",
-        ]);
+        let out =
+            through(&[b"\x1b[38;5;9;48;5;4mA\x1b[38;5;9;48;5;2mB\x1b[39m\x1b[49m\x1b[59m\x1b[0m"]);
         assert_eq!(out, b"\x1b[91;44mA\x1b[42mB\x1b[m".to_vec());
     }
 
