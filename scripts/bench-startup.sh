@@ -11,7 +11,7 @@ octa=$1 dir=$2 peer=${3:-/tmp/otio-ref/target/release/otio-ref} n=${4:-11}
 here=$(dirname "$0")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-export OCTA_CONFIG_DIR="$tmp/config" OCTA_DATA_DIR="$tmp/data"
+export OCTA_CONFIG_DIR="$tmp/config" OCTA_DATA_DIR="$tmp/data" TERM="${TERM:-xterm-256color}"
 echo "first frame (octa $dir) vs tmux running true, both in script(1) at 240x70:"
 "$here/bench-pairs.sh" "$n" \
     "script -qec 'stty cols 240 rows 70; OCTA_EXIT_AFTER_FIRST_FRAME=1 exec $octa --read-only $dir' /dev/null" \
