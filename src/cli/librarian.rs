@@ -11,7 +11,7 @@ use crate::librarian::{Adaptation, LibrarianError, Registry, import_file};
 use crate::midi::transport::{MidiSystem, resolve_port};
 use clap::{Args, Subcommand};
 use std::io::{BufRead, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -220,6 +220,29 @@ pub fn run(args: &LibrarianArgs) -> ExitCode {
     }
 }
 
+/// Says so and returns true when `path` holds exactly the messages of an earlier import
+/// (checked by digest before any adaptation is set up; writes nothing). False when it does
+/// not, or cannot tell: the full import then runs and reports any error.
+fn repeated_import(db: &Database, path: &Path) -> bool {
+    let Ok(m) = crate::librarian::file::read_messages(path) else {
+        return false;
+    };
+    let Ok(Some(k)) = db.find_import(&m.messages) else {
+        return false;
+    };
+    crate::outln!(
+        "{}: already imported as import:{} ({}, {} patches)",
+        path.display(),
+        k.import_id,
+        k.device,
+        k.patches
+    );
+    if m.stray > 0 {
+        crate::outln!("  skipped {} stray bytes between messages", m.stray);
+    }
+    true
+}
+
 fn open_db() -> Result<Database, String> {
     Database::open_default().map_err(|e| e.to_string())
 }
@@ -228,10 +251,15 @@ fn run_inner(args: &LibrarianArgs) -> Result<(), String> {
     match &args.command {
         LibrarianCommand::Import { files, device } => {
             let mut db = open_db()?;
-            let registry = registry();
+            // Adaptation scripts are set up only when a file is not already imported.
+            let mut registry_once: Option<Registry> = None;
             let mut failed = 0;
             for f in files {
-                match import_file(&mut db, &registry, f, device.as_deref()) {
+                if device.is_none() && repeated_import(&db, f) {
+                    continue;
+                }
+                let registry = registry_once.get_or_insert_with(registry);
+                match import_file(&mut db, registry, f, device.as_deref()) {
                     Ok(r) => {
                         let s = &r.summary;
                         if s.already_imported {

@@ -135,6 +135,17 @@ pub struct ImportSummary {
     pub renamed: usize,
 }
 
+/// An import found by [`Database::find_import`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownImport {
+    /// The import's id.
+    pub import_id: i64,
+    /// The device that read it.
+    pub device: String,
+    /// Patches it listed.
+    pub patches: usize,
+}
+
 /// Filters for [`Database::list`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PatchFilter {
@@ -342,6 +353,32 @@ impl Database {
             params![name],
             |r| r.get(0),
         )
+    }
+
+    /// The earlier import of exactly these messages, by any device: the digest that
+    /// [`Database::store_import`] records, looked up before any patch is read or
+    /// fingerprinted. Only reads: a repeated import that stops here writes nothing.
+    pub fn find_import(&self, messages: &[Vec<u8>]) -> Result<Option<KnownImport>, DbError> {
+        let parts: Vec<&[u8]> = messages.iter().map(Vec::as_slice).collect();
+        let digest = sysex::digest_hex(&parts);
+        // `device_id IN (...)` lets the (device_id, digest) index answer.
+        self.conn
+            .query_row(
+                "SELECT i.id, d.name, (SELECT count(*) FROM import_items t WHERE t.import_id = i.id)
+                 FROM imports i JOIN devices d ON d.id = i.device_id
+                 WHERE i.device_id IN (SELECT id FROM devices) AND i.digest = ?1
+                 ORDER BY i.id LIMIT 1",
+                params![digest],
+                |r| {
+                    Ok(KnownImport {
+                        import_id: r.get(0)?,
+                        device: r.get(1)?,
+                        patches: r.get::<_, i64>(2)?.try_into().unwrap_or(0),
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| self.err(e))
     }
 
     /// Stores what was read from `messages` by `adaptation` as one import from `source`.

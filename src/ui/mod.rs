@@ -39,6 +39,7 @@ pub use app::App;
 pub use view::{CopyRequest, Ctx, Nav, Outcome, Side, View, ViewInfo};
 #[doc(hidden)]
 pub mod bench_support;
+pub mod sgr_writer;
 pub mod terminal;
 #[doc(hidden)]
 pub mod testing;

@@ -213,7 +213,8 @@ fn handle<B: Backend>(app: &mut App, terminal: &mut Terminal<B>, e: Event) -> st
 }
 
 fn event_loop(app: &mut App) -> std::io::Result<()> {
-    let backend = CrosstermBackend::new(std::io::stdout());
+    // Colour changes are sent only where the pen changes, and a frame in one write.
+    let backend = CrosstermBackend::new(super::sgr_writer::SgrWriter::new(std::io::stdout()));
     // No `Terminal::clear`: it asks the terminal for the cursor position, which some terminals
     // never answer; the alternate screen starts clear and the first frame draws every cell.
     let mut terminal = Terminal::new(backend)?;
@@ -221,8 +222,13 @@ fn event_loop(app: &mut App) -> std::io::Result<()> {
     let _route = WakeRoute::new(tx.clone());
     // One reader thread for the process (the start screen reads through it too).
     super::input_route::listen(tx)?;
+    // For measuring start-up (scripts/bench-startup.sh): quit once the first frame is out.
+    let first_frame_only = std::env::var_os("OCTA_EXIT_AFTER_FIRST_FRAME").is_some();
     loop {
         draw(app, &mut terminal)?;
+        if first_frame_only {
+            return Ok(());
+        }
         if app.quit || !pump(app, &mut terminal, &rx)? {
             return Ok(());
         }
