@@ -272,3 +272,64 @@ fn the_loader_takes_the_slot_tempo_and_mode_and_makes_the_copy() {
         assert!((hz - 441.0).abs() < 0.5, "{hz} Hz");
     }
 }
+
+#[test]
+fn a_tempo_change_stretches_the_decoded_audio_again_without_reading_the_file() {
+    use octa::engine::load::{files_decoded_on_this_thread, load_planned_reusing};
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("loop.wav");
+    write_wav(&path, &sine_loop(), 44_100);
+    let items = one_trig(1);
+    let load_at = |bpm: f64| {
+        let needs = stretch::needs(&items, &setup(bpm), &|_, _| TimeStretch::Normal);
+        SlotLoad {
+            is_static: false,
+            slot: 0,
+            label: "F1".into(),
+            path: path.clone(),
+            markers: None,
+            loop_mode: LoopMode::Off,
+            gain: 1.0,
+            time_stretch: TimeStretch::Normal,
+            bpm_x24: Some(2880),
+            trim_bars_x100: None,
+            stretch: needs.get(&(false, 0)).cloned().unwrap(),
+        }
+    };
+    let before = files_decoded_on_this_thread();
+    let first = load_planned(vec![load_at(140.0)], Vec::new());
+    assert_eq!(files_decoded_on_this_thread(), before + 1);
+    // The tracker's tempo moves to 160 BPM: the copy is made from the decoded audio.
+    let second = load_planned_reusing(vec![load_at(160.0)], Vec::new(), &first);
+    assert_eq!(
+        files_decoded_on_this_thread(),
+        before + 1,
+        "no file is read again"
+    );
+    assert!(second.warnings.is_empty(), "{:?}", second.warnings);
+    let sound = &second.samples.flex[&0];
+    assert!(Arc::ptr_eq(&sound.sample, &first.samples.flex[&0].sample));
+    assert_eq!(sound.stretched.len(), 1, "only the 160 BPM copy is kept");
+    assert_eq!(sound.stretched[0].key.tempo_x24, 160 * 24);
+    // 2 beats of 160 BPM = 33075 frames, at the sine's pitch.
+    let r = run(items.clone(), 160.0, &second.samples);
+    let end = sound_end(&r.main) as f64;
+    assert!((end - 33_075.0).abs() < 0.005 * 33_075.0, "{end}");
+    let hz = frequency(&r.main, 4_410, 30_000);
+    assert!((hz - 441.0).abs() < 0.5, "{hz} Hz");
+    // Back to 160 again (same tempo): the copy itself is reused, nothing is stretched.
+    let third = load_planned_reusing(vec![load_at(160.0)], Vec::new(), &second);
+    assert!(Arc::ptr_eq(
+        &third.samples.flex[&0].stretched[0],
+        &sound.stretched[0]
+    ));
+    assert_eq!(files_decoded_on_this_thread(), before + 1);
+    // A file changed on disk (a new modification time) is read again.
+    let f = std::fs::File::options().write(true).open(&path).unwrap();
+    f.set_modified(std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000))
+        .unwrap();
+    drop(f);
+    let fourth = load_planned_reusing(vec![load_at(160.0)], Vec::new(), &third);
+    assert_eq!(files_decoded_on_this_thread(), before + 2);
+    assert!(!Arc::ptr_eq(&fourth.samples.flex[&0].sample, &sound.sample));
+}

@@ -23,6 +23,20 @@ pub struct Loaded {
     pub missing: Vec<String>,
     /// Samples that failed to decode (`F4: AUDIO/x.wav: cannot decode (...)`).
     pub warnings: Vec<String>,
+    /// The decoded audio by file with the file's modification time when read, for
+    /// [`load_planned_reusing`] (a later load, e.g. after a tempo change, takes it instead
+    /// of reading the file again, unless the file changed since).
+    pub decoded: HashMap<PathBuf, (Option<std::time::SystemTime>, Arc<Sample>)>,
+}
+
+thread_local! {
+    static DECODED_HERE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// How many sample files [`decode`] has read on the calling thread (a test hook: a load
+/// that reuses decoded audio reads none).
+pub fn files_decoded_on_this_thread() -> usize {
+    DECODED_HERE.with(|c| c.get())
 }
 
 /// The (is_static, 0-based slot) pairs the audio tracks of the items play, sample locks
@@ -58,6 +72,7 @@ pub fn used_slots(items: &[PlayItem]) -> BTreeSet<(bool, u8)> {
 
 /// Decodes a file into a [`Sample`] at 44.1 kHz.
 pub fn decode(path: &std::path::Path) -> Result<Sample, crate::audio::AudioError> {
+    DECODED_HERE.with(|c| c.set(c.get() + 1));
     let d = crate::audio::decode::decode_file(path)?;
     Sample::from_interleaved(
         &d.samples,
@@ -173,11 +188,25 @@ pub fn plan_loads(project: &Project, items: &[PlayItem]) -> (Vec<SlotLoad>, Vec<
 /// part: call it on a worker); a file that does not decode plays silence and is a warning
 /// naming it.
 pub fn load_planned(loads: Vec<SlotLoad>, missing: Vec<String>) -> Loaded {
+    load_planned_reusing(loads, missing, &Loaded::default())
+}
+
+/// [`load_planned`], taking the audio `prev` decoded instead of reading a file again, and
+/// its time-stretched copies still asked for (a tempo change stretches again from the
+/// decoded audio, as [`super::stretch::restretch`] does, without reading any file). A
+/// slot whose file, markers or tempo changed gets no stale copy: copies are kept only for
+/// the same decoded audio, regions and slot tempo.
+pub fn load_planned_reusing(loads: Vec<SlotLoad>, missing: Vec<String>, prev: &Loaded) -> Loaded {
     let mut out = Loaded {
         missing,
         ..Loaded::default()
     };
-    let mut cache: HashMap<PathBuf, Option<Arc<Sample>>> = HashMap::new();
+    let mut cache: HashMap<PathBuf, Option<Arc<Sample>>> = prev
+        .decoded
+        .iter()
+        .filter(|(p, (t, _))| modified(p) == *t)
+        .map(|(p, (_, s))| (p.clone(), Some(s.clone())))
+        .collect();
     for l in loads {
         let sample = cache
             .entry(l.path.clone())
@@ -204,7 +233,22 @@ pub fn load_planned(loads: Vec<SlotLoad>, missing: Vec<String>) -> Loaded {
         sound.time_stretch = l.time_stretch;
         let trim_secs = (sound.trim.end - sound.trim.start) as f64 / f64::from(super::SAMPLE_RATE);
         sound.tempo = super::stretch::slot_tempo(l.bpm_x24, l.trim_bars_x100, trim_secs);
+        let pool = if l.is_static {
+            &prev.samples.statics
+        } else {
+            &prev.samples.flex
+        };
+        if let Some(old) = pool.get(&l.slot).filter(|o| {
+            Arc::ptr_eq(&o.sample, &sound.sample)
+                && o.trim == sound.trim
+                && o.slices == sound.slices
+                && o.tempo == sound.tempo
+        }) {
+            sound.stretched = old.stretched.clone();
+        }
         super::stretch::prepare(&mut sound, &l.stretch);
+        out.decoded
+            .insert(l.path.clone(), (modified(&l.path), sound.sample.clone()));
         if l.is_static {
             out.samples.statics.insert(l.slot, sound);
         } else {
@@ -212,6 +256,10 @@ pub fn load_planned(loads: Vec<SlotLoad>, missing: Vec<String>) -> Loaded {
         }
     }
     out
+}
+
+fn modified(path: &std::path::Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }
 
 /// Loads the slots the items use from a project (folder projects; a zip's samples are

@@ -12,7 +12,7 @@
 use super::action::{ActionDef, act};
 use super::app::App;
 use crate::engine::live::{LiveControl, Song, live_pair};
-use crate::engine::load::{Loaded, load_planned, plan_loads};
+use crate::engine::load::{Loaded, load_planned_reusing, plan_loads};
 use crate::seq::model::{DeviceSetup, SeqPattern, SeqStep};
 use crate::seq::timeline::{PlayItem, RowOptions, step_ticks, tick_secs};
 use std::sync::Arc;
@@ -87,6 +87,9 @@ pub struct LocalPlay {
     loaded: std::collections::BTreeSet<(bool, u8)>,
     /// Time-stretched copies sent (a new tempo loads again: `engine::stretch`).
     stretched: crate::engine::stretch::Needs,
+    /// The last set of samples decoded: a later load (a tempo change, a new slot) reuses
+    /// its audio and stretched copies instead of reading the files again.
+    last: Arc<Loaded>,
     mute: u8,
     solo: u8,
     xfader: Option<u8>,
@@ -232,11 +235,12 @@ fn load_for(app: &mut App, items: &[PlayItem]) {
     let (loads, missing) = plan_loads(&app.ctx.doc.project, &all);
     app.ctx.local.loaded = used;
     app.ctx.local.stretched = stretched;
+    let prev = app.ctx.local.last.clone();
     let (tx, rx) = std::sync::mpsc::channel();
     let spawned = std::thread::Builder::new()
         .name("octa-local-load".into())
         .spawn(move || {
-            let loaded = load_planned(loads, missing);
+            let loaded = load_planned_reusing(loads, missing, &prev);
             let _ = tx.send(loaded);
             crate::wake::wake();
         });
@@ -498,11 +502,16 @@ pub fn tick(app: &mut App) {
         match rx.try_recv() {
             Ok(loaded) => {
                 app.ctx.local.loading = None;
-                let mut note = loaded.missing;
-                note.extend(loaded.warnings);
+                let mut note = loaded.missing.clone();
+                note.extend(loaded.warnings.iter().cloned());
                 if let Some(c) = app.ctx.local.control.as_mut() {
-                    let _ = c.set_samples(loaded.samples);
+                    let _ = c.set_samples(loaded.samples.clone());
                 }
+                app.ctx.local.last = Arc::new(Loaded {
+                    missing: Vec::new(),
+                    warnings: Vec::new(),
+                    ..loaded
+                });
                 if !note.is_empty() {
                     app.error(format!("local engine: silent: {}", note.join("; ")));
                 }
