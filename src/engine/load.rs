@@ -39,34 +39,43 @@ pub fn files_decoded_on_this_thread() -> usize {
     DECODED_HERE.with(|c| c.get())
 }
 
+/// Calls `f(track, is_static, 0-based slot)` for every trig of a Flex or Static track of a
+/// pattern, with its sample lock applied; slots of 128 and above (recorder buffers, which hold
+/// nothing offline) are left out.
+pub fn for_each_trig_slot(p: &crate::seq::model::SeqPattern, mut f: impl FnMut(usize, bool, u8)) {
+    for (t, part) in p.part.audio.iter().enumerate() {
+        let is_static = match part.machine {
+            MachineType::Flex => false,
+            MachineType::Static => true,
+            _ => continue,
+        };
+        let Some(track) = p.tracks.get(t) else {
+            continue;
+        };
+        let base = if is_static {
+            part.static_slot
+        } else {
+            part.flex_slot
+        };
+        for s in track.steps.iter().filter(|s| s.trig) {
+            let lock = s.locks[31];
+            let slot = if lock != NO_LOCK { lock } else { base };
+            if slot < 128 {
+                f(t, is_static, slot);
+            }
+        }
+    }
+}
+
 /// The (is_static, 0-based slot) pairs the audio tracks of the items play, sample locks
 /// included; recorder buffers are left out (they hold nothing offline).
 pub fn used_slots(items: &[PlayItem]) -> BTreeSet<(bool, u8)> {
     let mut used = BTreeSet::new();
     for item in items {
-        let p = &item.pattern;
-        for t in 0..8 {
-            let part = &p.part.audio[t];
-            let is_static = match part.machine {
-                MachineType::Flex => false,
-                MachineType::Static => true,
-                _ => continue,
-            };
-            let Some(track) = p.tracks.get(t) else {
-                continue;
-            };
-            let base = if is_static {
-                part.static_slot
-            } else {
-                part.flex_slot
-            };
-            for s in track.steps.iter().filter(|s| s.trig) {
-                let lock = s.locks[31];
-                used.insert((is_static, if lock != NO_LOCK { lock } else { base }));
-            }
-        }
+        for_each_trig_slot(&item.pattern, |_, is_static, slot| {
+            used.insert((is_static, slot));
+        });
     }
-    used.retain(|(_, s)| *s < 128);
     used
 }
 

@@ -11,9 +11,8 @@
 
 use super::SAMPLE_RATE;
 use super::sample::{Sample, SampleRegion, SlotSound};
-use crate::format::MachineType;
 use crate::format::slot_attrs::{TimeStretch, estimate_tempo_and_bars};
-use crate::seq::model::{DeviceSetup, NO_LOCK};
+use crate::seq::model::DeviceSetup;
 use crate::seq::timeline::PlayItem;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -215,37 +214,18 @@ pub fn needs(
     for item in items {
         let tempo_x24 = tempo_key(item_tempo(item, setup));
         let p = &item.pattern;
-        for (t, part) in p.part.audio.iter().enumerate() {
-            let is_static = match part.machine {
-                MachineType::Flex => false,
-                MachineType::Static => true,
-                _ => continue,
-            };
-            let Some(track) = p.tracks.get(t) else {
-                continue;
-            };
-            let base = if is_static {
-                part.static_slot
-            } else {
-                part.flex_slot
-            };
-            for s in track.steps.iter().filter(|s| s.trig) {
-                let lock = s.locks[31];
-                let slot = if lock != NO_LOCK { lock } else { base };
-                if slot >= 128 {
-                    continue;
-                }
-                if let Some(mode) = effective_mode(part.setup[4], slot_mode(is_static, slot)) {
-                    out.entry((is_static, slot))
-                        .or_default()
-                        .insert(StretchKey {
-                            tempo_x24,
-                            mode,
-                            tsns: part.setup[5],
-                        });
-                }
+        super::load::for_each_trig_slot(p, |t, is_static, slot| {
+            let part = &p.part.audio[t];
+            if let Some(mode) = effective_mode(part.setup[4], slot_mode(is_static, slot)) {
+                out.entry((is_static, slot))
+                    .or_default()
+                    .insert(StretchKey {
+                        tempo_x24,
+                        mode,
+                        tsns: part.setup[5],
+                    });
             }
-        }
+        });
     }
     out
 }
