@@ -123,7 +123,11 @@ pub struct Source {
 /// Decodes `path` and resamples it to 44.1 kHz, mapped to `channels`.
 pub fn load_source(path: &Path, channels: usize) -> Result<Source, ChainError> {
     let d = decode_file(path)?;
-    source_from(path, &d, channels)
+    let align = match d.info.sample_rate {
+        DEVICE_RATE | 0 => (0, 0),
+        r => alignment(r, DEVICE_RATE)?,
+    };
+    source_from(path, &d, channels, align)
 }
 
 fn source_bits(d: &DecodedAudio) -> Option<u32> {
@@ -133,7 +137,13 @@ fn source_bits(d: &DecodedAudio) -> Option<u32> {
     }
 }
 
-fn source_from(path: &Path, d: &DecodedAudio, channels: usize) -> Result<Source, ChainError> {
+/// `d` at 44.1 kHz in `channels`; `align` is [`alignment`] for its rate (measured once per rate).
+fn source_from(
+    path: &Path,
+    d: &DecodedAudio,
+    channels: usize,
+    (pad, drop): (usize, usize),
+) -> Result<Source, ChainError> {
     let in_ch = usize::from(d.info.channels.max(1));
     let rate = d.info.sample_rate;
     if rate == 0 {
@@ -156,7 +166,6 @@ fn source_from(path: &Path, d: &DecodedAudio, channels: usize) -> Result<Source,
     let ratio = f64::from(DEVICE_RATE) / f64::from(rate);
     let mut rs =
         StreamResampler::with_params(ratio, channels, &sinc_parameters(rate, DEVICE_RATE))?;
-    let (pad, drop) = alignment(rate, DEVICE_RATE)?;
     let mut out = Vec::new();
     rs.process(&vec![0.0; pad * channels], &mut out)?;
     rs.process(&mapped, &mut out)?;
@@ -235,10 +244,10 @@ pub fn build_chain(
             }
         }
     }
-    // Decode everything first (any failure: nothing written).
-    let decoded: Vec<DecodedAudio> = files
-        .iter()
-        .map(|f| decode_file(f).map_err(ChainError::from))
+    // Decode everything first, on all cores (any failure: nothing written; the first bad file
+    // in the order given is the one reported).
+    let decoded: Vec<DecodedAudio> = super::par::map(files, |f| decode_file(f))
+        .into_iter()
         .collect::<Result<_, _>>()?;
     for (f, d) in files.iter().zip(&decoded) {
         if d.frames() == 0 {
@@ -261,16 +270,36 @@ pub fn build_chain(
     } else {
         24
     };
-    let sources: Vec<Source> = files
+    // The resampler's time alignment, measured once per source rate.
+    let mut aligns: Vec<(u32, (usize, usize))> = Vec::new();
+    for d in &decoded {
+        let r = d.info.sample_rate;
+        if r != DEVICE_RATE && r != 0 && !aligns.iter().any(|(x, _)| *x == r) {
+            aligns.push((r, alignment(r, DEVICE_RATE)?));
+        }
+    }
+    let align_of = |r: u32| {
+        aligns
+            .iter()
+            .find(|(x, _)| *x == r)
+            .map_or((0, 0), |(_, a)| *a)
+    };
+    // Each source resampled, mapped and quantized to PCM bytes, on all cores.
+    let jobs: Vec<(usize, &PathBuf, &DecodedAudio)> = files
         .iter()
         .zip(&decoded)
-        .map(|(f, d)| source_from(f, d, channels))
-        .collect::<Result<_, _>>()?;
-    drop(decoded);
-    let lengths: Vec<u64> = sources
-        .iter()
-        .map(|s| (s.samples.len() / channels) as u64)
+        .enumerate()
+        .map(|(i, (f, d))| (i, f, d))
         .collect();
+    let pcm: Vec<Vec<u8>> = super::par::map(&jobs, |&(i, f, d)| {
+        let s = source_from(f, d, channels, align_of(d.info.sample_rate))?;
+        Ok::<_, ChainError>(to_pcm(&s, bits, i))
+    })
+    .into_iter()
+    .collect::<Result<_, _>>()?;
+    drop(decoded);
+    let block = channels * usize::from(bits / 8);
+    let lengths: Vec<u64> = pcm.iter().map(|b| (b.len() / block) as u64).collect();
     let lay = layout(&lengths, opts.grid, opts.slices);
     let frames = lay.frames;
     if frames > u64::from(u32::MAX) {
@@ -284,25 +313,12 @@ pub fn build_chain(
             path: out.to_path_buf(),
             reason,
         })?;
-    let block = channels * usize::from(bits / 8);
     let mut wav = Vec::with_capacity(44 + frames as usize * block);
     wav.extend_from_slice(&header);
-    let mut at = 0u64;
-    for (i, (s, &start)) in sources.iter().zip(&lay.starts).enumerate() {
+    for (bytes, &start) in pcm.iter().zip(&lay.starts) {
         // Silence up to this file's start (even grid padding).
-        wav.resize(wav.len() + (start - at) as usize * block, 0);
-        let exact = if bits == 16 { s.exact16 } else { s.exact24 };
-        let mut tpdf = (!exact).then(|| Tpdf::new(0xC4A1_0000 + i as u64));
-        for &x in &s.samples {
-            let d = tpdf.as_mut().map_or(0.0, Tpdf::sample);
-            let v = quantize(x, bits, d);
-            if bits == 16 {
-                wav.extend_from_slice(&(v as i16).to_le_bytes());
-            } else {
-                wav.extend_from_slice(&v.to_le_bytes()[..3]);
-            }
-        }
-        at = start + lengths[i];
+        wav.resize(44 + start as usize * block, 0);
+        wav.extend_from_slice(bytes);
     }
     wav.resize(44 + frames as usize * block, 0);
     let slices: Vec<Slice> = lay
@@ -336,6 +352,24 @@ pub fn build_chain(
         bits,
         slices,
     })
+}
+
+/// A source's samples as little-endian PCM of `bits`, TPDF-dithered unless they are exact at
+/// that depth (seeded by the source's position `i`, so chains are reproducible).
+fn to_pcm(s: &Source, bits: u16, i: usize) -> Vec<u8> {
+    let exact = if bits == 16 { s.exact16 } else { s.exact24 };
+    let mut tpdf = (!exact).then(|| Tpdf::new(0xC4A1_0000 + i as u64));
+    let mut out = Vec::with_capacity(s.samples.len() * usize::from(bits / 8));
+    for &x in &s.samples {
+        let d = tpdf.as_mut().map_or(0.0, Tpdf::sample);
+        let v = quantize(x, bits, d);
+        if bits == 16 {
+            out.extend_from_slice(&(v as i16).to_le_bytes());
+        } else {
+            out.extend_from_slice(&v.to_le_bytes()[..3]);
+        }
+    }
+    out
 }
 
 /// The slices of a chain checked against its frame count (start < end <= frames).
