@@ -175,12 +175,12 @@ fn even_grid_pads_each_file_to_the_longest() {
         datas.push(data);
     }
     let out = d.path().join("even.wav");
-    let opts = ChainOptions {
-        grid: Grid::Even,
-        slices: Some(4),
-        force: false,
-    };
-    build_chain(&out, &files, &opts).unwrap();
+    let mut args = vec!["chain", out.to_str().unwrap()];
+    args.extend(files.iter().map(|f| f.to_str().unwrap()));
+    args.extend(["--grid", "even", "--slices", "4"]);
+    let r = octa(&args);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    assert!(String::from_utf8_lossy(&r.stdout).contains("4 slices"));
     let (spec, chain) = read_wav(&out);
     assert_eq!(spec.channels, 1);
     assert_eq!(chain.len(), 12_000);
