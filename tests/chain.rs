@@ -627,7 +627,27 @@ fn hostile_input_is_refused_naming_the_file_and_nothing_is_written() {
     assert!(e.contains("good.ot") && e.contains("slice 2"), "{e}");
     assert_eq!(names(d.path()), listing);
 
-    // Too many slices asked for.
+    // Out-of-range counts on the command line: usage errors (exit 2) naming the value.
+    for args in [
+        vec!["slices", good.to_str().unwrap(), "--even", "65"],
+        vec!["slices", good.to_str().unwrap(), "--random", "0"],
+        vec![
+            "chain",
+            out.to_str().unwrap(),
+            good.to_str().unwrap(),
+            "--grid",
+            "even",
+            "--slices",
+            "65",
+        ],
+    ] {
+        let r = octa(&args);
+        assert_eq!(r.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&r.stderr);
+        assert!(err.contains("'65'") || err.contains("'0'"), "{err}");
+    }
+    assert!(!out.exists());
+    // Too many slices asked for (library).
     let e = slice_sample(&text, SliceMethod::Even(65), None)
         .unwrap_err()
         .to_string();
@@ -656,7 +676,7 @@ fn a_failing_disk_leaves_no_chain_behind() {
     assert!(ops >= 4, "{ops} operations");
     fs::remove_file(&out).unwrap();
     fs::remove_file(out.with_extension("ot")).unwrap();
-    for k in 0..ops {
+    for (k, op) in ops_of_good_build.iter().enumerate() {
         let rec = Recorder::new(Fault::Once(k));
         let r =
             durable::with_recorder(&rec, || build_chain(&out, &files, &ChainOptions::default()));
@@ -669,7 +689,7 @@ fn a_failing_disk_leaves_no_chain_behind() {
             }
             Err(e) => {
                 let listing = names(&out_dir);
-                if matches!(ops_of_good_build[k], Op::SyncDir(_)) && !listing.is_empty() {
+                if matches!(op, Op::SyncDir(_)) && !listing.is_empty() {
                     // The folder's flush failed after both renames: both files are there
                     // (never one alone), and the error names the folder.
                     assert_eq!(listing, ["chain.ot", "chain.wav"], "op {k}: {e}");

@@ -31,8 +31,8 @@ pub struct ChainArgs {
     #[arg(long, value_enum, default_value = "fit")]
     pub grid: GridArg,
     /// With --grid even: the number of equal slots (files..=64; the rest silent).
-    #[arg(long, value_name = "N")]
-    pub slices: Option<usize>,
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub slices: Option<u64>,
     /// Write each slice of this chain (per its .ot) as its own file, `STEM-NN.wav`.
     #[arg(long, value_name = "CHAIN.wav", conflicts_with_all = ["out", "files", "slices"])]
     pub split: Option<PathBuf>,
@@ -51,14 +51,14 @@ pub struct SlicesArgs {
     /// The sample to slice (its .ot file is written or updated beside it).
     pub sample: PathBuf,
     /// N equal slices.
-    #[arg(long, value_name = "N")]
-    pub even: Option<usize>,
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub even: Option<u64>,
     /// A slice at each transient (onset detection).
     #[arg(long)]
     pub onsets: bool,
     /// N slices of random lengths.
-    #[arg(long, value_name = "N")]
-    pub random: Option<usize>,
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub random: Option<u64>,
     /// Seed for --random (the same seed gives the same slices).
     #[arg(long, default_value_t = 1, requires = "random")]
     pub seed: u64,
@@ -93,7 +93,7 @@ pub fn chain(a: &ChainArgs) -> ExitCode {
             GridArg::Fit => Grid::Fit,
             GridArg::Even => Grid::Even,
         },
-        slices: a.slices,
+        slices: a.slices.map(|n| n as usize),
         force: a.force,
     };
     match build_chain(out, &a.files, &opts) {
@@ -119,9 +119,9 @@ pub fn chain(a: &ChainArgs) -> ExitCode {
 /// Runs `octa slices`.
 pub fn slices(a: &SlicesArgs) -> ExitCode {
     let method = match (a.even, a.onsets, a.random) {
-        (Some(n), _, _) => SliceMethod::Even(n),
+        (Some(n), _, _) => SliceMethod::Even(n as usize),
         (_, true, _) => SliceMethod::Onsets,
-        (_, _, Some(n)) => SliceMethod::Random(n, a.seed),
+        (_, _, Some(n)) => SliceMethod::Random(n as usize, a.seed),
         _ => {
             crate::errln!("octa slices: expected --even N, --onsets or --random N");
             return ExitCode::FAILURE;
