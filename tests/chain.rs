@@ -593,6 +593,31 @@ fn hostile_input_is_refused_naming_the_file_and_nothing_is_written() {
     assert!(e.to_string().contains("sixty-fifth.wav"), "{e}");
     assert_eq!(names(d.path()), listing);
 
+    // A file cut short (its header claims 22050 frames, about 1478 are there): chained with
+    // the frames it holds, and a warning naming it.
+    if let Some(short) = octa::testutil::corpus("audio/bad-truncated.wav") {
+        let r = build_chain(
+            &d.path().join("short.wav"),
+            &[short],
+            &ChainOptions::default(),
+        )
+        .unwrap();
+        assert!(r.frames < 22_050 && r.frames > 1000, "{}", r.frames);
+        assert!(
+            r.warnings.iter().any(|w| w.contains("bad-truncated.wav")),
+            "{:?}",
+            r.warnings
+        );
+        fs::remove_file(d.path().join("short.wav")).unwrap();
+        fs::remove_file(d.path().join("short.ot")).unwrap();
+    }
+    // A header that lies about its chunk sizes: refused, named.
+    if let Some(bad) = octa::testutil::corpus("audio/bad-header.wav") {
+        let e = build_chain(&out, &[good.clone(), bad], &ChainOptions::default()).unwrap_err();
+        assert!(e.to_string().contains("bad-header.wav"), "{e}");
+        assert_eq!(names(d.path()), listing);
+    }
+
     // Exactly 64 is fine.
     let ok: Vec<PathBuf> = (0..64).map(|_| good.clone()).collect();
     let r = build_chain(&out, &ok, &ChainOptions::default()).unwrap();

@@ -175,7 +175,8 @@ impl Default for OnsetOptions {
 }
 
 /// Frames where a transient starts: hops (of `opts.hop` frames) whose energy rises by
-/// `rise_db` over the mean of the two previous hops, at least `min_gap` apart, refined to the
+/// `rise_db` over the mean of the two previous hops, at least `min_gap` apart (and from the
+/// start), refined to the
 /// first frame of the hop region whose level reaches a quarter of its peak.
 pub fn onsets(samples: &[f32], channels: usize, rate: u32, opts: &OnsetOptions) -> Vec<u64> {
     let ch = channels.max(1);
@@ -216,7 +217,9 @@ pub fn onsets(samples: &[f32], channels: usize, rate: u32, opts: &OnsetOptions) 
         let at = (lo..hi)
             .find(|&i| mono(i).abs() >= peak * 0.25)
             .unwrap_or(h * hop) as u64;
-        if out.last().is_none_or(|&l| at >= l + min_gap) {
+        // The start of the sample is the first slice's start already: an onset closer to it
+        // than `min_gap` would only make a sliver of a slice.
+        if at >= min_gap && out.last().is_none_or(|&l| at >= l + min_gap) {
             out.push(at);
         }
     }

@@ -98,6 +98,9 @@ pub fn chain(a: &ChainArgs) -> ExitCode {
     };
     match build_chain(out, &a.files, &opts) {
         Ok(r) => {
+            for w in &r.warnings {
+                crate::errln!("octa chain: warning: {w}");
+            }
             crate::outln!(
                 "{}: {} slices, {} frames, {} ch, {}-bit, 44100 Hz; {}",
                 r.wav.display(),

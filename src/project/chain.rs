@@ -105,6 +105,9 @@ pub struct ChainReport {
     pub bits: u16,
     /// The slice table written.
     pub slices: Vec<Slice>,
+    /// Decoder warnings, each naming its file (e.g. a file shorter than its header says,
+    /// chained with the frames it holds).
+    pub warnings: Vec<String>,
 }
 
 /// One source converted to the chain's rate and channels (still float).
@@ -257,6 +260,15 @@ pub fn build_chain(
             });
         }
     }
+    let warnings: Vec<String> = files
+        .iter()
+        .zip(&decoded)
+        .flat_map(|(f, d)| {
+            d.warnings
+                .iter()
+                .map(move |w| format!("{}: {w}", f.display()))
+        })
+        .collect();
     let channels = if decoded.iter().any(|d| d.info.channels >= 2) {
         2
     } else {
@@ -351,6 +363,7 @@ pub fn build_chain(
         channels: channels as u16,
         bits,
         slices,
+        warnings,
     })
 }
 
