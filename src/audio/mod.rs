@@ -13,6 +13,7 @@
 //! - [`peaks`]: waveform peaks (cached, computed in the background) and
 //!   zero-crossing search.
 
+pub mod chain;
 pub mod decode;
 pub mod engine;
 pub mod live_rate;

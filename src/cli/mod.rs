@@ -4,6 +4,7 @@
 mod args;
 mod audio;
 mod backups;
+mod chain;
 mod check;
 mod copy;
 mod demo;
@@ -135,6 +136,10 @@ pub enum Command {
     /// A set's audio pool: every file, who uses it, what the device plays; unused, missing and
     /// identical files; --purge moves unused files to the set's trash.
     Pool(pool::PoolArgs),
+    /// Join files into a sample chain (WAV + .ot with one slice per file), or --split one.
+    Chain(chain::ChainArgs),
+    /// Slice grids on a sample (even, onsets, random; snapped to zero crossings) into its .ot.
+    Slices(chain::SlicesArgs),
     /// Print a keymap's whole table (every command, its keys and help) as a keymap file.
     Keys(keys::KeysArgs),
 }
@@ -157,6 +162,8 @@ pub fn main() -> ExitCode {
             Command::Keys(a) => keys::keys(&a),
             Command::Script(a) => script::script(&a),
             Command::Pool(a) => pool::pool(&a),
+            Command::Chain(a) => chain::chain(&a),
+            Command::Slices(a) => chain::slices(&a),
             Command::Slots(a) => copy::slots(&a),
             Command::State(a) => state::state(&a),
             Command::New(a) => project_cmds::new(&a),

@@ -13,6 +13,7 @@
 pub mod anyfile;
 pub mod archive;
 pub mod backups;
+pub mod chain;
 pub mod contain;
 pub mod convert;
 pub mod copy;
