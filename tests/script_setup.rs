@@ -149,7 +149,9 @@ m.lfo_interpolation = [2];
     // The AMP setup between them keeps the blank part's `01 01 00 00 00 00`.
     assert_eq!(part_byte(&b, 0, setup + 6), 1);
     assert_eq!(part_byte(&b, 0, 291 + 2 * 24), 40, "LFO SPD1 value");
-    let design: Vec<u8> = (0..16).map(|i| part_byte(&b, 0, 5899 + 2 * 16 + i)).collect();
+    let design: Vec<u8> = (0..16)
+        .map(|i| part_byte(&b, 0, 5899 + 2 * 16 + i))
+        .collect();
     let mut want: Vec<u8> = (0..16).map(|i| (i * 8 - 64) as i8 as u8).collect();
     want[0] = 0x7F;
     want[1] = 0x80;
@@ -241,7 +243,9 @@ print(`chan ${m.channel} bank ${m.bank} prog ${m.program} sbank ${m.sbank} cc ${
     assert_eq!(part_byte(&b, 2, v + 14), 1, "ARP MODE UP");
     assert_eq!(part_byte(&b, 2, v + 20), 33, "CC1 value");
     assert_eq!(part_byte(&b, 2, v + 24), 99, "CC5 value");
-    let seq: Vec<u8> = (0..4).map(|i| part_byte(&b, 2, 6203 + 3 * 16 + i)).collect();
+    let seq: Vec<u8> = (0..4)
+        .map(|i| part_byte(&b, 2, 6203 + 3 * 16 + i))
+        .collect();
     assert_eq!(seq, [0, 12, 0xF4, 7]);
     assert_eq!(part_byte(&b, 2, 6203 + 3 * 16 + 15), 0xC1);
     // Part 3's edited bit; bank 1 untouched.

@@ -241,6 +241,25 @@ pub fn run_on_target(
 /// Runs the script `source` (read from `path`, named in errors) on `project`. On success the
 /// edits are applied to `project` (marking the changed files dirty; nothing is written);
 /// on an error the project is left as it was.
+///
+/// ```
+/// use octa::format::bank::StepKind;
+/// use octa::project::Project;
+/// use std::path::Path;
+///
+/// let mut p = Project::new_blank("DOC");
+/// let script = "let t = project.bank(1).pattern(1).audio_track(1);\n\
+///               t.active_steps = euclid(3, 8);\n\
+///               t.step(4).condition = \"FILL\";";
+/// let out = octa::script::run(&mut p, Path::new("doc.rhai"), script)?;
+/// assert_eq!(out.changed_steps, 3); // E(3, 8) = steps 1, 4, 7
+/// let t1 = &p.bank(0).patterns[0].audio[0];
+/// assert_eq!(t1.step_kind(3), StepKind::Trig);
+/// assert_eq!(t1.condition(3), octa::format::TrigCondition::Fill);
+/// let err = octa::script::run(&mut p, Path::new("bad.rhai"), "\nproject.bank(17);").unwrap_err();
+/// assert_eq!(err.line, Some(2));
+/// # Ok::<(), octa::script::ScriptError>(())
+/// ```
 pub fn run(project: &mut Project, path: &Path, source: &str) -> Result<Outcome, ScriptError> {
     let (mut work, output) = execute(project, path, source, None)?;
     let mut outcome = Outcome {

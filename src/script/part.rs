@@ -196,7 +196,9 @@ impl PageH {
         if let Some(k) = self.lfo_setup_index(name) {
             return self.tr.with(|p, t| {
                 let sp = lfo_setup_param(p, t, self.tr.midi, k)?;
-                Ok(Dynamic::from(sp.show(lfo_setup_bytes(p, t, self.tr.midi)[k])))
+                Ok(Dynamic::from(
+                    sp.show(lfo_setup_bytes(p, t, self.tr.midi)[k]),
+                ))
             });
         }
         let midi = self.tr.midi;
@@ -706,10 +708,7 @@ pub(super) fn register(e: &mut Engine) {
 
 fn int_list(what: &str, a: &Array, len: usize, lo: INT, hi: INT) -> Res<Vec<INT>> {
     if a.len() != len {
-        return err(format!(
-            "{what}: expected {len} numbers, got {}",
-            a.len()
-        ));
+        return err(format!("{what}: expected {len} numbers, got {}", a.len()));
     }
     a.iter()
         .enumerate()
@@ -737,7 +736,10 @@ fn register_design(e: &mut Engine) {
         let midi = t.midi;
         t.with(|p, t| {
             let (d, _) = grids(p, midi);
-            Ok(d[t].iter().map(|&b| Dynamic::from(b as i8 as INT)).collect())
+            Ok(d[t]
+                .iter()
+                .map(|&b| Dynamic::from(b as i8 as INT))
+                .collect())
         })
     });
     e.register_set("lfo_design", |t: &mut PartTrackH, a: Array| -> Res<()> {
@@ -767,9 +769,9 @@ fn register_design(e: &mut Engine) {
         |t: &mut PartTrackH, a: Array| -> Res<()> {
             let mut mask = 0u16;
             for v in &a {
-                let n = v.as_int().map_err(|_| {
-                    format!("lfo_interpolation: {v} is not a step number 1..=16")
-                })?;
+                let n = v
+                    .as_int()
+                    .map_err(|_| format!("lfo_interpolation: {v} is not a step number 1..=16"))?;
                 mask |= 1 << index("lfo_interpolation step", n, 16)?;
             }
             let midi = t.midi;

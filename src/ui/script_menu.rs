@@ -182,9 +182,9 @@ pub fn run(doc: &mut Document, entry: &Entry, target: &Target) -> Result<String,
         .flat_map(|t| (0..64usize).map(move |s| (t, s)))
         .filter(|(t, s)| !(target.tracks.contains(t) && target.steps.contains(s)))
         .filter(|&(t, s)| {
-            units(t, s).into_iter().any(|u| {
-                unit_get(&bank, target.pattern, u) != unit_get(old, target.pattern, u)
-            })
+            units(t, s)
+                .into_iter()
+                .any(|u| unit_get(&bank, target.pattern, u) != unit_get(old, target.pattern, u))
         })
         .count();
     if outside > 0 {
