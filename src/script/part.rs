@@ -317,10 +317,11 @@ fn parse_lfo_setup(p: &Part, t: usize, midi: bool, k: usize, text: &str) -> Resu
             [] => {}
         }
     }
-    if (6..9).contains(&k) && want.chars().all(|c| c.is_ascii_digit()) {
-        if let Ok(v) = sp.parse(&format!("{want}X")) {
-            return Ok(v);
-        }
+    if (6..9).contains(&k)
+        && want.chars().all(|c| c.is_ascii_digit())
+        && let Ok(v) = sp.parse(&format!("{want}X"))
+    {
+        return Ok(v);
     }
     sp.parse(text).map_err(|e| e.to_string())
 }
