@@ -1,7 +1,11 @@
 //! Part setup from a script: `bank.part(n).track(n)` with the machine (`configure_flex(slot)`,
 //! `configure_static(slot)`, `configure_thru()`, `configure_neighbor()`, `configure_pickup()`),
-//! the page values by the device's names (`src`, `amp`, `fx1`, `fx2`, `lfo(n)`), FX types,
-//! scene locks (`part.scene(n)`), recorder sources; and `project.add_sample(path)`.
+//! the page values by the device's names (`src`, `amp`, `fx1`, `fx2`, `lfo(n)`), the LFO setup
+//! (`lfo(n).dest/wave/mult/trig`, `lfo_design`, `lfo_interpolation`; codes from
+//! [`crate::format::setup`] and [`crate::format::lfo`]), FX types, scene locks
+//! (`part.scene(n)`), recorder sources; `part.midi_track(n)` with the NOTE setup (`channel`,
+//! `bank`, `program`, `sbank`), CC numbers, ARP setup and the MIDI pages; and
+//! `project.add_sample(path)`.
 //! Every edit goes through [`Bank::edit_part`](crate::format::Bank::edit_part) (which sets the
 //! part's edited bit only when it changed) and the typed setters of
 //! [`Part`](crate::format::bank::Part).
