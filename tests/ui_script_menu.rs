@@ -33,6 +33,9 @@ for t in 1..=8 {
     }
 }
 project.bank(2).pattern(1).audio_track(1).step(1).active = true;
+project.bank(1).pattern(3).audio_track(1).step(1).active = true;
+project.bank(1).part(1).track(1).amp.VOL = 5;
+project.add_sample("kick.wav");
 project.settings.tempo = 100;
 print(`${selection.tracks} ${selection.steps}`);
 "#,
@@ -80,6 +83,15 @@ fn a_script_on_a_selection_changes_only_the_selection_and_is_one_undo_step() {
     let shown = screen(&mut a, 200, 50).join("\n");
     assert!(
         shown.contains("script everything: 8 step(s) changed"),
+        "{shown}"
+    );
+    // What the script changed outside the selection is named, not silently dropped: all 64
+    // steps of the 16 tracks but the 8 selected ones, the tempo, the sample, part 1, pattern
+    // 3 and bank B.
+    assert!(
+        shown.contains(
+            "dropped: 1016 step(s) outside the selection, tempo, 1 sample(s) added, part 1, pattern 3, bank B"
+        ),
         "{shown}"
     );
     assert_eq!(a.ctx.doc.history.undo_len(), 1, "one undo step");

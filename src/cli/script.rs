@@ -3,7 +3,7 @@
 
 use crate::project::{OpenOptions, Project};
 use clap::Args;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Arguments of `octa script`.
@@ -46,13 +46,36 @@ pub fn script(args: &ScriptArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // With --new (and writing), the blank project gets its folder first and is opened from
+    // there, so that `add_sample` finds the set's AUDIO pool and the project folder; a failed
+    // script then removes what this run created.
+    let mut created: Option<(bool, usize)> = None;
     let mut project = if args.new {
         let name = args
             .path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "NEW".into());
-        Project::new_blank(&name)
+        let mut blank = Project::new_blank(&name);
+        if args.dry_run {
+            blank
+        } else {
+            let existed = args.path.exists();
+            let opened = blank.save_as(&args.path).and_then(|r| {
+                created = Some((existed, r.written.len()));
+                Project::open(&args.path, &OpenOptions::default())
+            });
+            match opened {
+                Ok(p) => p,
+                Err(e) => {
+                    crate::errln!("octa script: {e}");
+                    if let Some((existed, _)) = created {
+                        remove_created(&args.path, existed);
+                    }
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
     } else {
         match Project::open(
             &args.path,
@@ -72,6 +95,9 @@ pub fn script(args: &ScriptArgs) -> ExitCode {
         Ok(o) => o,
         Err(e) => {
             crate::errln!("octa script: {e}");
+            if let Some((existed, _)) = created {
+                remove_created(&args.path, existed);
+            }
             return ExitCode::FAILURE;
         }
     };
@@ -96,9 +122,12 @@ pub fn script(args: &ScriptArgs) -> ExitCode {
         crate::outln!("dry run: nothing written");
         return ExitCode::SUCCESS;
     }
-    let saved = if args.new {
+    let saved = if args.new && created.is_none() {
         project.save_as(&args.path)
     } else if outcome.changed_files.is_empty() {
+        if let Some((_, n)) = created {
+            crate::outln!("saved {} ({n} files written)", args.path.display());
+        }
         return ExitCode::SUCCESS;
     } else {
         project.save(false)
@@ -116,5 +145,31 @@ pub fn script(args: &ScriptArgs) -> ExitCode {
             crate::errln!("octa script: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Removes the new project a failed `--new` run created at `dir`: the folder itself when it
+/// did not exist before, else its entries (it was empty: `save_as` accepts nothing else).
+fn remove_created(dir: &Path, existed: bool) {
+    let r = if existed {
+        std::fs::read_dir(dir).and_then(|entries| {
+            for e in entries {
+                let path = e?.path();
+                if path.is_dir() {
+                    std::fs::remove_dir_all(&path)?;
+                } else {
+                    std::fs::remove_file(&path)?;
+                }
+            }
+            Ok(())
+        })
+    } else {
+        std::fs::remove_dir_all(dir)
+    };
+    if let Err(e) = r {
+        crate::errln!(
+            "octa script: {}: could not remove the new project: {e}",
+            dir.display()
+        );
     }
 }

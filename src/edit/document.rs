@@ -445,7 +445,25 @@ pub struct Selection {
     pub sticky: bool,
 }
 
-/// The project as the tracker sees it.
+/// The project as the tracker sees it: every edit is a [`Loc`] set through
+/// [`Document::set`], grouped into undo steps by [`Document::commit`].
+///
+/// ```
+/// use octa::edit::document::{Document, Loc, Mask, Unit};
+/// use octa::project::Project;
+///
+/// let mut doc = Document::new(Project::new_blank("DOC"));
+/// // A trig on T1 step 5 of A01 (all indices 0-based).
+/// let unit = Unit::Mask { track: 0, mask: Mask::Trig, step: 4 };
+/// let trig = Loc { bank: 0, pattern: 0, unit };
+/// assert!(doc.set(trig, 1));
+/// doc.commit("trig");
+/// assert_eq!(doc.get(trig), 1);
+/// assert_eq!(doc.undo().as_deref(), Some("trig"));
+/// assert_eq!(doc.get(trig), 0);
+/// assert_eq!(doc.redo().as_deref(), Some("trig"));
+/// assert_eq!(doc.get(trig), 1);
+/// ```
 pub struct Document {
     /// The project on disk (files, dirty flags, saving).
     pub project: Project,

@@ -6,6 +6,21 @@
 use crate::format::params::{ParamInfo, ValueDisplay, ValueError};
 
 /// How a value of some column is shown and typed.
+///
+/// ```
+/// use octa::edit::value::Unit;
+/// use octa::format::MachineType;
+/// use octa::format::params::audio_param;
+///
+/// // AMP VOL (lock slot 15) of a Flex track with FILTER (4) and DELAY (8).
+/// let vol = audio_param(MachineType::Flex, 4, 8, 15).expect("AMP VOL");
+/// let unit = Unit::of(Some(vol));
+/// assert_eq!(unit.parse("AMP VOL", "+20")?, 84); // shown +20, stored 64 + 20
+/// assert_eq!(unit.show(84), "+20");
+/// assert_eq!(unit.parse("AMP VOL", "#84")?, 84); // a stored byte
+/// assert!(unit.parse("AMP VOL", "+99").is_err());
+/// # Ok::<(), octa::format::params::ValueError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unit {
     /// A parameter of the device's lock record or part, shown as the device shows it.

@@ -86,6 +86,23 @@ pub(super) struct Pair<T> {
 }
 
 /// An open Octatrack project: project.work, 16 banks, markers, 8 arrangements (and their `.strd`).
+///
+/// ```
+/// use octa::format::bank::StepKind;
+/// use octa::project::{OpenOptions, Project};
+///
+/// let dir = std::env::temp_dir().join(format!("octa-doc-project-{}", std::process::id()));
+/// # let _ = std::fs::remove_dir_all(&dir);
+/// let mut p = Project::new_blank("DOC");
+/// p.bank_mut(0).patterns[0].audio[0].set_step_kind(0, StepKind::Trig)?; // A01 T1 step 1
+/// p.project_file_mut().set_tempo_bpm(124.0)?;
+/// p.save_as(&dir)?; // atomic and journaled; `save` later keeps backups
+/// let back = Project::open(&dir, &OpenOptions::default())?;
+/// assert_eq!(back.bank(0).patterns[0].audio[0].step_kind(0), StepKind::Trig);
+/// assert_eq!(back.project_file().tempo_bpm(), Some(124.0));
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 pub struct Project {
     pub(super) name: String,

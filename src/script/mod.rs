@@ -189,27 +189,77 @@ fn execute(
 }
 
 /// Runs a tracker script on `target` without changing `project`: returns bank
-/// `target.bank` as the script left it (the caller copies what lies inside the target) and
-/// what the script printed.
+/// `target.bank` as the script left it (the caller copies what lies inside the target), what
+/// the script printed, and what it changed outside the target's pattern (which the menu
+/// drops): e.g. `tempo`, `2 sample(s) added`, `bank B`, `part 1`, `pattern 3`.
 pub fn run_on_target(
     project: &Project,
     path: &Path,
     source: &str,
     target: &Target,
-) -> Result<(Bank, Vec<String>), ScriptError> {
+) -> Result<(Bank, Vec<String>, Vec<String>), ScriptError> {
     let (mut work, output) = execute(project, path, source, Some(target))?;
     if target.bank >= 16 {
         return Err(ScriptError::at(path, Position::NONE, "no such bank".into()));
     }
+    let mut dropped = Vec::new();
+    if let Some(bpm) = work.tempo
+        && project.project_file().tempo_bpm() != Some((bpm * 24.0).round() / 24.0)
+    {
+        dropped.push("tempo".to_string());
+    }
+    if !work.pending.is_empty() {
+        dropped.push(format!("{} sample(s) added", work.pending.len()));
+    }
+    for (i, new) in work.banks.iter().enumerate() {
+        let old = project.bank(i);
+        if !work.touched[i] || new == old {
+            continue;
+        }
+        if i != target.bank {
+            dropped.push(format!("bank {}", crate::format::types::bank_letter(i)));
+            continue;
+        }
+        for p in 0..4 {
+            if new.part(p) != old.part(p) || new.part_name(p) != old.part_name(p) {
+                dropped.push(format!("part {}", p + 1));
+            }
+        }
+        for p in (0..16).filter(|&p| p != target.pattern) {
+            if new.pattern(p) != old.pattern(p) {
+                dropped.push(format!("pattern {}", p + 1));
+            }
+        }
+    }
     Ok((
         std::mem::replace(&mut work.banks[target.bank], Bank::blank()),
         output,
+        dropped,
     ))
 }
 
 /// Runs the script `source` (read from `path`, named in errors) on `project`. On success the
 /// edits are applied to `project` (marking the changed files dirty; nothing is written);
 /// on an error the project is left as it was.
+///
+/// ```
+/// use octa::format::bank::StepKind;
+/// use octa::project::Project;
+/// use std::path::Path;
+///
+/// let mut p = Project::new_blank("DOC");
+/// let script = "let t = project.bank(1).pattern(1).audio_track(1);\n\
+///               t.active_steps = euclid(3, 8);\n\
+///               t.step(4).condition = \"FILL\";";
+/// let out = octa::script::run(&mut p, Path::new("doc.rhai"), script)?;
+/// assert_eq!(out.changed_steps, 3); // E(3, 8) = steps 1, 4, 7
+/// let t1 = &p.bank(0).patterns[0].audio[0];
+/// assert_eq!(t1.step_kind(3), StepKind::Trig);
+/// assert_eq!(t1.condition(3), octa::format::TrigCondition::Fill);
+/// let err = octa::script::run(&mut p, Path::new("bad.rhai"), "\nproject.bank(17);").unwrap_err();
+/// assert_eq!(err.line, Some(2));
+/// # Ok::<(), octa::script::ScriptError>(())
+/// ```
 pub fn run(project: &mut Project, path: &Path, source: &str) -> Result<Outcome, ScriptError> {
     let (mut work, output) = execute(project, path, source, None)?;
     let mut outcome = Outcome {

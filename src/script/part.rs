@@ -1,7 +1,11 @@
 //! Part setup from a script: `bank.part(n).track(n)` with the machine (`configure_flex(slot)`,
 //! `configure_static(slot)`, `configure_thru()`, `configure_neighbor()`, `configure_pickup()`),
-//! the page values by the device's names (`src`, `amp`, `fx1`, `fx2`, `lfo(n)`), FX types,
-//! scene locks (`part.scene(n)`), recorder sources; and `project.add_sample(path)`.
+//! the page values by the device's names (`src`, `amp`, `fx1`, `fx2`, `lfo(n)`), the LFO setup
+//! (`lfo(n).dest/wave/mult/trig`, `lfo_design`, `lfo_interpolation`; codes from
+//! [`crate::format::setup`] and [`crate::format::lfo`]), FX types, scene locks
+//! (`part.scene(n)`), recorder sources; `part.midi_track(n)` with the NOTE setup (`channel`,
+//! `bank`, `program`, `sbank`), CC numbers, ARP setup and the MIDI pages; and
+//! `project.add_sample(path)`.
 //! Every edit goes through [`Bank::edit_part`](crate::format::Bank::edit_part) (which sets the
 //! part's edited bit only when it changed) and the typed setters of
 //! [`Part`](crate::format::bank::Part).
@@ -11,9 +15,10 @@ use super::api::{BankH, ProjectH, Res, err, index, value_text};
 use crate::edit::value::Unit;
 use crate::format::bank::Part;
 use crate::format::params::{self, FX_TYPES, Page, ParamInfo};
+use crate::format::setup::{self, SetupParam};
 use crate::format::slot_attrs::SlotRef;
 use crate::format::types::MachineType;
-use rhai::{Dynamic, Engine, INT, NativeCallContext, Position};
+use rhai::{Array, Dynamic, Engine, INT, NativeCallContext, Position};
 
 /// `bank.part(n)`.
 #[derive(Clone)]
@@ -27,18 +32,20 @@ pub struct PartH {
 #[derive(Clone)]
 pub struct PartsH(BankH);
 
-/// `part.track(n)`: an audio track of a part.
+/// `part.track(n)` / `part.midi_track(n)`: a track of a part.
 #[derive(Clone)]
 pub struct PartTrackH {
     w: Shared,
     b: usize,
     p: usize,
     t: usize,
+    /// A MIDI track (M1..M8) rather than an audio track.
+    midi: bool,
 }
 
-/// `part.tracks[n]` / `part.track[n]`.
+/// `part.tracks[n]` / `part.track[n]` (audio), `part.midi_tracks[n]` (MIDI).
 #[derive(Clone)]
-pub struct PartTracksH(PartH);
+pub struct PartTracksH(PartH, bool);
 
 /// A page of a part track: `track.amp["VOL"]`, `track.amp.VOL`, `track.lfo(1).SPD`.
 #[derive(Clone)]
@@ -99,7 +106,26 @@ impl PartTrackH {
         let t = self.t;
         self.part().with(|p| f(p, t))
     }
+    fn audio_only(&self, what: &str) -> Res<()> {
+        if self.midi {
+            return err(format!(
+                "{what}: M{} is a MIDI track; machines, FX and recorders belong to audio tracks",
+                self.t + 1
+            ));
+        }
+        Ok(())
+    }
+    fn midi_only(&self, what: &str) -> Res<()> {
+        if !self.midi {
+            return err(format!(
+                "{what}: T{} is an audio track; use part.midi_track(n)",
+                self.t + 1
+            ));
+        }
+        Ok(())
+    }
     fn set_machine(&self, m: MachineType, slot: Option<(INT, bool)>) -> Res<()> {
+        self.audio_only(&format!("configure {}", m.name()))?;
         let slot = match slot {
             Some((n, flex)) => Some((index("slot", n, 128)? as u8, flex)),
             None => None,
@@ -116,17 +142,28 @@ impl PartTrackH {
     }
 }
 
-fn params_of(p: &Part, t: usize) -> Vec<ParamInfo> {
+fn params_of(p: &Part, t: usize, midi: bool) -> Vec<ParamInfo> {
+    if midi {
+        return params::midi_params().into_iter().flatten().collect();
+    }
     params::audio_params(p.machine_type(t), p.fx1_type(t), p.fx2_type(t))
         .into_iter()
         .flatten()
         .collect()
 }
 
+fn track_kind(p: &Part, t: usize, midi: bool) -> String {
+    if midi {
+        "MIDI".to_string()
+    } else {
+        p.machine_type(t).name().to_string()
+    }
+}
+
 impl PageH {
     /// The page's parameters, with the name a script uses for each.
     fn named(&self, p: &Part, t: usize) -> Vec<(String, ParamInfo)> {
-        params_of(p, t)
+        params_of(p, t, self.tr.midi)
             .into_iter()
             .filter(|i| i.page == self.page && i.slot != 17)
             .filter_map(|i| match self.lfo {
@@ -150,7 +187,7 @@ impl PageH {
                 format!(
                     "no parameter {name:?} on the {} page of this {} track; expected one of {}",
                     self.page.name(),
-                    p.machine_type(t).name(),
+                    track_kind(p, t, self.tr.midi),
                     if names.is_empty() {
                         "(none)".to_string()
                     } else {
@@ -160,22 +197,137 @@ impl PageH {
             })
     }
     fn get(&self, name: &str) -> Res<Dynamic> {
+        if let Some(k) = self.lfo_setup_index(name) {
+            return self.tr.with(|p, t| {
+                let sp = lfo_setup_param(p, t, self.tr.midi, k)?;
+                Ok(Dynamic::from(
+                    sp.show(lfo_setup_bytes(p, t, self.tr.midi)[k]),
+                ))
+            });
+        }
+        let midi = self.tr.midi;
         self.tr.with(|p, t| {
             let i = self.find(p, t, name)?;
-            Ok(p.track_value(t, i.slot)
-                .map_or(Dynamic::UNIT, |v| Dynamic::from(i.show(v))))
+            let v = if midi {
+                p.midi_values[t].get(i.slot)
+            } else {
+                p.track_value(t, i.slot)
+            };
+            Ok(v.map_or(Dynamic::UNIT, |v| Dynamic::from(i.show(v))))
         })
     }
     fn set(&self, name: &str, value: &Dynamic) -> Res<()> {
+        if let Some(k) = self.lfo_setup_index(name) {
+            let text = value_text(value)?;
+            return self.tr.with(|p, t| {
+                let v = parse_lfo_setup(p, t, self.tr.midi, k, &text)?;
+                set_lfo_setup_byte(p, t, self.tr.midi, k, v);
+                Ok(())
+            });
+        }
+        let midi = self.tr.midi;
         self.tr.with(|p, t| {
             let i = self.find(p, t, name)?;
             let text = value_text(value)?;
             let v = Unit::of(Some(i))
                 .parse(&i.label(), &text)
                 .map_err(|e| e.to_string())?;
-            p.set_track_value(t, i.slot, v).map_err(|e| e.to_string())
+            if midi {
+                p.midi_values[t].set(i.slot, v)
+            } else {
+                p.set_track_value(t, i.slot, v)
+            }
+            .map_err(|e| e.to_string())
         })
     }
+    /// For `lfo(n)`: the index (0..12, [`setup::LFO_SETUP_NAMES`] order) of a setup name: `DEST`
+    /// (or `PMTR`), `WAVE`, `MULT`, `TRIG`.
+    fn lfo_setup_index(&self, name: &str) -> Option<usize> {
+        let n = self.lfo?;
+        let kind = match name.trim().to_ascii_uppercase().as_str() {
+            "DEST" | "PMTR" => 0,
+            "WAVE" => 1,
+            "MULT" => 2,
+            "TRIG" => 3,
+            _ => return None,
+        };
+        Some(kind * 3 + n)
+    }
+}
+
+/// The 12 LFO setup bytes of a track: LFO-A (3 targets, 3 waveforms) then LFO-B
+/// (3 multipliers, 3 trig modes).
+fn lfo_setup_bytes(p: &Part, t: usize, midi: bool) -> [u8; 12] {
+    let (a, b) = if midi {
+        (p.midi_setups[t].lfo_a.0, p.midi_setups[t].lfo_b.0)
+    } else {
+        (p.track_setups[t].lfo_a.0, p.track_setups[t].lfo_b.0)
+    };
+    let mut r = [0u8; 12];
+    r[..6].copy_from_slice(&a);
+    r[6..].copy_from_slice(&b);
+    r
+}
+
+fn set_lfo_setup_byte(p: &mut Part, t: usize, midi: bool, k: usize, v: u8) {
+    let (a, b) = if midi {
+        let s = &mut p.midi_setups[t];
+        (&mut s.lfo_a, &mut s.lfo_b)
+    } else {
+        let s = &mut p.track_setups[t];
+        (&mut s.lfo_a, &mut s.lfo_b)
+    };
+    if k < 6 {
+        a.0[k] = v;
+    } else {
+        b.0[k - 6] = v;
+    }
+}
+
+fn lfo_setup_param(p: &Part, t: usize, midi: bool, k: usize) -> Result<SetupParam, String> {
+    let sp = if midi {
+        setup::midi_lfo_setup(k)
+    } else {
+        setup::audio_lfo_setup(p.machine_type(t), p.fx1_type(t), p.fx2_type(t), k)
+    };
+    sp.ok_or_else(|| format!("no LFO setup value {k}"))
+}
+
+/// An LFO setup value as the device shows it: a destination by its label (`AMP VOL`) or its
+/// name on the track (`VOL`), a waveform (`TRI`, `T3`), a multiplier (`4X` or `4`), a trig
+/// mode (`ONE`).
+fn parse_lfo_setup(p: &Part, t: usize, midi: bool, k: usize, text: &str) -> Result<u8, String> {
+    let sp = lfo_setup_param(p, t, midi, k)?;
+    if let Ok(v) = sp.parse(text) {
+        return Ok(v);
+    }
+    let want = text.trim();
+    if k < 3 {
+        // A destination by its short name, when only one parameter of the track has it.
+        let hits: Vec<ParamInfo> = params_of(p, t, midi)
+            .into_iter()
+            .filter(|i| i.slot < 30 && i.name.eq_ignore_ascii_case(want))
+            .collect();
+        match hits.as_slice() {
+            [one] => return Ok(one.slot as u8),
+            [_, _, ..] => {
+                let labels: Vec<String> = hits.iter().map(ParamInfo::label).collect();
+                return Err(format!(
+                    "{}: {want:?} is on several pages of this track ({}); name the page",
+                    sp.name,
+                    labels.join(", ")
+                ));
+            }
+            [] => {}
+        }
+    }
+    if (6..9).contains(&k)
+        && want.chars().all(|c| c.is_ascii_digit())
+        && let Ok(v) = sp.parse(&format!("{want}X"))
+    {
+        return Ok(v);
+    }
+    sp.parse(text).map_err(|e| e.to_string())
 }
 
 impl SceneH {
@@ -266,6 +418,7 @@ fn set_recorder(p: &mut Part, t: usize, (inab, incd, src3): (u8, u8, u8)) {
 }
 
 fn set_fx(tr: &PartTrackH, second: bool, name: &str) -> Res<()> {
+    tr.audio_only(if second { "fx2_type" } else { "fx1_type" })?;
     let want = name.trim();
     let Some(fx) = FX_TYPES
         .iter()
@@ -373,21 +526,27 @@ pub(super) fn register(e: &mut Engine) {
     e.register_indexer_get(|b: &mut PartsH, n: INT| part(&b.0, n));
     e.register_indexer_set(|_: &mut PartsH, _: INT, _: PartH| {});
 
-    fn track(p: &PartH, n: INT) -> Res<PartTrackH> {
+    fn track(p: &PartH, n: INT, midi: bool) -> Res<PartTrackH> {
         Ok(PartTrackH {
             w: p.w.clone(),
             b: p.b,
             p: p.p,
-            t: index("audio track", n, 8)?,
+            t: index(if midi { "MIDI track" } else { "audio track" }, n, 8)?,
+            midi,
         })
     }
-    e.register_fn("track", |p: &mut PartH, n: INT| track(p, n));
-    e.register_fn("audio_track", |p: &mut PartH, n: INT| track(p, n));
+    e.register_fn("track", |p: &mut PartH, n: INT| track(p, n, false));
+    e.register_fn("audio_track", |p: &mut PartH, n: INT| track(p, n, false));
+    e.register_fn("midi_track", |p: &mut PartH, n: INT| track(p, n, true));
     for name in ["track", "tracks", "audio_track", "audio_tracks"] {
-        e.register_get(name, |p: &mut PartH| PartTracksH(p.clone()));
+        e.register_get(name, |p: &mut PartH| PartTracksH(p.clone(), false));
         e.register_set(name, |_: &mut PartH, _: PartTracksH| {});
     }
-    e.register_indexer_get(|t: &mut PartTracksH, n: INT| track(&t.0, n));
+    for name in ["midi_track", "midi_tracks"] {
+        e.register_get(name, |p: &mut PartH| PartTracksH(p.clone(), true));
+        e.register_set(name, |_: &mut PartH, _: PartTracksH| {});
+    }
+    e.register_indexer_get(|t: &mut PartTracksH, n: INT| track(&t.0, n, t.1));
     e.register_indexer_set(|_: &mut PartTracksH, _: INT, _: PartTrackH| {});
 
     fn scene(p: &PartH, n: INT) -> Res<SceneH> {
@@ -432,6 +591,7 @@ pub(super) fn register(e: &mut Engine) {
     e.register_fn(
         "configure_recorder_playback",
         |t: &mut PartTrackH, buffer: INT| -> Res<()> {
+            t.audio_only("configure_recorder_playback")?;
             let r = index("recorder buffer", buffer, 8)? as u8;
             t.with(|p, t| {
                 p.set_machine_type(t, MachineType::Flex)
@@ -442,7 +602,8 @@ pub(super) fn register(e: &mut Engine) {
         },
     );
     e.register_get("machine", |t: &mut PartTrackH| {
-        t.with(|p, t| Ok(p.machine_type(t).name().to_string()))
+        let midi = t.midi;
+        t.with(|p, t| Ok(track_kind(p, t, midi)))
     });
     e.register_get("slot", |t: &mut PartTrackH| -> Res<INT> {
         t.with(|p, t| {
@@ -469,6 +630,7 @@ pub(super) fn register(e: &mut Engine) {
     e.register_fn(
         "configure_recorder",
         |t: &mut PartTrackH, source: &str| -> Res<()> {
+            t.audio_only("configure_recorder")?;
             let codes = parse_recorder_source(source)?;
             t.with(|p, t| {
                 set_recorder(p, t, codes);
@@ -483,6 +645,10 @@ pub(super) fn register(e: &mut Engine) {
         ("amp", Page::Amp),
         ("fx1", Page::Fx1),
         ("fx2", Page::Fx2),
+        ("note", Page::Note),
+        ("arp", Page::Arp),
+        ("ctrl1", Page::Ctrl1),
+        ("ctrl2", Page::Ctrl2),
     ] {
         e.register_get(name, move |t: &mut PartTrackH| PageH {
             tr: t.clone(),
@@ -512,6 +678,9 @@ pub(super) fn register(e: &mut Engine) {
         pg.set(name, &v)
     });
 
+    register_design(e);
+    register_midi_setup(e);
+
     // Project level.
     e.register_fn(
         "add_sample",
@@ -540,4 +709,198 @@ pub(super) fn register(e: &mut Engine) {
             Ok(())
         },
     );
+}
+
+fn int_list(what: &str, a: &Array, len: usize, lo: INT, hi: INT) -> Res<Vec<INT>> {
+    if a.len() != len {
+        return err(format!("{what}: expected {len} numbers, got {}", a.len()));
+    }
+    a.iter()
+        .enumerate()
+        .map(|(i, v)| match v.as_int() {
+            Ok(n) if (lo..=hi).contains(&n) => Ok(n),
+            _ => err(format!(
+                "{what}: entry {} is {v}: expected a number {lo}..={hi}",
+                i + 1
+            )),
+        })
+        .collect()
+}
+
+/// `track.lfo_design` (16 signed steps) and `track.lfo_interpolation` (the steps that glide
+/// to the next), audio track part+5899 / +6027, MIDI track +6043 / +6171 (format doc §4.13).
+fn register_design(e: &mut Engine) {
+    fn grids(p: &mut Part, midi: bool) -> (&mut [[u8; 16]; 8], &mut [[u8; 2]; 8]) {
+        if midi {
+            (&mut p.midi_custom_lfos.0, &mut p.midi_lfo_interp.0)
+        } else {
+            (&mut p.audio_custom_lfos.0, &mut p.audio_lfo_interp.0)
+        }
+    }
+    e.register_get("lfo_design", |t: &mut PartTrackH| -> Res<Array> {
+        let midi = t.midi;
+        t.with(|p, t| {
+            let (d, _) = grids(p, midi);
+            Ok(d[t]
+                .iter()
+                .map(|&b| Dynamic::from(b as i8 as INT))
+                .collect())
+        })
+    });
+    e.register_set("lfo_design", |t: &mut PartTrackH, a: Array| -> Res<()> {
+        let v = int_list("lfo_design", &a, 16, -128, 127)?;
+        let midi = t.midi;
+        t.with(|p, t| {
+            let (d, _) = grids(p, midi);
+            for (b, n) in d[t].iter_mut().zip(&v) {
+                *b = *n as i8 as u8;
+            }
+            Ok(())
+        })
+    });
+    e.register_get("lfo_interpolation", |t: &mut PartTrackH| -> Res<Array> {
+        let midi = t.midi;
+        t.with(|p, t| {
+            let (_, m) = grids(p, midi);
+            let d = crate::format::lfo::LfoDesign::from_bytes([0; 16], m[t]);
+            Ok((0..16)
+                .filter(|&i| d.interpolates(i))
+                .map(|i| Dynamic::from(i as INT + 1))
+                .collect())
+        })
+    });
+    e.register_set(
+        "lfo_interpolation",
+        |t: &mut PartTrackH, a: Array| -> Res<()> {
+            let mut mask = 0u16;
+            for v in &a {
+                let n = v
+                    .as_int()
+                    .map_err(|_| format!("lfo_interpolation: {v} is not a step number 1..=16"))?;
+                mask |= 1 << index("lfo_interpolation step", n, 16)?;
+            }
+            let midi = t.midi;
+            t.with(|p, t| {
+                let (_, m) = grids(p, midi);
+                m[t] = mask.to_le_bytes();
+                Ok(())
+            })
+        },
+    );
+}
+
+fn setup_value(sp: &SetupParam, v: u8) -> Dynamic {
+    let shown = sp.show(v);
+    match shown.parse::<INT>() {
+        Ok(n) if !shown.starts_with('+') => Dynamic::from(n),
+        _ => Dynamic::from(shown),
+    }
+}
+
+/// A MIDI track's part setup: NOTE setup (CHAN, BANK, PROG, SBANK), ARP setup (LEN, KEY),
+/// the CC numbers of CC1..CC10 and the arp note sequence (format doc §4.10.4, §4.13).
+fn register_midi_setup(e: &mut Engine) {
+    // (property, byte of the NOTE setup, its parameter)
+    for (name, byte, sp) in [
+        ("channel", 0usize, setup::MIDI_NOTE_SETUP[0]),
+        ("bank", 1, setup::MIDI_NOTE_SETUP[1]),
+        ("program", 2, setup::MIDI_NOTE_SETUP[2]),
+        ("sbank", 4, setup::MIDI_NOTE_SETUP[3]),
+    ] {
+        e.register_get(name, move |t: &mut PartTrackH| -> Res<Dynamic> {
+            t.midi_only(name)?;
+            t.with(|p, t| Ok(setup_value(&sp, p.midi_setups[t].note[byte])))
+        });
+        e.register_set(name, move |t: &mut PartTrackH, v: Dynamic| -> Res<()> {
+            t.midi_only(name)?;
+            let text = if v.is_unit() {
+                "OFF".to_string()
+            } else {
+                value_text(&v)?
+            };
+            let b = sp.parse(&text).map_err(|e| e.to_string())?;
+            t.with(|p, t| {
+                p.midi_setups[t].note.0[byte] = b;
+                Ok(())
+            })
+        });
+    }
+    for (name, byte, sp) in [
+        ("arp_len", 2usize, setup::ARP_LEN),
+        ("arp_key", 5, setup::ARP_KEY),
+    ] {
+        e.register_get(name, move |t: &mut PartTrackH| -> Res<Dynamic> {
+            t.midi_only(name)?;
+            t.with(|p, t| Ok(setup_value(&sp, p.midi_setups[t].arp[byte])))
+        });
+        e.register_set(name, move |t: &mut PartTrackH, v: Dynamic| -> Res<()> {
+            t.midi_only(name)?;
+            let b = sp.parse(&value_text(&v)?).map_err(|e| e.to_string())?;
+            t.with(|p, t| {
+                p.midi_setups[t].arp.0[byte] = b;
+                Ok(())
+            })
+        });
+    }
+    e.register_fn("cc_number", |t: &mut PartTrackH, n: INT| -> Res<INT> {
+        t.midi_only("cc_number")?;
+        let i = index("CC", n, 10)?;
+        t.with(|p, t| Ok(p.midi_setups[t].cc_numbers()[i] as INT))
+    });
+    e.register_fn(
+        "cc_number",
+        |t: &mut PartTrackH, n: INT, cc: INT| -> Res<()> {
+            t.midi_only("cc_number")?;
+            let i = index("CC", n, 10)?;
+            if !(0..=127).contains(&cc) {
+                return err(format!("CC{n} number {cc}: expected 0..=127"));
+            }
+            t.with(|p, t| {
+                p.midi_setups[t]
+                    .set_cc_number(i + 1, cc as u8)
+                    .map_err(|e| e.to_string())
+            })
+        },
+    );
+    e.register_get("cc_numbers", |t: &mut PartTrackH| -> Res<Array> {
+        t.midi_only("cc_numbers")?;
+        t.with(|p, t| {
+            Ok(p.midi_setups[t]
+                .cc_numbers()
+                .iter()
+                .map(|&c| Dynamic::from(c as INT))
+                .collect())
+        })
+    });
+    e.register_set("cc_numbers", |t: &mut PartTrackH, a: Array| -> Res<()> {
+        t.midi_only("cc_numbers")?;
+        let v = int_list("cc_numbers", &a, 10, 0, 127)?;
+        t.with(|p, t| {
+            for (i, cc) in v.iter().enumerate() {
+                p.midi_setups[t]
+                    .set_cc_number(i + 1, *cc as u8)
+                    .map_err(|e| e.to_string())?;
+            }
+            Ok(())
+        })
+    });
+    e.register_get("arp_sequence", |t: &mut PartTrackH| -> Res<Array> {
+        t.midi_only("arp_sequence")?;
+        t.with(|p, t| {
+            Ok(p.arp_sequences.0[t]
+                .iter()
+                .map(|&b| Dynamic::from(b as i8 as INT))
+                .collect())
+        })
+    });
+    e.register_set("arp_sequence", |t: &mut PartTrackH, a: Array| -> Res<()> {
+        t.midi_only("arp_sequence")?;
+        let v = int_list("arp_sequence", &a, 16, -63, 63)?;
+        t.with(|p, t| {
+            for (b, n) in p.arp_sequences.0[t].iter_mut().zip(&v) {
+                *b = *n as i8 as u8;
+            }
+            Ok(())
+        })
+    });
 }

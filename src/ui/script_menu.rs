@@ -7,7 +7,7 @@
 //! copies of the banks; what it left inside the selection (trig masks, lock bytes, step
 //! words of the selected tracks and steps) is written back through the edit core
 //! ([`Document::set`]) and committed as one undo step. Anything it changed outside the
-//! selection is dropped.
+//! selection is dropped, and the summary names what was dropped.
 
 use crate::edit::document::{Document, Loc, Mask, Unit, unit_get};
 use crate::script::Target;
@@ -142,8 +142,10 @@ fn units(track: usize, step: usize) -> Vec<Unit> {
 }
 
 /// Runs `entry` on `target` and writes what it changed inside the target into `doc` as one
-/// undo step labelled `script NAME`. Returns a one-line summary, or the error (the script,
-/// line and column) with nothing changed.
+/// undo step labelled `script NAME`. Returns a one-line summary for the status line (steps
+/// changed; then `dropped: ...` naming what the script changed outside the selection and
+/// which was not applied: steps outside it, other patterns, parts, banks, tempo, samples), or
+/// the error (the script, line and column) with nothing changed.
 pub fn run(doc: &mut Document, entry: &Entry, target: &Target) -> Result<String, String> {
     if doc.read_only() {
         return Err("read-only project: scripts cannot change it".into());
@@ -171,8 +173,23 @@ pub fn run(doc: &mut Document, entry: &Entry, target: &Target) -> Result<String,
         ),
     };
     doc.commit("edit");
-    let (bank, output) = crate::script::run_on_target(&doc.project, &path, &source, target)
-        .map_err(|e| e.to_string())?;
+    let (bank, output, mut dropped) =
+        crate::script::run_on_target(&doc.project, &path, &source, target)
+            .map_err(|e| e.to_string())?;
+    // Steps of the current pattern outside the selection that the script changed (dropped).
+    let old = doc.project.bank(target.bank);
+    let outside = (0..16usize)
+        .flat_map(|t| (0..64usize).map(move |s| (t, s)))
+        .filter(|(t, s)| !(target.tracks.contains(t) && target.steps.contains(s)))
+        .filter(|&(t, s)| {
+            units(t, s)
+                .into_iter()
+                .any(|u| unit_get(&bank, target.pattern, u) != unit_get(old, target.pattern, u))
+        })
+        .count();
+    if outside > 0 {
+        dropped.insert(0, format!("{outside} step(s) outside the selection"));
+    }
     let mut changed = 0usize;
     for &t in &target.tracks {
         for &s in &target.steps {
@@ -192,6 +209,9 @@ pub fn run(doc: &mut Document, entry: &Entry, target: &Target) -> Result<String,
     let label = format!("script {}", entry.name);
     doc.commit(&label);
     let mut msg = format!("{label}: {changed} step(s) changed");
+    if !dropped.is_empty() {
+        msg.push_str(&format!("; dropped: {}", dropped.join(", ")));
+    }
     if let Some(last) = output.last() {
         msg.push_str(&format!(" ({last})"));
     }
