@@ -25,6 +25,7 @@ pub mod kinds;
 mod model;
 pub mod par;
 pub mod pool;
+pub mod pool_fix;
 pub mod read;
 pub mod sample_file;
 mod save;
