@@ -31,6 +31,7 @@ pub mod sample_file;
 mod save;
 pub mod sets;
 pub mod sidecar;
+pub mod slot_convert;
 pub mod slot_copy;
 pub mod slots;
 pub mod source;
