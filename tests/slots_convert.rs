@@ -103,7 +103,10 @@ fn convert_then_assign_points_the_slot_at_a_44k1_wav() {
         assert_eq!(spec.sample_format, hound::SampleFormat::Int, "{file}");
         assert_eq!(spec.channels, channels, "{file}");
         let n = r.duration() as i64;
-        assert!((n - frames).abs() <= 1, "{file}: {n} frames, expected {frames}");
+        assert!(
+            (n - frames).abs() <= 1,
+            "{file}: {n} frames, expected {frames}"
+        );
     }
     // The sources stay; the markers trim the converted length.
     assert!(set.join("AUDIO/synth/foo.flac").is_file());
@@ -114,7 +117,13 @@ fn convert_then_assign_points_the_slot_at_a_44k1_wav() {
         "{out:?}"
     );
     // Assigning it again does not replace the converted file: refused, naming it.
-    let out = octa(&["slots", s(&p1), "--assign", "F4=synth/foo.flac", "--convert"]);
+    let out = octa(&[
+        "slots",
+        s(&p1),
+        "--assign",
+        "F4=synth/foo.flac",
+        "--convert",
+    ]);
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("foo.wav"),

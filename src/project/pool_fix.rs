@@ -251,8 +251,7 @@ fn audio_below(dir: &Path, out: &mut Vec<PathBuf>) {
         let Ok(t) = e.file_type() else { continue };
         if t.is_dir() {
             audio_below(&e.path(), out);
-        } else if t.is_file() && crate::audio::decode::AudioFormat::from_path(&e.path()).is_some()
-        {
+        } else if t.is_file() && crate::audio::decode::AudioFormat::from_path(&e.path()).is_some() {
             out.push(e.path());
         }
     }
@@ -315,7 +314,8 @@ pub fn relink_plan(set: &Path, from: Option<&Path>) -> Result<FixPlan, FixError>
             }
             let shown = format!("{} {slot}: {path}", dir.display());
             if groups.is_empty() {
-                plan.notes.push(format!("{shown}: no file of that name found"));
+                plan.notes
+                    .push(format!("{shown}: no file of that name found"));
                 continue;
             }
             if groups.len() > 1 {

@@ -44,7 +44,10 @@ pub fn needs_conversion(p: &Project, spec: &str) -> Option<NeedsConversion> {
         .map(ToString::to_string)
         .collect();
     if !is_assignable(&path) {
-        issues.insert(0, format!("{} files do not go into slots", info.format.name()));
+        issues.insert(
+            0,
+            format!("{} files do not go into slots", info.format.name()),
+        );
     }
     if issues.is_empty() {
         return None;
@@ -53,11 +56,9 @@ pub fn needs_conversion(p: &Project, spec: &str) -> Option<NeedsConversion> {
     // Beside the source when it is in the pool, else at the pool's top.
     let to = source
         .parent()
-        .filter(|d| {
-            match (d.canonicalize(), audio.canonicalize()) {
-                (Ok(d), Ok(a)) => d.starts_with(a),
-                _ => false,
-            }
+        .filter(|d| match (d.canonicalize(), audio.canonicalize()) {
+            (Ok(d), Ok(a)) => d.starts_with(a),
+            _ => false,
         })
         .map(Path::to_path_buf)
         .unwrap_or(audio);
