@@ -296,7 +296,8 @@ fn a_disk_failing_at_any_step_of_a_relink_leaves_the_set_as_it_was() {
             );
         }
         match r {
-            Err((_, e)) => {
+            Err(b) => {
+                let e = &b.1;
                 failed += 1;
                 assert!(e.to_string().contains("injected"), "{e}");
             }

@@ -118,7 +118,8 @@ fn fix(args: &PoolArgs) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err((done, e)) => {
+        Err(b) => {
+            let (done, e) = *b;
             for w in &done.written {
                 crate::outln!("wrote {}", w.display());
             }

@@ -498,7 +498,7 @@ pub struct Applied {
 /// Applies a plan project by project: for each, the copies it carries and its new slot paths
 /// are committed together ([`Project::save_with`]); a failure leaves that project and its
 /// copies as they were (projects done before it stay done and are in the error's `Applied`).
-pub fn apply(plan: &FixPlan) -> Result<Applied, (Applied, FixError)> {
+pub fn apply(plan: &FixPlan) -> Result<Applied, Box<(Applied, FixError)>> {
     let mut done = Applied::default();
     let mut order: Vec<&Path> = Vec::new();
     let dirs = plan.changes.iter().map(|c| &c.project);
@@ -509,7 +509,7 @@ pub fn apply(plan: &FixPlan) -> Result<Applied, (Applied, FixError)> {
     }
     for dir in order {
         if let Err(e) = apply_project(plan, dir, &mut done) {
-            return Err((done, e));
+            return Err(Box::new((done, e)));
         }
     }
     Ok(done)
