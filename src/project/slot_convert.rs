@@ -46,7 +46,10 @@ pub fn needs_conversion(p: &Project, spec: &str) -> Option<NeedsConversion> {
     if !is_assignable(&path) {
         issues.insert(
             0,
-            format!("{} files do not go into slots", info.format.name()),
+            format!(
+                "only WAV and AIFF files go into slots, not {}",
+                info.format.name()
+            ),
         );
     }
     if issues.is_empty() {
