@@ -55,6 +55,11 @@ pub struct SlotsArgs {
     /// `--assign F12=Drums/kick.wav` (F = Flex, S = Static, R = recorder buffer); repeatable.
     #[arg(long, value_name = "SLOT=FILE", value_parser = super::args::slot_assign)]
     pub assign: Vec<String>,
+    /// With --assign: convert a file the device cannot play (FLAC, Ogg, MP3, another rate,
+    /// float) into the set's AUDIO folder first (44.1 kHz WAV) and assign the converted file
+    /// (asked on a terminal when not given).
+    #[arg(long, requires = "assign")]
+    pub convert: bool,
     /// With --dedupe / --remove-unused / --assign: print what would change, write nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -241,6 +246,72 @@ pub fn slot_line(s: &SlotInfo) -> String {
     )
 }
 
+/// Asks on a terminal whether to convert; false when not on one.
+fn ask_convert(question: &str) -> bool {
+    use std::io::{BufRead, IsTerminal, Write};
+    if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+        return false;
+    }
+    let mut err = std::io::stderr();
+    let _ = write!(err, "{question} [y/N] ");
+    let _ = err.flush();
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).is_ok() && matches!(line.trim(), "y" | "Y" | "yes")
+}
+
+/// For `--assign SLOT=FILE` of a file the device cannot play: converts it into the set's AUDIO
+/// folder (with --convert, or when the user agrees on a terminal) and returns the name of the
+/// converted file; [`Assign::AsIs`] when the file plays as it is (or converting was declined: a
+/// file that cannot go into a slot is then refused, one that can is assigned with a warning).
+fn convert_first(p: &Project, a: &SlotsArgs, slot: SlotRef, file: &str) -> Result<Assign, String> {
+    use crate::project::slot_convert::{convert_for_slot, needs_conversion};
+    let Some(need) = needs_conversion(p, file) else {
+        return Ok(Assign::AsIs);
+    };
+    let why = need.issues.join("; ");
+    let question = format!(
+        "{slot}={file}: the device cannot play it ({why}); convert it into {} first?",
+        need.to.display()
+    );
+    if !(a.convert || ask_convert(&question)) {
+        if crate::project::sample_file::is_assignable(file) {
+            crate::errln!(
+                "warning: {slot}={file}: the device cannot play it ({why}); --convert converts it"
+            );
+            return Ok(Assign::AsIs);
+        }
+        return Err(format!(
+            "{slot}={file}: the device cannot play it ({why}); run with --convert to convert it into {} first",
+            need.to.display()
+        ));
+    }
+    if a.dry_run {
+        crate::outln!(
+            "would convert {} into {} and assign it to {slot}",
+            need.source.display(),
+            need.to.display()
+        );
+        return Ok(Assign::Skip);
+    }
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let rel = convert_for_slot(p, &need, &cancel, &mut |_, _| {}).map_err(|e| e.to_string())?;
+    crate::outln!(
+        "converted {} -> AUDIO/{rel} (44.1 kHz WAV)",
+        need.source.display()
+    );
+    Ok(Assign::Converted(rel))
+}
+
+/// What `--assign` does with a file.
+enum Assign {
+    /// Assigns it as named.
+    AsIs,
+    /// Assigns the converted file of this name.
+    Converted(String),
+    /// Nothing (a dry run that would convert).
+    Skip,
+}
+
 fn run_slots(a: &SlotsArgs) -> Result<(), String> {
     let edits = a.dedupe || a.remove_unused || !a.assign.is_empty();
     let writes = edits && !a.dry_run;
@@ -250,6 +321,12 @@ fn run_slots(a: &SlotsArgs) -> Result<(), String> {
             format!("--assign {spec:?}: expected SLOT=FILE, e.g. F12=Drums/kick.wav")
         })?;
         let slot: SlotRef = slot.parse()?;
+        let converted = match convert_first(&p, a, slot, file)? {
+            Assign::AsIs => None,
+            Assign::Converted(c) => Some(c),
+            Assign::Skip => continue,
+        };
+        let file = converted.as_deref().unwrap_or(file);
         let info = slots::assign_file(&mut p, slot, file).map_err(|e| e.to_string())?;
         crate::outln!(
             "assign {slot}: {} ({} frames at {} Hz{})",

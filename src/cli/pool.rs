@@ -1,4 +1,6 @@
-//! `octa pool SET [--json] [--purge [--yes]]`: a set's audio pool (see [`crate::project::pool`]).
+//! `octa pool SET [--json] [--purge | --relink [--from DIR] | --dedupe | --collect PROJECT
+//! [--to-pool]] [--yes]`: a set's audio pool (see [`crate::project::pool`] and
+//! [`crate::project::pool_fix`]).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -6,6 +8,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use crate::project::pool::{PoolReport, purge, purge_plan, scan};
+use crate::project::pool_fix::{self, FixPlan};
 use crate::project::sets::human_bytes;
 
 /// `octa pool SET ...`
@@ -18,11 +21,112 @@ pub struct PoolArgs {
     pub json: bool,
     /// Move the files no project uses (and their .ot files) to the set's trash
     /// (`.octa-trash/STAMP/`, restorable); shows the plan, and needs --yes to do it.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["relink", "dedupe", "collect"])]
     pub purge: bool,
-    /// With --purge: do it.
-    #[arg(long, requires = "purge")]
+    /// Find the files of slots whose file is missing, by name (and content) elsewhere in the
+    /// set or in --from DIR (copied into AUDIO), and point the slots at them; shows the plan,
+    /// needs --yes to do it. Ambiguous matches are listed, never applied.
+    #[arg(long, conflicts_with_all = ["dedupe", "collect"])]
+    pub relink: bool,
+    /// With --relink: a folder to look in when the set has no file of that name.
+    #[arg(long, value_name = "DIR", requires = "relink")]
+    pub from: Option<PathBuf>,
+    /// Point slots using identical files (same content) at one copy (the one in AUDIO, else the
+    /// shortest path); the other copies stay (a later --purge moves them).
+    #[arg(long, conflicts_with = "collect")]
+    pub dedupe: bool,
+    /// Copy the samples PROJECT (a project of the set, or its folder) uses into its folder and
+    /// point its slots at them, so it can be moved alone.
+    #[arg(long, value_name = "PROJECT")]
+    pub collect: Option<PathBuf>,
+    /// With --collect: copy into the set's AUDIO folder instead.
+    #[arg(long, requires = "collect")]
+    pub to_pool: bool,
+    /// With --purge, --relink, --dedupe or --collect: do it.
+    #[arg(long)]
     pub yes: bool,
+}
+
+fn print_plan(verb: &str, plan: &FixPlan) {
+    for c in plan.copies() {
+        crate::outln!("copy {} -> {}", c.0.display(), c.1.display());
+    }
+    for c in &plan.changes {
+        let name = c.project.file_name().unwrap_or_default().to_string_lossy();
+        crate::outln!("{verb} {name} {}: {} -> {}", c.slot, c.from, c.to);
+    }
+    for a in &plan.ambiguous {
+        let name = a.project.file_name().unwrap_or_default().to_string_lossy();
+        let c: Vec<String> = a
+            .candidates
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        crate::outln!(
+            "ambiguous {name} {}: {} (not changed): {}",
+            a.slot,
+            a.path,
+            c.join(" | ")
+        );
+    }
+    for n in &plan.notes {
+        crate::outln!("note: {n}");
+    }
+}
+
+fn fix(args: &PoolArgs) -> ExitCode {
+    let plan = if args.relink {
+        pool_fix::relink_plan(&args.set, args.from.as_deref())
+    } else if args.dedupe {
+        pool_fix::dedupe_plan(&args.set)
+    } else if let Some(p) = &args.collect {
+        let dir = if args.set.join(p).is_dir() && p.is_relative() {
+            args.set.join(p)
+        } else {
+            p.clone()
+        };
+        pool_fix::collect_plan(&dir, args.to_pool)
+    } else {
+        return ExitCode::FAILURE;
+    };
+    let plan = match plan {
+        Ok(p) => p,
+        Err(e) => {
+            crate::errln!("octa pool: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let verb = if args.yes { "point" } else { "would point" };
+    print_plan(verb, &plan);
+    crate::outln!(
+        "{} slots, {} copies, {} ambiguous",
+        plan.changes.len(),
+        plan.copies().len(),
+        plan.ambiguous.len()
+    );
+    if plan.changes.is_empty() && plan.sidecars.is_empty() {
+        return ExitCode::SUCCESS;
+    }
+    if !args.yes {
+        crate::outln!("nothing written (run again with --yes)");
+        return ExitCode::SUCCESS;
+    }
+    match pool_fix::apply(&plan) {
+        Ok(done) => {
+            for w in &done.written {
+                crate::outln!("wrote {}", w.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(b) => {
+            let (done, e) = *b;
+            for w in &done.written {
+                crate::outln!("wrote {}", w.display());
+            }
+            crate::errln!("octa pool: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn print(r: &PoolReport) {
@@ -92,6 +196,13 @@ fn print(r: &PoolReport) {
 
 /// Runs `octa pool`.
 pub fn pool(args: &PoolArgs) -> ExitCode {
+    if args.relink || args.dedupe || args.collect.is_some() {
+        return fix(args);
+    }
+    if args.yes && !args.purge {
+        crate::errln!("octa pool: --yes goes with --purge, --relink, --dedupe or --collect");
+        return ExitCode::from(2);
+    }
     let report = match scan(&args.set) {
         Ok(r) => r,
         Err(e) => {
