@@ -323,7 +323,7 @@ fn the_pool_view_lists_exactly_the_unused_missing_and_identical_files() {
         .unwrap();
     assert!(u2.contains("! 48000 Hz is not 44100 Hz  unused"), "{u2}");
 
-    press(&mut a, &["u"]);
+    press(&mut a, &["U"]);
     let unused: Vec<String> = pool_rows(&mut a)
         .iter()
         .map(|l| l.split_whitespace().next().unwrap().to_string())
@@ -390,6 +390,6 @@ fn purge_from_the_pool_view_asks_then_moves_exactly_the_unused_files_to_the_tras
     }
     // The view scans again: nothing unused is left.
     wait_for(&mut a, "pool scanned: 3 file(s)");
-    press(&mut a, &["u"]);
+    press(&mut a, &["U"]);
     assert!(pool_rows(&mut a).is_empty());
 }

@@ -19,7 +19,7 @@ crate::ui::command::commands! {
     /// A command of the pool view.
     pub enum PoolCmd {
         All { "pool.all", "Show every audio file of the set", ["a"]; }
-        Unused { "pool.unused", "Show the files no project uses", ["u"]; }
+        Unused { "pool.unused", "Show the files no project uses", ["U"]; }
         Missing { "pool.missing", "Show the slots whose file is missing", ["m"]; }
         Duplicates { "pool.duplicates", "Show identical files (same content)", ["d"]; }
         Rescan { "pool.rescan", "Scan the set again", ["R"]; }
