@@ -164,13 +164,13 @@ fn header_keeps_the_position_and_shortens_the_view_list() {
         return;
     };
     let mut a = app(p, "tracker");
-    // 200 columns: every view with its key, then the position at the right edge.
-    let s = screen(&mut a, 200, 55);
+    // 220 columns: every view with its key, then the position at the right edge.
+    let s = screen(&mut a, 220, 55);
     let views = " octa  F2:pattern  F3:parts  F4:scenes  F5:slots  F6:arranger  F7:settings  \
-                 F8:overview  shift+F8:side  F11:samples  F12:librarian ";
-    let pad = " ".repeat(200 - views.len() - HELLO_POSITION.len() - 1);
+                 F8:overview  shift+F8:side  F11:samples  F12:librarian  shift+F5:pool ";
+    let pad = " ".repeat(220 - views.len() - HELLO_POSITION.len() - 1);
     assert_eq!(top(&s), format!("{views}{pad}{HELLO_POSITION}"));
-    assert_eq!(s[0].len(), 200);
+    assert_eq!(s[0].len(), 220);
     // 100 and 80 columns: only the current view, the position whole.
     for w in [100u16, 80] {
         let s = screen(&mut a, w, if w == 100 { 30 } else { 24 });

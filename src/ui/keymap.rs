@@ -449,7 +449,7 @@ mod tests {
         // The typed tables: their names are in their context and every key parses.
         use crate::ui::command::{NavCmd, check_table};
         use crate::ui::views::*;
-        let tables: [(&str, &[ActionDef]); 12] = [
+        let tables: [(&str, &[ActionDef]); 13] = [
             ("app", crate::ui::action::GlobalCmd::ACTIONS),
             ("nav", NavCmd::ACTIONS),
             ("pattern", pattern::actions::PatternCmd::ACTIONS),
@@ -462,6 +462,7 @@ mod tests {
             ("side", side_view::SideCmd::ACTIONS),
             ("samples", samples_view::SamplesCmd::ACTIONS),
             ("librarian", librarian::LibrarianCmd::ACTIONS),
+            ("pool", pool::PoolCmd::ACTIONS),
         ];
         // Every view's table is typed (the audition keys of `app.*` are not in these).
         let typed: usize = tables.iter().map(|(_, t)| t.len()).sum();

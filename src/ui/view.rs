@@ -174,6 +174,11 @@ pub trait View {
     fn animating(&self, _ctx: &Ctx) -> bool {
         false
     }
+    /// Background work of the view, called on every event-loop pass (and by tests): returns
+    /// what to show when something finished. Never blocks.
+    fn tick(&mut self, _ctx: &mut Ctx) -> Option<Outcome> {
+        None
+    }
     /// The document undo and redo act on while this view shows (default: the main one).
     fn focused_side(&self, _ctx: &Ctx) -> Side {
         Side::Main

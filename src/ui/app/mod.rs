@@ -159,5 +159,10 @@ impl App {
         }
         super::audition::tick(self);
         super::local_play::tick(self);
+        for i in 0..self.views.len() {
+            if let Some(out) = self.views.get_mut(i).and_then(|v| v.tick(&mut self.ctx)) {
+                self.outcome(out);
+            }
+        }
     }
 }

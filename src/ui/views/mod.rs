@@ -4,10 +4,12 @@
 //! Adding a view: a module here and one line in [`all_views`].
 
 pub mod arranger;
+pub mod convert_job;
 pub mod librarian;
 pub mod overview;
 pub mod parts;
 pub mod pattern;
+pub mod pool;
 pub mod samples_view;
 pub mod scenes;
 pub mod settings;
@@ -30,5 +32,6 @@ pub fn all_views() -> Vec<Box<dyn View>> {
         Box::new(side_view::SideView::new()),
         Box::new(samples_view::SamplesView::new()),
         Box::new(librarian::LibrarianView::new()),
+        Box::new(pool::PoolView::new()),
     ]
 }

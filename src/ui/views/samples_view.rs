@@ -21,6 +21,8 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 use std::path::{Path, PathBuf};
 
+use super::convert_job::ConvertJob;
+
 crate::ui::command::commands! {
     /// A command of the sample browser.
     pub enum SamplesCmd {
@@ -38,6 +40,7 @@ crate::ui::command::commands! {
         Snap { "samples.snap", "Snap every slice start to the nearest zero crossing", ["z"]; }
         ToSlot { "samples.to_slot", "Write the slices to the markers of the slot using this file", ["W"]; }
         Pick { "samples.pick", "Assign this file to the slot being picked for (from the slots view)", ["enter"]; }
+        Convert { "samples.convert", "Convert the file to a 44.1 kHz WAV in the set's AUDIO folder (in the background; Esc cancels)", ["C"]; }
     }
 }
 
@@ -82,6 +85,15 @@ pub struct SamplesView {
     edit: Option<Edit>,
     /// The slot of the file shown: (file, project.work bytes when found, slot).
     slot_cache: Option<(PathBuf, Vec<u8>, Option<SlotRef>)>,
+    /// The conversion running, and the slot to assign its result to.
+    job: Option<(ConvertJob, Option<SlotRef>)>,
+    /// What the last conversion did (shown in the header).
+    note: Option<String>,
+}
+
+/// The set's AUDIO folder of the project (`None`: the project is not saved in a folder).
+fn audio_dir(ctx: &Ctx) -> Option<PathBuf> {
+    Some(ctx.doc.project.path()?.parent()?.join("AUDIO"))
 }
 
 /// Audio files under `dir`, recursively, sorted by path.
@@ -219,7 +231,30 @@ impl SamplesView {
         let Some(path) = self.current().map(|e| e.path.clone()) else {
             return Outcome::Message("no file selected".into());
         };
-        let Some(rel) = slot_name(ctx, &path) else {
+        self.probe_rows(self.row, self.row + 1);
+        if let Some(Some(Ok(info))) = self.current().map(|e| &e.info)
+            && !crate::project::convert::plays_as_is(info)
+        {
+            let why: Vec<String> = device_compatibility(info)
+                .iter()
+                .map(|b| b.to_string())
+                .collect();
+            return Outcome::Prompt {
+                title: format!(
+                    "{}: the device cannot play it ({}); convert it into AUDIO and assign the copy to {slot}? (y/n)",
+                    path.display(),
+                    why.join(", ")
+                ),
+                tag: "samples.pick_convert",
+                initial: String::new(),
+            };
+        }
+        self.assign_to(ctx, slot, &path)
+    }
+
+    /// Assigns `path` to `slot` (undoably), then the status says F5 goes back to the slots.
+    fn assign_to(&mut self, ctx: &mut Ctx, slot: SlotRef, path: &Path) -> Outcome {
+        let Some(rel) = slot_name(ctx, path) else {
             return Outcome::Error(format!(
                 "{}: outside the project folder and the set's AUDIO folder, the device cannot play it",
                 path.display()
@@ -234,6 +269,93 @@ impl SamplesView {
         match outcome {
             Outcome::Message(m) => Outcome::Message(format!("{m}; F5: back to the slots")),
             other => other,
+        }
+    }
+
+    /// Starts converting the file under the cursor into the set's AUDIO folder; `force` converts
+    /// a file the device plays already (asked first); `assign` assigns the result to a slot.
+    fn convert(&mut self, ctx: &Ctx, force: bool, assign: Option<SlotRef>) -> Outcome {
+        if self.job.is_some() {
+            return Outcome::Message("a conversion is running; Esc cancels it".into());
+        }
+        let Some(path) = self.current().map(|e| e.path.clone()) else {
+            return Outcome::Message("no audio file here".into());
+        };
+        if ctx.doc.project.is_read_only() {
+            return Outcome::Error(
+                "READ-ONLY: converting writes into the set's AUDIO folder; nothing was written"
+                    .into(),
+            );
+        }
+        let Some(dir) = audio_dir(ctx) else {
+            return Outcome::Error(
+                "the project is not saved in a set: there is no AUDIO folder to convert into"
+                    .into(),
+            );
+        };
+        match ConvertJob::start(&path, &dir, force) {
+            Ok(job) => {
+                let m = format!(
+                    "converting {} to {} (Esc cancels)",
+                    path.display(),
+                    job.out.display()
+                );
+                self.job = Some((job, assign));
+                self.note = None;
+                Outcome::Message(m)
+            }
+            Err(e) => Outcome::Error(e),
+        }
+    }
+
+    /// The convert key: unplayable files convert at once, others after a y/n question.
+    fn convert_key(&mut self, ctx: &Ctx) -> Outcome {
+        self.probe_rows(self.row, self.row + 1);
+        match self.current().map(|e| &e.info) {
+            None => Outcome::Message("no audio file here".into()),
+            Some(Some(Ok(info))) if crate::project::convert::plays_as_is(info) => Outcome::Prompt {
+                title:
+                    "the device plays this file as it is; convert a copy into AUDIO anyway? (y/n)"
+                        .into(),
+                tag: "samples.convert",
+                initial: String::new(),
+            },
+            Some(Some(Err(e))) => Outcome::Error(e.clone()),
+            Some(_) => self.convert(ctx, false, None),
+        }
+    }
+
+    /// Takes the result of a finished conversion: the list is scanned again with the new file
+    /// selected (and assigned to the slot being picked for, when asked). Never blocks.
+    fn finish(&mut self, ctx: &mut Ctx) -> Option<Outcome> {
+        let r = self.job.as_ref()?.0.poll()?;
+        let (job, assign) = self.job.take()?;
+        match r {
+            Ok(out) => {
+                self.entries = None;
+                self.ensure(ctx);
+                let key = out.canonicalize().unwrap_or_else(|_| out.clone());
+                if let Some(i) = self
+                    .entries()
+                    .iter()
+                    .position(|e| e.path.canonicalize().unwrap_or_else(|_| e.path.clone()) == key)
+                {
+                    self.row = i;
+                }
+                let m = format!("converted {} to {}", job.src.display(), out.display());
+                self.note = Some(m.clone());
+                if let Some(slot) = assign {
+                    return Some(match self.assign_to(ctx, slot, &out) {
+                        Outcome::Message(a) => Outcome::Message(format!("{m}; {a}")),
+                        other => other,
+                    });
+                }
+                Some(Outcome::Message(m))
+            }
+            Err(e) => {
+                self.note = Some(e.clone());
+                Some(Outcome::Error(e))
+            }
         }
     }
 
@@ -506,18 +628,45 @@ impl View for SamplesView {
         .areas(area);
         let theme = &ctx.theme;
         let n = self.entries().len();
-        frame.render_widget(
-            Paragraph::new(format!(
-                "{}: {n} audio file(s){}{}",
-                ctx.doc.name(),
-                if self.auto { "  [auto-preview]" } else { "" },
-                ctx.pick_slot.map_or(String::new(), |slot| format!(
-                    "  [picking a file for {slot}: enter assigns]"
-                ))
-            ))
-            .style(theme.style("header.title")),
-            head,
-        );
+        if let Some((job, _)) = &self.job {
+            let pct = (job.ratio() * 100.0).round() as u16;
+            let label = format!(
+                "converting {} to {}: {pct}% (Esc: cancel){}",
+                job.src.file_name().unwrap_or_default().to_string_lossy(),
+                job.out.display(),
+                if job.cancelling() {
+                    " cancelling..."
+                } else {
+                    ""
+                }
+            );
+            frame.render_widget(
+                ratatui::widgets::Gauge::default()
+                    .ratio(job.ratio())
+                    .label(label)
+                    .gauge_style(theme.style("header.title")),
+                head,
+            );
+        } else {
+            frame.render_widget(
+                Paragraph::new(
+                    format!(
+                        "{}: {n} audio file(s){}{}",
+                        ctx.doc.name(),
+                        if self.auto { "  [auto-preview]" } else { "" },
+                        ctx.pick_slot.map_or(String::new(), |slot| format!(
+                            "  [picking a file for {slot}: enter assigns]"
+                        ))
+                    ) + self
+                        .note
+                        .as_ref()
+                        .map_or(String::new(), |m| format!("  [{m}]"))
+                        .as_str(),
+                )
+                .style(theme.style("header.title")),
+                head,
+            );
+        }
         let rows = usize::from(list.height);
         if self.row < self.top {
             self.top = self.row;
@@ -602,6 +751,24 @@ impl View for SamplesView {
                     }
                     _ => Outcome::Error(format!("{text:?}: expected a slice count 1-64")),
                 },
+                Input::Answer("samples.convert", text) => {
+                    if text.trim().eq_ignore_ascii_case("y") {
+                        self.convert(ctx, true, None)
+                    } else {
+                        Outcome::Message("not converted".into())
+                    }
+                }
+                Input::Answer("samples.pick_convert", text) => {
+                    let Some(slot) = ctx.pick_slot else {
+                        return Outcome::Message("not picking for a slot any more".into());
+                    };
+                    if text.trim().eq_ignore_ascii_case("y") {
+                        ctx.pick_slot = None;
+                        self.convert(ctx, false, Some(slot))
+                    } else {
+                        Outcome::Message("not converted; nothing was assigned".into())
+                    }
+                }
                 Input::Scroll(d) => {
                     self.row = step(self.row, d as i64);
                     self.moved(ctx)
@@ -619,6 +786,10 @@ impl View for SamplesView {
                 self.preview(ctx)
             }
             SamplesCmd::Stop => {
+                if let Some((job, _)) = &self.job {
+                    job.cancel();
+                    return Outcome::Message("cancelling the conversion...".into());
+                }
                 ctx.engines.stop_preview();
                 Outcome::Handled
             }
@@ -687,7 +858,14 @@ impl View for SamplesView {
             }),
             SamplesCmd::ToSlot => self.write_slot(ctx),
             SamplesCmd::Pick => self.pick(ctx),
+            SamplesCmd::Convert => self.convert_key(ctx),
         }
+    }
+    fn tick(&mut self, ctx: &mut Ctx) -> Option<Outcome> {
+        self.finish(ctx)
+    }
+    fn animating(&self, _ctx: &Ctx) -> bool {
+        self.job.is_some()
     }
     fn hints(&self, _ctx: &Ctx) -> Vec<&'static str> {
         vec![
