@@ -151,21 +151,7 @@ pub fn script(args: &ScriptArgs) -> ExitCode {
 /// Removes the new project a failed `--new` run created at `dir`: the folder itself when it
 /// did not exist before, else its entries (it was empty: `save_as` accepts nothing else).
 fn remove_created(dir: &Path, existed: bool) {
-    let r = if existed {
-        std::fs::read_dir(dir).and_then(|entries| {
-            for e in entries {
-                let path = e?.path();
-                if path.is_dir() {
-                    std::fs::remove_dir_all(&path)?;
-                } else {
-                    std::fs::remove_file(&path)?;
-                }
-            }
-            Ok(())
-        })
-    } else {
-        std::fs::remove_dir_all(dir)
-    };
+    let r = crate::project::durable::remove_tree(dir, !existed);
     if let Err(e) = r {
         crate::errln!(
             "octa script: {}: could not remove the new project: {e}",

@@ -1302,6 +1302,22 @@ pub fn remove_dir(dir: &Path) -> Result<()> {
     disk().remove_dir(dir).map_err(|e| err(dir, e))
 }
 
+/// Removes everything inside `dir` through the write path, deepest first; links are removed,
+/// never followed. With `and_dir`, `dir` itself goes too. For undoing what a failed command
+/// itself created (a new project written before a script failed), never for user files.
+pub fn remove_tree(dir: &Path, and_dir: bool) -> Result<()> {
+    for e in fs::read_dir(dir).map_err(|e| err(dir, e))? {
+        let path = e.map_err(|e| err(dir, e))?.path();
+        let meta = fs::symlink_metadata(&path).map_err(|e| err(&path, e))?;
+        if meta.is_dir() {
+            remove_tree(&path, true)?;
+        } else {
+            remove_file(&path)?;
+        }
+    }
+    if and_dir { remove_dir(dir) } else { Ok(()) }
+}
+
 /// Interrupted saves under `path` (the folder itself and the folders directly in it, as a set
 /// holds its projects): one line each naming the journal. Reads only.
 pub fn interrupted_saves(path: &Path) -> Vec<String> {

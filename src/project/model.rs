@@ -91,8 +91,8 @@ pub(super) struct Pair<T> {
 /// use octa::format::bank::StepKind;
 /// use octa::project::{OpenOptions, Project};
 ///
-/// let dir = std::env::temp_dir().join(format!("octa-doc-project-{}", std::process::id()));
-/// # let _ = std::fs::remove_dir_all(&dir);
+/// let tmp = tempfile::tempdir()?;
+/// let dir = tmp.path().join("DOC");
 /// let mut p = Project::new_blank("DOC");
 /// p.bank_mut(0).patterns[0].audio[0].set_step_kind(0, StepKind::Trig)?; // A01 T1 step 1
 /// p.project_file_mut().set_tempo_bpm(124.0)?;
@@ -100,7 +100,6 @@ pub(super) struct Pair<T> {
 /// let back = Project::open(&dir, &OpenOptions::default())?;
 /// assert_eq!(back.bank(0).patterns[0].audio[0].step_kind(0), StepKind::Trig);
 /// assert_eq!(back.project_file().tempo_bpm(), Some(124.0));
-/// # std::fs::remove_dir_all(&dir)?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug)]
