@@ -228,6 +228,18 @@ impl StartScreen {
         s
     }
 
+    /// Scans again and puts the cursor on the project at `dest` (when it is listed).
+    fn refresh_at(&mut self, dest: &Path) {
+        self.refresh();
+        if let Some(i) = self
+            .items
+            .iter()
+            .position(|i| matches!(i, Item::Project(e) if e.path == dest))
+        {
+            self.cursor = i;
+        }
+    }
+
     /// Searches again (keeping the cursor on the same project when it is still there).
     pub fn refresh(&mut self) {
         let keep = self.selected().map(Path::to_path_buf);
@@ -352,14 +364,7 @@ impl StartScreen {
                 if let Some(t) = &r.trashed {
                     m.push_str(&format!(" · the source is in the trash: {}", t.display()));
                 }
-                self.refresh();
-                if let Some(i) = self
-                    .items
-                    .iter()
-                    .position(|i| matches!(i, Item::Project(e) if e.path == r.dest))
-                {
-                    self.cursor = i;
-                }
+                self.refresh_at(&r.dest);
                 m
             }
             Err(e) => {
@@ -501,14 +506,7 @@ impl StartScreen {
                 if let Some((stamp, name)) = t.entries.get(t.cursor).cloned() {
                     match sets::manage::restore_project(&t.set, &name, Some(&stamp)) {
                         Ok(r) => {
-                            self.refresh();
-                            if let Some(i) = self
-                                .items
-                                .iter()
-                                .position(|i| matches!(i, Item::Project(e) if e.path == r.dest))
-                            {
-                                self.cursor = i;
-                            }
+                            self.refresh_at(&r.dest);
                             self.message = format!("restored: {}", r.dest.display());
                             return;
                         }
@@ -608,14 +606,7 @@ impl StartScreen {
                     };
                     match done {
                         Ok(r) => {
-                            self.refresh();
-                            if let Some(i) = self
-                                .items
-                                .iter()
-                                .position(|i| matches!(i, Item::Project(e) if e.path == r.dest))
-                            {
-                                self.cursor = i;
-                            }
+                            self.refresh_at(&r.dest);
                             self.message = format!("done: {}", r.dest.display());
                         }
                         Err(e) => {
